@@ -1,0 +1,72 @@
+# The front door. `make run` and `make test` do every step of setup they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wizard
+
+.PHONY: run test install compile-messages messages check-messages db seed chromium lint format typecheck assets benchmark clean
+
+run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install compile-messages db chromium ## Set everything up and run every check and test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python scripts/check_messages.py
+	$(BIN)/pytest
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+compile-messages: install ## Compile the translation catalogues (the .mo files are not committed)
+	$(BIN)/pybabel compile -d translations --statistics
+	@test -f translations/cy/LC_MESSAGES/messages.mo
+
+messages: install ## Extract the strings and update the Welsh catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: \
+		--no-wrap --sort-by-file --project=wizard -o translations/messages.pot wizard templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --no-fuzzy-matching --ignore-obsolete
+
+check-messages: install ## Fail if the catalogue is out of date, or a Welsh entry is missing, empty or fuzzy
+	$(BIN)/python scripts/check_messages.py
+
+db: install ## Create or migrate the database (SQLite in instance/ unless DATABASE_URL is set)
+	$(FLASK) db upgrade
+
+seed: db compile-messages ## Load the 22 local authorities and the demo data (keeps saved answers)
+	$(FLASK) seed-demo
+
+chromium: ## Install Debian's Chromium for the browser tests, if it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install
+	$(BIN)/mypy
+
+assets: ## Rebuild the committed front-end assets (needs Node and npm)
+	bash scripts/build-assets.sh
+
+benchmark: seed ## Measure server times; the results go in the README
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	find translations -name '*.mo' -delete

@@ -1,0 +1,81 @@
+"""The professional learning planner: a Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from . import cli, errors, filters, i18n, security
+from .config import ROOT, load_config
+from .extensions import babel, csrf, db, htmx, login_manager, migrate
+from .models import User
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the app."""
+    instance_path = os.environ.get("WIZARD_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path), dict(test_config or {})))
+
+    # Our templates first, then the GOV.UK macros under their package names.
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    # Must match `trimmed = true` in babel.cfg so that extracted msgids match at runtime.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = "basic"
+    WTFormsHelpers(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        identifier, _, version = user_id.partition(":")
+        if not identifier.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(identifier))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    cli.init_app(app)
+
+    from .views import account, auth, clusters, plan, public
+
+    app.register_blueprint(public.root)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(plan.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(clusters.bp)
+    return app

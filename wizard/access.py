@@ -1,0 +1,58 @@
+"""Who may use each route: every view declares it, and a test checks that none forgets."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Access(enum.StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed in"
+    SCHOOL_MEMBER = "school member"
+    SCHOOL_LEAD = "school lead"
+    COORDINATOR = "coordinator"
+    ADMINISTRATOR = "administrator"
+
+
+def is_allowed(access: Access, user: Any) -> bool:
+    """Return whether a signed-in user meets the declared access level."""
+    if access in (Access.PUBLIC, Access.SIGNED_IN):
+        return True
+    if access is Access.SCHOOL_MEMBER:
+        return user.school_id is not None
+    if access is Access.SCHOOL_LEAD:
+        return user.school_id is not None and bool(user.is_school_lead)
+    if access is Access.COORDINATOR:
+        return bool(user.is_coordinator)
+    return bool(user.is_admin)
+
+
+def allow(access: Access) -> Callable[[F], F]:
+    """Declare (and enforce) who may use a view."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if access is not Access.PUBLIC:
+                if not current_user.is_authenticated:
+                    return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+                if not is_allowed(access, current_user):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access = access  # type: ignore[attr-defined]
+        return cast(F, wrapped)
+
+    return decorate
+
+
+def declared_access(view: Callable[..., Any]) -> Access | None:
+    return cast(Access | None, getattr(view, "access", None))

@@ -1,0 +1,84 @@
+"""Configuration read from the environment, with safe defaults for development."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start safely with the configuration it was given."""
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Return the development secret key, generating and keeping it on first use.
+
+    Keeping it in the instance folder means sign-ins survive a restart of `make run`.
+    """
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the configuration mapping from defaults, the environment and test overrides."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    production = env.get("WIZARD_ENV", "development") == "production" and not overrides.get(
+        "TESTING"
+    )
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'wizard.sqlite3'}"
+    # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    secret_key = env.get("SECRET_KEY") or overrides.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when WIZARD_ENV=production.")
+        secret_key = _instance_secret(instance_path)
+
+    config: dict[str, Any] = {
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PRODUCTION": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+        # 1 MB is far more than any form of ours needs.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_FROM": env.get("MAIL_FROM", "no-reply@pl-planner.example"),
+        "PASSWORD_RESET_HOURS": 2,
+        "INVITATION_DAYS": 14,
+        # Sign-in throttling: failures allowed per email and per address in the window.
+        "SIGN_IN_WINDOW_SECONDS": 15 * 60,
+        "SIGN_IN_MAX_FAILURES_PER_EMAIL": 5,
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
+        # Argon2id cost; tests lower it so that the suite stays quick.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 64 * 1024,
+        "SERVER_NAME_FOR_EMAILS": env.get("WIZARD_BASE_URL", "http://127.0.0.1:5000"),
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,84 @@
+"""Form fields that parse what people type and explain problems in the page's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import LazyString
+from wtforms import Field, StringField
+from wtforms.validators import StopValidation
+
+from .money import InvalidMoney, MoneyError, parse_pence, pence_to_pounds_text
+from .widgets import TextInput
+
+
+class WholeNumberField(StringField):
+    """A whole number typed into a text input (GOV.UK asks for inputmode, not type=number)."""
+
+    widget = TextInput()
+
+    def __init__(
+        self,
+        label: LazyString,
+        *,
+        minimum: int,
+        maximum: int,
+        messages: dict[str, LazyString],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.messages = messages
+        self.number: int | None = None
+
+    def process_data(self, value: Any) -> None:
+        self.data = "" if value is None else str(value)
+
+    def pre_validate(self, form: Any) -> None:
+        text = (self.data or "").strip().replace(",", "")
+        self.number = None
+        if not text:
+            raise StopValidation(str(self.messages["required"]))
+        if not text.lstrip("-").isdigit():
+            raise StopValidation(str(self.messages["whole"]))
+        number = int(text)
+        if number < self.minimum or number > self.maximum:
+            raise StopValidation(str(self.messages["range"]))
+        self.number = number
+
+
+class MoneyField(StringField):
+    """An amount in pounds, parsed to integer pence in `pence`."""
+
+    widget = TextInput()
+
+    def __init__(
+        self,
+        label: LazyString,
+        *,
+        messages: dict[MoneyError, LazyString],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, **kwargs)
+        self.messages = messages
+        self.pence: int | None = None
+
+    def process_data(self, value: Any) -> None:
+        # Stored values arrive as pence; show them as pounds.
+        self.data = pence_to_pounds_text(value) if isinstance(value, int) else (value or "")
+
+    def pre_validate(self, form: Any) -> None:
+        self.pence = None
+        try:
+            self.pence = parse_pence(self.data)
+        except InvalidMoney as problem:
+            raise StopValidation(str(self.messages[problem.reason])) from problem
+
+
+def stripped(value: Any) -> Any:
+    """Filter for text fields: trim surrounding spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
+__all__ = ["Field", "MoneyField", "WholeNumberField", "stripped"]

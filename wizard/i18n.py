@@ -1,0 +1,95 @@
+"""Languages, locale selection and the mirrored /en/ and /cy/ URLs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request, session, url_for
+from flask_login import current_user
+
+from .extensions import db
+
+LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg"}
+DEFAULT_LANGUAGE = "en"
+# The URL prefix that every localised blueprint uses.
+LANG_PREFIX = "/<any(en,cy):lang>"
+
+
+def other_language(lang: str) -> str:
+    return "cy" if lang == "en" else "en"
+
+
+def valid_language(value: object) -> str | None:
+    """Return the language code if it is one of ours, else None (never trust a stored value)."""
+    return value if isinstance(value, str) and value in LANGUAGES else None
+
+
+def preferred_language() -> str:
+    """Choose a language for a page without a language in its URL.
+
+    Precedence: the signed-in user's stored preference, the session, Accept-Language, English.
+    """
+    if current_user.is_authenticated:
+        stored = valid_language(current_user.locale)
+        if stored:
+            return stored
+    from_session = valid_language(session.get("lang"))
+    if from_session:
+        return from_session
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Return the locale for Flask-Babel: the URL's language when there is one."""
+    return valid_language(getattr(g, "lang", None)) or preferred_language()
+
+
+def remember_language(lang: str) -> None:
+    """Keep the language of the page the user is on, in the session and on their account."""
+    if session.get("lang") != lang:
+        session["lang"] = lang
+    if current_user.is_authenticated and current_user.locale != lang:
+        current_user.locale = lang
+        db.session.commit()
+
+
+def switch_language_url(lang: str) -> str:
+    """Return the URL of the current page in another language (a GET of the same page)."""
+    endpoint = request.endpoint
+    view_args: dict[str, Any] = dict(request.view_args or {})
+    if endpoint and request.url_rule and "lang" in request.url_rule.arguments:
+        args = {**request.args.to_dict(), **view_args, "lang": lang}
+        return url_for(endpoint, **args)
+    return url_for("public.start", lang=lang)
+
+
+def init_app(app: Flask) -> None:
+    """Pop the language out of every URL into `g.lang` and put it back when building URLs."""
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_lang(endpoint: str, values: dict[str, Any]) -> None:
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = getattr(g, "lang", None) or select_locale()
+
+    @app.before_request
+    def keep_language() -> None:
+        lang = valid_language(getattr(g, "lang", None))
+        if lang and request.method == "GET":
+            remember_language(lang)
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        lang = select_locale()
+        other = other_language(lang)
+        return {
+            "lang": lang,
+            "other_lang": other,
+            "other_lang_name": LANGUAGES[other],
+            "switch_language_url": switch_language_url,
+        }

@@ -1,0 +1,191 @@
+"""The plan's journey as data: tasks, their steps, statuses and navigation.
+
+Plain Python with no Flask imports, so that it can be unit-tested on its own. Views turn the
+`Location`s returned here into URLs.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Answers = Mapping[str, Mapping[str, Any]]
+"""Saved answers of a plan: step slug -> that step's answer data."""
+
+
+class TaskStatus(enum.StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    CANNOT_START = "cannot-start"
+
+
+def _has_value(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    return True
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of questions. `required` answers must all be present for it to be complete."""
+
+    slug: str
+    fields: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    is_complete: Callable[[Mapping[str, Any]], bool] | None = None
+
+    def complete(self, data: Mapping[str, Any] | None) -> bool:
+        if not data:
+            return False
+        if self.is_complete is not None:
+            return self.is_complete(data)
+        return all(_has_value(data.get(name)) for name in self.required)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task on the plan's task list, made of one or more steps."""
+
+    key: str
+    steps: tuple[Step, ...]
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def first_step(self) -> Step:
+        return self.steps[0]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where to go next: the hub, a step, or a task's check-your-answers page."""
+
+    kind: str  # "hub", "step" or "check"
+    slug: str = ""
+    return_to: str | None = None
+
+
+HUB = Location("hub")
+CHECK = "check"
+
+
+@dataclass
+class Journey:
+    tasks: tuple[Task, ...]
+    _steps: dict[str, tuple[Task, Step]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._steps = {}
+        for task in self.tasks:
+            for step in task.steps:
+                if step.slug in self._steps:
+                    raise ValueError(f"Step slug {step.slug!r} is used twice")
+                self._steps[step.slug] = (task, step)
+
+    # Lookups
+    def task(self, key: str) -> Task | None:
+        return next((task for task in self.tasks if task.key == key), None)
+
+    def find_step(self, slug: str) -> tuple[Task, Step] | None:
+        return self._steps.get(slug)
+
+    # Statuses
+    def task_status(self, task: Task, answers: Answers) -> TaskStatus:
+        for key in task.depends_on:
+            required = self.task(key)
+            if required is None or self.task_status(required, answers) != TaskStatus.COMPLETED:
+                return TaskStatus.CANNOT_START
+        done = [step.complete(answers.get(step.slug)) for step in task.steps]
+        if all(done):
+            return TaskStatus.COMPLETED
+        if any(done) or any(answers.get(step.slug) for step in task.steps):
+            return TaskStatus.IN_PROGRESS
+        return TaskStatus.NOT_STARTED
+
+    def statuses(self, answers: Answers) -> dict[str, TaskStatus]:
+        return {task.key: self.task_status(task, answers) for task in self.tasks}
+
+    def completed_count(self, answers: Answers) -> int:
+        return sum(1 for s in self.statuses(answers).values() if s == TaskStatus.COMPLETED)
+
+    # Navigation
+    def can_access(self, slug: str, answers: Answers) -> bool:
+        found = self.find_step(slug)
+        if found is None:
+            return False
+        task, _ = found
+        return self.task_status(task, answers) != TaskStatus.CANNOT_START
+
+    def task_entry(self, task: Task, answers: Answers) -> Location | None:
+        """Where the task list links a task: nowhere if it cannot start yet, its check page if
+        complete, else the first incomplete step."""
+        status = self.task_status(task, answers)
+        if status == TaskStatus.CANNOT_START:
+            return None
+        if status == TaskStatus.COMPLETED:
+            return Location("check", task.key)
+        for step in task.steps:
+            if not step.complete(answers.get(step.slug)):
+                return Location("step", step.slug)
+        return Location("check", task.key)
+
+    def next_location(self, slug: str, answers: Answers, return_to: str | None = None) -> Location:
+        """Where to go after a step is saved (post-redirect-get target)."""
+        found = self.find_step(slug)
+        if found is None:
+            return HUB
+        task, step = found
+        if return_to == CHECK:
+            # After a change from check-your-answers, first visit any step the change has
+            # left incomplete, then return.
+            for other in task.steps:
+                if other is not step and not other.complete(answers.get(other.slug)):
+                    return Location("step", other.slug, return_to=CHECK)
+            return Location("check", task.key)
+        index = task.steps.index(step)
+        if index + 1 < len(task.steps):
+            return Location("step", task.steps[index + 1].slug)
+        return Location("check", task.key)
+
+    def previous_location(self, slug: str, return_to: str | None = None) -> Location:
+        """Where the back link of a step goes."""
+        found = self.find_step(slug)
+        if found is None:
+            return HUB
+        task, step = found
+        if return_to == CHECK:
+            return Location("check", task.key)
+        index = task.steps.index(step)
+        if index > 0:
+            return Location("step", task.steps[index - 1].slug)
+        return HUB
+
+
+ABOUT_YOUR_SCHOOL = Task(
+    key="about-your-school",
+    steps=(
+        Step(
+            slug="about-your-school",
+            fields=(
+                "phase",
+                "teaching_staff",
+                "support_staff",
+                "pl_lead",
+                "funding_allocation_pence",
+            ),
+            required=(
+                "phase",
+                "teaching_staff",
+                "support_staff",
+                "pl_lead",
+                "funding_allocation_pence",
+            ),
+        ),
+    ),
+)
+
+JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL,))

@@ -1,0 +1,43 @@
+"""Names shown for the journey's tasks and statuses, in the page's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .forms import PHASES
+from .journey import TaskStatus
+
+TASK_TITLES = {
+    "about-your-school": _l("About your school"),
+}
+
+TASK_HINTS = {
+    "about-your-school": _l("Phase, staff, professional learning lead and funding."),
+}
+
+STATUS_LABELS = {
+    TaskStatus.NOT_STARTED: _l("Not yet started"),
+    TaskStatus.IN_PROGRESS: _l("In progress"),
+    TaskStatus.COMPLETED: _l("Completed"),
+    TaskStatus.CANNOT_START: _l("Cannot start yet"),
+}
+
+PLAN_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+}
+
+LANGUAGE_MEDIUM_LABELS = {
+    "english": _l("English-medium"),
+    "welsh": _l("Welsh-medium"),
+    "bilingual": _l("Bilingual"),
+}
+
+__all__ = [
+    "LANGUAGE_MEDIUM_LABELS",
+    "PHASES",
+    "PLAN_STATUS_LABELS",
+    "STATUS_LABELS",
+    "TASK_HINTS",
+    "TASK_TITLES",
+]

@@ -1,0 +1,271 @@
+"""The data model: the directory of Wales, accounts, plans and their answers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, without tzinfo (stored the same way on every database)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Language(enum.StrEnum):
+    EN = "en"
+    CY = "cy"
+
+
+class LanguageMedium(enum.StrEnum):
+    ENGLISH = "english"
+    WELSH = "welsh"
+    BILINGUAL = "bilingual"
+
+
+class PlanStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class RegionalPartnership(db.Model):  # type: ignore[name-defined,misc]
+    """An optional regional partnership or consortium; arrangements change, so it is data."""
+
+    __tablename__ = "regional_partnership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200), unique=True)
+    name_cy: Mapped[str] = mapped_column(String(200))
+
+
+class LocalAuthority(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "local_authority"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200), unique=True)
+    name_cy: Mapped[str] = mapped_column(String(200))
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regional_partnership.id", ondelete="SET NULL")
+    )
+
+    partnership: Mapped[RegionalPartnership | None] = relationship()
+
+    def name(self, locale: str) -> str:
+        return self.name_cy if locale == Language.CY else self.name_en
+
+
+class Cluster(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "cluster"
+    __table_args__ = (UniqueConstraint("local_authority_id", "name_en"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    local_authority_id: Mapped[int] = mapped_column(ForeignKey("local_authority.id"), index=True)
+
+    local_authority: Mapped[LocalAuthority] = relationship()
+    schools: Mapped[list[School]] = relationship(back_populates="cluster", order_by="School.name_en")
+
+
+class School(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The seven-digit local authority and establishment number used across Wales.
+    school_number: Mapped[str] = mapped_column(String(12), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    language_medium: Mapped[str] = mapped_column(String(20), default=LanguageMedium.ENGLISH)
+    local_authority_id: Mapped[int] = mapped_column(ForeignKey("local_authority.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cluster.id", ondelete="SET NULL"), index=True
+    )
+
+    local_authority: Mapped[LocalAuthority] = relationship()
+    cluster: Mapped[Cluster | None] = relationship(back_populates="schools")
+
+
+coordinator_cluster = Table(
+    "coordinator_cluster",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("cluster_id", ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("external_issuer", "external_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school.id", ondelete="SET NULL"), index=True
+    )
+    is_school_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped when the password changes, so that older sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Ready for single sign-on (Hwb / Microsoft Entra via OIDC): the issuer and subject claim.
+    external_issuer: Mapped[str | None] = mapped_column(String(255))
+    external_subject: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    school: Mapped[School | None] = relationship()
+    coordinated_clusters: Mapped[list[Cluster]] = relationship(
+        secondary=coordinator_cluster, order_by="Cluster.name_en"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinated_clusters)
+
+
+class Plan(db.Model):  # type: ignore[name-defined,misc]
+    """One school's professional learning plan for one academic year."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("school_id", "academic_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    # The calendar year in which the academic year starts: 2026 means 2026/27.
+    academic_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT)
+    # The plan's version number: 1 for the first draft; reopening a submitted plan adds one.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    school: Mapped[School] = relationship()
+    answers: Mapped[list[PlanAnswer]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+
+class PlanAnswer(db.Model):  # type: ignore[name-defined,misc]
+    """The saved answers of one step of a plan, with a revision for safe concurrent editing."""
+
+    __tablename__ = "plan_answer"
+    __table_args__ = (UniqueConstraint("plan_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    plan: Mapped[Plan] = relationship(back_populates="answers")
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Who changed what, and when."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PasswordResetToken(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Invitation(db.Model):  # type: ignore[name-defined,misc]
+    """An invitation for a colleague to join a school's plan."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    locale: Mapped[str] = mapped_column(String(5), default=Language.EN)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    school: Mapped[School] = relationship()
+
+
+class SignInAttempt(db.Model):  # type: ignore[name-defined,misc]
+    """Failed sign-ins, kept in the database so that every worker sees the same count."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_created", "email", "created_at"),
+        Index("ix_sign_in_attempt_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+__all__ = [
+    "AuditEvent",
+    "Cluster",
+    "Invitation",
+    "Language",
+    "LanguageMedium",
+    "LocalAuthority",
+    "PasswordResetToken",
+    "Plan",
+    "PlanAnswer",
+    "PlanStatus",
+    "RegionalPartnership",
+    "School",
+    "SignInAttempt",
+    "User",
+    "coordinator_cluster",
+    "utcnow",
+]

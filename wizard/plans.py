@@ -1,0 +1,125 @@
+"""Loading and saving plans and their answers, safely when several people edit at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models import AuditEvent, Plan, PlanAnswer, PlanStatus, User, utcnow
+
+
+class PlanLocked(Exception):
+    """The plan has been submitted; its answers can no longer change."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: bool
+    current: PlanAnswer | None
+    """On a stale save, the answer as someone else saved it."""
+
+
+def get_plan(school_id: int, academic_year: int) -> Plan | None:
+    return db.session.scalar(
+        select(Plan).where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+    )
+
+
+def get_or_create_plan(school_id: int, academic_year: int) -> Plan:
+    """Return the school's plan for the year, creating it if this is the first answer.
+
+    Two first saves at once both try to insert; the loser's unique-constraint failure is
+    rolled back to a savepoint and it reads the winner's row.
+    """
+    plan = get_plan(school_id, academic_year)
+    if plan is not None:
+        return plan
+    try:
+        with db.session.begin_nested():
+            plan = Plan(school_id=school_id, academic_year=academic_year)
+            db.session.add(plan)
+        return plan
+    except IntegrityError:
+        existing = get_plan(school_id, academic_year)
+        assert existing is not None
+        return existing
+
+
+def answers_of(plan: Plan | None) -> dict[str, PlanAnswer]:
+    if plan is None:
+        return {}
+    rows = db.session.scalars(select(PlanAnswer).where(PlanAnswer.plan_id == plan.id))
+    return {row.step: row for row in rows}
+
+
+def answer_data(answers: dict[str, PlanAnswer]) -> dict[str, dict[str, Any]]:
+    return {step: row.data for step, row in answers.items()}
+
+
+def save_step(
+    plan: Plan, step: str, data: dict[str, Any], based_on_revision: int, user: User
+) -> SaveResult:
+    """Save one step's answers if nobody has changed them since `based_on_revision`.
+
+    The update is a compare-and-set on the revision, so it is safe across processes: of two
+    saves based on the same revision, exactly one wins and the other is told it is stale.
+    Revision 0 means "there was no saved answer when I started".
+    """
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanLocked()
+    now = utcnow()
+    if based_on_revision == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    PlanAnswer(
+                        plan_id=plan.id,
+                        step=step,
+                        data=data,
+                        revision=1,
+                        updated_at=now,
+                        updated_by_id=user.id,
+                    )
+                )
+            saved = True
+        except IntegrityError:
+            saved = False
+    else:
+        result = db.session.execute(
+            update(PlanAnswer)
+            .where(
+                PlanAnswer.plan_id == plan.id,
+                PlanAnswer.step == step,
+                PlanAnswer.revision == based_on_revision,
+            )
+            .values(
+                data=data,
+                revision=PlanAnswer.revision + 1,
+                updated_at=now,
+                updated_by_id=user.id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        saved = result.rowcount == 1  # type: ignore[attr-defined]
+    if not saved:
+        db.session.rollback()
+        current = db.session.scalar(
+            select(PlanAnswer).where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == step)
+        )
+        return SaveResult(saved=False, current=current)
+    plan.updated_at = now
+    db.session.add(
+        AuditEvent(
+            user_id=user.id,
+            plan_id=plan.id,
+            action="answer-saved",
+            detail={"step": step, "revision": based_on_revision + 1},
+            created_at=now,
+        )
+    )
+    db.session.commit()
+    return SaveResult(saved=True, current=None)
