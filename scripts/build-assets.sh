@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Build the committed front-end assets (see static/README.md).
+#
+#   1. npm ci: install the exact versions in package-lock.json
+#   2. compile static/scss/app.scss -> static/css/app.css
+#   3. copy the vendored JavaScript into place, with its version in the name
+#
+# Needs Node.js >= 20.19 and npm (only here: the app, `make run` and
+# `make test` never need Node). Deterministic: running it twice produces
+# byte-identical files. Normally run through `make assets`.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+die() {
+  echo "build-assets: $*" >&2
+  exit 1
+}
+
+command -v node >/dev/null || die "node is not installed (needed only to rebuild assets)"
+command -v npm >/dev/null || die "npm is not installed (needed only to rebuild assets)"
+
+# sass 1.108 declares engines.node >= 20.19.0.
+node -e '
+  const [maj, min] = process.versions.node.split(".").map(Number);
+  if (maj < 20 || (maj === 20 && min < 19)) {
+    console.error("build-assets: Node.js >= 20.19 is required, found " + process.versions.node);
+    process.exit(1);
+  }
+'
+
+# The lock file must stay free of registry host names and download URLs
+# (.npmrc sets omit-lockfile-registry-resolved). `npm install` also writes
+# packages' "funding" URLs, which are stripped by hand after an upgrade:
+#   node -e 'const f="package-lock.json",fs=require("fs"),l=JSON.parse(fs.readFileSync(f));
+#            for (const p of Object.values(l.packages)) delete p.funding;
+#            fs.writeFileSync(f, JSON.stringify(l, null, 2) + "\n")'
+if grep -q 'http' package-lock.json; then
+  die "package-lock.json contains a URL; see the comment above this check"
+fi
+
+# 1. Install exactly what the lock file says. No install scripts are needed:
+#    sass is pure JavaScript (its optional native file watcher is unused).
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+pkg_version() {
+  node -p "require('./node_modules/$1/package.json').version"
+}
+GOVUK_VERSION="$(pkg_version govuk-frontend)"
+HTMX_VERSION="$(pkg_version htmx.org)"
+AXE_VERSION="$(pkg_version axe-core)"
+SASS_VERSION="$(pkg_version sass)"
+
+# govuk-frontend must match the Python package govuk-frontend-jinja 4.1.0.
+[[ "$GOVUK_VERSION" == "6.3.0" ]] || die "govuk-frontend must be 6.3.0 (govuk-frontend-jinja 4.1.0), found $GOVUK_VERSION"
+[[ "$HTMX_VERSION" == 2.0.* ]] || die "htmx.org must be a 2.0.x release, found $HTMX_VERSION"
+
+# 2. Sass. "pkg:" URLs resolve through node_modules (Node package importer).
+mkdir -p static/css
+node_modules/.bin/sass \
+  --pkg-importer=node \
+  --style=compressed \
+  --no-source-map \
+  static/scss/app.scss static/css/app.css
+
+if grep -q 'GDS Transport' static/css/app.css; then
+  die "static/css/app.css mentions GDS Transport (its @font-face must not be emitted)"
+fi
+
+# 3. Vendored JavaScript. Old versions are removed so that only the pinned
+#    one is served. The trailing "//# sourceMappingURL=" comment is dropped
+#    from GOV.UK Frontend's file because the map is not shipped.
+mkdir -p static/vendor tests/e2e/vendor
+rm -f static/vendor/govuk-frontend-*.min.js static/vendor/htmx-*.min.js
+
+sed 's|//# sourceMappingURL=govuk-frontend\.min\.js\.map$||' \
+  node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+  > "static/vendor/govuk-frontend-${GOVUK_VERSION}.min.js"
+cp node_modules/htmx.org/dist/htmx.min.js "static/vendor/htmx-${HTMX_VERSION}.min.js"
+cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
+
+# app.mjs imports GOV.UK Frontend by its versioned file name.
+grep -q "govuk-frontend-${GOVUK_VERSION}\.min\.js" static/js/app.mjs ||
+  die "static/js/app.mjs does not import ../vendor/govuk-frontend-${GOVUK_VERSION}.min.js"
+
+echo "build-assets: sass ${SASS_VERSION}, govuk-frontend ${GOVUK_VERSION}, htmx.org ${HTMX_VERSION}, axe-core ${AXE_VERSION}"
+for f in static/css/app.css \
+  "static/vendor/govuk-frontend-${GOVUK_VERSION}.min.js" \
+  "static/vendor/htmx-${HTMX_VERSION}.min.js" \
+  static/js/app.mjs \
+  tests/e2e/vendor/axe.min.js; do
+  printf '  %-45s %8d bytes, %7d gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+done
