@@ -122,7 +122,7 @@ def sign_in_blocked(email: str, address: str) -> bool:
         .select_from(SignInAttempt)
         .where(SignInAttempt.address == address, SignInAttempt.created_at >= since)
     )
-    return (by_address or 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]
+    return bool((by_address or 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"])
 
 
 def record_failed_sign_in(email: str, address: str) -> None:

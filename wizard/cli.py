@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .accounts import hash_password, normalise_email
+from .demo import seed_demo
 from .directory import find_local_authority, import_schools, load_local_authorities
 from .extensions import db
 from .models import Cluster, LanguageMedium, LocalAuthority, RegionalPartnership, School, User
@@ -29,149 +31,176 @@ def _cluster(value: str) -> Cluster:
     return found[0]
 
 
-def init_app(app: Flask) -> None:
-    @app.cli.command("load-local-authorities")
-    def load_local_authorities_command() -> None:
-        """Create the 22 local authorities of Wales (safe to run again)."""
-        added = load_local_authorities()
-        click.echo(f"Local authorities: {added} added, {22 - added} already there.")
+@click.command("load-local-authorities")
+@with_appcontext
+def load_local_authorities_command() -> None:
+    """Create the 22 local authorities of Wales (safe to run again)."""
+    added = load_local_authorities()
+    click.echo(f"Local authorities: {added} added, {22 - added} already there.")
 
-    @app.cli.command("create-partnership")
-    @click.argument("name_en")
-    @click.argument("name_cy")
-    @click.option("--authority", "authorities", multiple=True, help="Code or name; repeatable.")
-    def create_partnership(name_en: str, name_cy: str, authorities: tuple[str, ...]) -> None:
-        """Create a regional partnership and attach local authorities to it."""
-        partnership = RegionalPartnership(name_en=name_en, name_cy=name_cy)
-        db.session.add(partnership)
-        for value in authorities:
-            _authority(value).partnership = partnership
-        db.session.commit()
-        click.echo(f"Created partnership {name_en} ({len(authorities)} local authorities).")
 
-    @app.cli.command("create-local-authority")
-    @click.argument("code")
-    @click.argument("name_en")
-    @click.argument("name_cy")
-    def create_local_authority(code: str, name_en: str, name_cy: str) -> None:
-        """Create a local authority (the 22 come from load-local-authorities)."""
-        db.session.add(LocalAuthority(code=code, name_en=name_en, name_cy=name_cy))
-        db.session.commit()
-        click.echo(f"Created local authority {name_en}.")
+@click.command("create-partnership")
+@with_appcontext
+@click.argument("name_en")
+@click.argument("name_cy")
+@click.option("--authority", "authorities", multiple=True, help="Code or name; repeatable.")
+def create_partnership(name_en: str, name_cy: str, authorities: tuple[str, ...]) -> None:
+    """Create a regional partnership and attach local authorities to it."""
+    partnership = RegionalPartnership(name_en=name_en, name_cy=name_cy)
+    db.session.add(partnership)
+    for value in authorities:
+        _authority(value).partnership = partnership
+    db.session.commit()
+    click.echo(f"Created partnership {name_en} ({len(authorities)} local authorities).")
 
-    @app.cli.command("create-cluster")
-    @click.argument("name_en")
-    @click.option("--name-cy", default=None, help="Welsh name of the cluster.")
-    @click.option("--authority", required=True, help="Local authority code or name.")
-    def create_cluster(name_en: str, name_cy: str | None, authority: str) -> None:
-        """Create a cluster of schools within a local authority."""
-        db.session.add(Cluster(name_en=name_en, name_cy=name_cy, local_authority=_authority(authority)))
-        db.session.commit()
-        click.echo(f"Created cluster {name_en}.")
 
-    @app.cli.command("create-school")
-    @click.argument("school_number")
-    @click.argument("name_en")
-    @click.option("--name-cy", default=None)
-    @click.option("--authority", required=True, help="Local authority code or name.")
-    @click.option("--cluster", default=None, help="English name of the cluster.")
-    @click.option(
-        "--medium",
-        type=click.Choice([m.value for m in LanguageMedium]),
-        default=LanguageMedium.ENGLISH.value,
+@click.command("create-local-authority")
+@with_appcontext
+@click.argument("code")
+@click.argument("name_en")
+@click.argument("name_cy")
+def create_local_authority(code: str, name_en: str, name_cy: str) -> None:
+    """Create a local authority (the 22 come from load-local-authorities)."""
+    db.session.add(LocalAuthority(code=code, name_en=name_en, name_cy=name_cy))
+    db.session.commit()
+    click.echo(f"Created local authority {name_en}.")
+
+
+@click.command("create-cluster")
+@with_appcontext
+@click.argument("name_en")
+@click.option("--name-cy", default=None, help="Welsh name of the cluster.")
+@click.option("--authority", required=True, help="Local authority code or name.")
+def create_cluster(name_en: str, name_cy: str | None, authority: str) -> None:
+    """Create a cluster of schools within a local authority."""
+    db.session.add(Cluster(name_en=name_en, name_cy=name_cy, local_authority=_authority(authority)))
+    db.session.commit()
+    click.echo(f"Created cluster {name_en}.")
+
+
+@click.command("create-school")
+@with_appcontext
+@click.argument("school_number")
+@click.argument("name_en")
+@click.option("--name-cy", default=None)
+@click.option("--authority", required=True, help="Local authority code or name.")
+@click.option("--cluster", default=None, help="English name of the cluster.")
+@click.option(
+    "--medium",
+    type=click.Choice([m.value for m in LanguageMedium]),
+    default=LanguageMedium.ENGLISH.value,
+)
+def create_school(
+    school_number: str,
+    name_en: str,
+    name_cy: str | None,
+    authority: str,
+    cluster: str | None,
+    medium: str,
+) -> None:
+    """Create a school."""
+    if not (school_number.isdigit() and len(school_number) == 7):
+        raise click.BadParameter("the school number must be 7 digits")
+    school = School(
+        school_number=school_number,
+        name_en=name_en,
+        name_cy=name_cy,
+        language_medium=medium,
+        local_authority=_authority(authority),
+        cluster=_cluster(cluster) if cluster else None,
     )
-    def create_school(
-        school_number: str,
-        name_en: str,
-        name_cy: str | None,
-        authority: str,
-        cluster: str | None,
-        medium: str,
-    ) -> None:
-        """Create a school."""
-        if not (school_number.isdigit() and len(school_number) == 7):
-            raise click.BadParameter("the school number must be 7 digits")
-        school = School(
-            school_number=school_number,
-            name_en=name_en,
-            name_cy=name_cy,
-            language_medium=medium,
-            local_authority=_authority(authority),
-            cluster=_cluster(cluster) if cluster else None,
-        )
-        db.session.add(school)
-        db.session.commit()
-        click.echo(f"Created school {name_en} ({school_number}).")
+    db.session.add(school)
+    db.session.commit()
+    click.echo(f"Created school {name_en} ({school_number}).")
 
-    @app.cli.command("create-user")
-    @click.argument("email")
-    @click.argument("name")
-    @click.option("--school", "school_number", default=None, help="School number (7 digits).")
-    @click.option("--lead", is_flag=True, help="Make the user their school's lead.")
-    @click.option("--coordinator-of", "clusters", multiple=True, help="Cluster name; repeatable.")
-    @click.option("--admin", is_flag=True, help="Make the user an administrator.")
-    @click.password_option(envvar="WIZARD_NEW_USER_PASSWORD", help="Prompted for if not given.")
-    def create_user(
-        email: str,
-        name: str,
-        school_number: str | None,
-        lead: bool,
-        clusters: tuple[str, ...],
-        admin: bool,
-        password: str,
-    ) -> None:
-        """Create an account: a school member, a coordinator or an administrator."""
-        if len(password) < 12:
-            raise click.BadParameter("the password must be at least 12 characters")
-        school = None
-        if school_number:
-            school = db.session.scalar(select(School).where(School.school_number == school_number))
-            if school is None:
-                raise click.BadParameter(f"no school numbered {school_number}")
-        if lead and school is None:
-            raise click.BadParameter("--lead needs --school")
-        user = User(
-            email=normalise_email(email),
-            name=name,
-            password_hash=hash_password(password),
-            school=school,
-            is_school_lead=lead,
-            is_admin=admin,
-        )
-        user.coordinated_clusters = [_cluster(value) for value in clusters]
-        db.session.add(user)
-        db.session.commit()
-        click.echo(f"Created account {user.email}.")
 
-    @app.cli.command("import-schools")
-    @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def import_schools_command(csv_file: Path) -> None:
-        """Import schools from a CSV file (all rows or none).
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.argument("name")
+@click.option("--school", "school_number", default=None, help="School number (7 digits).")
+@click.option("--lead", is_flag=True, help="Make the user their school's lead.")
+@click.option("--coordinator-of", "clusters", multiple=True, help="Cluster name; repeatable.")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.password_option(envvar="WIZARD_NEW_USER_PASSWORD", help="Prompted for if not given.")
+def create_user(
+    email: str,
+    name: str,
+    school_number: str | None,
+    lead: bool,
+    clusters: tuple[str, ...],
+    admin: bool,
+    password: str,
+) -> None:
+    """Create an account: a school member, a coordinator or an administrator."""
+    if len(password) < 12:
+        raise click.BadParameter("the password must be at least 12 characters")
+    school = None
+    if school_number:
+        school = db.session.scalar(select(School).where(School.school_number == school_number))
+        if school is None:
+            raise click.BadParameter(f"no school numbered {school_number}")
+    if lead and school is None:
+        raise click.BadParameter("--lead needs --school")
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        password_hash=hash_password(password),
+        school=school,
+        is_school_lead=lead,
+        is_admin=admin,
+    )
+    user.coordinated_clusters = [_cluster(value) for value in clusters]
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created account {user.email}.")
 
-        Columns: school_number, name_en, name_cy, local_authority, cluster, language_medium.
-        """
-        try:
-            text = csv_file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise click.ClickException("the file is not UTF-8 text") from error
-        report = import_schools(text)
-        if report.errors:
-            for problem in report.errors:
-                click.echo(f"  {problem}", err=True)
-            raise click.ClickException(
-                f"Nothing was imported: {len(report.errors)} problem(s) found."
-            )
-        click.echo(
-            f"Imported schools: {report.created} created, {report.updated} updated, "
-            f"{report.clusters_created} clusters created."
-        )
 
-    @app.cli.command("seed-demo")
-    def seed_demo_command() -> None:
-        """Create the demo directory and accounts (keeps anything already saved)."""
-        from .demo import seed_demo
+@click.command("import-schools")
+@with_appcontext
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_schools_command(csv_file: Path) -> None:
+    """Import schools from a CSV file (all rows or none).
 
-        password, accounts = seed_demo()
-        click.echo("Demo sign-ins (password for all: %s)" % password)
-        for account in accounts:
-            click.echo(f"  {account.email:<28} {account.role}")
+    Columns: school_number, name_en, name_cy, local_authority, cluster, language_medium.
+    """
+    try:
+        text = csv_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException("the file is not UTF-8 text") from error
+    report = import_schools(text)
+    if report.errors:
+        for problem in report.errors:
+            click.echo(f"  {problem}", err=True)
+        raise click.ClickException(f"Nothing was imported: {len(report.errors)} problem(s) found.")
+    click.echo(
+        f"Imported schools: {report.created} created, {report.updated} updated, "
+        f"{report.clusters_created} clusters created."
+    )
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo directory and accounts (keeps anything already saved)."""
+    password, accounts = seed_demo()
+    click.echo(f"Demo sign-ins (password for all: {password})")
+    for account in accounts:
+        click.echo(f"  {account.email:<28} {account.role}")
+
+
+COMMANDS = (
+    load_local_authorities_command,
+    create_partnership,
+    create_local_authority,
+    create_cluster,
+    create_school,
+    create_user,
+    import_schools_command,
+    seed_demo_command,
+)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

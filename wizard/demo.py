@@ -71,7 +71,9 @@ def demo_password() -> str:
 
 def _cluster(name_en: str, name_cy: str, authority: LocalAuthority) -> Cluster:
     cluster = db.session.scalar(
-        select(Cluster).where(Cluster.local_authority_id == authority.id, Cluster.name_en == name_en)
+        select(Cluster).where(
+            Cluster.local_authority_id == authority.id, Cluster.name_en == name_en
+        )
     )
     if cluster is None:
         cluster = Cluster(name_en=name_en, name_cy=name_cy, local_authority=authority)

@@ -61,7 +61,14 @@ def find_local_authority(value: str) -> LocalAuthority | None:
     return None
 
 
-CSV_COLUMNS = ("school_number", "name_en", "name_cy", "local_authority", "cluster", "language_medium")
+CSV_COLUMNS = (
+    "school_number",
+    "name_en",
+    "name_cy",
+    "local_authority",
+    "cluster",
+    "language_medium",
+)
 MEDIUMS = {medium.value for medium in LanguageMedium}
 
 

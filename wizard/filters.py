@@ -29,16 +29,20 @@ def format_long_date(value: date | datetime | None) -> str:
     locale = "en_GB" if _locale() == "en" else "cy_GB"
     if isinstance(value, datetime):
         # Stored times are UTC; people read them in Welsh time.
-        return format_datetime(value, "d MMMM y", tzinfo=get_timezone("Europe/London"), locale=locale)
+        return format_datetime(
+            value, "d MMMM y", tzinfo=get_timezone("Europe/London"), locale=locale
+        )
     return format_date(value, "d MMMM y", locale=locale)
 
 
 def format_time(value: datetime | None) -> str:
-    """"2:05pm" style times in Welsh time, for "last saved" notes."""
+    """ "2:05pm" style times in Welsh time, for "last saved" notes."""
     if value is None:
         return ""
     locale = "en_GB" if _locale() == "en" else "cy_GB"
-    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=get_timezone("Europe/London"), locale=locale)
+    return format_datetime(
+        value, "d MMMM y, HH:mm", tzinfo=get_timezone("Europe/London"), locale=locale
+    )
 
 
 def format_money(pence: int | None) -> str:

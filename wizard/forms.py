@@ -71,7 +71,9 @@ class AboutYourSchoolForm(RevisionForm):
             InputRequired(_l("Enter the name of your professional learning lead")),
             Length(
                 max=100,
-                message=_l("Name of the professional learning lead must be 100 characters or fewer"),
+                message=_l(
+                    "Name of the professional learning lead must be 100 characters or fewer"
+                ),
             ),
         ],
         widget=TextInput(),

@@ -45,7 +45,7 @@ class PlanStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class RegionalPartnership(db.Model):  # type: ignore[name-defined,misc]
+class RegionalPartnership(db.Model):  # type: ignore[name-defined]
     """An optional regional partnership or consortium; arrangements change, so it is data."""
 
     __tablename__ = "regional_partnership"
@@ -55,7 +55,7 @@ class RegionalPartnership(db.Model):  # type: ignore[name-defined,misc]
     name_cy: Mapped[str] = mapped_column(String(200))
 
 
-class LocalAuthority(db.Model):  # type: ignore[name-defined,misc]
+class LocalAuthority(db.Model):  # type: ignore[name-defined]
     __tablename__ = "local_authority"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class LocalAuthority(db.Model):  # type: ignore[name-defined,misc]
         return self.name_cy if locale == Language.CY else self.name_en
 
 
-class Cluster(db.Model):  # type: ignore[name-defined,misc]
+class Cluster(db.Model):  # type: ignore[name-defined]
     __tablename__ = "cluster"
     __table_args__ = (UniqueConstraint("local_authority_id", "name_en"),)
 
@@ -82,10 +82,12 @@ class Cluster(db.Model):  # type: ignore[name-defined,misc]
     local_authority_id: Mapped[int] = mapped_column(ForeignKey("local_authority.id"), index=True)
 
     local_authority: Mapped[LocalAuthority] = relationship()
-    schools: Mapped[list[School]] = relationship(back_populates="cluster", order_by="School.name_en")
+    schools: Mapped[list[School]] = relationship(
+        back_populates="cluster", order_by="School.name_en"
+    )
 
 
-class School(db.Model):  # type: ignore[name-defined,misc]
+class School(db.Model):  # type: ignore[name-defined]
     __tablename__ = "school"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +113,7 @@ coordinator_cluster = Table(
 )
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "user_account"
     __table_args__ = (UniqueConstraint("external_issuer", "external_subject"),)
 
@@ -146,7 +148,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return bool(self.coordinated_clusters)
 
 
-class Plan(db.Model):  # type: ignore[name-defined,misc]
+class Plan(db.Model):  # type: ignore[name-defined]
     """One school's professional learning plan for one academic year."""
 
     __tablename__ = "plan"
@@ -168,7 +170,7 @@ class Plan(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class PlanAnswer(db.Model):  # type: ignore[name-defined,misc]
+class PlanAnswer(db.Model):  # type: ignore[name-defined]
     """The saved answers of one step of a plan, with a revision for safe concurrent editing."""
 
     __tablename__ = "plan_answer"
@@ -187,16 +189,14 @@ class PlanAnswer(db.Model):  # type: ignore[name-defined,misc]
     plan: Mapped[Plan] = relationship(back_populates="answers")
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+class AuditEvent(db.Model):  # type: ignore[name-defined]
     """Who changed what, and when."""
 
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("plan.id", ondelete="CASCADE"), index=True
     )
@@ -204,7 +204,7 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class PasswordResetToken(db.Model):  # type: ignore[name-defined,misc]
+class PasswordResetToken(db.Model):  # type: ignore[name-defined]
     __tablename__ = "password_reset_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,7 +215,7 @@ class PasswordResetToken(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(db.Model):  # type: ignore[name-defined]
     """An invitation for a colleague to join a school's plan."""
 
     __tablename__ = "invitation"
@@ -236,7 +236,7 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     school: Mapped[School] = relationship()
 
 
-class SignInAttempt(db.Model):  # type: ignore[name-defined,misc]
+class SignInAttempt(db.Model):  # type: ignore[name-defined]
     """Failed sign-ins, kept in the database so that every worker sees the same count."""
 
     __tablename__ = "sign_in_attempt"

@@ -30,11 +30,11 @@ class _TranslatedErrors:
         return params
 
 
-class TextInput(_TranslatedErrors, GovTextInput):  # type: ignore[misc]
+class TextInput(_TranslatedErrors, GovTextInput):
     pass
 
 
-class PasswordInput(_TranslatedErrors, GovPasswordInput):  # type: ignore[misc]
+class PasswordInput(_TranslatedErrors, GovPasswordInput):
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
         params = super().map_gov_params(field, **kwargs)
         params.setdefault("showPasswordText", _("Show"))
@@ -46,21 +46,21 @@ class PasswordInput(_TranslatedErrors, GovPasswordInput):  # type: ignore[misc]
         return params
 
 
-class RadioInput(_TranslatedErrors, GovRadioInput):  # type: ignore[misc]
+class RadioInput(_TranslatedErrors, GovRadioInput):
     pass
 
 
-class CheckboxesInput(_TranslatedErrors, GovCheckboxesInput):  # type: ignore[misc]
+class CheckboxesInput(_TranslatedErrors, GovCheckboxesInput):
     pass
 
 
-class Select(_TranslatedErrors, GovSelect):  # type: ignore[misc]
+class Select(_TranslatedErrors, GovSelect):
     pass
 
 
-class TextArea(_TranslatedErrors, GovTextArea):  # type: ignore[misc]
+class TextArea(_TranslatedErrors, GovTextArea):
     pass
 
 
-class CharacterCount(_TranslatedErrors, GovCharacterCount):  # type: ignore[misc]
+class CharacterCount(_TranslatedErrors, GovCharacterCount):
     pass

@@ -45,9 +45,7 @@ def index() -> ResponseReturnValue:
                 .order_by(Invitation.created_at)
             )
         )
-    return render_template(
-        "account/index.html", user=user, colleagues=colleagues, pending=pending
-    )
+    return render_template("account/index.html", user=user, colleagues=colleagues, pending=pending)
 
 
 @bp.route("/invite", methods=["GET", "POST"])

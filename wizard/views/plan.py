@@ -47,7 +47,7 @@ def _author_name(user_id: int | None) -> str | None:
 
 
 def _user() -> User:
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     return user
 
 
@@ -124,7 +124,9 @@ def step(year: str, step: str) -> ResponseReturnValue:
             return redirect(hub_url)
         if result.saved:
             data[step] = new_data
-            return redirect(location_url(JOURNEY.next_location(step, data, return_to), academic_year))
+            return redirect(
+                location_url(JOURNEY.next_location(step, data, return_to), academic_year)
+            )
         # Someone else saved this page since the user opened it: keep what the user typed,
         # show what the other person saved, and base the next save on their version.
         conflict = result.current

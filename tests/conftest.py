@@ -1,0 +1,220 @@
+"""Shared fixtures: an app on a clean database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), a test client that parses every HTML response, and helpers to make schools and users."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from werkzeug.test import TestResponse
+
+from wizard import create_app
+from wizard.accounts import hash_password
+from wizard.directory import load_local_authorities
+from wizard.extensions import db
+from wizard.models import Cluster, LocalAuthority, School, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class HtmlParseError(AssertionError):
+    pass
+
+
+class ParsingClient(FlaskClient):
+    """A test client that parses every HTML response and fails on markup errors.
+
+    Each HTML response gets a `soup` attribute (BeautifulSoup) for the test to query.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html":
+            body = response.get_data()
+            parser = html5lib.HTMLParser(strict=False)
+            parser.parse(body)
+            if parser.errors:
+                raise HtmlParseError(f"{response.request.path}: {parser.errors[:5]}")
+            response.soup = BeautifulSoup(body, "html.parser")  # type: ignore[attr-defined]
+        return response
+
+
+def _postgres_schema(url: str) -> tuple[str, str]:
+    """Make a fresh schema for this run and return (URL that uses it, schema name)."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}", schema
+
+
+def database_url(tmp_dir: Path) -> tuple[str, str | None]:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.sqlite3'}", None
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return _postgres_schema(url)
+
+
+def test_config(url: str, instance: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": secrets.token_hex(16),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        # Cheap hashing keeps the suite quick; production uses the defaults in config.py.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 64,
+        "SERVER_NAME_FOR_EMAILS": "http://localhost",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for the run, its schema built by the Alembic migrations."""
+    tmp = tmp_path_factory.mktemp("instance")
+    os.environ["WIZARD_INSTANCE_PATH"] = str(tmp)
+    url, schema = database_url(tmp)
+    app = create_app(test_config(url, tmp))
+    app.test_client_class = ParsingClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if schema:
+        engine = create_engine(
+            os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+        )
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _empty_tables() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app: Flask) -> Iterator[None]:
+    """Every test starts with the 22 local authorities and nothing else."""
+    with app.app_context():
+        _empty_tables()
+        load_local_authorities()
+    yield
+    with app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Directory:
+    """Makes schools, clusters and users for a test."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def authority(self, code: str = "cardiff") -> LocalAuthority:
+        authority = db.session.query(LocalAuthority).filter_by(code=code).one()
+        return authority
+
+    def cluster(self, name: str = "Test cluster", code: str = "cardiff") -> Cluster:
+        cluster = Cluster(
+            name_en=name, name_cy=f"Clwstwr {name}", local_authority=self.authority(code)
+        )
+        db.session.add(cluster)
+        db.session.commit()
+        return cluster
+
+    def school(
+        self,
+        name_en: str = "Oakfield Primary School",
+        name_cy: str | None = "Ysgol Gynradd Oakfield",
+        cluster: Cluster | None = None,
+        number: str | None = None,
+    ) -> School:
+        school = School(
+            school_number=number or str(6800000 + secrets.randbelow(99999)),
+            name_en=name_en,
+            name_cy=name_cy,
+            local_authority=cluster.local_authority if cluster else self.authority(),
+            cluster=cluster,
+        )
+        db.session.add(school)
+        db.session.commit()
+        return school
+
+    def user(
+        self,
+        email: str = "lead@school.example",
+        school: School | None = None,
+        lead: bool = False,
+        coordinator_of: list[Cluster] | None = None,
+        admin: bool = False,
+        name: str = "Catrin Jones",
+        locale: str | None = None,
+    ) -> User:
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(PASSWORD),
+            school=school,
+            is_school_lead=lead,
+            is_admin=admin,
+            locale=locale,
+        )
+        user.coordinated_clusters = list(coordinator_of or [])
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+
+@pytest.fixture
+def directory(app: Flask, ctx: None) -> Directory:
+    return Directory(app)
+
+
+def sign_in(client: FlaskClient, email: str, lang: str = "en") -> TestResponse:
+    response = client.post(f"/{lang}/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def lead(directory: Directory) -> User:
+    """A school lead at a Welsh-named school, signed in through `lead_client`."""
+    school = directory.school()
+    return directory.user(email="lead@school.example", school=school, lead=True)
+
+
+@pytest.fixture
+def lead_client(client: FlaskClient, lead: User) -> FlaskClient:
+    sign_in(client, lead.email)
+    return client
