@@ -1,0 +1,119 @@
+"""The step engine, without Flask: statuses, where each step leads, and who may enter."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.journey import (
+    ABOUT_YOUR_SCHOOL,
+    CHECK,
+    HUB,
+    JOURNEY,
+    Journey,
+    Location,
+    Step,
+    Task,
+    TaskStatus,
+)
+
+ABOUT_DONE = {
+    "about-your-school": {
+        "phase": "primary",
+        "teaching_staff": 12,
+        "support_staff": 0,
+        "pl_lead": "Catrin Jones",
+        "funding_allocation_pence": 0,
+    }
+}
+
+# A made-up journey shaped like the later tasks: several steps, and a task that needs another.
+FIRST = Step("first", fields=("a",), required=("a",))
+SECOND = Step("second", fields=("b",), required=("b",))
+THIRD = Step("third", fields=("c",), required=("c",))
+REVIEW = Task("review", steps=(FIRST, SECOND, THIRD))
+PRIORITIES = Task("priorities", steps=(Step("board", fields=("x",), required=("x",)),), depends_on=("review",))
+EXAMPLE = Journey(tasks=(REVIEW, PRIORITIES))
+
+
+def test_a_task_with_no_answers_is_not_yet_started() -> None:
+    assert JOURNEY.task_status(ABOUT_YOUR_SCHOOL, {}) is TaskStatus.NOT_STARTED
+
+
+def test_zero_is_an_answer_but_a_blank_name_is_not() -> None:
+    assert JOURNEY.task_status(ABOUT_YOUR_SCHOOL, ABOUT_DONE) is TaskStatus.COMPLETED
+    blank = {"about-your-school": {**ABOUT_DONE["about-your-school"], "pl_lead": "  "}}
+    assert JOURNEY.task_status(ABOUT_YOUR_SCHOOL, blank) is TaskStatus.IN_PROGRESS
+
+
+def test_a_task_is_in_progress_until_every_step_is_complete() -> None:
+    answers = {"first": {"a": "yes"}}
+    assert EXAMPLE.task_status(REVIEW, answers) is TaskStatus.IN_PROGRESS
+    answers = {"first": {"a": 1}, "second": {"b": 2}, "third": {"c": 3}}
+    assert EXAMPLE.task_status(REVIEW, answers) is TaskStatus.COMPLETED
+
+
+def test_a_task_that_needs_another_cannot_start_yet() -> None:
+    assert EXAMPLE.task_status(PRIORITIES, {}) is TaskStatus.CANNOT_START
+    assert EXAMPLE.task_entry(PRIORITIES, {}) is None
+    assert not EXAMPLE.can_access("board", {})
+    done = {"first": {"a": 1}, "second": {"b": 2}, "third": {"c": 3}}
+    assert EXAMPLE.task_status(PRIORITIES, done) is TaskStatus.NOT_STARTED
+    assert EXAMPLE.can_access("board", done)
+
+
+def test_unknown_steps_cannot_be_entered() -> None:
+    assert not JOURNEY.can_access("no-such-step", {})
+    assert JOURNEY.next_location("no-such-step", {}) == HUB
+    assert JOURNEY.previous_location("no-such-step") == HUB
+
+
+def test_steps_lead_to_the_next_step_and_the_last_to_the_check_page() -> None:
+    assert EXAMPLE.next_location("first", {}) == Location("step", "second")
+    assert EXAMPLE.next_location("second", {}) == Location("step", "third")
+    assert EXAMPLE.next_location("third", {}) == Location("check", "review")
+    assert JOURNEY.next_location("about-your-school", ABOUT_DONE) == Location(
+        "check", "about-your-school"
+    )
+
+
+def test_back_goes_to_the_previous_step_then_the_task_list() -> None:
+    assert EXAMPLE.previous_location("third") == Location("step", "second")
+    assert EXAMPLE.previous_location("first") == HUB
+    assert EXAMPLE.previous_location("second", return_to=CHECK) == Location("check", "review")
+
+
+def test_a_change_from_check_your_answers_returns_there() -> None:
+    done = {"first": {"a": 1}, "second": {"b": 2}, "third": {"c": 3}}
+    assert EXAMPLE.next_location("second", done, return_to=CHECK) == Location("check", "review")
+
+
+def test_a_change_that_leaves_a_step_incomplete_visits_it_before_returning() -> None:
+    answers = {"first": {"a": 1}, "second": {"b": 2}}
+    assert EXAMPLE.next_location("first", answers, return_to=CHECK) == Location(
+        "step", "third", return_to=CHECK
+    )
+
+
+def test_the_task_list_links_to_the_first_incomplete_step_or_the_check_page() -> None:
+    assert EXAMPLE.task_entry(REVIEW, {}) == Location("step", "first")
+    assert EXAMPLE.task_entry(REVIEW, {"first": {"a": 1}}) == Location("step", "second")
+    done = {"first": {"a": 1}, "second": {"b": 2}, "third": {"c": 3}}
+    assert EXAMPLE.task_entry(REVIEW, done) == Location("check", "review")
+
+
+def test_a_step_can_define_its_own_completeness() -> None:
+    board = Step("board", fields=("cards",), is_complete=lambda data: len(data["cards"]) == 9)
+    assert not board.complete({"cards": [1, 2]})
+    assert board.complete({"cards": list(range(9))})
+    assert not board.complete(None)
+
+
+def test_step_slugs_must_be_unique() -> None:
+    with pytest.raises(ValueError, match="used twice"):
+        Journey(tasks=(REVIEW, Task("again", steps=(FIRST,))))
+
+
+def test_completed_count_and_statuses() -> None:
+    assert JOURNEY.completed_count({}) == 0
+    assert JOURNEY.completed_count(ABOUT_DONE) == 1
+    assert JOURNEY.statuses(ABOUT_DONE) == {"about-your-school": TaskStatus.COMPLETED}
