@@ -3,6 +3,7 @@ set), a test client that parses every HTML response, and helpers to make schools
 
 from __future__ import annotations
 
+import contextvars
 import os
 import secrets
 import uuid
@@ -39,7 +40,9 @@ class ParsingClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        response = super().open(*args, **kwargs)
+        # Run each request in an empty context, as a real server would: otherwise Flask reuses
+        # the test's own app context (and its `g`, where Flask-Babel caches the locale).
+        response: TestResponse = contextvars.Context().run(super().open, *args, **kwargs)
         if response.mimetype == "text/html":
             body = response.get_data()
             parser = html5lib.HTMLParser(strict=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from .fields import MoneyField, WholeNumberField, stripped
@@ -37,7 +37,7 @@ class RevisionForm(FlaskForm):
 class AboutYourSchoolForm(RevisionForm):
     phase = RadioField(
         _l("What phase is your school?"),
-        choices=list(PHASES.items()),
+        choices=[SelectChoice(value, label) for value, label in PHASES.items()],
         validators=[InputRequired(_l("Select your school's phase"))],
         widget=RadioInput(),
     )
@@ -175,7 +175,7 @@ class InviteColleagueForm(FlaskForm):
     email = _email_field()
     language = RadioField(
         _l("Which language should the invitation email be in?"),
-        choices=[("cy", "Cymraeg"), ("en", "English")],
+        choices=[SelectChoice("cy", "Cymraeg"), SelectChoice("en", "English")],
         validators=[InputRequired(_l("Select the language of the invitation email"))],
         widget=RadioInput(),
     )

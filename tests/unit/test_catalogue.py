@@ -1,0 +1,58 @@
+"""The Welsh catalogue is complete, and Welsh plural forms are chosen deliberately."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale, ngettext
+
+from wizard.catalogue import WELSH_PLURAL_FORMS, WELSH_PO, load, problems
+
+
+def test_every_string_has_a_welsh_translation_that_is_not_fuzzy_or_empty() -> None:
+    assert problems() == []
+
+
+def test_the_welsh_catalogue_declares_six_plural_forms() -> None:
+    assert load(WELSH_PO, locale="cy").plural_forms == WELSH_PLURAL_FORMS
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "Rydych wedi cwblhau 0 o 0 tasg."),
+        (1, "Rydych wedi cwblhau 0 o 1 dasg."),
+        (2, "Rydych wedi cwblhau 0 o 2 dasg."),
+        (3, "Rydych wedi cwblhau 0 o 3 tasg."),
+        (6, "Rydych wedi cwblhau 0 o 6 thasg."),
+        (7, "Rydych wedi cwblhau 0 o 7 tasg."),
+    ],
+)
+def test_welsh_plural_forms_follow_the_number(app: Flask, n: int, expected: str) -> None:
+    with app.test_request_context("/cy/"), force_locale("cy"):
+        text = ngettext(
+            "You have completed %(done)d of %(num)d task.",
+            "You have completed %(done)d of %(num)d tasks.",
+            n,
+            done=0,
+        )
+    assert text == expected
+
+
+@pytest.mark.parametrize(("n", "word"), [(1, "diwrnod"), (2, "ddiwrnod"), (3, "diwrnod"), (14, "diwrnod")])
+def test_welsh_days_mutate_after_two(app: Flask, n: int, word: str) -> None:
+    with app.test_request_context("/cy/"), force_locale("cy"):
+        text = ngettext(
+            "The invitation expires after %(num)d day.",
+            "The invitation expires after %(num)d days.",
+            n,
+        )
+    assert f"{n} {word}" in text
+
+
+def test_english_has_two_plural_forms(app: Flask) -> None:
+    with app.test_request_context("/en/"), force_locale("en"):
+        one = ngettext("The invitation expires after %(num)d day.", "The invitation expires after %(num)d days.", 1)
+        many = ngettext("The invitation expires after %(num)d day.", "The invitation expires after %(num)d days.", 0)
+    assert one == "The invitation expires after 1 day."
+    assert many == "The invitation expires after 0 days."

@@ -1,0 +1,108 @@
+"""Checks of the translation catalogues, used by `make check-messages` and by the tests.
+
+The Welsh catalogue must hold every string the code and templates use, each translated (not
+empty, not fuzzy), with the same placeholders and all six Welsh plural forms.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from .config import ROOT
+
+TRANSLATIONS = ROOT / "translations"
+WELSH_PO = TRANSLATIONS / "cy" / "LC_MESSAGES" / "messages.po"
+TEMPLATE_POT = TRANSLATIONS / "messages.pot"
+WELSH_PLURAL_FORMS = "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n==3 ? 3 : n==6 ? 4 : 5);"
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%")
+
+
+def extract(destination: Path) -> Catalog:
+    """Extract every translatable string of the code and templates into a fresh template."""
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-wrap",
+            "-o",
+            str(destination),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with destination.open("rb") as handle:
+        return read_po(handle)
+
+
+def load(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def _ids(catalog: Catalog) -> set[str | tuple[str, ...]]:
+    return {message.id for message in catalog if message.id}
+
+
+def problems() -> list[str]:
+    """Return every problem with the catalogues, or an empty list."""
+    found: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = _ids(extract(Path(tmp) / "messages.pot"))
+    committed = _ids(load(TEMPLATE_POT))
+    for msgid in sorted(map(str, fresh - committed)):
+        found.append(f"not in messages.pot (run `make messages`): {msgid}")
+    for msgid in sorted(map(str, committed - fresh)):
+        found.append(f"in messages.pot but no longer used (run `make messages`): {msgid}")
+
+    welsh = load(WELSH_PO, locale="cy")
+    if welsh.plural_forms.replace(" ", "") != WELSH_PLURAL_FORMS.replace(" ", ""):
+        found.append(f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {welsh.plural_forms!r}")
+    translated = {message.id: message for message in welsh if message.id}
+    for msgid in sorted(fresh, key=str):
+        message = translated.get(msgid)
+        if message is None:
+            found.append(f"missing from the Welsh catalogue: {msgid}")
+            continue
+        strings: tuple[str, ...] = (
+            tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
+        )
+        if message.fuzzy:
+            found.append(f"fuzzy Welsh entry: {msgid}")
+        if any(not s for s in strings):
+            found.append(f"empty Welsh entry: {msgid}")
+        if isinstance(msgid, tuple) and len(strings) != 6:
+            found.append(f"Welsh plural entry needs 6 forms, has {len(strings)}: {msgid}")
+        source: str = msgid[-1] if isinstance(msgid, tuple) else msgid
+        wanted = set(_PLACEHOLDER.findall(source))
+        for text in strings:
+            got = set(_PLACEHOLDER.findall(text or ""))
+            # Plural forms may leave out the number (e.g. "dim tasgau"); nothing may be added.
+            if not got <= wanted or (not isinstance(msgid, tuple) and got != wanted):
+                found.append(f"placeholders differ in Welsh entry: {msgid} -> {text}")
+    return found
+
+
+def main() -> int:
+    found = problems()
+    for problem in found:
+        print(problem, file=sys.stderr)
+    if found:
+        print(f"{len(found)} problem(s) with the translation catalogues.", file=sys.stderr)
+        return 1
+    print("Translation catalogues are complete.")
+    return 0
