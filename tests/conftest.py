@@ -86,6 +86,10 @@ def test_config(url: str, instance: Path) -> dict[str, Any]:
     }
 
 
+# Not a test, despite the name (pytest would collect it wherever it is imported).
+test_config.__test__ = False  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the run, its schema built by the Alembic migrations."""
@@ -221,3 +225,23 @@ def lead(directory: Directory) -> User:
 def lead_client(client: FlaskClient, lead: User) -> FlaskClient:
     sign_in(client, lead.email)
     return client
+
+
+@pytest.fixture
+def make_app(app: Flask, tmp_path: Path) -> Iterator[Any]:
+    """Make another app on the same database with changed settings; its connections are
+    closed afterwards."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        config = {**test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path), **overrides}
+        other = create_app(config)
+        other.test_client_class = ParsingClient
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -20,7 +20,9 @@ from .config import ROOT
 TRANSLATIONS = ROOT / "translations"
 WELSH_PO = TRANSLATIONS / "cy" / "LC_MESSAGES" / "messages.po"
 TEMPLATE_POT = TRANSLATIONS / "messages.pot"
-WELSH_PLURAL_FORMS = "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n==3 ? 3 : n==6 ? 4 : 5);"
+WELSH_PLURAL_FORMS = (
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n==3 ? 3 : n==6 ? 4 : 5);"
+)
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%")
 
 
@@ -71,7 +73,9 @@ def problems() -> list[str]:
 
     welsh = load(WELSH_PO, locale="cy")
     if welsh.plural_forms.replace(" ", "") != WELSH_PLURAL_FORMS.replace(" ", ""):
-        found.append(f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {welsh.plural_forms!r}")
+        found.append(
+            f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {welsh.plural_forms!r}"
+        )
     translated = {message.id: message for message in welsh if message.id}
     for msgid in sorted(fresh, key=str):
         message = translated.get(msgid)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 
 HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
 
@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
         # Nothing half-saved: whatever this request had started is rolled back.
         app.logger.exception("Database error")
         db.session.rollback()
+        # Render the page as if signed out: looking up the user would need the database.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(InternalServerError)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, g, has_request_context, request, session, url_for
 from flask_login import current_user
 
 from .extensions import db
@@ -40,8 +40,15 @@ def preferred_language() -> str:
 
 
 def select_locale() -> str:
-    """Return the locale for Flask-Babel: the URL's language when there is one."""
-    return valid_language(getattr(g, "lang", None)) or preferred_language()
+    """Return the locale for Flask-Babel: the URL's language when there is one.
+
+    Unknown URLs such as /cy/dim-yma match no route, so the path is read directly: their 404
+    page must still be in Welsh.
+    """
+    from_url = valid_language(getattr(g, "lang", None))
+    if from_url is None and has_request_context():
+        from_url = valid_language(request.path.lstrip("/").split("/", 1)[0])
+    return from_url or preferred_language()
 
 
 def remember_language(lang: str) -> None:

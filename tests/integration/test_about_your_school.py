@@ -104,7 +104,10 @@ def test_an_empty_form_lists_every_problem_in_the_page_language(
     response = lead_client.post(step_url(lang), data={"revision": "0"})
     assert response.status_code == 200
     assert title(response).startswith(TEXT[lang]["error"])
-    assert soup(response).select_one(".govuk-error-summary__title").get_text(strip=True) == TEXT[lang]["problem"]
+    assert (
+        soup(response).select_one(".govuk-error-summary__title").get_text(strip=True)
+        == TEXT[lang]["problem"]
+    )
     expected = {
         "en": [
             "Select your school's phase",
@@ -137,15 +140,35 @@ def test_an_empty_form_lists_every_problem_in_the_page_language(
 @pytest.mark.parametrize(
     ("field", "typed", "english", "welsh"),
     [
-        ("teaching_staff", "lots", "Number of teaching staff must be a whole number, like 24", None),
+        (
+            "teaching_staff",
+            "lots",
+            "Number of teaching staff must be a whole number, like 24",
+            None,
+        ),
         ("teaching_staff", "2.5", "Number of teaching staff must be a whole number, like 24", None),
         ("teaching_staff", "1001", "Number of teaching staff must be between 0 and 1,000", None),
         ("support_staff", "-1", "Number of support staff must be between 0 and 2,000", None),
-        ("funding_allocation", "ten pounds", "Funding allocation must be an amount of money, like £12,500 or £12,500.50", None),
+        (
+            "funding_allocation",
+            "ten pounds",
+            "Funding allocation must be an amount of money, like £12,500 or £12,500.50",
+            None,
+        ),
         ("funding_allocation", "-50", "Funding allocation must be £0 or more", None),
-        ("funding_allocation", "12.345", "Funding allocation must not include fractions of a penny", None),
+        (
+            "funding_allocation",
+            "12.345",
+            "Funding allocation must not include fractions of a penny",
+            None,
+        ),
         ("funding_allocation", "20000000", "Funding allocation must be £10,000,000 or less", None),
-        ("pl_lead", "x" * 101, "Name of the professional learning lead must be 100 characters or fewer", None),
+        (
+            "pl_lead",
+            "x" * 101,
+            "Name of the professional learning lead must be 100 characters or fewer",
+            None,
+        ),
     ],
 )
 def test_bad_answers_get_a_specific_message_and_keep_what_was_typed(
@@ -209,7 +232,9 @@ def test_each_save_is_recorded_with_who_saved_it(lead_client: FlaskClient, lead:
 def test_a_colleagues_later_save_is_not_overwritten_unknowingly(
     app, directory: Directory, lead: User
 ) -> None:
-    colleague = directory.user(email="colleague@school.example", school=lead.school, name="Rhys Evans")
+    colleague = directory.user(
+        email="colleague@school.example", school=lead.school, name="Rhys Evans"
+    )
     first, second = app.test_client(), app.test_client()
     sign_in(first, lead.email)
     sign_in(second, colleague.email)
@@ -218,7 +243,9 @@ def test_a_colleagues_later_save_is_not_overwritten_unknowingly(
     assert field_value(second.get(step_url("cy")), "revision") == "0"
 
     assert second.post(step_url("cy"), data={**VALID, "pl_lead": "Rhys Evans"}).status_code == 302
-    stale = first.post(step_url("en"), data={**VALID, "pl_lead": "Catrin Jones", "teaching_staff": "99"})
+    stale = first.post(
+        step_url("en"), data={**VALID, "pl_lead": "Catrin Jones", "teaching_staff": "99"}
+    )
 
     assert stale.status_code == 409
     assert "Someone else has changed this page" in stale.get_data(as_text=True)
@@ -231,7 +258,12 @@ def test_a_colleagues_later_save_is_not_overwritten_unknowingly(
     assert db.session.scalar(select(PlanAnswer)).data["pl_lead"] == "Rhys Evans"
 
     # Saving again, knowingly, keeps the user's answers.
-    assert first.post(step_url("en"), data={**VALID, "revision": "1", "pl_lead": "Catrin Jones"}).status_code == 302
+    assert (
+        first.post(
+            step_url("en"), data={**VALID, "revision": "1", "pl_lead": "Catrin Jones"}
+        ).status_code
+        == 302
+    )
     db.session.rollback()
     assert db.session.scalar(select(PlanAnswer)).data["pl_lead"] == "Catrin Jones"
 
@@ -239,7 +271,9 @@ def test_a_colleagues_later_save_is_not_overwritten_unknowingly(
 def test_a_tampered_revision_is_treated_as_stale(lead_client: FlaskClient) -> None:
     lead_client.post(step_url("en"), data=VALID)
     for revision in ("7", "-1", "abc", ""):
-        response = lead_client.post(step_url("en"), data={**VALID, "revision": revision, "pl_lead": "Someone"})
+        response = lead_client.post(
+            step_url("en"), data={**VALID, "revision": revision, "pl_lead": "Someone"}
+        )
         assert response.status_code == 409, revision
     db.session.rollback()
     assert db.session.scalar(select(PlanAnswer)).data["pl_lead"] == "Catrin Jones"
@@ -255,7 +289,9 @@ def test_a_boosted_htmx_save_gets_the_full_next_page(lead_client: FlaskClient) -
     assert soup(response).find("title") is not None
 
 
-def test_forms_and_links_are_boosted_but_the_language_toggle_is_not(lead_client: FlaskClient) -> None:
+def test_forms_and_links_are_boosted_but_the_language_toggle_is_not(
+    lead_client: FlaskClient,
+) -> None:
     page = lead_client.get(step_url("en"))
     form = soup(page).find("form", attrs={"novalidate": True})
     assert form["hx-boost"] == "true"

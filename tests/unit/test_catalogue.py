@@ -39,7 +39,9 @@ def test_welsh_plural_forms_follow_the_number(app: Flask, n: int, expected: str)
     assert text == expected
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "diwrnod"), (2, "ddiwrnod"), (3, "diwrnod"), (14, "diwrnod")])
+@pytest.mark.parametrize(
+    ("n", "word"), [(1, "diwrnod"), (2, "ddiwrnod"), (3, "diwrnod"), (14, "diwrnod")]
+)
 def test_welsh_days_mutate_after_two(app: Flask, n: int, word: str) -> None:
     with app.test_request_context("/cy/"), force_locale("cy"):
         text = ngettext(
@@ -52,7 +54,15 @@ def test_welsh_days_mutate_after_two(app: Flask, n: int, word: str) -> None:
 
 def test_english_has_two_plural_forms(app: Flask) -> None:
     with app.test_request_context("/en/"), force_locale("en"):
-        one = ngettext("The invitation expires after %(num)d day.", "The invitation expires after %(num)d days.", 1)
-        many = ngettext("The invitation expires after %(num)d day.", "The invitation expires after %(num)d days.", 0)
+        one = ngettext(
+            "The invitation expires after %(num)d day.",
+            "The invitation expires after %(num)d days.",
+            1,
+        )
+        many = ngettext(
+            "The invitation expires after %(num)d day.",
+            "The invitation expires after %(num)d days.",
+            0,
+        )
     assert one == "The invitation expires after 1 day."
     assert many == "The invitation expires after 0 days."

@@ -31,7 +31,9 @@ FIRST = Step("first", fields=("a",), required=("a",))
 SECOND = Step("second", fields=("b",), required=("b",))
 THIRD = Step("third", fields=("c",), required=("c",))
 REVIEW = Task("review", steps=(FIRST, SECOND, THIRD))
-PRIORITIES = Task("priorities", steps=(Step("board", fields=("x",), required=("x",)),), depends_on=("review",))
+PRIORITIES = Task(
+    "priorities", steps=(Step("board", fields=("x",), required=("x",)),), depends_on=("review",)
+)
 EXAMPLE = Journey(tasks=(REVIEW, PRIORITIES))
 
 
