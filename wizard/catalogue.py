@@ -56,8 +56,15 @@ def load(path: Path, locale: str | None = None) -> Catalog:
         return read_po(handle, locale=locale)
 
 
-def _ids(catalog: Catalog) -> set[str | tuple[str, ...]]:
-    return {message.id for message in catalog if message.id}
+MessageId = str | tuple[str, ...]
+
+
+def _key(msgid: object) -> MessageId:
+    return tuple(msgid) if isinstance(msgid, list | tuple) else str(msgid)
+
+
+def _ids(catalog: Catalog) -> set[MessageId]:
+    return {_key(message.id) for message in catalog if message.id}
 
 
 def problems() -> list[str]:
@@ -66,32 +73,31 @@ def problems() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _ids(extract(Path(tmp) / "messages.pot"))
     committed = _ids(load(TEMPLATE_POT))
-    for msgid in sorted(map(str, fresh - committed)):
-        found.append(f"not in messages.pot (run `make messages`): {msgid}")
-    for msgid in sorted(map(str, committed - fresh)):
-        found.append(f"in messages.pot but no longer used (run `make messages`): {msgid}")
+    for new in sorted(map(str, fresh - committed)):
+        found.append(f"not in messages.pot (run `make messages`): {new}")
+    for old in sorted(map(str, committed - fresh)):
+        found.append(f"in messages.pot but no longer used (run `make messages`): {old}")
 
     welsh = load(WELSH_PO, locale="cy")
     if welsh.plural_forms.replace(" ", "") != WELSH_PLURAL_FORMS.replace(" ", ""):
         found.append(
             f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {welsh.plural_forms!r}"
         )
-    translated = {message.id: message for message in welsh if message.id}
+    translated = {_key(message.id): message for message in welsh if message.id}
     for msgid in sorted(fresh, key=str):
         message = translated.get(msgid)
+        source = msgid[-1] if isinstance(msgid, tuple) else msgid
         if message is None:
             found.append(f"missing from the Welsh catalogue: {msgid}")
             continue
-        strings: tuple[str, ...] = (
-            tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
-        )
+        raw = message.string
+        strings = tuple(str(s or "") for s in (raw if isinstance(raw, list | tuple) else (raw,)))
         if message.fuzzy:
             found.append(f"fuzzy Welsh entry: {msgid}")
         if any(not s for s in strings):
             found.append(f"empty Welsh entry: {msgid}")
         if isinstance(msgid, tuple) and len(strings) != 6:
             found.append(f"Welsh plural entry needs 6 forms, has {len(strings)}: {msgid}")
-        source: str = msgid[-1] if isinstance(msgid, tuple) else msgid
         wanted = set(_PLACEHOLDER.findall(source))
         for text in strings:
             got = set(_PLACEHOLDER.findall(text or ""))
