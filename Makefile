@@ -33,7 +33,7 @@ compile-messages: install ## Compile the translation catalogues (the .mo files a
 
 messages: install ## Extract the strings and update the Welsh catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: \
-		--no-wrap --sort-by-file --project=wizard -o translations/messages.pot wizard templates
+		--no-wrap --sort-by-file --project=wizard -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 check-messages: install ## Fail if the catalogue is out of date, or a Welsh entry is missing, empty or fuzzy

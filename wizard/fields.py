@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import LazyString
-from wtforms import Field, StringField
+from wtforms import Field, SelectMultipleField, StringField
 from wtforms.validators import StopValidation
 
 from .money import InvalidMoney, MoneyError, parse_pence, pence_to_pounds_text
@@ -74,6 +74,22 @@ class MoneyField(StringField):
             self.pence = parse_pence(self.data)
         except InvalidMoney as problem:
             raise StopValidation(str(self.messages[problem.reason])) from problem
+
+
+class ChoicesField(SelectMultipleField):
+    """Several choices (checkboxes); anything not on the list gets our message, not WTForms'."""
+
+    def __init__(self, label: LazyString, *, invalid: LazyString, **kwargs: Any) -> None:
+        super().__init__(label, validate_choice=False, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form: Any) -> None:
+        allowed = {
+            choice[0] if isinstance(choice, tuple) else choice.value
+            for choice in self.choices or []
+        }
+        if any(value not in allowed for value in self.data or []):
+            raise StopValidation(str(self.invalid))
 
 
 def stripped(value: Any) -> Any:

@@ -88,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(static_url)
     app.add_template_global(localised)
 
-    from . import labels
+    from . import framework, labels
 
     app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals["framework"] = framework

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from .fields import MoneyField, WholeNumberField, stripped
+from .fields import ChoicesField, MoneyField, WholeNumberField, stripped
+from .framework import RATINGS
 from .money import MoneyError
-from .widgets import PasswordInput, RadioInput, TextInput
+from .widgets import CharacterCount, CheckboxesInput, PasswordInput, RadioInput, TextInput
 
 PHASES = {
     "nursery": _l("Nursery"),
@@ -92,6 +102,89 @@ class AboutYourSchoolForm(RevisionForm):
             MoneyError.TOO_LARGE: _l("Funding allocation must be £10,000,000 or less"),
         },
     )
+
+
+LONG_ANSWER = 2000
+"""The longest free-text answer, in characters: about a page of writing."""
+
+
+class LongAnswerField(TextAreaField):
+    """A long answer with a character count, trimmed of surrounding space."""
+
+    widget = CharacterCount()
+
+    def __init__(self, label: Any, *, required: Any, too_long: Any, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            filters=[stripped],
+            validators=[
+                InputRequired(required),
+                Length(max=LONG_ANSWER, message=too_long),
+            ],
+            **kwargs,
+        )
+        self.max_length = LONG_ANSWER
+
+
+class ContextForm(RevisionForm):
+    """One context of the national approach: a reflection, and elements to prioritise.
+
+    The element choices depend on the context, so the view sets them (see step_pages.py).
+    """
+
+    reflection = LongAnswerField(
+        _l("What does this context mean for your professional learning priorities?"),
+        required=_l("Enter what this context means for your professional learning priorities"),
+        too_long=_l("Your answer must be 2,000 characters or fewer"),
+    )
+    priorities = ChoicesField(
+        _l("Which of these elements do you want to prioritise?"),
+        description=_l(
+            "Select all that apply. They will be suggested as priorities for your Diamond 9."
+        ),
+        choices=[],
+        invalid=_l("Select elements from the list"),
+        widget=CheckboxesInput(),
+    )
+
+
+class HallmarkForm(RevisionForm):
+    rating = RadioField(
+        _l("How well does your school do this?"),
+        choices=[SelectChoice(rating.key, rating.title) for rating in RATINGS],
+        validators=[InputRequired(_l("Select how well your school does this"))],
+        widget=RadioInput(),
+    )
+    evidence = LongAnswerField(
+        _l("How do you know?"),
+        description=_l("For example, what staff, learners or your self-evaluation tell you."),
+        required=_l("Enter how you know"),
+        too_long=_l("How you know must be 2,000 characters or fewer"),
+    )
+    next_steps = LongAnswerField(
+        _l("What will you do next?"),
+        required=_l("Enter what you will do next"),
+        too_long=_l("What you will do next must be 2,000 characters or fewer"),
+    )
+
+
+class CompletionForm(FlaskForm):
+    """ "Have you completed this section?" on a task's check-your-answers page."""
+
+    revision = HiddenField(default="0")
+    completed = RadioField(
+        _l("Have you completed this section?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, I've completed this section")),
+            SelectChoice("no", _l("No, I'll come back to it later")),
+        ],
+        validators=[InputRequired(_l("Select whether you have completed this section"))],
+        widget=RadioInput(),
+    )
+
+    def based_on_revision(self) -> int:
+        value = (self.revision.data or "0").strip()
+        return int(value) if value.isdigit() else -1
 
 
 class SignInForm(FlaskForm):
@@ -202,6 +295,9 @@ class SignOutForm(FlaskForm):
 __all__ = [
     "PHASES",
     "AboutYourSchoolForm",
+    "CompletionForm",
+    "ContextForm",
+    "HallmarkForm",
     "AcceptInvitationForm",
     "InviteColleagueForm",
     "NewPasswordForm",

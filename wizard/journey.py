@@ -54,23 +54,39 @@ class Task:
     key: str
     steps: tuple[Step, ...]
     depends_on: tuple[str, ...] = ()
+    confirm_completion: bool = False
+    """Ask "Have you completed this section?" on the task's check page (GOV.UK pattern for
+    tasks with long or optional answers); the task is complete only once the answer is yes."""
 
     @property
     def first_step(self) -> Step:
         return self.steps[0]
+
+    @property
+    def completion_key(self) -> str:
+        """The answers key where the "Have you completed this section?" answer is kept."""
+        return f"{self.key}:completed"
 
 
 @dataclass(frozen=True)
 class Location:
     """Where to go next: the hub, a step, or a task's check-your-answers page."""
 
-    kind: str  # "hub", "step" or "check"
+    kind: str  # "hub", "step", "check" (a task's answers) or "plan-check" (the whole plan)
     slug: str = ""
     return_to: str | None = None
 
 
 HUB = Location("hub")
 CHECK = "check"
+"""Return to the task's check-your-answers page after a change."""
+PLAN = "plan"
+"""Return to the whole plan's check-your-answers page after a change."""
+RETURN_TO = (CHECK, PLAN)
+
+
+def is_marked_complete(task: Task, answers: Answers) -> bool:
+    return bool((answers.get(task.completion_key) or {}).get("completed"))
 
 
 @dataclass
@@ -100,7 +116,7 @@ class Journey:
             if required is None or self.task_status(required, answers) != TaskStatus.COMPLETED:
                 return TaskStatus.CANNOT_START
         done = [step.complete(answers.get(step.slug)) for step in task.steps]
-        if all(done):
+        if all(done) and (not task.confirm_completion or is_marked_complete(task, answers)):
             return TaskStatus.COMPLETED
         if any(done) or any(answers.get(step.slug) for step in task.steps):
             return TaskStatus.IN_PROGRESS
@@ -126,10 +142,8 @@ class Journey:
         status = self.task_status(task, answers)
         if status == TaskStatus.CANNOT_START:
             return None
-        if status == TaskStatus.COMPLETED:
-            return Location("check", task.key)
         for step in task.steps:
-            if not step.complete(answers.get(step.slug)):
+            if status != TaskStatus.COMPLETED and not step.complete(answers.get(step.slug)):
                 return Location("step", step.slug)
         return Location("check", task.key)
 
@@ -139,13 +153,13 @@ class Journey:
         if found is None:
             return HUB
         task, step = found
-        if return_to == CHECK:
+        if return_to in RETURN_TO:
             # After a change from check-your-answers, first visit any step the change has
             # left incomplete, then return.
             for other in task.steps:
                 if other is not step and not other.complete(answers.get(other.slug)):
-                    return Location("step", other.slug, return_to=CHECK)
-            return Location("check", task.key)
+                    return Location("step", other.slug, return_to=return_to)
+            return Location("plan-check") if return_to == PLAN else Location("check", task.key)
         index = task.steps.index(step)
         if index + 1 < len(task.steps):
             return Location("step", task.steps[index + 1].slug)
@@ -159,6 +173,8 @@ class Journey:
         task, step = found
         if return_to == CHECK:
             return Location("check", task.key)
+        if return_to == PLAN:
+            return Location("plan-check")
         index = task.steps.index(step)
         if index > 0:
             return Location("step", task.steps[index - 1].slug)
@@ -188,4 +204,28 @@ ABOUT_YOUR_SCHOOL = Task(
     ),
 )
 
-JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL,))
+CONTEXT_KEYS = ("school", "regional", "national")
+CONTEXTS = Task(
+    key="contexts",
+    steps=tuple(
+        Step(slug=f"context-{key}", fields=("reflection", "priorities"), required=("reflection",))
+        for key in CONTEXT_KEYS
+    ),
+    confirm_completion=True,
+)
+
+HALLMARK_COUNT = 8
+HALLMARKS = Task(
+    key="hallmarks",
+    steps=tuple(
+        Step(
+            slug=f"hallmark-{number}",
+            fields=("rating", "evidence", "next_steps"),
+            required=("rating", "evidence", "next_steps"),
+        )
+        for number in range(1, HALLMARK_COUNT + 1)
+    ),
+    confirm_completion=True,
+)
+
+JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS))

@@ -9,10 +9,14 @@ from .journey import TaskStatus
 
 TASK_TITLES = {
     "about-your-school": _l("About your school"),
+    "contexts": _l("Contexts of the national approach"),
+    "hallmarks": _l("Self-review against the eight hallmarks"),
 }
 
 TASK_HINTS = {
     "about-your-school": _l("Phase, staff, professional learning lead and funding."),
+    "contexts": _l("What the school, regional and national contexts mean for your priorities."),
+    "hallmarks": _l("How well your school leads professional learning, and what you will do next."),
 }
 
 STATUS_LABELS = {

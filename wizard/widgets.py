@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
@@ -62,5 +63,39 @@ class TextArea(_TranslatedErrors, GovTextArea):
     pass
 
 
+# A number for each CLDR plural category, to pick that category's form from the catalogue.
+_PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 6, "other": 7}
+
+
+def _plural_messages(singular: str, plural: str) -> dict[str, str]:
+    """GOV.UK Frontend's JavaScript wants a message per plural category, with %{count}."""
+    return {
+        category: ngettext(singular, plural, number, count="%{count}")
+        for category, number in _PLURAL_SAMPLES.items()
+    }
+
+
 class CharacterCount(_TranslatedErrors, GovCharacterCount):
-    pass
+    """A textarea with a character count whose messages are in the page's language."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("maxlength", getattr(field, "max_length", None))
+        params.setdefault(
+            "textareaDescriptionText",
+            _("You can enter up to %(count)s characters", count="%{count}"),
+        )
+        params.setdefault(
+            "charactersUnderLimitText",
+            _plural_messages(
+                "You have %(count)s character remaining", "You have %(count)s characters remaining"
+            ),
+        )
+        params.setdefault("charactersAtLimitText", _("You have 0 characters remaining"))
+        params.setdefault(
+            "charactersOverLimitText",
+            _plural_messages(
+                "You have %(count)s character too many", "You have %(count)s characters too many"
+            ),
+        )
+        return params

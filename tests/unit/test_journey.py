@@ -7,8 +7,11 @@ import pytest
 from wizard.journey import (
     ABOUT_YOUR_SCHOOL,
     CHECK,
+    CONTEXTS,
+    HALLMARKS,
     HUB,
     JOURNEY,
+    PLAN,
     Journey,
     Location,
     Step,
@@ -118,4 +121,67 @@ def test_step_slugs_must_be_unique() -> None:
 def test_completed_count_and_statuses() -> None:
     assert JOURNEY.completed_count({}) == 0
     assert JOURNEY.completed_count(ABOUT_DONE) == 1
-    assert JOURNEY.statuses(ABOUT_DONE) == {"about-your-school": TaskStatus.COMPLETED}
+    assert JOURNEY.statuses(ABOUT_DONE) == {
+        "about-your-school": TaskStatus.COMPLETED,
+        "contexts": TaskStatus.NOT_STARTED,
+        "hallmarks": TaskStatus.NOT_STARTED,
+    }
+
+
+def test_the_journey_has_three_contexts_and_eight_hallmarks() -> None:
+    assert [s.slug for s in CONTEXTS.steps] == [
+        "context-school",
+        "context-regional",
+        "context-national",
+    ]
+    assert [s.slug for s in HALLMARKS.steps] == [f"hallmark-{n}" for n in range(1, 9)]
+
+
+def _all_hallmarks(**overrides: dict[str, str]) -> dict[str, dict[str, str]]:
+    answers = {
+        f"hallmark-{n}": {
+            "rating": "developing",
+            "evidence": "Lesson visits",
+            "next_steps": "Coaching",
+        }
+        for n in range(1, 9)
+    }
+    answers.update(overrides)
+    return answers
+
+
+def test_a_task_that_asks_for_confirmation_is_complete_only_when_marked_complete() -> None:
+    answers: dict[str, dict[str, object]] = dict(_all_hallmarks())
+    assert JOURNEY.task_status(HALLMARKS, answers) is TaskStatus.IN_PROGRESS
+    assert JOURNEY.task_entry(HALLMARKS, answers) == Location("check", "hallmarks")
+    answers[HALLMARKS.completion_key] = {"completed": False}
+    assert JOURNEY.task_status(HALLMARKS, answers) is TaskStatus.IN_PROGRESS
+    answers[HALLMARKS.completion_key] = {"completed": True}
+    assert JOURNEY.task_status(HALLMARKS, answers) is TaskStatus.COMPLETED
+    # An answer that becomes incomplete takes the task back to in progress.
+    answers["hallmark-3"] = {"rating": "developing", "evidence": "", "next_steps": "x"}
+    assert JOURNEY.task_status(HALLMARKS, answers) is TaskStatus.IN_PROGRESS
+    assert JOURNEY.task_entry(HALLMARKS, answers) == Location("step", "hallmark-3")
+
+
+def test_the_task_list_opens_the_first_unanswered_hallmark() -> None:
+    answers = _all_hallmarks()
+    del answers["hallmark-5"], answers["hallmark-6"]
+    assert JOURNEY.task_entry(HALLMARKS, answers) == Location("step", "hallmark-5")
+
+
+def test_hallmarks_lead_one_to_the_next_then_to_their_check_page() -> None:
+    assert JOURNEY.next_location("hallmark-3", {}) == Location("step", "hallmark-4")
+    assert JOURNEY.next_location("hallmark-8", {}) == Location("check", "hallmarks")
+    assert JOURNEY.previous_location("hallmark-1") == HUB
+    assert JOURNEY.previous_location("context-national") == Location("step", "context-regional")
+
+
+def test_a_change_from_the_whole_plan_returns_to_the_whole_plan() -> None:
+    answers = _all_hallmarks()
+    assert JOURNEY.next_location("hallmark-2", answers, return_to=PLAN) == Location("plan-check")
+    assert JOURNEY.previous_location("hallmark-2", return_to=PLAN) == Location("plan-check")
+    del answers["hallmark-7"]
+    assert JOURNEY.next_location("hallmark-2", answers, return_to=PLAN) == Location(
+        "step", "hallmark-7", return_to=PLAN
+    )

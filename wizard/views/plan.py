@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -12,9 +13,10 @@ from flask_login import current_user
 from ..academic_year import academic_year_of, parse_year_slug, year_slug
 from ..access import Access, allow
 from ..extensions import db
+from ..forms import CompletionForm
 from ..i18n import LANG_PREFIX
-from ..journey import CHECK, JOURNEY, Location
-from ..models import PlanStatus, User
+from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
+from ..models import Plan, PlanAnswer, PlanStatus, User
 from ..plans import PlanLocked, answer_data, answers_of, get_or_create_plan, get_plan, save_step
 from ..step_pages import CHECK_TEMPLATES, STEP_PAGES
 
@@ -22,6 +24,10 @@ bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
 
 # A school may look back at earlier years and plan one year ahead.
 YEARS_BACK = 10
+
+
+def _locked() -> None:
+    flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
 
 
 def _academic_year(slug: str) -> int:
@@ -38,6 +44,8 @@ def location_url(location: Location, year: int) -> str:
         return url_for("plan.step", year=slug, step=location.slug, return_to=location.return_to)
     if location.kind == "check":
         return url_for("plan.check", year=slug, task=location.slug)
+    if location.kind == "plan-check":
+        return url_for("plan.check_plan", year=slug)
     return url_for("plan.hub", year=slug)
 
 
@@ -49,6 +57,16 @@ def _author_name(user_id: int | None) -> str | None:
 def _user() -> User:
     user: User = current_user._get_current_object()
     return user
+
+
+def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]:
+    user = _user()
+    plan = get_plan(user.school_id or 0, academic_year)
+    return user, plan, answers_of(plan)
+
+
+def _editable(plan: Plan | None) -> bool:
+    return plan is None or plan.status == PlanStatus.DRAFT
 
 
 @bp.get("/")
@@ -63,9 +81,8 @@ def index() -> ResponseReturnValue:
 def hub(year: str) -> ResponseReturnValue:
     """Show the plan's task list."""
     academic_year = _academic_year(year)
-    user = _user()
-    plan = get_plan(user.school_id or 0, academic_year)
-    data = answer_data(answers_of(plan))
+    user, plan, answers = _load(academic_year)
+    data = answer_data(answers)
     tasks = [
         {
             "task": task,
@@ -97,21 +114,21 @@ def step(year: str, step: str) -> ResponseReturnValue:
     page = STEP_PAGES.get(step)
     if found is None or page is None:
         abort(404)
-    user = _user()
-    plan = get_plan(user.school_id or 0, academic_year)
-    answers = answers_of(plan)
+    user, plan, answers = _load(academic_year)
     data = answer_data(answers)
     hub_url = url_for("plan.hub", year=year_slug(academic_year))
     if not JOURNEY.can_access(step, data):
         return redirect(hub_url)
-    if plan is not None and plan.status != PlanStatus.DRAFT:
-        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+    if not _editable(plan):
+        _locked()
         return redirect(hub_url)
 
-    return_to = CHECK if request.args.get("return_to") == CHECK else None
+    requested = request.args.get("return_to")
+    return_to = requested if requested in RETURN_TO else None
     saved = answers.get(step)
     initial = page.to_form(saved.data) if saved else {}
     form = page.form(data={**initial, "revision": str(saved.revision if saved else 0)})
+    page.setup(form)
     conflict = None
     status = 200
     if form.validate_on_submit():
@@ -120,60 +137,124 @@ def step(year: str, step: str) -> ResponseReturnValue:
         try:
             result = save_step(plan, step, new_data, form.based_on_revision(), user)
         except PlanLocked:
-            flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+            _locked()
             return redirect(hub_url)
         if result.saved:
             data[step] = new_data
-            return redirect(
-                location_url(JOURNEY.next_location(step, data, return_to), academic_year)
-            )
+            next_location = JOURNEY.next_location(step, data, return_to)
+            return redirect(location_url(next_location, academic_year))
         # Someone else saved this page since the user opened it: keep what the user typed,
         # show what the other person saved, and base the next save on their version.
         conflict = result.current
         form.revision.data = str(conflict.revision if conflict else 0)
         status = 409
-    back = location_url(JOURNEY.previous_location(step, return_to), academic_year)
+    task, step_ = found
     return (
         render_template(
             page.template,
             form=form,
-            step=found[1],
-            task=found[0],
+            step=step_,
+            task=task,
             school=user.school,
             academic_year=academic_year,
-            back_url=back,
+            back_url=location_url(JOURNEY.previous_location(step, return_to), academic_year),
             conflict=conflict,
             conflict_author=_author_name(conflict.updated_by_id if conflict else None),
-            conflict_template=CHECK_TEMPLATES.get(found[0].key),
+            conflict_template=CHECK_TEMPLATES.get(task.key),
+            **page.extra,
         ),
         status,
     )
 
 
-@bp.get("/<year>/<task>/check")
+def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
+    incomplete = [s for s in task.steps if not s.complete(data.get(s.slug))]
+    return {
+        "task": task,
+        "status": JOURNEY.task_status(task, data),
+        "check_template": CHECK_TEMPLATES[task.key],
+        "first_incomplete": incomplete[0] if incomplete else None,
+    }
+
+
+@bp.route("/<year>/<task>/check", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER)
 def check(year: str, task: str) -> ResponseReturnValue:
-    """Show a task's answers, each with a link to change it."""
+    """Show a task's answers with Change links, and ask whether the section is complete."""
     academic_year = _academic_year(year)
     found = JOURNEY.task(task)
     if found is None or task not in CHECK_TEMPLATES:
         abort(404)
-    user = _user()
-    plan = get_plan(user.school_id or 0, academic_year)
-    answers = answers_of(plan)
+    user, plan, answers = _load(academic_year)
     data = answer_data(answers)
-    entry = JOURNEY.task_entry(found, data)
-    if entry is None:
-        return redirect(url_for("plan.hub", year=year_slug(academic_year)))
+    hub_url = url_for("plan.hub", year=year_slug(academic_year))
+    if JOURNEY.task_entry(found, data) is None:
+        return redirect(hub_url)
+    marked = answers.get(found.completion_key)
+    form = CompletionForm(
+        data={
+            "completed": ("yes" if is_marked_complete(found, data) else "no") if marked else None,
+            "revision": str(marked.revision if marked else 0),
+        }
+    )
+    status = 200
+    conflict = None
+    if request.method == "POST":
+        if not found.confirm_completion:
+            abort(405)
+        if not _editable(plan):
+            _locked()
+            return redirect(hub_url)
+        if any(not s.complete(data.get(s.slug)) for s in found.steps):
+            # The question is only asked once every step is answered.
+            return redirect(url_for("plan.check", year=year_slug(academic_year), task=task))
+        if form.validate_on_submit():
+            plan = get_or_create_plan(user.school_id or 0, academic_year)
+            result = save_step(
+                plan,
+                found.completion_key,
+                {"completed": form.completed.data == "yes"},
+                form.based_on_revision(),
+                user,
+            )
+            if result.saved:
+                return redirect(hub_url)
+            conflict = result.current
+            form.revision.data = str(conflict.revision if conflict else 0)
+            status = 409
+    return (
+        render_template(
+            "plan/check.html",
+            plan=plan,
+            data=data,
+            school=user.school,
+            academic_year=academic_year,
+            editable=_editable(plan),
+            return_to="check",
+            form=form,
+            completion_conflict=conflict,
+            conflict_author=_author_name(conflict.updated_by_id if conflict else None),
+            **_check_context(found, data),
+        ),
+        status,
+    )
+
+
+@bp.get("/<year>/check-your-answers")
+@allow(Access.SCHOOL_MEMBER)
+def check_plan(year: str) -> ResponseReturnValue:
+    """Show every answer of the plan so far, each with a Change link that returns here."""
+    academic_year = _academic_year(year)
+    user, plan, answers = _load(academic_year)
+    data = answer_data(answers)
+    sections = [_check_context(task, data) for task in JOURNEY.tasks]
     return render_template(
-        "plan/check.html",
-        task=found,
-        status=JOURNEY.task_status(found, data),
+        "plan/check_plan.html",
         plan=plan,
-        answers=answers,
         data=data,
         school=user.school,
         academic_year=academic_year,
-        check_template=CHECK_TEMPLATES[task],
-        editable=plan is None or plan.status == PlanStatus.DRAFT,
+        editable=_editable(plan),
+        return_to="plan",
+        sections=sections,
     )
