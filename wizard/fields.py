@@ -83,11 +83,13 @@ class ChoicesField(SelectMultipleField):
         super().__init__(label, validate_choice=False, **kwargs)
         self.invalid = invalid
 
+    def choice_values(self) -> list[str]:
+        """The values of the choices, in their order."""
+        choices: Any = self.choices or []
+        return [c[0] if isinstance(c, tuple) else c.value for c in choices]
+
     def pre_validate(self, form: Any) -> None:
-        allowed = {
-            choice[0] if isinstance(choice, tuple) else choice.value
-            for choice in self.choices or []
-        }
+        allowed = set(self.choice_values())
         if any(value not in allowed for value in self.data or []):
             raise StopValidation(str(self.invalid))
 

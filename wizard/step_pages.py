@@ -63,7 +63,7 @@ def _same_fields(*names: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 def _context_from_form(form: ContextForm) -> dict[str, Any]:
     # Keep the elements in the framework's order, whatever order they were sent in.
     chosen = set(form.priorities.data or [])
-    order = form.priorities.values()
+    order = form.priorities.choice_values()
     return {"reflection": form.reflection.data, "priorities": [k for k in order if k in chosen]}
 
 
