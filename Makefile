@@ -32,7 +32,7 @@ compile-messages: install ## Compile the translation catalogues (the .mo files a
 	@test -f translations/cy/LC_MESSAGES/messages.mo
 
 messages: install ## Extract the strings and update the Welsh catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _plural_messages:1,2 --add-comments=TRANSLATORS: \
 		--no-wrap --sort-by-file --project=wizard -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 

@@ -38,6 +38,8 @@ def extract(destination: Path) -> Catalog:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "_plural_messages:1,2",
             "--no-wrap",
             "-o",
             str(destination),
