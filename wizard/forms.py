@@ -187,6 +187,33 @@ class CompletionForm(FlaskForm):
         return int(value) if value.isdigit() else -1
 
 
+CARD_TITLE_MAX = 120
+
+
+class OwnCardForm(FlaskForm):
+    """One of the school's own Diamond 9 cards: a title in English, Welsh or both."""
+
+    title_en = StringField(
+        _l("Title in English"),
+        filters=[stripped],
+        validators=[Length(max=CARD_TITLE_MAX, message=_l("The English title must be 120 characters or fewer"))],
+        widget=TextInput(),
+    )
+    title_cy = StringField(
+        _l("Title in Welsh"),
+        filters=[stripped],
+        validators=[Length(max=CARD_TITLE_MAX, message=_l("The Welsh title must be 120 characters or fewer"))],
+        widget=TextInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if not (self.title_en.data or self.title_cy.data):
+            self.title_en.errors = [*self.title_en.errors, _l("Enter a title in English, in Welsh, or both")]
+            return False
+        return valid
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
@@ -301,6 +328,7 @@ __all__ = [
     "AcceptInvitationForm",
     "InviteColleagueForm",
     "NewPasswordForm",
+    "OwnCardForm",
     "PasswordResetRequestForm",
     "RevisionForm",
     "SignInForm",

@@ -228,4 +228,14 @@ HALLMARKS = Task(
     confirm_completion=True,
 )
 
-JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS))
+def _board_complete(data: Mapping[str, Any]) -> bool:
+    slots = data.get("slots") or {}
+    return isinstance(slots, Mapping) and len({card for card in slots.values() if card}) == 9
+
+
+DIAMOND_9 = Task(
+    key="diamond-9",
+    steps=(Step(slug="diamond-9", fields=("slots",), is_complete=_board_complete),),
+)
+
+JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS, DIAMOND_9))

@@ -11,12 +11,14 @@ TASK_TITLES = {
     "about-your-school": _l("About your school"),
     "contexts": _l("Contexts of the national approach"),
     "hallmarks": _l("Self-review against the eight hallmarks"),
+    "diamond-9": _l("Professional learning Diamond 9"),
 }
 
 TASK_HINTS = {
     "about-your-school": _l("Phase, staff, professional learning lead and funding."),
     "contexts": _l("What the school, regional and national contexts mean for your priorities."),
     "hallmarks": _l("How well your school leads professional learning, and what you will do next."),
+    "diamond-9": _l("Choose nine priorities and arrange them in rows of 1, 2, 3, 2 and 1."),
 }
 
 STATUS_LABELS = {

@@ -189,6 +189,25 @@ class PlanAnswer(db.Model):  # type: ignore[name-defined]
     plan: Mapped[Plan] = relationship(back_populates="answers")
 
 
+class OwnCard(db.Model):  # type: ignore[name-defined]
+    """A Diamond 9 card the school wrote itself, with a title in English, Welsh or both."""
+
+    __tablename__ = "own_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    title_en: Mapped[str | None] = mapped_column(String(120))
+    title_cy: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    @property
+    def key(self) -> str:
+        return f"own:{self.id}"
+
+
 class AuditEvent(db.Model):  # type: ignore[name-defined]
     """Who changed what, and when."""
 
@@ -258,6 +277,7 @@ __all__ = [
     "Language",
     "LanguageMedium",
     "LocalAuthority",
+    "OwnCard",
     "PasswordResetToken",
     "Plan",
     "PlanAnswer",

@@ -128,4 +128,5 @@ CHECK_TEMPLATES: dict[str, str] = {
     "about-your-school": "plan/check/about_your_school.html",
     "contexts": "plan/check/contexts.html",
     "hallmarks": "plan/check/hallmarks.html",
+    "diamond-9": "plan/check/diamond.html",
 }

@@ -14,7 +14,8 @@ from ..academic_year import academic_year_of, parse_year_slug, year_slug
 from ..access import Access, allow
 from ..extensions import db
 from ..forms import CompletionForm
-from ..i18n import LANG_PREFIX
+from ..boards import BOARD_STEP, DiamondSummary, summarise
+from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
 from ..models import Plan, PlanAnswer, PlanStatus, User
 from ..plans import PlanLocked, answer_data, answers_of, get_or_create_plan, get_plan, save_step
@@ -167,6 +168,10 @@ def step(year: str, step: str) -> ResponseReturnValue:
     )
 
 
+def _diamond(plan: Plan | None, data: dict[str, Any]) -> DiamondSummary:
+    return summarise(plan, data, select_locale())
+
+
 def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
     incomplete = [s for s in task.steps if not s.complete(data.get(s.slug))]
     return {
@@ -232,6 +237,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
             editable=_editable(plan),
             return_to="check",
             form=form,
+            diamond=_diamond(plan, data) if task == BOARD_STEP else None,
             completion_conflict=conflict,
             conflict_author=_author_name(conflict.updated_by_id if conflict else None),
             **_check_context(found, data),
@@ -257,4 +263,5 @@ def check_plan(year: str) -> ResponseReturnValue:
         editable=_editable(plan),
         return_to="plan",
         sections=sections,
+        diamond=_diamond(plan, data),
     )

@@ -1,0 +1,144 @@
+"""The Diamond 9 board: every way a card moves, and a property test over any sequence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wizard.diamond import (
+    CAPACITY,
+    ROW_OF,
+    SLOTS,
+    InvalidMove,
+    MoveError,
+    RowProblem,
+    arrange,
+    first_free_slot,
+    is_complete,
+    move,
+    normalise,
+    ranked,
+    slot_of,
+    to_stored,
+)
+
+CARDS = {f"card:{n}" for n in range(12)}
+
+
+def test_rows_are_one_two_three_two_one() -> None:
+    assert [CAPACITY[row] for row in range(1, 6)] == [1, 2, 3, 2, 1]
+    assert ROW_OF == {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 4, 8: 4, 9: 5}
+
+
+def test_a_card_from_the_bank_goes_to_the_first_free_slot_from_the_top() -> None:
+    board, done = move({}, "card:1", "next", CARDS)
+    assert board == {1: "card:1"} and done.row == 1
+    board, done = move(board, "card:2", "next", CARDS)
+    assert board == {1: "card:1", 2: "card:2"} and done.row == 2
+
+
+def test_moving_to_an_occupied_slot_swaps_the_two_cards() -> None:
+    board, done = move({1: "card:1", 4: "card:2"}, "card:2", "1", CARDS)
+    assert board == {1: "card:2", 4: "card:1"}
+    assert done.swapped == "card:1"
+
+
+def test_a_card_from_the_bank_on_an_occupied_slot_sends_that_card_to_the_bank() -> None:
+    board, done = move({1: "card:1"}, "card:2", "1", CARDS)
+    assert board == {1: "card:2"}
+    assert done.swapped == "card:1"
+
+
+def test_up_and_down_move_one_row_into_a_free_slot_or_swap() -> None:
+    board, _ = move({4: "card:1"}, "card:1", "up", CARDS)
+    assert board == {2: "card:1"}
+    board, done = move({1: "card:9", 2: "card:1"}, "card:1", "up", CARDS)
+    assert board == {1: "card:1", 2: "card:9"} and done.swapped == "card:9"
+    board, _ = move({9: "card:1"}, "card:1", "up", CARDS)
+    assert board == {7: "card:1"}
+    with pytest.raises(InvalidMove) as top:
+        move({1: "card:1"}, "card:1", "up", CARDS)
+    assert top.value.reason is MoveError.NO_ROW_THERE
+    with pytest.raises(InvalidMove) as bottom:
+        move({9: "card:1"}, "card:1", "down", CARDS)
+    assert bottom.value.reason is MoveError.NO_ROW_THERE
+
+
+def test_return_to_the_bank() -> None:
+    board, done = move({1: "card:1", 2: "card:2"}, "card:1", "bank", CARDS)
+    assert board == {2: "card:2"} and done.slot is None
+
+
+@pytest.mark.parametrize(
+    ("board", "card", "target", "reason"),
+    [
+        ({}, "card:99", "1", MoveError.UNKNOWN_CARD),
+        ({}, "card:1", "10", MoveError.UNKNOWN_TARGET),
+        ({}, "card:1", "0", MoveError.UNKNOWN_TARGET),
+        ({}, "card:1", "sideways", MoveError.UNKNOWN_TARGET),
+        ({}, "card:1", "up", MoveError.NOT_ON_BOARD),
+        ({slot: f"card:{slot}" for slot in SLOTS}, "card:10", "next", MoveError.BOARD_FULL),
+    ],
+)
+def test_impossible_moves_are_refused(board: dict[int, str], card: str, target: str, reason: MoveError) -> None:
+    with pytest.raises(InvalidMove) as problem:
+        move(board, card, target, CARDS | {f"card:{n}" for n in range(10)})
+    assert problem.value.reason is reason
+
+
+def test_arranging_by_rows() -> None:
+    board, problems = arrange({"card:1": 1, "card:2": 2, "card:3": 2, "card:4": None}, CARDS)
+    assert problems == []
+    assert board == {1: "card:1", 2: "card:2", 3: "card:3"}
+
+
+def test_an_arrangement_with_too_many_in_a_row_says_which() -> None:
+    board, problems = arrange({"card:1": 1, "card:2": 1, "card:3": 3}, CARDS)
+    assert board == {}
+    assert problems == [RowProblem(row=1, count=2, capacity=1)]
+
+
+def test_a_full_arrangement_also_names_the_rows_with_too_few() -> None:
+    rows = dict(zip([f"card:{n}" for n in range(9)], [1, 2, 2, 2, 3, 3, 3, 4, 5], strict=True))
+    _, problems = arrange(rows, CARDS)
+    assert problems == [RowProblem(2, 3, 2), RowProblem(4, 1, 2)]
+
+
+def test_stored_boards_are_read_safely() -> None:
+    assert normalise({"1": "a", "2": "a", "12": "b", "x": "c", "3": ""}) == {1: "a"}
+    assert normalise(None) == {}
+    assert to_stored({3: "b", 1: "a"}) == {"1": "a", "3": "b"}
+
+
+moves = st.lists(
+    st.tuples(
+        st.sampled_from(sorted(CARDS) + ["card:unknown"]),
+        st.sampled_from([str(n) for n in range(0, 11)] + ["next", "up", "down", "bank", "??"]),
+    ),
+    max_size=40,
+)
+
+
+@given(moves)
+def test_any_sequence_of_moves_leaves_a_valid_board_with_each_card_at_most_once(
+    sequence: list[tuple[str, str]],
+) -> None:
+    board: dict[int, str] = {}
+    for card, target in sequence:
+        before = dict(board)
+        try:
+            board, done = move(board, card, target, CARDS)
+        except InvalidMove:
+            assert board == before  # a refused move changes nothing
+            continue
+        assert slot_of(board, card) == done.slot
+        if done.swapped and done.swapped != card:
+            swapped_to = slot_of(board, done.swapped)
+            assert swapped_to == slot_of(before, card)  # None: back to the bank
+        assert set(board) <= set(SLOTS)
+        assert len(set(board.values())) == len(board)
+        assert set(board.values()) <= CARDS
+        assert sum(len(row) for row in ranked(board)) == len(board)
+        assert is_complete(board) == (first_free_slot(board) is None)
+        assert normalise(to_stored(board)) == board

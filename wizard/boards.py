@@ -1,0 +1,59 @@
+"""Loading and saving a plan's Diamond 9, with the board's version for safe concurrent moves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from .cards import CardCatalogue
+from .diamond import normalise, ranked, to_stored
+from .extensions import db
+from .models import OwnCard, Plan, PlanAnswer, User
+from .plans import SaveResult, answer_data, answers_of, get_or_create_plan, get_plan, save_step
+
+BOARD_STEP = "diamond-9"
+
+
+@dataclass
+class BoardState:
+    plan: Plan | None
+    board: dict[int, str]
+    version: int
+    catalogue: CardCatalogue
+    answers: dict[str, PlanAnswer]
+
+
+def own_cards(plan: Plan | None) -> list[OwnCard]:
+    if plan is None:
+        return []
+    return list(db.session.scalars(select(OwnCard).where(OwnCard.plan_id == plan.id).order_by(OwnCard.id)))
+
+
+def load_board(school_id: int, academic_year: int, locale: str) -> BoardState:
+    plan = get_plan(school_id, academic_year)
+    answers = answers_of(plan)
+    row = answers.get(BOARD_STEP)
+    board = normalise((row.data or {}).get("slots") if row else None)
+    catalogue = CardCatalogue(answer_data(answers), own_cards(plan), locale)
+    return BoardState(plan, board, row.revision if row else 0, catalogue, answers)
+
+
+def save_board(
+    school_id: int, academic_year: int, board: dict[int, str], based_on: int, user: User
+) -> SaveResult:
+    plan = get_or_create_plan(school_id, academic_year)
+    return save_step(plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user)
+
+
+@dataclass
+class DiamondSummary:
+    ranked: list[list[str]]
+    cards: CardCatalogue
+
+
+def summarise(plan: Plan | None, answers: dict[str, dict[str, Any]], locale: str) -> DiamondSummary:
+    """The board row by row, with the cards to title it, for check-your-answers pages."""
+    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
+    return DiamondSummary(ranked(board), CardCatalogue(answers, own_cards(plan), locale))

@@ -1,0 +1,413 @@
+"""The Diamond 9 board: one page, one move endpoint for every way of moving, own cards,
+and the board as an SVG image."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..academic_year import academic_year_of, parse_year_slug, year_slug
+from ..access import Access, allow
+from ..boards import BOARD_STEP, BoardState, load_board, save_board
+from ..diamond import (
+    CAPACITY,
+    ROW_COUNT,
+    ROW_OF,
+    ROWS,
+    InvalidMove,
+    Move,
+    MoveError,
+    RowProblem,
+    arrange,
+    is_complete,
+    move,
+    ranked,
+    slot_of,
+)
+from ..extensions import db
+from ..forms import OwnCardForm
+from ..i18n import LANG_PREFIX, select_locale
+from ..journey import JOURNEY
+from ..models import AuditEvent, OwnCard, PlanStatus, User
+from ..plans import get_or_create_plan
+from ..svg import board_svg
+
+bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
+
+YEARS_BACK = 10
+
+
+def _academic_year(slug: str) -> int:
+    year = parse_year_slug(slug)
+    current = academic_year_of(date.today())
+    if year is None or not current - YEARS_BACK <= year <= current + 1:
+        abort(404)
+    return year
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _state(academic_year: int) -> BoardState:
+    return load_board(_user().school_id or 0, academic_year, select_locale())
+
+
+def _board_url(year: str, **anchor: Any) -> str:
+    return url_for("diamond.board", year=year, **anchor)
+
+
+def _move_error(reason: MoveError) -> str:
+    return {
+        MoveError.UNKNOWN_CARD: _("Choose a card from your board or your card bank"),
+        MoveError.UNKNOWN_TARGET: _("Choose a row or a place on the board"),
+        MoveError.NOT_ON_BOARD: _("Add the card to the board before moving it up or down"),
+        MoveError.BOARD_FULL: _("The board is full. Return a card to the bank first, or choose a place to swap with"),
+        MoveError.NO_ROW_THERE: _("The card cannot move any further that way"),
+    }[reason]
+
+
+def _row_problem(problem: RowProblem) -> str:
+    if problem.count > problem.capacity:
+        return ngettext(
+            "Row %(row)d has %(num)d card but can only hold %(capacity)d",
+            "Row %(row)d has %(num)d cards but can only hold %(capacity)d",
+            problem.count,
+            row=problem.row,
+            capacity=problem.capacity,
+        )
+    return ngettext(
+        "Row %(row)d has %(num)d card but needs %(capacity)d",
+        "Row %(row)d has %(num)d cards but needs %(capacity)d",
+        problem.count,
+        row=problem.row,
+        capacity=problem.capacity,
+    )
+
+
+def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
+    card = state.catalogue[done.card].title
+    if done.slot is None:
+        return _("%(card)s returned to the card bank", card=card)
+    if done.swapped and slot_of(before, done.card) is not None:
+        return _(
+            "%(card)s moved to row %(row)d, swapping places with %(other)s",
+            card=card,
+            row=done.row,
+            other=state.catalogue[done.swapped].title,
+        )
+    if done.swapped:
+        return _(
+            "%(card)s placed in row %(row)d; %(other)s returned to the card bank",
+            card=card,
+            row=done.row,
+            other=state.catalogue[done.swapped].title,
+        )
+    if slot_of(before, done.card) is None:
+        return _("%(card)s placed in row %(row)d", card=card, row=done.row)
+    return _("%(card)s moved to row %(row)d", card=card, row=done.row)
+
+
+def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
+    placed = set(state.board.values())
+    data = {step: row.data for step, row in state.answers.items()}
+    if state.board:
+        data[BOARD_STEP] = {"slots": {str(k): v for k, v in state.board.items()}}
+    task = JOURNEY.task(BOARD_STEP)
+    assert task is not None
+    return {
+        "year_slug": year,
+        "academic_year": academic_year,
+        "board": state.board,
+        "version": state.version,
+        "cards": state.catalogue,
+        "bank": state.catalogue.bank(placed),
+        "rows": ROWS,
+        "row_of": ROW_OF,
+        "slot_by_card": {card: slot for slot, card in state.board.items()},
+        "capacity": CAPACITY,
+        "row_count": ROW_COUNT,
+        "ranked": ranked(state.board),
+        "complete": is_complete(state.board),
+        "status": JOURNEY.task_status(task, data),
+        "editable": state.plan is None or state.plan.status == PlanStatus.DRAFT,
+        "school": _user().school,
+        **extra,
+    }
+
+
+def _respond(
+    year: str,
+    academic_year: int,
+    state: BoardState,
+    *,
+    status: int = 200,
+    announcement: str = "",
+    moved: str | None = None,
+    errors: list[tuple[str, str]] | None = None,
+    bank_change: str = "all",
+    rows: dict[str, str] | None = None,
+) -> ResponseReturnValue:
+    """The board: the partial and its out-of-band parts for htmx, else the full page."""
+    context = _context(
+        year,
+        academic_year,
+        state,
+        announcement=announcement,
+        moved=moved,
+        errors=errors or [],
+        rows_chosen=rows,
+    )
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        html = render_template("plan/diamond/move_response.html", bank_change=bank_change, **context)
+        response = Response(html, status=status)
+    else:
+        response = Response(render_template("plan/diamond/board_page.html", **context), status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("")
+@allow(Access.SCHOOL_MEMBER)
+def board(year: str) -> ResponseReturnValue:
+    """Show the Diamond 9: the board, the ranked summary and the card bank."""
+    academic_year = _academic_year(year)
+    return _respond(year, academic_year, _state(academic_year))
+
+
+@bp.get("/arrange")
+@allow(Access.SCHOOL_MEMBER)
+def arrange_form(year: str) -> ResponseReturnValue:
+    """Arrange every card with a row choice each: the way to build the board without JavaScript."""
+    academic_year = _academic_year(year)
+    state = _state(academic_year)
+    return render_template("plan/diamond/arrange.html", errors=[], rows_chosen=None, **_context(year, academic_year, state))
+
+
+def _parse_version() -> int:
+    value = (request.form.get("version") or "").strip()
+    return int(value) if value.isdigit() else -1
+
+
+def _arrangement(state: BoardState) -> tuple[dict[str, int | None], list[tuple[str, str]]]:
+    """Read the row chosen for each card; report cards sent twice or rows that do not exist."""
+    rows: dict[str, int | None] = {}
+    errors: list[tuple[str, str]] = []
+    for name in request.form:
+        if not name.startswith("row-"):
+            continue
+        key = name[len("row-") :]
+        values = request.form.getlist(name)
+        anchor = "#" + _field_id(key)
+        if len(values) > 1:
+            errors.append((_("Each card can only be placed once"), anchor))
+            continue
+        value = values[0].strip()
+        if value == "":
+            rows[key] = None
+        elif value.isdigit() and 1 <= int(value) <= ROW_COUNT:
+            rows[key] = int(value)
+        else:
+            errors.append((_("Choose a row from the list"), anchor))
+    unknown = [key for key in rows if key not in state.catalogue.keys]
+    if unknown:
+        errors.append((_move_error(MoveError.UNKNOWN_CARD), "#" + _field_id(unknown[0])))
+    return rows, errors
+
+
+def _first_field_in_row(chosen: dict[str, int | None], row: int) -> str:
+    first = next((key for key, chosen_row in chosen.items() if chosen_row == row), None)
+    return _field_id(first) if first else "diamond-board"
+
+
+def _field_id(key: str) -> str:
+    return "row-" + key.replace(":", "-")
+
+
+@bp.post("/move")
+@allow(Access.SCHOOL_MEMBER)
+def move_card(year: str) -> ResponseReturnValue:
+    """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
+    academic_year = _academic_year(year)
+    user = _user()
+    state = _state(academic_year)
+    if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
+        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+        return redirect(url_for("plan.hub", year=year))
+    based_on = _parse_version()
+    stale = _("Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again.")
+    if based_on != state.version:
+        return _respond(year, academic_year, state, status=409, announcement=stale, errors=[(stale, "#diamond-board")])
+
+    before = dict(state.board)
+    if request.form.get("arrangement"):
+        chosen, errors = _arrangement(state)
+        problems: list[RowProblem] = []
+        new_board: dict[int, str] = {}
+        if not errors:
+            new_board, problems = arrange(chosen, state.catalogue.keys)
+            errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
+        if errors:
+            context = _context(year, academic_year, state, errors=errors, rows_chosen={k: str(v or "") for k, v in chosen.items()})
+            return render_template("plan/diamond/arrange.html", **context)
+        announcement = _("Your board has been arranged")
+        done = None
+    else:
+        card = (request.form.get("card") or "").strip()
+        target = (request.form.get("to") or "").strip()
+        if target == "slot":
+            target = (request.form.get("slot") or "").strip()
+        try:
+            new_board, done = move(state.board, card, target, state.catalogue.keys)
+        except InvalidMove as problem:
+            message = _move_error(problem.reason)
+            return _respond(year, academic_year, state, announcement=message, errors=[(message, "#diamond-board")])
+        announcement = _announcement(done, state, before)
+
+    result = save_board(user.school_id or 0, academic_year, new_board, based_on, user)
+    if not result.saved:
+        fresh = _state(academic_year)
+        return _respond(year, academic_year, fresh, status=409, announcement=stale, errors=[(stale, "#diamond-board")])
+    state.board = new_board
+    state.version = based_on + 1
+    if done is None:
+        flash(announcement, "success")
+        return redirect(_board_url(year))
+    if not (request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")):
+        flash(announcement, "success")
+        return redirect(_board_url(year, _anchor="card-" + done.card.replace(":", "-")))
+    return _respond(
+        year,
+        academic_year,
+        state,
+        announcement=announcement,
+        moved=done.card,
+        bank_change=_bank_change(before, new_board, done),
+    )
+
+
+def _bank_change(before: dict[int, str], after: dict[int, str], done: Move) -> str:
+    """How the card bank changed: "none", "removed" (only the moved card left it) or "all"."""
+    left_bank = slot_of(before, done.card) is None and done.slot is not None
+    came_back = set(before.values()) - set(after.values())
+    if came_back:
+        return "all"
+    return "removed" if left_bank else "none"
+
+
+def _own_card(academic_year: int, card_id: int) -> OwnCard:
+    """One of this school's own cards for the year; another school's card is simply not found."""
+    state_plan = _state(academic_year).plan
+    card = db.session.get(OwnCard, card_id)
+    if card is None or state_plan is None or card.plan_id != state_plan.id:
+        abort(404)
+    return card
+
+
+def _check_editable(academic_year: int, year: str) -> ResponseReturnValue | None:
+    plan = _state(academic_year).plan
+    if plan is not None and plan.status != PlanStatus.DRAFT:
+        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+        return redirect(url_for("plan.hub", year=year))
+    return None
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def new_card(year: str) -> ResponseReturnValue:
+    """Write one of the school's own cards."""
+    academic_year = _academic_year(year)
+    if (locked := _check_editable(academic_year, year)) is not None:
+        return locked
+    form = OwnCardForm()
+    if form.validate_on_submit():
+        user = _user()
+        plan = get_or_create_plan(user.school_id or 0, academic_year)
+        card = OwnCard(plan_id=plan.id, title_en=form.title_en.data or None, title_cy=form.title_cy.data or None, created_by_id=user.id)
+        db.session.add(card)
+        db.session.flush()
+        db.session.add(AuditEvent(user_id=user.id, plan_id=plan.id, action="card-added", detail={"card": card.key}))
+        db.session.commit()
+        flash(_("Your card has been added to the card bank."), "success")
+        return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
+    return render_template("plan/diamond/card_form.html", form=form, year_slug=year, academic_year=academic_year, card=None)
+
+
+@bp.route("/cards/<int:card_id>", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def edit_card(year: str, card_id: int) -> ResponseReturnValue:
+    """Change the title of one of the school's own cards."""
+    academic_year = _academic_year(year)
+    if (locked := _check_editable(academic_year, year)) is not None:
+        return locked
+    card = _own_card(academic_year, card_id)
+    form = OwnCardForm(data={"title_en": card.title_en, "title_cy": card.title_cy})
+    if form.validate_on_submit():
+        card.title_en = form.title_en.data or None
+        card.title_cy = form.title_cy.data or None
+        db.session.add(AuditEvent(user_id=_user().id, plan_id=card.plan_id, action="card-changed", detail={"card": card.key}))
+        db.session.commit()
+        flash(_("Your card has been changed."), "success")
+        return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
+    return render_template("plan/diamond/card_form.html", form=form, year_slug=year, academic_year=academic_year, card=card)
+
+
+@bp.route("/cards/<int:card_id>/delete", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def delete_card(year: str, card_id: int) -> ResponseReturnValue:
+    """Delete one of the school's own cards; a card on the board needs confirming first."""
+    academic_year = _academic_year(year)
+    if (locked := _check_editable(academic_year, year)) is not None:
+        return locked
+    card = _own_card(academic_year, card_id)
+    state = _state(academic_year)
+    slot = slot_of(state.board, card.key)
+    title = state.catalogue[card.key]
+    if request.method == "GET" or (slot is not None and request.form.get("confirm") != "yes"):
+        return render_template(
+            "plan/diamond/delete_card.html", card=card, title=title, row=ROW_OF.get(slot or 0), year_slug=year, academic_year=academic_year, version=state.version
+        )
+    user = _user()
+    if slot is not None:
+        board = {s: c for s, c in state.board.items() if c != card.key}
+        if not save_board(user.school_id or 0, academic_year, board, _parse_version(), user).saved:
+            flash(_("Someone else changed the board at the same time. Check the board, then delete the card again."), "important")
+            return redirect(_board_url(year))
+        card = _own_card(academic_year, card_id)
+    db.session.delete(card)
+    db.session.add(AuditEvent(user_id=user.id, plan_id=card.plan_id, action="card-deleted", detail={"card": card.key}))
+    db.session.commit()
+    flash(_("%(card)s has been deleted.", card=title.title), "success")
+    return redirect(_board_url(year))
+
+
+@bp.get("/image.svg")
+@allow(Access.SCHOOL_MEMBER)
+def download_svg(year: str) -> ResponseReturnValue:
+    """The board as an SVG image, with the card titles in the page's language."""
+    academic_year = _academic_year(year)
+    state = _state(academic_year)
+    school = _user().school
+    svg = board_svg(state.board, state.catalogue, school, academic_year)
+    name = f"diamond-9-{year}-{select_locale()}.svg"
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+__all__ = ["bp", "select"]
