@@ -46,7 +46,10 @@ class ParsingClient(FlaskClient):
         if response.mimetype == "text/html":
             body = response.get_data()
             parser = html5lib.HTMLParser(strict=False)
-            parser.parse(body)
+            if body.lstrip()[:9].lower() == b"<!doctype":
+                parser.parse(body)
+            else:
+                parser.parseFragment(body)  # an htmx partial
             if parser.errors:
                 raise HtmlParseError(f"{response.request.path}: {parser.errors[:5]}")
             response.soup = BeautifulSoup(body, "html.parser")  # type: ignore[attr-defined]

@@ -28,7 +28,9 @@ class BoardState:
 def own_cards(plan: Plan | None) -> list[OwnCard]:
     if plan is None:
         return []
-    return list(db.session.scalars(select(OwnCard).where(OwnCard.plan_id == plan.id).order_by(OwnCard.id)))
+    return list(
+        db.session.scalars(select(OwnCard).where(OwnCard.plan_id == plan.id).order_by(OwnCard.id))
+    )
 
 
 def load_board(school_id: int, academic_year: int, locale: str) -> BoardState:

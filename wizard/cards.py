@@ -29,7 +29,9 @@ class CardInfo:
 
 
 def _own(card: OwnCard, locale: str) -> CardInfo:
-    preferred, other = (card.title_cy, card.title_en) if locale == "cy" else (card.title_en, card.title_cy)
+    preferred, other = (
+        (card.title_cy, card.title_en) if locale == "cy" else (card.title_en, card.title_cy)
+    )
     if preferred:
         return CardInfo(card.key, preferred, OWN)
     return CardInfo(card.key, other or "", OWN, lang="en" if locale == "cy" else "cy")
@@ -65,10 +67,14 @@ class CardCatalogue:
         suggested = set(self.suggested)
         for element in framework.ELEMENTS:
             key = f"{ELEMENT}:{element.key}"
-            self._cards[key] = CardInfo(key, str(element.title), ELEMENT, key in suggested, summary=str(element.summary))
+            self._cards[key] = CardInfo(
+                key, str(element.title), ELEMENT, key in suggested, summary=str(element.summary)
+            )
         for hallmark in framework.HALLMARKS:
             key = f"{HALLMARK}:{hallmark.number}"
-            self._cards[key] = CardInfo(key, str(hallmark.title), HALLMARK, key in suggested, summary=str(hallmark.summary))
+            self._cards[key] = CardInfo(
+                key, str(hallmark.title), HALLMARK, key in suggested, summary=str(hallmark.summary)
+            )
         for card in framework.CARDS:
             key = f"{DESIGNED}:{card.key}"
             self._cards[key] = CardInfo(key, str(card.title), DESIGNED, summary=str(card.summary))
@@ -87,5 +93,9 @@ class CardCatalogue:
 
     def bank(self, placed: set[str]) -> list[CardInfo]:
         """Cards not on the board: suggestions first, then the school's own, then designed."""
-        order = self.suggested + [c.key for c in self.own] + [f"{DESIGNED}:{c.key}" for c in framework.CARDS]
+        order = (
+            self.suggested
+            + [c.key for c in self.own]
+            + [f"{DESIGNED}:{c.key}" for c in framework.CARDS]
+        )
         return [self._cards[key] for key in order if key not in placed]

@@ -81,7 +81,30 @@ def first_free_slot(board: Board) -> int | None:
     return next((slot for slot in SLOTS if slot not in board), None)
 
 
-def move(board: Board, card: str, target: str, known_cards: set[str]) -> tuple[dict[int, str], Move]:
+def _destination(board: Board, current: int | None, target: str) -> int:
+    """The slot a card is going to, or InvalidMove."""
+    if target in ("up", "down"):
+        if current is None:
+            raise InvalidMove(MoveError.NOT_ON_BOARD)
+        row = ROW_OF[current] + (-1 if target == "up" else 1)
+        if not 1 <= row <= ROW_COUNT:
+            raise InvalidMove(MoveError.NO_ROW_THERE)
+        return _free_slot(board, row) or ROWS[row - 1][0]
+    if target == "next":
+        if current is not None:
+            return current
+        free = first_free_slot(board)
+        if free is None:
+            raise InvalidMove(MoveError.BOARD_FULL)
+        return free
+    if target.isdigit() and int(target) in ROW_OF:
+        return int(target)
+    raise InvalidMove(MoveError.UNKNOWN_TARGET)
+
+
+def move(
+    board: Board, card: str, target: str, known_cards: set[str]
+) -> tuple[dict[int, str], Move]:
     """Apply one move and return the new board and what happened.
 
     `target` is a slot number ("1" to "9": an occupied slot swaps the two cards), "next" (the
@@ -96,24 +119,7 @@ def move(board: Board, card: str, target: str, known_cards: set[str]) -> tuple[d
         if current is not None:
             del new[current]
         return new, Move(card, None)
-    if target in ("up", "down"):
-        if current is None:
-            raise InvalidMove(MoveError.NOT_ON_BOARD)
-        row = ROW_OF[current] + (-1 if target == "up" else 1)
-        if not 1 <= row <= ROW_COUNT:
-            raise InvalidMove(MoveError.NO_ROW_THERE)
-        destination = _free_slot(new, row) or ROWS[row - 1][0]
-    elif target == "next":
-        if current is not None:
-            return new, Move(card, current)
-        free = first_free_slot(new)
-        if free is None:
-            raise InvalidMove(MoveError.BOARD_FULL)
-        destination = free
-    elif target.isdigit() and int(target) in ROW_OF:
-        destination = int(target)
-    else:
-        raise InvalidMove(MoveError.UNKNOWN_TARGET)
+    destination = _destination(new, current, target)
     if destination == current:
         return new, Move(card, current)
     displaced = new.get(destination)
@@ -133,7 +139,9 @@ class RowProblem:
     capacity: int
 
 
-def arrange(rows: Mapping[str, int | None], known_cards: set[str]) -> tuple[dict[int, str], list[RowProblem]]:
+def arrange(
+    rows: Mapping[str, int | None], known_cards: set[str]
+) -> tuple[dict[int, str], list[RowProblem]]:
     """Lay out a whole board from a row (or None, not on the board) for each chosen card.
 
     Returns the board and no problems, or an empty board and the rows that are wrong: every

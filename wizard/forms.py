@@ -196,20 +196,31 @@ class OwnCardForm(FlaskForm):
     title_en = StringField(
         _l("Title in English"),
         filters=[stripped],
-        validators=[Length(max=CARD_TITLE_MAX, message=_l("The English title must be 120 characters or fewer"))],
+        validators=[
+            Length(
+                max=CARD_TITLE_MAX, message=_l("The English title must be 120 characters or fewer")
+            )
+        ],
         widget=TextInput(),
     )
     title_cy = StringField(
         _l("Title in Welsh"),
         filters=[stripped],
-        validators=[Length(max=CARD_TITLE_MAX, message=_l("The Welsh title must be 120 characters or fewer"))],
+        validators=[
+            Length(
+                max=CARD_TITLE_MAX, message=_l("The Welsh title must be 120 characters or fewer")
+            )
+        ],
         widget=TextInput(),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
         if not (self.title_en.data or self.title_cy.data):
-            self.title_en.errors = [*self.title_en.errors, _l("Enter a title in English, in Welsh, or both")]
+            self.title_en.errors = [
+                *self.title_en.errors,
+                _l("Enter a title in English, in Welsh, or both"),
+            ]
             return False
         return valid
 

@@ -228,6 +228,7 @@ HALLMARKS = Task(
     confirm_completion=True,
 )
 
+
 def _board_complete(data: Mapping[str, Any]) -> bool:
     slots = data.get("slots") or {}
     return isinstance(slots, Mapping) and len({card for card in slots.values() if card}) == 9

@@ -25,7 +25,9 @@ MAX_LINES = 4
 
 def wrap(title: str, width: int = WRAP_AT, lines: int = MAX_LINES) -> list[str]:
     """Split a title into lines that fit a card, shortening the last line with … if needed."""
-    wrapped = textwrap.wrap(title, width=width, break_long_words=True, break_on_hyphens=True) or [""]
+    wrapped = textwrap.wrap(title, width=width, break_long_words=True, break_on_hyphens=True) or [
+        ""
+    ]
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
@@ -75,7 +77,9 @@ def board_svg(board: dict[int, str], cards: CardCatalogue, school: Any, academic
             )
             for number, line in enumerate(lines):
                 dy = 0 if number == 0 else LINE_HEIGHT
-                parts.append(f'<tspan x="{x + CARD_WIDTH / 2:.0f}" dy="{dy}">{escape(line)}</tspan>')
+                parts.append(
+                    f'<tspan x="{x + CARD_WIDTH / 2:.0f}" dy="{dy}">{escape(line)}</tspan>'
+                )
             parts.append("</text>")
     parts.append("</svg>")
     return "\n".join(parts)

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, field_value, heading, soup, task_status, title
+from tests.i18n import translate
 from wizard import framework
 from wizard.academic_year import academic_year_of, year_slug
 from wizard.extensions import db
@@ -30,8 +30,7 @@ def url(lang: str, path: str) -> str:
 
 def t(app: Flask, lang: str, msgid: str, **variables: Any) -> str:
     """The text a page in `lang` shows for an English message."""
-    with app.test_request_context(f"/{lang}/"), force_locale(lang):
-        return str(gettext(msgid, **variables))
+    return translate(app, lang, msgid, **variables)
 
 
 def hallmark_answer(number: int) -> dict[str, str]:
@@ -125,7 +124,7 @@ def test_a_school_reviews_every_context_and_hallmark(
     # Everything so far on one page.
     whole = lead_client.get(url(lang, "/check-your-answers"))
     assert heading(whole) == t(app, lang, "Check your answers: your plan so far")
-    assert len(soup(whole).select(".govuk-summary-card")) == 3 + 8
+    assert len(soup(whole).select(".govuk-summary-card")) == 3 + 8 + 1  # and the Diamond 9
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

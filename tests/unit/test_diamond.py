@@ -81,7 +81,9 @@ def test_return_to_the_bank() -> None:
         ({slot: f"card:{slot}" for slot in SLOTS}, "card:10", "next", MoveError.BOARD_FULL),
     ],
 )
-def test_impossible_moves_are_refused(board: dict[int, str], card: str, target: str, reason: MoveError) -> None:
+def test_impossible_moves_are_refused(
+    board: dict[int, str], card: str, target: str, reason: MoveError
+) -> None:
     with pytest.raises(InvalidMove) as problem:
         move(board, card, target, CARDS | {f"card:{n}" for n in range(10)})
     assert problem.value.reason is reason

@@ -125,6 +125,7 @@ def test_completed_count_and_statuses() -> None:
         "about-your-school": TaskStatus.COMPLETED,
         "contexts": TaskStatus.NOT_STARTED,
         "hallmarks": TaskStatus.NOT_STARTED,
+        "diamond-9": TaskStatus.NOT_STARTED,
     }
 
 

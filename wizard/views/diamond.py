@@ -17,12 +17,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..academic_year import academic_year_of, parse_year_slug, year_slug
+from ..academic_year import academic_year_of, parse_year_slug
 from ..access import Access, allow
 from ..boards import BOARD_STEP, BoardState, load_board, save_board
 from ..diamond import (
@@ -40,13 +38,15 @@ from ..diamond import (
     ranked,
     slot_of,
 )
-from ..extensions import db
+from ..extensions import db, htmx
 from ..forms import OwnCardForm
 from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY
 from ..models import AuditEvent, OwnCard, PlanStatus, User
 from ..plans import get_or_create_plan
 from ..svg import board_svg
+from ..text import gettext as _
+from ..text import ngettext
 
 bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
 
@@ -79,7 +79,9 @@ def _move_error(reason: MoveError) -> str:
         MoveError.UNKNOWN_CARD: _("Choose a card from your board or your card bank"),
         MoveError.UNKNOWN_TARGET: _("Choose a row or a place on the board"),
         MoveError.NOT_ON_BOARD: _("Add the card to the board before moving it up or down"),
-        MoveError.BOARD_FULL: _("The board is full. Return a card to the bank first, or choose a place to swap with"),
+        MoveError.BOARD_FULL: _(
+            "The board is full. Return a card to the bank first, or choose a place to swap with"
+        ),
         MoveError.NO_ROW_THERE: _("The card cannot move any further that way"),
     }[reason]
 
@@ -153,6 +155,17 @@ def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> 
     }
 
 
+def _wants_partial() -> bool:
+    """Only a move made through htmx gets the board partial: a page load, a boosted link and a
+    history restore (back button) always get the whole page."""
+    return (
+        request.method == "POST"
+        and bool(htmx)
+        and not htmx.boosted
+        and not htmx.history_restore_request
+    )
+
+
 def _respond(
     year: str,
     academic_year: int,
@@ -175,11 +188,15 @@ def _respond(
         errors=errors or [],
         rows_chosen=rows,
     )
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        html = render_template("plan/diamond/move_response.html", bank_change=bank_change, **context)
+    if _wants_partial():
+        html = render_template(
+            "plan/diamond/move_response.html", bank_change=bank_change, **context
+        )
         response = Response(html, status=status)
     else:
-        response = Response(render_template("plan/diamond/board_page.html", **context), status=status)
+        response = Response(
+            render_template("plan/diamond/board_page.html", **context), status=status
+        )
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -198,7 +215,12 @@ def arrange_form(year: str) -> ResponseReturnValue:
     """Arrange every card with a row choice each: the way to build the board without JavaScript."""
     academic_year = _academic_year(year)
     state = _state(academic_year)
-    return render_template("plan/diamond/arrange.html", errors=[], rows_chosen=None, **_context(year, academic_year, state))
+    return render_template(
+        "plan/diamond/arrange.html",
+        errors=[],
+        rows_chosen=None,
+        **_context(year, academic_year, state),
+    )
 
 
 def _parse_version() -> int:
@@ -252,9 +274,18 @@ def move_card(year: str) -> ResponseReturnValue:
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
         return redirect(url_for("plan.hub", year=year))
     based_on = _parse_version()
-    stale = _("Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again.")
+    stale = _(
+        "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again."
+    )
     if based_on != state.version:
-        return _respond(year, academic_year, state, status=409, announcement=stale, errors=[(stale, "#diamond-board")])
+        return _respond(
+            year,
+            academic_year,
+            state,
+            status=409,
+            announcement=stale,
+            errors=[(stale, "#diamond-board")],
+        )
 
     before = dict(state.board)
     if request.form.get("arrangement"):
@@ -265,7 +296,13 @@ def move_card(year: str) -> ResponseReturnValue:
             new_board, problems = arrange(chosen, state.catalogue.keys)
             errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
         if errors:
-            context = _context(year, academic_year, state, errors=errors, rows_chosen={k: str(v or "") for k, v in chosen.items()})
+            context = _context(
+                year,
+                academic_year,
+                state,
+                errors=errors,
+                rows_chosen={k: str(v or "") for k, v in chosen.items()},
+            )
             return render_template("plan/diamond/arrange.html", **context)
         announcement = _("Your board has been arranged")
         done = None
@@ -278,19 +315,32 @@ def move_card(year: str) -> ResponseReturnValue:
             new_board, done = move(state.board, card, target, state.catalogue.keys)
         except InvalidMove as problem:
             message = _move_error(problem.reason)
-            return _respond(year, academic_year, state, announcement=message, errors=[(message, "#diamond-board")])
+            return _respond(
+                year,
+                academic_year,
+                state,
+                announcement=message,
+                errors=[(message, "#diamond-board")],
+            )
         announcement = _announcement(done, state, before)
 
     result = save_board(user.school_id or 0, academic_year, new_board, based_on, user)
     if not result.saved:
         fresh = _state(academic_year)
-        return _respond(year, academic_year, fresh, status=409, announcement=stale, errors=[(stale, "#diamond-board")])
+        return _respond(
+            year,
+            academic_year,
+            fresh,
+            status=409,
+            announcement=stale,
+            errors=[(stale, "#diamond-board")],
+        )
     state.board = new_board
     state.version = based_on + 1
     if done is None:
         flash(announcement, "success")
         return redirect(_board_url(year))
-    if not (request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")):
+    if not _wants_partial():
         flash(announcement, "success")
         return redirect(_board_url(year, _anchor="card-" + done.card.replace(":", "-")))
     return _respond(
@@ -340,14 +390,29 @@ def new_card(year: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         user = _user()
         plan = get_or_create_plan(user.school_id or 0, academic_year)
-        card = OwnCard(plan_id=plan.id, title_en=form.title_en.data or None, title_cy=form.title_cy.data or None, created_by_id=user.id)
+        card = OwnCard(
+            plan_id=plan.id,
+            title_en=form.title_en.data or None,
+            title_cy=form.title_cy.data or None,
+            created_by_id=user.id,
+        )
         db.session.add(card)
         db.session.flush()
-        db.session.add(AuditEvent(user_id=user.id, plan_id=plan.id, action="card-added", detail={"card": card.key}))
+        db.session.add(
+            AuditEvent(
+                user_id=user.id, plan_id=plan.id, action="card-added", detail={"card": card.key}
+            )
+        )
         db.session.commit()
         flash(_("Your card has been added to the card bank."), "success")
         return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
-    return render_template("plan/diamond/card_form.html", form=form, year_slug=year, academic_year=academic_year, card=None)
+    return render_template(
+        "plan/diamond/card_form.html",
+        form=form,
+        year_slug=year,
+        academic_year=academic_year,
+        card=None,
+    )
 
 
 @bp.route("/cards/<int:card_id>", methods=["GET", "POST"])
@@ -362,11 +427,24 @@ def edit_card(year: str, card_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         card.title_en = form.title_en.data or None
         card.title_cy = form.title_cy.data or None
-        db.session.add(AuditEvent(user_id=_user().id, plan_id=card.plan_id, action="card-changed", detail={"card": card.key}))
+        db.session.add(
+            AuditEvent(
+                user_id=_user().id,
+                plan_id=card.plan_id,
+                action="card-changed",
+                detail={"card": card.key},
+            )
+        )
         db.session.commit()
         flash(_("Your card has been changed."), "success")
         return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
-    return render_template("plan/diamond/card_form.html", form=form, year_slug=year, academic_year=academic_year, card=card)
+    return render_template(
+        "plan/diamond/card_form.html",
+        form=form,
+        year_slug=year,
+        academic_year=academic_year,
+        card=card,
+    )
 
 
 @bp.route("/cards/<int:card_id>/delete", methods=["GET", "POST"])
@@ -382,17 +460,32 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
     title = state.catalogue[card.key]
     if request.method == "GET" or (slot is not None and request.form.get("confirm") != "yes"):
         return render_template(
-            "plan/diamond/delete_card.html", card=card, title=title, row=ROW_OF.get(slot or 0), year_slug=year, academic_year=academic_year, version=state.version
+            "plan/diamond/delete_card.html",
+            card=card,
+            title=title,
+            row=ROW_OF.get(slot or 0),
+            year_slug=year,
+            academic_year=academic_year,
+            version=state.version,
         )
     user = _user()
     if slot is not None:
         board = {s: c for s, c in state.board.items() if c != card.key}
         if not save_board(user.school_id or 0, academic_year, board, _parse_version(), user).saved:
-            flash(_("Someone else changed the board at the same time. Check the board, then delete the card again."), "important")
+            flash(
+                _(
+                    "Someone else changed the board at the same time. Check the board, then delete the card again."
+                ),
+                "important",
+            )
             return redirect(_board_url(year))
         card = _own_card(academic_year, card_id)
     db.session.delete(card)
-    db.session.add(AuditEvent(user_id=user.id, plan_id=card.plan_id, action="card-deleted", detail={"card": card.key}))
+    db.session.add(
+        AuditEvent(
+            user_id=user.id, plan_id=card.plan_id, action="card-deleted", detail={"card": card.key}
+        )
+    )
     db.session.commit()
     flash(_("%(card)s has been deleted.", card=title.title), "success")
     return redirect(_board_url(year))
@@ -407,7 +500,11 @@ def download_svg(year: str) -> ResponseReturnValue:
     school = _user().school
     svg = board_svg(state.board, state.catalogue, school, academic_year)
     name = f"diamond-9-{year}-{select_locale()}.svg"
-    return Response(svg, mimetype="image/svg+xml", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 __all__ = ["bp", "select"]

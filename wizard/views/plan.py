@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from ..academic_year import academic_year_of, parse_year_slug, year_slug
 from ..access import Access, allow
+from ..boards import BOARD_STEP, DiamondSummary, summarise
 from ..extensions import db
 from ..forms import CompletionForm
-from ..boards import BOARD_STEP, DiamondSummary, summarise
 from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
 from ..models import Plan, PlanAnswer, PlanStatus, User

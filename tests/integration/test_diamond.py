@@ -1,0 +1,422 @@
+"""The Diamond 9 through the Flask client: every way of moving, without and with htmx."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import Directory, sign_in
+from tests.html import error_summary, heading, soup, task_status
+from tests.i18n import translate, translate_plural
+from wizard.academic_year import academic_year_of, year_slug
+from wizard.extensions import db
+from wizard.models import OwnCard, PlanAnswer, User
+
+YEAR = year_slug(academic_year_of(date.today()))
+HX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
+NINE = [
+    "card:pedagogy",
+    "card:curriculum-design",
+    "card:assessment",
+    "card:well-being",
+    "card:welsh-language",
+    "card:equity",
+    "card:coaching-and-mentoring",
+    "card:digital-competence",
+    "card:early-years",
+]
+
+
+def board_url(lang: str = "en", path: str = "") -> str:
+    return f"/{lang}/plan/{YEAR}/diamond-9{path}"
+
+
+def t(app: Flask, lang: str, msgid: str, **variables: Any) -> str:
+    """The text a page in `lang` shows for an English message."""
+    return translate(app, lang, msgid, **variables)
+
+
+def version(client: FlaskClient, lang: str = "en") -> str:
+    return soup(client.get(board_url(lang))).find(id="diamond-board")["data-version"]
+
+
+def move(
+    client: FlaskClient, card: str, to: str, lang: str = "en", htmx: bool = False, **extra: str
+) -> Any:
+    data = {"version": version(client, lang), "card": card, "to": to, **extra}
+    return client.post(board_url(lang, "/move"), data=data, headers=HX if htmx else {})
+
+
+def stored_board() -> dict[str, str]:
+    db.session.rollback()
+    row = db.session.scalar(select(PlanAnswer).where(PlanAnswer.step == "diamond-9"))
+    return row.data["slots"] if row else {}
+
+
+def test_building_the_whole_board_without_javascript_in_welsh(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    page = lead_client.get(board_url("cy"))
+    assert heading(page) == t(app, "cy", "Professional learning Diamond 9")
+    assert len(soup(page).select(".app-diamond__row")) == 5
+    for card in NINE:
+        response = move(lead_client, card, "next", "cy")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith(board_url("cy"))
+    assert stored_board() == {str(slot): card for slot, card in enumerate(NINE, start=1)}
+    page = lead_client.get(board_url("cy"))
+    banner = soup(page).select_one(".govuk-notification-banner__heading").get_text(strip=True)
+    assert banner == t(
+        app, "cy", "%(card)s placed in row %(row)d", card=t(app, "cy", "Early years"), row=5
+    )
+    hub = lead_client.get(f"/cy/plan/{YEAR}/")
+    assert task_status(hub, t(app, "cy", "Professional learning Diamond 9")) == t(
+        app, "cy", "Completed"
+    )
+    summary = soup(page).select("#board-summary li")
+    assert t(app, "cy", "Pedagogy and teaching approaches") in summary[0].get_text()
+
+
+def test_up_down_swap_and_return_to_the_bank(lead_client: FlaskClient) -> None:
+    for card in NINE[:4]:
+        move(lead_client, card, "next")
+    # slots: 1 pedagogy, 2 curriculum, 3 assessment, 4 well-being
+    move(lead_client, "card:well-being", "up")  # row 2 is full: swaps with its first card
+    assert stored_board() == {
+        "1": "card:pedagogy",
+        "2": "card:well-being",
+        "3": "card:assessment",
+        "4": "card:curriculum-design",
+    }
+    move(lead_client, "card:pedagogy", "down")
+    assert stored_board()["1"] == "card:well-being"
+    move(lead_client, "card:equity", "slot", slot="9")
+    assert stored_board()["9"] == "card:equity"
+    move(lead_client, "card:equity", "bank")
+    assert "card:equity" not in stored_board().values()
+
+
+def test_an_htmx_move_returns_the_board_and_its_out_of_band_parts(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    response = move(lead_client, "card:assessment", "next", "cy", htmx=True)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    parts = soup(response)
+    board = parts.find(id="diamond-board")
+    assert board is not None and board["data-version"] == "1"
+    assert parts.find("html") is None  # a partial, not a page
+    assert parts.find(id="board-summary")["hx-swap-oob"] == "true"
+    assert parts.find(id="board-status")["hx-swap-oob"] == "true"
+    announcement = parts.find(id="board-announcement")
+    assert announcement["hx-swap-oob"] == "innerHTML"
+    assert announcement.get_text(strip=True) == t(
+        app,
+        "cy",
+        "%(card)s placed in row %(row)d",
+        card=t(app, "cy", "Assessment and progression"),
+        row=1,
+    )
+    assert parts.find(id="bank-item-card-assessment")["hx-swap-oob"] == "delete"
+    moved = board.select_one(".app-card--moved")
+    assert moved["data-card"] == "card:assessment"
+    assert len(response.get_data()) < 12_000
+
+
+def test_a_move_within_the_board_leaves_the_bank_alone_and_a_return_resends_it(
+    lead_client: FlaskClient,
+) -> None:
+    move(lead_client, "card:assessment", "next")
+    move(lead_client, "card:equity", "next")
+    within = soup(move(lead_client, "card:equity", "up", htmx=True))
+    assert within.find(id="card-bank") is None
+    back = soup(move(lead_client, "card:equity", "bank", htmx=True))
+    assert back.find(id="card-bank")["hx-swap-oob"] == "true"
+
+
+def test_the_full_page_is_served_for_history_and_boosted_requests(lead_client: FlaskClient) -> None:
+    for headers in (
+        {},
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+        {"HX-Request": "true", "HX-Boosted": "true"},
+    ):
+        page = lead_client.get(board_url(), headers=headers)
+        assert soup(page).find("html") is not None, headers
+        assert "HX-Request" in page.headers["Vary"]
+
+
+def test_suggested_cards_come_first_in_the_bank(app: Flask, lead_client: FlaskClient) -> None:
+    lead_client.post(
+        f"/en/plan/{YEAR}/context-regional",
+        data={"revision": "0", "reflection": "x", "priorities": ["professional-learning-offer"]},
+    )
+    lead_client.post(
+        f"/en/plan/{YEAR}/hallmark-4",
+        data={"revision": "0", "rating": "not-sure", "evidence": "a", "next_steps": "b"},
+    )
+    lead_client.post(
+        f"/en/plan/{YEAR}/hallmark-5",
+        data={"revision": "0", "rating": "embedded", "evidence": "a", "next_steps": "b"},
+    )
+    bank = soup(lead_client.get(board_url())).select("#card-bank .app-card")
+    assert [c["data-card"] for c in bank[:2]] == [
+        "element:professional-learning-offer",
+        "hallmark:4",
+    ]
+    assert "Suggested" in bank[0].get_text()
+    assert "hallmark:5" not in [c["data-card"] for c in bank]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_arrangement_form_says_which_rows_are_wrong(
+    app: Flask, lead_client: FlaskClient, lang: str
+) -> None:
+    form = lead_client.get(board_url(lang, "/arrange"))
+    selects = soup(form).select("select[name^=row-]")
+    assert len(selects) >= 18
+    rows = dict(zip(NINE, ["1", "2", "2", "2", "3", "3", "3", "4", "5"], strict=True))
+    data = {
+        "version": "0",
+        "arrangement": "1",
+        **{f"row-{card}": row for card, row in rows.items()},
+    }
+    response = lead_client.post(board_url(lang, "/move"), data=data)
+    assert response.status_code == 200
+    expected = [
+        translate_plural(
+            app,
+            lang,
+            "Row %(row)d has %(num)d card but can only hold %(capacity)d",
+            "Row %(row)d has %(num)d cards but can only hold %(capacity)d",
+            3,
+            row=2,
+            capacity=2,
+        ),
+        translate_plural(
+            app,
+            lang,
+            "Row %(row)d has %(num)d card but needs %(capacity)d",
+            "Row %(row)d has %(num)d cards but needs %(capacity)d",
+            1,
+            row=4,
+            capacity=2,
+        ),
+    ]
+    if lang == "en":
+        assert expected == ["Row 2 has 3 cards but can only hold 2", "Row 4 has 1 card but needs 2"]
+    assert error_summary(response) == expected
+    # What the user chose is kept.
+    chosen = (
+        soup(response)
+        .find("select", attrs={"name": "row-card:welsh-language"})
+        .find("option", selected=True)
+    )
+    assert chosen["value"] == "3"
+    assert stored_board() == {}
+
+    rows["card:assessment"] = "4"
+    data = {
+        "version": "0",
+        "arrangement": "1",
+        **{f"row-{card}": row for card, row in rows.items()},
+    }
+    done = lead_client.post(board_url(lang, "/move"), data=data)
+    assert done.status_code == 302
+    assert sorted(stored_board()) == [str(n) for n in range(1, 10)]
+
+
+def test_the_arrangement_form_refuses_tampered_input(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    other_school = directory.school(name_en="Other School", name_cy=None)
+    other = directory.user(email="other@school.example", school=other_school)
+    other_client = app.test_client()
+    sign_in(other_client, other.email)
+    other_client.post(board_url("en", "/cards/new"), data={"title_en": "Their secret card"})
+    their_card = db.session.scalar(select(OwnCard))
+    base = {"version": "0", "arrangement": "1"}
+
+    foreign = lead_client.post(
+        board_url("en", "/move"), data={**base, f"row-own:{their_card.id}": "1"}
+    )
+    assert error_summary(foreign) == ["Choose a card from your board or your card bank"]
+    unknown_row = lead_client.post(board_url("en", "/move"), data={**base, "row-card:equity": "7"})
+    assert error_summary(unknown_row) == ["Choose a row from the list"]
+    duplicate = lead_client.post(
+        board_url("en", "/move"),
+        data=MultiDict([*base.items(), ("row-card:equity", "1"), ("row-card:equity", "2")]),
+    )
+    assert error_summary(duplicate) == ["Each card can only be placed once"]
+    stale = lead_client.post(
+        board_url("en", "/move"), data={**base, "version": "5", "row-card:equity": "1"}
+    )
+    assert stale.status_code == 409
+    assert stored_board() == {}
+
+
+@pytest.mark.parametrize(
+    ("card", "to", "extra", "message"),
+    [
+        ("card:made-up", "next", {}, "Choose a card from your board or your card bank"),
+        ("card:equity", "slot", {"slot": "12"}, "Choose a row or a place on the board"),
+        ("card:equity", "sideways", {}, "Choose a row or a place on the board"),
+        ("card:equity", "up", {}, "Add the card to the board before moving it up or down"),
+    ],
+)
+def test_impossible_moves_get_a_clear_error_and_change_nothing(
+    lead_client: FlaskClient, card: str, to: str, extra: dict[str, str], message: str
+) -> None:
+    response = move(lead_client, card, to, **extra)
+    assert response.status_code == 200
+    assert error_summary(response) == [message]
+    assert stored_board() == {}
+
+
+def test_a_full_board_says_so(lead_client: FlaskClient) -> None:
+    for card in NINE:
+        move(lead_client, card, "next")
+    response = move(lead_client, "card:learner-voice", "next")
+    assert error_summary(response) == [
+        "The board is full. Return a card to the bank first, or choose a place to swap with"
+    ]
+
+
+def test_a_stale_move_gets_409_and_the_fresh_board(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    directory.user(email="colleague@school.example", school=lead.school)
+    colleague = app.test_client()
+    sign_in(colleague, "colleague@school.example")
+    seen = version(lead_client, "cy")
+    move(colleague, "card:equity", "next")
+    response = lead_client.post(
+        board_url("cy", "/move"),
+        data={"version": seen, "card": "card:assessment", "to": "next"},
+        headers=HX,
+    )
+    assert response.status_code == 409
+    fresh = soup(response).find(id="diamond-board")
+    assert fresh["data-version"] == "1"
+    assert fresh.select_one('[data-card="card:equity"]') is not None
+    assert (
+        t(
+            app,
+            "cy",
+            "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again.",
+        )
+        in soup(response).get_text()
+    )
+    assert stored_board() == {"1": "card:equity"}
+
+
+def test_own_cards_in_either_language(app: Flask, lead_client: FlaskClient) -> None:
+    assert error_summary(lead_client.post(board_url("en", "/cards/new"), data={})) == [
+        "Enter a title in English, in Welsh, or both"
+    ]
+    long = lead_client.post(board_url("cy", "/cards/new"), data={"title_cy": "x" * 121})
+    assert error_summary(long) == [t(app, "cy", "The Welsh title must be 120 characters or fewer")]
+    lead_client.post(board_url("en", "/cards/new"), data={"title_cy": "Cydweithio gyda rhieni"})
+    lead_client.post(
+        board_url("en", "/cards/new"),
+        data={"title_en": "Outdoor learning", "title_cy": "Dysgu yn yr awyr agored"},
+    )
+    cards = db.session.scalars(select(OwnCard).order_by(OwnCard.id)).all()
+    english = soup(lead_client.get(board_url("en")))
+    only_welsh = english.find(id=f"title-own-{cards[0].id}")
+    assert only_welsh["lang"] == "cy" and only_welsh.get_text() == "Cydweithio gyda rhieni"
+    assert english.find(id=f"title-own-{cards[1].id}").get_text() == "Outdoor learning"
+    welsh = soup(lead_client.get(board_url("cy")))
+    assert welsh.find(id=f"title-own-{cards[1].id}").get_text() == "Dysgu yn yr awyr agored"
+    assert not welsh.find(id=f"title-own-{cards[0].id}").has_attr("lang")
+
+    lead_client.post(
+        board_url("en", f"/cards/{cards[1].id}"),
+        data={"title_en": "Learning outdoors", "title_cy": ""},
+    )
+    db.session.rollback()
+    assert db.session.get(OwnCard, cards[1].id).title_cy is None
+
+
+def test_a_card_on_the_board_is_deleted_only_after_confirmation(lead_client: FlaskClient) -> None:
+    lead_client.post(board_url("en", "/cards/new"), data={"title_en": "Parents"})
+    card = db.session.scalar(select(OwnCard))
+    move(lead_client, card.key, "next")
+    ask = lead_client.post(board_url("en", f"/cards/{card.id}/delete"), data={"version": "1"})
+    assert heading(ask) == "Are you sure you want to delete this card?"
+    assert "in row 1" in ask.get_data(as_text=True)
+    assert stored_board() == {"1": card.key}
+    done = lead_client.post(
+        board_url("en", f"/cards/{card.id}/delete"), data={"version": "1", "confirm": "yes"}
+    )
+    assert done.status_code == 302
+    assert stored_board() == {}
+    db.session.rollback()
+    assert db.session.scalar(select(OwnCard)) is None
+
+
+def test_another_schools_cards_cannot_be_seen_or_changed(
+    app: Flask, directory: Directory, lead_client: FlaskClient
+) -> None:
+    other = directory.user(
+        email="other@school.example", school=directory.school(name_en="Other", name_cy=None)
+    )
+    other_client = app.test_client()
+    sign_in(other_client, other.email)
+    other_client.post(board_url("en", "/cards/new"), data={"title_en": "Theirs"})
+    theirs = db.session.scalar(select(OwnCard))
+    assert lead_client.get(board_url("en", f"/cards/{theirs.id}")).status_code == 404
+    assert (
+        lead_client.post(
+            board_url("en", f"/cards/{theirs.id}"), data={"title_en": "Mine now"}
+        ).status_code
+        == 404
+    )
+    assert (
+        lead_client.post(
+            board_url("en", f"/cards/{theirs.id}/delete"), data={"confirm": "yes"}
+        ).status_code
+        == 404
+    )
+    response = move(lead_client, theirs.key, "next")
+    assert error_summary(response) == ["Choose a card from your board or your card bank"]
+    db.session.rollback()
+    assert db.session.get(OwnCard, theirs.id).title_en == "Theirs"
+
+
+def test_the_board_downloads_as_an_svg_with_welsh_titles_wrapped(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    lead_client.post(
+        board_url("cy", "/cards/new"),
+        data={"title_cy": "Datblygu arweinyddiaeth ddysgu ar draws holl ysgolion y clwstwr"},
+    )
+    card = db.session.scalar(select(OwnCard))
+    move(lead_client, card.key, "next", "cy")
+    move(lead_client, "card:welsh-language", "next", "cy")
+    response = lead_client.get(board_url("cy", "/image.svg"))
+    assert response.mimetype == "image/svg+xml"
+    assert 'filename="diamond-9-' in response.headers["Content-Disposition"]
+    svg = response.get_data(as_text=True)
+    assert svg.startswith("<svg") and 'lang="cy"' in svg
+    assert t(app, "cy", "The Welsh language") in svg
+    long_title = (
+        "<text"
+        + svg.split("Datblygu")[0].rsplit("<text", 1)[1]
+        + svg.split("Datblygu")[1].split("</text>")[0]
+    )
+    assert long_title.count("<tspan") >= 3  # the long Welsh title wraps onto several lines
+    from xml.etree import ElementTree
+
+    ElementTree.fromstring(svg)  # well-formed
+
+
+def test_the_board_is_on_the_whole_plan_check_page(app: Flask, lead_client: FlaskClient) -> None:
+    move(lead_client, "card:equity", "next", "cy")
+    page = lead_client.get(f"/cy/plan/{YEAR}/check-your-answers")
+    assert t(app, "cy", "Equity and the impact of poverty") in page.get_data(as_text=True)

@@ -1,0 +1,16 @@
+"""Typed wrappers of Flask-Babel's gettext functions (Flask-Babel ships no type hints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _gettext
+from flask_babel import ngettext as _ngettext
+
+
+def gettext(string: str, **variables: Any) -> str:
+    return str(_gettext(string, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    return str(_ngettext(singular, plural, num, **variables))
