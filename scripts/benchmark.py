@@ -31,7 +31,7 @@ from wizard.access import Access, allow  # noqa: E402
 from wizard.accounts import hash_password  # noqa: E402
 from wizard.directory import load_local_authorities  # noqa: E402
 from wizard.extensions import db  # noqa: E402
-from wizard.models import LocalAuthority, PlanAnswer, School, User  # noqa: E402
+from wizard.models import LocalAuthority, School, User  # noqa: E402
 
 PASSWORD = "benchmark password"
 
@@ -138,11 +138,35 @@ def main() -> None:
             "funding_allocation": "12500",
         }
         client.post(step, data={**answers, "revision": "0"})
+        revision = {"step": 1, "board": 0}
 
         def save() -> object:
-            with app.app_context():
-                revision = db.session.query(PlanAnswer.revision).scalar()
-            return client.post(step, data={**answers, "revision": str(revision)})
+            response = client.post(step, data={**answers, "revision": str(revision["step"])})
+            revision["step"] += 1
+            return response
+
+        board = f"/en/plan/{year}/diamond-9/move"
+        htmx = {"HX-Request": "true"}
+        for card in ("card:pedagogy", "card:equity", "card:assessment", "card:well-being"):
+            client.post(
+                board,
+                data={"version": str(revision["board"]), "card": card, "to": "next"},
+                headers=htmx,
+            )
+            revision["board"] += 1
+        directions = iter(__import__("itertools").cycle(["down", "up"]))
+
+        def move() -> object:
+            # Well-being (row 3) goes down to row 4 and back up, over and over.
+            data = {
+                "version": str(revision["board"]),
+                "card": "card:well-being",
+                "to": next(directions),
+            }
+            response = client.post(board, data=data, headers=htmx)
+            assert response.status_code == 200, response.status_code
+            revision["board"] += 1
+            return response
 
         results = [
             measure(
@@ -170,6 +194,13 @@ def main() -> None:
                 counter,
                 args.requests,
             ),
+            measure(
+                "GET Diamond 9 board",
+                lambda: client.get(f"/en/plan/{year}/diamond-9"),
+                counter,
+                args.requests,
+            ),
+            measure("POST Diamond 9 move (htmx)", move, counter, max(args.requests, 1000)),
         ]
         floor = results[1]["median_ms"]
         print(
@@ -181,7 +212,13 @@ def main() -> None:
             print(
                 f"| {r['name']} | {r['median_ms']:.2f} | {r['p95_ms']:.2f} | {r['median_ms'] / floor:.1f} | {r['queries']} | {r['bytes']} |"
             )  # type: ignore[operator]
-        print("(The save's figures include one query made by the benchmark to read the revision.)")
+        move_ms = results[-1]["median_ms"]
+        print()
+        print(
+            f"A Diamond 9 move: {move_ms:.2f} ms median over {max(args.requests, 1000)} moves; "
+            f"{move_ms / floor:.1f} x the floor, {move_ms / results[0]['median_ms']:.1f} x the bare endpoint; "
+            f"{results[-1]['queries']} queries; {results[-1]['bytes']} bytes."
+        )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from .cards import CardCatalogue
 from .diamond import normalise, ranked, to_stored
 from .extensions import db
 from .models import OwnCard, Plan, PlanAnswer, User
-from .plans import SaveResult, answer_data, answers_of, get_or_create_plan, get_plan, save_step
+from .plans import SaveResult, answer_data, get_or_create_plan, plan_and_answers, save_step
 
 BOARD_STEP = "diamond-9"
 
@@ -34,8 +34,7 @@ def own_cards(plan: Plan | None) -> list[OwnCard]:
 
 
 def load_board(school_id: int, academic_year: int, locale: str) -> BoardState:
-    plan = get_plan(school_id, academic_year)
-    answers = answers_of(plan)
+    plan, answers = plan_and_answers(school_id, academic_year)
     row = answers.get(BOARD_STEP)
     board = normalise((row.data or {}).get("slots") if row else None)
     catalogue = CardCatalogue(answer_data(answers), own_cards(plan), locale)
@@ -43,9 +42,14 @@ def load_board(school_id: int, academic_year: int, locale: str) -> BoardState:
 
 
 def save_board(
-    school_id: int, academic_year: int, board: dict[int, str], based_on: int, user: User
+    state: BoardState,
+    school_id: int,
+    academic_year: int,
+    board: dict[int, str],
+    based_on: int,
+    user: User,
 ) -> SaveResult:
-    plan = get_or_create_plan(school_id, academic_year)
+    plan = state.plan or get_or_create_plan(school_id, academic_year)
     return save_step(plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user)
 
 

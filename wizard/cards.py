@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import LazyString
+
 from . import framework
 from .models import OwnCard
 
@@ -14,6 +16,14 @@ DESIGNED = "card"
 ELEMENT = "element"
 HALLMARK = "hallmark"
 OWN = "own"
+
+# Every framework card, by key: (kind, title). Titles are lazy: translated when shown.
+_FRAMEWORK: dict[str, tuple[str, LazyString]] = {
+    **{f"{ELEMENT}:{e.key}": (ELEMENT, e.title) for e in framework.ELEMENTS},
+    **{f"{HALLMARK}:{h.number}": (HALLMARK, h.title) for h in framework.HALLMARKS},
+    **{f"{DESIGNED}:{c.key}": (DESIGNED, c.title) for c in framework.CARDS},
+}
+_DESIGNED_ORDER = [f"{DESIGNED}:{c.key}" for c in framework.CARDS]
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,6 @@ class CardInfo:
     lang: str | None = None
     """Set when the title is in the other language than the page (an own card written in
     one language only)."""
-    summary: str = ""
 
 
 def _own(card: OwnCard, locale: str) -> CardInfo:
@@ -55,47 +64,39 @@ def suggested_keys(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 
 class CardCatalogue:
-    """Every card this plan may use, looked up by key."""
+    """Every card this plan may use, looked up by key; titles are worked out when needed."""
 
     def __init__(
         self, answers: Mapping[str, Mapping[str, Any]], own_cards: list[OwnCard], locale: str
     ) -> None:
         self.locale = locale
         self.suggested = suggested_keys(answers)
+        self._suggested = set(self.suggested)
         self.own = [_own(card, locale) for card in own_cards]
-        self._cards: dict[str, CardInfo] = {}
-        suggested = set(self.suggested)
-        for element in framework.ELEMENTS:
-            key = f"{ELEMENT}:{element.key}"
-            self._cards[key] = CardInfo(
-                key, str(element.title), ELEMENT, key in suggested, summary=str(element.summary)
-            )
-        for hallmark in framework.HALLMARKS:
-            key = f"{HALLMARK}:{hallmark.number}"
-            self._cards[key] = CardInfo(
-                key, str(hallmark.title), HALLMARK, key in suggested, summary=str(hallmark.summary)
-            )
-        for card in framework.CARDS:
-            key = f"{DESIGNED}:{card.key}"
-            self._cards[key] = CardInfo(key, str(card.title), DESIGNED, summary=str(card.summary))
-        for info in self.own:
-            self._cards[info.key] = info
+        self._own = {info.key: info for info in self.own}
+        self._made: dict[str, CardInfo] = {}
 
     @property
     def keys(self) -> set[str]:
-        return set(self._cards)
+        return set(_FRAMEWORK) | set(self._own)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _FRAMEWORK or key in self._own
 
     def get(self, key: str) -> CardInfo | None:
-        return self._cards.get(key)
+        if key in self._own:
+            return self._own[key]
+        if key not in _FRAMEWORK:
+            return None
+        if key not in self._made:
+            kind, title = _FRAMEWORK[key]
+            self._made[key] = CardInfo(key, str(title), kind, key in self._suggested)
+        return self._made[key]
 
     def __getitem__(self, key: str) -> CardInfo:
-        return self._cards.get(key) or CardInfo(key, key, "missing")
+        return self.get(key) or CardInfo(key, key, "missing")
 
     def bank(self, placed: set[str]) -> list[CardInfo]:
         """Cards not on the board: suggestions first, then the school's own, then designed."""
-        order = (
-            self.suggested
-            + [c.key for c in self.own]
-            + [f"{DESIGNED}:{c.key}" for c in framework.CARDS]
-        )
-        return [self._cards[key] for key in order if key not in placed]
+        order = self.suggested + list(self._own) + _DESIGNED_ORDER
+        return [self[key] for key in order if key not in placed]

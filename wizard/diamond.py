@@ -8,7 +8,7 @@ state from 0 to 9 cards is valid, each card at most once. Slot 1 is row 1 (top),
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
 ROWS: tuple[tuple[int, ...], ...] = ((1,), (2, 3), (4, 5, 6), (7, 8), (9,))

@@ -49,6 +49,20 @@ def get_or_create_plan(school_id: int, academic_year: int) -> Plan:
         return existing
 
 
+def plan_and_answers(
+    school_id: int, academic_year: int
+) -> tuple[Plan | None, dict[str, PlanAnswer]]:
+    """The school's plan for the year and its answers, in one query."""
+    rows = db.session.execute(
+        select(Plan, PlanAnswer)
+        .outerjoin(PlanAnswer, PlanAnswer.plan_id == Plan.id)
+        .where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+    ).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {answer.step: answer for _, answer in rows if answer is not None}
+
+
 def answers_of(plan: Plan | None) -> dict[str, PlanAnswer]:
     if plan is None:
         return {}

@@ -94,7 +94,7 @@ def test_public_pages_exist_in_both_languages_with_a_toggle_to_the_same_page(
     assert link["href"] == page.format(other)
     assert link["lang"] == other
     assert link["hreflang"] == other
-    assert link.get_text(" ", strip=True).endswith("Cymraeg" if other == "cy" else "English")
+    assert link.get_text(" ", strip=True).startswith("Cymraeg" if other == "cy" else "English")
     current = soup(response).select_one("nav.app-language-toggle [aria-current]")
     assert current.get_text(strip=True) == ("Cymraeg" if lang == "cy" else "English")
 

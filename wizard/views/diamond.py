@@ -127,6 +127,24 @@ def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
     return _("%(card)s moved to row %(row)d", card=card, row=done.row)
 
 
+def _slot_labels(state: BoardState) -> dict[int, str]:
+    """The "Move to" choices, worked out once per page rather than once per card."""
+    labels = {}
+    for row_number, row in enumerate(ROWS, start=1):
+        for place, slot in enumerate(row, start=1):
+            label = _("Row %(row)d", row=row_number)
+            if len(row) > 1:
+                label += ", " + _("place %(place)d", place=place)
+            if slot in state.board:
+                label += (
+                    " ("
+                    + _("swap with %(card)s", card=state.catalogue[state.board[slot]].title)
+                    + ")"
+                )
+            labels[slot] = label
+    return labels
+
+
 def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
     placed = set(state.board.values())
     data = {step: row.data for step, row in state.answers.items()}
@@ -147,10 +165,21 @@ def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> 
         "capacity": CAPACITY,
         "row_count": ROW_COUNT,
         "ranked": ranked(state.board),
+        "slot_labels": _slot_labels(state),
+        "texts": {
+            "up": _("Move up a row"),
+            "down": _("Move down a row"),
+            "bank": _("Return to the bank"),
+            "add": _("Add to the board"),
+            "move_to": _("Move to"),
+            "move": _("Move"),
+            "suggested": _("Suggested"),
+            "own": _("Your card"),
+            "empty": _("Empty place"),
+        },
         "complete": is_complete(state.board),
         "status": JOURNEY.task_status(task, data),
         "editable": state.plan is None or state.plan.status == PlanStatus.DRAFT,
-        "school": _user().school,
         **extra,
     }
 
@@ -194,9 +223,8 @@ def _respond(
         )
         response = Response(html, status=status)
     else:
-        response = Response(
-            render_template("plan/diamond/board_page.html", **context), status=status
-        )
+        page = render_template("plan/diamond/board_page.html", school=_user().school, **context)
+        response = Response(page, status=status)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -248,7 +276,7 @@ def _arrangement(state: BoardState) -> tuple[dict[str, int | None], list[tuple[s
             rows[key] = int(value)
         else:
             errors.append((_("Choose a row from the list"), anchor))
-    unknown = [key for key in rows if key not in state.catalogue.keys]
+    unknown = [key for key in rows if key not in state.catalogue]
     if unknown:
         errors.append((_move_error(MoveError.UNKNOWN_CARD), "#" + _field_id(unknown[0])))
     return rows, errors
@@ -293,7 +321,7 @@ def move_card(year: str) -> ResponseReturnValue:
         problems: list[RowProblem] = []
         new_board: dict[int, str] = {}
         if not errors:
-            new_board, problems = arrange(chosen, state.catalogue.keys)
+            new_board, problems = arrange(chosen, state.catalogue)
             errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
         if errors:
             context = _context(
@@ -312,7 +340,7 @@ def move_card(year: str) -> ResponseReturnValue:
         if target == "slot":
             target = (request.form.get("slot") or "").strip()
         try:
-            new_board, done = move(state.board, card, target, state.catalogue.keys)
+            new_board, done = move(state.board, card, target, state.catalogue)
         except InvalidMove as problem:
             message = _move_error(problem.reason)
             return _respond(
@@ -324,7 +352,7 @@ def move_card(year: str) -> ResponseReturnValue:
             )
         announcement = _announcement(done, state, before)
 
-    result = save_board(user.school_id or 0, academic_year, new_board, based_on, user)
+    result = save_board(state, user.school_id or 0, academic_year, new_board, based_on, user)
     if not result.saved:
         fresh = _state(academic_year)
         return _respond(
@@ -471,7 +499,9 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
     user = _user()
     if slot is not None:
         board = {s: c for s, c in state.board.items() if c != card.key}
-        if not save_board(user.school_id or 0, academic_year, board, _parse_version(), user).saved:
+        if not save_board(
+            state, user.school_id or 0, academic_year, board, _parse_version(), user
+        ).saved:
             flash(
                 _(
                     "Someone else changed the board at the same time. Check the board, then delete the card again."

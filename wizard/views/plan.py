@@ -18,7 +18,7 @@ from ..forms import CompletionForm
 from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
 from ..models import Plan, PlanAnswer, PlanStatus, User
-from ..plans import PlanLocked, answer_data, answers_of, get_or_create_plan, get_plan, save_step
+from ..plans import PlanLocked, answer_data, get_or_create_plan, plan_and_answers, save_step
 from ..step_pages import CHECK_TEMPLATES, STEP_PAGES
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
@@ -62,8 +62,8 @@ def _user() -> User:
 
 def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]:
     user = _user()
-    plan = get_plan(user.school_id or 0, academic_year)
-    return user, plan, answers_of(plan)
+    plan, answers = plan_and_answers(user.school_id or 0, academic_year)
+    return user, plan, answers
 
 
 def _editable(plan: Plan | None) -> bool:
