@@ -49,11 +49,13 @@ pkg_version() {
 GOVUK_VERSION="$(pkg_version govuk-frontend)"
 HTMX_VERSION="$(pkg_version htmx.org)"
 AXE_VERSION="$(pkg_version axe-core)"
+SORTABLE_VERSION="$(pkg_version sortablejs)"
 SASS_VERSION="$(pkg_version sass)"
 
 # govuk-frontend must match the Python package govuk-frontend-jinja 4.1.0.
 [[ "$GOVUK_VERSION" == "6.3.0" ]] || die "govuk-frontend must be 6.3.0 (govuk-frontend-jinja 4.1.0), found $GOVUK_VERSION"
 [[ "$HTMX_VERSION" == 2.0.* ]] || die "htmx.org must be a 2.0.x release, found $HTMX_VERSION"
+[[ "$SORTABLE_VERSION" == 1.15.* ]] || die "sortablejs must be a 1.15.x release, found $SORTABLE_VERSION"
 
 # 2. Sass. "pkg:" URLs resolve through node_modules (Node package importer).
 mkdir -p static/css
@@ -71,23 +73,46 @@ fi
 #    one is served. The trailing "//# sourceMappingURL=" comment is dropped
 #    from GOV.UK Frontend's file because the map is not shipped.
 mkdir -p static/vendor tests/e2e/vendor
-rm -f static/vendor/govuk-frontend-*.min.js static/vendor/htmx-*.min.js
+rm -f static/vendor/govuk-frontend-*.min.js static/vendor/htmx-*.min.js static/vendor/Sortable-*.min.js
 
 sed 's|//# sourceMappingURL=govuk-frontend\.min\.js\.map$||' \
   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
   > "static/vendor/govuk-frontend-${GOVUK_VERSION}.min.js"
 cp node_modules/htmx.org/dist/htmx.min.js "static/vendor/htmx-${HTMX_VERSION}.min.js"
+# SortableJS's UMD build (defines window.Sortable), for the Diamond 9 board only.
+cp node_modules/sortablejs/Sortable.min.js "static/vendor/Sortable-${SORTABLE_VERSION}.min.js"
 cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
 
 # app.mjs imports GOV.UK Frontend by its versioned file name.
 grep -q "govuk-frontend-${GOVUK_VERSION}\.min\.js" static/js/app.mjs ||
   die "static/js/app.mjs does not import ../vendor/govuk-frontend-${GOVUK_VERSION}.min.js"
 
-echo "build-assets: sass ${SASS_VERSION}, govuk-frontend ${GOVUK_VERSION}, htmx.org ${HTMX_VERSION}, axe-core ${AXE_VERSION}"
-for f in static/css/app.css \
-  "static/vendor/govuk-frontend-${GOVUK_VERSION}.min.js" \
-  "static/vendor/htmx-${HTMX_VERSION}.min.js" \
-  static/js/app.mjs \
-  tests/e2e/vendor/axe.min.js; do
-  printf '  %-45s %8d bytes, %7d gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+# The board page loads SortableJS by its versioned file name, and diamond.mjs
+# loads the same file itself when the board arrives by a boosted navigation.
+for f in templates/plan/diamond/board_page.html static/js/diamond.mjs; do
+  grep -q "Sortable-${SORTABLE_VERSION}\.min\.js" "$f" ||
+    die "$f does not name vendor/Sortable-${SORTABLE_VERSION}.min.js"
 done
+
+echo "build-assets: sass ${SASS_VERSION}, govuk-frontend ${GOVUK_VERSION}, htmx.org ${HTMX_VERSION}, sortablejs ${SORTABLE_VERSION}, axe-core ${AXE_VERSION}"
+size() {
+  printf '  %-45s %8d bytes, %7d gzipped\n' "$1" "$(wc -c <"$1")" "$(gzip -9c "$1" | wc -c)"
+}
+gzipped_total() {
+  local total=0 f
+  for f in "$@"; do total=$((total + $(gzip -9c "$f" | wc -c))); done
+  echo "$total"
+}
+# What every page loads, and what the Diamond 9 board page adds.
+every_page=(static/css/app.css
+  "static/vendor/govuk-frontend-${GOVUK_VERSION}.min.js"
+  "static/vendor/htmx-${HTMX_VERSION}.min.js"
+  static/js/js-enabled.js
+  static/js/app.mjs
+  static/js/diamond.mjs)
+board_page=("static/vendor/Sortable-${SORTABLE_VERSION}.min.js")
+for f in "${every_page[@]}" "${board_page[@]}" tests/e2e/vendor/axe.min.js; do
+  size "$f"
+done
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on every page" "" "$(gzipped_total "${every_page[@]}")"
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on the Diamond 9 board page" "" "$(gzipped_total "${every_page[@]}" "${board_page[@]}")"

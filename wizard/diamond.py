@@ -103,7 +103,7 @@ def _destination(board: Board, current: int | None, target: str) -> int:
 
 
 def move(
-    board: Board, card: str, target: str, known_cards: set[str]
+    board: Board, card: str, target: str, known_cards: Container[str]
 ) -> tuple[dict[int, str], Move]:
     """Apply one move and return the new board and what happened.
 
@@ -140,7 +140,7 @@ class RowProblem:
 
 
 def arrange(
-    rows: Mapping[str, int | None], known_cards: set[str]
+    rows: Mapping[str, int | None], known_cards: Container[str]
 ) -> tuple[dict[int, str], list[RowProblem]]:
     """Lay out a whole board from a row (or None, not on the board) for each chosen card.
 

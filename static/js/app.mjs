@@ -11,6 +11,9 @@
 // support never run this file; the site works without it.
 
 import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0.min.js'
+// The Diamond 9 board: drag and drop, focus after a move, print buttons.
+// Does nothing on pages without the board.
+import './diamond.mjs'
 
 const { initAll } = GOVUKFrontend
 
