@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, g, has_request_context, request, session, url_for
+from flask_babel import force_locale, get_translations
 from flask_login import current_user
 
 from .extensions import db
@@ -70,7 +73,47 @@ def switch_language_url(lang: str) -> str:
     return url_for("public.start", lang=lang)
 
 
+_CACHE = "_wizard_translations"
+
+
+def _translations() -> Any:
+    """This request's translations, looked up once: Flask-Babel's own lookup goes through
+    several context proxies on every call, which adds up on pages with many strings."""
+    cached = g.get(_CACHE)
+    if cached is None:
+        cached = get_translations()
+        setattr(g, _CACHE, cached)
+    return cached
+
+
+def _template_gettext(string: str) -> str:
+    text: str = _translations().ugettext(string)
+    return text
+
+
+def _template_ngettext(singular: str, plural: str, num: int) -> str:
+    text: str = _translations().ungettext(singular, plural, num)
+    return text
+
+
+@contextmanager
+def using_locale(locale: str) -> Iterator[None]:
+    """Render in another language for a moment (an email in the recipient's language)."""
+    g.pop(_CACHE, None)
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        g.pop(_CACHE, None)
+
+
 def init_app(app: Flask) -> None:
+    # Templates translate through the per-request cache above. Newstyle, as Flask-Babel installs
+    # it: Jinja itself escapes and fills the named placeholders.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        _template_gettext, _template_ngettext, newstyle=True
+    )
+
     """Pop the language out of every URL into `g.lang` and put it back when building URLs."""
 
     @app.url_value_preprocessor

@@ -7,7 +7,8 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+
+from .i18n import using_locale
 
 
 def send_email(to: str, template: str, locale: str, **context: Any) -> None:
@@ -15,7 +16,7 @@ def send_email(to: str, template: str, locale: str, **context: Any) -> None:
 
     The template's first line is the subject.
     """
-    with force_locale(locale):
+    with using_locale(locale):
         rendered = render_template(f"emails/{template}.txt", lang=locale, **context)
     subject, _, body = rendered.strip().partition("\n")
     message = EmailMessage()
