@@ -1,0 +1,369 @@
+// The Diamond 9 board (templates/plan/diamond/): extras on top of the move
+// buttons, which work on their own (with htmx, or as plain forms without
+// JavaScript).
+//
+// 1. Drag and drop with SortableJS: every place on the board and the card
+//    bank accept cards. A drop changes nothing in the page itself: it posts
+//    the same move as the buttons (card, to = place number or "bank",
+//    version, csrf_token) to the board's data-move-url with htmx, and the
+//    server's answer replaces the board. Dropping on a place that holds a
+//    card swaps the two (the server does that). Dragging is never the only
+//    way to move a card (WCAG 2.2 SC 2.5.7).
+// 2. Focus after a move: keyboard focus stays on the moved card (on the same
+//    button, where the card still has it), or goes to the error summary.
+// 3. Any element with a data-print attribute prints the page when clicked.
+//
+// Imported by app.mjs on every page; it does nothing where there is no board.
+// The board can also arrive by a boosted navigation (hx-select="#app-container"
+// from the task list), which runs no <script>: SortableJS is then loaded here.
+
+const SORTABLE_URL = new URL('../vendor/Sortable-1.15.7.min.js', import.meta.url).href
+
+const BOARD = '#diamond-board'
+const CONTAINERS = '#diamond-board .app-diamond__slot[data-slot], #card-bank [data-slot="bank"]'
+const DRAGGABLE_CLASS = 'app-diamond-draggable'
+const DROP_TARGET_CLASS = 'app-drop-target'
+const MOVED_CLASS = 'app-card--moved'
+
+const htmx = window.htmx
+
+/** @type {any[]} live Sortable instances, destroyed before the next set is made */
+let sortables = []
+/** Requests for moves in flight: while there is one, nothing can be dragged. */
+let movesInFlight = 0
+/** The move each request made: xhr -> { card, to } */
+const moves = new WeakMap()
+let refreshQueued = false
+let sortableLoading = null
+
+function getBoard () {
+  return document.querySelector(BOARD)
+}
+
+/** Whether an htmx request config is a move posted to the board's move URL. */
+function isMove (config) {
+  const board = getBoard()
+  const moveUrl = board && board.getAttribute('data-move-url')
+  if (!moveUrl || !config || config.verb !== 'post' || !config.path) {
+    return false
+  }
+  return new URL(config.path, document.baseURI).pathname === new URL(moveUrl, document.baseURI).pathname
+}
+
+function loadSortable () {
+  if (window.Sortable) {
+    return Promise.resolve(window.Sortable)
+  }
+  if (!sortableLoading) {
+    sortableLoading = new Promise(function (resolve) {
+      const script = document.createElement('script')
+      script.src = SORTABLE_URL
+      script.addEventListener('load', function () { resolve(window.Sortable || null) })
+      script.addEventListener('error', function () {
+        sortableLoading = null
+        resolve(null)
+      })
+      document.head.appendChild(script)
+    })
+  }
+  return sortableLoading
+}
+
+// -----------------------------------------------------------------------------
+// 1. Drag and drop
+// -----------------------------------------------------------------------------
+
+function destroySortables () {
+  sortables.forEach(function (sortable) { sortable.destroy() })
+  sortables = []
+  document.body.classList.remove(DRAGGABLE_CLASS)
+}
+
+function setDisabled (disabled) {
+  sortables.forEach(function (sortable) { sortable.option('disabled', disabled) })
+}
+
+function upToDate () {
+  const containers = Array.from(document.querySelectorAll(CONTAINERS))
+  return sortables.length === containers.length && sortables.every(function (sortable, index) {
+    return sortable.el === containers[index]
+  })
+}
+
+/** Make the board's places and the bank drop targets, afresh. */
+function refresh () {
+  refreshQueued = false
+  if (sortables.length && upToDate()) {
+    return
+  }
+  destroySortables()
+  // Only a board that can be changed has move forms.
+  const board = getBoard()
+  if (!board || !document.querySelector('#diamond-board .app-card__actions, #card-bank .app-card__actions')) {
+    return
+  }
+  loadSortable().then(function (Sortable) {
+    // The page may have changed while SortableJS was loading.
+    if (!Sortable || sortables.length || getBoard() !== board) {
+      return
+    }
+    document.querySelectorAll(CONTAINERS).forEach(function (container) {
+      sortables.push(createSortable(Sortable, container))
+    })
+    setDisabled(movesInFlight > 0)
+    document.body.classList.add(DRAGGABLE_CLASS)
+  })
+}
+
+function queueRefresh () {
+  if (!refreshQueued) {
+    refreshQueued = true
+    queueMicrotask(refresh)
+  }
+}
+
+function createSortable (Sortable, container) {
+  const inBank = container.getAttribute('data-slot') === 'bank'
+  let pointer = null
+  let target = null
+  let frame = 0
+
+  function setTarget (next) {
+    if (next !== target) {
+      if (target) target.classList.remove(DROP_TARGET_CLASS)
+      if (next) next.classList.add(DROP_TARGET_CLASS)
+      target = next
+    }
+  }
+
+  // The place (or the bank) under the pointer. The copy of the card that
+  // follows the pointer has pointer-events: none, so it is looked through.
+  function containerAt (point) {
+    if (!point) return null
+    const element = document.elementFromPoint(point.clientX, point.clientY)
+    const found = element && element.closest('[data-slot]')
+    return found && found.matches(CONTAINERS) ? found : null
+  }
+
+  function track (event) {
+    pointer = event.touches ? event.touches[0] : event
+    if (!frame) {
+      frame = window.requestAnimationFrame(function () {
+        frame = 0
+        const over = containerAt(pointer)
+        setTarget(over && over !== container ? over : null)
+      })
+    }
+  }
+
+  function stopTracking () {
+    document.removeEventListener('pointermove', track)
+    document.removeEventListener('mousemove', track)
+    document.removeEventListener('touchmove', track)
+    if (frame) window.cancelAnimationFrame(frame)
+    frame = 0
+    setTarget(null)
+    document.body.classList.remove('app-diamond-dragging')
+  }
+
+  return Sortable.create(container, {
+    group: 'diamond',
+    draggable: inBank ? '.app-bank__item' : '.app-card',
+    // The whole card is the handle, except its buttons, links and fields.
+    handle: '.app-card',
+    filter: '.app-card__actions, .app-card__links, a, button, select, input, label',
+    preventOnFilter: false,
+    // The same drag for mouse, pen and touch, with no native HTML5 drag
+    // image. On touch a short press picks the card up, so that a swipe over
+    // a card still scrolls the page.
+    forceFallback: true,
+    fallbackOnBody: true,
+    fallbackTolerance: 3,
+    delay: 200,
+    delayOnTouchOnly: true,
+    touchStartThreshold: 5,
+    scroll: true,
+    scrollSensitivity: 60,
+    scrollSpeed: 15,
+    bubbleScroll: true,
+    animation: 0,
+    ghostClass: 'app-sortable-ghost',
+    chosenClass: 'app-sortable-chosen',
+    dragClass: 'app-sortable-drag',
+    fallbackClass: 'app-sortable-fallback',
+    // Sortable never rearranges the page: where the card goes is decided
+    // by the server. The drop target is highlighted instead.
+    onMove: function () { return false },
+    onStart: function () {
+      document.body.classList.add('app-diamond-dragging')
+      document.addEventListener('pointermove', track)
+      document.addEventListener('mousemove', track)
+      document.addEventListener('touchmove', track, { passive: true })
+    },
+    onEnd: function (event) {
+      const original = event.originalEvent
+      stopTracking()
+      // Only a real drop moves the card: not a cancelled touch or pointer
+      // (the browser took the gesture over), nor the instance being destroyed.
+      if (!original || !/^(pointerup|mouseup|touchend)$/.test(original.type)) {
+        return
+      }
+      const point = original.changedTouches ? original.changedTouches[0] : original
+      const over = containerAt(point && 'clientX' in point ? point : pointer)
+      const card = event.item.matches('.app-card') ? event.item : event.item.querySelector('.app-card')
+      if (!over || over === container || !card) {
+        return
+      }
+      postMove(card.getAttribute('data-card'), over.getAttribute('data-slot'))
+    }
+  })
+}
+
+function postMove (card, to) {
+  const board = getBoard()
+  const csrf = document.querySelector('meta[name="csrf-token"]')
+  if (!board || !card || !to) {
+    return
+  }
+  setDisabled(true)
+  htmx.ajax('POST', board.getAttribute('data-move-url'), {
+    source: board,
+    target: BOARD,
+    swap: 'outerHTML',
+    values: {
+      csrf_token: csrf ? csrf.getAttribute('content') : '',
+      version: board.getAttribute('data-version') || '',
+      card,
+      to
+    }
+  }).catch(function () {
+    // Network errors: htmx:afterRequest below has made dragging possible again.
+  })
+}
+
+// -----------------------------------------------------------------------------
+// 2. Focus after a move
+// -----------------------------------------------------------------------------
+
+// The bank is not always sent again after a move (only the card that left
+// it is removed), so the version in its cards' forms can be out of date. The
+// board is always sent again: its version is the one the person is looking at.
+function sendBoardVersion (event) {
+  const config = event.detail
+  const board = getBoard()
+  const version = board && board.getAttribute('data-version')
+  if (version && isMove(config) && config.formData && config.formData.has('card')) {
+    config.formData.set('version', version)
+  }
+}
+
+function rememberMove (event) {
+  const detail = event.detail
+  if (!isMove(detail.requestConfig)) {
+    return
+  }
+  const data = detail.requestConfig.formData
+  moves.set(detail.xhr, {
+    card: data ? data.get('card') : null,
+    to: data ? data.get('to') : null
+  })
+  movesInFlight += 1
+  setDisabled(true)
+}
+
+function moveFinished (event) {
+  const detail = event.detail
+  if (!detail || !moves.has(detail.xhr) || detail.moveFinished) {
+    return
+  }
+  // htmx fires htmx:afterRequest a second time on an ancestor when the
+  // element that made the request has been swapped out.
+  detail.moveFinished = true
+  movesInFlight = Math.max(0, movesInFlight - 1)
+  if (movesInFlight === 0) {
+    setDisabled(false)
+  }
+}
+
+function focusElement (element) {
+  if (!element.hasAttribute('tabindex') && !element.matches('a[href], button, input, select, textarea')) {
+    element.setAttribute('tabindex', '-1')
+  }
+  element.focus()
+}
+
+// htmx fires htmx:afterSettle once for each element swapped in (the board
+// and each out-of-band part), with the same xhr: focus is moved once.
+function focusAfterMove (event) {
+  const detail = event.detail
+  const move = detail && moves.get(detail.xhr)
+  if (!move) {
+    return
+  }
+  moves.delete(detail.xhr)
+
+  const board = getBoard()
+  const errorSummary = board && board.querySelector('.govuk-error-summary')
+  if (detail.xhr.status === 409 || errorSummary) {
+    if (errorSummary) {
+      focusElement(errorSummary)
+    }
+    return
+  }
+
+  const cards = Array.from(document.querySelectorAll('.app-card[data-card]'))
+  const card = cards.find(function (element) {
+    return element.getAttribute('data-card') === move.card && element.classList.contains(MOVED_CLASS)
+  }) || cards.find(function (element) {
+    return element.getAttribute('data-card') === move.card
+  }) || document.querySelector('.' + MOVED_CLASS)
+  if (!card) {
+    return
+  }
+  // Only one card is highlighted: the bank is not always sent again, and
+  // may still show the card that moved before.
+  document.querySelectorAll('.' + MOVED_CLASS).forEach(function (element) {
+    if (element !== card) element.classList.remove(MOVED_CLASS)
+  })
+
+  const button = Array.from(card.querySelectorAll('button[name="to"]')).find(function (element) {
+    return element.value === move.to && !element.disabled
+  })
+  focusElement(button || card)
+}
+
+// -----------------------------------------------------------------------------
+// 3. Print buttons
+// -----------------------------------------------------------------------------
+
+function print (event) {
+  const trigger = event.target instanceof Element && event.target.closest('[data-print]')
+  if (trigger) {
+    event.preventDefault()
+    window.print()
+  }
+}
+
+// -----------------------------------------------------------------------------
+
+document.addEventListener('click', print)
+
+if (htmx) {
+  document.addEventListener('htmx:configRequest', sendBoardVersion)
+  document.addEventListener('htmx:beforeRequest', rememberMove)
+  document.addEventListener('htmx:afterRequest', moveFinished)
+  document.addEventListener('htmx:afterSettle', focusAfterMove)
+
+  // The board or the bank swapped in (or the page itself, when htmx starts,
+  // or after a boosted navigation): make a fresh set of drop targets.
+  htmx.onLoad(function (element) {
+    if (!(element instanceof Element)) {
+      return
+    }
+    if (element === document.body || element.matches('#diamond-board, #card-bank, #app-container') ||
+        element.querySelector('#diamond-board, #card-bank')) {
+      queueRefresh()
+    }
+  })
+  queueRefresh()
+}
