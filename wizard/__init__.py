@@ -70,13 +70,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     cli.init_app(app)
 
-    from .views import account, auth, clusters, diamond, plan, public
+    from .views import account, auth, clusters, diamond, funding, plan, public
 
     app.register_blueprint(public.root)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plan.bp)
     app.register_blueprint(diamond.bp)
+    app.register_blueprint(funding.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
     return app

@@ -89,6 +89,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(localised)
 
     from . import framework, labels
+    from .funding import summarise as funding_summary
 
+    app.add_template_global(funding_summary, "funding_summary")
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["framework"] = framework

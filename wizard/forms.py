@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -18,9 +19,9 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from .fields import ChoicesField, MoneyField, WholeNumberField, stripped
-from .framework import RATINGS
+from .framework import FUNDING_PURPOSES, RATINGS
 from .money import MoneyError
-from .widgets import CharacterCount, CheckboxesInput, PasswordInput, RadioInput, TextInput
+from .widgets import CharacterCount, CheckboxesInput, PasswordInput, RadioInput, Select, TextInput
 
 PHASES = {
     "nursery": _l("Nursery"),
@@ -187,6 +188,93 @@ class CompletionForm(FlaskForm):
         return int(value) if value.isdigit() else -1
 
 
+class FundingLineForm(RevisionForm):
+    """One line of the funding plan. The priority choices come from the school's Diamond 9."""
+
+    purpose = RadioField(
+        _l("What is the money for?"),
+        choices=[SelectChoice(p.key, p.title) for p in FUNDING_PURPOSES],
+        validators=[InputRequired(_l("Select what the money is for"))],
+        widget=RadioInput(),
+    )
+    purpose_other = StringField(
+        _l("Describe what the money is for"),
+        filters=[stripped],
+        validators=[
+            Length(max=200, message=_l("What the money is for must be 200 characters or fewer"))
+        ],
+        widget=TextInput(),
+    )
+    priority = SelectField(
+        _l("Which Diamond 9 priority does it serve?"),
+        choices=[],
+        validate_choice=False,
+        widget=Select(),
+    )
+    beneficiaries = ChoicesField(
+        _l("Who benefits?"),
+        description=_l("Select all that apply."),
+        choices=[
+            SelectChoice("teachers", _l("Teachers")),
+            SelectChoice("support-staff", _l("Support staff")),
+            SelectChoice("leaders", _l("Leaders")),
+            SelectChoice("all-staff", _l("All staff")),
+        ],
+        invalid=_l("Select who benefits from the list"),
+        widget=CheckboxesInput(),
+    )
+    term = RadioField(
+        _l("When will the money be spent?"),
+        choices=[
+            SelectChoice("autumn", _l("Autumn term")),
+            SelectChoice("spring", _l("Spring term")),
+            SelectChoice("summer", _l("Summer term")),
+            SelectChoice("whole-year", _l("Across the whole year")),
+        ],
+        validators=[InputRequired(_l("Select when the money will be spent"))],
+        widget=RadioInput(),
+    )
+    description = LongAnswerField(
+        _l("What will you do?"),
+        required=_l("Enter what you will do"),
+        too_long=_l("What you will do must be 2,000 characters or fewer"),
+    )
+    amount = MoneyField(
+        _l("Amount"),
+        description=_l("In pounds and pence, for example 1500 or 1500.50."),
+        messages={
+            MoneyError.EMPTY: _l("Enter the amount"),
+            MoneyError.NOT_A_NUMBER: _l(
+                "Amount must be an amount of money, like £1,500 or £1,500.50"
+            ),
+            MoneyError.NEGATIVE: _l("Amount must be more than £0"),
+            MoneyError.TOO_PRECISE: _l("Amount must not include fractions of a penny"),
+            MoneyError.TOO_LARGE: _l("Amount must be £10,000,000 or less"),
+        },
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if self.purpose.data == "other" and not self.purpose_other.data:
+            self.purpose_other.errors = [
+                *self.purpose_other.errors,
+                _l("Describe what the money is for"),
+            ]
+            valid = False
+        if not self.beneficiaries.data and not self.beneficiaries.errors:
+            self.beneficiaries.errors = [_l("Select who benefits")]
+            valid = False
+        if self.amount.pence == 0:
+            self.amount.errors = [_l("Amount must be more than £0")]
+            valid = False
+        choices: Any = self.priority.choices or []
+        allowed = {c[0] if isinstance(c, tuple) else c.value for c in choices}
+        if self.priority.data not in allowed:
+            self.priority.errors = [_l("Select a priority from the list")]
+            valid = False
+        return valid
+
+
 CARD_TITLE_MAX = 120
 
 
@@ -334,6 +422,7 @@ __all__ = [
     "PHASES",
     "AboutYourSchoolForm",
     "CompletionForm",
+    "FundingLineForm",
     "ContextForm",
     "HallmarkForm",
     "AcceptInvitationForm",

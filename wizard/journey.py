@@ -239,4 +239,18 @@ DIAMOND_9 = Task(
     steps=(Step(slug="diamond-9", fields=("slots",), is_complete=_board_complete),),
 )
 
-JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS, DIAMOND_9))
+
+def _has_lines(data: Mapping[str, Any]) -> bool:
+    lines = data.get("lines") or []
+    return isinstance(lines, list) and len(lines) > 0
+
+
+FUNDING_PLAN = Task(
+    key="funding-plan",
+    steps=(Step(slug="funding-plan", fields=("lines",), is_complete=_has_lines),),
+    # The plan needs the year's allocation from "About your school".
+    depends_on=("about-your-school",),
+    confirm_completion=True,
+)
+
+JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS, DIAMOND_9, FUNDING_PLAN))

@@ -12,6 +12,7 @@ TASK_TITLES = {
     "contexts": _l("Contexts of the national approach"),
     "hallmarks": _l("Self-review against the eight hallmarks"),
     "diamond-9": _l("Professional learning Diamond 9"),
+    "funding-plan": _l("Funding plan"),
 }
 
 TASK_HINTS = {
@@ -19,6 +20,21 @@ TASK_HINTS = {
     "contexts": _l("What the school, regional and national contexts mean for your priorities."),
     "hallmarks": _l("How well your school leads professional learning, and what you will do next."),
     "diamond-9": _l("Choose nine priorities and arrange them in rows of 1, 2, 3, 2 and 1."),
+    "funding-plan": _l("How you will use your professional learning funding."),
+}
+
+BENEFICIARY_LABELS = {
+    "teachers": _l("Teachers"),
+    "support-staff": _l("Support staff"),
+    "leaders": _l("Leaders"),
+    "all-staff": _l("All staff"),
+}
+
+TERM_LABELS = {
+    "autumn": _l("Autumn term"),
+    "spring": _l("Spring term"),
+    "summer": _l("Summer term"),
+    "whole-year": _l("Across the whole year"),
 }
 
 STATUS_LABELS = {
@@ -40,6 +56,8 @@ LANGUAGE_MEDIUM_LABELS = {
 }
 
 __all__ = [
+    "BENEFICIARY_LABELS",
+    "TERM_LABELS",
     "LANGUAGE_MEDIUM_LABELS",
     "PHASES",
     "PLAN_STATUS_LABELS",

@@ -129,4 +129,5 @@ CHECK_TEMPLATES: dict[str, str] = {
     "contexts": "plan/check/contexts.html",
     "hallmarks": "plan/check/hallmarks.html",
     "diamond-9": "plan/check/diamond.html",
+    "funding-plan": "plan/check/funding.html",
 }

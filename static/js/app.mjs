@@ -79,7 +79,9 @@ if (htmx) {
 
     window.scrollTo(0, 0)
 
-    const content = detail.target || document.body
+    // The new content: after an outerHTML swap, detail.target is the old,
+    // detached element, so look the container up again.
+    const content = document.getElementById('app-container') || document.body
     if (content.querySelector('.govuk-error-summary')) {
       return
     }

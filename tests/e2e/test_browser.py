@@ -615,17 +615,10 @@ def test_keyboard_only_from_skip_link_to_signed_in(
 
 # Known app bugs -------------------------------------------------------------------------------
 
-FOCUS_BUG = (
-    "App bug: static/js/app.mjs (htmx:afterSettle handler) looks for the error summary in "
-    "event.detail.target, which after an outerHTML swap is the old, detached #app-container: "
-    "so a page with errors moves focus to the <h1> instead of leaving it on the error summary, "
-    "and the page after one with errors gets no focus at all (it stays on <body>)."
-)
 QUICK = 1_000  # milliseconds: enough for a focus move, and quick to fail while the bug is there
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason=FOCUS_BUG)
 def test_boosted_save_with_errors_leaves_focus_on_the_error_summary(
     page: Page, school_lead: User, en: Translator, plan_year: str
 ) -> None:
@@ -639,7 +632,6 @@ def test_boosted_save_with_errors_leaves_focus_on_the_error_summary(
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason=FOCUS_BUG)
 def test_boosted_save_after_errors_focuses_the_next_heading(
     page: Page, school_lead: User, en: Translator, plan_year: str
 ) -> None:

@@ -126,7 +126,9 @@ def test_completed_count_and_statuses() -> None:
         "contexts": TaskStatus.NOT_STARTED,
         "hallmarks": TaskStatus.NOT_STARTED,
         "diamond-9": TaskStatus.NOT_STARTED,
+        "funding-plan": TaskStatus.NOT_STARTED,
     }
+    assert JOURNEY.statuses({})["funding-plan"] is TaskStatus.CANNOT_START
 
 
 def test_the_journey_has_three_contexts_and_eight_hallmarks() -> None:

@@ -300,7 +300,11 @@ def move_card(year: str) -> ResponseReturnValue:
     state = _state(academic_year)
     if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
-        return redirect(url_for("plan.hub", year=year))
+        hub = url_for("plan.hub", year=year)
+        if htmx:
+            # htmx would follow a redirect and put the whole task list inside the board.
+            return Response(status=204, headers={"HX-Redirect": hub})
+        return redirect(hub)
     based_on = _parse_version()
     stale = _(
         "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again."
@@ -385,7 +389,9 @@ def _bank_change(before: dict[int, str], after: dict[int, str], done: Move) -> s
     """How the card bank changed: "none", "removed" (only the moved card left it) or "all"."""
     left_bank = slot_of(before, done.card) is None and done.slot is not None
     came_back = set(before.values()) - set(after.values())
-    if came_back:
+    # A card coming back, or the board filling up or no longer being full, changes the whole
+    # bank (its order, or the "Your board is full" note).
+    if came_back or is_complete(before) != is_complete(after):
         return "all"
     return "removed" if left_bank else "none"
 

@@ -237,7 +237,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
             editable=_editable(plan),
             return_to="check",
             form=form,
-            diamond=_diamond(plan, data) if task == BOARD_STEP else None,
+            diamond=_diamond(plan, data) if task in (BOARD_STEP, "funding-plan") else None,
             completion_conflict=conflict,
             conflict_author=_author_name(conflict.updated_by_id if conflict else None),
             **_check_context(found, data),
