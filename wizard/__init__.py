@@ -70,7 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     cli.init_app(app)
 
-    from .views import account, auth, clusters, diamond, funding, plan, public
+    from .views import account, auth, clusters, diamond, funding, plan, public, submission
 
     app.register_blueprint(public.root)
     app.register_blueprint(public.bp)
@@ -78,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(plan.bp)
     app.register_blueprint(diamond.bp)
     app.register_blueprint(funding.bp)
+    app.register_blueprint(submission.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
     return app

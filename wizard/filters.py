@@ -53,6 +53,11 @@ def format_money(pence: int | None) -> str:
     return format_currency(pence_to_decimal(pence), "GBP", locale=locale)
 
 
+def iso_date(value: str | None) -> datetime | None:
+    """Read back a time stored as ISO text (as snapshots keep them)."""
+    return datetime.fromisoformat(value) if value else None
+
+
 @lru_cache(maxsize=256)
 def _static_hash(filename: str) -> str:
     path = ROOT / "static" / filename
@@ -83,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_time, "date_time")
+    app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(year_label, "year_label")
     app.add_template_filter(year_slug, "year_slug")
     app.add_template_global(static_url)

@@ -414,8 +414,8 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = _password_fields()
 
 
-class SignOutForm(FlaskForm):
-    """Only a CSRF token: signing out changes state, so it is a POST."""
+class ConfirmForm(FlaskForm):
+    """Only a CSRF token: for buttons that change state (sign out, submit, reopen)."""
 
 
 __all__ = [
@@ -432,5 +432,5 @@ __all__ = [
     "PasswordResetRequestForm",
     "RevisionForm",
     "SignInForm",
-    "SignOutForm",
+    "ConfirmForm",
 ]

@@ -18,6 +18,12 @@ DEFAULT_LANGUAGE = "en"
 LANG_PREFIX = "/<any(en,cy):lang>"
 
 
+def in_language(english: str | None, welsh: str | None, lang: str) -> str:
+    """A name in the given language where there is one, else in the other (plain text)."""
+    preferred, fallback = (welsh, english) if lang == "cy" else (english, welsh)
+    return preferred or fallback or ""
+
+
 def other_language(lang: str) -> str:
     return "cy" if lang == "en" else "en"
 

@@ -170,6 +170,22 @@ class Plan(db.Model):  # type: ignore[name-defined]
     )
 
 
+class PlanVersion(db.Model):  # type: ignore[name-defined]
+    """A submitted version of a plan: a complete, frozen snapshot that no route changes."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
 class PlanAnswer(db.Model):  # type: ignore[name-defined]
     """The saved answers of one step of a plan, with a revision for safe concurrent editing."""
 
@@ -281,6 +297,7 @@ __all__ = [
     "PasswordResetToken",
     "Plan",
     "PlanAnswer",
+    "PlanVersion",
     "PlanStatus",
     "RegionalPartnership",
     "School",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
@@ -34,13 +33,14 @@ def wrap(title: str, width: int = WRAP_AT, lines: int = MAX_LINES) -> list[str]:
     return wrapped
 
 
-def board_svg(board: dict[int, str], cards: CardCatalogue, school: Any, academic_year: int) -> str:
+def board_svg(
+    board: dict[int, str], cards: CardCatalogue, school_name: str, academic_year: int
+) -> str:
     widest = max(len(row) for row in ROWS)
     width = MARGIN * 2 + widest * CARD_WIDTH + (widest - 1) * GAP
     height = HEADER + MARGIN + len(ROWS) * (CARD_HEIGHT + GAP) + MARGIN
-    name = (school.name_cy or school.name_en) if cards.locale == "cy" else school.name_en
     title = _("Professional learning Diamond 9")
-    subtitle = f"{name} · {year_label(academic_year)}"
+    subtitle = f"{school_name} · {year_label(academic_year)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="title desc" lang="{cards.locale}">',

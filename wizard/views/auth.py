@@ -36,10 +36,10 @@ from ..accounts import (
 from ..extensions import db
 from ..forms import (
     AcceptInvitationForm,
+    ConfirmForm,
     NewPasswordForm,
     PasswordResetRequestForm,
     SignInForm,
-    SignOutForm,
 )
 from ..i18n import LANG_PREFIX, select_locale, valid_language
 from ..mail import send_email
@@ -98,7 +98,7 @@ def sign_in() -> ResponseReturnValue:
 @allow(Access.SIGNED_IN)
 def sign_out() -> ResponseReturnValue:
     """Sign out and forget the session."""
-    form = SignOutForm()
+    form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     lang = session.get("lang")

@@ -40,7 +40,7 @@ from ..diamond import (
 )
 from ..extensions import db, htmx
 from ..forms import OwnCardForm
-from ..i18n import LANG_PREFIX, select_locale
+from ..i18n import LANG_PREFIX, in_language, select_locale
 from ..journey import JOURNEY
 from ..models import AuditEvent, OwnCard, PlanStatus, User
 from ..plans import get_or_create_plan
@@ -534,7 +534,9 @@ def download_svg(year: str) -> ResponseReturnValue:
     academic_year = _academic_year(year)
     state = _state(academic_year)
     school = _user().school
-    svg = board_svg(state.board, state.catalogue, school, academic_year)
+    assert school is not None  # school members always have one
+    school_name = in_language(school.name_en, school.name_cy, select_locale())
+    svg = board_svg(state.board, state.catalogue, school_name, academic_year)
     name = f"diamond-9-{year}-{select_locale()}.svg"
     return Response(
         svg,

@@ -14,12 +14,13 @@ from ..academic_year import academic_year_of, parse_year_slug, year_slug
 from ..access import Access, allow
 from ..boards import BOARD_STEP, DiamondSummary, summarise
 from ..extensions import db
-from ..forms import CompletionForm
+from ..forms import CompletionForm, ConfirmForm
 from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
 from ..models import Plan, PlanAnswer, PlanStatus, User
 from ..plans import PlanLocked, answer_data, get_or_create_plan, plan_and_answers, save_step
 from ..step_pages import CHECK_TEMPLATES, STEP_PAGES
+from ..versions import latest_plan_before, version_count
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
 
@@ -96,6 +97,8 @@ def hub(year: str) -> ResponseReturnValue:
         }
         for task in JOURNEY.tasks
     ]
+    previous = latest_plan_before(user.school_id or 0, academic_year)
+    current = academic_year_of(date.today())
     return render_template(
         "plan/hub.html",
         plan=plan,
@@ -103,6 +106,11 @@ def hub(year: str) -> ResponseReturnValue:
         academic_year=academic_year,
         tasks=tasks,
         completed=sum(1 for t in tasks if t["status"] == "completed"),
+        all_complete=all(t["status"] == "completed" for t in tasks),
+        previous=previous,
+        has_versions=bool(plan and version_count(plan)),
+        next_year=academic_year + 1 if academic_year + 1 <= current + 1 else None,
+        start_form=ConfirmForm(),
     )
 
 

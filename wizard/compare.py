@@ -1,0 +1,54 @@
+"""Two years side by side: how the Diamond 9, hallmark ratings and funding changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import framework
+from .boards import BOARD_STEP
+from .diamond import ROW_OF, normalise
+from .funding import summarise as summarise_funding
+
+
+@dataclass(frozen=True)
+class CardMove:
+    card: str
+    before: int | None  # row last year, None if not on the board
+    after: int | None
+
+    @property
+    def change(self) -> int:
+        """Rows moved up (positive) or down (negative); 0 if new, removed or unmoved."""
+        if self.before is None or self.after is None:
+            return 0
+        return self.before - self.after
+
+
+def rows_by_card(answers: dict[str, Any]) -> dict[str, int]:
+    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
+    return {card: ROW_OF[slot] for slot, card in board.items()}
+
+
+def board_moves(before: dict[str, Any], after: dict[str, Any]) -> list[CardMove]:
+    """Every card on either board, this year's order first, then the ones that left."""
+    old, new = rows_by_card(before), rows_by_card(after)
+    ordered = sorted(new, key=lambda card: new[card]) + sorted(
+        (c for c in old if c not in new), key=lambda c: old[c]
+    )
+    return [CardMove(card, old.get(card), new.get(card)) for card in ordered]
+
+
+def rating_changes(
+    before: dict[str, Any], after: dict[str, Any]
+) -> list[tuple[Any, str | None, str | None]]:
+    def rating(answers: dict[str, Any], number: int) -> str | None:
+        value: str | None = (answers.get(f"hallmark-{number}") or {}).get("rating")
+        return value
+
+    return [(h, rating(before, h.number), rating(after, h.number)) for h in framework.HALLMARKS]
+
+
+def funding_by_purpose(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Any, int, int]]:
+    old, new = summarise_funding(before).by_purpose, summarise_funding(after).by_purpose
+    return [(p, old.get(p.key, 0), new.get(p.key, 0)) for p in framework.FUNDING_PURPOSES]

@@ -1,0 +1,332 @@
+"""Check and submit, the frozen versions, the plan summary (page, print and PDF), reopening,
+next year's plan and the year-on-year comparison."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from .. import compare
+from ..academic_year import academic_year_of, parse_year_slug, year_label, year_slug
+from ..access import Access, allow
+from ..boards import own_cards
+from ..forms import ConfirmForm
+from ..i18n import LANG_PREFIX, in_language, select_locale
+from ..models import Plan, PlanStatus, PlanVersion, User
+from ..pdf import render_pdf
+from ..plans import answer_data, get_plan, plan_and_answers
+from ..summary import build_snapshot, view
+from ..svg import board_svg
+from ..text import gettext as _
+from ..versions import (
+    CannotSubmit,
+    get_version,
+    incomplete_tasks,
+    latest_plan_before,
+    reopen,
+    start_plan,
+    submit,
+    versions_of,
+)
+
+bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
+YEARS_BACK = 10
+
+
+def _academic_year(slug: str) -> int:
+    year = parse_year_slug(slug)
+    current = academic_year_of(date.today())
+    if year is None or not current - YEARS_BACK <= year <= current + 1:
+        abort(404)
+    return year
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _plan(academic_year: int) -> Plan:
+    plan = get_plan(_user().school_id or 0, academic_year)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _draft_snapshot(plan: Plan) -> dict[str, Any]:
+    user = _user()
+    assert user.school is not None
+    _, answers = plan_and_answers(plan.school_id, plan.academic_year)
+    return build_snapshot(plan, answer_data(answers), own_cards(plan), user.school)
+
+
+def _version(academic_year: int, number: int) -> tuple[Plan, PlanVersion]:
+    plan = _plan(academic_year)
+    version = get_version(plan, number)
+    if version is None:
+        abort(404)
+    return plan, version
+
+
+def _summary_context(snapshot: dict[str, Any], status: str, number: int | None) -> dict[str, Any]:
+    lang = select_locale()
+    summary = view(snapshot, lang)
+    school_name = in_language(summary.school["name_en"], summary.school["name_cy"], lang)
+    svg = board_svg(summary.board, summary.cards, school_name, snapshot["academic_year"])
+    return {
+        "summary": summary,
+        "school_name": school_name,
+        "academic_year": snapshot["academic_year"],
+        "status": status,
+        "version_number": number,
+        "diamond_svg": svg,
+    }
+
+
+def _pdf_response(context: dict[str, Any], filename: str) -> Response:
+    html = render_template("pdf/summary.html", **context)
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/summary")
+@allow(Access.SCHOOL_MEMBER)
+def summary(year: str) -> ResponseReturnValue:
+    """The plan as it stands: readable in one sitting, printable on A4."""
+    plan = _plan(_academic_year(year))
+    context = _summary_context(
+        _draft_snapshot(plan),
+        plan.status,
+        None if plan.status == PlanStatus.DRAFT else plan.version,
+    )
+    return render_template("plan/summary.html", plan=plan, year_slug=year, **context)
+
+
+@bp.get("/summary.pdf")
+@allow(Access.SCHOOL_MEMBER)
+def summary_pdf(year: str) -> ResponseReturnValue:
+    """The plan as it stands, as a PDF in the page's language."""
+    plan = _plan(_academic_year(year))
+    context = _summary_context(_draft_snapshot(plan), PlanStatus.DRAFT, None)
+    return _pdf_response(context, f"professional-learning-plan-{year}-draft-{select_locale()}.pdf")
+
+
+@bp.get("/versions")
+@allow(Access.SCHOOL_MEMBER)
+def versions(year: str) -> ResponseReturnValue:
+    """Every submitted version of the plan."""
+    plan = _plan(_academic_year(year))
+    return render_template(
+        "plan/versions.html",
+        plan=plan,
+        versions=versions_of(plan),
+        year_slug=year,
+        academic_year=plan.academic_year,
+    )
+
+
+@bp.get("/versions/<int:number>")
+@allow(Access.SCHOOL_MEMBER)
+def version(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version, exactly as it was submitted."""
+    plan, frozen = _version(_academic_year(year), number)
+    context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    return render_template(
+        "plan/summary.html", plan=plan, version=frozen, year_slug=year, **context
+    )
+
+
+@bp.get("/versions/<int:number>.pdf")
+@allow(Access.SCHOOL_MEMBER)
+def version_pdf(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version as a PDF in the page's language."""
+    _, frozen = _version(_academic_year(year), number)
+    context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    return _pdf_response(
+        context, f"professional-learning-plan-{year}-version-{number}-{select_locale()}.pdf"
+    )
+
+
+@bp.get("/versions/<int:number>/diamond-9.svg")
+@allow(Access.SCHOOL_MEMBER)
+def version_svg(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version's Diamond 9 as an image."""
+    _, frozen = _version(_academic_year(year), number)
+    context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    return Response(
+        context["diamond_svg"],
+        mimetype="image/svg+xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="diamond-9-{year}-version-{number}-{select_locale()}.svg"'
+        },
+    )
+
+
+@bp.get("/versions/<int:number>/submitted")
+@allow(Access.SCHOOL_MEMBER)
+def confirmation(year: str, number: int) -> ResponseReturnValue:
+    """The confirmation page, which people can come back to as a receipt."""
+    plan, frozen = _version(_academic_year(year), number)
+    return render_template(
+        "plan/confirmation.html",
+        plan=plan,
+        version=frozen,
+        year_slug=year,
+        academic_year=plan.academic_year,
+    )
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def check_and_submit(year: str) -> ResponseReturnValue:
+    """Check the whole plan and submit it (the school lead submits)."""
+    academic_year = _academic_year(year)
+    user = _user()
+    plan, answers = plan_and_answers(user.school_id or 0, academic_year)
+    if plan is None:
+        return redirect(url_for("plan.hub", year=year))
+    if plan.status != PlanStatus.DRAFT:
+        return redirect(url_for("submission.confirmation", year=year, number=plan.version))
+    data = answer_data(answers)
+    problems: list[tuple[str, str]] = []
+    if request.method == "POST":
+        form = ConfirmForm()  # only the CSRF token
+        if not form.validate_on_submit():
+            abort(400)
+        if not user.is_school_lead:
+            abort(403)
+        try:
+            assert user.school is not None
+            frozen = submit(plan, user.school, user)
+        except CannotSubmit as refused:
+            problems = _problems(refused.incomplete, refused.over, year)
+            if not problems:
+                flash(
+                    _(
+                        "Someone else submitted or changed this plan at the same moment. Check it, then submit again."
+                    ),
+                    "important",
+                )
+                return redirect(url_for("submission.check_and_submit", year=year))
+        else:
+            return redirect(url_for("submission.confirmation", year=year, number=frozen.number))
+
+    return render_template(
+        "plan/submit.html",
+        plan=plan,
+        data=data,
+        problems=problems,
+        incomplete=incomplete_tasks(data),
+        year_slug=year,
+        academic_year=academic_year,
+        school=user.school,
+    )
+
+
+def _problems(incomplete: list[Any], over: int, year: str) -> list[tuple[str, str]]:
+    from ..filters import format_money
+    from ..labels import TASK_TITLES
+
+    problems = [
+        (
+            _("Complete the task: %(task)s", task=str(TASK_TITLES[task.key])),
+            url_for("plan.hub", year=year) + f"#plan-task-{task.key}",
+        )
+        for task in incomplete
+    ]
+    if over:
+        problems.append(
+            (
+                _(
+                    "Your funding plan is %(amount)s over your allocation",
+                    amount=format_money(over),
+                ),
+                url_for("funding.lines", year=year),
+            )
+        )
+    return problems
+
+
+@bp.post("/reopen")
+@allow(Access.SCHOOL_LEAD)
+def reopen_plan(year: str) -> ResponseReturnValue:
+    """Reopen a submitted plan as a new draft version; earlier versions stay as they were."""
+    plan = _plan(_academic_year(year))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if reopen(plan, _user()):
+        flash(
+            _(
+                "You have reopened the plan. This is now version %(number)d, a draft.",
+                number=plan.version,
+            ),
+            "success",
+        )
+    return redirect(url_for("plan.hub", year=year))
+
+
+@bp.post("/start")
+@allow(Access.SCHOOL_MEMBER)
+def start(year: str) -> ResponseReturnValue:
+    """Start this year's plan, empty or from the last one."""
+    academic_year = _academic_year(year)
+    user = _user()
+    if get_plan(user.school_id or 0, academic_year) is not None:
+        return redirect(url_for("plan.hub", year=year))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    how = request.form.get("start")
+    previous = latest_plan_before(user.school_id or 0, academic_year)
+    if how not in ("empty", "copy") or (how == "copy" and previous is None):
+        flash(_("Choose how to start your plan"), "important")
+        return redirect(url_for("plan.hub", year=year))
+    start_plan(user.school_id or 0, academic_year, previous if how == "copy" else None, user)
+    if how == "copy" and previous is not None:
+        flash(
+            _(
+                "Your plan starts from your %(year)s plan. Check and update each task.",
+                year=year_label(previous.academic_year),
+            ),
+            "success",
+        )
+    return redirect(url_for("plan.hub", year=year))
+
+
+@bp.get("/compare")
+@allow(Access.SCHOOL_MEMBER)
+def compare_years(year: str) -> ResponseReturnValue:
+    """This year's plan beside another year's: Diamond 9 moves, ratings and funding."""
+    academic_year = _academic_year(year)
+    user = _user()
+    other_year = parse_year_slug(request.args.get("with", "")) or academic_year - 1
+    this_plan, this_answers = plan_and_answers(user.school_id or 0, academic_year)
+    that_plan, that_answers = plan_and_answers(user.school_id or 0, other_year)
+    if this_plan is None or that_plan is None:
+        abort(404)
+    before, after = answer_data(that_answers), answer_data(this_answers)
+    this_summary = view(_draft_snapshot(this_plan), select_locale())
+    that_summary = view(_draft_snapshot(that_plan), select_locale())
+    return render_template(
+        "plan/compare.html",
+        year_slug=year,
+        academic_year=academic_year,
+        other_year=other_year,
+        moves=compare.board_moves(before, after),
+        ratings=compare.rating_changes(before, after),
+        funding=compare.funding_by_purpose(before, after),
+        cards_before=that_summary.cards,
+        cards_after=this_summary.cards,
+        school=user.school,
+    )
+
+
+__all__ = ["bp", "year_slug"]
