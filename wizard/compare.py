@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,18 +26,34 @@ class CardMove:
         return self.before - self.after
 
 
-def rows_by_card(answers: dict[str, Any]) -> dict[str, int]:
+def rows_by_card(
+    answers: dict[str, Any], identity: Callable[[str], str]
+) -> dict[str, tuple[str, int]]:
+    """identity -> (card key, row) for the cards on a board."""
     board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
-    return {card: ROW_OF[slot] for slot, card in board.items()}
+    return {identity(card): (card, ROW_OF[slot]) for slot, card in board.items()}
 
 
-def board_moves(before: dict[str, Any], after: dict[str, Any]) -> list[CardMove]:
-    """Every card on either board, this year's order first, then the ones that left."""
-    old, new = rows_by_card(before), rows_by_card(after)
-    ordered = sorted(new, key=lambda card: new[card]) + sorted(
-        (c for c in old if c not in new), key=lambda c: old[c]
-    )
-    return [CardMove(card, old.get(card), new.get(card)) for card in ordered]
+def board_moves(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    identity_before: Callable[[str], str] = str,
+    identity_after: Callable[[str], str] = str,
+) -> list[CardMove]:
+    """Every card on either board, this year's order first, then the ones that left.
+
+    A school's own cards are copied into next year's plan under new keys, so each year's keys
+    are first turned into an identity both years share (for own cards, their titles).
+    """
+    old = rows_by_card(before, identity_before)
+    new = rows_by_card(after, identity_after)
+    by_row = sorted(new.items(), key=lambda item: item[1][1])
+    moves = [
+        CardMove(key, old[ident][1] if ident in old else None, row) for ident, (key, row) in by_row
+    ]
+    gone = sorted(old.items(), key=lambda item: item[1][1])
+    moves += [CardMove(key, row, None) for ident, (key, row) in gone if ident not in new]
+    return moves
 
 
 def rating_changes(

@@ -269,7 +269,7 @@ class FundingLineForm(RevisionForm):
             valid = False
         choices: Any = self.priority.choices or []
         allowed = {c[0] if isinstance(c, tuple) else c.value for c in choices}
-        if self.priority.data not in allowed:
+        if (self.priority.data or "") not in allowed:
             self.priority.errors = [_l("Select a priority from the list")]
             valid = False
         return valid

@@ -230,6 +230,14 @@ def check_and_submit(year: str) -> ResponseReturnValue:
     )
 
 
+def _own_card_identity(plan: Plan) -> Any:
+    """Own cards are matched across years by their titles; other cards by their keys."""
+    titles = {
+        card.key: f"own|{card.title_en or ''}|{card.title_cy or ''}" for card in own_cards(plan)
+    }
+    return lambda key: titles.get(key, key)
+
+
 def _problems(incomplete: list[Any], over: int, year: str) -> list[tuple[str, str]]:
     from ..filters import format_money
     from ..labels import TASK_TITLES
@@ -320,7 +328,9 @@ def compare_years(year: str) -> ResponseReturnValue:
         year_slug=year,
         academic_year=academic_year,
         other_year=other_year,
-        moves=compare.board_moves(before, after),
+        moves=compare.board_moves(
+            before, after, _own_card_identity(that_plan), _own_card_identity(this_plan)
+        ),
         ratings=compare.rating_changes(before, after),
         funding=compare.funding_by_purpose(before, after),
         cards_before=that_summary.cards,
