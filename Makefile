@@ -7,13 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 
-.PHONY: run test install compile-messages messages check-messages db seed chromium lint format typecheck assets benchmark clean
+.PHONY: run test install compile-messages messages check-messages db seed chromium system-packages lint format typecheck assets benchmark clean
 
 run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install compile-messages db chromium ## Set everything up and run every check and test
+test: install compile-messages db system-packages ## Set everything up and run every check and test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -45,10 +45,18 @@ db: install ## Create or migrate the database (SQLite in instance/ unless DATABA
 seed: db compile-messages ## Load the 22 local authorities and the demo data (keeps saved answers)
 	$(FLASK) seed-demo
 
-chromium: ## Install Debian's Chromium for the browser tests, if it is missing
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Chromium from Debian's packages"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+# Debian packages the tests need: Chromium for the browser tests; Pango and fonts with the
+# Welsh letters (ŵ, ŷ) for WeasyPrint's PDFs.
+DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation
+
+system-packages: ## Install the Debian packages the tests need, if any is missing
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing from Debian's packages:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+chromium: system-packages
 
 lint: install
 	$(BIN)/ruff check .
