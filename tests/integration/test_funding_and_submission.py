@@ -396,3 +396,43 @@ def test_an_empty_start_and_the_years_on_offer(lead_client: FlaskClient) -> None
         == 0
     )
     assert lead_client.get(url("en", "/", year_slug(THIS + 2))).status_code == 404
+
+
+def test_a_stale_funding_save_keeps_the_typed_line(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    about(lead_client)
+    directory.user(email="colleague@school.example", school=lead.school)
+    colleague = app.test_client()
+    sign_in(colleague, "colleague@school.example")
+    opened = revision(lead_client, url("en", "/funding-plan/lines/new"))
+    add_line(colleague, amount="100", description="Their line")
+    stale = lead_client.post(
+        url("cy", "/funding-plan/lines/new"),
+        data={
+            **LINE,
+            "priority": "",
+            "description": "My line",
+            "amount": "200",
+            "revision": opened,
+        },
+    )
+    assert stale.status_code == 409
+    assert soup(stale).find("textarea", attrs={"name": "description"}).get_text() == "My line"
+    assert soup(stale).find("html")["lang"] == "cy"
+    again = lead_client.post(
+        url("cy", "/funding-plan/lines/new"),
+        data={
+            **LINE,
+            "priority": "",
+            "description": "My line",
+            "amount": "200",
+            "revision": soup(stale).find("input", attrs={"name": "revision"})["value"],
+        },
+    )
+    assert again.status_code == 302
+    db.session.rollback()
+    lines = db.session.scalar(select(PlanAnswer).where(PlanAnswer.step == "funding-plan")).data[
+        "lines"
+    ]
+    assert [line["description"] for line in lines] == ["Their line", "My line"]
