@@ -258,7 +258,7 @@ def total(year: str) -> ResponseReturnValue:
     check = totals_with(state.lines, line_id, amount, state.allocation)
     if state.allocation is not None and check.over:
         message = _over_message(check.over, state.allocation)
-    html = render_template("plan/funding/total.html", totals=check, message=message)
+    html = render_template("plan/funding/total.html", totals=check, message=message, oob=True)
     response = Response(html)
     response.headers["Vary"] = "HX-Request"
     return response
