@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from flask import url_for
+from flask import abort, url_for
+from flask_login import current_user
+
+from ..academic_year import academic_year_of, parse_year_slug
+from ..models import User
+
+# A school may look back at earlier years and plan one year ahead.
+YEARS_BACK = 10
+
+
+def academic_year_or_404(slug: str) -> int:
+    """The academic year a URL names, if it is one a school may open."""
+    year = parse_year_slug(slug)
+    current = academic_year_of(date.today())
+    if year is None or not current - YEARS_BACK <= year <= current + 1:
+        abort(404)
+    return year
+
+
+def signed_in_user() -> User:
+    """The signed-in user as a model object (not Flask-Login's proxy)."""
+    user: User = current_user._get_current_object()
+    return user
 
 
 def home_url(user: Any) -> str:

@@ -3,7 +3,6 @@ and the board as an SVG image."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -17,10 +16,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..academic_year import academic_year_of, parse_year_slug
 from ..access import Access, allow
 from ..boards import BOARD_STEP, BoardState, load_board, save_board
 from ..diamond import (
@@ -42,32 +39,18 @@ from ..extensions import db, htmx
 from ..forms import OwnCardForm
 from ..i18n import LANG_PREFIX, in_language, select_locale
 from ..journey import JOURNEY
-from ..models import AuditEvent, OwnCard, PlanStatus, User
+from ..models import AuditEvent, OwnCard, PlanStatus
 from ..plans import get_or_create_plan
 from ..svg import board_svg
 from ..text import gettext as _
 from ..text import ngettext
+from . import academic_year_or_404, signed_in_user
 
 bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
 
-YEARS_BACK = 10
-
-
-def _academic_year(slug: str) -> int:
-    year = parse_year_slug(slug)
-    current = academic_year_of(date.today())
-    if year is None or not current - YEARS_BACK <= year <= current + 1:
-        abort(404)
-    return year
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
 
 def _state(academic_year: int) -> BoardState:
-    return load_board(_user().school_id or 0, academic_year, select_locale())
+    return load_board(signed_in_user().school_id or 0, academic_year, select_locale())
 
 
 def _board_url(year: str, **anchor: Any) -> str:
@@ -223,7 +206,9 @@ def _respond(
         )
         response = Response(html, status=status)
     else:
-        page = render_template("plan/diamond/board_page.html", school=_user().school, **context)
+        page = render_template(
+            "plan/diamond/board_page.html", school=signed_in_user().school, **context
+        )
         response = Response(page, status=status)
     response.headers["Vary"] = "HX-Request"
     return response
@@ -233,7 +218,7 @@ def _respond(
 @allow(Access.SCHOOL_MEMBER)
 def board(year: str) -> ResponseReturnValue:
     """Show the Diamond 9: the board, the ranked summary and the card bank."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     return _respond(year, academic_year, _state(academic_year))
 
 
@@ -241,7 +226,7 @@ def board(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def arrange_form(year: str) -> ResponseReturnValue:
     """Arrange every card with a row choice each: the way to build the board without JavaScript."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     state = _state(academic_year)
     return render_template(
         "plan/diamond/arrange.html",
@@ -295,8 +280,8 @@ def _field_id(key: str) -> str:
 @allow(Access.SCHOOL_MEMBER)
 def move_card(year: str) -> ResponseReturnValue:
     """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
-    academic_year = _academic_year(year)
-    user = _user()
+    academic_year = academic_year_or_404(year)
+    user = signed_in_user()
     state = _state(academic_year)
     if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
@@ -417,12 +402,12 @@ def _check_editable(academic_year: int, year: str) -> ResponseReturnValue | None
 @allow(Access.SCHOOL_MEMBER)
 def new_card(year: str) -> ResponseReturnValue:
     """Write one of the school's own cards."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     if (locked := _check_editable(academic_year, year)) is not None:
         return locked
     form = OwnCardForm()
     if form.validate_on_submit():
-        user = _user()
+        user = signed_in_user()
         plan = get_or_create_plan(user.school_id or 0, academic_year)
         card = OwnCard(
             plan_id=plan.id,
@@ -453,7 +438,7 @@ def new_card(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def edit_card(year: str, card_id: int) -> ResponseReturnValue:
     """Change the title of one of the school's own cards."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     if (locked := _check_editable(academic_year, year)) is not None:
         return locked
     card = _own_card(academic_year, card_id)
@@ -463,7 +448,7 @@ def edit_card(year: str, card_id: int) -> ResponseReturnValue:
         card.title_cy = form.title_cy.data or None
         db.session.add(
             AuditEvent(
-                user_id=_user().id,
+                user_id=signed_in_user().id,
                 plan_id=card.plan_id,
                 action="card-changed",
                 detail={"card": card.key},
@@ -485,7 +470,7 @@ def edit_card(year: str, card_id: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def delete_card(year: str, card_id: int) -> ResponseReturnValue:
     """Delete one of the school's own cards; a card on the board needs confirming first."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     if (locked := _check_editable(academic_year, year)) is not None:
         return locked
     card = _own_card(academic_year, card_id)
@@ -502,7 +487,7 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
             academic_year=academic_year,
             version=state.version,
         )
-    user = _user()
+    user = signed_in_user()
     if slot is not None:
         board = {s: c for s, c in state.board.items() if c != card.key}
         if not save_board(
@@ -531,9 +516,9 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def download_svg(year: str) -> ResponseReturnValue:
     """The board as an SVG image, with the card titles in the page's language."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     state = _state(academic_year)
-    school = _user().school
+    school = signed_in_user().school
     assert school is not None  # school members always have one
     school_name = in_language(school.name_en, school.name_cy, select_locale())
     svg = board_svg(state.board, state.catalogue, school_name, academic_year)

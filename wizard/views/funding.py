@@ -3,15 +3,12 @@ total planned and what remains of the allocation, live with htmx and on every sa
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
-from ..academic_year import academic_year_of, parse_year_slug
 from ..access import Access, allow
 from ..boards import BOARD_STEP, own_cards
 from ..cards import CardCatalogue
@@ -30,33 +27,20 @@ from ..funding import (
 )
 from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY
-from ..models import Plan, PlanAnswer, PlanStatus, User
+from ..models import Plan, PlanAnswer, PlanStatus
 from ..money import InvalidMoney, parse_pence
 from ..plans import answer_data, get_or_create_plan, plan_and_answers, save_step
 from ..text import gettext as _
+from . import academic_year_or_404, signed_in_user
 
 bp = Blueprint("funding", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/funding-plan")
-YEARS_BACK = 10
-
-
-def _academic_year(slug: str) -> int:
-    year = parse_year_slug(slug)
-    current = academic_year_of(date.today())
-    if year is None or not current - YEARS_BACK <= year <= current + 1:
-        abort(404)
-    return year
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 class FundingState:
     """What every funding page needs: the plan, its lines, the allocation and the priorities."""
 
     def __init__(self, academic_year: int) -> None:
-        self.user = _user()
+        self.user = signed_in_user()
         self.plan: Plan | None
         self.plan, self.answers = plan_and_answers(self.user.school_id or 0, academic_year)
         self.data = answer_data(self.answers)
@@ -95,7 +79,7 @@ def _guard(state: FundingState, year: str) -> ResponseReturnValue | None:
 @allow(Access.SCHOOL_MEMBER)
 def lines(year: str) -> ResponseReturnValue:
     """The funding plan so far: each line, the totals, and a way to add another."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     state = FundingState(academic_year)
     if (stop := _guard(state, year)) is not None:
         return stop
@@ -150,7 +134,7 @@ def _over_message(over: int, allocation: int) -> str:
 @allow(Access.SCHOOL_MEMBER)
 def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
     """Add a line of spending, or change one."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     state = FundingState(academic_year)
     if (stop := _guard(state, year)) is not None:
         return stop
@@ -212,7 +196,7 @@ def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def remove_line(year: str, line_id: str) -> ResponseReturnValue:
     """Remove a line of spending, after confirming."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     state = FundingState(academic_year)
     if (stop := _guard(state, year)) is not None:
         return stop
@@ -247,7 +231,7 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def total(year: str) -> ResponseReturnValue:
     """The running total while an amount is typed (an htmx partial)."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     state = FundingState(academic_year)
     line_id = request.args.get("line") or None
     message = ""

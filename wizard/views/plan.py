@@ -8,9 +8,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..academic_year import academic_year_of, parse_year_slug, year_slug
+from ..academic_year import academic_year_of, year_slug
 from ..access import Access, allow
 from ..boards import BOARD_STEP, DiamondSummary, summarise
 from ..extensions import db
@@ -21,23 +20,13 @@ from ..models import Plan, PlanAnswer, PlanStatus, User
 from ..plans import PlanLocked, answer_data, get_or_create_plan, plan_and_answers, save_step
 from ..step_pages import CHECK_TEMPLATES, STEP_PAGES
 from ..versions import latest_plan_before, version_count
+from . import academic_year_or_404, signed_in_user
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
-
-# A school may look back at earlier years and plan one year ahead.
-YEARS_BACK = 10
 
 
 def _locked() -> None:
     flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
-
-
-def _academic_year(slug: str) -> int:
-    year = parse_year_slug(slug)
-    current = academic_year_of(date.today())
-    if year is None or not current - YEARS_BACK <= year <= current + 1:
-        abort(404)
-    return year
 
 
 def location_url(location: Location, year: int) -> str:
@@ -56,13 +45,8 @@ def _author_name(user_id: int | None) -> str | None:
     return author.name if author else None
 
 
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
 def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]:
-    user = _user()
+    user = signed_in_user()
     plan, answers = plan_and_answers(user.school_id or 0, academic_year)
     return user, plan, answers
 
@@ -82,7 +66,7 @@ def index() -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def hub(year: str) -> ResponseReturnValue:
     """Show the plan's task list."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     user, plan, answers = _load(academic_year)
     data = answer_data(answers)
     tasks = [
@@ -118,7 +102,7 @@ def hub(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def step(year: str, step: str) -> ResponseReturnValue:
     """Show one step of the plan, and save it when the user continues (post-redirect-get)."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     found = JOURNEY.find_step(step)
     page = STEP_PAGES.get(step)
     if found is None or page is None:
@@ -194,7 +178,7 @@ def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
 @allow(Access.SCHOOL_MEMBER)
 def check(year: str, task: str) -> ResponseReturnValue:
     """Show a task's answers with Change links, and ask whether the section is complete."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     found = JOURNEY.task(task)
     if found is None or task not in CHECK_TEMPLATES:
         abort(404)
@@ -258,7 +242,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def check_plan(year: str) -> ResponseReturnValue:
     """Show every answer of the plan so far, each with a Change link that returns here."""
-    academic_year = _academic_year(year)
+    academic_year = academic_year_or_404(year)
     user, plan, answers = _load(academic_year)
     data = answer_data(answers)
     sections = [_check_context(task, data) for task in JOURNEY.tasks]

@@ -3,20 +3,18 @@ next year's plan and the year-on-year comparison."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from .. import compare
-from ..academic_year import academic_year_of, parse_year_slug, year_label, year_slug
+from ..academic_year import parse_year_slug, year_label, year_slug
 from ..access import Access, allow
 from ..boards import own_cards
 from ..forms import ConfirmForm
 from ..i18n import LANG_PREFIX, in_language, select_locale
-from ..models import Plan, PlanStatus, PlanVersion, User
+from ..models import Plan, PlanStatus, PlanVersion
 from ..pdf import render_pdf
 from ..plans import answer_data, get_plan, plan_and_answers
 from ..summary import build_snapshot, view
@@ -32,33 +30,20 @@ from ..versions import (
     submit,
     versions_of,
 )
+from . import academic_year_or_404, signed_in_user
 
 bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
-YEARS_BACK = 10
-
-
-def _academic_year(slug: str) -> int:
-    year = parse_year_slug(slug)
-    current = academic_year_of(date.today())
-    if year is None or not current - YEARS_BACK <= year <= current + 1:
-        abort(404)
-    return year
-
-
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 def _plan(academic_year: int) -> Plan:
-    plan = get_plan(_user().school_id or 0, academic_year)
+    plan = get_plan(signed_in_user().school_id or 0, academic_year)
     if plan is None:
         abort(404)
     return plan
 
 
 def _draft_snapshot(plan: Plan) -> dict[str, Any]:
-    user = _user()
+    user = signed_in_user()
     assert user.school is not None
     _, answers = plan_and_answers(plan.school_id, plan.academic_year)
     return build_snapshot(plan, answer_data(answers), own_cards(plan), user.school)
@@ -100,7 +85,7 @@ def _pdf_response(context: dict[str, Any], filename: str) -> Response:
 @allow(Access.SCHOOL_MEMBER)
 def summary(year: str) -> ResponseReturnValue:
     """The plan as it stands: readable in one sitting, printable on A4."""
-    plan = _plan(_academic_year(year))
+    plan = _plan(academic_year_or_404(year))
     context = _summary_context(
         _draft_snapshot(plan),
         plan.status,
@@ -113,7 +98,7 @@ def summary(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def summary_pdf(year: str) -> ResponseReturnValue:
     """The plan as it stands, as a PDF in the page's language."""
-    plan = _plan(_academic_year(year))
+    plan = _plan(academic_year_or_404(year))
     context = _summary_context(_draft_snapshot(plan), PlanStatus.DRAFT, None)
     return _pdf_response(context, f"professional-learning-plan-{year}-draft-{select_locale()}.pdf")
 
@@ -122,7 +107,7 @@ def summary_pdf(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def versions(year: str) -> ResponseReturnValue:
     """Every submitted version of the plan."""
-    plan = _plan(_academic_year(year))
+    plan = _plan(academic_year_or_404(year))
     return render_template(
         "plan/versions.html",
         plan=plan,
@@ -136,7 +121,7 @@ def versions(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def version(year: str, number: int) -> ResponseReturnValue:
     """A submitted version, exactly as it was submitted."""
-    plan, frozen = _version(_academic_year(year), number)
+    plan, frozen = _version(academic_year_or_404(year), number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return render_template(
         "plan/summary.html", plan=plan, version=frozen, year_slug=year, **context
@@ -147,7 +132,7 @@ def version(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def version_pdf(year: str, number: int) -> ResponseReturnValue:
     """A submitted version as a PDF in the page's language."""
-    _, frozen = _version(_academic_year(year), number)
+    _, frozen = _version(academic_year_or_404(year), number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return _pdf_response(
         context, f"professional-learning-plan-{year}-version-{number}-{select_locale()}.pdf"
@@ -158,7 +143,7 @@ def version_pdf(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def version_svg(year: str, number: int) -> ResponseReturnValue:
     """A submitted version's Diamond 9 as an image."""
-    _, frozen = _version(_academic_year(year), number)
+    _, frozen = _version(academic_year_or_404(year), number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return Response(
         context["diamond_svg"],
@@ -173,7 +158,7 @@ def version_svg(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def confirmation(year: str, number: int) -> ResponseReturnValue:
     """The confirmation page, which people can come back to as a receipt."""
-    plan, frozen = _version(_academic_year(year), number)
+    plan, frozen = _version(academic_year_or_404(year), number)
     return render_template(
         "plan/confirmation.html",
         plan=plan,
@@ -187,8 +172,8 @@ def confirmation(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def check_and_submit(year: str) -> ResponseReturnValue:
     """Check the whole plan and submit it (the school lead submits)."""
-    academic_year = _academic_year(year)
-    user = _user()
+    academic_year = academic_year_or_404(year)
+    user = signed_in_user()
     plan, answers = plan_and_answers(user.school_id or 0, academic_year)
     if plan is None:
         return redirect(url_for("plan.hub", year=year))
@@ -266,11 +251,11 @@ def _problems(incomplete: list[Any], over: int, year: str) -> list[tuple[str, st
 @allow(Access.SCHOOL_LEAD)
 def reopen_plan(year: str) -> ResponseReturnValue:
     """Reopen a submitted plan as a new draft version; earlier versions stay as they were."""
-    plan = _plan(_academic_year(year))
+    plan = _plan(academic_year_or_404(year))
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if reopen(plan, _user()):
+    if reopen(plan, signed_in_user()):
         flash(
             _(
                 "You have reopened the plan. This is now version %(number)d, a draft.",
@@ -285,8 +270,8 @@ def reopen_plan(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def start(year: str) -> ResponseReturnValue:
     """Start this year's plan, empty or from the last one."""
-    academic_year = _academic_year(year)
-    user = _user()
+    academic_year = academic_year_or_404(year)
+    user = signed_in_user()
     if get_plan(user.school_id or 0, academic_year) is not None:
         return redirect(url_for("plan.hub", year=year))
     form = ConfirmForm()
@@ -313,8 +298,8 @@ def start(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def compare_years(year: str) -> ResponseReturnValue:
     """This year's plan beside another year's: Diamond 9 moves, ratings and funding."""
-    academic_year = _academic_year(year)
-    user = _user()
+    academic_year = academic_year_or_404(year)
+    user = signed_in_user()
     other_year = parse_year_slug(request.args.get("with", "")) or academic_year - 1
     this_plan, this_answers = plan_and_answers(user.school_id or 0, academic_year)
     that_plan, that_answers = plan_and_answers(user.school_id or 0, other_year)
