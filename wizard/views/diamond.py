@@ -276,12 +276,44 @@ def _field_id(key: str) -> str:
     return "row-" + key.replace(":", "-")
 
 
+def _stale_message() -> str:
+    return _(
+        "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again."
+    )
+
+
+def _stale_board(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """409 with the board as it is now."""
+    stale = _stale_message()
+    return _respond(
+        year,
+        academic_year,
+        state,
+        status=409,
+        announcement=stale,
+        errors=[(stale, "#diamond-board")],
+    )
+
+
+def _arrange_page(
+    year: str,
+    academic_year: int,
+    state: BoardState,
+    chosen: dict[str, int | None],
+    errors: list[tuple[str, str]],
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The whole-board form again, with the rows the user chose and what is wrong."""
+    rows = {k: str(v or "") for k, v in chosen.items()}
+    context = _context(year, academic_year, state, errors=errors, rows_chosen=rows)
+    return render_template("plan/diamond/arrange.html", **context), status
+
+
 @bp.post("/move")
 @allow(Access.SCHOOL_MEMBER)
 def move_card(year: str) -> ResponseReturnValue:
     """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
     academic_year = academic_year_or_404(year)
-    user = signed_in_user()
     state = _state(academic_year)
     if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
@@ -290,73 +322,63 @@ def move_card(year: str) -> ResponseReturnValue:
             # htmx would follow a redirect and put the whole task list inside the board.
             return Response(status=204, headers={"HX-Redirect": hub})
         return redirect(hub)
-    based_on = _parse_version()
-    stale = _(
-        "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again."
-    )
-    if based_on != state.version:
-        return _respond(
-            year,
-            academic_year,
-            state,
-            status=409,
-            announcement=stale,
-            errors=[(stale, "#diamond-board")],
-        )
-
-    before = dict(state.board)
     if request.form.get("arrangement"):
-        chosen, errors = _arrangement(state)
-        problems: list[RowProblem] = []
-        new_board: dict[int, str] = {}
-        if not errors:
-            new_board, problems = arrange(chosen, state.catalogue)
-            errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
-        if errors:
-            context = _context(
-                year,
-                academic_year,
-                state,
-                errors=errors,
-                rows_chosen={k: str(v or "") for k, v in chosen.items()},
-            )
-            return render_template("plan/diamond/arrange.html", **context)
-        announcement = _("Your board has been arranged")
-        done = None
-    else:
-        card = (request.form.get("card") or "").strip()
-        target = (request.form.get("to") or "").strip()
-        if target == "slot":
-            target = (request.form.get("slot") or "").strip()
-        try:
-            new_board, done = move(state.board, card, target, state.catalogue)
-        except InvalidMove as problem:
-            message = _move_error(problem.reason)
-            return _respond(
-                year,
-                academic_year,
-                state,
-                announcement=message,
-                errors=[(message, "#diamond-board")],
-            )
-        announcement = _announcement(done, state, before)
+        return _arrange_board(year, academic_year, state)
+    return _move_one_card(year, academic_year, state)
 
-    result = save_board(state, user.school_id or 0, academic_year, new_board, based_on, user)
-    if not result.saved:
-        fresh = _state(academic_year)
-        return _respond(
+
+def _arrange_board(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """The no-JavaScript form: a row for every card at once."""
+    based_on = _parse_version()
+    chosen, errors = _arrangement(state)
+    if based_on != state.version:
+        # Keep the rows the user chose, and show them the board as it is now.
+        return _arrange_page(
+            year, academic_year, state, chosen, [(_stale_message(), "#diamond-board")], 409
+        )
+    new_board: dict[int, str] = {}
+    if not errors:
+        new_board, problems = arrange(chosen, state.catalogue)
+        errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
+    if errors:
+        return _arrange_page(year, academic_year, state, chosen, errors)
+    user = signed_in_user()
+    if not save_board(state, user.school_id or 0, academic_year, new_board, based_on, user).saved:
+        return _arrange_page(
             year,
             academic_year,
-            fresh,
-            status=409,
-            announcement=stale,
-            errors=[(stale, "#diamond-board")],
+            _state(academic_year),
+            chosen,
+            [(_stale_message(), "#diamond-board")],
+            409,
         )
+    flash(_("Your board has been arranged"), "success")
+    return redirect(_board_url(year))
+
+
+def _move_one_card(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """One card moves: placed, moved up or down, moved to a place, or returned to the bank."""
+    based_on = _parse_version()
+    if based_on != state.version:
+        return _stale_board(year, academic_year, state)
+    before = dict(state.board)
+    card = (request.form.get("card") or "").strip()
+    target = (request.form.get("to") or "").strip()
+    if target == "slot":
+        target = (request.form.get("slot") or "").strip()
+    try:
+        new_board, done = move(state.board, card, target, state.catalogue)
+    except InvalidMove as problem:
+        message = _move_error(problem.reason)
+        return _respond(
+            year, academic_year, state, announcement=message, errors=[(message, "#diamond-board")]
+        )
+    announcement = _announcement(done, state, before)
+    user = signed_in_user()
+    if not save_board(state, user.school_id or 0, academic_year, new_board, based_on, user).saved:
+        return _stale_board(year, academic_year, _state(academic_year))
     state.board = new_board
     state.version = based_on + 1
-    if done is None:
-        flash(announcement, "success")
-        return redirect(_board_url(year))
     if not _wants_partial():
         flash(announcement, "success")
         return redirect(_board_url(year, _anchor="card-" + done.card.replace(":", "-")))
