@@ -257,7 +257,9 @@ def test_the_arrangement_form_refuses_tampered_input(
         board_url("en", "/move"), data={**base, "version": "5", "row-card:equity": "1"}
     )
     assert stale.status_code == 409
-    kept = soup(stale).find("select", attrs={"name": "row-card:equity"}).find("option", selected=True)
+    kept = (
+        soup(stale).find("select", attrs={"name": "row-card:equity"}).find("option", selected=True)
+    )
     assert kept["value"] == "1"  # what the user chose is kept
     assert stored_board() == {}
 
