@@ -99,6 +99,10 @@ def _destination(board: Board, current: int | None, target: str) -> int:
         return free
     if target.isdigit() and int(target) in ROW_OF:
         return int(target)
+    if target.startswith("row-") and target[4:].isdigit() and 1 <= int(target[4:]) <= ROW_COUNT:
+        # A row: its first free place, else swap with its first card.
+        row = int(target[4:])
+        return _free_slot(board, row) or ROWS[row - 1][0]
     raise InvalidMove(MoveError.UNKNOWN_TARGET)
 
 
@@ -107,7 +111,8 @@ def move(
 ) -> tuple[dict[int, str], Move]:
     """Apply one move and return the new board and what happened.
 
-    `target` is a slot number ("1" to "9": an occupied slot swaps the two cards), "next" (the
+    `target` is a slot number ("1" to "9": an occupied slot swaps the two cards), a row
+    ("row-1" to "row-5": a free place in it, else a swap with its first card), "next" (the
     first free slot, for a card in the bank), "up" or "down" (one row; into a free slot of that
     row, else swapping with its first card), or "bank".
     """

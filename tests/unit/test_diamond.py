@@ -65,6 +65,15 @@ def test_up_and_down_move_one_row_into_a_free_slot_or_swap() -> None:
     assert bottom.value.reason is MoveError.NO_ROW_THERE
 
 
+def test_move_to_a_row_takes_a_free_place_or_swaps_with_its_first_card() -> None:
+    board, done = move({1: "card:1", 4: "card:2"}, "card:2", "row-2", CARDS)
+    assert board == {1: "card:1", 2: "card:2"} and done.row == 2
+    board, done = move({1: "card:1", 4: "card:2"}, "card:2", "row-1", CARDS)
+    assert board == {1: "card:2", 4: "card:1"} and done.swapped == "card:1"
+    with pytest.raises(InvalidMove):
+        move({}, "card:1", "row-6", CARDS)
+
+
 def test_return_to_the_bank() -> None:
     board, done = move({1: "card:1", 2: "card:2"}, "card:1", "bank", CARDS)
     assert board == {2: "card:2"} and done.slot is None
@@ -116,7 +125,11 @@ def test_stored_boards_are_read_safely() -> None:
 moves = st.lists(
     st.tuples(
         st.sampled_from(sorted(CARDS) + ["card:unknown"]),
-        st.sampled_from([str(n) for n in range(0, 11)] + ["next", "up", "down", "bank", "??"]),
+        st.sampled_from(
+            [str(n) for n in range(0, 11)]
+            + [f"row-{n}" for n in range(0, 7)]
+            + ["next", "up", "down", "bank", "??"]
+        ),
     ),
     max_size=40,
 )

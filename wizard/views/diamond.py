@@ -110,21 +110,11 @@ def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
     return _("%(card)s moved to row %(row)d", card=card, row=done.row)
 
 
-def _slot_labels(state: BoardState) -> dict[int, str]:
+def _row_labels() -> dict[int, str]:
     """The "Move to" choices, worked out once per page rather than once per card."""
-    labels = {}
-    for row_number, row in enumerate(ROWS, start=1):
-        for place, slot in enumerate(row, start=1):
-            label = _("Row %(row)d", row=row_number)
-            if len(row) > 1:
-                label += ", " + _("place %(place)d", place=place)
-            if slot in state.board:
-                label += (
-                    " ("
-                    + _("swap with %(card)s", card=state.catalogue[state.board[slot]].title)
-                    + ")"
-                )
-            labels[slot] = label
+    labels = {row: _("Row %(row)d", row=row) for row in range(1, ROW_COUNT + 1)}
+    labels[1] = _("Row 1 (most important)")
+    labels[ROW_COUNT] = _("Row %(row)d (least important)", row=ROW_COUNT)
     return labels
 
 
@@ -148,7 +138,7 @@ def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> 
         "capacity": CAPACITY,
         "row_count": ROW_COUNT,
         "ranked": ranked(state.board),
-        "slot_labels": _slot_labels(state),
+        "row_labels": _row_labels(),
         "texts": {
             "up": _("Move up a row"),
             "down": _("Move down a row"),
