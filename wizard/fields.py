@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import LazyString
-from wtforms import Field, SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import StopValidation
 
 from .money import InvalidMoney, MoneyError, parse_pence, pence_to_pounds_text
@@ -99,4 +99,4 @@ def stripped(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-__all__ = ["Field", "MoneyField", "WholeNumberField", "stripped"]
+__all__ = ["ChoicesField", "MoneyField", "WholeNumberField", "stripped"]

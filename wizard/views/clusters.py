@@ -14,7 +14,7 @@ from ..academic_year import academic_year_of
 from ..access import Access, allow
 from ..extensions import db
 from ..i18n import LANG_PREFIX
-from ..models import Cluster, Plan, School, coordinator_cluster
+from ..models import Cluster, Plan, coordinator_cluster
 
 bp = Blueprint("clusters", __name__, url_prefix=LANG_PREFIX + "/clusters")
 
@@ -43,6 +43,3 @@ def index() -> ResponseReturnValue:
     return render_template(
         "clusters/index.html", clusters=clusters, plans=plans, academic_year=academic_year
     )
-
-
-__all__ = ["School", "bp"]

@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from ..access import Access, allow
 from ..boards import BOARD_STEP, BoardState, load_board, save_board
@@ -540,6 +539,3 @@ def download_svg(year: str) -> ResponseReturnValue:
         mimetype="image/svg+xml",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-__all__ = ["bp", "select"]

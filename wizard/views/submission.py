@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 
 from .. import compare
-from ..academic_year import parse_year_slug, year_label, year_slug
+from ..academic_year import parse_year_slug, year_label
 from ..access import Access, allow
 from ..boards import own_cards
 from ..forms import ConfirmForm
@@ -322,6 +322,3 @@ def compare_years(year: str) -> ResponseReturnValue:
         cards_after=this_summary.cards,
         school=user.school,
     )
-
-
-__all__ = ["bp", "year_slug"]
