@@ -31,7 +31,7 @@ from wizard.config import ROOT
 from wizard.extensions import db
 from wizard.models import User
 
-from .support import ContextFactory, Translator
+from .support import COLLEAGUE, COLLEAGUE_NAME, ContextFactory, Translator, is_console_error
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -130,9 +130,7 @@ class BrowserProblems:
     messages: list[str] = field(default_factory=list)
 
     def console(self, message: ConsoleMessage) -> None:
-        # A page answered with 404 or 400 logs "Failed to load resource"; a missing static file
-        # is caught from its response instead.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        if is_console_error(message):
             self.messages.append(f"console error: {message.text} at {message.location}")
 
     def web_error(self, error: WebError) -> None:
@@ -220,3 +218,9 @@ def coordinator(directory: Directory) -> User:
     return directory.user(
         email="coordinator@cardiff.example", name="Gareth Evans", coordinator_of=[cluster]
     )
+
+
+@pytest.fixture
+def colleague(directory: Directory, school_lead: User) -> User:
+    """A colleague (not a lead) at the school lead's school."""
+    return directory.user(email=COLLEAGUE, school=school_lead.school, name=COLLEAGUE_NAME)

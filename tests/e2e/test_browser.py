@@ -8,31 +8,44 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, Request, Response, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.conftest import PASSWORD
-from wizard.academic_year import academic_year_of, year_label
+from wizard.academic_year import year_label
 from wizard.extensions import db
 from wizard.models import User
-from wizard.plans import get_or_create_plan, save_step
 
 from .support import (
+    ABOUT_TASK,
+    ACADEMIC_YEAR,
+    LANGUAGES,
+    AccessibilityAudit,
     ContextFactory,
     Translator,
     assert_accessible,
+    error_summary,
+    expect_errors,
+    expect_focus_within,
+    expect_html_lang,
+    expect_main,
+    field,
+    heading,
+    htmx_requests,
+    plan_path,
+    save_answer,
+    save_button,
     sign_in,
     sign_out,
+    task_item,
+    task_link,
     wait_until_ready,
+    yaml_string,
 )
 
-LANGUAGES = ("en", "cy")
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 STEP = "about-your-school"
-ACADEMIC_YEAR = academic_year_of(date.today())
 
 
 @dataclass(frozen=True)
@@ -61,90 +74,20 @@ EMPTY_FORM_ERRORS = [
 
 
 def hub_path(lang: str, year: str) -> str:
-    return f"/{lang}/plan/{year}/"
+    return plan_path(lang, year)
 
 
 def step_path(lang: str, year: str) -> str:
-    return f"/{lang}/plan/{year}/{STEP}"
+    return plan_path(lang, year, STEP)
 
 
 def check_path(lang: str, year: str) -> str:
-    return f"/{lang}/plan/{year}/{STEP}/check"
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def error_summary(page: Page) -> Locator:
-    """The error summary's alert (GOV.UK keeps role="alert" on a child of the focused box)."""
-    return page.get_by_role("alert")
-
-
-def task_item(page: Page, t: Translator) -> Locator:
-    """The "About your school" entry of the task list."""
-    return page.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name=t("About your school"), exact=True)
-    )
-
-
-def field(page: Page, t: Translator, label: str) -> Locator:
-    return page.get_by_label(t(label), exact=True)
+    return plan_path(lang, year, f"{STEP}/check")
 
 
 def change_link(page: Page, t: Translator, row: str) -> Locator:
     """A check page's Change link: its hidden text names the row, in lower case."""
     return page.get_by_role("link", name=f"{t('Change')} {t(row).lower()}", exact=True)
-
-
-def save_button(page: Page, t: Translator) -> Locator:
-    return page.get_by_role("button", name=t("Save and continue"), exact=True)
-
-
-def expect_html_lang(page: Page, lang: str) -> None:
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-
-
-def expect_focus_within(locator: Locator, timeout: float | None = None) -> None:
-    """Wait until keyboard focus is on the element or on one of its ancestors (not <body>).
-
-    (GOV.UK's error summary takes focus on its outer box, around its role="alert" child.)
-    """
-    page = locator.page
-    handle = locator.element_handle()
-    try:
-        page.wait_for_function(
-            "el => document.activeElement !== document.body && document.activeElement.contains(el)",
-            arg=handle,
-            timeout=timeout,
-        )
-    except PlaywrightTimeoutError as error:
-        active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-        raise AssertionError(f"Focus is not on the expected element; it is on: {active}") from error
-
-
-def htmx_requests(page: Page) -> list[Request]:
-    """Record the requests htmx makes from now on (they carry HX-Request)."""
-    requests: list[Request] = []
-
-    def record(request: Request) -> None:
-        if request.headers.get("hx-request") == "true":
-            requests.append(request)
-
-    page.on("request", record)
-    return requests
-
-
-def navigation_statuses(page: Page) -> list[int]:
-    """Record the HTTP status of each page the browser loads from now on."""
-    statuses: list[int] = []
-
-    def record(response: Response) -> None:
-        if response.request.is_navigation_request() and response.request.frame == page.main_frame:
-            statuses.append(response.status)
-
-    page.on("response", record)
-    return statuses
 
 
 def switch_language(page: Page, current: Translator, to: str) -> None:
@@ -165,16 +108,13 @@ def switch_language(page: Page, current: Translator, to: str) -> None:
 
 def expect_check_answers(page: Page, t: Translator, rows: list[tuple[str, str]]) -> None:
     """The check page lists each question's answer, in order (each term, then its value)."""
-    template = "\n".join(
-        f"- term: {_yaml_string(t(key))}\n- definition: {_yaml_string(value)}"
-        for key, value in rows
+    expect_main(
+        page,
+        [
+            f"- term: {yaml_string(t(key))}\n- definition: {yaml_string(value)}"
+            for key, value in rows
+        ],
     )
-    expect(page.get_by_role("main")).to_match_aria_snapshot(template)
-
-
-def _yaml_string(text: str) -> str:
-    # A double-quoted YAML scalar, so that "24" stays text and "£12,500.50" needs no escaping.
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def check_rows(t: Translator, answers: Answers) -> list[tuple[str, str]]:
@@ -195,14 +135,6 @@ def fill_about_your_school(page: Page, t: Translator, answers: Answers) -> None:
     field(page, t, "Professional learning funding allocation for the year").fill(answers.funding)
 
 
-def expect_errors(page: Page, t: Translator, messages: list[str]) -> None:
-    """The error summary lists the messages (as links to the fields), the title says "Error:"."""
-    summary = error_summary(page)
-    expect(summary.get_by_role("heading", level=2)).to_have_text(t("There is a problem"))
-    expect(summary.get_by_role("link")).to_have_text([t(message) for message in messages])
-    expect(page).to_have_title(re.compile("^" + re.escape(t("Error:")) + " "))
-
-
 def complete_about_your_school(page: Page, t: Translator, year: str, *, javascript: bool) -> None:
     """From the hub: fail validation twice, save, change an answer from the check page, and go
     back to the hub, where the task is complete. With JavaScript, every step is an htmx boost
@@ -211,8 +143,8 @@ def complete_about_your_school(page: Page, t: Translator, year: str, *, javascri
 
     # The hub: the task has not been started.
     expect(page).to_have_url(hub_path(lang, year))
-    expect(task_item(page, t)).to_contain_text(t("Not yet started"))
-    page.get_by_role("link", name=t("About your school"), exact=True).click()
+    expect(task_item(page, t, ABOUT_TASK)).to_contain_text(t("Not yet started"))
+    task_link(page, t, ABOUT_TASK).click()
 
     expect(page).to_have_url(step_path(lang, year))
     expect(heading(page)).to_have_text(t("About your school"))
@@ -279,7 +211,7 @@ def complete_about_your_school(page: Page, t: Translator, year: str, *, javascri
     expect(page).to_have_url(hub_path(lang, year))
     if javascript:
         expect(heading(page)).to_be_focused()
-    expect(task_item(page, t)).to_contain_text(t("Completed"))
+    expect(task_item(page, t, ABOUT_TASK)).to_contain_text(t("Completed"))
 
 
 # 1-3. Journeys ----------------------------------------------------------------------------------
@@ -448,37 +380,8 @@ STEP_HEADING = Heading("About your school")
 CHECK_HEADING = Heading("Check your answers: %(task)s", (("task", "About your school"),), ("task",))
 
 
-class AccessibilityAudit:
-    """Visits pages, checks each is the page meant, and collects axe-core's findings."""
-
-    def __init__(self, page: Page, t: Translator) -> None:
-        self.page = page
-        self.t = t
-        self.statuses = navigation_statuses(page)
-        self.findings: list[str] = []
-
-    def visit(self, path: str, heading_: Heading, status: int = 200) -> None:
-        self.page.goto(f"/{self.t.locale}/{path}")
-        assert self.statuses[-1] == status, f"{path}: {self.statuses}"
-        self.audit(heading_)
-
-    def audit(self, heading_: Heading) -> None:
-        expect(heading(self.page)).to_have_text(heading_.text(self.t))
-        expect_html_lang(self.page, self.t.locale)
-        try:
-            assert_accessible(self.page)
-        except AssertionError as error:
-            self.findings.append(str(error))
-
-    def assert_clean(self) -> None:
-        if self.findings:
-            raise AssertionError("\n\n".join(self.findings))
-
-
 def save_answers(user: User) -> None:
     """Save "About your school" for the user's school, as if they had filled it in."""
-    assert user.school_id is not None
-    plan = get_or_create_plan(user.school_id, ACADEMIC_YEAR)
     data = {
         "phase": "primary",
         "teaching_staff": 24,
@@ -486,25 +389,24 @@ def save_answers(user: User) -> None:
         "pl_lead": ANSWERS.pl_lead,
         "funding_allocation_pence": 1_250_050,
     }
-    assert save_step(plan, STEP, data, 0, user).saved
-    db.session.commit()
+    save_answer(user, STEP, data, revision=0)
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_public_pages_are_accessible(lang: str, page: Page, en: Translator, cy: Translator) -> None:
     t = cy if lang == "cy" else en
-    audit = AccessibilityAudit(page, t)
-    audit.visit("", Heading("Plan your school's professional learning"))
-    audit.visit("sign-in", Heading("Sign in"))
+    audit = AccessibilityAudit(page, t, f"/{lang}/")
+    audit.visit("", t("Plan your school's professional learning"))
+    audit.visit("sign-in", t("Sign in"))
     page.get_by_role("button", name=t("Sign in"), exact=True).click()
     expect(error_summary(page)).to_be_visible()
-    audit.audit(Heading("Sign in"))
-    audit.visit("reset-password", Heading("Reset your password"))
-    audit.visit("accessibility", Heading("Accessibility statement"))
-    audit.visit("privacy", Heading("Privacy notice"))
-    audit.visit("cookies", Heading("Cookies"))
-    audit.visit("dim-yma", Heading("Page not found"), status=404)
+    audit.audit(t("Sign in"))
+    audit.visit("reset-password", t("Reset your password"))
+    audit.visit("accessibility", t("Accessibility statement"))
+    audit.visit("privacy", t("Privacy notice"))
+    audit.visit("cookies", t("Cookies"))
+    audit.visit("dim-yma", t("Page not found"), status=404)
     audit.assert_clean()
 
 
@@ -514,19 +416,19 @@ def test_school_lead_pages_are_accessible(
     lang: str, page: Page, school_lead: User, en: Translator, cy: Translator, plan_year: str
 ) -> None:
     t = cy if lang == "cy" else en
-    audit = AccessibilityAudit(page, t)
+    audit = AccessibilityAudit(page, t, f"/{lang}/")
     sign_in(page, school_lead.email, t)
-    audit.visit(f"plan/{plan_year}/", HUB_HEADING)
-    audit.visit(f"plan/{plan_year}/{STEP}", STEP_HEADING)
+    audit.visit(f"plan/{plan_year}/", HUB_HEADING.text(t))
+    audit.visit(f"plan/{plan_year}/{STEP}", STEP_HEADING.text(t))
     save_button(page, t).click()  # boosted by htmx
     expect(error_summary(page)).to_be_visible()
-    audit.audit(STEP_HEADING)
+    audit.audit(STEP_HEADING.text(t))
 
     save_answers(school_lead)
-    audit.visit(f"plan/{plan_year}/{STEP}/check", CHECK_HEADING)
-    audit.visit(f"plan/{plan_year}/", HUB_HEADING)  # now with a completed task
-    audit.visit("account/", Heading("Your account"))
-    audit.visit("account/invite", Heading("Invite a colleague"))
+    audit.visit(f"plan/{plan_year}/{STEP}/check", CHECK_HEADING.text(t))
+    audit.visit(f"plan/{plan_year}/", HUB_HEADING.text(t))  # now with a completed task
+    audit.visit("account/", t("Your account"))
+    audit.visit("account/invite", t("Invite a colleague"))
     audit.assert_clean()
 
 
@@ -536,10 +438,10 @@ def test_coordinator_pages_are_accessible(
     lang: str, page: Page, coordinator: User, en: Translator, cy: Translator
 ) -> None:
     t = cy if lang == "cy" else en
-    audit = AccessibilityAudit(page, t)
+    audit = AccessibilityAudit(page, t, f"/{lang}/")
     sign_in(page, coordinator.email, t)
-    audit.visit("clusters/", Heading("Your clusters"))
-    audit.visit("account/", Heading("Your account"))
+    audit.visit("clusters/", t("Your clusters"))
+    audit.visit("account/", t("Your account"))
     audit.assert_clean()
 
 

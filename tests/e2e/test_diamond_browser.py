@@ -12,33 +12,39 @@ heading), and in each row a list of places, each holding a card (its title a hea
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Any
 
 import pytest
-from flask_babel import LazyString, force_locale, ngettext
 from playwright.sync_api import Locator, Page, Response, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import select
 
-from tests.conftest import Directory
 from wizard import framework
-from wizard.academic_year import academic_year_of
-from wizard.boards import BOARD_STEP, load_board
+from wizard.boards import BOARD_STEP
 from wizard.diamond import ROW_COUNT, ROW_OF, ROWS
 from wizard.extensions import db
 from wizard.models import OwnCard, User
-from wizard.plans import get_or_create_plan, save_step
 
-from .support import ContextFactory, Translator, assert_accessible, sign_in, wait_until_ready
+from .support import (
+    DIAMOND_TASK,
+    LANGUAGES,
+    AccessibilityAudit,
+    ContextFactory,
+    Translator,
+    error_summary,
+    expect_errors,
+    expect_focus_within,
+    field,
+    heading,
+    msgid,
+    plan_path,
+    plural,
+    save_answer,
+    sign_in,
+    task_item,
+)
 
-LANGUAGES = ("en", "cy")
-ACADEMIC_YEAR = academic_year_of(date.today())
-DIAMOND_TASK = "Professional learning Diamond 9"
 # The designed cards, in the card bank's order (a school with no self-review has no
 # suggestions, and no cards of its own).
 CARDS = [card.key for card in framework.CARDS]
-COLLEAGUE = "colleague@school.example"
 STALE_BOARD = (
     "Someone else changed the board while you were working on it. This is the board as it is "
     "now: check it, then make your change again."
@@ -48,28 +54,11 @@ STALE_BOARD = (
 Board = dict[int, str]
 
 
-def msgid(text: LazyString) -> str:
-    """The English msgid of a framework title (translate it with a Translator)."""
-    return str(text._args[0])  # type: ignore[attr-defined]
-
-
 def title(t: Translator, card: str) -> str:
     """A designed card's title in the translator's language ("pedagogy" or "card:pedagogy")."""
     key = card.removeprefix("card:")
     found = next(c for c in framework.CARDS if c.key == key)
     return t(msgid(found.title))
-
-
-def plural(t: Translator, singular: str, plural_: str, num: int, **variables: Any) -> str:
-    """ngettext in the translator's language (the Welsh must differ from the English)."""
-    with t.app.test_request_context(f"/{t.locale}/"):
-        with force_locale(t.locale):
-            text: str = ngettext(singular, plural_, num, **variables)
-        with force_locale("en"):
-            english: str = ngettext(singular, plural_, num, **variables)
-    if t.locale != "en":
-        assert text != english, f"No {t.locale!r} translation of {plural_!r}"
-    return text
 
 
 def row_name(t: Translator, row: int) -> str:
@@ -80,22 +69,33 @@ def row_name(t: Translator, row: int) -> str:
     return t("Row %(row)d", row=row)
 
 
-def slot_label(t: Translator, slot: int, board: Board) -> str:
-    """A "Move to" choice: "Row 3, place 2 (swap with ...)"."""
-    row = ROW_OF[slot]
-    places = ROWS[row - 1]
-    label = t("Row %(row)d", row=row)
-    if len(places) > 1:
-        label += ", " + t("place %(place)d", place=places.index(slot) + 1)
-    if slot in board:
-        label += " (" + t("swap with %(card)s", card=title(t, board[slot])) + ")"
-    return label
-
-
 def card_control(action: str, card_title: str) -> re.Pattern[str]:
     """A card's control is named by its action and, in visually hidden text, the card: "Move up
     a row: Well-being" (GOV.UK's visually hidden class adds a space either side)."""
     return re.compile("^" + re.escape(action) + r"\s*: " + re.escape(card_title) + "$")
+
+
+# What is announced after a move ----------------------------------------------------------------
+
+
+def placed(t: Translator, card: str, row: int) -> str:
+    """The announcement of a card placed on the board, in the row."""
+    return t("%(card)s placed in row %(row)d", card=title(t, card), row=row)
+
+
+def swapped(t: Translator, card: str, row: int, other: str) -> str:
+    """The announcement of a card moved to the row, swapping places with the other card."""
+    return t(
+        "%(card)s moved to row %(row)d, swapping places with %(other)s",
+        card=title(t, card),
+        row=row,
+        other=title(t, other),
+    )
+
+
+def returned(t: Translator, card: str) -> str:
+    """The announcement of a card returned to the card bank."""
+    return t("%(card)s returned to the card bank", card=title(t, card))
 
 
 # Saving a board as if the school had made it --------------------------------------------------
@@ -103,14 +103,8 @@ def card_control(action: str, card_title: str) -> re.Pattern[str]:
 
 def save_board_for(user: User, board: Board) -> None:
     """Save the board for the user's school (based on the board's current version)."""
-    assert user.school_id is not None
-    db.session.rollback()
-    db.session.expire_all()
-    state = load_board(user.school_id, ACADEMIC_YEAR, "en")
-    plan = get_or_create_plan(user.school_id, ACADEMIC_YEAR)
     slots = {str(slot): card_key(board[slot]) for slot in sorted(board)}
-    assert save_step(plan, BOARD_STEP, {"slots": slots}, state.version, user).saved
-    db.session.commit()
+    save_answer(user, BOARD_STEP, {"slots": slots})
 
 
 def card_key(card: str) -> str:
@@ -126,16 +120,7 @@ def full_board() -> Board:
 
 
 def board_path(lang: str, year: str, path: str = "") -> str:
-    return f"/{lang}/plan/{year}/diamond-9{path}"
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def error_summary(page: Page) -> Locator:
-    """The error summary's alert (GOV.UK keeps role="alert" on a child of the focused box)."""
-    return page.get_by_role("alert")
+    return plan_path(lang, year, f"diamond-9{path}")
 
 
 def the_board(page: Page, t: Translator) -> Locator:
@@ -185,12 +170,6 @@ def ranked_summary(page: Page, t: Translator) -> Locator:
 
 def board_status(page: Page, t: Translator) -> Locator:
     return page.get_by_role("paragraph").filter(has_text=t("Status:"))
-
-
-def task_item(page: Page, t: Translator, task: str) -> Locator:
-    return page.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name=t(task), exact=True)
-    )
 
 
 def link_text(html: str) -> str:
@@ -246,21 +225,7 @@ def expect_status(page: Page, t: Translator, status: str) -> None:
 def expect_focus_on_card(title_heading: Locator, timeout: float | None = None) -> None:
     """Keyboard focus is on the card itself: an element around its title, in the same list
     item (the place, or the bank's item), and not the page."""
-    page = title_heading.page
-    handle = title_heading.element_handle()
-    try:
-        page.wait_for_function(
-            """heading => {
-                const active = document.activeElement
-                return active !== document.body && active.contains(heading)
-                    && active.closest('li') === heading.closest('li')
-            }""",
-            arg=handle,
-            timeout=timeout,
-        )
-    except PlaywrightTimeoutError as error:
-        active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-        raise AssertionError(f"Focus is not on the moved card; it is on: {active}") from error
+    expect_focus_within(title_heading, timeout, same="li")
 
 
 def press_until_focused(page: Page, target: Locator, key: str = "Tab", limit: int = 120) -> int:
@@ -297,7 +262,7 @@ def add_with_keyboard(page: Page, t: Translator, board: Board, card: str, key: s
     page.keyboard.press(key)
     slot = next(slot for slot in range(1, 10) if slot not in board)
     board[slot] = card
-    said = t("%(card)s placed in row %(row)d", card=title(t, card), row=ROW_OF[slot])
+    said = placed(t, card, ROW_OF[slot])
     expect_move(page, t, board, said)
     # The card has no "Add" button on the board: focus is on the card itself.
     expect_focus_on_card(card_on_board(page, t, card))
@@ -336,48 +301,32 @@ def test_welsh_board_built_with_the_keyboard_alone(
     press_until_focused(page, up, "Shift+Tab")
     page.keyboard.press("Space")
     board[2], board[4] = CARDS[3], CARDS[1]
-    said = cy(
-        "%(card)s moved to row %(row)d, swapping places with %(other)s",
-        card=title(cy, CARDS[3]),
-        row=2,
-        other=title(cy, CARDS[1]),
-    )
-    expect_move(page, cy, board, said)
-    expect(button(page, cy, "Move up a row", CARDS[3])).to_be_focused()
+    expect_move(page, cy, board, swapped(cy, CARDS[3], 2, CARDS[1]))
+    expect(up).to_be_focused()
 
     # The card in row 1 down a row, swapping with the card just moved up.
     down = button(page, cy, "Move down a row", CARDS[0])
     press_until_focused(page, down, "Shift+Tab")
     page.keyboard.press("Enter")
     board[1], board[2] = CARDS[3], CARDS[0]
-    said = cy(
-        "%(card)s moved to row %(row)d, swapping places with %(other)s",
-        card=title(cy, CARDS[0]),
-        row=2,
-        other=title(cy, CARDS[3]),
-    )
-    expect_move(page, cy, board, said)
-    expect(button(page, cy, "Move down a row", CARDS[0])).to_be_focused()
+    expect_move(page, cy, board, swapped(cy, CARDS[0], 2, CARDS[3]))
+    expect(down).to_be_focused()
 
-    # "Symud i": the card in row 5 to row 3, place 2, chosen with the arrow keys.
+    # "Symud i": the card in row 5 to row 3, chosen with the arrow keys. Row 3 is full, so the
+    # card swaps with the first card of that row.
     moving = CARDS[8]
     choices = page.get_by_label(card_control(cy("Move to"), title(cy, moving)))
     press_until_focused(page, choices)
-    options = [slot for slot in range(1, 10) if slot != 9]
-    expect(choices.get_by_role("option")).to_have_text([slot_label(cy, s, board) for s in options])
-    for _ in range(options.index(5)):
+    rows = [1, 2, 3, 4]  # every row but the card's own
+    expect(choices.get_by_role("option")).to_have_text([row_name(cy, row) for row in rows])
+    for _ in range(rows.index(3)):
         page.keyboard.press("ArrowDown")
-    expect(choices).to_have_value("5")
+    expect(choices).to_have_value("row-3")
     press_until_focused(page, button(page, cy, "Move", moving))
     page.keyboard.press("Enter")
-    board[5], board[9] = moving, board[5]
-    said = cy(
-        "%(card)s moved to row %(row)d, swapping places with %(other)s",
-        card=title(cy, moving),
-        row=3,
-        other=title(cy, CARDS[4]),
-    )
-    expect_move(page, cy, board, said)
+    displaced = board[4]
+    board[4], board[9] = moving, displaced
+    expect_move(page, cy, board, swapped(cy, moving, 3, displaced))
     expect(button(page, cy, "Move", moving)).to_be_focused()
 
     # "Dychwelyd i'r banc", once: the card goes back to the bank, where focus follows it.
@@ -386,9 +335,7 @@ def test_welsh_board_built_with_the_keyboard_alone(
     press_until_focused(page, back)
     page.keyboard.press("Enter")
     del board[7]
-    expect_move(
-        page, cy, board, cy("%(card)s returned to the card bank", card=title(cy, returning))
-    )
+    expect_move(page, cy, board, returned(cy, returning))
     expect_focus_on_card(card_in_bank(page, cy, returning))
     expect(card_on_board(page, cy, returning)).to_have_count(0)
     expect_status(page, cy, "In progress")
@@ -445,7 +392,7 @@ def test_welsh_cards_dragged_with_the_mouse(
     response = drag_with_mouse(page, card_in_bank(page, cy, CARDS[2]), place(page, cy, 5))
     assert response.status == 200
     board[5] = CARDS[2]
-    said = cy("%(card)s placed in row %(row)d", card=title(cy, CARDS[2]), row=3)
+    said = placed(cy, CARDS[2], 3)
     expect_move(page, cy, board, said)
     expect(card_in_bank(page, cy, CARDS[2])).to_have_count(0)
 
@@ -453,12 +400,7 @@ def test_welsh_cards_dragged_with_the_mouse(
     response = drag_with_mouse(page, card_on_board(page, cy, CARDS[0]), place(page, cy, 5))
     assert response.status == 200
     board[1], board[5] = CARDS[2], CARDS[0]
-    said = cy(
-        "%(card)s moved to row %(row)d, swapping places with %(other)s",
-        card=title(cy, CARDS[0]),
-        row=3,
-        other=title(cy, CARDS[2]),
-    )
+    said = swapped(cy, CARDS[0], 3, CARDS[2])
     expect_move(page, cy, board, said)
 
     # A placed card back to the bank.
@@ -466,7 +408,7 @@ def test_welsh_cards_dragged_with_the_mouse(
     response = drag_with_mouse(page, card_on_board(page, cy, CARDS[1]), bank_list)
     assert response.status == 200
     del board[2]
-    expect_move(page, cy, board, cy("%(card)s returned to the card bank", card=title(cy, CARDS[1])))
+    expect_move(page, cy, board, returned(cy, CARDS[1]))
     expect(card_in_bank(page, cy, CARDS[1])).to_be_visible()
 
 
@@ -507,7 +449,7 @@ def test_welsh_cards_dragged_with_a_finger(
     response = drag_with_finger(page, card_in_bank(page, cy, CARDS[2]), place(page, cy, 5))
     assert response.status == 200
     board[5] = CARDS[2]
-    said = cy("%(card)s placed in row %(row)d", card=title(cy, CARDS[2]), row=3)
+    said = placed(cy, CARDS[2], 3)
     expect_move(page, cy, board, said)
 
     response = drag_with_finger(page, card_on_board(page, cy, CARDS[0]), place(page, cy, 5))
@@ -519,7 +461,7 @@ def test_welsh_cards_dragged_with_a_finger(
     response = drag_with_finger(page, card_on_board(page, cy, CARDS[1]), bank_list)
     assert response.status == 200
     del board[2]
-    expect_move(page, cy, board, cy("%(card)s returned to the card bank", card=title(cy, CARDS[1])))
+    expect_move(page, cy, board, returned(cy, CARDS[1]))
 
 
 # 3. Without JavaScript: the buttons, then the whole board on one page ---------------------------
@@ -564,7 +506,7 @@ def test_welsh_board_arranged_by_row_without_javascript(
         button(page, cy, "Add to the board", card).click()
         board[slot] = card
         expect(page).to_have_url(board_path("cy", plan_year, f"#card-card-{card}"))
-        said = cy("%(card)s placed in row %(row)d", card=title(cy, card), row=ROW_OF[slot])
+        said = placed(cy, card, ROW_OF[slot])
         expect(page.get_by_role("alert")).to_contain_text(said)
     expect_board(page, cy, board)
     expect_summary(page, cy, board)
@@ -581,12 +523,7 @@ def test_welsh_board_arranged_by_row_without_javascript(
     # Three cards in row 2 (and so none in row 5): the summary says which rows are wrong.
     row_choice(page, cy, board[9]).select_option(label=row_name(cy, 2))
     page.get_by_role("button", name=cy("Save the board"), exact=True).click()
-    summary = error_summary(page)
-    expect(summary.get_by_role("heading", level=2)).to_have_text(cy("There is a problem"))
-    expect(summary.get_by_role("link")).to_have_text(
-        [row_problem(cy, 2, 3, 2), row_problem(cy, 5, 0, 1)]
-    )
-    expect(page).to_have_title(re.compile("^" + re.escape(cy("Error:")) + " "))
+    expect_errors(page, cy, [row_problem(cy, 2, 3, 2), row_problem(cy, 5, 0, 1)], translate=False)
     expect(row_choice(page, cy, board[9])).to_have_value("2")  # what was chosen is kept
 
     # Fix it: a card from row 2 to row 5. Within a row, cards keep the page's order.
@@ -601,12 +538,6 @@ def test_welsh_board_arranged_by_row_without_javascript(
 
 
 # 4. Two colleagues moving cards at once ---------------------------------------------------------
-
-
-@pytest.fixture
-def colleague(directory: Directory, school_lead: User) -> User:
-    """A colleague (not a lead) at the school lead's school."""
-    return directory.user(email=COLLEAGUE, school=school_lead.school, name="Rhys Evans")
 
 
 @pytest.mark.e2e
@@ -628,9 +559,7 @@ def test_a_stale_move_shows_the_fresh_board_in_welsh(
 
     # The colleague adds a card; the lead's page does not know.
     button(theirs, en, "Add to the board", CARDS[4]).click()
-    expect(announcement(theirs)).to_have_text(
-        en("%(card)s placed in row %(row)d", card=title(en, CARDS[4]), row=1)
-    )
+    expect(announcement(theirs)).to_have_text(placed(en, CARDS[4], 1))
     expect_board(mine, cy, {})
 
     # The lead's move is refused (409): the fresh board, with the colleague's card, and why.
@@ -647,20 +576,14 @@ def test_a_stale_move_shows_the_fresh_board_in_welsh(
     expect(card_in_bank(mine, cy, CARDS[4])).to_have_count(0)
     expect(card_in_bank(mine, cy, CARDS[0])).to_be_visible()
     # Focus is on the error summary (an element around its alert).
-    mine.wait_for_function(
-        "alert => document.activeElement !== document.body"
-        " && document.activeElement.contains(alert)",
-        arg=error_summary(mine).element_handle(),
-    )
+    expect_focus_within(error_summary(mine))
 
     # The lead's next move is based on the fresh board, and succeeds.
     with mine.expect_response(lambda r: r.url.endswith("/move")) as accepted:
         button(mine, cy, "Add to the board", CARDS[0]).click()
     assert accepted.value.status == 200
     board[2] = CARDS[0]
-    expect_move(
-        mine, cy, board, cy("%(card)s placed in row %(row)d", card=title(cy, CARDS[0]), row=2)
-    )
+    expect_move(mine, cy, board, placed(cy, CARDS[0], 2))
     expect(error_summary(mine)).to_have_count(0)
     expect_focus_on_card(card_on_board(mine, cy, CARDS[0]))
 
@@ -669,33 +592,6 @@ def test_a_stale_move_shows_the_fresh_board_in_welsh(
 
 
 # 5. axe-core on every kind of board page, in both languages -----------------------------------
-
-
-class AccessibilityAudit:
-    """Checks each page is the page meant, and collects axe-core's findings for the end."""
-
-    def __init__(self, page: Page, t: Translator) -> None:
-        self.page = page
-        self.t = t
-        self.findings: list[str] = []
-
-    def visit(self, path: str, heading_text: str) -> None:
-        response = self.page.goto(path)
-        assert response is not None and response.status == 200, path
-        wait_until_ready(self.page)
-        self.audit(heading_text)
-
-    def audit(self, heading_text: str) -> None:
-        expect(heading(self.page)).to_have_text(heading_text)
-        expect(self.page.locator("html")).to_have_attribute("lang", self.t.locale)
-        try:
-            assert_accessible(self.page)
-        except AssertionError as error:
-            self.findings.append(str(error))
-
-    def assert_clean(self) -> None:
-        if self.findings:
-            raise AssertionError("\n\n".join(self.findings))
 
 
 def latest_own_card() -> OwnCard:
@@ -741,7 +637,7 @@ def test_board_pages_are_accessible(
         [t("Enter a title in English, in Welsh, or both")]
     )
     audit.audit(new_card)
-    page.get_by_label(t("Title in Welsh"), exact=True).fill("Cydweithio gyda rhieni")
+    field(page, t, "Title in Welsh").fill("Cydweithio gyda rhieni")
     page.get_by_role("button", name=t("Save card"), exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text(
         t("Your card has been added to the card bank.")

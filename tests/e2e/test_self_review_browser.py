@@ -12,59 +12,52 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 import pytest
-from flask_babel import LazyString, force_locale, ngettext
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    ConsoleMessage,
-    Locator,
-    Page,
-    Request,
-    Response,
-    expect,
-)
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from tests.conftest import Directory
 from wizard import framework
-from wizard.academic_year import academic_year_of
-from wizard.extensions import db
 from wizard.models import User
-from wizard.plans import get_or_create_plan, save_step
 
 from .conftest import TIMEOUT_MS, LiveServer
 from .support import (
-    AXE_OPTIONS,
-    AXE_SOURCE,
+    COLLEAGUE_NAME,
+    CONTEXTS_TASK,
+    HALLMARKS_TASK,
+    LANGUAGES,
+    AccessibilityAudit,
     ContextFactory,
     Translator,
+    answer_completed,
     assert_accessible,
-    format_violations,
+    error_summary,
+    expect_errors,
+    expect_focus_within,
+    expect_html_lang,
+    expect_main,
+    field,
+    heading,
+    htmx_requests,
+    is_console_error,
+    msgid,
+    navigation_statuses,
+    plan_path,
+    plural,
+    save_answer,
+    save_button,
     sign_in,
+    task_item,
+    task_link,
     wait_until_ready,
+    yaml_string,
 )
 
-LANGUAGES = ("en", "cy")
-ACADEMIC_YEAR = academic_year_of(date.today())
-CONTEXTS_TASK = "Contexts of the national approach"
-HALLMARKS_TASK = "Self-review against the eight hallmarks"
 HALLMARK_COUNT = len(framework.HALLMARKS)
 EMPTY_HALLMARK_ERRORS = [
     "Select how well your school does this",
     "Enter how you know",
     "Enter what you will do next",
 ]
-COLLEAGUE = "colleague@school.example"
-COLLEAGUE_NAME = "Rhys Evans"
-
-
-def msgid(text: LazyString) -> str:
-    """The English msgid of a framework title (translate it with a Translator)."""
-    return str(text._args[0])
 
 
 # What a school types -----------------------------------------------------------------------------
@@ -115,60 +108,31 @@ def rating_key(rating: str) -> str:
     return next(r.key for r in framework.RATINGS if msgid(r.title) == rating)
 
 
+def save_hallmark(user: User, answer: HallmarkAnswer, revision: int = 0) -> None:
+    """Save a hallmark for the user's school, as if they had filled it in."""
+    data = {
+        "rating": rating_key(answer.rating),
+        "evidence": answer.evidence,
+        "next_steps": answer.next_steps,
+    }
+    save_answer(user, f"hallmark-{answer.number}", data, revision=revision)
+
+
 def save_self_review(user: User, *, contexts: bool = True, hallmarks: bool = True) -> None:
     """Save every context and hallmark for the user's school, as if they had filled them in."""
-    assert user.school_id is not None
-    plan = get_or_create_plan(user.school_id, ACADEMIC_YEAR)
     if contexts:
         for answer in context_answers():
             element = next(
                 e.key for e in framework.elements_of(answer.key) if msgid(e.title) == answer.element
             )
             data = {"reflection": answer.reflection, "priorities": [element]}
-            assert save_step(plan, f"context-{answer.key}", data, 0, user).saved
+            save_answer(user, f"context-{answer.key}", data, revision=0)
     if hallmarks:
         for number in range(1, HALLMARK_COUNT + 1):
-            hallmark = hallmark_answer(number)
-            data = {
-                "rating": rating_key(hallmark.rating),
-                "evidence": hallmark.evidence,
-                "next_steps": hallmark.next_steps,
-            }
-            assert save_step(plan, f"hallmark-{number}", data, 0, user).saved
-    db.session.commit()
+            save_hallmark(user, hallmark_answer(number))
 
 
 # Where things are ----------------------------------------------------------------------------
-
-
-def plan_path(lang: str, year: str, path: str = "") -> str:
-    return f"/{lang}/plan/{year}/{path}"
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def error_summary(page: Page) -> Locator:
-    """The error summary's alert (GOV.UK keeps role="alert" on a child of the focused box)."""
-    return page.get_by_role("alert")
-
-
-def field(page: Page, t: Translator, label: str) -> Locator:
-    return page.get_by_label(t(label), exact=True)
-
-
-def save_button(page: Page, t: Translator) -> Locator:
-    return page.get_by_role("button", name=t("Save and continue"), exact=True)
-
-
-def task_link(page: Page, t: Translator, task: str) -> Locator:
-    return page.get_by_role("link", name=t(task), exact=True)
-
-
-def task_item(page: Page, t: Translator, task: str) -> Locator:
-    """A task's entry on the task list."""
-    return page.get_by_role("listitem").filter(has=task_link(page, t, task))
 
 
 def hallmark_caption(t: Translator, number: int) -> str:
@@ -193,15 +157,13 @@ def count_message(t: Translator, remaining: int) -> re.Pattern[str]:
 
     The plural form comes from the catalogue; the browser formats the number (with or without a
     thousands separator, depending on the language), so the pattern accepts both."""
-    singular = "You have %(count)s character remaining"
-    plural = "You have %(count)s characters remaining"
-    with t.app.test_request_context(f"/{t.locale}/"):
-        with force_locale(t.locale):
-            text: str = ngettext(singular, plural, remaining, count="\x00")
-        with force_locale("en"):
-            english: str = ngettext(singular, plural, remaining, count="\x00")
-    if t.locale != "en":
-        assert text != english, f"No {t.locale!r} translation of {plural!r}"
+    text = plural(
+        t,
+        "You have %(count)s character remaining",
+        "You have %(count)s characters remaining",
+        remaining,
+        count="\x00",
+    )
     number = f"{remaining:,}".replace(",", ",?")
     return re.compile("^" + re.escape(text).replace("\x00", number) + "$")
 
@@ -211,63 +173,7 @@ def expect_count_message(page: Page, t: Translator, remaining: int) -> None:
     expect(page.get_by_text(count_message(t, remaining)).first).to_be_visible()
 
 
-def expect_html_lang(page: Page, lang: str) -> None:
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-
-
-def expect_errors(page: Page, t: Translator, messages: list[str]) -> None:
-    """The error summary lists the messages (as links to the fields), the title says "Error:"."""
-    summary = error_summary(page)
-    expect(summary.get_by_role("heading", level=2)).to_have_text(t("There is a problem"))
-    expect(summary.get_by_role("link")).to_have_text([t(message) for message in messages])
-    expect(page).to_have_title(re.compile("^" + re.escape(t("Error:")) + " "))
-
-
-def expect_focus_within(locator: Locator, timeout: float | None = None) -> None:
-    """Wait until keyboard focus is on the element or on one of its ancestors (not <body>)."""
-    page = locator.page
-    handle = locator.element_handle()
-    try:
-        page.wait_for_function(
-            "el => document.activeElement !== document.body && document.activeElement.contains(el)",
-            arg=handle,
-            timeout=timeout,
-        )
-    except PlaywrightTimeoutError as error:
-        active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-        raise AssertionError(f"Focus is not on the expected element; it is on: {active}") from error
-
-
-def htmx_requests(page: Page) -> list[Request]:
-    """Record the requests htmx makes from now on (they carry HX-Request)."""
-    requests: list[Request] = []
-
-    def record(request: Request) -> None:
-        if request.headers.get("hx-request") == "true":
-            requests.append(request)
-
-    page.on("request", record)
-    return requests
-
-
-def navigation_statuses(page: Page) -> list[int]:
-    """Record the HTTP status of each page the browser loads from now on."""
-    statuses: list[int] = []
-
-    def record(response: Response) -> None:
-        if response.request.is_navigation_request() and response.request.frame == page.main_frame:
-            statuses.append(response.status)
-
-    page.on("response", record)
-    return statuses
-
-
 # What check pages show, as ARIA snapshot templates (partial: other content may come between) ----
-
-
-def _quoted(text: str) -> str:
-    """A double-quoted YAML scalar."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _node(role: str, name: str, level: int | None = None) -> str:
@@ -281,12 +187,12 @@ def context_card_rows(t: Translator, answers: list[ContextAnswer], level: int = 
     for answer in answers:
         rows += [
             f"- {_node('heading', context_title(t, answer.key), level)}",
-            f"- term: {_quoted(t('What this context means for your priorities'))}",
-            f"- definition: {_quoted(answer.reflection)}",
-            f"- term: {_quoted(t('Elements to prioritise'))}",
+            f"- term: {yaml_string(t('What this context means for your priorities'))}",
+            f"- definition: {yaml_string(answer.reflection)}",
+            f"- term: {yaml_string(t('Elements to prioritise'))}",
             "- definition:",
             "  - list:",
-            f"    - listitem: {_quoted(t(answer.element))}",
+            f"    - listitem: {yaml_string(t(answer.element))}",
         ]
     return rows
 
@@ -297,12 +203,12 @@ def hallmark_card_rows(t: Translator, answers: list[HallmarkAnswer], level: int 
     for answer in answers:
         rows += [
             f"- {_node('heading', hallmark_card_title(t, answer.number), level)}",
-            f"- term: {_quoted(t('Rating'))}",
-            f"- definition: {_quoted(t(answer.rating))}",
-            f"- term: {_quoted(t('How do you know?'))}",
-            f"- definition: {_quoted(answer.evidence)}",
-            f"- term: {_quoted(t('What will you do next?'))}",
-            f"- definition: {_quoted(answer.next_steps)}",
+            f"- term: {yaml_string(t('Rating'))}",
+            f"- definition: {yaml_string(t(answer.rating))}",
+            f"- term: {yaml_string(t('How do you know?'))}",
+            f"- definition: {yaml_string(answer.evidence)}",
+            f"- term: {yaml_string(t('What will you do next?'))}",
+            f"- definition: {yaml_string(answer.next_steps)}",
         ]
     return rows
 
@@ -312,12 +218,8 @@ def section_rows(t: Translator, task: str, status: str) -> list[str]:
     return [
         f"- {_node('heading', t(task), 2)}",
         "- paragraph:",
-        f"  - strong: {_quoted(t(status))}",
+        f"  - strong: {yaml_string(t(status))}",
     ]
-
-
-def expect_main(page: Page, rows: list[str]) -> None:
-    expect(page.get_by_role("main")).to_match_aria_snapshot("\n".join(rows))
 
 
 # The journeys ---------------------------------------------------------------------------------
@@ -368,15 +270,6 @@ def review_contexts(
     if javascript:
         expect(heading(page)).to_be_focused()
     expect_main(page, context_card_rows(t, answers))
-
-
-def answer_completed(page: Page, t: Translator, year: str, task: str) -> None:
-    """Answer "Have you completed this section?" with yes, and see the task completed."""
-    question = page.get_by_role("group", name=t("Have you completed this section?"))
-    question.get_by_role("radio", name=t("Yes, I've completed this section"), exact=True).check()
-    page.get_by_role("button", name=t("Continue"), exact=True).click()
-    expect(page).to_have_url(plan_path(t.locale, year))
-    expect(task_item(page, t, task)).to_contain_text(t("Completed"))
 
 
 def fill_hallmark(page: Page, t: Translator, answer: HallmarkAnswer) -> None:
@@ -511,12 +404,6 @@ def test_english_contexts_without_javascript(
 # Two colleagues at once -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def colleague(directory: Directory, school_lead: User) -> User:
-    """A colleague (not a lead) at the school lead's school."""
-    return directory.user(email=COLLEAGUE, school=school_lead.school, name=COLLEAGUE_NAME)
-
-
 def the_colleagues_answers(page: Page, t: Translator) -> Locator:
     """The conflict page's box of what the colleague saved (an open <details>)."""
     return page.get_by_role("group").filter(has_text=t("The answers saved by your colleague"))
@@ -585,61 +472,13 @@ def test_two_colleagues_save_the_same_hallmark(
 KNOWN_VIOLATIONS: dict[str, set[str]] = {}
 
 
-def assert_accessible_except(page: Page, rules: set[str]) -> None:
-    """`assert_accessible`, with these axe-core rules left out."""
-    if not rules:
-        assert_accessible(page)
-        return
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SOURCE)
-    options = {
-        **AXE_OPTIONS,
-        "rules": {**AXE_OPTIONS["rules"], **{rule: {"enabled": False} for rule in rules}},
-    }
-    results = page.evaluate("options => window.axe.run(document, options)", options)
-    violations: list[dict[str, Any]] = results["violations"]
-    if violations:
-        raise AssertionError(
-            f"axe-core found {len(violations)} accessibility violation(s) on {page.url} "
-            f"(besides the known {sorted(rules)}):\n" + format_violations(violations)
-        )
-
-
-class AccessibilityAudit:
-    """Visits pages, checks each is the page meant, and collects axe-core's findings."""
-
-    def __init__(self, page: Page, t: Translator, year: str) -> None:
-        self.page = page
-        self.t = t
-        self.year = year
-        self.statuses = navigation_statuses(page)
-        self.findings: list[str] = []
-
-    def visit(self, path: str, heading_text: str) -> None:
-        self.page.goto(plan_path(self.t.locale, self.year, path))
-        assert self.statuses[-1] == 200, f"{path}: {self.statuses}"
-        self.audit(heading_text, KNOWN_VIOLATIONS.get(path, set()))
-
-    def audit(self, heading_text: str, known: set[str] | None = None) -> None:
-        expect(heading(self.page)).to_have_text(heading_text)
-        expect_html_lang(self.page, self.t.locale)
-        try:
-            assert_accessible_except(self.page, known or set())
-        except AssertionError as error:
-            self.findings.append(str(error))
-
-    def assert_clean(self) -> None:
-        if self.findings:
-            raise AssertionError("\n\n".join(self.findings))
-
-
 @pytest.mark.e2e
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_self_review_pages_are_accessible(
     lang: str, page: Page, school_lead: User, en: Translator, cy: Translator, plan_year: str
 ) -> None:
     t = cy if lang == "cy" else en
-    audit = AccessibilityAudit(page, t, plan_year)
+    audit = AccessibilityAudit(page, t, plan_path(lang, plan_year), known=KNOWN_VIOLATIONS)
     sign_in(page, school_lead.email, t)
     for context in framework.CONTEXTS:
         audit.visit(f"context-{context.key}", context_title(t, context.key))
@@ -665,15 +504,7 @@ QUICK = 1_000  # milliseconds: enough for a focus move, and quick to fail while 
 
 def save_as_colleague(colleague: User, answer: HallmarkAnswer, revision: int = 0) -> None:
     """The colleague saves a hallmark (from another browser, as far as the lead can tell)."""
-    assert colleague.school_id is not None
-    plan = get_or_create_plan(colleague.school_id, ACADEMIC_YEAR)
-    data = {
-        "rating": rating_key(answer.rating),
-        "evidence": answer.evidence,
-        "next_steps": answer.next_steps,
-    }
-    assert save_step(plan, f"hallmark-{answer.number}", data, revision, colleague).saved
-    db.session.commit()
+    save_hallmark(colleague, answer, revision)
 
 
 @pytest.fixture
@@ -687,7 +518,7 @@ def console_checked_page(
     errors: list[str] = []
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        if is_console_error(message):
             errors.append(message.text)
 
     context.on("console", console)

@@ -14,23 +14,13 @@ from werkzeug.datastructures import MultiDict
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup, task_status
 from tests.i18n import translate, translate_plural
+from tests.plans import NINE
 from wizard.academic_year import academic_year_of, year_slug
 from wizard.extensions import db
 from wizard.models import OwnCard, PlanAnswer, User
 
 YEAR = year_slug(academic_year_of(date.today()))
 HX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
-NINE = [
-    "card:pedagogy",
-    "card:curriculum-design",
-    "card:assessment",
-    "card:well-being",
-    "card:welsh-language",
-    "card:equity",
-    "card:coaching-and-mentoring",
-    "card:digital-competence",
-    "card:early-years",
-]
 
 
 def board_url(lang: str = "en", path: str = "") -> str:
