@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.conftest import Directory, sign_in
-from tests.html import error_summary, heading, soup, task_status
+from tests.html import error_links, error_summary, heading, soup, task_status
 from tests.i18n import translate
 from tests.plans import LINE, complete_plan, revision
 from wizard.academic_year import academic_year_of, year_slug
@@ -196,6 +196,9 @@ def test_submitting_an_incomplete_plan_says_which_tasks_are_missing(
         )
         in problems
     )
+    # Each problem links to where to put it right.
+    assert url("cy", "/diamond-9") in error_links(response)
+    assert url("cy", "/context-school") in error_links(response)
     assert db.session.scalar(select(func.count()).select_from(PlanVersion)) == 0
 
 

@@ -191,7 +191,7 @@ def check_and_submit(year: str) -> ResponseReturnValue:
             assert user.school is not None
             frozen = submit(plan, user.school, user)
         except CannotSubmit as refused:
-            problems = _problems(refused.incomplete, refused.over, year)
+            problems = _problems(refused.incomplete, refused.over, year, data)
             if not problems:
                 flash(
                     _(
@@ -223,17 +223,24 @@ def _own_card_identity(plan: Plan) -> Any:
     return lambda key: titles.get(key, key)
 
 
-def _problems(incomplete: list[Any], over: int, year: str) -> list[tuple[str, str]]:
+def _problems(
+    incomplete: list[Any], over: int, year: str, data: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """What stops the plan being submitted, each linked to where to put it right."""
     from ..filters import format_money
+    from ..journey import JOURNEY
     from ..labels import TASK_TITLES
+    from .plan import location_url
 
-    problems = [
-        (
-            _("Complete the task: %(task)s", task=str(TASK_TITLES[task.key])),
-            url_for("plan.hub", year=year) + f"#plan-task-{task.key}",
+    problems = []
+    for task in incomplete:
+        entry = JOURNEY.task_entry(task, data)
+        href = (
+            location_url(entry, academic_year_or_404(year))
+            if entry
+            else url_for("plan.hub", year=year)
         )
-        for task in incomplete
-    ]
+        problems.append((_("Complete the task: %(task)s", task=str(TASK_TITLES[task.key])), href))
     if over:
         problems.append(
             (
