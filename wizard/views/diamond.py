@@ -392,81 +392,67 @@ def _bank_change(before: dict[int, str], after: dict[int, str], done: Move) -> s
     return "removed" if left_bank else "none"
 
 
-def _own_card(academic_year: int, card_id: int) -> OwnCard:
+def _own_card(state: BoardState, card_id: int) -> OwnCard:
     """One of this school's own cards for the year; another school's card is simply not found."""
-    state_plan = _state(academic_year).plan
     card = db.session.get(OwnCard, card_id)
-    if card is None or state_plan is None or card.plan_id != state_plan.id:
+    if card is None or state.plan is None or card.plan_id != state.plan.id:
         abort(404)
     return card
 
 
-def _check_editable(academic_year: int, year: str) -> ResponseReturnValue | None:
-    plan = _state(academic_year).plan
-    if plan is not None and plan.status != PlanStatus.DRAFT:
+def _editable_state(academic_year: int, year: str) -> BoardState | ResponseReturnValue:
+    """The board, or a redirect to the task list if the plan has been submitted."""
+    state = _state(academic_year)
+    if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
         return redirect(url_for("plan.hub", year=year))
-    return None
+    return state
 
 
 @bp.route("/cards/new", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER)
 def new_card(year: str) -> ResponseReturnValue:
     """Write one of the school's own cards."""
-    academic_year = academic_year_or_404(year)
-    if (locked := _check_editable(academic_year, year)) is not None:
-        return locked
-    form = OwnCardForm()
-    if form.validate_on_submit():
-        user = signed_in_user()
-        plan = get_or_create_plan(user.school_id or 0, academic_year)
-        card = OwnCard(
-            plan_id=plan.id,
-            title_en=form.title_en.data or None,
-            title_cy=form.title_cy.data or None,
-            created_by_id=user.id,
-        )
-        db.session.add(card)
-        db.session.flush()
-        db.session.add(
-            AuditEvent(
-                user_id=user.id, plan_id=plan.id, action="card-added", detail={"card": card.key}
-            )
-        )
-        db.session.commit()
-        flash(_("Your card has been added to the card bank."), "success")
-        return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
-    return render_template(
-        "plan/diamond/card_form.html",
-        form=form,
-        year_slug=year,
-        academic_year=academic_year,
-        card=None,
-    )
+    return _card_form(year, None)
 
 
 @bp.route("/cards/<int:card_id>", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER)
 def edit_card(year: str, card_id: int) -> ResponseReturnValue:
     """Change the title of one of the school's own cards."""
+    return _card_form(year, card_id)
+
+
+def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
+    """Add a card (no card_id) or change one: a title in English, Welsh or both."""
     academic_year = academic_year_or_404(year)
-    if (locked := _check_editable(academic_year, year)) is not None:
-        return locked
-    card = _own_card(academic_year, card_id)
-    form = OwnCardForm(data={"title_en": card.title_en, "title_cy": card.title_cy})
+    state = _editable_state(academic_year, year)
+    if not isinstance(state, BoardState):
+        return state
+    card = _own_card(state, card_id) if card_id is not None else None
+    form = OwnCardForm(
+        data={"title_en": card.title_en, "title_cy": card.title_cy} if card else None
+    )
     if form.validate_on_submit():
+        user = signed_in_user()
+        if card is None:
+            plan = state.plan or get_or_create_plan(user.school_id or 0, academic_year)
+            card = OwnCard(plan_id=plan.id, created_by_id=user.id)
+            db.session.add(card)
         card.title_en = form.title_en.data or None
         card.title_cy = form.title_cy.data or None
+        db.session.flush()
+        action = "card-changed" if card_id else "card-added"
         db.session.add(
             AuditEvent(
-                user_id=signed_in_user().id,
-                plan_id=card.plan_id,
-                action="card-changed",
-                detail={"card": card.key},
+                user_id=user.id, plan_id=card.plan_id, action=action, detail={"card": card.key}
             )
         )
         db.session.commit()
-        flash(_("Your card has been changed."), "success")
+        if card_id:
+            flash(_("Your card has been changed."), "success")
+        else:
+            flash(_("Your card has been added to the card bank."), "success")
         return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
     return render_template(
         "plan/diamond/card_form.html",
@@ -482,10 +468,10 @@ def edit_card(year: str, card_id: int) -> ResponseReturnValue:
 def delete_card(year: str, card_id: int) -> ResponseReturnValue:
     """Delete one of the school's own cards; a card on the board needs confirming first."""
     academic_year = academic_year_or_404(year)
-    if (locked := _check_editable(academic_year, year)) is not None:
-        return locked
-    card = _own_card(academic_year, card_id)
-    state = _state(academic_year)
+    state = _editable_state(academic_year, year)
+    if not isinstance(state, BoardState):
+        return state
+    card = _own_card(state, card_id)
     slot = slot_of(state.board, card.key)
     title = state.catalogue[card.key]
     if request.method == "GET" or (slot is not None and request.form.get("confirm") != "yes"):
@@ -511,7 +497,6 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
                 "important",
             )
             return redirect(_board_url(year))
-        card = _own_card(academic_year, card_id)
     db.session.delete(card)
     db.session.add(
         AuditEvent(
