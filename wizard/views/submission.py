@@ -12,9 +12,10 @@ from .. import compare
 from ..academic_year import parse_year_slug, year_label
 from ..access import Access, allow
 from ..boards import own_cards
+from ..cards import CardCatalogue
 from ..forms import ConfirmForm
 from ..i18n import LANG_PREFIX, in_language, select_locale
-from ..models import Plan, PlanStatus, PlanVersion
+from ..models import OwnCard, Plan, PlanStatus, PlanVersion
 from ..pdf import render_pdf
 from ..plans import answer_data, get_plan, plan_and_answers
 from ..summary import build_snapshot, view
@@ -42,11 +43,14 @@ def _plan(academic_year: int) -> Plan:
     return plan
 
 
-def _draft_snapshot(plan: Plan) -> dict[str, Any]:
+def _draft(academic_year: int) -> tuple[Plan, dict[str, Any]]:
+    """The plan and a snapshot of it as it stands, from one load of the plan and its answers."""
     user = signed_in_user()
     assert user.school is not None
-    _, answers = plan_and_answers(plan.school_id, plan.academic_year)
-    return build_snapshot(plan, answer_data(answers), own_cards(plan), user.school)
+    plan, answers = plan_and_answers(user.school_id or 0, academic_year)
+    if plan is None:
+        abort(404)
+    return plan, build_snapshot(plan, answer_data(answers), own_cards(plan), user.school)
 
 
 def _version(academic_year: int, number: int) -> tuple[Plan, PlanVersion]:
@@ -85,9 +89,9 @@ def _pdf_response(context: dict[str, Any], filename: str) -> Response:
 @allow(Access.SCHOOL_MEMBER)
 def summary(year: str) -> ResponseReturnValue:
     """The plan as it stands: readable in one sitting, printable on A4."""
-    plan = _plan(academic_year_or_404(year))
+    plan, snapshot = _draft(academic_year_or_404(year))
     context = _summary_context(
-        _draft_snapshot(plan),
+        snapshot,
         plan.status,
         None if plan.status == PlanStatus.DRAFT else plan.version,
     )
@@ -98,8 +102,8 @@ def summary(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def summary_pdf(year: str) -> ResponseReturnValue:
     """The plan as it stands, as a PDF in the page's language."""
-    plan = _plan(academic_year_or_404(year))
-    context = _summary_context(_draft_snapshot(plan), PlanStatus.DRAFT, None)
+    _, snapshot = _draft(academic_year_or_404(year))
+    context = _summary_context(snapshot, PlanStatus.DRAFT, None)
     return _pdf_response(context, f"professional-learning-plan-{year}-draft-{select_locale()}.pdf")
 
 
@@ -215,11 +219,9 @@ def check_and_submit(year: str) -> ResponseReturnValue:
     )
 
 
-def _own_card_identity(plan: Plan) -> Any:
+def _own_card_identity(cards: list[OwnCard]) -> Any:
     """Own cards are matched across years by their titles; other cards by their keys."""
-    titles = {
-        card.key: f"own|{card.title_en or ''}|{card.title_cy or ''}" for card in own_cards(plan)
-    }
+    titles = {card.key: f"own|{card.title_en or ''}|{card.title_cy or ''}" for card in cards}
     return lambda key: titles.get(key, key)
 
 
@@ -313,19 +315,19 @@ def compare_years(year: str) -> ResponseReturnValue:
     if this_plan is None or that_plan is None:
         abort(404)
     before, after = answer_data(that_answers), answer_data(this_answers)
-    this_summary = view(_draft_snapshot(this_plan), select_locale())
-    that_summary = view(_draft_snapshot(that_plan), select_locale())
+    that_cards, this_cards = own_cards(that_plan), own_cards(this_plan)
+    locale = select_locale()
     return render_template(
         "plan/compare.html",
         year_slug=year,
         academic_year=academic_year,
         other_year=other_year,
         moves=compare.board_moves(
-            before, after, _own_card_identity(that_plan), _own_card_identity(this_plan)
+            before, after, _own_card_identity(that_cards), _own_card_identity(this_cards)
         ),
         ratings=compare.rating_changes(before, after),
         funding=compare.funding_by_purpose(before, after),
-        cards_before=that_summary.cards,
-        cards_after=this_summary.cards,
+        cards_before=CardCatalogue(before, that_cards, locale),
+        cards_after=CardCatalogue(after, this_cards, locale),
         school=user.school,
     )
