@@ -23,7 +23,7 @@ from werkzeug.test import TestResponse
 from wizard import create_app
 from wizard.accounts import hash_password
 from wizard.directory import load_local_authorities
-from wizard.extensions import db
+from wizard.extensions import db, limiter
 from wizard.models import Cluster, LocalAuthority, School, User
 
 PASSWORD = "correct horse battery staple"
@@ -85,7 +85,7 @@ def test_config(url: str, instance: Path) -> dict[str, Any]:
         # Cheap hashing keeps the suite quick; production uses the defaults in config.py.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 64,
-        "SERVER_NAME_FOR_EMAILS": "http://localhost",
+        "BASE_URL": "http://localhost",
     }
 
 
@@ -129,6 +129,7 @@ def clean_database(app: Flask) -> Iterator[None]:
     with app.app_context():
         _empty_tables()
         load_local_authorities()
+        limiter.reset()
     yield
     with app.app_context():
         db.session.remove()

@@ -7,14 +7,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from . import cli, errors, filters, i18n, security
+from .accounts import SESSION_TOKEN_KEY, user_of_session
 from .config import ROOT, load_config
-from .extensions import babel, csrf, db, htmx, login_manager, migrate
+from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from .inputs import parse_whole_number
 from .models import User
+from .security import BoundedIntConverter
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +30,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(load_config(Path(app.instance_path), dict(test_config or {})))
+    # Before any route is added: ids in URLs are ASCII digits that fit the database.
+    app.url_map.converters["int"] = BoundedIntConverter
+    security.protect_database_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     # Our templates first, then the GOV.UK macros under their package names.
     app.jinja_loader = ChoiceLoader(
@@ -48,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -56,19 +63,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
+        """The user of a live server-side session (see accounts.start_session)."""
         identifier, _, version = user_id.partition(":")
-        if not identifier.isdigit() or not version.isdigit():
+        number = parse_whole_number(identifier)
+        session_version = parse_whole_number(version)
+        token = session.get(SESSION_TOKEN_KEY)
+        if number is None or session_version is None or not isinstance(token, str):
             return None
-        user = db.session.get(User, int(identifier))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+        return user_of_session(number, session_version, token)
 
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     cli.init_app(app)
+    security.trust_proxies(app)
 
     from .views import account, auth, clusters, diamond, funding, plan, public, submission
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_SLUG = re.compile(r"^(\d{4})-(\d{2})$")
+_SLUG = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def academic_year_of(day: date) -> int:
@@ -25,7 +25,7 @@ def year_slug(year: int) -> str:
 
 def parse_year_slug(slug: str) -> int | None:
     """Return the start year for a slug such as "2026-27", or None if it is not one."""
-    match = _SLUG.match(slug)
+    match = _SLUG.fullmatch(slug)
     if not match:
         return None
     start = int(match.group(1))

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select, update
 
 from .extensions import db
-from .models import PasswordResetToken, SignInAttempt, User, utcnow
+from .models import PasswordResetToken, SignInAttempt, User, UserSession, utcnow
 
 
 def _hasher() -> PasswordHasher:
@@ -54,9 +53,11 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password and end every session of the user (on every device)."""
     user.password_hash = hash_password(password)
-    # Signs out every other session of this user.
     user.session_version = (user.session_version or 1) + 1
+    if user.id is not None:
+        end_all_sessions(user.id)
 
 
 def normalise_email(email: str) -> str:
@@ -76,10 +77,6 @@ def new_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def tokens_match(a: str, b: str) -> bool:
-    return hmac.compare_digest(a, b)
 
 
 def create_password_reset(user: User) -> str:
@@ -106,29 +103,129 @@ def find_password_reset(token: str) -> PasswordResetToken | None:
     return row
 
 
-# Sign-in throttling. Kept in the database so that every worker and machine agrees.
-def sign_in_blocked(email: str, address: str) -> bool:
-    config = current_app.config
-    since = utcnow() - timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"])
-    by_email = db.session.scalar(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(SignInAttempt.email == normalise_email(email), SignInAttempt.created_at >= since)
+# Sessions: each sign-in has a row; the cookie carries only its random token.
+SESSION_TOKEN_KEY = "sid"
+
+
+def start_session(user: User) -> str:
+    """Record a new sign-in for the user and return the token for their cookie."""
+    token, digest = new_token()
+    db.session.add(UserSession(user_id=user.id, token_hash=digest))
+    return token
+
+
+def user_of_session(user_id: int, session_version: int, token: str) -> User | None:
+    """The user whose live session this is, in one query: not ended, not older than the
+    absolute lifetime, and of the user's current password."""
+    if not token or len(token) > 100:
+        return None
+    oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_SECONDS"])
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.session_version == session_version,
+            UserSession.token_hash == token_hash(token),
+            UserSession.ended_at.is_(None),
+            UserSession.created_at >= oldest,
+        )
     )
-    if (by_email or 0) >= config["SIGN_IN_MAX_FAILURES_PER_EMAIL"]:
-        return True
+
+
+def end_session(token: str) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_all_sessions(user_id: int) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+# Sign-in throttling, kept in the database so that every worker and machine agrees. It is by
+# account and address together: an attacker guessing one account's password from one address
+# slows down only themselves, never the account's owner elsewhere nor the rest of a school
+# behind the same address. A generous ceiling per address stops guessing across accounts.
+def sign_in_wait_seconds(email: str, address: str) -> int:
+    """How long this address must wait before trying this account again (0: go ahead)."""
+    config = current_app.config
+    now = utcnow()
+    since = now - timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"])
+    email = normalise_email(email)[:254]
+    address = address[:64]
+    last_success = (
+        select(func.max(SignInAttempt.created_at))
+        .where(
+            SignInAttempt.email == email,
+            SignInAttempt.address == address,
+            SignInAttempt.succeeded.is_(True),
+        )
+        .scalar_subquery()
+    )
+    failures, latest = db.session.execute(
+        select(func.count(), func.max(SignInAttempt.created_at)).where(
+            SignInAttempt.email == email,
+            SignInAttempt.address == address,
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.created_at >= since,
+            SignInAttempt.created_at > func.coalesce(last_success, since),
+        )
+    ).one()
+    free = config["SIGN_IN_FREE_FAILURES"]
+    if failures >= free and latest is not None:
+        delay: int = min(
+            int(config["SIGN_IN_FIRST_DELAY_SECONDS"]) * 2 ** (int(failures) - int(free)),
+            int(config["SIGN_IN_WINDOW_SECONDS"]),
+        )
+        wait = delay - int((now - latest).total_seconds())
+        if wait > 0:
+            return wait
     by_address = db.session.scalar(
         select(func.count())
         .select_from(SignInAttempt)
-        .where(SignInAttempt.address == address, SignInAttempt.created_at >= since)
+        .where(
+            SignInAttempt.address == address,
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.created_at >= since,
+        )
     )
-    return bool((by_address or 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"])
+    if (by_address or 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
+        return int(config["SIGN_IN_WINDOW_SECONDS"])
+    return 0
 
 
-def record_failed_sign_in(email: str, address: str) -> None:
-    db.session.add(SignInAttempt(email=normalise_email(email)[:254], address=address[:64]))
-    db.session.commit()
+def record_sign_in(email: str, address: str, *, succeeded: bool) -> None:
+    """Keep the attempt (successes too: failures are counted since the last success)."""
+    db.session.add(
+        SignInAttempt(email=normalise_email(email)[:254], address=address[:64], succeeded=succeeded)
+    )
 
 
-def clear_failed_sign_ins(email: str) -> None:
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == normalise_email(email)))
+def may_send_reset(user: User) -> bool:
+    """At most a few reset emails an hour for one account; more are dropped silently."""
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(PasswordResetToken)
+        .where(
+            PasswordResetToken.user_id == user.id,
+            PasswordResetToken.created_at >= utcnow() - timedelta(hours=1),
+        )
+    )
+    return (recent or 0) < int(current_app.config["RESETS_PER_ACCOUNT_PER_HOUR"])
+
+
+def use_password_reset(reset: PasswordResetToken, user: User, password: str) -> None:
+    """Use up this link and any other outstanding ones, and set the new password."""
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    set_password(user, password)

@@ -7,11 +7,19 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .audit import AuditAction, record
 from .cards import CardCatalogue
 from .diamond import normalise, ranked, to_stored
 from .extensions import db
 from .models import OwnCard, Plan, PlanAnswer, User
-from .plans import SaveResult, answer_data, get_or_create_plan, plan_and_answers, save_step
+from .plans import (
+    SaveResult,
+    answer_data,
+    get_or_create_plan,
+    lock_draft,
+    plan_and_answers,
+    save_step,
+)
 
 BOARD_STEP = "diamond-9"
 
@@ -51,6 +59,47 @@ def save_board(
 ) -> SaveResult:
     plan = state.plan or get_or_create_plan(school_id, academic_year)
     return save_step(plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user)
+
+
+def find_own_card(plan: Plan | None, card_id: int) -> OwnCard | None:
+    """One of this plan's own cards; another school's card is simply not found."""
+    if plan is None:
+        return None
+    return db.session.scalar(
+        select(OwnCard).where(OwnCard.id == card_id, OwnCard.plan_id == plan.id)
+    )
+
+
+def save_own_card(
+    plan: Plan, card: OwnCard | None, title_en: str | None, title_cy: str | None, user: User
+) -> OwnCard:
+    """Add one of the school's own cards (card None) or change its titles, in one
+    transaction that first checks the plan is still a draft (plans.lock_draft)."""
+    lock_draft(plan)
+    added = card is None
+    if card is None:
+        card = OwnCard(plan_id=plan.id, created_by_id=user.id)
+        db.session.add(card)
+    card.title_en = title_en or None
+    card.title_cy = title_cy or None
+    db.session.flush()
+    record(
+        AuditAction.CARD_ADDED if added else AuditAction.CARD_CHANGED,
+        user_id=user.id,
+        plan_id=plan.id,
+        card=card.key,
+    )
+    db.session.commit()
+    return card
+
+
+def delete_own_card(plan: Plan, card: OwnCard, user: User) -> None:
+    """Delete one of the school's own cards (already off the board), if the plan is a draft."""
+    lock_draft(plan)
+    key = card.key
+    db.session.delete(card)
+    record(AuditAction.CARD_DELETED, user_id=user.id, plan_id=plan.id, card=key)
+    db.session.commit()
 
 
 @dataclass

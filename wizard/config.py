@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,17 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             raise ConfigError("SECRET_KEY must be set when WIZARD_ENV=production.")
         secret_key = _instance_secret(instance_path)
 
+    base_url = (env.get("WIZARD_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    trusted_hosts = [
+        host.strip()
+        for host in (env.get("WIZARD_TRUSTED_HOSTS") or urlsplit(base_url).hostname or "").split(
+            ","
+        )
+        if host.strip()
+    ]
+    if production and not base_url.startswith("https://"):
+        raise ConfigError("WIZARD_BASE_URL must be an https:// address when WIZARD_ENV=production.")
+
     config: dict[str, Any] = {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -71,14 +83,34 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_FROM": env.get("MAIL_FROM", "no-reply@pl-planner.example"),
         "PASSWORD_RESET_HOURS": 2,
         "INVITATION_DAYS": 14,
-        # Sign-in throttling: failures allowed per email and per address in the window.
+        # Sign-in throttling, by account and address together: a few free failures, then a
+        # wait that doubles with each failure (up to the window); and a generous ceiling per
+        # address, since a whole school may share one.
         "SIGN_IN_WINDOW_SECONDS": 15 * 60,
-        "SIGN_IN_MAX_FAILURES_PER_EMAIL": 5,
-        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
+        "SIGN_IN_FREE_FAILURES": 5,
+        "SIGN_IN_FIRST_DELAY_SECONDS": 15,
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 300,
+        # A sign-in lasts at most this long, however active (PERMANENT_SESSION_LIFETIME is
+        # the cookie's own lifetime).
+        "SESSION_ABSOLUTE_SECONDS": 60 * 60 * 12,
+        # Password reset emails: a few per account per hour (more are dropped without
+        # saying so), and a limit per address on asking.
+        "RESETS_PER_ACCOUNT_PER_HOUR": 3,
+        "RESET_REQUESTS_PER_ADDRESS": "20 per hour",
+        "INVITATIONS_PER_LEAD": "30 per day",
+        # Rate limits (Flask-Limiter): shared through Redis when REDIS_URL is set, else kept
+        # in each process's memory.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # Behind a reverse proxy, how many proxies' X-Forwarded-For and -Proto to trust.
+        "TRUSTED_PROXIES": int(env.get("WIZARD_TRUSTED_PROXIES", "0") or 0),
         # Argon2id cost; tests lower it so that the suite stays quick.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
-        "SERVER_NAME_FOR_EMAILS": env.get("WIZARD_BASE_URL", "http://127.0.0.1:5000"),
+        # Every link in an email starts with this, never with what a request says its host is.
+        "BASE_URL": base_url,
+        # In production, requests for any other host are refused (400).
+        "TRUSTED_HOSTS": trusted_hosts if production else None,
     }
     config.update(overrides)
     return config

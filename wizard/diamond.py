@@ -11,6 +11,8 @@ import enum
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
+from .inputs import parse_whole_number
+
 ROWS: tuple[tuple[int, ...], ...] = ((1,), (2, 3), (4, 5, 6), (7, 8), (9,))
 SLOTS: tuple[int, ...] = tuple(slot for row in ROWS for slot in row)
 ROW_OF: dict[int, int] = {slot: index + 1 for index, row in enumerate(ROWS) for slot in row}
@@ -61,7 +63,7 @@ def normalise(raw: Mapping[str, str] | Mapping[int, str] | None) -> dict[int, st
     board: dict[int, str] = {}
     seen: set[str] = set()
     for key, card in (raw or {}).items():
-        slot = int(key) if str(key).isdigit() else 0
+        slot = parse_whole_number(str(key), maximum=len(SLOTS)) or 0
         if slot in ROW_OF and isinstance(card, str) and card and card not in seen:
             board[slot] = card
             seen.add(card)
@@ -97,9 +99,9 @@ def _destination(board: Board, current: int | None, target: str) -> int:
         if free is None:
             raise InvalidMove(MoveError.BOARD_FULL)
         return free
-    if target.isdigit() and int(target) in ROW_OF:
-        return int(target)
-    if target.startswith("row-") and target[4:].isdigit() and 1 <= int(target[4:]) <= ROW_COUNT:
+    if (slot := parse_whole_number(target, maximum=len(SLOTS))) is not None and slot in ROW_OF:
+        return slot
+    if target.startswith("row-") and (parse_whole_number(target[4:], maximum=ROW_COUNT) or 0) >= 1:
         # A row: its first free place, else swap with its first card.
         row = int(target[4:])
         return _free_slot(board, row) or ROWS[row - 1][0]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
+from .plans import PlanLocked
+from .text import gettext as _
 
 HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
 
@@ -37,6 +40,25 @@ def init_app(app: Flask) -> None:
         # Render the page as if signed out: looking up the user would need the database.
         g._login_user = login_manager.anonymous_user()
         return render_error(503)
+
+    @app.errorhandler(DataError)
+    def bad_data(error: DataError) -> tuple[str, int]:
+        # A value the database cannot hold (input checks should have caught it first): the
+        # request was bad, the database is fine.
+        app.logger.warning("Value refused by the database: %s", error.orig)
+        db.session.rollback()
+        return render_error(400)
+
+    @app.errorhandler(PlanLocked)
+    def plan_locked(error: PlanLocked) -> ResponseReturnValue:
+        """A write reached a plan that was submitted meanwhile: nothing was written."""
+        db.session.rollback()
+        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+        year = (request.view_args or {}).get("year")
+        target = url_for("plan.hub", year=year) if year else url_for("plan.index")
+        if request.headers.get("HX-Request"):
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> tuple[str, int]:

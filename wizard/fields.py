@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import LazyString
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import StopValidation
 
+from .inputs import parse_whole_number
 from .money import InvalidMoney, MoneyError, parse_pence, pence_to_pounds_text
 from .widgets import TextInput
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 
 
 class WholeNumberField(StringField):
@@ -36,13 +40,21 @@ class WholeNumberField(StringField):
         self.data = "" if value is None else str(value)
 
     def pre_validate(self, form: Any) -> None:
-        text = (self.data or "").strip().replace(",", "")
+        text = (self.data or "").strip()
         self.number = None
         if not text:
             raise StopValidation(str(self.messages["required"]))
-        if not text.lstrip("-").isdigit():
+        # ASCII digits, optionally grouped in thousands ("1,000"); a minus sign only to say
+        # that the number is below the range. Length is checked before any parsing.
+        negative = text.startswith("-")
+        digits = text[1:] if negative else text
+        if _GROUPED.fullmatch(digits):
+            digits = digits.replace(",", "")
+        number = parse_whole_number(digits, maximum=10**9)
+        if number is None:
             raise StopValidation(str(self.messages["whole"]))
-        number = int(text)
+        if negative:
+            number = -number
         if number < self.minimum or number > self.maximum:
             raise StopValidation(str(self.messages["range"]))
         self.number = number

@@ -16,11 +16,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from .fields import ChoicesField, MoneyField, WholeNumberField, stripped
 from .framework import FUNDING_PURPOSES, RATINGS
+from .inputs import has_unsafe_characters, parse_whole_number
 from .money import MoneyError
+from .passwords import is_too_common
 from .widgets import CharacterCount, CheckboxesInput, PasswordInput, RadioInput, Select, TextInput
 
 PHASES = {
@@ -35,15 +37,57 @@ PHASES = {
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
 
+UNSAFE_CHARACTERS = _l("Remove the hidden or control characters from this answer")
 
-class RevisionForm(FlaskForm):
+
+class Form(FlaskForm):
+    """Every form of ours. Text with characters we never store (control characters, bidi
+    overrides, zero-width characters: see inputs.py) is refused with a message in the page's
+    language, whatever the field; tab and new lines are fine in long answers."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, PasswordField):
+                continue  # never stored or shown; refusing it could lock someone out
+            values = field.data if isinstance(field.data, list) else [field.data]
+            multi_line = isinstance(field, TextAreaField)
+            if any(
+                isinstance(value, str) and has_unsafe_characters(value, multi_line=multi_line)
+                for value in values
+            ):
+                field.errors = [UNSAFE_CHARACTERS]
+                valid = False
+        return valid
+
+
+def _revision(field: HiddenField) -> int:
+    """The revision a form was based on; -1 (never a real one) for anything else."""
+    number = parse_whole_number((field.data or "0").strip())
+    return -1 if number is None else number
+
+
+class NotCommon:
+    """Refuses passwords that attackers try first (passwords.py)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and is_too_common(field.data):
+            raise ValidationError(
+                str(
+                    _l(
+                        "Choose a password that is harder to guess: this one is too common or follows a simple pattern"
+                    )
+                )
+            )
+
+
+class RevisionForm(Form):
     """A step form: carries the revision of the answers it was based on."""
 
     revision = HiddenField(default="0")
 
     def based_on_revision(self) -> int:
-        value = (self.revision.data or "0").strip()
-        return int(value) if value.isdigit() else -1
+        return _revision(self.revision)
 
 
 class AboutYourSchoolForm(RevisionForm):
@@ -169,7 +213,7 @@ class HallmarkForm(RevisionForm):
     )
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(Form):
     """ "Have you completed this section?" on a task's check-your-answers page."""
 
     revision = HiddenField(default="0")
@@ -184,8 +228,7 @@ class CompletionForm(FlaskForm):
     )
 
     def based_on_revision(self) -> int:
-        value = (self.revision.data or "0").strip()
-        return int(value) if value.isdigit() else -1
+        return _revision(self.revision)
 
 
 class FundingLineForm(RevisionForm):
@@ -278,7 +321,7 @@ class FundingLineForm(RevisionForm):
 CARD_TITLE_MAX = 120
 
 
-class OwnCardForm(FlaskForm):
+class OwnCardForm(Form):
     """One of the school's own Diamond 9 cards: a title in English, Welsh or both."""
 
     title_en = StringField(
@@ -313,7 +356,7 @@ class OwnCardForm(FlaskForm):
         return valid
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         _l("Email address"),
         filters=[stripped],
@@ -349,7 +392,7 @@ def _email_field() -> EmailField:
     )
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(Form):
     email = _email_field()
 
 
@@ -364,6 +407,7 @@ def _password_fields() -> tuple[PasswordField, PasswordField]:
                 max=PASSWORD_MAX,
                 message=_l("Password must be between 12 and 200 characters"),
             ),
+            NotCommon(),
         ],
         widget=PasswordInput(),
     )
@@ -378,11 +422,11 @@ def _password_fields() -> tuple[PasswordField, PasswordField]:
     return password, confirm
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password, confirm = _password_fields()
 
 
-class InviteColleagueForm(FlaskForm):
+class InviteColleagueForm(Form):
     name = StringField(
         _l("Full name"),
         filters=[stripped],
@@ -401,7 +445,7 @@ class InviteColleagueForm(FlaskForm):
     )
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(
         _l("Full name"),
         filters=[stripped],
@@ -414,7 +458,7 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = _password_fields()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only a CSRF token: for buttons that change state (sign out, submit, reopen)."""
 
 

@@ -74,7 +74,10 @@ def switch_language_url(lang: str) -> str:
     endpoint = request.endpoint
     view_args: dict[str, Any] = dict(request.view_args or {})
     if endpoint and request.url_rule and "lang" in request.url_rule.arguments:
-        args = {**request.args.to_dict(), **view_args, "lang": lang}
+        # url_for reads arguments that begin with "_" (_external, _scheme, _method, _anchor)
+        # as instructions: never take those from the query string.
+        query = {key: value for key, value in request.args.items() if not key.startswith("_")}
+        args = {**query, **view_args, "lang": lang}
         return url_for(endpoint, **args)
     return url_for("public.start", lang=lang)
 

@@ -6,9 +6,17 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 
 from .i18n import using_locale
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email: the configured BASE_URL (WIZARD_BASE_URL) and the path,
+    never the host or scheme a request claims (that would let anyone send our users a real
+    reset link to their own site)."""
+    base: str = current_app.config["BASE_URL"]
+    return base.rstrip("/") + url_for(endpoint, **values)
 
 
 def send_email(to: str, template: str, locale: str, **context: Any) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -271,8 +272,24 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     school: Mapped[School] = relationship()
 
 
+class UserSession(db.Model):  # type: ignore[name-defined]
+    """One sign-in: the cookie carries a random token whose hash is stored here, checked on
+    every request. Signing out, resetting or changing the password ends it; so does age."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class SignInAttempt(db.Model):  # type: ignore[name-defined]
-    """Failed sign-ins, kept in the database so that every worker sees the same count."""
+    """Sign-ins, failed and successful, by email and address: kept in the database so that
+    every worker sees the same counts for throttling."""
 
     __tablename__ = "sign_in_attempt"
     __table_args__ = (
@@ -283,6 +300,7 @@ class SignInAttempt(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -303,6 +321,7 @@ __all__ = [
     "School",
     "SignInAttempt",
     "User",
+    "UserSession",
     "coordinator_cluster",
     "utcnow",
 ]

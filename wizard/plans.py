@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from .audit import AuditAction, record
 from .extensions import db
-from .models import AuditEvent, Plan, PlanAnswer, PlanStatus, User, utcnow
+from .models import Plan, PlanAnswer, PlanStatus, User, utcnow
 
 
 class PlanLocked(Exception):
@@ -21,6 +22,26 @@ class SaveResult:
     saved: bool
     current: PlanAnswer | None
     """On a stale save, the answer as someone else saved it."""
+
+
+def lock_draft(plan: Plan) -> None:
+    """Begin a write to the plan: lock its row and check, inside this transaction, that it is
+    still a draft, or raise PlanLocked.
+
+    Every write to a plan starts here, so a submission cannot slip in between "is it still a
+    draft?" and the write: submitting takes the same lock first (see versions.submit). On
+    PostgreSQL the UPDATE holds the row lock until commit; on SQLite it starts the write
+    transaction, which SQLite runs one at a time.
+    """
+    changed = db.session.execute(
+        update(Plan)
+        .where(Plan.id == plan.id, Plan.status == PlanStatus.DRAFT)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise PlanLocked()
 
 
 def get_plan(school_id: int, academic_year: int) -> Plan | None:
@@ -85,6 +106,7 @@ def save_step(
     """
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
+    lock_draft(plan)
     now = utcnow()
     if based_on_revision == 0:
         try:
@@ -126,14 +148,13 @@ def save_step(
         )
         return SaveResult(saved=False, current=current)
     plan.updated_at = now
-    db.session.add(
-        AuditEvent(
-            user_id=user.id,
-            plan_id=plan.id,
-            action="answer-saved",
-            detail={"step": step, "revision": based_on_revision + 1},
-            created_at=now,
-        )
+    record(
+        AuditAction.ANSWER_SAVED,
+        user_id=user.id,
+        plan_id=plan.id,
+        at=now,
+        step=step,
+        revision=based_on_revision + 1,
     )
     db.session.commit()
     return SaveResult(saved=True, current=None)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from .academic_year import year_label
 from .cards import CardCatalogue
 from .diamond import ROWS
+from .inputs import without_unsafe_characters
 
 CARD_WIDTH = 220
 CARD_HEIGHT = 96
@@ -20,6 +21,12 @@ LINE_HEIGHT = 18
 # Characters per line at 15px: Welsh titles are often longer, so they wrap onto more lines.
 WRAP_AT = 24
 MAX_LINES = 4
+
+
+def _text(text: str) -> str:
+    """Text for the SVG: escaped, and without characters XML forbids or that reorder text
+    (titles saved before they were refused at input)."""
+    return escape(without_unsafe_characters(text))
 
 
 def wrap(title: str, width: int = WRAP_AT, lines: int = MAX_LINES) -> list[str]:
@@ -44,11 +51,11 @@ def board_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="title desc" lang="{cards.locale}">',
-        f'<title id="title">{escape(title)}</title>',
-        f'<desc id="desc">{escape(subtitle)}</desc>',
+        f'<title id="title">{_text(title)}</title>',
+        f'<desc id="desc">{_text(subtitle)}</desc>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{MARGIN}" y="{MARGIN + 18}" font-family="Helvetica, Arial, sans-serif" font-size="22" font-weight="bold" fill="#0b0c0c">{escape(title)}</text>',
-        f'<text x="{MARGIN}" y="{MARGIN + 44}" font-family="Helvetica, Arial, sans-serif" font-size="16" fill="#484949">{escape(subtitle)}</text>',
+        f'<text x="{MARGIN}" y="{MARGIN + 18}" font-family="Helvetica, Arial, sans-serif" font-size="22" font-weight="bold" fill="#0b0c0c">{_text(title)}</text>',
+        f'<text x="{MARGIN}" y="{MARGIN + 44}" font-family="Helvetica, Arial, sans-serif" font-size="16" fill="#484949">{_text(subtitle)}</text>',
     ]
     for index, row in enumerate(ROWS):
         row_width = len(row) * CARD_WIDTH + (len(row) - 1) * GAP
@@ -63,7 +70,7 @@ def board_svg(
             )
             label = _("Row %(row)d", row=index + 1)
             parts.append(
-                f'<text x="{x + 10:.0f}" y="{y + 18}" font-family="Helvetica, Arial, sans-serif" font-size="12" fill="#484949">{escape(label)}</text>'
+                f'<text x="{x + 10:.0f}" y="{y + 18}" font-family="Helvetica, Arial, sans-serif" font-size="12" fill="#484949">{_text(label)}</text>'
             )
             if not key:
                 continue
@@ -77,9 +84,7 @@ def board_svg(
             )
             for number, line in enumerate(lines):
                 dy = 0 if number == 0 else LINE_HEIGHT
-                parts.append(
-                    f'<tspan x="{x + CARD_WIDTH / 2:.0f}" dy="{dy}">{escape(line)}</tspan>'
-                )
+                parts.append(f'<tspan x="{x + CARD_WIDTH / 2:.0f}" dy="{dy}">{_text(line)}</tspan>')
             parts.append("</text>")
     parts.append("</svg>")
     return "\n".join(parts)

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from .audit import AuditAction, record
 from .boards import BOARD_STEP, own_cards
 from .extensions import db
 from .funding import FUNDING_STEP, lines_of
 from .funding import summarise as summarise_funding
 from .journey import JOURNEY, Task, TaskStatus
 from .models import (
-    AuditEvent,
     OwnCard,
     Plan,
     PlanAnswer,
@@ -67,12 +67,9 @@ def submit(plan: Plan, school: School, user: User) -> PlanVersion:
     The status change is a compare-and-set on the draft status, so two people submitting at
     once make exactly one version.
     """
-    data = answer_data(answers_of(plan))
-    incomplete = incomplete_tasks(data)
-    over = summarise_funding(data).totals.over
-    if incomplete or over:
-        raise CannotSubmit(incomplete, over)
     now = utcnow()
+    # First the lock (see plans.lock_draft): no write to the plan can come between reading
+    # the answers below and freezing them.
     changed = db.session.execute(
         Plan.__table__.update()
         .where(Plan.id == plan.id, Plan.status == PlanStatus.DRAFT, Plan.version == plan.version)
@@ -81,6 +78,12 @@ def submit(plan: Plan, school: School, user: User) -> PlanVersion:
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise CannotSubmit([], 0)
+    data = answer_data(answers_of(plan))
+    incomplete = incomplete_tasks(data)
+    over = summarise_funding(data).totals.over
+    if incomplete or over:
+        db.session.rollback()
+        raise CannotSubmit(incomplete, over)
     version = PlanVersion(
         plan_id=plan.id,
         number=plan.version,
@@ -89,14 +92,7 @@ def submit(plan: Plan, school: School, user: User) -> PlanVersion:
         submitted_by_id=user.id,
     )
     db.session.add(version)
-    db.session.add(
-        AuditEvent(
-            user_id=user.id,
-            plan_id=plan.id,
-            action="plan-submitted",
-            detail={"version": plan.version},
-        )
-    )
+    record(AuditAction.PLAN_SUBMITTED, user_id=user.id, plan_id=plan.id, version=plan.version)
     db.session.commit()
     db.session.refresh(plan)
     return version
@@ -120,7 +116,7 @@ def reopen(plan: Plan, user: User) -> bool:
                     PlanAnswer.plan_id == plan.id, PlanAnswer.step == task.completion_key
                 )
             )
-    db.session.add(AuditEvent(user_id=user.id, plan_id=plan.id, action="plan-reopened", detail={}))
+    record(AuditAction.PLAN_REOPENED, user_id=user.id, plan_id=plan.id)
     db.session.commit()
     db.session.refresh(plan)
     return True
@@ -151,13 +147,11 @@ def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user:
             db.session.add(
                 PlanAnswer(plan_id=plan.id, step=step, data=data, revision=1, updated_by_id=user.id)
             )
-    db.session.add(
-        AuditEvent(
-            user_id=user.id,
-            plan_id=plan.id,
-            action="plan-started",
-            detail={"from_year": copy_from.academic_year if copy_from else None},
-        )
+    record(
+        AuditAction.PLAN_STARTED,
+        user_id=user.id,
+        plan_id=plan.id,
+        from_year=copy_from.academic_year if copy_from else None,
     )
     db.session.commit()
     return plan

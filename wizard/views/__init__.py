@@ -24,6 +24,14 @@ def academic_year_or_404(slug: str) -> int:
     return year
 
 
+def attachment(*parts: str | int) -> dict[str, str]:
+    """The Content-Disposition header of a download, its name made only from parts we built
+    (the parsed year, numbers, the language code), never from the raw URL."""
+    name = "-".join(str(part) for part in parts[:-1]) + "." + str(parts[-1])
+    safe = "".join(c for c in name if c.isascii() and (c.isalnum() or c in "-._"))
+    return {"Content-Disposition": f'attachment; filename="{safe}"'}
+
+
 def signed_in_user() -> User:
     """The signed-in user as a model object (not Flask-Login's proxy)."""
     user: User = current_user._get_current_object()

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from ..access import Access, allow
 from ..accounts import find_user_by_email, new_token, normalise_email
-from ..extensions import db
+from ..audit import AuditAction, record
+from ..extensions import db, limiter
 from ..forms import InviteColleagueForm
-from ..i18n import LANG_PREFIX
-from ..mail import send_email
-from ..models import AuditEvent, Invitation, User, utcnow
+from ..i18n import LANG_PREFIX, valid_language
+from ..mail import link, send_email
+from ..models import Invitation, User, utcnow
 
 bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 
@@ -48,19 +49,49 @@ def index() -> ResponseReturnValue:
     return render_template("account/index.html", user=user, colleagues=colleagues, pending=pending)
 
 
+def _invitations_per_lead() -> str:
+    return str(current_app.config["INVITATIONS_PER_LEAD"])
+
+
+def _lead_key() -> str:
+    return f"lead:{getattr(current_user, 'id', None)}"
+
+
 @bp.route("/invite", methods=["GET", "POST"])
 @allow(Access.SCHOOL_LEAD)
+@limiter.limit(
+    _invitations_per_lead,
+    key_func=_lead_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 302,
+)
 def invite() -> ResponseReturnValue:
-    """Invite a colleague to work on the school's plan."""
+    """Invite a colleague to work on the school's plan.
+
+    Whether the address already has an account somewhere is never said on the page (that
+    would tell any lead who has an account): the page says the invitation was sent, and
+    the owner of an existing account gets an email saying how to sign in instead.
+    """
     user: User = current_user
     form = InviteColleagueForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
-        if find_user_by_email(email) is not None:
-            form.email.errors = [_("There is already an account with this email address")]
+        existing = find_user_by_email(email)
+        locale = form.language.data or "cy"
+        if existing is not None and existing.school_id == user.school_id:
+            form.email.errors = [_("%(email)s is already a colleague at your school", email=email)]
+            return render_template("account/invite.html", form=form)
+        if existing is not None:
+            send_email(
+                email,
+                "invitation_existing",
+                valid_language(existing.locale) or locale,
+                inviter=user.name,
+                school=user.school,
+                link=link("auth.sign_in", lang=valid_language(existing.locale) or locale),
+            )
         else:
             token, digest = new_token()
-            locale = form.language.data or "cy"
             invitation = Invitation(
                 email=email,
                 name=form.name.data or "",
@@ -71,9 +102,7 @@ def invite() -> ResponseReturnValue:
                 expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
             )
             db.session.add(invitation)
-            db.session.add(
-                AuditEvent(user_id=user.id, action="colleague-invited", detail={"email": email})
-            )
+            record(AuditAction.COLLEAGUE_INVITED, user_id=user.id, email=email)
             db.session.commit()
             send_email(
                 email,
@@ -82,9 +111,9 @@ def invite() -> ResponseReturnValue:
                 name=invitation.name,
                 inviter=user.name,
                 school=user.school,
-                link=url_for("auth.accept_invitation", token=token, lang=locale, _external=True),
+                link=link("auth.accept_invitation", token=token, lang=locale),
                 days=current_app.config["INVITATION_DAYS"],
             )
-            flash(_("We have sent an invitation to %(email)s.", email=email), "success")
-            return redirect(url_for("account.index"))
+        flash(_("We have sent an invitation to %(email)s.", email=email), "success")
+        return redirect(url_for("account.index"))
     return render_template("account/invite.html", form=form)

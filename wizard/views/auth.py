@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     abort,
@@ -18,22 +16,27 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
 from ..access import Access, allow
 from ..accounts import (
+    SESSION_TOKEN_KEY,
     check_password,
-    clear_failed_sign_ins,
     create_password_reset,
+    end_session,
     find_password_reset,
     find_user_by_email,
+    may_send_reset,
     normalise_email,
-    record_failed_sign_in,
+    record_sign_in,
     set_password,
-    sign_in_blocked,
+    sign_in_wait_seconds,
+    start_session,
     token_hash,
+    use_password_reset,
 )
-from ..extensions import db
+from ..audit import AuditAction, record
+from ..extensions import db, limiter
 from ..forms import (
     AcceptInvitationForm,
     ConfirmForm,
@@ -42,30 +45,40 @@ from ..forms import (
     SignInForm,
 )
 from ..i18n import LANG_PREFIX, select_locale, valid_language
-from ..mail import send_email
-from ..models import Invitation, PasswordResetToken, User, utcnow
+from ..inputs import safe_next_path
+from ..mail import link, send_email
+from ..models import Invitation, User, utcnow
 from . import home_url
 
 bp = Blueprint("auth", __name__, url_prefix=LANG_PREFIX)
 
-RESETS_PER_HOUR = 3
 
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site (never another host)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
+def _client_address() -> str:
+    """The client's address (the real one behind configured proxies: see security.py)."""
+    return (request.remote_addr or "unknown")[:64]
 
 
 def _start_session(user: User) -> None:
-    """Sign the user in with a fresh session (keeping only the language)."""
+    """Sign the user in with a fresh session (keeping only the language), recorded on the
+    server so that signing out ends it everywhere the cookie may have been copied."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+    session[SESSION_TOKEN_KEY] = start_session(user)
     login_user(user)
     user.last_signed_in_at = utcnow()
+
+
+def _end_session() -> None:
+    token = session.get(SESSION_TOKEN_KEY)
+    if isinstance(token, str):
+        end_session(token)
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -78,16 +91,26 @@ def sign_in() -> ResponseReturnValue:
     failed = False
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
-        address = request.remote_addr or "unknown"
-        if sign_in_blocked(email, address):
+        address = _client_address()
+        if sign_in_wait_seconds(email, address):
+            record(AuditAction.SIGN_IN_THROTTLED, email=email, address=address)
+            db.session.commit()
             abort(429)
         user = find_user_by_email(email)
         if check_password(user, form.password.data or "") and user is not None:
-            clear_failed_sign_ins(email)
+            record_sign_in(email, address, succeeded=True)
+            record(AuditAction.SIGNED_IN, user_id=user.id, address=address)
             _start_session(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_url(user))
-        record_failed_sign_in(email, address)
+            return redirect(safe_next_path(request.args.get("next")) or home_url(user))
+        record_sign_in(email, address, succeeded=False)
+        record(
+            AuditAction.SIGN_IN_FAILED,
+            user_id=user.id if user else None,
+            email=email,
+            address=address,
+        )
+        db.session.commit()
         failed = True
         # The same message whether the email is unknown or the password wrong.
         form.email.errors = [_("Enter a correct email address and password")]
@@ -97,49 +120,46 @@ def sign_in() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @allow(Access.SIGNED_IN)
 def sign_out() -> ResponseReturnValue:
-    """Sign out and forget the session."""
+    """Sign out: the session ends on the server, so a copy of the cookie no longer works."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    record(AuditAction.SIGNED_OUT, user_id=current_user.id)
+    _end_session()
+    db.session.commit()
     flash(_("You have signed out."), "success")
     return redirect(url_for("public.start"))
 
 
+def _reset_request_limit() -> str:
+    return str(current_app.config["RESET_REQUESTS_PER_ADDRESS"])
+
+
 @bp.route("/reset-password", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
+@limiter.limit(_reset_request_limit, methods=["POST"])
 def reset_password_request() -> ResponseReturnValue:
-    """Ask for a password reset link by email."""
+    """Ask for a password reset link by email.
+
+    The page says the same thing every time, whether or not there is an account and however
+    often it is asked: emails beyond a few an hour for one account are dropped silently.
+    """
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data or "")
-        if user is not None:
-            recent = db.session.scalar(
-                select(func.count())
-                .select_from(PasswordResetToken)
-                .where(
-                    PasswordResetToken.user_id == user.id,
-                    PasswordResetToken.created_at >= utcnow() - timedelta(hours=1),
-                )
-            )
-            if (recent or 0) >= RESETS_PER_HOUR:
-                abort(429)
+        if user is not None and may_send_reset(user):
             token = create_password_reset(user)
+            record(AuditAction.PASSWORD_RESET_REQUESTED, user_id=user.id, address=_client_address())
+            db.session.commit()
             locale = valid_language(user.locale) or select_locale()
             send_email(
                 user.email,
                 "password_reset",
                 locale,
                 name=user.name,
-                link=url_for("auth.reset_password", token=token, lang=locale, _external=True),
+                link=link("auth.reset_password", token=token, lang=locale),
                 hours=current_app.config["PASSWORD_RESET_HOURS"],
             )
-        # Say the same thing whether or not there is an account, so that nobody can use this
-        # page to find out who has one.
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
 
@@ -156,16 +176,11 @@ def reset_password(token: str) -> ResponseReturnValue:
         user = db.session.get(User, reset.user_id)
         if user is None:
             abort(404)
-        # Use up this link and any other outstanding ones.
-        db.session.execute(
-            update(PasswordResetToken)
-            .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-            .values(used_at=utcnow())
-        )
-        set_password(user, form.password.data or "")
-        db.session.commit()
+        use_password_reset(reset, user, form.password.data or "")
+        record(AuditAction.PASSWORD_RESET_USED, user_id=user.id, address=_client_address())
         if current_user.is_authenticated:
-            logout_user()
+            _end_session()
+        db.session.commit()
         flash(_("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form, token=token)
@@ -198,6 +213,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         db.session.add(user)
         invitation.accepted_at = utcnow()
         db.session.flush()
+        record(AuditAction.INVITATION_ACCEPTED, user_id=user.id, invitation=invitation.id)
         _start_session(user)
         db.session.commit()
         flash(_("Your account has been created."), "success")

@@ -17,8 +17,17 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from ..academic_year import year_slug
 from ..access import Access, allow
-from ..boards import BOARD_STEP, BoardState, load_board, save_board
+from ..boards import (
+    BOARD_STEP,
+    BoardState,
+    delete_own_card,
+    find_own_card,
+    load_board,
+    save_board,
+    save_own_card,
+)
 from ..diamond import (
     CAPACITY,
     ROW_COUNT,
@@ -34,16 +43,17 @@ from ..diamond import (
     ranked,
     slot_of,
 )
-from ..extensions import db, htmx
+from ..extensions import htmx
 from ..forms import OwnCardForm
 from ..i18n import LANG_PREFIX, in_language, select_locale
+from ..inputs import parse_whole_number
 from ..journey import JOURNEY
-from ..models import AuditEvent, OwnCard, PlanStatus
+from ..models import OwnCard, PlanStatus
 from ..plans import get_or_create_plan
 from ..svg import board_svg
 from ..text import gettext as _
 from ..text import ngettext
-from . import academic_year_or_404, signed_in_user
+from . import academic_year_or_404, attachment, signed_in_user
 
 bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
 
@@ -226,8 +236,8 @@ def arrange_form(year: str) -> ResponseReturnValue:
 
 
 def _parse_version() -> int:
-    value = (request.form.get("version") or "").strip()
-    return int(value) if value.isdigit() else -1
+    number = parse_whole_number((request.form.get("version") or "").strip())
+    return -1 if number is None else number
 
 
 def _arrangement(state: BoardState) -> tuple[dict[str, int | None], list[tuple[str, str]]]:
@@ -246,8 +256,8 @@ def _arrangement(state: BoardState) -> tuple[dict[str, int | None], list[tuple[s
         value = values[0].strip()
         if value == "":
             rows[key] = None
-        elif value.isdigit() and 1 <= int(value) <= ROW_COUNT:
-            rows[key] = int(value)
+        elif (row := parse_whole_number(value, maximum=ROW_COUNT)) is not None and row >= 1:
+            rows[key] = row
         else:
             errors.append((_("Choose a row from the list"), anchor))
     unknown = [key for key in rows if key not in state.catalogue]
@@ -394,8 +404,8 @@ def _bank_change(before: dict[int, str], after: dict[int, str], done: Move) -> s
 
 def _own_card(state: BoardState, card_id: int) -> OwnCard:
     """One of this school's own cards for the year; another school's card is simply not found."""
-    card = db.session.get(OwnCard, card_id)
-    if card is None or state.plan is None or card.plan_id != state.plan.id:
+    card = find_own_card(state.plan, card_id)
+    if card is None:
         abort(404)
     return card
 
@@ -435,20 +445,8 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
     )
     if form.validate_on_submit():
         user = signed_in_user()
-        if card is None:
-            plan = state.plan or get_or_create_plan(user.school_id or 0, academic_year)
-            card = OwnCard(plan_id=plan.id, created_by_id=user.id)
-            db.session.add(card)
-        card.title_en = form.title_en.data or None
-        card.title_cy = form.title_cy.data or None
-        db.session.flush()
-        action = "card-changed" if card_id else "card-added"
-        db.session.add(
-            AuditEvent(
-                user_id=user.id, plan_id=card.plan_id, action=action, detail={"card": card.key}
-            )
-        )
-        db.session.commit()
+        plan = state.plan or get_or_create_plan(user.school_id or 0, academic_year)
+        card = save_own_card(plan, card, form.title_en.data, form.title_cy.data, user)
         if card_id:
             flash(_("Your card has been changed."), "success")
         else:
@@ -497,13 +495,8 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
                 "important",
             )
             return redirect(_board_url(year))
-    db.session.delete(card)
-    db.session.add(
-        AuditEvent(
-            user_id=user.id, plan_id=card.plan_id, action="card-deleted", detail={"card": card.key}
-        )
-    )
-    db.session.commit()
+    assert state.plan is not None  # the card belongs to it
+    delete_own_card(state.plan, card, user)
     flash(_("%(card)s has been deleted.", card=title.title), "success")
     return redirect(_board_url(year))
 
@@ -518,9 +511,5 @@ def download_svg(year: str) -> ResponseReturnValue:
     assert school is not None  # school members always have one
     school_name = in_language(school.name_en, school.name_cy, select_locale())
     svg = board_svg(state.board, state.catalogue, school_name, academic_year)
-    name = f"diamond-9-{year}-{select_locale()}.svg"
-    return Response(
-        svg,
-        mimetype="image/svg+xml",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    name = ("diamond-9", year_slug(academic_year), select_locale(), "svg")
+    return Response(svg, mimetype="image/svg+xml", headers=attachment(*name))

@@ -26,6 +26,7 @@ from ..funding import (
     totals_with,
 )
 from ..i18n import LANG_PREFIX, select_locale
+from ..inputs import parse_whole_number
 from ..journey import JOURNEY
 from ..models import Plan, PlanAnswer, PlanStatus
 from ..money import InvalidMoney, parse_pence
@@ -204,8 +205,8 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
     if existing is None or state.plan is None:
         abort(404)
     if request.method == "POST":
-        revision = request.form.get("revision", "")
-        based_on = int(revision) if revision.isdigit() else -1
+        revision = parse_whole_number(request.form.get("revision", ""))
+        based_on = -1 if revision is None else revision
         remaining = [line for line in state.lines if line["id"] != line_id]
         result = save_step(state.plan, FUNDING_STEP, {"lines": remaining}, based_on, state.user)
         if result.saved:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 
 from .. import compare
-from ..academic_year import parse_year_slug, year_label
+from ..academic_year import parse_year_slug, year_label, year_slug
 from ..access import Access, allow
 from ..boards import own_cards
 from ..cards import CardCatalogue
@@ -31,7 +31,7 @@ from ..versions import (
     submit,
     versions_of,
 )
-from . import academic_year_or_404, signed_in_user
+from . import academic_year_or_404, attachment, signed_in_user
 
 bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
@@ -76,13 +76,9 @@ def _summary_context(snapshot: dict[str, Any], status: str, number: int | None) 
     }
 
 
-def _pdf_response(context: dict[str, Any], filename: str) -> Response:
+def _pdf_response(context: dict[str, Any], *name: str | int) -> Response:
     html = render_template("pdf/summary.html", **context)
-    return Response(
-        render_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return Response(render_pdf(html), mimetype="application/pdf", headers=attachment(*name, "pdf"))
 
 
 @bp.get("/summary")
@@ -102,9 +98,12 @@ def summary(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def summary_pdf(year: str) -> ResponseReturnValue:
     """The plan as it stands, as a PDF in the page's language."""
-    _, snapshot = _draft(academic_year_or_404(year))
+    academic_year = academic_year_or_404(year)
+    _, snapshot = _draft(academic_year)
     context = _summary_context(snapshot, PlanStatus.DRAFT, None)
-    return _pdf_response(context, f"professional-learning-plan-{year}-draft-{select_locale()}.pdf")
+    return _pdf_response(
+        context, "professional-learning-plan", year_slug(academic_year), "draft", select_locale()
+    )
 
 
 @bp.get("/versions")
@@ -136,10 +135,16 @@ def version(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def version_pdf(year: str, number: int) -> ResponseReturnValue:
     """A submitted version as a PDF in the page's language."""
-    _, frozen = _version(academic_year_or_404(year), number)
+    academic_year = academic_year_or_404(year)
+    _, frozen = _version(academic_year, number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return _pdf_response(
-        context, f"professional-learning-plan-{year}-version-{number}-{select_locale()}.pdf"
+        context,
+        "professional-learning-plan",
+        year_slug(academic_year),
+        "version",
+        number,
+        select_locale(),
     )
 
 
@@ -147,15 +152,11 @@ def version_pdf(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER)
 def version_svg(year: str, number: int) -> ResponseReturnValue:
     """A submitted version's Diamond 9 as an image."""
-    _, frozen = _version(academic_year_or_404(year), number)
+    academic_year = academic_year_or_404(year)
+    _, frozen = _version(academic_year, number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
-    return Response(
-        context["diamond_svg"],
-        mimetype="image/svg+xml",
-        headers={
-            "Content-Disposition": f'attachment; filename="diamond-9-{year}-version-{number}-{select_locale()}.svg"'
-        },
-    )
+    name = ("diamond-9", year_slug(academic_year), "version", number, select_locale(), "svg")
+    return Response(context["diamond_svg"], mimetype="image/svg+xml", headers=attachment(*name))
 
 
 @bp.get("/versions/<int:number>/submitted")
