@@ -20,7 +20,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 
 from .fields import ChoicesField, MoneyField, WholeNumberField, stripped
 from .framework import FUNDING_PURPOSES, RATINGS
-from .inputs import has_unsafe_characters, parse_whole_number
+from .inputs import has_unsafe_characters, parse_whole_number, without_unsafe_characters
 from .money import MoneyError
 from .passwords import is_too_common
 from .widgets import CharacterCount, CheckboxesInput, PasswordInput, RadioInput, Select, TextInput
@@ -37,7 +37,9 @@ PHASES = {
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
 
-UNSAFE_CHARACTERS = _l("Remove the hidden or control characters from this answer")
+UNSAFE_CHARACTERS = _l(
+    "This answer had hidden or control characters, which we have removed: check it, then continue"
+)
 
 
 class Form(FlaskForm):
@@ -57,6 +59,9 @@ class Form(FlaskForm):
                 for value in values
             ):
                 field.errors = [UNSAFE_CHARACTERS]
+                # Shown back without them (never echoed into the page), the rest kept.
+                if isinstance(field.data, str):
+                    field.data = without_unsafe_characters(field.data, multi_line=multi_line)
                 valid = False
         return valid
 

@@ -28,10 +28,10 @@ def parse_whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
     return number if number <= maximum else None
 
 
-# C0 controls and DEL; the bidi embeddings, overrides and isolates; zero-width characters
-# and the byte-order mark; the line and paragraph separators.
+# C0 and C1 controls and DEL; the bidi embeddings, overrides and isolates; zero-width
+# characters and the byte-order mark; the line and paragraph separators; noncharacters.
 _ALWAYS_UNSAFE = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
 )
 _UNSAFE_MULTI_LINE = re.compile(f"[{_ALWAYS_UNSAFE}]")
@@ -44,8 +44,11 @@ def has_unsafe_characters(text: str, *, multi_line: bool = False) -> bool:
     return pattern.search(text) is not None
 
 
-def without_unsafe_characters(text: str) -> str:
-    """The text with every unsafe character removed (for output of data stored earlier)."""
+def without_unsafe_characters(text: str, *, multi_line: bool = True) -> str:
+    """The text with every unsafe character removed (new lines and tabs become spaces unless
+    the text may have several lines)."""
+    if not multi_line:
+        text = re.sub(r"[\t\n\r]+", " ", text)
     return _UNSAFE_MULTI_LINE.sub("", text)
 
 

@@ -252,15 +252,6 @@ def test_only_a_lead_can_invite(app: Flask, directory: Directory, lead: User) ->
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
-def test_inviting_someone_who_has_an_account_is_refused(
-    lead_client: FlaskClient, lead: User
-) -> None:
-    response = lead_client.post(
-        "/en/account/invite", data={"name": "Me", "email": lead.email, "language": "en"}
-    )
-    assert error_summary(response) == ["There is already an account with this email address"]
-
-
 def test_expired_invitations_cannot_be_used(
     app: Flask, lead_client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
