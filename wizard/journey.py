@@ -38,6 +38,9 @@ class Step:
     fields: tuple[str, ...]
     required: tuple[str, ...] = ()
     is_complete: Callable[[Mapping[str, Any]], bool] | None = None
+    endpoint: str = "plan.step"
+    """The view that shows this step: the generic step page, or a page of its own (the
+    Diamond 9 board, the funding plan), named here so that no link depends on URL prefixes."""
 
     def complete(self, data: Mapping[str, Any] | None) -> bool:
         if not data:
@@ -236,7 +239,14 @@ def _board_complete(data: Mapping[str, Any]) -> bool:
 
 DIAMOND_9 = Task(
     key="diamond-9",
-    steps=(Step(slug="diamond-9", fields=("slots",), is_complete=_board_complete),),
+    steps=(
+        Step(
+            slug="diamond-9",
+            fields=("slots",),
+            is_complete=_board_complete,
+            endpoint="diamond.board",
+        ),
+    ),
 )
 
 
@@ -247,7 +257,11 @@ def _has_lines(data: Mapping[str, Any]) -> bool:
 
 FUNDING_PLAN = Task(
     key="funding-plan",
-    steps=(Step(slug="funding-plan", fields=("lines",), is_complete=_has_lines),),
+    steps=(
+        Step(
+            slug="funding-plan", fields=("lines",), is_complete=_has_lines, endpoint="funding.lines"
+        ),
+    ),
     # The plan needs the year's allocation from "About your school".
     depends_on=("about-your-school",),
     confirm_completion=True,

@@ -32,7 +32,11 @@ def _locked() -> None:
 def location_url(location: Location, year: int) -> str:
     slug = year_slug(year)
     if location.kind == "step":
-        return url_for("plan.step", year=slug, step=location.slug, return_to=location.return_to)
+        found = JOURNEY.find_step(location.slug)
+        endpoint = found[1].endpoint if found else "plan.step"
+        if endpoint != "plan.step":
+            return url_for(endpoint, year=slug)
+        return url_for(endpoint, year=slug, step=location.slug, return_to=location.return_to)
     if location.kind == "check":
         return url_for("plan.check", year=slug, task=location.slug)
     if location.kind == "plan-check":
