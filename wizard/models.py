@@ -21,6 +21,7 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
@@ -44,6 +45,19 @@ class LanguageMedium(enum.StrEnum):
 class PlanStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+class PlanStatusType(TypeDecorator[PlanStatus]):
+    """A plan's status, stored as its plain string (the column stays VARCHAR(20))."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else PlanStatus(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> PlanStatus | None:
+        return None if value is None else PlanStatus(value)
 
 
 class RegionalPartnership(db.Model):  # type: ignore[name-defined]
@@ -159,7 +173,7 @@ class Plan(db.Model):  # type: ignore[name-defined]
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
     # The calendar year in which the academic year starts: 2026 means 2026/27.
     academic_year: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT)
+    status: Mapped[PlanStatus] = mapped_column(PlanStatusType(), default=PlanStatus.DRAFT)
     # The plan's version number: 1 for the first draft; reopening a submitted plan adds one.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
