@@ -66,3 +66,31 @@ def test_english_has_two_plural_forms(app: Flask) -> None:
         )
     assert one == "The invitation expires after 1 day."
     assert many == "The invitation expires after 0 days."
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [(1, "1 cerdyn"), (2, "2 gerdyn"), (3, "3 cherdyn"), (6, "6 cherdyn"), (7, "7 cerdyn")],
+)
+def test_welsh_cards_mutate_after_two_three_and_six(app: Flask, n: int, words: str) -> None:
+    """Masculine "cerdyn": soft after dau, aspirate after tri and chwe."""
+    with app.test_request_context("/cy/"), force_locale("cy"):
+        text = ngettext(
+            "Row %(row)d has %(num)d card but needs %(capacity)d",
+            "Row %(row)d has %(num)d cards but needs %(capacity)d",
+            n,
+            row=3,
+            capacity=3,
+        )
+    assert text.startswith(f"Mae {words} yn rhes 3")
+
+
+@pytest.mark.parametrize(
+    ("n", "words"), [(1, "1 rhes"), (2, "2 res"), (3, "3 rhes"), (6, "6 rhes")]
+)
+def test_welsh_rows_mutate_after_two_only(app: Flask, n: int, words: str) -> None:
+    """Feminine "rhes": soft after dwy; "rh" keeps its form after un, and tair and chwe do not
+    aspirate it."""
+    with app.test_request_context("/cy/"), force_locale("cy"):
+        text = ngettext("Up %(num)d row", "Up %(num)d rows", n)
+    assert text == f"{words} i fyny"
