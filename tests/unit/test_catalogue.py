@@ -94,3 +94,33 @@ def test_welsh_rows_mutate_after_two_only(app: Flask, n: int, words: str) -> Non
     with app.test_request_context("/cy/"), force_locale("cy"):
         text = ngettext("Up %(num)d row", "Up %(num)d rows", n)
     assert text == f"{words} i fyny"
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "expected"),
+    [
+        (
+            None,
+            "The Equality and Human Rights Commission is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. If you are not happy with how we respond to your complaint, contact the Equality Advisory and Support Service.",
+            "Rheoliadau Hygyrchedd Cyrff y Sector Cyhoeddus (Gwefannau a Chymwysiadau Symudol) (Rhif 2) 2018",
+        ),
+        (None, "Move up a row", "Symud un rhes i fyny"),
+        (None, "Move down a row", "Symud un rhes i lawr"),
+        (None, "Developing", "Yn datblygu"),
+        (None, "Completed", "Wedi cwblhau"),
+        ("versions table", "Submitted", "Cyflwynwyd"),
+        (None, "Submitted", "Wedi'i gyflwyno"),
+        (
+            None,
+            "Funded release for critical enquiry",
+            "Rhyddhau staff wedi'i ariannu ar gyfer ymholi beirniadol",
+        ),
+    ],
+)
+def test_the_fluent_reviews_corrections_stay(
+    context: str | None, msgid: str, expected: str
+) -> None:
+    """The definite errors of the December 2026 review (issue #12), corrected."""
+    message = load(WELSH_PO, locale="cy").get(msgid, context=context)
+    assert message is not None
+    assert expected in str(message.string)
