@@ -65,8 +65,18 @@ def _key(msgid: object) -> MessageId:
     return tuple(msgid) if isinstance(msgid, list | tuple) else str(msgid)
 
 
-def _ids(catalog: Catalog) -> set[MessageId]:
-    return {_key(message.id) for message in catalog if message.id}
+# A message is its msgctxt (None for most) and its id: "Submitted" with and without a context
+# are two entries, each with its own Welsh.
+MessageKey = tuple[str | None, MessageId]
+
+
+def _ids(catalog: Catalog) -> set[MessageKey]:
+    return {(message.context, _key(message.id)) for message in catalog if message.id}
+
+
+def _name(key: MessageKey) -> str:
+    context, msgid = key
+    return f"{msgid} (msgctxt {context!r})" if context else str(msgid)
 
 
 def problems() -> list[str]:
@@ -75,9 +85,9 @@ def problems() -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _ids(extract(Path(tmp) / "messages.pot"))
     committed = _ids(load(TEMPLATE_POT))
-    for new in sorted(map(str, fresh - committed)):
+    for new in sorted(map(_name, fresh - committed)):
         found.append(f"not in messages.pot (run `make messages`): {new}")
-    for old in sorted(map(str, committed - fresh)):
+    for old in sorted(map(_name, committed - fresh)):
         found.append(f"in messages.pot but no longer used (run `make messages`): {old}")
 
     welsh = load(WELSH_PO, locale="cy")
@@ -85,10 +95,12 @@ def problems() -> list[str]:
         found.append(
             f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {welsh.plural_forms!r}"
         )
-    translated = {_key(message.id): message for message in welsh if message.id}
-    for msgid in sorted(fresh, key=str):
-        message = translated.get(msgid)
-        source = msgid[-1] if isinstance(msgid, tuple) else msgid
+    translated = {(message.context, _key(message.id)): message for message in welsh if message.id}
+    for key in sorted(fresh, key=_name):
+        message = translated.get(key)
+        msgid = _name(key)
+        plural = isinstance(key[1], tuple)
+        source = key[1][-1] if isinstance(key[1], tuple) else key[1]
         if message is None:
             found.append(f"missing from the Welsh catalogue: {msgid}")
             continue
@@ -98,13 +110,13 @@ def problems() -> list[str]:
             found.append(f"fuzzy Welsh entry: {msgid}")
         if any(not s for s in strings):
             found.append(f"empty Welsh entry: {msgid}")
-        if isinstance(msgid, tuple) and len(strings) != 6:
+        if plural and len(strings) != 6:
             found.append(f"Welsh plural entry needs 6 forms, has {len(strings)}: {msgid}")
         wanted = set(_PLACEHOLDER.findall(source))
         for text in strings:
             got = set(_PLACEHOLDER.findall(text or ""))
             # Plural forms may leave out the number (e.g. "dim tasgau"); nothing may be added.
-            if not got <= wanted or (not isinstance(msgid, tuple) and got != wanted):
+            if not got <= wanted or (not plural and got != wanted):
                 found.append(f"placeholders differ in Welsh entry: {msgid} -> {text}")
     return found
 

@@ -105,6 +105,12 @@ def _template_ngettext(singular: str, plural: str, num: int) -> str:
     return text
 
 
+def _template_pgettext(context: str, string: str) -> str:
+    """A string with a msgctxt, for an English word that needs two Welsh translations."""
+    text: str = _translations().upgettext(context, string)
+    return text
+
+
 @contextmanager
 def using_locale(locale: str) -> Iterator[None]:
     """Render in another language for a moment (an email in the recipient's language)."""
@@ -120,7 +126,7 @@ def init_app(app: Flask) -> None:
     # Templates translate through the per-request cache above. Newstyle, as Flask-Babel installs
     # it: Jinja itself escapes and fills the named placeholders.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        _template_gettext, _template_ngettext, newstyle=True
+        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
     )
 
     """Pop the language out of every URL into `g.lang` and put it back when building URLs."""

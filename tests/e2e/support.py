@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import LazyString, force_locale, gettext, ngettext
+from flask_babel import LazyString, force_locale, gettext, ngettext, pgettext
 from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
@@ -92,6 +92,18 @@ class Translator:
             )
         if self.locale == "cy" and msgid in GOVUK_WELSH:
             assert text == GOVUK_WELSH[msgid], f"{msgid!r} is {GOVUK_WELSH[msgid]!r} in Welsh"
+        return text
+
+    def page_title(self, msgid: str, **variables: Any) -> str:
+        """A page title whose English is also a button's: its msgctxt is "page title" (the
+        Welsh of a title is an imperative, of a button a verb-noun)."""
+        with self.app.test_request_context(f"/{self.locale}/"):
+            with force_locale(self.locale):
+                text: str = pgettext("page title", msgid, **variables)
+            with force_locale("en"):
+                english: str = pgettext("page title", msgid, **variables)
+        if self.locale != "en":
+            assert text != english, f"No {self.locale!r} translation of the page title {msgid!r}"
         return text
 
 

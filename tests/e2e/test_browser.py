@@ -428,7 +428,7 @@ def test_school_lead_pages_are_accessible(
     audit.visit(f"plan/{plan_year}/{STEP}/check", CHECK_HEADING.text(t))
     audit.visit(f"plan/{plan_year}/", HUB_HEADING.text(t))  # now with a completed task
     audit.visit("account/", t("Your account"))
-    audit.visit("account/invite", t("Invite a colleague"))
+    audit.visit("account/invite", t.page_title("Invite a colleague"))
     audit.assert_clean()
 
 

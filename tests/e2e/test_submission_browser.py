@@ -221,7 +221,7 @@ def funding_plan(page: Page, t: Translator, year: str, priority: str) -> None:
     expect(heading(page)).to_have_text(t(FUNDING_TASK))
     expect(page.get_by_text(t("No lines of spending yet."))).to_be_visible()
     page.get_by_role("button", name=t("Add a line of spending"), exact=True).click()
-    expect(heading(page)).to_have_text(t("Add a line of spending"))
+    expect(heading(page)).to_have_text(t.page_title("Add a line of spending"))
 
     purpose = page.get_by_role("group", name=t("What is the money for?"))
     purpose.get_by_role("radio", name=t(msgid(framework.FUNDING_PURPOSES[0].title))).check()
@@ -370,7 +370,7 @@ def test_funding_and_submission_pages_are_accessible(
 
     # The funding plan: no lines yet, the line form empty, with errors, then with a line.
     audit.visit("funding-plan", t(FUNDING_TASK))
-    add_line = t("Add a line of spending")
+    add_line = t.page_title("Add a line of spending")
     audit.visit("funding-plan/lines/new", add_line)
     save_button(page, t).click()
     expect_errors(page, t, LINE_ERRORS)

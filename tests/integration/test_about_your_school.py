@@ -51,7 +51,7 @@ TEXT = {
         "hub": "Eich cynllun dysgu proffesiynol ar gyfer",
         "task": "Am eich ysgol",
         "not_started": "Heb ddechrau eto",
-        "completed": "Wedi'i gwblhau",
+        "completed": "Wedi cwblhau",
         "check": "Gwiriwch eich atebion: Am eich ysgol",
         "phase": "Cyfnod",
         "primary": "Cynradd",

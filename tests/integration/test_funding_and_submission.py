@@ -309,6 +309,22 @@ def test_reopening_starts_a_new_version_and_keeps_the_old_one(lead_client: Flask
     assert "Our reflection" in lead_client.get(url("en", "/versions/1")).get_data(as_text=True)
 
 
+def test_the_versions_table_and_the_plan_status_translate_submitted_apart(
+    lead_client: FlaskClient,
+) -> None:
+    """The word "Submitted" heads the versions table (of versions, feminine in Welsh) and is a
+    plan status (a plan, masculine): the table's heading has its own msgctxt."""
+    complete_plan(lead_client, YEAR)
+    lead_client.post(url("en", "/submit"))
+    listing = soup(lead_client.get(url("cy", "/versions")))
+    assert [th.get_text(strip=True) for th in listing.select("thead th")] == [
+        "Fersiwn",
+        "Cyflwynwyd",
+        "Lawrlwytho",
+    ]
+    assert "Wedi'i gyflwyno" in lead_client.get(url("cy", "/")).get_data(as_text=True)
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 

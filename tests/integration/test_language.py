@@ -172,3 +172,18 @@ def test_dates_and_money_are_formatted_for_the_locale(lead_client: FlaskClient) 
         "Rhagfyr",
     ]
     assert any(month in hub.get_data(as_text=True) for month in months)
+
+
+def test_welsh_page_titles_are_imperatives_and_buttons_verb_nouns(
+    lead_client: FlaskClient,
+) -> None:
+    """One English string is both a page title and a button: the title has the msgctxt "page
+    title", so that it can take the imperative like "Gwiriwch eich atebion"."""
+    account = soup(lead_client.get("/cy/account/"))
+    assert [a.get_text(strip=True) for a in account.select("a.govuk-button")] == [
+        "Gwahodd cydweithiwr"
+    ]
+    invite = lead_client.get("/cy/account/invite")
+    assert heading(invite) == "Gwahoddwch gydweithiwr"
+    assert soup(invite).title is not None
+    assert soup(invite).title.get_text().startswith("Gwahoddwch gydweithiwr – ")

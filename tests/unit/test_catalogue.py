@@ -66,3 +66,61 @@ def test_english_has_two_plural_forms(app: Flask) -> None:
         )
     assert one == "The invitation expires after 1 day."
     assert many == "The invitation expires after 0 days."
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [(1, "1 cerdyn"), (2, "2 gerdyn"), (3, "3 cherdyn"), (6, "6 cherdyn"), (7, "7 cerdyn")],
+)
+def test_welsh_cards_mutate_after_two_three_and_six(app: Flask, n: int, words: str) -> None:
+    """Masculine "cerdyn": soft after dau, aspirate after tri and chwe."""
+    with app.test_request_context("/cy/"), force_locale("cy"):
+        text = ngettext(
+            "Row %(row)d has %(num)d card but needs %(capacity)d",
+            "Row %(row)d has %(num)d cards but needs %(capacity)d",
+            n,
+            row=3,
+            capacity=3,
+        )
+    assert text.startswith(f"Mae {words} yn rhes 3")
+
+
+@pytest.mark.parametrize(
+    ("n", "words"), [(1, "1 rhes"), (2, "2 res"), (3, "3 rhes"), (6, "6 rhes")]
+)
+def test_welsh_rows_mutate_after_two_only(app: Flask, n: int, words: str) -> None:
+    """Feminine "rhes": soft after dwy; "rh" keeps its form after un, and tair and chwe do not
+    aspirate it."""
+    with app.test_request_context("/cy/"), force_locale("cy"):
+        text = ngettext("Up %(num)d row", "Up %(num)d rows", n)
+    assert text == f"{words} i fyny"
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "expected"),
+    [
+        (
+            None,
+            "The Equality and Human Rights Commission is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. If you are not happy with how we respond to your complaint, contact the Equality Advisory and Support Service.",
+            "Rheoliadau Hygyrchedd Cyrff y Sector Cyhoeddus (Gwefannau a Chymwysiadau Symudol) (Rhif 2) 2018",
+        ),
+        (None, "Move up a row", "Symud un rhes i fyny"),
+        (None, "Move down a row", "Symud un rhes i lawr"),
+        (None, "Developing", "Yn datblygu"),
+        (None, "Completed", "Wedi cwblhau"),
+        ("versions table", "Submitted", "Cyflwynwyd"),
+        (None, "Submitted", "Wedi'i gyflwyno"),
+        (
+            None,
+            "Funded release for critical enquiry",
+            "Rhyddhau staff wedi'i ariannu ar gyfer ymholi beirniadol",
+        ),
+    ],
+)
+def test_the_fluent_reviews_corrections_stay(
+    context: str | None, msgid: str, expected: str
+) -> None:
+    """The definite errors of the December 2026 review (issue #12), corrected."""
+    message = load(WELSH_PO, locale="cy").get(msgid, context=context)
+    assert message is not None
+    assert expected in str(message.string)

@@ -1,0 +1,253 @@
+"""The Welsh catalogue keeps to its glossary (translations/glossary.toml): one term for each thing,
+nouns that mutate after the numbers 1, 2, 3 and 6 as the glossary's rule says, and imperative
+page titles."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+
+from wizard.catalogue import TRANSLATIONS, WELSH_PLURAL_FORMS, WELSH_PO, load
+from wizard.config import ROOT
+
+GLOSSARY = TRANSLATIONS / "glossary.toml"
+TEMPLATES = ROOT / "templates"
+# The number each of the catalogue's six plural forms is for (WELSH_PLURAL_FORMS): 0, 1, 2, 3,
+# 6 and any other. Nothing mutates after 0, as after "other".
+PLURAL_CATEGORIES = ("other", "one", "two", "three", "six", "other")
+NUMERAL_CATEGORIES = ("one", "two", "three", "six", "other")
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
+_TAG = re.compile(r"<[^>]*>")
+_LETTER = r"[^\W\d_]"
+# The counted number of a plural entry (%(num)d for ngettext, %(count)s for GOV.UK Frontend's
+# character count) and the word after it.
+_COUNTED = re.compile(r"%\((num|count)\)[sd] (" + _LETTER + r"+)")
+
+Term = dict[str, Any]
+
+
+@cache
+def glossary() -> dict[str, Any]:
+    with GLOSSARY.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def terms() -> list[Term]:
+    found: list[Term] = glossary()["term"]
+    return found
+
+
+@cache
+def catalogue() -> Catalog:
+    return load(WELSH_PO, locale="cy")
+
+
+def entries() -> list[Message]:
+    return [message for message in catalogue() if message.id]
+
+
+def english(message: Message) -> tuple[str, ...]:
+    return tuple(message.id) if isinstance(message.id, list | tuple) else (message.id,)
+
+
+def welsh(message: Message) -> tuple[str, ...]:
+    raw = message.string
+    return tuple(str(s) for s in (raw if isinstance(raw, list | tuple) else (raw,)))
+
+
+def applies(term: Term, text: str) -> bool:
+    """Whether the English text uses the term (placeholders and HTML tags left out)."""
+    text = _TAG.sub(" ", _PLACEHOLDER.sub(" ", text))
+    for pattern in term.get("not_match", []):
+        text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in term["match"])
+
+
+def uses(forms: list[str], text: str) -> list[str]:
+    """The forms that the Welsh text uses, each as whole words."""
+    return [
+        form
+        for form in forms
+        if re.search(rf"(?<!{_LETTER}){re.escape(form)}(?!{_LETTER})", text, re.IGNORECASE)
+    ]
+
+
+def name(term: Term) -> str:
+    return str(term["english"])
+
+
+# The glossary itself -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", terms(), ids=name)
+def test_each_term_is_complete(term: Term) -> None:
+    assert {"english", "match", "welsh", "forms", "source"} <= term.keys()
+    assert term["forms"] and term["source"].strip()
+    for pattern in term["match"] + term.get("not_match", []):
+        re.compile(pattern)
+    assert uses(term["forms"], term["welsh"]), "the Welsh term must be one of its own forms"
+    assert not uses(term.get("avoid", []), term["welsh"])
+    if "numerals" in term:
+        assert term.get("gender") in ("m", "f"), "a counted noun needs its gender"
+        assert set(term["numerals"]) == set(NUMERAL_CATEGORIES)
+        assert set(term["numerals"].values()) <= set(term["forms"])
+
+
+def test_each_english_term_is_listed_once() -> None:
+    names = [name(term) for term in terms()]
+    assert len(names) == len(set(names))
+
+
+_SOFT = {"c": "g", "p": "b", "t": "d", "g": "", "b": "f", "d": "dd", "m": "f"}
+_ASPIRATE = {"c": "ch", "p": "ph", "t": "th"}
+_UNCHANGED = ("ch", "ph", "th")
+
+
+def soft(word: str) -> str:
+    if word.startswith(("ll", "rh")):
+        return word[0] + word[2:]
+    if word.startswith(_UNCHANGED) or word[0] not in _SOFT:
+        return word
+    return _SOFT[word[0]] + word[1:]
+
+
+def aspirate(word: str) -> str:
+    if word.startswith(_UNCHANGED) or word[0] not in _ASPIRATE:
+        return word
+    return _ASPIRATE[word[0]] + word[1:]
+
+
+def after_numbers(radical: str, gender: str) -> dict[str, str]:
+    """The glossary's rule for numerals and mutation, for a noun of the given gender."""
+    feminine = gender == "f"
+    return {
+        "one": radical if not feminine or radical.startswith(("ll", "rh")) else soft(radical),
+        "two": soft(radical),
+        "three": aspirate(radical) if not feminine else radical,
+        "six": aspirate(radical),
+        "other": radical,
+    }
+
+
+@pytest.mark.parametrize("term", [t for t in terms() if "numerals" in t], ids=name)
+def test_each_counted_noun_follows_the_rule_for_numerals(term: Term) -> None:
+    numerals = term["numerals"]
+    assert numerals == after_numbers(numerals["other"], term["gender"])
+
+
+@pytest.mark.parametrize(
+    ("radical", "gender", "expected"),
+    [
+        ("cerdyn", "m", ["cerdyn", "gerdyn", "cherdyn", "cherdyn", "cerdyn"]),
+        ("rhes", "f", ["rhes", "res", "rhes", "rhes", "rhes"]),
+        ("tasg", "f", ["dasg", "dasg", "tasg", "thasg", "tasg"]),
+        ("diwrnod", "m", ["diwrnod", "ddiwrnod", "diwrnod", "diwrnod", "diwrnod"]),
+        ("gwers", "f", ["wers", "wers", "gwers", "gwers", "gwers"]),
+        ("llinell", "f", ["llinell", "linell", "llinell", "llinell", "llinell"]),
+        ("person", "m", ["person", "berson", "pherson", "pherson", "person"]),
+    ],
+)
+def test_the_rule_for_numerals(radical: str, gender: str, expected: list[str]) -> None:
+    """The rule as the glossary's header states it, with the fluent review's examples."""
+    assert list(after_numbers(radical, gender).values()) == expected
+
+
+# The catalogue -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", terms(), ids=name)
+def test_entries_use_the_glossary_term(term: Term) -> None:
+    """Where the English uses a term, every Welsh form uses one of its accepted forms, and none
+    of the forms to avoid."""
+    problems = []
+    for message in entries():
+        if not any(applies(term, text) for text in english(message)):
+            continue
+        for text in welsh(message):
+            if not uses(term["forms"], text):
+                problems.append(f"{message.id!r}: {text!r} uses none of {term['forms']}")
+            avoided = uses(term.get("avoid", []), text)
+            if avoided:
+                problems.append(f"{message.id!r}: {text!r} uses {avoided}, not {term['welsh']!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_plural_forms_are_in_the_order_the_rule_assumes() -> None:
+    assert catalogue().plural_forms == WELSH_PLURAL_FORMS
+
+
+def counted_noun(message: Message) -> tuple[str, Term | None]:
+    """The number's placeholder in a plural entry, and the glossary term of the noun it counts."""
+    found = _COUNTED.search(english(message)[0])
+    assert found, f"{message.id!r}: write the number directly before the noun it counts"
+    number, noun = found.groups()
+    counted = [t for t in terms() if "numerals" in t and applies(t, noun)]
+    return number, counted[0] if len(counted) == 1 else None
+
+
+def test_plural_entries_mutate_the_counted_noun_after_one_two_three_and_six() -> None:
+    problems = []
+    for message in entries():
+        if not message.pluralizable:
+            continue
+        number, term = counted_noun(message)
+        if term is None:
+            problems.append(
+                f"{message.id!r}: the noun it counts needs one glossary term with a gender "
+                "and numerals"
+            )
+            continue
+        for category, text in zip(PLURAL_CATEGORIES, welsh(message), strict=True):
+            after = re.search(rf"%\({number}\)[sd] ({_LETTER}+)", text)
+            if after is None:
+                continue  # this form leaves out the number (e.g. "dim tasgau")
+            wanted = term["numerals"][category]
+            if after.group(1).lower() != wanted.lower():
+                problems.append(
+                    f"{message.id[0]!r} ({category}): {text!r} has {after.group(1)!r}, "
+                    f"not {wanted!r}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+# Page titles ---------------------------------------------------------------------------------
+
+_TITLE_BLOCK = re.compile(r"{% block title %}(.*?){% endblock %}", re.DOTALL)
+_STRING = r'"((?:[^"\\]|\\.)*)"'
+_TITLE_CALL = re.compile(rf"\b(?:_|gettext)\(\s*{_STRING}|\bpgettext\(\s*{_STRING}\s*,\s*{_STRING}")
+
+
+def page_titles() -> list[tuple[str, str | None, str]]:
+    """Every literal page title in the templates: (template, msgctxt, msgid)."""
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for block in _TITLE_BLOCK.findall(path.read_text(encoding="utf-8")):
+            for plain, context, contextual in _TITLE_CALL.findall(block):
+                msgid = (plain or contextual).replace('\\"', '"')
+                if msgid != "Error:":
+                    found.append((str(path.relative_to(TEMPLATES)), context or None, msgid))
+    return found
+
+
+def test_page_titles_are_found() -> None:
+    assert ("auth/reset_request.html", None, "Reset your password") in page_titles()
+
+
+def test_page_titles_that_ask_for_an_action_are_imperatives() -> None:
+    """As in GOV.UK's "Gwiriwch eich atebion" (not "Gwirio"): the chi imperative ends in -wch."""
+    rules = glossary()["page_titles"]
+    problems = []
+    for template, context, msgid in page_titles():
+        if msgid.split()[0] not in rules["verbs"] or msgid in rules["exceptions"]:
+            continue
+        message = catalogue().get(msgid, context=context)
+        text = str(message.string) if message else ""
+        words = text.split()
+        if not words or not words[0].endswith("wch"):
+            problems.append(f"{template}: {msgid!r} (msgctxt {context!r}) is {text!r}")
+    assert not problems, "\n".join(problems)
