@@ -47,7 +47,7 @@ seed: db compile-messages ## Load the 22 local authorities and the demo data (ke
 
 # Debian packages the tests need: Chromium for the browser tests; Pango and fonts with the
 # Welsh letters (ŵ, ŷ) for WeasyPrint's PDFs.
-DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation
+DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation libharfbuzz-subset0
 
 system-packages: ## Install the Debian packages the tests need, if any is missing
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -9,10 +9,11 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
+from .audit import AuditAction, record
 from .extensions import db
-from .models import PasswordResetToken, SignInAttempt, User, UserSession, utcnow
+from .models import Invitation, PasswordResetToken, SignInAttempt, User, UserSession, utcnow
 
 
 def _hasher() -> PasswordHasher:
@@ -87,7 +88,6 @@ def create_password_reset(user: User) -> str:
             user_id=user.id, token_hash=digest, expires_at=utcnow() + timedelta(hours=hours)
         )
     )
-    db.session.commit()
     return token
 
 
@@ -229,3 +229,154 @@ def use_password_reset(reset: PasswordResetToken, user: User, password: str) -> 
         .values(used_at=utcnow())
     )
     set_password(user, password)
+
+
+# What the sign-in, reset and invitation pages do, each one transaction.
+def sign_in_succeeded(user: User, address: str) -> str:
+    """Record a successful sign-in and start its session; return the session's token."""
+    record_sign_in(user.email, address, succeeded=True)
+    record(AuditAction.SIGNED_IN, user_id=user.id, address=address)
+    token = start_session(user)
+    user.last_signed_in_at = utcnow()
+    db.session.commit()
+    return token
+
+
+def sign_in_failed(email: str, user: User | None, address: str) -> None:
+    record_sign_in(email, address, succeeded=False)
+    record(
+        AuditAction.SIGN_IN_FAILED,
+        user_id=user.id if user else None,
+        email=normalise_email(email),
+        address=address,
+    )
+    db.session.commit()
+
+
+def sign_in_throttled(email: str, address: str) -> None:
+    record(AuditAction.SIGN_IN_THROTTLED, email=normalise_email(email), address=address)
+    db.session.commit()
+
+
+def signed_out(user_id: int, token: str | None) -> None:
+    """End the session of this cookie (only this one: other devices stay signed in)."""
+    record(AuditAction.SIGNED_OUT, user_id=user_id)
+    if token:
+        end_session(token)
+    db.session.commit()
+
+
+def request_password_reset(user: User, address: str) -> str | None:
+    """A reset token for the user, or None when they have had enough emails this hour."""
+    if not may_send_reset(user):
+        return None
+    token = create_password_reset(user)
+    record(AuditAction.PASSWORD_RESET_REQUESTED, user_id=user.id, address=address)
+    db.session.commit()
+    return token
+
+
+def reset_password_with(reset: PasswordResetToken, password: str, address: str) -> User | None:
+    """Use a reset link: the new password, every session ended, the links used up."""
+    user = db.session.get(User, reset.user_id)
+    if user is None:
+        return None
+    use_password_reset(reset, user, password)
+    record(AuditAction.PASSWORD_RESET_USED, user_id=user.id, address=address)
+    db.session.commit()
+    return user
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The open (unaccepted, unexpired) invitation of this token, if any."""
+    if not token or len(token) > 100:
+        return None
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    )
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
+        return None
+    return invitation
+
+
+def create_invited_account(
+    invitation: Invitation, name: str, password: str, locale: str
+) -> tuple[User, str]:
+    """Create the invited account, signed in; return it and its session token."""
+    user = User(
+        email=normalise_email(invitation.email),
+        name=name or invitation.name,
+        school_id=invitation.school_id,
+        locale=locale,
+    )
+    set_password(user, password)
+    db.session.add(user)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    record(AuditAction.INVITATION_ACCEPTED, user_id=user.id, invitation=invitation.id)
+    token = start_session(user)
+    user.last_signed_in_at = utcnow()
+    db.session.commit()
+    return user, token
+
+
+def invite_colleague(lead: User, email: str, name: str, locale: str) -> str:
+    """Record an invitation to the lead's school; return the token for its link."""
+    token, digest = new_token()
+    db.session.add(
+        Invitation(
+            email=normalise_email(email),
+            name=name,
+            school_id=lead.school_id,
+            invited_by_id=lead.id,
+            token_hash=digest,
+            locale=locale,
+            expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+        )
+    )
+    record(AuditAction.COLLEAGUE_INVITED, user_id=lead.id, email=normalise_email(email))
+    db.session.commit()
+    return token
+
+
+def colleagues_of(school_id: int) -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.school_id == school_id).order_by(User.name))
+    )
+
+
+def pending_invitations(school_id: int) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.school_id == school_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at >= utcnow(),
+            )
+            .order_by(Invitation.created_at)
+        )
+    )
+
+
+def name_of(user_id: int | None) -> str | None:
+    """A user's name (the author of a saved answer), if there is such a user."""
+    user = db.session.get(User, user_id) if user_id else None
+    return user.name if user else None
+
+
+def remember_locale(user: User, lang: str) -> None:
+    """Keep the language the user is reading in as their preference."""
+    if user.locale != lang:
+        user.locale = lang
+        db.session.commit()
+
+
+def database_ready() -> bool:
+    """Whether the database answers (for /readyz)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        db.session.rollback()
+        return False
+    return True

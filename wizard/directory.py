@@ -7,9 +7,10 @@ import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Cluster, LanguageMedium, LocalAuthority, School
+from .models import Cluster, LanguageMedium, LocalAuthority, School, coordinator_cluster
 
 # The 22 principal local authorities of Wales: (code, English name, Welsh name).
 # Source: Welsh Government list of unitary authorities, with the short Welsh names of the
@@ -160,3 +161,16 @@ def import_schools(text: str) -> ImportReport:
         school.language_medium = row["language_medium"] or LanguageMedium.ENGLISH
     db.session.commit()
     return report
+
+
+def clusters_coordinated_by(user_id: int) -> list[Cluster]:
+    """The coordinator's clusters, with their schools and local authority loaded."""
+    return list(
+        db.session.scalars(
+            select(Cluster)
+            .join(coordinator_cluster, coordinator_cluster.c.cluster_id == Cluster.id)
+            .where(coordinator_cluster.c.user_id == user_id)
+            .options(selectinload(Cluster.schools), selectinload(Cluster.local_authority))
+            .order_by(Cluster.name_en)
+        )
+    )

@@ -10,8 +10,6 @@ from flask import Flask, g, has_request_context, request, session, url_for
 from flask_babel import force_locale, get_translations
 from flask_login import current_user
 
-from .extensions import db
-
 LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg"}
 DEFAULT_LANGUAGE = "en"
 # The URL prefix that every localised blueprint uses.
@@ -64,9 +62,10 @@ def remember_language(lang: str) -> None:
     """Keep the language of the page the user is on, in the session and on their account."""
     if session.get("lang") != lang:
         session["lang"] = lang
-    if current_user.is_authenticated and current_user.locale != lang:
-        current_user.locale = lang
-        db.session.commit()
+    if current_user.is_authenticated:
+        from .accounts import remember_locale
+
+        remember_locale(current_user, lang)
 
 
 def switch_language_url(lang: str) -> str:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..access import Access, allow
-from ..accounts import find_user_by_email, new_token, normalise_email
-from ..audit import AuditAction, record
-from ..extensions import db, limiter
+from ..accounts import (
+    colleagues_of,
+    find_user_by_email,
+    invite_colleague,
+    normalise_email,
+    pending_invitations,
+)
+from ..extensions import limiter
 from ..forms import InviteColleagueForm
 from ..i18n import LANG_PREFIX, valid_language
 from ..mail import link, send_email
-from ..models import Invitation, User, utcnow
+from ..models import Invitation, User
 
 bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 
@@ -30,22 +32,8 @@ def index() -> ResponseReturnValue:
     colleagues: list[User] = []
     pending: list[Invitation] = []
     if user.school_id is not None:
-        colleagues = list(
-            db.session.scalars(
-                select(User).where(User.school_id == user.school_id).order_by(User.name)
-            )
-        )
-        pending = list(
-            db.session.scalars(
-                select(Invitation)
-                .where(
-                    Invitation.school_id == user.school_id,
-                    Invitation.accepted_at.is_(None),
-                    Invitation.expires_at >= utcnow(),
-                )
-                .order_by(Invitation.created_at)
-            )
-        )
+        colleagues = colleagues_of(user.school_id)
+        pending = pending_invitations(user.school_id)
     return render_template("account/index.html", user=user, colleagues=colleagues, pending=pending)
 
 
@@ -91,24 +79,13 @@ def invite() -> ResponseReturnValue:
                 link=link("auth.sign_in", lang=valid_language(existing.locale) or locale),
             )
         else:
-            token, digest = new_token()
-            invitation = Invitation(
-                email=email,
-                name=form.name.data or "",
-                school_id=user.school_id,
-                invited_by_id=user.id,
-                token_hash=digest,
-                locale=locale,
-                expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
-            )
-            db.session.add(invitation)
-            record(AuditAction.COLLEAGUE_INVITED, user_id=user.id, email=email)
-            db.session.commit()
+            name = form.name.data or ""
+            token = invite_colleague(user, email, name, locale)
             send_email(
                 email,
                 "invitation",
                 locale,
-                name=invitation.name,
+                name=name,
                 inviter=user.name,
                 school=user.school,
                 link=link("auth.accept_invitation", token=token, lang=locale),

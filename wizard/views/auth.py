@@ -16,27 +16,25 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from ..access import Access, allow
 from ..accounts import (
     SESSION_TOKEN_KEY,
     check_password,
-    create_password_reset,
-    end_session,
+    create_invited_account,
+    find_invitation,
     find_password_reset,
     find_user_by_email,
-    may_send_reset,
     normalise_email,
-    record_sign_in,
-    set_password,
+    request_password_reset,
+    reset_password_with,
+    sign_in_failed,
+    sign_in_succeeded,
+    sign_in_throttled,
     sign_in_wait_seconds,
-    start_session,
-    token_hash,
-    use_password_reset,
+    signed_out,
 )
-from ..audit import AuditAction, record
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms import (
     AcceptInvitationForm,
     ConfirmForm,
@@ -47,7 +45,7 @@ from ..forms import (
 from ..i18n import LANG_PREFIX, select_locale, valid_language
 from ..inputs import safe_next_path
 from ..mail import link, send_email
-from ..models import Invitation, User, utcnow
+from ..models import User
 from . import home_url
 
 bp = Blueprint("auth", __name__, url_prefix=LANG_PREFIX)
@@ -58,22 +56,23 @@ def _client_address() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
-def _start_session(user: User) -> None:
-    """Sign the user in with a fresh session (keeping only the language), recorded on the
-    server so that signing out ends it everywhere the cookie may have been copied."""
+def _start_session(user: User, token: str) -> None:
+    """Sign the user in with a fresh cookie session (keeping only the language) that carries
+    the token of the server-side session (accounts.start_session)."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    session[SESSION_TOKEN_KEY] = start_session(user)
+    session[SESSION_TOKEN_KEY] = token
     login_user(user)
-    user.last_signed_in_at = utcnow()
+
+
+def _session_token() -> str | None:
+    token = session.get(SESSION_TOKEN_KEY)
+    return token if isinstance(token, str) else None
 
 
 def _end_session() -> None:
-    token = session.get(SESSION_TOKEN_KEY)
-    if isinstance(token, str):
-        end_session(token)
     lang = session.get("lang")
     logout_user()
     session.clear()
@@ -93,24 +92,13 @@ def sign_in() -> ResponseReturnValue:
         email = normalise_email(form.email.data or "")
         address = _client_address()
         if sign_in_wait_seconds(email, address):
-            record(AuditAction.SIGN_IN_THROTTLED, email=email, address=address)
-            db.session.commit()
+            sign_in_throttled(email, address)
             abort(429)
         user = find_user_by_email(email)
         if check_password(user, form.password.data or "") and user is not None:
-            record_sign_in(email, address, succeeded=True)
-            record(AuditAction.SIGNED_IN, user_id=user.id, address=address)
-            _start_session(user)
-            db.session.commit()
+            _start_session(user, sign_in_succeeded(user, address))
             return redirect(safe_next_path(request.args.get("next")) or home_url(user))
-        record_sign_in(email, address, succeeded=False)
-        record(
-            AuditAction.SIGN_IN_FAILED,
-            user_id=user.id if user else None,
-            email=email,
-            address=address,
-        )
-        db.session.commit()
+        sign_in_failed(email, user, address)
         failed = True
         # The same message whether the email is unknown or the password wrong.
         form.email.errors = [_("Enter a correct email address and password")]
@@ -124,9 +112,8 @@ def sign_out() -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    record(AuditAction.SIGNED_OUT, user_id=current_user.id)
+    signed_out(current_user.id, _session_token())
     _end_session()
-    db.session.commit()
     flash(_("You have signed out."), "success")
     return redirect(url_for("public.start"))
 
@@ -147,10 +134,8 @@ def reset_password_request() -> ResponseReturnValue:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data or "")
-        if user is not None and may_send_reset(user):
-            token = create_password_reset(user)
-            record(AuditAction.PASSWORD_RESET_REQUESTED, user_id=user.id, address=_client_address())
-            db.session.commit()
+        token = request_password_reset(user, _client_address()) if user else None
+        if user is not None and token is not None:
             locale = valid_language(user.locale) or select_locale()
             send_email(
                 user.email,
@@ -173,14 +158,10 @@ def reset_password(token: str) -> ResponseReturnValue:
         return render_template("auth/link_expired.html", kind="reset"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user = db.session.get(User, reset.user_id)
-        if user is None:
+        if reset_password_with(reset, form.password.data or "", _client_address()) is None:
             abort(404)
-        use_password_reset(reset, user, form.password.data or "")
-        record(AuditAction.PASSWORD_RESET_USED, user_id=user.id, address=_client_address())
         if current_user.is_authenticated:
             _end_session()
-        db.session.commit()
         flash(_("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/reset_password.html", form=form, token=token)
@@ -190,12 +171,8 @@ def reset_password(token: str) -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def accept_invitation(token: str) -> ResponseReturnValue:
     """Create an account from a colleague's invitation."""
-    invitation = None
-    if token and len(token) <= 100:
-        invitation = db.session.scalar(
-            select(Invitation).where(Invitation.token_hash == token_hash(token))
-        )
-    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
+    invitation = find_invitation(token)
+    if invitation is None:
         return render_template("auth/link_expired.html", kind="invitation"), 404
     if find_user_by_email(invitation.email) is not None:
         return render_template("auth/link_expired.html", kind="existing-account"), 409
@@ -203,19 +180,10 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.name.data = invitation.name
     if form.validate_on_submit():
-        user = User(
-            email=normalise_email(invitation.email),
-            name=form.name.data or invitation.name,
-            school_id=invitation.school_id,
-            locale=select_locale(),
+        user, session_token = create_invited_account(
+            invitation, form.name.data or "", form.password.data or "", select_locale()
         )
-        set_password(user, form.password.data or "")
-        db.session.add(user)
-        invitation.accepted_at = utcnow()
-        db.session.flush()
-        record(AuditAction.INVITATION_ACCEPTED, user_id=user.id, invitation=invitation.id)
-        _start_session(user)
-        db.session.commit()
+        _start_session(user, session_token)
         flash(_("Your account has been created."), "success")
         return redirect(home_url(user))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

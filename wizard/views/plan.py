@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 
 from ..academic_year import academic_year_of, year_slug
 from ..access import Access, allow
+from ..accounts import name_of
 from ..boards import BOARD_STEP, DiamondSummary, summarise
-from ..extensions import db
 from ..forms import CompletionForm, ConfirmForm
 from ..i18n import LANG_PREFIX, select_locale
 from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
@@ -45,8 +45,7 @@ def location_url(location: Location, year: int) -> str:
 
 
 def _author_name(user_id: int | None) -> str | None:
-    author = db.session.get(User, user_id) if user_id else None
-    return author.name if author else None
+    return name_of(user_id)
 
 
 def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]:

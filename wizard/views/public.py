@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import text
 
 from ..access import Access, allow
-from ..extensions import db
+from ..accounts import database_ready
 from ..i18n import LANG_PREFIX, preferred_language
 from . import home_url
 
@@ -36,10 +35,7 @@ def healthz() -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def readyz() -> ResponseReturnValue:
     """Report whether the database can be reached."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means not ready
-        db.session.rollback()
+    if not database_ready():
         return Response("database unavailable\n", status=503, mimetype="text/plain")
     return Response("ok\n", mimetype="text/plain")
 
