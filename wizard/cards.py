@@ -76,10 +76,6 @@ class CardCatalogue:
         self._own = {info.key: info for info in self.own}
         self._made: dict[str, CardInfo] = {}
 
-    @property
-    def keys(self) -> set[str]:
-        return set(_FRAMEWORK) | set(self._own)
-
     def __contains__(self, key: object) -> bool:
         return key in _FRAMEWORK or key in self._own
 

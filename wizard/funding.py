@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 FUNDING_STEP = "funding-plan"
-BENEFICIARIES = ("teachers", "support-staff", "leaders", "all-staff")
-TERMS = ("autumn", "spring", "summer", "whole-year")
 MAX_LINES = 50
 
 
@@ -76,10 +74,6 @@ def by(lines: Iterable[Mapping[str, Any]], field: str) -> dict[str, int]:
     for line in lines:
         result[str(line.get(field) or "")] += int(line.get("amount_pence") or 0)
     return dict(result)
-
-
-def is_complete(data: Mapping[str, Any]) -> bool:
-    return bool(lines_of(data))
 
 
 @dataclass(frozen=True)

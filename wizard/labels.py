@@ -49,16 +49,9 @@ PLAN_STATUS_LABELS = {
     "submitted": _l("Submitted"),
 }
 
-LANGUAGE_MEDIUM_LABELS = {
-    "english": _l("English-medium"),
-    "welsh": _l("Welsh-medium"),
-    "bilingual": _l("Bilingual"),
-}
-
 __all__ = [
     "BENEFICIARY_LABELS",
     "TERM_LABELS",
-    "LANGUAGE_MEDIUM_LABELS",
     "PHASES",
     "PLAN_STATUS_LABELS",
     "STATUS_LABELS",

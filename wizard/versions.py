@@ -183,16 +183,6 @@ def latest_plan_before(school_id: int, academic_year: int) -> Plan | None:
     )
 
 
-def plan_years(school_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Plan.academic_year)
-            .where(Plan.school_id == school_id)
-            .order_by(Plan.academic_year)
-        )
-    )
-
-
 def version_count(plan: Plan) -> int:
     return (
         db.session.scalar(

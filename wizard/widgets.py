@@ -16,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
-    GovTextArea,
     GovTextInput,
 )
 
@@ -56,10 +55,6 @@ class CheckboxesInput(_TranslatedErrors, GovCheckboxesInput):
 
 
 class Select(_TranslatedErrors, GovSelect):
-    pass
-
-
-class TextArea(_TranslatedErrors, GovTextArea):
     pass
 
 
