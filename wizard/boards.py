@@ -11,6 +11,7 @@ from .audit import AuditAction, record
 from .cards import CardCatalogue
 from .diamond import normalise, ranked, to_stored
 from .extensions import db
+from .journey import BOARD_STEP
 from .models import OwnCard, Plan, PlanAnswer, User
 from .plans import (
     SaveResult,
@@ -20,8 +21,6 @@ from .plans import (
     plan_and_answers,
     save_step,
 )
-
-BOARD_STEP = "diamond-9"
 
 
 @dataclass

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import framework
-from .boards import BOARD_STEP
 from .diamond import ROW_OF, normalise
 from .funding import summarise as summarise_funding
+from .journey import BOARD_STEP
 
 
 @dataclass(frozen=True)

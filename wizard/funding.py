@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-FUNDING_STEP = "funding-plan"
+from .journey import ABOUT_STEP, FUNDING_STEP
+
 MAX_LINES = 50
 
 
@@ -87,7 +88,7 @@ class FundingSummary:
 def summarise(answers: Mapping[str, Mapping[str, Any]]) -> FundingSummary:
     """The funding plan of a plan's answers: its lines, totals, and totals by purpose and priority."""
     lines = lines_of(answers.get(FUNDING_STEP))
-    allocation = (answers.get("about-your-school") or {}).get("funding_allocation_pence")
+    allocation = (answers.get(ABOUT_STEP) or {}).get("funding_allocation_pence")
     return FundingSummary(
         lines, totals(lines, allocation), by(lines, "purpose"), by(lines, "priority")
     )

@@ -11,6 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# The keys of the answers other modules read, named once here.
+ABOUT_STEP = "about-your-school"
+BOARD_STEP = "diamond-9"
+FUNDING_STEP = "funding-plan"
+
 Answers = Mapping[str, Mapping[str, Any]]
 """Saved answers of a plan: step slug -> that step's answer data."""
 
@@ -185,10 +190,10 @@ class Journey:
 
 
 ABOUT_YOUR_SCHOOL = Task(
-    key="about-your-school",
+    key=ABOUT_STEP,
     steps=(
         Step(
-            slug="about-your-school",
+            slug=ABOUT_STEP,
             fields=(
                 "phase",
                 "teaching_staff",
@@ -238,10 +243,10 @@ def _board_complete(data: Mapping[str, Any]) -> bool:
 
 
 DIAMOND_9 = Task(
-    key="diamond-9",
+    key=BOARD_STEP,
     steps=(
         Step(
-            slug="diamond-9",
+            slug=BOARD_STEP,
             fields=("slots",),
             is_complete=_board_complete,
             endpoint="diamond.board",
@@ -256,14 +261,14 @@ def _has_lines(data: Mapping[str, Any]) -> bool:
 
 
 FUNDING_PLAN = Task(
-    key="funding-plan",
+    key=FUNDING_STEP,
     steps=(
         Step(
-            slug="funding-plan", fields=("lines",), is_complete=_has_lines, endpoint="funding.lines"
+            slug=FUNDING_STEP, fields=("lines",), is_complete=_has_lines, endpoint="funding.lines"
         ),
     ),
     # The plan needs the year's allocation from "About your school".
-    depends_on=("about-your-school",),
+    depends_on=(ABOUT_STEP,),
     confirm_completion=True,
 )
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import framework
-from .boards import BOARD_STEP
 from .cards import CardCatalogue
 from .diamond import normalise, ranked
 from .funding import FundingSummary
 from .funding import summarise as summarise_funding
+from .journey import BOARD_STEP
 from .models import OwnCard, Plan, School, User
 
 

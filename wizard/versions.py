@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .audit import AuditAction, record
-from .boards import BOARD_STEP, own_cards
+from .boards import own_cards
 from .extensions import db
-from .funding import FUNDING_STEP, lines_of
+from .funding import lines_of
 from .funding import summarise as summarise_funding
-from .journey import JOURNEY, Task, TaskStatus
+from .journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task, TaskStatus
 from .models import (
     OwnCard,
     Plan,

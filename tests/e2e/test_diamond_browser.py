@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, Response, expect
 from sqlalchemy import select
 
 from wizard import framework
-from wizard.boards import BOARD_STEP
+from wizard.journey import BOARD_STEP
 from wizard.diamond import ROW_COUNT, ROW_OF, ROWS
 from wizard.extensions import db
 from wizard.models import OwnCard, User

@@ -634,7 +634,7 @@ def test_the_svg_parses_even_with_control_characters_stored_earlier(
         f"/en/plan/{YEAR}/diamond-9/move",
         data={"version": version, "card": f"own:{card_id}", "to": "next"},
     )
-    db.session.execute(update(OwnCard).values(title_en="Bad\x00\x1b\u202etitle"))
+    db.session.execute(update(OwnCard).values(title_en="Bad\x01\x1b\u202etitle"))
     db.session.commit()
     svg = lead_client.get(f"/en/plan/{YEAR}/diamond-9/image.svg").get_data(as_text=True)
     ElementTree.fromstring(svg)

@@ -20,7 +20,6 @@ from flask.typing import ResponseReturnValue
 from ..academic_year import year_slug
 from ..access import Access, allow
 from ..boards import (
-    BOARD_STEP,
     BoardState,
     delete_own_card,
     find_own_card,
@@ -47,7 +46,7 @@ from ..extensions import htmx
 from ..forms import OwnCardForm
 from ..i18n import LANG_PREFIX, in_language, select_locale
 from ..inputs import parse_whole_number
-from ..journey import JOURNEY
+from ..journey import BOARD_STEP, JOURNEY
 from ..models import OwnCard, PlanStatus
 from ..plans import get_or_create_plan
 from ..svg import board_svg

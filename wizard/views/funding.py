@@ -10,24 +10,15 @@ from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from ..access import Access, allow
-from ..boards import BOARD_STEP, own_cards
+from ..boards import own_cards
 from ..cards import CardCatalogue
 from ..diamond import normalise, ranked
 from ..filters import format_money
 from ..forms import FundingLineForm
-from ..funding import (
-    FUNDING_STEP,
-    MAX_LINES,
-    find_line,
-    lines_of,
-    new_line_id,
-    replace_line,
-    totals,
-    totals_with,
-)
+from ..funding import MAX_LINES, find_line, lines_of, new_line_id, replace_line, totals, totals_with
 from ..i18n import LANG_PREFIX, select_locale
 from ..inputs import parse_whole_number
-from ..journey import JOURNEY
+from ..journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
 from ..models import Plan, PlanAnswer, PlanStatus
 from ..money import InvalidMoney, parse_pence
 from ..plans import answer_data, get_or_create_plan, plan_and_answers, save_step
@@ -48,7 +39,7 @@ class FundingState:
         self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
         self.lines = lines_of(self.row.data if self.row else None)
         self.revision = self.row.revision if self.row else 0
-        self.allocation: int | None = (self.data.get("about-your-school") or {}).get(
+        self.allocation: int | None = (self.data.get(ABOUT_STEP) or {}).get(
             "funding_allocation_pence"
         )
         board = normalise((self.data.get(BOARD_STEP) or {}).get("slots"))

@@ -12,10 +12,18 @@ from flask_babel import gettext as _
 from ..academic_year import academic_year_of, year_slug
 from ..access import Access, allow
 from ..accounts import name_of
-from ..boards import BOARD_STEP, DiamondSummary, summarise
+from ..boards import DiamondSummary, summarise
 from ..forms import CompletionForm, ConfirmForm
 from ..i18n import LANG_PREFIX, select_locale
-from ..journey import JOURNEY, RETURN_TO, Location, Task, is_marked_complete
+from ..journey import (
+    BOARD_STEP,
+    FUNDING_STEP,
+    JOURNEY,
+    RETURN_TO,
+    Location,
+    Task,
+    is_marked_complete,
+)
 from ..models import Plan, PlanAnswer, PlanStatus, User
 from ..plans import PlanLocked, answer_data, get_or_create_plan, plan_and_answers, save_step
 from ..step_pages import CHECK_TEMPLATES, STEP_PAGES
@@ -232,7 +240,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
             editable=_editable(plan),
             return_to="check",
             form=form,
-            diamond=_diamond(plan, data) if task in (BOARD_STEP, "funding-plan") else None,
+            diamond=_diamond(plan, data) if task in (BOARD_STEP, FUNDING_STEP) else None,
             completion_conflict=conflict,
             conflict_author=_author_name(conflict.updated_by_id if conflict else None),
             **_check_context(found, data),
