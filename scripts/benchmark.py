@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from wizard import create_app  # noqa: E402
-from wizard.academic_year import academic_year_of, year_slug  # noqa: E402
-from wizard.access import Access, allow  # noqa: E402
-from wizard.accounts import hash_password  # noqa: E402
-from wizard.directory import load_local_authorities  # noqa: E402
-from wizard.extensions import db  # noqa: E402
-from wizard.models import LocalAuthority, School, User  # noqa: E402
+from wizard.data.accounts import hash_password  # noqa: E402
+from wizard.data.database import db  # noqa: E402
+from wizard.data.directory import load_local_authorities  # noqa: E402
+from wizard.data.models import LocalAuthority, School, User  # noqa: E402
+from wizard.domain.academic_year import academic_year_of, year_slug  # noqa: E402
+from wizard.web.access import Access, allow  # noqa: E402
 
 PASSWORD = "benchmark password"
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from wizard.catalogue import main
+from wizard.web.catalogue import main
 
 if __name__ == "__main__":
     sys.exit(main())

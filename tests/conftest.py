@@ -21,10 +21,11 @@ from sqlalchemy import create_engine, text
 from werkzeug.test import TestResponse
 
 from wizard import create_app
-from wizard.accounts import hash_password
-from wizard.directory import load_local_authorities
-from wizard.extensions import db, limiter
-from wizard.models import Cluster, LocalAuthority, School, User
+from wizard.data.accounts import hash_password
+from wizard.data.database import db
+from wizard.data.directory import load_local_authorities
+from wizard.data.models import Cluster, LocalAuthority, School, User
+from wizard.web.extensions import limiter
 
 PASSWORD = "correct horse battery staple"
 

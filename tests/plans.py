@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.html import field_value, soup
-from wizard import framework
+from wizard.domain import framework
 
 NINE = [
     "card:pedagogy",

@@ -11,13 +11,15 @@ from flask import Flask, session
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from . import cli, errors, filters, i18n, security
-from .accounts import SESSION_TOKEN_KEY, user_of_session
-from .config import ROOT, load_config
-from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-from .inputs import parse_whole_number
-from .models import User
-from .security import BoundedIntConverter
+from wizard import cli
+from wizard.config import ROOT, load_config
+from wizard.data.accounts import SESSION_TOKEN_KEY, user_of_session
+from wizard.data.database import db, migrate
+from wizard.data.models import User
+from wizard.domain.inputs import parse_whole_number
+from wizard.web import errors, filters, i18n, security
+from wizard.web.extensions import babel, csrf, htmx, limiter, login_manager
+from wizard.web.security import BoundedIntConverter
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -79,7 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     security.trust_proxies(app)
 
-    from .views import account, auth, clusters, diamond, funding, plan, public, submission
+    from wizard.web.views import account, auth, clusters, diamond, funding, plan, public, submission
 
     app.register_blueprint(public.root)
     app.register_blueprint(public.bp)

@@ -9,11 +9,18 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .accounts import hash_password, normalise_email
-from .demo import seed_demo
-from .directory import find_local_authority, import_schools, load_local_authorities
-from .extensions import db
-from .models import Cluster, LanguageMedium, LocalAuthority, RegionalPartnership, School, User
+from wizard.data.accounts import hash_password, normalise_email
+from wizard.data.database import db
+from wizard.data.demo import seed_demo
+from wizard.data.directory import find_local_authority, import_schools, load_local_authorities
+from wizard.data.models import (
+    Cluster,
+    LanguageMedium,
+    LocalAuthority,
+    RegionalPartnership,
+    School,
+    User,
+)
 
 
 def _authority(value: str) -> LocalAuthority:

@@ -26,10 +26,10 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from tests.conftest import Directory, test_config
 from wizard import create_app
-from wizard.academic_year import academic_year_of, year_slug
 from wizard.config import ROOT
-from wizard.extensions import db
-from wizard.models import User
+from wizard.data.database import db
+from wizard.data.models import User
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 from .support import COLLEAGUE, COLLEAGUE_NAME, ContextFactory, Translator, is_console_error
 

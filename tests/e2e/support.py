@@ -25,10 +25,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from wizard.academic_year import academic_year_of
-from wizard.extensions import db
-from wizard.models import PlanAnswer, User
-from wizard.plans import get_or_create_plan, save_step
+from wizard.data.database import db
+from wizard.data.models import PlanAnswer, User
+from wizard.data.plans import get_or_create_plan, save_step
+from wizard.domain.academic_year import academic_year_of
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and Deque's best practices.

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.conftest import PASSWORD
-from wizard.academic_year import year_label
-from wizard.extensions import db
-from wizard.models import User
+from wizard.data.database import db
+from wizard.data.models import User
+from wizard.domain.academic_year import year_label
 
 from .support import (
     ABOUT_TASK,

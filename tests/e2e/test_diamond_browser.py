@@ -17,11 +17,11 @@ import pytest
 from playwright.sync_api import Locator, Page, Response, expect
 from sqlalchemy import select
 
-from wizard import framework
-from wizard.journey import BOARD_STEP
-from wizard.diamond import ROW_COUNT, ROW_OF, ROWS
-from wizard.extensions import db
-from wizard.models import OwnCard, User
+from wizard.data.database import db
+from wizard.data.models import OwnCard, User
+from wizard.domain import framework
+from wizard.domain.diamond import ROW_COUNT, ROW_OF, ROWS
+from wizard.domain.journey import BOARD_STEP
 
 from .support import (
     DIAMOND_TASK,

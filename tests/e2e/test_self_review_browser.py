@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from wizard import framework
-from wizard.models import User
+from wizard.data.models import User
+from wizard.domain import framework
 
 from .conftest import TIMEOUT_MS, LiveServer
 from .support import (

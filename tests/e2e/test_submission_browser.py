@@ -17,10 +17,10 @@ from flask_babel import force_locale
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from wizard import framework
-from wizard.academic_year import year_label, year_slug
-from wizard.filters import format_money
-from wizard.models import User
+from wizard.data.models import User
+from wizard.domain import framework
+from wizard.domain.academic_year import year_label, year_slug
+from wizard.web.filters import format_money
 
 from .support import (
     ABOUT_TASK,

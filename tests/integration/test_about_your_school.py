@@ -21,9 +21,9 @@ from tests.html import (
     task_status,
     title,
 )
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.models import AuditEvent, Plan, PlanAnswer, User
+from wizard.data.database import db
+from wizard.data.models import AuditEvent, Plan, PlanAnswer, User
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
 VALID = {

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Directory, sign_in
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.access import Access, declared_access
+from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.web.access import Access, declared_access
 
 YEAR = year_slug(academic_year_of(date.today()))
 

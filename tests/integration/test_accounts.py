@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import PASSWORD, Directory, sign_in
 from tests.html import error_summary, heading, soup
-from wizard.extensions import db
-from wizard.models import Invitation, PasswordResetToken, User, utcnow
+from wizard.data.database import db
+from wizard.data.models import Invitation, PasswordResetToken, User, utcnow
 
 
 def emailed_link(caplog: pytest.LogCaptureFixture) -> str:
@@ -100,7 +100,7 @@ def test_repeated_failures_are_throttled_per_email(client: FlaskClient, lead: Us
 
 
 def test_throttling_forgets_old_failures(client: FlaskClient, lead: User) -> None:
-    from wizard.models import SignInAttempt
+    from wizard.data.models import SignInAttempt
 
     for _ in range(5):
         client.post("/en/sign-in", data={"email": lead.email, "password": "nope"})

@@ -15,9 +15,9 @@ from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup, task_status
 from tests.i18n import translate, translate_plural
 from tests.plans import NINE
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.models import OwnCard, PlanAnswer, User
+from wizard.data.database import db
+from wizard.data.models import OwnCard, PlanAnswer, User
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
 HX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}

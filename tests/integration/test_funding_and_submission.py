@@ -16,9 +16,9 @@ from tests.conftest import Directory, sign_in
 from tests.html import error_links, error_summary, heading, soup, task_status
 from tests.i18n import translate
 from tests.plans import LINE, complete_plan, revision
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.models import OwnCard, Plan, PlanAnswer, PlanStatus, PlanVersion, User
+from wizard.data.database import db
+from wizard.data.models import OwnCard, Plan, PlanAnswer, PlanStatus, PlanVersion, User
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 THIS = academic_year_of(date.today())
 YEAR = year_slug(THIS)

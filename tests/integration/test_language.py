@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from tests.conftest import Directory, sign_in
 from tests.html import heading, soup, toggle_link
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.models import User
+from wizard.data.database import db
+from wizard.data.models import User
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
 PUBLIC_PAGES = [

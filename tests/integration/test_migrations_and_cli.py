@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import func, select
 
-from wizard.extensions import db
-from wizard.models import Cluster, LocalAuthority, PlanAnswer, School, User
+from wizard.data.database import db
+from wizard.data.models import Cluster, LocalAuthority, PlanAnswer, School, User
 
 
 def test_the_migrations_produce_exactly_the_models_schema(app: Flask, ctx: None) -> None:

@@ -11,8 +11,8 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import PASSWORD, sign_in
 from tests.html import heading, soup
-from wizard.access import Access, allow
-from wizard.models import User
+from wizard.data.models import User
+from wizard.web.access import Access, allow
 
 
 @pytest.mark.parametrize("url", ["/en/", "/cy/sign-in", "/en/accessibility"])

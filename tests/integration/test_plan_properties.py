@@ -14,10 +14,10 @@ from sqlalchemy import delete, select
 
 from tests.conftest import Directory, sign_in
 from tests.html import soup
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.journey import JOURNEY, TaskStatus
-from wizard.models import AuditEvent, Plan, PlanAnswer
+from wizard.data.database import db
+from wizard.data.models import AuditEvent, Plan, PlanAnswer
+from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.domain.journey import JOURNEY, TaskStatus
 
 YEAR = year_slug(academic_year_of(date.today()))
 

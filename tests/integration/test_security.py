@@ -22,9 +22,8 @@ from sqlalchemy import func, select, update
 from tests.conftest import PASSWORD, Directory, sign_in
 from tests.html import error_summary, heading, soup, text
 from tests.plans import complete_plan
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.models import (
+from wizard.data.database import db
+from wizard.data.models import (
     AuditEvent,
     Invitation,
     OwnCard,
@@ -36,7 +35,8 @@ from wizard.models import (
     UserSession,
     utcnow,
 )
-from wizard.plans import PlanLocked
+from wizard.data.plans import PlanLocked
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
@@ -172,7 +172,7 @@ def test_sign_in_never_redirects_to_another_site(
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_safe_next_paths_are_always_paths_on_this_site(target: str) -> None:
-    from wizard.inputs import safe_next_path
+    from wizard.domain.inputs import safe_next_path
 
     safe = safe_next_path(target)
     if safe is not None:
@@ -235,7 +235,7 @@ def test_failures_with_unknown_emails_do_not_block_a_school_behind_one_address(
 
 
 def test_the_wait_grows_with_each_failure(app: Flask, lead: User) -> None:
-    from wizard.accounts import sign_in_wait_seconds
+    from wizard.data.accounts import sign_in_wait_seconds
 
     address = ATTACKER["REMOTE_ADDR"]
     waits = []
@@ -604,7 +604,7 @@ def test_download_names_are_built_from_the_parsed_year(lead_client: FlaskClient)
 def test_a_400000_digit_amount_is_too_large_without_being_parsed(
     lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wizard import money
+    from wizard.domain import money
 
     monkeypatch.setattr(money, "_AMOUNT", None)  # parsing would fail loudly
     data = {
@@ -744,7 +744,7 @@ def test_common_passwords_are_refused(
 
 @pytest.mark.parametrize("password", ["correct horse battery staple", "Dyffryn-Conwy-glaw-2026"])
 def test_passphrases_are_accepted(password: str) -> None:
-    from wizard.passwords import is_too_common
+    from wizard.domain.passwords import is_too_common
 
     assert not is_too_common(password)
 
@@ -802,7 +802,7 @@ def test_accepting_an_invitation_is_audited(
 
 
 def test_tokens_are_redacted_from_the_access_log(caplog: pytest.LogCaptureFixture) -> None:
-    from wizard.security import RedactTokens
+    from wizard.web.security import RedactTokens
 
     logger = logging.getLogger("werkzeug")
     assert any(isinstance(f, RedactTokens) for f in logger.filters)
@@ -848,7 +848,7 @@ def submitted_behind_the_views_back(lead: User) -> Plan:
 def test_an_own_card_write_after_a_racing_submission_changes_nothing(
     lead_client: FlaskClient, lead: User
 ) -> None:
-    from wizard.boards import delete_own_card, save_own_card
+    from wizard.data.boards import delete_own_card, save_own_card
 
     lead_client.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_en": "Ours"})
     card = db.session.scalar(select(OwnCard))
@@ -867,7 +867,7 @@ def test_an_own_card_write_after_a_racing_submission_changes_nothing(
 def test_an_answer_saved_after_a_racing_submission_changes_nothing(
     lead_client: FlaskClient, lead: User
 ) -> None:
-    from wizard.plans import save_step
+    from wizard.data.plans import save_step
 
     lead_client.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_en": "Ours"})
     plan = submitted_behind_the_views_back(lead)
@@ -880,7 +880,7 @@ def test_a_request_that_loses_the_race_is_told_the_plan_was_submitted(
     lead_client: FlaskClient, lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lead_client.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_en": "Ours"})
-    from wizard import boards
+    from wizard.data import boards
 
     real = boards.lock_draft
 
@@ -909,7 +909,7 @@ def test_submitting_takes_the_lock_before_reading_the_answers(
     # Every write route now refuses, and so does the data layer under them.
     db.session.expunge(plan)
     plan.status = PlanStatus.DRAFT
-    from wizard.plans import lock_draft
+    from wizard.data.plans import lock_draft
 
     with pytest.raises(PlanLocked):
         lock_draft(plan)

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, field_value, heading, soup, task_status, title
 from tests.i18n import translate
-from wizard import framework
-from wizard.academic_year import academic_year_of, year_slug
-from wizard.extensions import db
-from wizard.models import PlanAnswer, User
-from wizard.plans import get_or_create_plan, save_step
+from wizard.data.database import db
+from wizard.data.models import PlanAnswer, User
+from wizard.data.plans import get_or_create_plan, save_step
+from wizard.domain import framework
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
 PLAN = f"/{{lang}}/plan/{YEAR}"
@@ -264,7 +264,7 @@ def test_two_saves_based_on_the_same_revision_race_and_exactly_one_wins(
 
     def save(who: int, text: str) -> None:
         with app.app_context():
-            from wizard.models import Plan
+            from wizard.data.models import Plan
 
             plan = db.session.get(Plan, plan_id)
             user = db.session.get(User, who)

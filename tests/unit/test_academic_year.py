@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from wizard.academic_year import academic_year_of, parse_year_slug, year_label, year_slug
+from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_label, year_slug
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale, ngettext
 
-from wizard.catalogue import WELSH_PLURAL_FORMS, WELSH_PO, load, problems
+from wizard.web.catalogue import WELSH_PLURAL_FORMS, WELSH_PO, load, problems
 
 
 def test_every_string_has_a_welsh_translation_that_is_not_fuzzy_or_empty() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.diamond import (
+from wizard.domain.diamond import (
     CAPACITY,
     ROW_OF,
     SLOTS,

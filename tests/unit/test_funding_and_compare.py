@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.compare import board_moves, funding_by_purpose, rating_changes
-from wizard.funding import by, replace_line, totals, totals_with
+from wizard.domain.compare import board_moves, funding_by_purpose, rating_changes
+from wizard.domain.funding import by, replace_line, totals, totals_with
 
 
 def line(

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from babel.messages.catalog import Catalog, Message
 
-from wizard.catalogue import TRANSLATIONS, WELSH_PLURAL_FORMS, WELSH_PO, load
 from wizard.config import ROOT
+from wizard.web.catalogue import TRANSLATIONS, WELSH_PLURAL_FORMS, WELSH_PO, load
 
 GLOSSARY = TRANSLATIONS / "glossary.toml"
 TEMPLATES = ROOT / "templates"

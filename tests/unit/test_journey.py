@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.journey import (
+from wizard.domain.journey import (
     ABOUT_YOUR_SCHOOL,
     CHECK,
     CONTEXTS,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.money import (
+from wizard.domain.money import (
     MAX_PENCE,
     InvalidMoney,
     MoneyError,

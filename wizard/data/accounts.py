@@ -1,0 +1,389 @@
+"""Passwords, one-time tokens, sign-in throttling and account emails."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
+from sqlalchemy import func, select, text, update
+
+from wizard.data.audit import AuditAction, record
+from wizard.data.database import db
+from wizard.data.models import (
+    Invitation,
+    PasswordResetToken,
+    SignInAttempt,
+    User,
+    UserSession,
+    utcnow,
+)
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"]
+    )
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id."""
+    return _hasher().hash(password)
+
+
+# A real hash to verify against when the email is unknown, so that both failures take as long.
+_DUMMY_HASH: dict[tuple[int, int], str] = {}
+
+
+def _dummy_hash() -> str:
+    key = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH[key]
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Return whether the password is right, taking the same time for unknown users."""
+    stored = user.password_hash if user is not None and user.password_hash else None
+    try:
+        _hasher().verify(stored or _dummy_hash(), password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if stored is None or user is None:
+        return False
+    if _hasher().check_needs_rehash(stored):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every session of the user (on every device)."""
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 1) + 1
+    if user.id is not None:
+        end_all_sessions(user.id)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# Tokens sent by email: long, random, stored only as a hash.
+def new_token() -> tuple[str, str]:
+    """Return (token for the link, hash to store)."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_password_reset(user: User) -> str:
+    token, digest = new_token()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=digest, expires_at=utcnow() + timedelta(hours=hours)
+        )
+    )
+    return token
+
+
+def find_password_reset(token: str) -> PasswordResetToken | None:
+    """Return the unused, unexpired reset for this token, if any."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        return None
+    return row
+
+
+# Sessions: each sign-in has a row; the cookie carries only its random token.
+SESSION_TOKEN_KEY = "sid"
+
+
+def start_session(user: User) -> str:
+    """Record a new sign-in for the user and return the token for their cookie."""
+    token, digest = new_token()
+    db.session.add(UserSession(user_id=user.id, token_hash=digest))
+    return token
+
+
+def user_of_session(user_id: int, session_version: int, token: str) -> User | None:
+    """The user whose live session this is, in one query: not ended, not older than the
+    absolute lifetime, and of the user's current password."""
+    if not token or len(token) > 100:
+        return None
+    oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_SECONDS"])
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.session_version == session_version,
+            UserSession.token_hash == token_hash(token),
+            UserSession.ended_at.is_(None),
+            UserSession.created_at >= oldest,
+        )
+    )
+
+
+def end_session(token: str) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_all_sessions(user_id: int) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+# Sign-in throttling, kept in the database so that every worker and machine agrees. It is by
+# account and address together: an attacker guessing one account's password from one address
+# slows down only themselves, never the account's owner elsewhere nor the rest of a school
+# behind the same address. A generous ceiling per address stops guessing across accounts.
+def sign_in_wait_seconds(email: str, address: str) -> int:
+    """How long this address must wait before trying this account again (0: go ahead)."""
+    config = current_app.config
+    now = utcnow()
+    since = now - timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"])
+    email = normalise_email(email)[:254]
+    address = address[:64]
+    last_success = (
+        select(func.max(SignInAttempt.created_at))
+        .where(
+            SignInAttempt.email == email,
+            SignInAttempt.address == address,
+            SignInAttempt.succeeded.is_(True),
+        )
+        .scalar_subquery()
+    )
+    failures, latest = db.session.execute(
+        select(func.count(), func.max(SignInAttempt.created_at)).where(
+            SignInAttempt.email == email,
+            SignInAttempt.address == address,
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.created_at >= since,
+            SignInAttempt.created_at > func.coalesce(last_success, since),
+        )
+    ).one()
+    free = config["SIGN_IN_FREE_FAILURES"]
+    if failures >= free and latest is not None:
+        delay: int = min(
+            int(config["SIGN_IN_FIRST_DELAY_SECONDS"]) * 2 ** (int(failures) - int(free)),
+            int(config["SIGN_IN_WINDOW_SECONDS"]),
+        )
+        wait = delay - int((now - latest).total_seconds())
+        if wait > 0:
+            return wait
+    by_address = db.session.scalar(
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(
+            SignInAttempt.address == address,
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.created_at >= since,
+        )
+    )
+    if (by_address or 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
+        return int(config["SIGN_IN_WINDOW_SECONDS"])
+    return 0
+
+
+def record_sign_in(email: str, address: str, *, succeeded: bool) -> None:
+    """Keep the attempt (successes too: failures are counted since the last success)."""
+    db.session.add(
+        SignInAttempt(email=normalise_email(email)[:254], address=address[:64], succeeded=succeeded)
+    )
+
+
+def may_send_reset(user: User) -> bool:
+    """At most a few reset emails an hour for one account; more are dropped silently."""
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(PasswordResetToken)
+        .where(
+            PasswordResetToken.user_id == user.id,
+            PasswordResetToken.created_at >= utcnow() - timedelta(hours=1),
+        )
+    )
+    return (recent or 0) < int(current_app.config["RESETS_PER_ACCOUNT_PER_HOUR"])
+
+
+def use_password_reset(reset: PasswordResetToken, user: User, password: str) -> None:
+    """Use up this link and any other outstanding ones, and set the new password."""
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    set_password(user, password)
+
+
+# What the sign-in, reset and invitation pages do, each one transaction.
+def sign_in_succeeded(user: User, address: str) -> str:
+    """Record a successful sign-in and start its session; return the session's token."""
+    record_sign_in(user.email, address, succeeded=True)
+    record(AuditAction.SIGNED_IN, user_id=user.id, address=address)
+    token = start_session(user)
+    user.last_signed_in_at = utcnow()
+    db.session.commit()
+    return token
+
+
+def sign_in_failed(email: str, user: User | None, address: str) -> None:
+    record_sign_in(email, address, succeeded=False)
+    record(
+        AuditAction.SIGN_IN_FAILED,
+        user_id=user.id if user else None,
+        email=normalise_email(email),
+        address=address,
+    )
+    db.session.commit()
+
+
+def sign_in_throttled(email: str, address: str) -> None:
+    record(AuditAction.SIGN_IN_THROTTLED, email=normalise_email(email), address=address)
+    db.session.commit()
+
+
+def signed_out(user_id: int, token: str | None) -> None:
+    """End the session of this cookie (only this one: other devices stay signed in)."""
+    record(AuditAction.SIGNED_OUT, user_id=user_id)
+    if token:
+        end_session(token)
+    db.session.commit()
+
+
+def request_password_reset(user: User, address: str) -> str | None:
+    """A reset token for the user, or None when they have had enough emails this hour."""
+    if not may_send_reset(user):
+        return None
+    token = create_password_reset(user)
+    record(AuditAction.PASSWORD_RESET_REQUESTED, user_id=user.id, address=address)
+    db.session.commit()
+    return token
+
+
+def reset_password_with(reset: PasswordResetToken, password: str, address: str) -> User | None:
+    """Use a reset link: the new password, every session ended, the links used up."""
+    user = db.session.get(User, reset.user_id)
+    if user is None:
+        return None
+    use_password_reset(reset, user, password)
+    record(AuditAction.PASSWORD_RESET_USED, user_id=user.id, address=address)
+    db.session.commit()
+    return user
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The open (unaccepted, unexpired) invitation of this token, if any."""
+    if not token or len(token) > 100:
+        return None
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    )
+    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
+        return None
+    return invitation
+
+
+def create_invited_account(
+    invitation: Invitation, name: str, password: str, locale: str
+) -> tuple[User, str]:
+    """Create the invited account, signed in; return it and its session token."""
+    user = User(
+        email=normalise_email(invitation.email),
+        name=name or invitation.name,
+        school_id=invitation.school_id,
+        locale=locale,
+    )
+    set_password(user, password)
+    db.session.add(user)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    record(AuditAction.INVITATION_ACCEPTED, user_id=user.id, invitation=invitation.id)
+    token = start_session(user)
+    user.last_signed_in_at = utcnow()
+    db.session.commit()
+    return user, token
+
+
+def invite_colleague(lead: User, email: str, name: str, locale: str) -> str:
+    """Record an invitation to the lead's school; return the token for its link."""
+    token, digest = new_token()
+    db.session.add(
+        Invitation(
+            email=normalise_email(email),
+            name=name,
+            school_id=lead.school_id,
+            invited_by_id=lead.id,
+            token_hash=digest,
+            locale=locale,
+            expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+        )
+    )
+    record(AuditAction.COLLEAGUE_INVITED, user_id=lead.id, email=normalise_email(email))
+    db.session.commit()
+    return token
+
+
+def colleagues_of(school_id: int) -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.school_id == school_id).order_by(User.name))
+    )
+
+
+def pending_invitations(school_id: int) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.school_id == school_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.expires_at >= utcnow(),
+            )
+            .order_by(Invitation.created_at)
+        )
+    )
+
+
+def name_of(user_id: int | None) -> str | None:
+    """A user's name (the author of a saved answer), if there is such a user."""
+    user = db.session.get(User, user_id) if user_id else None
+    return user.name if user else None
+
+
+def remember_locale(user: User, lang: str) -> None:
+    """Keep the language the user is reading in as their preference."""
+    if user.locale != lang:
+        user.locale = lang
+        db.session.commit()
+
+
+def database_ready() -> bool:
+    """Whether the database answers (for /readyz)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        db.session.rollback()
+        return False
+    return True

@@ -1,0 +1,50 @@
+"""The audit trail: one call, one list of the things we record."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from wizard.data.database import db
+from wizard.data.models import AuditEvent, utcnow
+
+
+class AuditAction(enum.StrEnum):
+    # Plans
+    ANSWER_SAVED = "answer-saved"
+    CARD_ADDED = "card-added"
+    CARD_CHANGED = "card-changed"
+    CARD_DELETED = "card-deleted"
+    PLAN_SUBMITTED = "plan-submitted"
+    PLAN_REOPENED = "plan-reopened"
+    PLAN_STARTED = "plan-started"
+    # Accounts and signing in
+    COLLEAGUE_INVITED = "colleague-invited"
+    INVITATION_ACCEPTED = "invitation-accepted"
+    SIGNED_IN = "signed-in"
+    SIGN_IN_FAILED = "sign-in-failed"
+    SIGN_IN_THROTTLED = "sign-in-throttled"
+    SIGNED_OUT = "signed-out"
+    PASSWORD_RESET_REQUESTED = "password-reset-requested"
+    PASSWORD_RESET_USED = "password-reset-used"
+
+
+def record(
+    action: AuditAction,
+    *,
+    user_id: int | None = None,
+    plan_id: int | None = None,
+    at: datetime | None = None,
+    **detail: Any,
+) -> None:
+    """Add an audit event to the current transaction (it is kept when the caller commits)."""
+    db.session.add(
+        AuditEvent(
+            user_id=user_id,
+            plan_id=plan_id,
+            action=action.value,
+            detail=detail,
+            created_at=at or utcnow(),
+        )
+    )

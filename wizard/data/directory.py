@@ -1,0 +1,176 @@
+"""The directory of Wales: local authorities, clusters and schools, and the CSV import."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from wizard.data.database import db
+from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, coordinator_cluster
+
+# The 22 principal local authorities of Wales: (code, English name, Welsh name).
+# Source: Welsh Government list of unitary authorities, with the short Welsh names of the
+# ISO 3166-2:GB list (see research/content.md, section 7).
+LOCAL_AUTHORITIES: tuple[tuple[str, str, str], ...] = (
+    ("blaenau-gwent", "Blaenau Gwent", "Blaenau Gwent"),
+    ("bridgend", "Bridgend", "Pen-y-bont ar Ogwr"),
+    ("caerphilly", "Caerphilly", "Caerffili"),
+    ("cardiff", "Cardiff", "Caerdydd"),
+    ("carmarthenshire", "Carmarthenshire", "Sir Gaerfyrddin"),
+    ("ceredigion", "Ceredigion", "Ceredigion"),
+    ("conwy", "Conwy", "Conwy"),
+    ("denbighshire", "Denbighshire", "Sir Ddinbych"),
+    ("flintshire", "Flintshire", "Sir y Fflint"),
+    ("gwynedd", "Gwynedd", "Gwynedd"),
+    ("isle-of-anglesey", "Isle of Anglesey", "Ynys Môn"),
+    ("merthyr-tydfil", "Merthyr Tydfil", "Merthyr Tudful"),
+    ("monmouthshire", "Monmouthshire", "Sir Fynwy"),
+    ("neath-port-talbot", "Neath Port Talbot", "Castell-nedd Port Talbot"),
+    ("newport", "Newport", "Casnewydd"),
+    ("pembrokeshire", "Pembrokeshire", "Sir Benfro"),
+    ("powys", "Powys", "Powys"),
+    ("rhondda-cynon-taf", "Rhondda Cynon Taf", "Rhondda Cynon Taf"),
+    ("swansea", "Swansea", "Abertawe"),
+    ("torfaen", "Torfaen", "Torfaen"),
+    ("vale-of-glamorgan", "Vale of Glamorgan", "Bro Morgannwg"),
+    ("wrexham", "Wrexham", "Wrecsam"),
+)
+
+
+def load_local_authorities() -> int:
+    """Create any of the 22 local authorities that are missing; return how many were added."""
+    existing = set(db.session.scalars(select(LocalAuthority.code)))
+    added = 0
+    for code, name_en, name_cy in LOCAL_AUTHORITIES:
+        if code not in existing:
+            db.session.add(LocalAuthority(code=code, name_en=name_en, name_cy=name_cy))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def find_local_authority(value: str) -> LocalAuthority | None:
+    """Find an authority by code or by its English or Welsh name, ignoring case."""
+    wanted = value.strip().lower()
+    for authority in db.session.scalars(select(LocalAuthority)):
+        if wanted in (authority.code, authority.name_en.lower(), authority.name_cy.lower()):
+            return authority
+    return None
+
+
+CSV_COLUMNS = (
+    "school_number",
+    "name_en",
+    "name_cy",
+    "local_authority",
+    "cluster",
+    "language_medium",
+)
+MEDIUMS = {medium.value for medium in LanguageMedium}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    clusters_created: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _check_row(line: int, row: dict[str, str], seen: set[str]) -> list[str]:
+    problems = []
+    number = row["school_number"]
+    if not number.isdigit() or len(number) != 7:
+        problems.append(f"line {line}: school_number must be 7 digits, got {number!r}")
+    elif number in seen:
+        problems.append(f"line {line}: school_number {number} appears more than once")
+    if not row["name_en"]:
+        problems.append(f"line {line}: name_en is empty")
+    for column in ("name_en", "name_cy", "cluster"):
+        if len(row[column]) > 200:
+            problems.append(f"line {line}: {column} is longer than 200 characters")
+    if row["language_medium"] and row["language_medium"] not in MEDIUMS:
+        problems.append(
+            f"line {line}: language_medium must be one of {', '.join(sorted(MEDIUMS))}, "
+            f"got {row['language_medium']!r}"
+        )
+    return problems
+
+
+def import_schools(text: str) -> ImportReport:
+    """Create or update schools from CSV text. Any bad row means nothing is imported."""
+    report = ImportReport()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        report.errors.append(f"missing columns: {', '.join(missing)}")
+        return report
+    authorities = {a.id: a for a in db.session.scalars(select(LocalAuthority))}
+    rows: list[tuple[int, dict[str, str], LocalAuthority]] = []
+    seen: set[str] = set()
+    for line, raw in enumerate(reader, start=2):
+        row = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
+        problems = _check_row(line, row, seen)
+        seen.add(row["school_number"])
+        authority = next(
+            (
+                a
+                for a in authorities.values()
+                if row["local_authority"].lower() in (a.code, a.name_en.lower(), a.name_cy.lower())
+            ),
+            None,
+        )
+        if authority is None:
+            problems.append(f"line {line}: unknown local_authority {row['local_authority']!r}")
+        report.errors.extend(problems)
+        if not problems and authority is not None:
+            rows.append((line, row, authority))
+    if report.errors:
+        return report
+    if not rows:
+        report.errors.append("the file has no schools in it")
+        return report
+
+    clusters = {(c.local_authority_id, c.name_en): c for c in db.session.scalars(select(Cluster))}
+    schools = {s.school_number: s for s in db.session.scalars(select(School))}
+    for _line, row, authority in rows:
+        cluster = None
+        if row["cluster"]:
+            key = (authority.id, row["cluster"])
+            cluster = clusters.get(key)
+            if cluster is None:
+                cluster = Cluster(name_en=row["cluster"], local_authority=authority)
+                db.session.add(cluster)
+                clusters[key] = cluster
+                report.clusters_created += 1
+        school = schools.get(row["school_number"])
+        if school is None:
+            school = School(school_number=row["school_number"])
+            db.session.add(school)
+            report.created += 1
+        else:
+            report.updated += 1
+        school.name_en = row["name_en"]
+        school.name_cy = row["name_cy"] or None
+        school.local_authority = authority
+        school.cluster = cluster
+        school.language_medium = row["language_medium"] or LanguageMedium.ENGLISH
+    db.session.commit()
+    return report
+
+
+def clusters_coordinated_by(user_id: int) -> list[Cluster]:
+    """The coordinator's clusters, with their schools and local authority loaded."""
+    return list(
+        db.session.scalars(
+            select(Cluster)
+            .join(coordinator_cluster, coordinator_cluster.c.cluster_id == Cluster.id)
+            .where(coordinator_cluster.c.user_id == user_id)
+            .options(selectinload(Cluster.schools), selectinload(Cluster.local_authority))
+            .order_by(Cluster.name_en)
+        )
+    )

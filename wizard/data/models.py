@@ -1,0 +1,325 @@
+"""The data model: the directory of Wales, accounts, plans and their answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from wizard.data.database import db
+from wizard.domain.values import Language, LanguageMedium, PlanStatus
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, without tzinfo (stored the same way on every database)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class PlanStatusType(TypeDecorator[PlanStatus]):
+    """A plan's status, stored as its plain string (the column stays VARCHAR(20))."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else PlanStatus(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> PlanStatus | None:
+        return None if value is None else PlanStatus(value)
+
+
+class RegionalPartnership(db.Model):  # type: ignore[name-defined]
+    """An optional regional partnership or consortium; arrangements change, so it is data."""
+
+    __tablename__ = "regional_partnership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200), unique=True)
+    name_cy: Mapped[str] = mapped_column(String(200))
+
+
+class LocalAuthority(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "local_authority"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200), unique=True)
+    name_cy: Mapped[str] = mapped_column(String(200))
+    partnership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regional_partnership.id", ondelete="SET NULL")
+    )
+
+    partnership: Mapped[RegionalPartnership | None] = relationship()
+
+    def name(self, locale: str) -> str:
+        return self.name_cy if locale == Language.CY else self.name_en
+
+
+class Cluster(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "cluster"
+    __table_args__ = (UniqueConstraint("local_authority_id", "name_en"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    local_authority_id: Mapped[int] = mapped_column(ForeignKey("local_authority.id"), index=True)
+
+    local_authority: Mapped[LocalAuthority] = relationship()
+    schools: Mapped[list[School]] = relationship(
+        back_populates="cluster", order_by="School.name_en"
+    )
+
+
+class School(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The seven-digit local authority and establishment number used across Wales.
+    school_number: Mapped[str] = mapped_column(String(12), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
+    language_medium: Mapped[str] = mapped_column(String(20), default=LanguageMedium.ENGLISH)
+    local_authority_id: Mapped[int] = mapped_column(ForeignKey("local_authority.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cluster.id", ondelete="SET NULL"), index=True
+    )
+
+    local_authority: Mapped[LocalAuthority] = relationship()
+    cluster: Mapped[Cluster | None] = relationship(back_populates="schools")
+
+
+coordinator_cluster = Table(
+    "coordinator_cluster",
+    db.metadata,
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("cluster_id", ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("external_issuer", "external_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school.id", ondelete="SET NULL"), index=True
+    )
+    is_school_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped when the password changes, so that older sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Ready for single sign-on (Hwb / Microsoft Entra via OIDC): the issuer and subject claim.
+    external_issuer: Mapped[str | None] = mapped_column(String(255))
+    external_subject: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    school: Mapped[School | None] = relationship()
+    coordinated_clusters: Mapped[list[Cluster]] = relationship(
+        secondary=coordinator_cluster, order_by="Cluster.name_en"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinated_clusters)
+
+
+class Plan(db.Model):  # type: ignore[name-defined]
+    """One school's professional learning plan for one academic year."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("school_id", "academic_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    # The calendar year in which the academic year starts: 2026 means 2026/27.
+    academic_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[PlanStatus] = mapped_column(PlanStatusType(), default=PlanStatus.DRAFT)
+    # The plan's version number: 1 for the first draft; reopening a submitted plan adds one.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    school: Mapped[School] = relationship()
+    answers: Mapped[list[PlanAnswer]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+
+class PlanVersion(db.Model):  # type: ignore[name-defined]
+    """A submitted version of a plan: a complete, frozen snapshot that no route changes."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
+class PlanAnswer(db.Model):  # type: ignore[name-defined]
+    """The saved answers of one step of a plan, with a revision for safe concurrent editing."""
+
+    __tablename__ = "plan_answer"
+    __table_args__ = (UniqueConstraint("plan_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    plan: Mapped[Plan] = relationship(back_populates="answers")
+
+
+class OwnCard(db.Model):  # type: ignore[name-defined]
+    """A Diamond 9 card the school wrote itself, with a title in English, Welsh or both."""
+
+    __tablename__ = "own_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    title_en: Mapped[str | None] = mapped_column(String(120))
+    title_cy: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    @property
+    def key(self) -> str:
+        return f"own:{self.id}"
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined]
+    """Who changed what, and when."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PasswordResetToken(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Invitation(db.Model):  # type: ignore[name-defined]
+    """An invitation for a colleague to join a school's plan."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    locale: Mapped[str] = mapped_column(String(5), default=Language.EN)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    school: Mapped[School] = relationship()
+
+
+class UserSession(db.Model):  # type: ignore[name-defined]
+    """One sign-in: the cookie carries a random token whose hash is stored here, checked on
+    every request. Signing out, resetting or changing the password ends it; so does age."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignInAttempt(db.Model):  # type: ignore[name-defined]
+    """Sign-ins, failed and successful, by email and address: kept in the database so that
+    every worker sees the same counts for throttling."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_created", "email", "created_at"),
+        Index("ix_sign_in_attempt_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+__all__ = [
+    "AuditEvent",
+    "Cluster",
+    "Invitation",
+    "Language",
+    "LanguageMedium",
+    "LocalAuthority",
+    "OwnCard",
+    "PasswordResetToken",
+    "Plan",
+    "PlanAnswer",
+    "PlanVersion",
+    "PlanStatus",
+    "RegionalPartnership",
+    "School",
+    "SignInAttempt",
+    "User",
+    "UserSession",
+    "coordinator_cluster",
+    "utcnow",
+]

@@ -1,0 +1,170 @@
+"""Loading and saving plans and their answers, safely when several people edit at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from wizard.data.audit import AuditAction, record
+from wizard.data.database import db
+from wizard.data.models import Plan, PlanAnswer, PlanStatus, User, utcnow
+
+
+class PlanLocked(Exception):
+    """The plan has been submitted; its answers can no longer change."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: bool
+    current: PlanAnswer | None
+    """On a stale save, the answer as someone else saved it."""
+
+
+def lock_draft(plan: Plan) -> None:
+    """Begin a write to the plan: lock its row and check, inside this transaction, that it is
+    still a draft, or raise PlanLocked.
+
+    Every write to a plan starts here, so a submission cannot slip in between "is it still a
+    draft?" and the write: submitting takes the same lock first (see versions.submit). On
+    PostgreSQL the UPDATE holds the row lock until commit; on SQLite it starts the write
+    transaction, which SQLite runs one at a time.
+    """
+    changed = db.session.execute(
+        update(Plan)
+        .where(Plan.id == plan.id, Plan.status == PlanStatus.DRAFT)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise PlanLocked()
+
+
+def get_plan(school_id: int, academic_year: int) -> Plan | None:
+    return db.session.scalar(
+        select(Plan).where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+    )
+
+
+def plans_of_schools(school_ids: list[int], academic_year: int) -> dict[int, Plan]:
+    """Each school's plan for the year, by school id (one query)."""
+    if not school_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Plan).where(Plan.school_id.in_(school_ids), Plan.academic_year == academic_year)
+    )
+    return {plan.school_id: plan for plan in rows}
+
+
+def get_or_create_plan(school_id: int, academic_year: int) -> Plan:
+    """Return the school's plan for the year, creating it if this is the first answer.
+
+    Two first saves at once both try to insert; the loser's unique-constraint failure is
+    rolled back to a savepoint and it reads the winner's row.
+    """
+    plan = get_plan(school_id, academic_year)
+    if plan is not None:
+        return plan
+    try:
+        with db.session.begin_nested():
+            plan = Plan(school_id=school_id, academic_year=academic_year)
+            db.session.add(plan)
+        return plan
+    except IntegrityError:
+        existing = get_plan(school_id, academic_year)
+        assert existing is not None
+        return existing
+
+
+def plan_and_answers(
+    school_id: int, academic_year: int
+) -> tuple[Plan | None, dict[str, PlanAnswer]]:
+    """The school's plan for the year and its answers, in one query."""
+    rows = db.session.execute(
+        select(Plan, PlanAnswer)
+        .outerjoin(PlanAnswer, PlanAnswer.plan_id == Plan.id)
+        .where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+    ).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {answer.step: answer for _, answer in rows if answer is not None}
+
+
+def answers_of(plan: Plan | None) -> dict[str, PlanAnswer]:
+    if plan is None:
+        return {}
+    rows = db.session.scalars(select(PlanAnswer).where(PlanAnswer.plan_id == plan.id))
+    return {row.step: row for row in rows}
+
+
+def answer_data(answers: dict[str, PlanAnswer]) -> dict[str, dict[str, Any]]:
+    return {step: row.data for step, row in answers.items()}
+
+
+def save_step(
+    plan: Plan, step: str, data: dict[str, Any], based_on_revision: int, user: User
+) -> SaveResult:
+    """Save one step's answers if nobody has changed them since `based_on_revision`.
+
+    The update is a compare-and-set on the revision, so it is safe across processes: of two
+    saves based on the same revision, exactly one wins and the other is told it is stale.
+    Revision 0 means "there was no saved answer when I started".
+    """
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanLocked()
+    lock_draft(plan)
+    now = utcnow()
+    if based_on_revision == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    PlanAnswer(
+                        plan_id=plan.id,
+                        step=step,
+                        data=data,
+                        revision=1,
+                        updated_at=now,
+                        updated_by_id=user.id,
+                    )
+                )
+            saved = True
+        except IntegrityError:
+            saved = False
+    else:
+        result = db.session.execute(
+            update(PlanAnswer)
+            .where(
+                PlanAnswer.plan_id == plan.id,
+                PlanAnswer.step == step,
+                PlanAnswer.revision == based_on_revision,
+            )
+            .values(
+                data=data,
+                revision=PlanAnswer.revision + 1,
+                updated_at=now,
+                updated_by_id=user.id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        saved = result.rowcount == 1  # type: ignore[attr-defined]
+    if not saved:
+        db.session.rollback()
+        current = db.session.scalar(
+            select(PlanAnswer).where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == step)
+        )
+        return SaveResult(saved=False, current=current)
+    plan.updated_at = now
+    record(
+        AuditAction.ANSWER_SAVED,
+        user_id=user.id,
+        plan_id=plan.id,
+        at=now,
+        step=step,
+        revision=based_on_revision + 1,
+    )
+    db.session.commit()
+    return SaveResult(saved=True, current=None)

@@ -1,0 +1,192 @@
+"""Submitting a plan as a frozen version, reopening it, and starting next year's plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from wizard.data.audit import AuditAction, record
+from wizard.data.boards import own_cards
+from wizard.data.database import db
+from wizard.data.models import (
+    OwnCard,
+    Plan,
+    PlanAnswer,
+    PlanStatus,
+    PlanVersion,
+    School,
+    User,
+    utcnow,
+)
+from wizard.data.plans import answer_data, answers_of
+from wizard.domain.funding import lines_of
+from wizard.domain.funding import summarise as summarise_funding
+from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task, TaskStatus
+from wizard.domain.summary import build_snapshot
+
+
+def incomplete_tasks(data: dict[str, dict[str, Any]]) -> list[Task]:
+    return [
+        task for task in JOURNEY.tasks if JOURNEY.task_status(task, data) != TaskStatus.COMPLETED
+    ]
+
+
+def versions_of(plan: Plan) -> list[PlanVersion]:
+    return list(
+        db.session.scalars(
+            select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number)
+        )
+    )
+
+
+def get_version(plan: Plan, number: int) -> PlanVersion | None:
+    return db.session.scalar(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.number == number)
+    )
+
+
+def snapshot_of(
+    plan: Plan, school: School, submitted_by: User | None = None, submitted_at: str | None = None
+) -> dict[str, Any]:
+    return build_snapshot(
+        plan, answer_data(answers_of(plan)), own_cards(plan), school, submitted_by, submitted_at
+    )
+
+
+class CannotSubmit(Exception):
+    def __init__(self, incomplete: list[Task], over: int) -> None:
+        super().__init__("plan is not ready to submit")
+        self.incomplete = incomplete
+        self.over = over
+
+
+def submit(plan: Plan, school: School, user: User) -> PlanVersion:
+    """Freeze the plan as its current version number. Refuses an incomplete plan.
+
+    The status change is a compare-and-set on the draft status, so two people submitting at
+    once make exactly one version.
+    """
+    now = utcnow()
+    # First the lock (see plans.lock_draft): no write to the plan can come between reading
+    # the answers below and freezing them.
+    changed = db.session.execute(
+        Plan.__table__.update()
+        .where(Plan.id == plan.id, Plan.status == PlanStatus.DRAFT, Plan.version == plan.version)
+        .values(status=PlanStatus.SUBMITTED, updated_at=now)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise CannotSubmit([], 0)
+    data = answer_data(answers_of(plan))
+    incomplete = incomplete_tasks(data)
+    over = summarise_funding(data).totals.over
+    if incomplete or over:
+        db.session.rollback()
+        raise CannotSubmit(incomplete, over)
+    version = PlanVersion(
+        plan_id=plan.id,
+        number=plan.version,
+        snapshot=snapshot_of(plan, school, user, now.isoformat()),
+        submitted_at=now,
+        submitted_by_id=user.id,
+    )
+    db.session.add(version)
+    record(AuditAction.PLAN_SUBMITTED, user_id=user.id, plan_id=plan.id, version=plan.version)
+    db.session.commit()
+    db.session.refresh(plan)
+    return version
+
+
+def reopen(plan: Plan, user: User) -> bool:
+    """Start a new draft version from the submitted one (which stays as it is)."""
+    changed = db.session.execute(
+        Plan.__table__.update()
+        .where(Plan.id == plan.id, Plan.status == PlanStatus.SUBMITTED)
+        .values(status=PlanStatus.DRAFT, version=Plan.version + 1, updated_at=utcnow())
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
+    # Each new version asks again whether each section is complete.
+    for task in JOURNEY.tasks:
+        if task.confirm_completion:
+            db.session.execute(
+                PlanAnswer.__table__.delete().where(
+                    PlanAnswer.plan_id == plan.id, PlanAnswer.step == task.completion_key
+                )
+            )
+    record(AuditAction.PLAN_REOPENED, user_id=user.id, plan_id=plan.id)
+    db.session.commit()
+    db.session.refresh(plan)
+    return True
+
+
+def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user: User) -> Plan:
+    """Create next year's plan, empty or with last year's answers, cards and funding lines."""
+    plan = Plan(school_id=school_id, academic_year=academic_year)
+    db.session.add(plan)
+    db.session.flush()
+    if copy_from is not None:
+        renamed: dict[str, str] = {}
+        for card in own_cards(copy_from):
+            copy = OwnCard(
+                plan_id=plan.id,
+                title_en=card.title_en,
+                title_cy=card.title_cy,
+                created_by_id=user.id,
+            )
+            db.session.add(copy)
+            db.session.flush()
+            renamed[card.key] = copy.key
+        completion_keys = {task.completion_key for task in JOURNEY.tasks}
+        for step, data in answer_data(answers_of(copy_from)).items():
+            if step in completion_keys:
+                continue
+            data = _renamed(step, data, renamed)
+            db.session.add(
+                PlanAnswer(plan_id=plan.id, step=step, data=data, revision=1, updated_by_id=user.id)
+            )
+    record(
+        AuditAction.PLAN_STARTED,
+        user_id=user.id,
+        plan_id=plan.id,
+        from_year=copy_from.academic_year if copy_from else None,
+    )
+    db.session.commit()
+    return plan
+
+
+def _renamed(step: str, data: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
+    """Point the copied board and funding lines at the copied own cards."""
+    if step == BOARD_STEP:
+        slots = {slot: renamed.get(card, card) for slot, card in (data.get("slots") or {}).items()}
+        return {**data, "slots": slots}
+    if step == FUNDING_STEP:
+        lines = [
+            {
+                **line,
+                "priority": renamed.get(line.get("priority") or "", line.get("priority") or ""),
+            }
+            for line in lines_of(data)
+        ]
+        return {**data, "lines": lines}
+    return data
+
+
+def latest_plan_before(school_id: int, academic_year: int) -> Plan | None:
+    return db.session.scalar(
+        select(Plan)
+        .where(Plan.school_id == school_id, Plan.academic_year < academic_year)
+        .order_by(Plan.academic_year.desc())
+        .limit(1)
+    )
+
+
+def version_count(plan: Plan) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(PlanVersion).where(PlanVersion.plan_id == plan.id)
+        )
+        or 0
+    )

@@ -1,0 +1,73 @@
+"""Error pages in the page's language, and 503 when the database is unavailable."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from wizard.data.database import db
+from wizard.data.plans import PlanLocked
+from wizard.web.extensions import login_manager
+from wizard.web.text import gettext as _
+
+HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
+
+
+def render_error(status: int) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/error.html", status=400, csrf=True), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # No URL can be built for a host we do not serve, so not even our error page.
+        text = "Bad request: this address is not served here.\nCais gwael: nid yw'r cyfeiriad hwn yn cael ei wasanaethu yma.\n"
+        return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        status = error.code or 500
+        if status not in HANDLED:
+            return error
+        return render_error(status)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: Exception) -> tuple[str, int]:
+        # Nothing half-saved: whatever this request had started is rolled back.
+        app.logger.exception("Database error")
+        db.session.rollback()
+        # Render the page as if signed out: looking up the user would need the database.
+        g._login_user = login_manager.anonymous_user()
+        return render_error(503)
+
+    @app.errorhandler(DataError)
+    def bad_data(error: DataError) -> tuple[str, int]:
+        # A value the database cannot hold (input checks should have caught it first): the
+        # request was bad, the database is fine.
+        app.logger.warning("Value refused by the database: %s", error.orig)
+        db.session.rollback()
+        return render_error(400)
+
+    @app.errorhandler(PlanLocked)
+    def plan_locked(error: PlanLocked) -> ResponseReturnValue:
+        """A write reached a plan that was submitted meanwhile: nothing was written."""
+        db.session.rollback()
+        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+        year = (request.view_args or {}).get("year")
+        target = url_for("plan.hub", year=year) if year else url_for("plan.index")
+        if request.headers.get("HX-Request"):
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,103 @@
+"""Template filters and globals: dates, money and asset URLs in the page's locale."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime, get_timezone
+from babel.numbers import format_currency
+from flask import Flask, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from wizard.config import ROOT
+from wizard.domain.academic_year import year_label, year_slug
+from wizard.domain.money import pence_to_decimal
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def format_long_date(value: date | datetime | None) -> str:
+    """GOV.UK style dates: "22 November 2026", "22 Tachwedd 2026"."""
+    if value is None:
+        return ""
+    locale = "en_GB" if _locale() == "en" else "cy_GB"
+    if isinstance(value, datetime):
+        # Stored times are UTC; people read them in Welsh time.
+        return format_datetime(
+            value, "d MMMM y", tzinfo=get_timezone("Europe/London"), locale=locale
+        )
+    return format_date(value, "d MMMM y", locale=locale)
+
+
+def format_time(value: datetime | None) -> str:
+    """ "2:05pm" style times in Welsh time, for "last saved" notes."""
+    if value is None:
+        return ""
+    locale = "en_GB" if _locale() == "en" else "cy_GB"
+    return format_datetime(
+        value, "d MMMM y, HH:mm", tzinfo=get_timezone("Europe/London"), locale=locale
+    )
+
+
+def format_money(pence: int | None) -> str:
+    """£1,250.00 from 125000 pence."""
+    if pence is None:
+        return ""
+    locale = "en_GB" if _locale() == "en" else "cy_GB"
+    return format_currency(pence_to_decimal(pence), "GBP", locale=locale)
+
+
+def iso_date(value: str | None) -> datetime | None:
+    """Read back a time stored as ISO text (as snapshots keep them)."""
+    return datetime.fromisoformat(value) if value else None
+
+
+@lru_cache(maxsize=256)
+def _static_hash(filename: str) -> str:
+    path = ROOT / "static" / filename
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a content hash, so browsers can cache it safely."""
+    return url_for("static", filename=filename, v=_static_hash(filename))
+
+
+def localised(english: str | None, welsh: str | None) -> Markup:
+    """Text in the page's language where we have it, else the other, marked with its `lang`."""
+    lang = _locale()
+    preferred, fallback = (welsh, english) if lang == "cy" else (english, welsh)
+    if preferred:
+        return Markup("%s") % preferred
+    if fallback:
+        other = "en" if lang == "cy" else "cy"
+        return Markup('<span lang="%s">%s</span>') % (other, fallback)
+    return Markup("")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_long_date, "long_date")
+    app.add_template_filter(format_money, "money")
+    app.add_template_filter(format_time, "date_time")
+    app.add_template_filter(iso_date, "iso_date")
+    app.add_template_filter(year_label, "year_label")
+    app.add_template_filter(year_slug, "year_slug")
+    app.add_template_global(static_url)
+    app.add_template_global(localised)
+
+    from wizard.domain import framework
+    from wizard.domain.funding import summarise as funding_summary
+    from wizard.web import labels
+
+    app.add_template_global(funding_summary, "funding_summary")
+    app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals["framework"] = framework

@@ -1,0 +1,496 @@
+"""One form per page, with GOV.UK-style labels and messages in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from wizard.domain.framework import FUNDING_PURPOSES, RATINGS
+from wizard.domain.inputs import (
+    has_unsafe_characters,
+    parse_whole_number,
+    without_unsafe_characters,
+)
+from wizard.domain.money import MoneyError
+from wizard.domain.passwords import is_too_common
+from wizard.web.fields import ChoicesField, MoneyField, WholeNumberField, stripped
+from wizard.web.widgets import (
+    CharacterCount,
+    CheckboxesInput,
+    PasswordInput,
+    RadioInput,
+    Select,
+    TextInput,
+)
+
+PHASES = {
+    "nursery": _l("Nursery"),
+    "primary": _l("Primary"),
+    "secondary": _l("Secondary"),
+    "all-age": _l("All-age (3 to 16 or 3 to 18)"),
+    "special": _l("Special"),
+    "pupil-referral-unit": _l("Pupil referral unit"),
+}
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 200
+
+UNSAFE_CHARACTERS = _l(
+    "This answer had hidden or control characters, which we have removed: check it, then continue"
+)
+
+
+class Form(FlaskForm):
+    """Every form of ours. Text with characters we never store (control characters, bidi
+    overrides, zero-width characters: see inputs.py) is refused with a message in the page's
+    language, whatever the field; tab and new lines are fine in long answers."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, PasswordField):
+                continue  # never stored or shown; refusing it could lock someone out
+            values = field.data if isinstance(field.data, list) else [field.data]
+            multi_line = isinstance(field, TextAreaField)
+            if any(
+                isinstance(value, str) and has_unsafe_characters(value, multi_line=multi_line)
+                for value in values
+            ):
+                field.errors = [UNSAFE_CHARACTERS]
+                # Shown back without them (never echoed into the page), the rest kept.
+                if isinstance(field.data, str):
+                    field.data = without_unsafe_characters(field.data, multi_line=multi_line)
+                valid = False
+        return valid
+
+
+def _revision(field: HiddenField) -> int:
+    """The revision a form was based on; -1 (never a real one) for anything else."""
+    number = parse_whole_number((field.data or "0").strip())
+    return -1 if number is None else number
+
+
+class NotCommon:
+    """Refuses passwords that attackers try first (passwords.py)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and is_too_common(field.data):
+            raise ValidationError(
+                str(
+                    _l(
+                        "Choose a password that is harder to guess: this one is too common or follows a simple pattern"
+                    )
+                )
+            )
+
+
+class RevisionForm(Form):
+    """A step form: carries the revision of the answers it was based on."""
+
+    revision = HiddenField(default="0")
+
+    def based_on_revision(self) -> int:
+        return _revision(self.revision)
+
+
+class AboutYourSchoolForm(RevisionForm):
+    phase = RadioField(
+        _l("What phase is your school?"),
+        choices=[SelectChoice(value, label) for value, label in PHASES.items()],
+        validators=[InputRequired(_l("Select your school's phase"))],
+        widget=RadioInput(),
+    )
+    teaching_staff = WholeNumberField(
+        _l("Number of teaching staff"),
+        description=_l("Count each person once, including part-time staff."),
+        minimum=0,
+        maximum=1000,
+        messages={
+            "required": _l("Enter the number of teaching staff"),
+            "whole": _l("Number of teaching staff must be a whole number, like 24"),
+            "range": _l("Number of teaching staff must be between 0 and 1,000"),
+        },
+    )
+    support_staff = WholeNumberField(
+        _l("Number of support staff"),
+        description=_l("Include teaching assistants and learning support staff."),
+        minimum=0,
+        maximum=2000,
+        messages={
+            "required": _l("Enter the number of support staff"),
+            "whole": _l("Number of support staff must be a whole number, like 12"),
+            "range": _l("Number of support staff must be between 0 and 2,000"),
+        },
+    )
+    pl_lead = StringField(
+        _l("Professional learning lead"),
+        description=_l("The person who leads professional learning in your school."),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter the name of your professional learning lead")),
+            Length(
+                max=100,
+                message=_l(
+                    "Name of the professional learning lead must be 100 characters or fewer"
+                ),
+            ),
+        ],
+        widget=TextInput(),
+    )
+    funding_allocation = MoneyField(
+        _l("Professional learning funding allocation for the year"),
+        description=_l("In pounds, for example 12500 or 12500.50."),
+        messages={
+            MoneyError.EMPTY: _l("Enter your funding allocation"),
+            MoneyError.NOT_A_NUMBER: _l(
+                "Funding allocation must be an amount of money, like £12,500 or £12,500.50"
+            ),
+            MoneyError.NEGATIVE: _l("Funding allocation must be £0 or more"),
+            MoneyError.TOO_PRECISE: _l("Funding allocation must not include fractions of a penny"),
+            MoneyError.TOO_LARGE: _l("Funding allocation must be £10,000,000 or less"),
+        },
+    )
+
+
+LONG_ANSWER = 2000
+"""The longest free-text answer, in characters: about a page of writing."""
+
+
+class LongAnswerField(TextAreaField):
+    """A long answer with a character count, trimmed of surrounding space."""
+
+    widget = CharacterCount()
+
+    def __init__(self, label: Any, *, required: Any, too_long: Any, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            filters=[stripped],
+            validators=[
+                InputRequired(required),
+                Length(max=LONG_ANSWER, message=too_long),
+            ],
+            **kwargs,
+        )
+        self.max_length = LONG_ANSWER
+
+
+class ContextForm(RevisionForm):
+    """One context of the national approach: a reflection, and elements to prioritise.
+
+    The element choices depend on the context, so the view sets them (see step_pages.py).
+    """
+
+    reflection = LongAnswerField(
+        _l("What does this context mean for your professional learning priorities?"),
+        required=_l("Enter what this context means for your professional learning priorities"),
+        too_long=_l("Your answer must be 2,000 characters or fewer"),
+    )
+    priorities = ChoicesField(
+        _l("Which of these elements do you want to prioritise?"),
+        description=_l(
+            "Select all that apply. They will be suggested as priorities for your Diamond 9."
+        ),
+        choices=[],
+        invalid=_l("Select elements from the list"),
+        widget=CheckboxesInput(),
+    )
+
+
+class HallmarkForm(RevisionForm):
+    rating = RadioField(
+        _l("How well does your school do this?"),
+        choices=[SelectChoice(rating.key, rating.title) for rating in RATINGS],
+        validators=[InputRequired(_l("Select how well your school does this"))],
+        widget=RadioInput(),
+    )
+    evidence = LongAnswerField(
+        _l("How do you know?"),
+        description=_l("For example, what staff, learners or your self-evaluation tell you."),
+        required=_l("Enter how you know"),
+        too_long=_l("How you know must be 2,000 characters or fewer"),
+    )
+    next_steps = LongAnswerField(
+        _l("What will you do next?"),
+        required=_l("Enter what you will do next"),
+        too_long=_l("What you will do next must be 2,000 characters or fewer"),
+    )
+
+
+class CompletionForm(Form):
+    """ "Have you completed this section?" on a task's check-your-answers page."""
+
+    revision = HiddenField(default="0")
+    completed = RadioField(
+        _l("Have you completed this section?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, I've completed this section")),
+            SelectChoice("no", _l("No, I'll come back to it later")),
+        ],
+        validators=[InputRequired(_l("Select whether you have completed this section"))],
+        widget=RadioInput(),
+    )
+
+    def based_on_revision(self) -> int:
+        return _revision(self.revision)
+
+
+class FundingLineForm(RevisionForm):
+    """One line of the funding plan. The priority choices come from the school's Diamond 9."""
+
+    purpose = RadioField(
+        _l("What is the money for?"),
+        choices=[SelectChoice(p.key, p.title) for p in FUNDING_PURPOSES],
+        validators=[InputRequired(_l("Select what the money is for"))],
+        widget=RadioInput(),
+    )
+    purpose_other = StringField(
+        _l("Describe what the money is for"),
+        filters=[stripped],
+        validators=[
+            Length(max=200, message=_l("What the money is for must be 200 characters or fewer"))
+        ],
+        widget=TextInput(),
+    )
+    priority = SelectField(
+        _l("Which Diamond 9 priority does it serve?"),
+        choices=[],
+        validate_choice=False,
+        widget=Select(),
+    )
+    beneficiaries = ChoicesField(
+        _l("Who benefits?"),
+        description=_l("Select all that apply."),
+        choices=[
+            SelectChoice("teachers", _l("Teachers")),
+            SelectChoice("support-staff", _l("Support staff")),
+            SelectChoice("leaders", _l("Leaders")),
+            SelectChoice("all-staff", _l("All staff")),
+        ],
+        invalid=_l("Select who benefits from the list"),
+        widget=CheckboxesInput(),
+    )
+    term = RadioField(
+        _l("When will the money be spent?"),
+        choices=[
+            SelectChoice("autumn", _l("Autumn term")),
+            SelectChoice("spring", _l("Spring term")),
+            SelectChoice("summer", _l("Summer term")),
+            SelectChoice("whole-year", _l("Across the whole year")),
+        ],
+        validators=[InputRequired(_l("Select when the money will be spent"))],
+        widget=RadioInput(),
+    )
+    description = LongAnswerField(
+        _l("What will you do?"),
+        required=_l("Enter what you will do"),
+        too_long=_l("What you will do must be 2,000 characters or fewer"),
+    )
+    amount = MoneyField(
+        _l("Amount"),
+        description=_l("In pounds and pence, for example 1500 or 1500.50."),
+        messages={
+            MoneyError.EMPTY: _l("Enter the amount"),
+            MoneyError.NOT_A_NUMBER: _l(
+                "Amount must be an amount of money, like £1,500 or £1,500.50"
+            ),
+            MoneyError.NEGATIVE: _l("Amount must be more than £0"),
+            MoneyError.TOO_PRECISE: _l("Amount must not include fractions of a penny"),
+            MoneyError.TOO_LARGE: _l("Amount must be £10,000,000 or less"),
+        },
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if self.purpose.data == "other" and not self.purpose_other.data:
+            self.purpose_other.errors = [
+                *self.purpose_other.errors,
+                _l("Describe what the money is for"),
+            ]
+            valid = False
+        if not self.beneficiaries.data and not self.beneficiaries.errors:
+            self.beneficiaries.errors = [_l("Select who benefits")]
+            valid = False
+        if self.amount.pence == 0:
+            self.amount.errors = [_l("Amount must be more than £0")]
+            valid = False
+        choices: Any = self.priority.choices or []
+        allowed = {c[0] if isinstance(c, tuple) else c.value for c in choices}
+        if (self.priority.data or "") not in allowed:
+            self.priority.errors = [_l("Select a priority from the list")]
+            valid = False
+        return valid
+
+
+CARD_TITLE_MAX = 120
+
+
+class OwnCardForm(Form):
+    """One of the school's own Diamond 9 cards: a title in English, Welsh or both."""
+
+    title_en = StringField(
+        _l("Title in English"),
+        filters=[stripped],
+        validators=[
+            Length(
+                max=CARD_TITLE_MAX, message=_l("The English title must be 120 characters or fewer")
+            )
+        ],
+        widget=TextInput(),
+    )
+    title_cy = StringField(
+        _l("Title in Welsh"),
+        filters=[stripped],
+        validators=[
+            Length(
+                max=CARD_TITLE_MAX, message=_l("The Welsh title must be 120 characters or fewer")
+            )
+        ],
+        widget=TextInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if not (self.title_en.data or self.title_cy.data):
+            self.title_en.errors = [
+                *self.title_en.errors,
+                _l("Enter a title in English, in Welsh, or both"),
+            ]
+            return False
+        return valid
+
+
+class SignInForm(Form):
+    email = EmailField(
+        _l("Email address"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+        ],
+        widget=TextInput(),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(_l("Enter your password")),
+            Length(max=PASSWORD_MAX, message=_l("Password must be 200 characters or fewer")),
+        ],
+        widget=PasswordInput(),
+    )
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        _l("Email address"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter an email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            Email(
+                message=_l("Enter an email address in the correct format, like name@example.com"),
+                check_deliverability=False,
+            ),
+        ],
+        widget=TextInput(),
+    )
+
+
+class PasswordResetRequestForm(Form):
+    email = _email_field()
+
+
+def _password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        description=_l("Use at least 12 characters. A few unrelated words work well."),
+        validators=[
+            InputRequired(_l("Enter a new password")),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l("Password must be between 12 and 200 characters"),
+            ),
+            NotCommon(),
+        ],
+        widget=PasswordInput(),
+    )
+    confirm = PasswordField(
+        _l("Confirm new password"),
+        validators=[
+            InputRequired(_l("Confirm your new password")),
+            EqualTo("password", message=_l("Passwords must match")),
+        ],
+        widget=PasswordInput(),
+    )
+    return password, confirm
+
+
+class NewPasswordForm(Form):
+    password, confirm = _password_fields()
+
+
+class InviteColleagueForm(Form):
+    name = StringField(
+        _l("Full name"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter your colleague's full name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+        ],
+        widget=TextInput(),
+    )
+    email = _email_field()
+    language = RadioField(
+        _l("Which language should the invitation email be in?"),
+        choices=[SelectChoice("cy", "Cymraeg"), SelectChoice("en", "English")],
+        validators=[InputRequired(_l("Select the language of the invitation email"))],
+        widget=RadioInput(),
+    )
+
+
+class AcceptInvitationForm(Form):
+    name = StringField(
+        _l("Full name"),
+        filters=[stripped],
+        validators=[
+            InputRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+        ],
+        widget=TextInput(),
+    )
+    password, confirm = _password_fields()
+
+
+class ConfirmForm(Form):
+    """Only a CSRF token: for buttons that change state (sign out, submit, reopen)."""
+
+
+__all__ = [
+    "PHASES",
+    "AboutYourSchoolForm",
+    "CompletionForm",
+    "FundingLineForm",
+    "ContextForm",
+    "HallmarkForm",
+    "AcceptInvitationForm",
+    "InviteColleagueForm",
+    "NewPasswordForm",
+    "OwnCardForm",
+    "PasswordResetRequestForm",
+    "RevisionForm",
+    "SignInForm",
+    "ConfirmForm",
+]

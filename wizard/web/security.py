@@ -1,0 +1,122 @@
+"""What keeps requests and responses safe: security headers (CSP without inline script and
+friends), the real client address behind proxies, bounded ids in URLs, query strings without
+control characters, tokens kept out of logs, and a database file only its owner can read."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, abort, request
+from sqlalchemy.engine import make_url
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from wizard.domain.inputs import MAX_ID, has_unsafe_characters
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in our URLs: ASCII digits only, never more than the database holds (so an
+    id out of range is simply not found)."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+# Paths that carry a secret token: it never reaches a log.
+_TOKEN_IN_PATH = re.compile(r"(/(?:reset-password|invitation|shared)/)[^/?#\s\"]+")
+
+
+def redact_tokens(text: str) -> str:
+    return _TOKEN_IN_PATH.sub(r"\1[token]", text)
+
+
+class RedactTokens(logging.Filter):
+    """Rewrites log records (the access logs of the dev server and gunicorn) without tokens."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_tokens(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def protect_database_file(database_uri: str) -> None:
+    """Create the SQLite file readable and writable by its owner only (0600)."""
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from
+    their X-Forwarded-For and X-Forwarded-Proto (never more hops than configured)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _hide_server_version() -> None:
+    """The development server says "Werkzeug/x Python/y" in its Server header: say less."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    WSGIRequestHandler.version_string = lambda self: "planner"  # type: ignore[method-assign]
+
+
+def init_app(app: Flask) -> None:
+    _hide_server_version()
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
+
+    @app.before_request
+    def refuse_unsafe_query_strings() -> None:
+        """Query strings and form field names are never shown back with an error message, so
+        a control character in one is simply a bad request."""
+        names = [*request.args.keys(), *request.form.keys()]
+        values = [value for _, value in request.args.items(multi=True)]
+        if any(has_unsafe_characters(text) for text in [*names, *values]):
+            abort(400)
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["PRODUCTION"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static":
+            # Pages show live data: the back button must never show a stale copy.
+            headers.setdefault("Cache-Control", "no-store")
+        return response

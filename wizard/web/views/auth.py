@@ -1,0 +1,189 @@
+"""Signing in and out, resetting a password, and accepting an invitation."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from wizard.data.accounts import (
+    SESSION_TOKEN_KEY,
+    check_password,
+    create_invited_account,
+    find_invitation,
+    find_password_reset,
+    find_user_by_email,
+    normalise_email,
+    request_password_reset,
+    reset_password_with,
+    sign_in_failed,
+    sign_in_succeeded,
+    sign_in_throttled,
+    sign_in_wait_seconds,
+    signed_out,
+)
+from wizard.data.models import User
+from wizard.domain.inputs import safe_next_path
+from wizard.render.mail import link, send_email
+from wizard.web.access import Access, allow
+from wizard.web.extensions import limiter
+from wizard.web.forms import (
+    AcceptInvitationForm,
+    ConfirmForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignInForm,
+)
+from wizard.web.i18n import LANG_PREFIX, select_locale, valid_language
+from wizard.web.views import home_url
+
+bp = Blueprint("auth", __name__, url_prefix=LANG_PREFIX)
+
+
+def _client_address() -> str:
+    """The client's address (the real one behind configured proxies: see security.py)."""
+    return (request.remote_addr or "unknown")[:64]
+
+
+def _start_session(user: User, token: str) -> None:
+    """Sign the user in with a fresh cookie session (keeping only the language) that carries
+    the token of the server-side session (accounts.start_session)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session[SESSION_TOKEN_KEY] = token
+    login_user(user)
+
+
+def _session_token() -> str | None:
+    token = session.get(SESSION_TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
+def _end_session() -> None:
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@allow(Access.PUBLIC)
+def sign_in() -> ResponseReturnValue:
+    """Sign in with an email address and password."""
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        email = normalise_email(form.email.data or "")
+        address = _client_address()
+        if sign_in_wait_seconds(email, address):
+            sign_in_throttled(email, address)
+            abort(429)
+        user = find_user_by_email(email)
+        if check_password(user, form.password.data or "") and user is not None:
+            _start_session(user, sign_in_succeeded(user, address))
+            return redirect(safe_next_path(request.args.get("next")) or home_url(user))
+        sign_in_failed(email, user, address)
+        failed = True
+        # The same message whether the email is unknown or the password wrong.
+        form.email.errors = [_("Enter a correct email address and password")]
+    return render_template("auth/sign_in.html", form=form, failed=failed)
+
+
+@bp.post("/sign-out")
+@allow(Access.SIGNED_IN)
+def sign_out() -> ResponseReturnValue:
+    """Sign out: the session ends on the server, so a copy of the cookie no longer works."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    signed_out(current_user.id, _session_token())
+    _end_session()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("public.start"))
+
+
+def _reset_request_limit() -> str:
+    return str(current_app.config["RESET_REQUESTS_PER_ADDRESS"])
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@allow(Access.PUBLIC)
+@limiter.limit(_reset_request_limit, methods=["POST"])
+def reset_password_request() -> ResponseReturnValue:
+    """Ask for a password reset link by email.
+
+    The page says the same thing every time, whether or not there is an account and however
+    often it is asked: emails beyond a few an hour for one account are dropped silently.
+    """
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data or "")
+        token = request_password_reset(user, _client_address()) if user else None
+        if user is not None and token is not None:
+            locale = valid_language(user.locale) or select_locale()
+            send_email(
+                user.email,
+                "password_reset",
+                locale,
+                name=user.name,
+                link=link("auth.reset_password", token=token, lang=locale),
+                hours=current_app.config["PASSWORD_RESET_HOURS"],
+            )
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@allow(Access.PUBLIC)
+def reset_password(token: str) -> ResponseReturnValue:
+    """Choose a new password from a one-time link."""
+    reset = find_password_reset(token)
+    if reset is None:
+        return render_template("auth/link_expired.html", kind="reset"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if reset_password_with(reset, form.password.data or "", _client_address()) is None:
+            abort(404)
+        if current_user.is_authenticated:
+            _end_session()
+        flash(_("Your password has been changed. Sign in with your new password."), "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form, token=token)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@allow(Access.PUBLIC)
+def accept_invitation(token: str) -> ResponseReturnValue:
+    """Create an account from a colleague's invitation."""
+    invitation = find_invitation(token)
+    if invitation is None:
+        return render_template("auth/link_expired.html", kind="invitation"), 404
+    if find_user_by_email(invitation.email) is not None:
+        return render_template("auth/link_expired.html", kind="existing-account"), 409
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.name.data = invitation.name
+    if form.validate_on_submit():
+        user, session_token = create_invited_account(
+            invitation, form.name.data or "", form.password.data or "", select_locale()
+        )
+        _start_session(user, session_token)
+        flash(_("Your account has been created."), "success")
+        return redirect(home_url(user))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,0 +1,514 @@
+"""The Diamond 9 board: one page, one move endpoint for every way of moving, own cards,
+and the board as an SVG image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from wizard.data.boards import (
+    BoardState,
+    delete_own_card,
+    find_own_card,
+    load_board,
+    save_board,
+    save_own_card,
+)
+from wizard.data.models import OwnCard, PlanStatus
+from wizard.data.plans import get_or_create_plan
+from wizard.domain.academic_year import year_slug
+from wizard.domain.diamond import (
+    CAPACITY,
+    ROW_COUNT,
+    ROW_OF,
+    ROWS,
+    InvalidMove,
+    Move,
+    MoveError,
+    RowProblem,
+    arrange,
+    is_complete,
+    move,
+    ranked,
+    slot_of,
+)
+from wizard.domain.inputs import parse_whole_number
+from wizard.domain.journey import BOARD_STEP, JOURNEY
+from wizard.render.svg import board_svg
+from wizard.web.access import Access, allow
+from wizard.web.extensions import htmx
+from wizard.web.forms import OwnCardForm
+from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
+from wizard.web.text import gettext as _
+from wizard.web.text import ngettext
+from wizard.web.views import academic_year_or_404, attachment, signed_in_user
+
+bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
+
+
+def _state(academic_year: int) -> BoardState:
+    return load_board(signed_in_user().school_id or 0, academic_year, select_locale())
+
+
+def _board_url(year: str, **anchor: Any) -> str:
+    return url_for("diamond.board", year=year, **anchor)
+
+
+def _move_error(reason: MoveError) -> str:
+    return {
+        MoveError.UNKNOWN_CARD: _("Choose a card from your board or your card bank"),
+        MoveError.UNKNOWN_TARGET: _("Choose a row or a place on the board"),
+        MoveError.NOT_ON_BOARD: _("Add the card to the board before moving it up or down"),
+        MoveError.BOARD_FULL: _(
+            "The board is full. Return a card to the bank first, or choose a place to swap with"
+        ),
+        MoveError.NO_ROW_THERE: _("The card cannot move any further that way"),
+    }[reason]
+
+
+def _row_problem(problem: RowProblem) -> str:
+    if problem.count > problem.capacity:
+        return ngettext(
+            "Row %(row)d has %(num)d card but can only hold %(capacity)d",
+            "Row %(row)d has %(num)d cards but can only hold %(capacity)d",
+            problem.count,
+            row=problem.row,
+            capacity=problem.capacity,
+        )
+    return ngettext(
+        "Row %(row)d has %(num)d card but needs %(capacity)d",
+        "Row %(row)d has %(num)d cards but needs %(capacity)d",
+        problem.count,
+        row=problem.row,
+        capacity=problem.capacity,
+    )
+
+
+def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
+    card = state.catalogue[done.card].title
+    if done.slot is None:
+        return _("%(card)s returned to the card bank", card=card)
+    if done.swapped and slot_of(before, done.card) is not None:
+        return _(
+            "%(card)s moved to row %(row)d, swapping places with %(other)s",
+            card=card,
+            row=done.row,
+            other=state.catalogue[done.swapped].title,
+        )
+    if done.swapped:
+        return _(
+            "%(card)s placed in row %(row)d; %(other)s returned to the card bank",
+            card=card,
+            row=done.row,
+            other=state.catalogue[done.swapped].title,
+        )
+    if slot_of(before, done.card) is None:
+        return _("%(card)s placed in row %(row)d", card=card, row=done.row)
+    return _("%(card)s moved to row %(row)d", card=card, row=done.row)
+
+
+def _row_labels() -> dict[int, str]:
+    """The "Move to" choices, worked out once per page rather than once per card."""
+    labels = {row: _("Row %(row)d", row=row) for row in range(1, ROW_COUNT + 1)}
+    labels[1] = _("Row 1 (most important)")
+    labels[ROW_COUNT] = _("Row %(row)d (least important)", row=ROW_COUNT)
+    return labels
+
+
+def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
+    placed = set(state.board.values())
+    data = {step: row.data for step, row in state.answers.items()}
+    if state.board:
+        data[BOARD_STEP] = {"slots": {str(k): v for k, v in state.board.items()}}
+    task = JOURNEY.task(BOARD_STEP)
+    assert task is not None
+    return {
+        "year_slug": year,
+        "academic_year": academic_year,
+        "board": state.board,
+        "version": state.version,
+        "cards": state.catalogue,
+        "bank": state.catalogue.bank(placed),
+        "rows": ROWS,
+        "row_of": ROW_OF,
+        "slot_by_card": {card: slot for slot, card in state.board.items()},
+        "capacity": CAPACITY,
+        "row_count": ROW_COUNT,
+        "ranked": ranked(state.board),
+        "row_labels": _row_labels(),
+        "texts": {
+            "up": _("Move up a row"),
+            "down": _("Move down a row"),
+            "bank": _("Return to the bank"),
+            "add": _("Add to the board"),
+            "move_to": _("Move to"),
+            "move": _("Move"),
+            "suggested": _("Suggested"),
+            "own": _("Your card"),
+            "empty": _("Empty place"),
+        },
+        "complete": is_complete(state.board),
+        "status": JOURNEY.task_status(task, data),
+        "editable": state.plan is None or state.plan.status == PlanStatus.DRAFT,
+        **extra,
+    }
+
+
+def _wants_partial() -> bool:
+    """Only a move made through htmx gets the board partial: a page load, a boosted link and a
+    history restore (back button) always get the whole page."""
+    return (
+        request.method == "POST"
+        and bool(htmx)
+        and not htmx.boosted
+        and not htmx.history_restore_request
+    )
+
+
+def _respond(
+    year: str,
+    academic_year: int,
+    state: BoardState,
+    *,
+    status: int = 200,
+    announcement: str = "",
+    moved: str | None = None,
+    errors: list[tuple[str, str]] | None = None,
+    bank_change: str = "all",
+    rows: dict[str, str] | None = None,
+) -> ResponseReturnValue:
+    """The board: the partial and its out-of-band parts for htmx, else the full page."""
+    context = _context(
+        year,
+        academic_year,
+        state,
+        announcement=announcement,
+        moved=moved,
+        errors=errors or [],
+        rows_chosen=rows,
+    )
+    if _wants_partial():
+        html = render_template(
+            "plan/diamond/move_response.html", bank_change=bank_change, **context
+        )
+        response = Response(html, status=status)
+    else:
+        page = render_template(
+            "plan/diamond/board_page.html", school=signed_in_user().school, **context
+        )
+        response = Response(page, status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("")
+@allow(Access.SCHOOL_MEMBER)
+def board(year: str) -> ResponseReturnValue:
+    """Show the Diamond 9: the board, the ranked summary and the card bank."""
+    academic_year = academic_year_or_404(year)
+    return _respond(year, academic_year, _state(academic_year))
+
+
+@bp.get("/arrange")
+@allow(Access.SCHOOL_MEMBER)
+def arrange_form(year: str) -> ResponseReturnValue:
+    """Arrange every card with a row choice each: the way to build the board without JavaScript."""
+    academic_year = academic_year_or_404(year)
+    state = _state(academic_year)
+    return render_template(
+        "plan/diamond/arrange.html",
+        errors=[],
+        rows_chosen=None,
+        **_context(year, academic_year, state),
+    )
+
+
+def _parse_version() -> int:
+    number = parse_whole_number((request.form.get("version") or "").strip())
+    return -1 if number is None else number
+
+
+def _arrangement(state: BoardState) -> tuple[dict[str, int | None], list[tuple[str, str]]]:
+    """Read the row chosen for each card; report cards sent twice or rows that do not exist."""
+    rows: dict[str, int | None] = {}
+    errors: list[tuple[str, str]] = []
+    for name in request.form:
+        if not name.startswith("row-"):
+            continue
+        key = name[len("row-") :]
+        values = request.form.getlist(name)
+        anchor = "#" + _field_id(key)
+        if len(values) > 1:
+            errors.append((_("Each card can only be placed once"), anchor))
+            continue
+        value = values[0].strip()
+        if value == "":
+            rows[key] = None
+        elif (row := parse_whole_number(value, maximum=ROW_COUNT)) is not None and row >= 1:
+            rows[key] = row
+        else:
+            errors.append((_("Choose a row from the list"), anchor))
+    unknown = [key for key in rows if key not in state.catalogue]
+    if unknown:
+        errors.append((_move_error(MoveError.UNKNOWN_CARD), "#" + _field_id(unknown[0])))
+    return rows, errors
+
+
+def _first_field_in_row(chosen: dict[str, int | None], row: int) -> str:
+    first = next((key for key, chosen_row in chosen.items() if chosen_row == row), None)
+    return _field_id(first) if first else "diamond-board"
+
+
+def _field_id(key: str) -> str:
+    return "row-" + key.replace(":", "-")
+
+
+def _stale_message() -> str:
+    return _(
+        "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again."
+    )
+
+
+def _stale_board(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """409 with the board as it is now."""
+    stale = _stale_message()
+    return _respond(
+        year,
+        academic_year,
+        state,
+        status=409,
+        announcement=stale,
+        errors=[(stale, "#diamond-board")],
+    )
+
+
+def _arrange_page(
+    year: str,
+    academic_year: int,
+    state: BoardState,
+    chosen: dict[str, int | None],
+    errors: list[tuple[str, str]],
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The whole-board form again, with the rows the user chose and what is wrong."""
+    rows = {k: str(v or "") for k, v in chosen.items()}
+    context = _context(year, academic_year, state, errors=errors, rows_chosen=rows)
+    return render_template("plan/diamond/arrange.html", **context), status
+
+
+@bp.post("/move")
+@allow(Access.SCHOOL_MEMBER)
+def move_card(year: str) -> ResponseReturnValue:
+    """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
+    academic_year = academic_year_or_404(year)
+    state = _state(academic_year)
+    if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
+        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+        hub = url_for("plan.hub", year=year)
+        if htmx:
+            # htmx would follow a redirect and put the whole task list inside the board.
+            return Response(status=204, headers={"HX-Redirect": hub})
+        return redirect(hub)
+    if request.form.get("arrangement"):
+        return _arrange_board(year, academic_year, state)
+    return _move_one_card(year, academic_year, state)
+
+
+def _arrange_board(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """The no-JavaScript form: a row for every card at once."""
+    based_on = _parse_version()
+    chosen, errors = _arrangement(state)
+    if based_on != state.version:
+        # Keep the rows the user chose, and show them the board as it is now.
+        return _arrange_page(
+            year, academic_year, state, chosen, [(_stale_message(), "#diamond-board")], 409
+        )
+    new_board: dict[int, str] = {}
+    if not errors:
+        new_board, problems = arrange(chosen, state.catalogue)
+        errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
+    if errors:
+        return _arrange_page(year, academic_year, state, chosen, errors)
+    user = signed_in_user()
+    if not save_board(state, user.school_id or 0, academic_year, new_board, based_on, user).saved:
+        return _arrange_page(
+            year,
+            academic_year,
+            _state(academic_year),
+            chosen,
+            [(_stale_message(), "#diamond-board")],
+            409,
+        )
+    flash(_("Your board has been arranged"), "success")
+    return redirect(_board_url(year))
+
+
+def _move_one_card(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """One card moves: placed, moved up or down, moved to a place, or returned to the bank."""
+    based_on = _parse_version()
+    if based_on != state.version:
+        return _stale_board(year, academic_year, state)
+    before = dict(state.board)
+    card = (request.form.get("card") or "").strip()
+    target = (request.form.get("to") or "").strip()
+    if target == "slot":
+        target = (request.form.get("slot") or "").strip()
+    try:
+        new_board, done = move(state.board, card, target, state.catalogue)
+    except InvalidMove as problem:
+        message = _move_error(problem.reason)
+        return _respond(
+            year, academic_year, state, announcement=message, errors=[(message, "#diamond-board")]
+        )
+    announcement = _announcement(done, state, before)
+    user = signed_in_user()
+    if not save_board(state, user.school_id or 0, academic_year, new_board, based_on, user).saved:
+        return _stale_board(year, academic_year, _state(academic_year))
+    state.board = new_board
+    state.version = based_on + 1
+    if not _wants_partial():
+        flash(announcement, "success")
+        return redirect(_board_url(year, _anchor="card-" + done.card.replace(":", "-")))
+    return _respond(
+        year,
+        academic_year,
+        state,
+        announcement=announcement,
+        moved=done.card,
+        bank_change=_bank_change(before, new_board, done),
+    )
+
+
+def _bank_change(before: dict[int, str], after: dict[int, str], done: Move) -> str:
+    """How the card bank changed: "none", "removed" (only the moved card left it) or "all"."""
+    left_bank = slot_of(before, done.card) is None and done.slot is not None
+    came_back = set(before.values()) - set(after.values())
+    # A card coming back, or the board filling up or no longer being full, changes the whole
+    # bank (its order, or the "Your board is full" note).
+    if came_back or is_complete(before) != is_complete(after):
+        return "all"
+    return "removed" if left_bank else "none"
+
+
+def _own_card(state: BoardState, card_id: int) -> OwnCard:
+    """One of this school's own cards for the year; another school's card is simply not found."""
+    card = find_own_card(state.plan, card_id)
+    if card is None:
+        abort(404)
+    return card
+
+
+def _editable_state(academic_year: int, year: str) -> BoardState | ResponseReturnValue:
+    """The board, or a redirect to the task list if the plan has been submitted."""
+    state = _state(academic_year)
+    if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
+        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
+        return redirect(url_for("plan.hub", year=year))
+    return state
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def new_card(year: str) -> ResponseReturnValue:
+    """Write one of the school's own cards."""
+    return _card_form(year, None)
+
+
+@bp.route("/cards/<int:card_id>", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def edit_card(year: str, card_id: int) -> ResponseReturnValue:
+    """Change the title of one of the school's own cards."""
+    return _card_form(year, card_id)
+
+
+def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
+    """Add a card (no card_id) or change one: a title in English, Welsh or both."""
+    academic_year = academic_year_or_404(year)
+    state = _editable_state(academic_year, year)
+    if not isinstance(state, BoardState):
+        return state
+    card = _own_card(state, card_id) if card_id is not None else None
+    form = OwnCardForm(
+        data={"title_en": card.title_en, "title_cy": card.title_cy} if card else None
+    )
+    if form.validate_on_submit():
+        user = signed_in_user()
+        plan = state.plan or get_or_create_plan(user.school_id or 0, academic_year)
+        card = save_own_card(plan, card, form.title_en.data, form.title_cy.data, user)
+        if card_id:
+            flash(_("Your card has been changed."), "success")
+        else:
+            flash(_("Your card has been added to the card bank."), "success")
+        return redirect(_board_url(year, _anchor="card-" + card.key.replace(":", "-")))
+    return render_template(
+        "plan/diamond/card_form.html",
+        form=form,
+        year_slug=year,
+        academic_year=academic_year,
+        card=card,
+    )
+
+
+@bp.route("/cards/<int:card_id>/delete", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER)
+def delete_card(year: str, card_id: int) -> ResponseReturnValue:
+    """Delete one of the school's own cards; a card on the board needs confirming first."""
+    academic_year = academic_year_or_404(year)
+    state = _editable_state(academic_year, year)
+    if not isinstance(state, BoardState):
+        return state
+    card = _own_card(state, card_id)
+    slot = slot_of(state.board, card.key)
+    title = state.catalogue[card.key]
+    if request.method == "GET" or (slot is not None and request.form.get("confirm") != "yes"):
+        return render_template(
+            "plan/diamond/delete_card.html",
+            card=card,
+            title=title,
+            row=ROW_OF.get(slot or 0),
+            year_slug=year,
+            academic_year=academic_year,
+            version=state.version,
+        )
+    user = signed_in_user()
+    if slot is not None:
+        board = {s: c for s, c in state.board.items() if c != card.key}
+        if not save_board(
+            state, user.school_id or 0, academic_year, board, _parse_version(), user
+        ).saved:
+            flash(
+                _(
+                    "Someone else changed the board at the same time. Check the board, then delete the card again."
+                ),
+                "important",
+            )
+            return redirect(_board_url(year))
+    assert state.plan is not None  # the card belongs to it
+    delete_own_card(state.plan, card, user)
+    flash(_("%(card)s has been deleted.", card=title.title), "success")
+    return redirect(_board_url(year))
+
+
+@bp.get("/image.svg")
+@allow(Access.SCHOOL_MEMBER)
+def download_svg(year: str) -> ResponseReturnValue:
+    """The board as an SVG image, with the card titles in the page's language."""
+    academic_year = academic_year_or_404(year)
+    state = _state(academic_year)
+    school = signed_in_user().school
+    assert school is not None  # school members always have one
+    school_name = in_language(school.name_en, school.name_cy, select_locale())
+    svg = board_svg(state.board, state.catalogue, school_name, academic_year)
+    name = ("diamond-9", year_slug(academic_year), select_locale(), "svg")
+    return Response(svg, mimetype="image/svg+xml", headers=attachment(*name))

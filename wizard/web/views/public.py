@@ -1,0 +1,70 @@
+"""Pages anyone may see: the start page, the footer pages, and the health checks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from wizard.data.accounts import database_ready
+from wizard.web.access import Access, allow
+from wizard.web.i18n import LANG_PREFIX, preferred_language
+from wizard.web.views import home_url
+
+root = Blueprint("root", __name__)
+bp = Blueprint("public", __name__, url_prefix=LANG_PREFIX)
+
+
+@root.get("/")
+@allow(Access.PUBLIC)
+def index() -> ResponseReturnValue:
+    """Send people to the start page in their language."""
+    response = redirect(url_for("public.start", lang=preferred_language()))
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+@root.get("/healthz")
+@allow(Access.PUBLIC)
+def healthz() -> ResponseReturnValue:
+    """Report that the process is up."""
+    return Response("ok\n", mimetype="text/plain")
+
+
+@root.get("/readyz")
+@allow(Access.PUBLIC)
+def readyz() -> ResponseReturnValue:
+    """Report whether the database can be reached."""
+    if not database_ready():
+        return Response("database unavailable\n", status=503, mimetype="text/plain")
+    return Response("ok\n", mimetype="text/plain")
+
+
+@bp.get("/")
+@allow(Access.PUBLIC)
+def start() -> ResponseReturnValue:
+    """Show the start page, or take a signed-in user to their work."""
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    return render_template("public/start.html")
+
+
+@bp.get("/accessibility")
+@allow(Access.PUBLIC)
+def accessibility() -> ResponseReturnValue:
+    """Show the accessibility statement."""
+    return render_template("public/accessibility.html")
+
+
+@bp.get("/privacy")
+@allow(Access.PUBLIC)
+def privacy() -> ResponseReturnValue:
+    """Show the privacy notice."""
+    return render_template("public/privacy.html")
+
+
+@bp.get("/cookies")
+@allow(Access.PUBLIC)
+def cookies() -> ResponseReturnValue:
+    """Show what cookies the service sets."""
+    return render_template("public/cookies.html")
