@@ -17,6 +17,7 @@ test: install compile-messages db system-packages ## Set everything up and run e
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_messages.py
 	$(BIN)/pytest
 

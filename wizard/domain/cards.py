@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import LazyString
 
-from wizard.data.models import OwnCard
 from wizard.domain import framework
+
+if TYPE_CHECKING:
+    from wizard.data.models import OwnCard
 
 DESIGNED = "card"
 ELEMENT = "element"

@@ -8,15 +8,17 @@ from the same kind of snapshot, made on the spot.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wizard.data.models import OwnCard, Plan, School, User
 from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import normalise, ranked
 from wizard.domain.funding import FundingSummary
 from wizard.domain.funding import summarise as summarise_funding
 from wizard.domain.journey import BOARD_STEP
+
+if TYPE_CHECKING:
+    from wizard.data.models import OwnCard, Plan, School, User
 
 
 @dataclass(frozen=True)

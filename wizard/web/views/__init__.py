@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, url_for
 from flask_login import current_user
 
-from wizard.data.models import User
 from wizard.domain.academic_year import academic_year_of, parse_year_slug
+
+if TYPE_CHECKING:
+    from wizard.data.models import User
 
 # A school may look back at earlier years and plan one year ahead.
 YEARS_BACK = 10

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -14,12 +16,14 @@ from wizard.data.accounts import (
     normalise_email,
     pending_invitations,
 )
-from wizard.data.models import Invitation, User
 from wizard.render.mail import link, send_email
 from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
 from wizard.web.forms import InviteColleagueForm
 from wizard.web.i18n import LANG_PREFIX, valid_language
+
+if TYPE_CHECKING:
+    from wizard.data.models import Invitation, User
 
 bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 

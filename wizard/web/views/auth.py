@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import (
     Blueprint,
     abort,
@@ -33,7 +35,6 @@ from wizard.data.accounts import (
     sign_in_wait_seconds,
     signed_out,
 )
-from wizard.data.models import User
 from wizard.domain.inputs import safe_next_path
 from wizard.render.mail import link, send_email
 from wizard.web.access import Access, allow
@@ -47,6 +48,9 @@ from wizard.web.forms import (
 )
 from wizard.web.i18n import LANG_PREFIX, select_locale, valid_language
 from wizard.web.views import home_url
+
+if TYPE_CHECKING:
+    from wizard.data.models import User
 
 bp = Blueprint("auth", __name__, url_prefix=LANG_PREFIX)
 

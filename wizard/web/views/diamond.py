@@ -3,7 +3,7 @@ and the board as an SVG image."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -25,7 +25,6 @@ from wizard.data.boards import (
     save_board,
     save_own_card,
 )
-from wizard.data.models import OwnCard, PlanStatus
 from wizard.data.plans import get_or_create_plan
 from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import (
@@ -45,6 +44,7 @@ from wizard.domain.diamond import (
 )
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.journey import BOARD_STEP, JOURNEY
+from wizard.domain.values import PlanStatus
 from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx
@@ -53,6 +53,9 @@ from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
 from wizard.web.views import academic_year_or_404, attachment, signed_in_user
+
+if TYPE_CHECKING:
+    from wizard.data.models import OwnCard
 
 bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
 

@@ -3,14 +3,13 @@ total planned and what remains of the allocation, live with htmx and on every sa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from wizard.data.boards import own_cards
-from wizard.data.models import Plan, PlanAnswer, PlanStatus
 from wizard.data.plans import answer_data, get_or_create_plan, plan_and_answers, save_step
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import normalise, ranked
@@ -26,12 +25,16 @@ from wizard.domain.funding import (
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.money import InvalidMoney, parse_pence
+from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
 from wizard.web.filters import format_money
 from wizard.web.forms import FundingLineForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.text import gettext as _
 from wizard.web.views import academic_year_or_404, signed_in_user
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, PlanAnswer
 
 bp = Blueprint("funding", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/funding-plan")
 

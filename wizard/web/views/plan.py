@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from wizard.data.accounts import name_of
 from wizard.data.boards import DiamondSummary, summarise
-from wizard.data.models import Plan, PlanAnswer, PlanStatus, User
 from wizard.data.plans import (
     PlanLocked,
     answer_data,
@@ -30,11 +29,15 @@ from wizard.domain.journey import (
     Task,
     is_marked_complete,
 )
+from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
 from wizard.web.views import academic_year_or_404, signed_in_user
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, PlanAnswer, User
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
 

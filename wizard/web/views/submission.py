@@ -3,13 +3,12 @@ next year's plan and the year-on-year comparison."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from wizard.data.boards import own_cards
-from wizard.data.models import OwnCard, Plan, PlanStatus, PlanVersion
 from wizard.data.plans import answer_data, get_plan, plan_and_answers
 from wizard.data.versions import (
     CannotSubmit,
@@ -25,6 +24,7 @@ from wizard.domain import compare
 from wizard.domain.academic_year import parse_year_slug, year_label, year_slug
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.summary import build_snapshot, view
+from wizard.domain.values import PlanStatus
 from wizard.render.pdf import render_pdf
 from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
@@ -32,6 +32,9 @@ from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
 from wizard.web.text import gettext as _
 from wizard.web.views import academic_year_or_404, attachment, signed_in_user
+
+if TYPE_CHECKING:
+    from wizard.data.models import OwnCard, Plan, PlanVersion
 
 bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
