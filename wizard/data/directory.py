@@ -174,3 +174,13 @@ def clusters_coordinated_by(user_id: int) -> list[Cluster]:
             .order_by(Cluster.name_en)
         )
     )
+
+
+def coordinates_school(user_id: int, school_id: int) -> bool:
+    """Whether the user coordinates the cluster the school belongs to (one query)."""
+    found = db.session.scalar(
+        select(School.id)
+        .join(coordinator_cluster, coordinator_cluster.c.cluster_id == School.cluster_id)
+        .where(School.id == school_id, coordinator_cluster.c.user_id == user_id)
+    )
+    return found is not None

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+
+from wizard.web.scope import resolve_plan_scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,8 +37,9 @@ def is_allowed(access: Access, user: Any) -> bool:
     return bool(user.is_admin)
 
 
-def allow(access: Access) -> Callable[[F], F]:
-    """Declare (and enforce) who may use a view."""
+def allow(access: Access, *, plan: bool = False) -> Callable[[F], F]:
+    """Declare (and enforce) who may use a view. With `plan=True`, also resolve the plan the
+    URL names and the user's right to it, once (see scope.py)."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -46,9 +49,12 @@ def allow(access: Access) -> Callable[[F], F]:
                     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
                 if not is_allowed(access, current_user):
                     abort(403)
+            if plan:
+                g.plan_scope = resolve_plan_scope(current_user, kwargs)
             return view(*args, **kwargs)
 
         wrapped.access = access  # type: ignore[attr-defined]
+        wrapped.plan_scope = plan  # type: ignore[attr-defined]
         return cast(F, wrapped)
 
     return decorate
@@ -56,3 +62,7 @@ def allow(access: Access) -> Callable[[F], F]:
 
 def declared_access(view: Callable[..., Any]) -> Access | None:
     return cast(Access | None, getattr(view, "access", None))
+
+
+def declares_plan_scope(view: Callable[..., Any]) -> bool:
+    return bool(getattr(view, "plan_scope", False))

@@ -27,6 +27,7 @@ from wizard.domain.inputs import (
 from wizard.domain.money import MoneyError
 from wizard.domain.passwords import is_too_common
 from wizard.web.fields import ChoicesField, MoneyField, WholeNumberField, stripped
+from wizard.web.labels import PHASES
 from wizard.web.widgets import (
     CharacterCount,
     CheckboxesInput,
@@ -35,15 +36,6 @@ from wizard.web.widgets import (
     Select,
     TextInput,
 )
-
-PHASES = {
-    "nursery": _l("Nursery"),
-    "primary": _l("Primary"),
-    "secondary": _l("Secondary"),
-    "all-age": _l("All-age (3 to 16 or 3 to 18)"),
-    "special": _l("Special"),
-    "pupil-referral-unit": _l("Pupil referral unit"),
-}
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
@@ -479,7 +471,6 @@ class ConfirmForm(Form):
 
 
 __all__ = [
-    "PHASES",
     "AboutYourSchoolForm",
     "CompletionForm",
     "FundingLineForm",

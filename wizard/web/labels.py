@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from wizard.domain.journey import TaskStatus
-from wizard.web.forms import PHASES
+
+# The phases a school can be, offered on About your school.
+PHASES = {
+    "nursery": _l("Nursery"),
+    "primary": _l("Primary"),
+    "secondary": _l("Secondary"),
+    "all-age": _l("All-age (3 to 16 or 3 to 18)"),
+    "special": _l("Special"),
+    "pupil-referral-unit": _l("Pupil referral unit"),
+}
 
 TASK_TITLES = {
     "about-your-school": _l("About your school"),

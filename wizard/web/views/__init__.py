@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import abort, url_for
+from flask import url_for
 from flask_login import current_user
-
-from wizard.domain.academic_year import academic_year_of, parse_year_slug
 
 if TYPE_CHECKING:
     from wizard.data.models import User
-
-# A school may look back at earlier years and plan one year ahead.
-YEARS_BACK = 10
-
-
-def academic_year_or_404(slug: str) -> int:
-    """The academic year a URL names, if it is one a school may open."""
-    year = parse_year_slug(slug)
-    current = academic_year_of(date.today())
-    if year is None or not current - YEARS_BACK <= year <= current + 1:
-        abort(404)
-    return year
 
 
 def attachment(*parts: str | int) -> dict[str, str]:

@@ -50,9 +50,10 @@ from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx
 from wizard.web.forms import OwnCardForm
 from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
+from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
-from wizard.web.views import academic_year_or_404, attachment, signed_in_user
+from wizard.web.views import attachment, signed_in_user
 
 if TYPE_CHECKING:
     from wizard.data.models import OwnCard
@@ -61,7 +62,7 @@ bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamo
 
 
 def _state(academic_year: int) -> BoardState:
-    return load_board(signed_in_user().school_id or 0, academic_year, select_locale())
+    return load_board(plan_scope().school_id, academic_year, select_locale())
 
 
 def _board_url(year: str, **anchor: Any) -> str:
@@ -216,18 +217,18 @@ def _respond(
 
 
 @bp.get("")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def board(year: str) -> ResponseReturnValue:
     """Show the Diamond 9: the board, the ranked summary and the card bank."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     return _respond(year, academic_year, _state(academic_year))
 
 
 @bp.get("/arrange")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def arrange_form(year: str) -> ResponseReturnValue:
     """Arrange every card with a row choice each: the way to build the board without JavaScript."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = _state(academic_year)
     return render_template(
         "plan/diamond/arrange.html",
@@ -311,10 +312,10 @@ def _arrange_page(
 
 
 @bp.post("/move")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def move_card(year: str) -> ResponseReturnValue:
     """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = _state(academic_year)
     if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
@@ -344,7 +345,9 @@ def _arrange_board(year: str, academic_year: int, state: BoardState) -> Response
     if errors:
         return _arrange_page(year, academic_year, state, chosen, errors)
     user = signed_in_user()
-    if not save_board(state, user.school_id or 0, academic_year, new_board, based_on, user).saved:
+    if not save_board(
+        state, plan_scope().school_id, academic_year, new_board, based_on, user
+    ).saved:
         return _arrange_page(
             year,
             academic_year,
@@ -376,7 +379,9 @@ def _move_one_card(year: str, academic_year: int, state: BoardState) -> Response
         )
     announcement = _announcement(done, state, before)
     user = signed_in_user()
-    if not save_board(state, user.school_id or 0, academic_year, new_board, based_on, user).saved:
+    if not save_board(
+        state, plan_scope().school_id, academic_year, new_board, based_on, user
+    ).saved:
         return _stale_board(year, academic_year, _state(academic_year))
     state.board = new_board
     state.version = based_on + 1
@@ -422,14 +427,14 @@ def _editable_state(academic_year: int, year: str) -> BoardState | ResponseRetur
 
 
 @bp.route("/cards/new", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def new_card(year: str) -> ResponseReturnValue:
     """Write one of the school's own cards."""
     return _card_form(year, None)
 
 
 @bp.route("/cards/<int:card_id>", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def edit_card(year: str, card_id: int) -> ResponseReturnValue:
     """Change the title of one of the school's own cards."""
     return _card_form(year, card_id)
@@ -437,7 +442,7 @@ def edit_card(year: str, card_id: int) -> ResponseReturnValue:
 
 def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
     """Add a card (no card_id) or change one: a title in English, Welsh or both."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = _editable_state(academic_year, year)
     if not isinstance(state, BoardState):
         return state
@@ -447,7 +452,7 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
     )
     if form.validate_on_submit():
         user = signed_in_user()
-        plan = state.plan or get_or_create_plan(user.school_id or 0, academic_year)
+        plan = state.plan or get_or_create_plan(plan_scope().school_id, academic_year)
         card = save_own_card(plan, card, form.title_en.data, form.title_cy.data, user)
         if card_id:
             flash(_("Your card has been changed."), "success")
@@ -464,10 +469,10 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
 
 
 @bp.route("/cards/<int:card_id>/delete", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def delete_card(year: str, card_id: int) -> ResponseReturnValue:
     """Delete one of the school's own cards; a card on the board needs confirming first."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = _editable_state(academic_year, year)
     if not isinstance(state, BoardState):
         return state
@@ -488,7 +493,7 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
     if slot is not None:
         board = {s: c for s, c in state.board.items() if c != card.key}
         if not save_board(
-            state, user.school_id or 0, academic_year, board, _parse_version(), user
+            state, plan_scope().school_id, academic_year, board, _parse_version(), user
         ).saved:
             flash(
                 _(
@@ -504,10 +509,10 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/image.svg")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def download_svg(year: str) -> ResponseReturnValue:
     """The board as an SVG image, with the card titles in the page's language."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = _state(academic_year)
     school = signed_in_user().school
     assert school is not None  # school members always have one

@@ -30,8 +30,9 @@ from wizard.web.access import Access, allow
 from wizard.web.filters import format_money
 from wizard.web.forms import FundingLineForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
-from wizard.web.views import academic_year_or_404, signed_in_user
+from wizard.web.views import signed_in_user
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer
@@ -45,7 +46,7 @@ class FundingState:
     def __init__(self, academic_year: int) -> None:
         self.user = signed_in_user()
         self.plan: Plan | None
-        self.plan, self.answers = plan_and_answers(self.user.school_id or 0, academic_year)
+        self.plan, self.answers = plan_and_answers(plan_scope().school_id, academic_year)
         self.data = answer_data(self.answers)
         self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
         self.lines = lines_of(self.row.data if self.row else None)
@@ -79,10 +80,10 @@ def _guard(state: FundingState, year: str) -> ResponseReturnValue | None:
 
 
 @bp.get("")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def lines(year: str) -> ResponseReturnValue:
     """The funding plan so far: each line, the totals, and a way to add another."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = FundingState(academic_year)
     if (stop := _guard(state, year)) is not None:
         return stop
@@ -134,10 +135,10 @@ def _over_message(over: int, allocation: int) -> str:
 
 @bp.route("/lines/new", methods=["GET", "POST"])
 @bp.route("/lines/<line_id>", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
     """Add a line of spending, or change one."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = FundingState(academic_year)
     if (stop := _guard(state, year)) is not None:
         return stop
@@ -163,7 +164,7 @@ def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
             form.amount.errors = [_over_message(check.over, state.allocation)]
         else:
             new_line = _line_from_form(line_id or new_line_id(), form)
-            plan = state.plan or get_or_create_plan(state.user.school_id or 0, academic_year)
+            plan = state.plan or get_or_create_plan(plan_scope().school_id, academic_year)
             result = save_step(
                 plan,
                 FUNDING_STEP,
@@ -196,10 +197,10 @@ def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
 
 
 @bp.route("/lines/<line_id>/remove", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def remove_line(year: str, line_id: str) -> ResponseReturnValue:
     """Remove a line of spending, after confirming."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = FundingState(academic_year)
     if (stop := _guard(state, year)) is not None:
         return stop
@@ -231,10 +232,10 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/total")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def total(year: str) -> ResponseReturnValue:
     """The running total while an amount is typed (an htmx partial)."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     state = FundingState(academic_year)
     line_id = request.args.get("line") or None
     message = ""

@@ -33,8 +33,9 @@ from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
-from wizard.web.views import academic_year_or_404, signed_in_user
+from wizard.web.views import signed_in_user
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer, User
@@ -67,7 +68,7 @@ def _author_name(user_id: int | None) -> str | None:
 
 def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]:
     user = signed_in_user()
-    plan, answers = plan_and_answers(user.school_id or 0, academic_year)
+    plan, answers = plan_and_answers(plan_scope().school_id, academic_year)
     return user, plan, answers
 
 
@@ -83,10 +84,10 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/<year>/")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def hub(year: str) -> ResponseReturnValue:
     """Show the plan's task list."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     user, plan, answers = _load(academic_year)
     data = answer_data(answers)
     tasks = [
@@ -101,7 +102,7 @@ def hub(year: str) -> ResponseReturnValue:
         }
         for task in JOURNEY.tasks
     ]
-    previous = latest_plan_before(user.school_id or 0, academic_year)
+    previous = latest_plan_before(plan_scope().school_id, academic_year)
     current = academic_year_of(date.today())
     return render_template(
         "plan/hub.html",
@@ -119,10 +120,10 @@ def hub(year: str) -> ResponseReturnValue:
 
 
 @bp.route("/<year>/<step>", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def step(year: str, step: str) -> ResponseReturnValue:
     """Show one step of the plan, and save it when the user continues (post-redirect-get)."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     found = JOURNEY.find_step(step)
     page = STEP_PAGES.get(step)
     if found is None or page is None:
@@ -145,7 +146,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
     conflict = None
     status = 200
     if form.validate_on_submit():
-        plan = get_or_create_plan(user.school_id or 0, academic_year)
+        plan = get_or_create_plan(plan_scope().school_id, academic_year)
         new_data = page.from_form(form)
         try:
             result = save_step(plan, step, new_data, form.based_on_revision(), user)
@@ -195,10 +196,10 @@ def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/<year>/<task>/check", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def check(year: str, task: str) -> ResponseReturnValue:
     """Show a task's answers with Change links, and ask whether the section is complete."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     found = JOURNEY.task(task)
     if found is None or task not in CHECK_TEMPLATES:
         abort(404)
@@ -226,7 +227,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
             # The question is only asked once every step is answered.
             return redirect(url_for("plan.check", year=year_slug(academic_year), task=task))
         if form.validate_on_submit():
-            plan = get_or_create_plan(user.school_id or 0, academic_year)
+            plan = get_or_create_plan(plan_scope().school_id, academic_year)
             result = save_step(
                 plan,
                 found.completion_key,
@@ -259,10 +260,10 @@ def check(year: str, task: str) -> ResponseReturnValue:
 
 
 @bp.get("/<year>/check-your-answers")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def check_plan(year: str) -> ResponseReturnValue:
     """Show every answer of the plan so far, each with a Change link that returns here."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     user, plan, answers = _load(academic_year)
     data = answer_data(answers)
     sections = [_check_context(task, data) for task in JOURNEY.tasks]

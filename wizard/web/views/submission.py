@@ -30,8 +30,9 @@ from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
 from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
+from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
-from wizard.web.views import academic_year_or_404, attachment, signed_in_user
+from wizard.web.views import attachment, signed_in_user
 
 if TYPE_CHECKING:
     from wizard.data.models import OwnCard, Plan, PlanVersion
@@ -40,7 +41,7 @@ bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
 
 def _plan(academic_year: int) -> Plan:
-    plan = get_plan(signed_in_user().school_id or 0, academic_year)
+    plan = get_plan(plan_scope().school_id, academic_year)
     if plan is None:
         abort(404)
     return plan
@@ -50,7 +51,7 @@ def _draft(academic_year: int) -> tuple[Plan, dict[str, Any]]:
     """The plan and a snapshot of it as it stands, from one load of the plan and its answers."""
     user = signed_in_user()
     assert user.school is not None
-    plan, answers = plan_and_answers(user.school_id or 0, academic_year)
+    plan, answers = plan_and_answers(plan_scope().school_id, academic_year)
     if plan is None:
         abort(404)
     return plan, build_snapshot(plan, answer_data(answers), own_cards(plan), user.school)
@@ -85,10 +86,10 @@ def _pdf_response(context: dict[str, Any], *name: str | int) -> Response:
 
 
 @bp.get("/summary")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def summary(year: str) -> ResponseReturnValue:
     """The plan as it stands: readable in one sitting, printable on A4."""
-    plan, snapshot = _draft(academic_year_or_404(year))
+    plan, snapshot = _draft(plan_scope().academic_year)
     context = _summary_context(
         snapshot,
         plan.status,
@@ -98,10 +99,10 @@ def summary(year: str) -> ResponseReturnValue:
 
 
 @bp.get("/summary.pdf")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def summary_pdf(year: str) -> ResponseReturnValue:
     """The plan as it stands, as a PDF in the page's language."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     _, snapshot = _draft(academic_year)
     context = _summary_context(snapshot, PlanStatus.DRAFT, None)
     return _pdf_response(
@@ -110,10 +111,10 @@ def summary_pdf(year: str) -> ResponseReturnValue:
 
 
 @bp.get("/versions")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def versions(year: str) -> ResponseReturnValue:
     """Every submitted version of the plan."""
-    plan = _plan(academic_year_or_404(year))
+    plan = _plan(plan_scope().academic_year)
     return render_template(
         "plan/versions.html",
         plan=plan,
@@ -124,10 +125,10 @@ def versions(year: str) -> ResponseReturnValue:
 
 
 @bp.get("/versions/<int:number>")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def version(year: str, number: int) -> ResponseReturnValue:
     """A submitted version, exactly as it was submitted."""
-    plan, frozen = _version(academic_year_or_404(year), number)
+    plan, frozen = _version(plan_scope().academic_year, number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return render_template(
         "plan/summary.html", plan=plan, version=frozen, year_slug=year, **context
@@ -135,10 +136,10 @@ def version(year: str, number: int) -> ResponseReturnValue:
 
 
 @bp.get("/versions/<int:number>.pdf")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def version_pdf(year: str, number: int) -> ResponseReturnValue:
     """A submitted version as a PDF in the page's language."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     _, frozen = _version(academic_year, number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return _pdf_response(
@@ -152,10 +153,10 @@ def version_pdf(year: str, number: int) -> ResponseReturnValue:
 
 
 @bp.get("/versions/<int:number>/diamond-9.svg")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def version_svg(year: str, number: int) -> ResponseReturnValue:
     """A submitted version's Diamond 9 as an image."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     _, frozen = _version(academic_year, number)
     context = _summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     name = ("diamond-9", year_slug(academic_year), "version", number, select_locale(), "svg")
@@ -163,10 +164,10 @@ def version_svg(year: str, number: int) -> ResponseReturnValue:
 
 
 @bp.get("/versions/<int:number>/submitted")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def confirmation(year: str, number: int) -> ResponseReturnValue:
     """The confirmation page, which people can come back to as a receipt."""
-    plan, frozen = _version(academic_year_or_404(year), number)
+    plan, frozen = _version(plan_scope().academic_year, number)
     return render_template(
         "plan/confirmation.html",
         plan=plan,
@@ -177,12 +178,12 @@ def confirmation(year: str, number: int) -> ResponseReturnValue:
 
 
 @bp.route("/submit", methods=["GET", "POST"])
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def check_and_submit(year: str) -> ResponseReturnValue:
     """Check the whole plan and submit it (the school lead submits)."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     user = signed_in_user()
-    plan, answers = plan_and_answers(user.school_id or 0, academic_year)
+    plan, answers = plan_and_answers(plan_scope().school_id, academic_year)
     if plan is None:
         return redirect(url_for("plan.hub", year=year))
     if plan.status != PlanStatus.DRAFT:
@@ -242,7 +243,7 @@ def _problems(
     for task in incomplete:
         entry = JOURNEY.task_entry(task, data)
         href = (
-            location_url(entry, academic_year_or_404(year))
+            location_url(entry, plan_scope().academic_year)
             if entry
             else url_for("plan.hub", year=year)
         )
@@ -261,10 +262,10 @@ def _problems(
 
 
 @bp.post("/reopen")
-@allow(Access.SCHOOL_LEAD)
+@allow(Access.SCHOOL_LEAD, plan=True)
 def reopen_plan(year: str) -> ResponseReturnValue:
     """Reopen a submitted plan as a new draft version; earlier versions stay as they were."""
-    plan = _plan(academic_year_or_404(year))
+    plan = _plan(plan_scope().academic_year)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -280,22 +281,22 @@ def reopen_plan(year: str) -> ResponseReturnValue:
 
 
 @bp.post("/start")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def start(year: str) -> ResponseReturnValue:
     """Start this year's plan, empty or from the last one."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     user = signed_in_user()
-    if get_plan(user.school_id or 0, academic_year) is not None:
+    if get_plan(plan_scope().school_id, academic_year) is not None:
         return redirect(url_for("plan.hub", year=year))
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     how = request.form.get("start")
-    previous = latest_plan_before(user.school_id or 0, academic_year)
+    previous = latest_plan_before(plan_scope().school_id, academic_year)
     if how not in ("empty", "copy") or (how == "copy" and previous is None):
         flash(_("Choose how to start your plan"), "important")
         return redirect(url_for("plan.hub", year=year))
-    start_plan(user.school_id or 0, academic_year, previous if how == "copy" else None, user)
+    start_plan(plan_scope().school_id, academic_year, previous if how == "copy" else None, user)
     if how == "copy" and previous is not None:
         flash(
             _(
@@ -308,14 +309,14 @@ def start(year: str) -> ResponseReturnValue:
 
 
 @bp.get("/compare")
-@allow(Access.SCHOOL_MEMBER)
+@allow(Access.SCHOOL_MEMBER, plan=True)
 def compare_years(year: str) -> ResponseReturnValue:
     """This year's plan beside another year's: Diamond 9 moves, ratings and funding."""
-    academic_year = academic_year_or_404(year)
+    academic_year = plan_scope().academic_year
     user = signed_in_user()
     other_year = parse_year_slug(request.args.get("with", "")) or academic_year - 1
-    this_plan, this_answers = plan_and_answers(user.school_id or 0, academic_year)
-    that_plan, that_answers = plan_and_answers(user.school_id or 0, other_year)
+    this_plan, this_answers = plan_and_answers(plan_scope().school_id, academic_year)
+    that_plan, that_answers = plan_and_answers(plan_scope().school_id, other_year)
     if this_plan is None or that_plan is None:
         abort(404)
     before, after = answer_data(that_answers), answer_data(this_answers)
