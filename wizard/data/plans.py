@@ -24,6 +24,18 @@ class SaveResult:
     """On a stale save, the answer as someone else saved it."""
 
 
+def is_draft(plan: Plan | None) -> bool:
+    """Whether the plan's answers may change (a plan not started yet is a draft to be)."""
+    return plan is None or plan.status == PlanStatus.DRAFT
+
+
+def require_draft(plan: Plan | None) -> None:
+    """Stop the request if the plan has been submitted: the PlanLocked handler (errors.py) is
+    the one place that tells the user and takes them back to the task list."""
+    if not is_draft(plan):
+        raise PlanLocked()
+
+
 def lock_draft(plan: Plan) -> None:
     """Begin a write to the plan: lock its row and check, inside this transaction, that it is
     still a draft, or raise PlanLocked.

@@ -25,7 +25,7 @@ from wizard.data.boards import (
     save_board,
     save_own_card,
 )
-from wizard.data.plans import get_or_create_plan
+from wizard.data.plans import get_or_create_plan, is_draft, require_draft
 from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import (
     CAPACITY,
@@ -44,7 +44,6 @@ from wizard.domain.diamond import (
 )
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.journey import BOARD_STEP, JOURNEY
-from wizard.domain.values import PlanStatus
 from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx
@@ -164,7 +163,7 @@ def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> 
         },
         "complete": is_complete(state.board),
         "status": JOURNEY.task_status(task, data),
-        "editable": state.plan is None or state.plan.status == PlanStatus.DRAFT,
+        "editable": is_draft(state.plan),
         **extra,
     }
 
@@ -317,13 +316,7 @@ def move_card(year: str) -> ResponseReturnValue:
     """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
     academic_year = plan_scope().academic_year
     state = _state(academic_year)
-    if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
-        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
-        hub = url_for("plan.hub", year=year)
-        if htmx:
-            # htmx would follow a redirect and put the whole task list inside the board.
-            return Response(status=204, headers={"HX-Redirect": hub})
-        return redirect(hub)
+    require_draft(state.plan)  # htmx gets HX-Redirect to the task list (errors.py)
     if request.form.get("arrangement"):
         return _arrange_board(year, academic_year, state)
     return _move_one_card(year, academic_year, state)
@@ -420,9 +413,7 @@ def _own_card(state: BoardState, card_id: int) -> OwnCard:
 def _editable_state(academic_year: int, year: str) -> BoardState | ResponseReturnValue:
     """The board, or a redirect to the task list if the plan has been submitted."""
     state = _state(academic_year)
-    if state.plan is not None and state.plan.status != PlanStatus.DRAFT:
-        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
-        return redirect(url_for("plan.hub", year=year))
+    require_draft(state.plan)
     return state
 
 

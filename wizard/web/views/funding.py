@@ -10,7 +10,14 @@ from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from wizard.data.boards import own_cards
-from wizard.data.plans import answer_data, get_or_create_plan, plan_and_answers, save_step
+from wizard.data.plans import (
+    answer_data,
+    get_or_create_plan,
+    is_draft,
+    plan_and_answers,
+    require_draft,
+    save_step,
+)
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import normalise, ranked
 from wizard.domain.funding import (
@@ -25,7 +32,6 @@ from wizard.domain.funding import (
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.money import InvalidMoney, parse_pence
-from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
 from wizard.web.filters import format_money
 from wizard.web.forms import FundingLineForm
@@ -60,7 +66,7 @@ class FundingState:
 
     @property
     def editable(self) -> bool:
-        return self.plan is None or self.plan.status == PlanStatus.DRAFT
+        return is_draft(self.plan)
 
     def priority_choices(self) -> list[Any]:
         choices = [SelectChoice("", _("Not linked to a Diamond 9 priority"))]
@@ -73,9 +79,7 @@ def _guard(state: FundingState, year: str) -> ResponseReturnValue | None:
     assert task is not None
     if not JOURNEY.can_access(FUNDING_STEP, state.data):
         return redirect(url_for("plan.hub", year=year))
-    if not state.editable:
-        flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
-        return redirect(url_for("plan.hub", year=year))
+    require_draft(state.plan)
     return None
 
 

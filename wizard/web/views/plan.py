@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
 from wizard.data.accounts import name_of
 from wizard.data.boards import DiamondSummary, summarise
 from wizard.data.plans import (
-    PlanLocked,
     answer_data,
     get_or_create_plan,
+    is_draft,
     plan_and_answers,
+    require_draft,
     save_step,
 )
 from wizard.data.versions import latest_plan_before, version_count
@@ -29,7 +29,6 @@ from wizard.domain.journey import (
     Task,
     is_marked_complete,
 )
-from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -41,10 +40,6 @@ if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer, User
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
-
-
-def _locked() -> None:
-    flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
 
 
 def location_url(location: Location, year: int) -> str:
@@ -70,10 +65,6 @@ def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]
     user = signed_in_user()
     plan, answers = plan_and_answers(plan_scope().school_id, academic_year)
     return user, plan, answers
-
-
-def _editable(plan: Plan | None) -> bool:
-    return plan is None or plan.status == PlanStatus.DRAFT
 
 
 @bp.get("/")
@@ -133,9 +124,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
     hub_url = url_for("plan.hub", year=year_slug(academic_year))
     if not JOURNEY.can_access(step, data):
         return redirect(hub_url)
-    if not _editable(plan):
-        _locked()
-        return redirect(hub_url)
+    require_draft(plan)
 
     requested = request.args.get("return_to")
     return_to = requested if requested in RETURN_TO else None
@@ -148,11 +137,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         plan = get_or_create_plan(plan_scope().school_id, academic_year)
         new_data = page.from_form(form)
-        try:
-            result = save_step(plan, step, new_data, form.based_on_revision(), user)
-        except PlanLocked:
-            _locked()
-            return redirect(hub_url)
+        result = save_step(plan, step, new_data, form.based_on_revision(), user)
         if result.saved:
             data[step] = new_data
             next_location = JOURNEY.next_location(step, data, return_to)
@@ -220,9 +205,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
     if request.method == "POST":
         if not found.confirm_completion:
             abort(405)
-        if not _editable(plan):
-            _locked()
-            return redirect(hub_url)
+        require_draft(plan)
         if any(not s.complete(data.get(s.slug)) for s in found.steps):
             # The question is only asked once every step is answered.
             return redirect(url_for("plan.check", year=year_slug(academic_year), task=task))
@@ -247,7 +230,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
             data=data,
             school=user.school,
             academic_year=academic_year,
-            editable=_editable(plan),
+            editable=is_draft(plan),
             return_to="check",
             form=form,
             diamond=_diamond(plan, data) if task in (BOARD_STEP, FUNDING_STEP) else None,
@@ -273,7 +256,7 @@ def check_plan(year: str) -> ResponseReturnValue:
         data=data,
         school=user.school,
         academic_year=academic_year,
-        editable=_editable(plan),
+        editable=is_draft(plan),
         return_to="plan",
         sections=sections,
         diamond=_diamond(plan, data),
