@@ -81,7 +81,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     security.trust_proxies(app)
 
-    from wizard.web.views import account, auth, clusters, diamond, funding, plan, public, submission
+    from wizard.web.views import (
+        account,
+        auth,
+        clusters,
+        compare,
+        diamond,
+        funding,
+        next_year,
+        plan,
+        public,
+        submission,
+        summary,
+        versions,
+    )
 
     app.register_blueprint(public.root)
     app.register_blueprint(public.bp)
@@ -89,7 +102,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(plan.bp)
     app.register_blueprint(diamond.bp)
     app.register_blueprint(funding.bp)
+    app.register_blueprint(summary.bp)
+    app.register_blueprint(versions.bp)
     app.register_blueprint(submission.bp)
+    app.register_blueprint(next_year.bp)
+    app.register_blueprint(compare.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
     return app

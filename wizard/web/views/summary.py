@@ -1,0 +1,44 @@
+"""The plan summary as it stands: a page that prints on A4, and its PDF."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+
+from wizard.domain.academic_year import year_slug
+from wizard.domain.values import PlanStatus
+from wizard.web.access import Access, allow
+from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import summary_context
+from wizard.web.scope import plan_scope
+from wizard.web.views.documents import draft_snapshot, pdf_response
+
+bp = Blueprint("summary", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
+
+
+@bp.get("/summary")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def page(year: str) -> ResponseReturnValue:
+    """The plan as it stands: readable in one sitting, printable on A4."""
+    plan, snapshot = draft_snapshot()
+    context = summary_context(
+        snapshot,
+        plan.status,
+        None if plan.status == PlanStatus.DRAFT else plan.version,
+    )
+    return render_template("plan/summary.html", plan=plan, year_slug=year, **context)
+
+
+@bp.get("/summary.pdf")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def pdf(year: str) -> ResponseReturnValue:
+    """The plan as it stands, as a PDF in the page's language."""
+    _, snapshot = draft_snapshot()
+    context = summary_context(snapshot, PlanStatus.DRAFT, None)
+    return pdf_response(
+        context,
+        "professional-learning-plan",
+        year_slug(plan_scope().academic_year),
+        "draft",
+        select_locale(),
+    )

@@ -1,0 +1,76 @@
+"""The submitted versions of a plan: the list, each version as a page, a PDF and an image."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+from flask.typing import ResponseReturnValue
+
+from wizard.data.versions import versions_of
+from wizard.domain.academic_year import year_slug
+from wizard.domain.values import PlanStatus
+from wizard.web.access import Access, allow
+from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import summary_context
+from wizard.web.scope import plan_scope
+from wizard.web.views import attachment
+from wizard.web.views.documents import pdf_response, plan_or_404, version_or_404
+
+bp = Blueprint("versions", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/versions")
+
+
+@bp.get("")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def index(year: str) -> ResponseReturnValue:
+    """Every submitted version of the plan."""
+    plan = plan_or_404()
+    return render_template(
+        "plan/versions.html",
+        plan=plan,
+        versions=versions_of(plan),
+        year_slug=year,
+        academic_year=plan.academic_year,
+    )
+
+
+@bp.get("/<int:number>")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def show(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version, exactly as it was submitted."""
+    plan, frozen = version_or_404(number)
+    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    return render_template(
+        "plan/summary.html", plan=plan, version=frozen, year_slug=year, **context
+    )
+
+
+@bp.get("/<int:number>.pdf")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def pdf(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version as a PDF in the page's language."""
+    _, frozen = version_or_404(number)
+    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    return pdf_response(
+        context,
+        "professional-learning-plan",
+        year_slug(plan_scope().academic_year),
+        "version",
+        number,
+        select_locale(),
+    )
+
+
+@bp.get("/<int:number>/diamond-9.svg")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def svg(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version's Diamond 9 as an image."""
+    _, frozen = version_or_404(number)
+    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    name = (
+        "diamond-9",
+        year_slug(plan_scope().academic_year),
+        "version",
+        number,
+        select_locale(),
+        "svg",
+    )
+    return Response(context["diamond_svg"], mimetype="image/svg+xml", headers=attachment(*name))
