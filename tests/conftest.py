@@ -7,7 +7,9 @@ import contextvars
 import os
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from werkzeug.test import TestResponse
 
 from wizard import create_app
@@ -294,3 +296,47 @@ def make_app(app: Flask, tmp_path: Path) -> Iterator[Any]:
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@dataclass(repr=False)
+class CountedQueries:
+    """The SQL statements run while counting; `total` is how many."""
+
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.statements)
+
+    def __repr__(self) -> str:  # pytest shows the repr of an assertion's message
+        return "\n".join(
+            f"{n}. {' '.join(s.split())[:100]}" for n, s in enumerate(self.statements, 1)
+        )
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[CountedQueries]]:
+    """Count the SQL statements run inside a `with` block, through SQLAlchemy's
+    `before_cursor_execute` event on the app's engine:
+
+        with count_queries() as counted:
+            client.get(url)
+        assert counted.total == 5, counted
+    """
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def count() -> Iterator[CountedQueries]:
+        counted = CountedQueries()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            counted.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return count
