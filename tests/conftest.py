@@ -7,7 +7,9 @@ import contextvars
 import os
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from werkzeug.test import TestResponse
 
 from wizard import create_app
@@ -34,8 +36,48 @@ class HtmlParseError(AssertionError):
     pass
 
 
+class PageCheckError(AssertionError):
+    pass
+
+
+# GOV.UK puts "Error: " before the title of a page whose form has errors (layouts/base.html).
+ERROR_PREFIXES = ("Error: ", "Gwall: ")
+
+
+def _normalise(value: str) -> str:
+    return " ".join(value.split())
+
+
+def page_problems(page: BeautifulSoup, full_page: bool) -> list[str]:
+    """What is wrong with a page (or, when not `full_page`, an htmx partial), as
+    alphagov/notifications-admin's test client checks: one h1, a title that begins with it, no
+    duplicate ids and an action on every POST form."""
+    problems = []
+    if full_page:
+        headings = page.find_all("h1")
+        if len(headings) != 1:
+            problems.append(f"{len(headings)} <h1> elements, not exactly one")
+        else:
+            h1 = _normalise(headings[0].get_text())
+            title = _normalise(page.title.get_text()) if page.title else ""
+            for prefix in ERROR_PREFIXES:
+                title = title.removeprefix(prefix)
+            if not h1 or not title.startswith(h1):
+                problems.append(f"title {title!r} does not begin with the h1 {h1!r}")
+    seen: set[str] = set()
+    for element in page.find_all(id=True):
+        if element["id"] in seen:
+            problems.append(f"more than one element has id={element['id']!r}")
+        seen.add(element["id"])
+    for form in page.find_all("form"):
+        if form.get("method", "get").lower() == "post" and not form.get("action", "").strip():
+            problems.append(f"a POST form has no action: {str(form)[:120]}")
+    return problems
+
+
 class ParsingClient(FlaskClient):
-    """A test client that parses every HTML response and fails on markup errors.
+    """A test client that parses every HTML response and fails on markup errors, and on the
+    problems `page_problems` finds.
 
     Each HTML response gets a `soup` attribute (BeautifulSoup) for the test to query.
     """
@@ -47,13 +89,18 @@ class ParsingClient(FlaskClient):
         if response.mimetype == "text/html":
             body = response.get_data()
             parser = html5lib.HTMLParser(strict=False)
-            if body.lstrip()[:9].lower() == b"<!doctype":
+            full_page = body.lstrip()[:9].lower() == b"<!doctype"
+            if full_page:
                 parser.parse(body)
             else:
                 parser.parseFragment(body)  # an htmx partial
             if parser.errors:
                 raise HtmlParseError(f"{response.request.path}: {parser.errors[:5]}")
-            response.soup = BeautifulSoup(body, "html.parser")  # type: ignore[attr-defined]
+            page = BeautifulSoup(body, "html.parser")
+            problems = page_problems(page, full_page)
+            if problems:
+                raise PageCheckError(f"{response.request.path}: {'; '.join(problems)}")
+            response.soup = page  # type: ignore[attr-defined]
         return response
 
 
@@ -250,3 +297,47 @@ def make_app(app: Flask, tmp_path: Path) -> Iterator[Any]:
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@dataclass(repr=False)
+class CountedQueries:
+    """The SQL statements run while counting; `total` is how many."""
+
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.statements)
+
+    def __repr__(self) -> str:  # pytest shows the repr of an assertion's message
+        return "\n".join(
+            f"{n}. {' '.join(s.split())[:100]}" for n, s in enumerate(self.statements, 1)
+        )
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[CountedQueries]]:
+    """Count the SQL statements run inside a `with` block, through SQLAlchemy's
+    `before_cursor_execute` event on the app's engine:
+
+        with count_queries() as counted:
+            client.get(url)
+        assert counted.total == 5, counted
+    """
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def count() -> Iterator[CountedQueries]:
+        counted = CountedQueries()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            counted.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return count

@@ -1,0 +1,71 @@
+"""The checks the test client makes on every HTML page (tests/conftest.py), and a visit to the
+pages that no other test opens, so that every page gets them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import page_problems
+from tests.plans import complete_plan
+from wizard.data.database import db
+from wizard.data.models import OwnCard
+from wizard.domain.academic_year import academic_year_of, year_slug
+
+YEAR = year_slug(academic_year_of(date.today()))
+
+
+def page(body: str, title: str = "Your plan – Service") -> BeautifulSoup:
+    html = f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{body}</body></html>"
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_a_good_page_passes() -> None:
+    good = page('<h1>Your  plan</h1><form method="post" action="/x"></form><p id="a"></p>')
+    assert page_problems(good, full_page=True) == []
+    assert page_problems(page("<h1>Your plan</h1>", "Error: Your plan – Service"), True) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "problem"),
+    [
+        ("<p>No heading</p>", "Your plan", "0 <h1> elements, not exactly one"),
+        ("<h1>Your plan</h1><h1>Again</h1>", "Your plan", "2 <h1> elements, not exactly one"),
+        ("<h1>Your plan</h1>", "Plan: Your plan", "title 'Plan: Your plan' does not begin"),
+        ("<h1>Your plan</h1>", "Error: Error: Your plan", "title 'Error: Your plan' does not"),
+        ('<h1>Your plan</h1><p id="a"></p><p id="a"></p>', "Your plan", "id='a'"),
+        ('<h1>Your plan</h1><form method="POST"></form>', "Your plan", "a POST form has no"),
+        ('<h1>Your plan</h1><form method="post" action=" ">', "Your plan", "a POST form has no"),
+    ],
+)
+def test_each_problem_is_found(body: str, title: str, problem: str) -> None:
+    problems = page_problems(page(body, title), full_page=True)
+    assert len(problems) == 1 and problem in problems[0], problems
+
+
+def test_a_partial_needs_no_heading_but_unique_ids_and_form_actions() -> None:
+    assert page_problems(BeautifulSoup('<div id="board"></div>', "html.parser"), False) == []
+    partial = BeautifulSoup('<p id="b"></p><p id="b"></p><form method="post">', "html.parser")
+    assert len(page_problems(partial, full_page=False)) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_pages_no_other_test_opens(lead_client: FlaskClient, lang: str) -> None:
+    """The client checks each page as it arrives; here we only make sure they are opened."""
+    base = f"/{lang}/plan/{YEAR}"
+    complete_plan(lead_client, YEAR, lang)
+    lead_client.post(f"{base}/diamond-9/cards/new", data={"title_en": "Parents"})
+    card = db.session.scalars(select(OwnCard)).one()
+    for url in [
+        f"{base}/diamond-9/cards/new",
+        f"{base}/diamond-9/cards/{card.id}/delete",
+        f"{base}/submit",
+    ]:
+        assert lead_client.get(url).status_code == 200, url
+    submitted = lead_client.post(f"{base}/submit", follow_redirects=True)
+    assert submitted.request.path == f"{base}/versions/1/submitted"
+    assert submitted.status_code == 200
