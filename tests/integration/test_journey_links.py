@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from wizard.domain.journey import JOURNEY, Location
-from wizard.web.views.plan import location_url
+from wizard.web.presenters import location_url
 
 
 def test_every_step_names_a_view_that_exists(app: Flask) -> None:

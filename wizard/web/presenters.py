@@ -1,13 +1,26 @@
-"""What pages show, built in Python from the data: the plan summary (the school's own, a
-submitted version, and next the coordinator's and shared views all use this one)."""
+"""What pages show, built in Python from the data, so that templates only lay it out:
+
+- the task list (hub): each task with its status and link, through `location_url`;
+- the Diamond 9 board page and its htmx partial;
+- the plan summary (the school's own, a submitted version, and next the coordinator's and
+  shared views all use this one).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+
+from wizard.data.boards import BoardState
+from wizard.data.plans import is_draft
+from wizard.domain.academic_year import year_slug
+from wizard.domain.diamond import CAPACITY, ROW_COUNT, ROW_OF, ROWS, is_complete, ranked
+from wizard.domain.journey import BOARD_STEP, JOURNEY, Answers, Location
 from wizard.domain.summary import view
 from wizard.render.svg import board_svg
 from wizard.web.i18n import in_language, select_locale
+from wizard.web.text import gettext as _
 
 
 def summary_context(snapshot: dict[str, Any], status: str, number: int | None) -> dict[str, Any]:
@@ -23,4 +36,84 @@ def summary_context(snapshot: dict[str, Any], status: str, number: int | None) -
         "status": status,
         "version_number": number,
         "diamond_svg": svg,
+    }
+
+
+def location_url(location: Location, year: int) -> str:
+    slug = year_slug(year)
+    if location.kind == "step":
+        found = JOURNEY.find_step(location.slug)
+        endpoint = found[1].endpoint if found else "plan.step"
+        if endpoint != "plan.step":
+            return url_for(endpoint, year=slug)
+        return url_for(endpoint, year=slug, step=location.slug, return_to=location.return_to)
+    if location.kind == "check":
+        return url_for("plan.check", year=slug, task=location.slug)
+    if location.kind == "plan-check":
+        return url_for("plan.check_plan", year=slug)
+    return url_for("plan.hub", year=slug)
+
+
+def hub_tasks(data: Answers, academic_year: int) -> list[dict[str, Any]]:
+    """The task list: each task, its status, and where its link goes (None: cannot start)."""
+    return [
+        {
+            "task": task,
+            "status": JOURNEY.task_status(task, data),
+            "href": (
+                location_url(entry, academic_year)
+                if (entry := JOURNEY.task_entry(task, data))
+                else None
+            ),
+        }
+        for task in JOURNEY.tasks
+    ]
+
+
+def row_labels() -> dict[int, str]:
+    """The "Move to" choices, worked out once per page rather than once per card."""
+    labels = {row: _("Row %(row)d", row=row) for row in range(1, ROW_COUNT + 1)}
+    labels[1] = _("Row 1 (most important)")
+    labels[ROW_COUNT] = _("Row %(row)d (least important)", row=ROW_COUNT)
+    return labels
+
+
+def board_context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
+    """What the Diamond 9 page and its htmx partial show: the board, the bank, the rows and the
+    words of every control, worked out once per page."""
+    placed = set(state.board.values())
+    data = {step: row.data for step, row in state.answers.items()}
+    if state.board:
+        data[BOARD_STEP] = {"slots": {str(k): v for k, v in state.board.items()}}
+    task = JOURNEY.task(BOARD_STEP)
+    assert task is not None
+    return {
+        "year_slug": year,
+        "academic_year": academic_year,
+        "board": state.board,
+        "version": state.version,
+        "cards": state.catalogue,
+        "bank": state.catalogue.bank(placed),
+        "rows": ROWS,
+        "row_of": ROW_OF,
+        "slot_by_card": {card: slot for slot, card in state.board.items()},
+        "capacity": CAPACITY,
+        "row_count": ROW_COUNT,
+        "ranked": ranked(state.board),
+        "row_labels": row_labels(),
+        "texts": {
+            "up": _("Move up a row"),
+            "down": _("Move down a row"),
+            "bank": _("Return to the bank"),
+            "add": _("Add to the board"),
+            "move_to": _("Move to"),
+            "move": _("Move"),
+            "suggested": _("Suggested"),
+            "own": _("Your card"),
+            "empty": _("Empty place"),
+        },
+        "complete": is_complete(state.board),
+        "status": JOURNEY.task_status(task, data),
+        "editable": is_draft(state.plan),
+        **extra,
     }

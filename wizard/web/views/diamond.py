@@ -25,13 +25,11 @@ from wizard.data.boards import (
     save_board,
     save_own_card,
 )
-from wizard.data.plans import get_or_create_plan, is_draft, require_draft
+from wizard.data.plans import get_or_create_plan, require_draft
 from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import (
-    CAPACITY,
     ROW_COUNT,
     ROW_OF,
-    ROWS,
     InvalidMove,
     Move,
     MoveError,
@@ -39,16 +37,15 @@ from wizard.domain.diamond import (
     arrange,
     is_complete,
     move,
-    ranked,
     slot_of,
 )
 from wizard.domain.inputs import parse_whole_number
-from wizard.domain.journey import BOARD_STEP, JOURNEY
 from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx
 from wizard.web.forms import OwnCardForm
 from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
+from wizard.web.presenters import board_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
@@ -121,53 +118,6 @@ def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
     return _("%(card)s moved to row %(row)d", card=card, row=done.row)
 
 
-def _row_labels() -> dict[int, str]:
-    """The "Move to" choices, worked out once per page rather than once per card."""
-    labels = {row: _("Row %(row)d", row=row) for row in range(1, ROW_COUNT + 1)}
-    labels[1] = _("Row 1 (most important)")
-    labels[ROW_COUNT] = _("Row %(row)d (least important)", row=ROW_COUNT)
-    return labels
-
-
-def _context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
-    placed = set(state.board.values())
-    data = {step: row.data for step, row in state.answers.items()}
-    if state.board:
-        data[BOARD_STEP] = {"slots": {str(k): v for k, v in state.board.items()}}
-    task = JOURNEY.task(BOARD_STEP)
-    assert task is not None
-    return {
-        "year_slug": year,
-        "academic_year": academic_year,
-        "board": state.board,
-        "version": state.version,
-        "cards": state.catalogue,
-        "bank": state.catalogue.bank(placed),
-        "rows": ROWS,
-        "row_of": ROW_OF,
-        "slot_by_card": {card: slot for slot, card in state.board.items()},
-        "capacity": CAPACITY,
-        "row_count": ROW_COUNT,
-        "ranked": ranked(state.board),
-        "row_labels": _row_labels(),
-        "texts": {
-            "up": _("Move up a row"),
-            "down": _("Move down a row"),
-            "bank": _("Return to the bank"),
-            "add": _("Add to the board"),
-            "move_to": _("Move to"),
-            "move": _("Move"),
-            "suggested": _("Suggested"),
-            "own": _("Your card"),
-            "empty": _("Empty place"),
-        },
-        "complete": is_complete(state.board),
-        "status": JOURNEY.task_status(task, data),
-        "editable": is_draft(state.plan),
-        **extra,
-    }
-
-
 def _wants_partial() -> bool:
     """Only a move made through htmx gets the board partial: a page load, a boosted link and a
     history restore (back button) always get the whole page."""
@@ -192,7 +142,7 @@ def _respond(
     rows: dict[str, str] | None = None,
 ) -> ResponseReturnValue:
     """The board: the partial and its out-of-band parts for htmx, else the full page."""
-    context = _context(
+    context = board_context(
         year,
         academic_year,
         state,
@@ -233,7 +183,7 @@ def arrange_form(year: str) -> ResponseReturnValue:
         "plan/diamond/arrange.html",
         errors=[],
         rows_chosen=None,
-        **_context(year, academic_year, state),
+        **board_context(year, academic_year, state),
     )
 
 
@@ -306,7 +256,7 @@ def _arrange_page(
 ) -> ResponseReturnValue:
     """The whole-board form again, with the rows the user chose and what is wrong."""
     rows = {k: str(v or "") for k, v in chosen.items()}
-    context = _context(year, academic_year, state, errors=errors, rows_chosen=rows)
+    context = board_context(year, academic_year, state, errors=errors, rows_chosen=rows)
     return render_template("plan/diamond/arrange.html", **context), status
 
 

@@ -25,13 +25,13 @@ from wizard.domain.journey import (
     FUNDING_STEP,
     JOURNEY,
     RETURN_TO,
-    Location,
     Task,
     is_marked_complete,
 )
 from wizard.web.access import Access, allow
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import hub_tasks, location_url
 from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
 from wizard.web.views import signed_in_user
@@ -40,21 +40,6 @@ if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer, User
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
-
-
-def location_url(location: Location, year: int) -> str:
-    slug = year_slug(year)
-    if location.kind == "step":
-        found = JOURNEY.find_step(location.slug)
-        endpoint = found[1].endpoint if found else "plan.step"
-        if endpoint != "plan.step":
-            return url_for(endpoint, year=slug)
-        return url_for(endpoint, year=slug, step=location.slug, return_to=location.return_to)
-    if location.kind == "check":
-        return url_for("plan.check", year=slug, task=location.slug)
-    if location.kind == "plan-check":
-        return url_for("plan.check_plan", year=slug)
-    return url_for("plan.hub", year=slug)
 
 
 def _author_name(user_id: int | None) -> str | None:
@@ -81,18 +66,7 @@ def hub(year: str) -> ResponseReturnValue:
     academic_year = plan_scope().academic_year
     user, plan, answers = _load(academic_year)
     data = answer_data(answers)
-    tasks = [
-        {
-            "task": task,
-            "status": JOURNEY.task_status(task, data),
-            "href": (
-                location_url(entry, academic_year)
-                if (entry := JOURNEY.task_entry(task, data))
-                else None
-            ),
-        }
-        for task in JOURNEY.tasks
-    ]
+    tasks = hub_tasks(data, academic_year)
     previous = latest_plan_before(plan_scope().school_id, academic_year)
     current = academic_year_of(date.today())
     return render_template(

@@ -90,7 +90,7 @@ def _problems(
     from wizard.domain.journey import JOURNEY
     from wizard.web.filters import format_money
     from wizard.web.labels import TASK_TITLES
-    from wizard.web.views.plan import location_url
+    from wizard.web.presenters import location_url
 
     problems = []
     for task in incomplete:
