@@ -858,8 +858,11 @@ def test_an_own_card_write_after_a_racing_submission_changes_nothing(
         save_own_card(plan, None, "New", None, lead)
     with pytest.raises(PlanLocked):
         save_own_card(plan, card, "Changed", None, lead)
+    from wizard.data.boards import BoardState
+
+    state = BoardState(plan, {}, 0, None, {})  # type: ignore[arg-type]
     with pytest.raises(PlanLocked):
-        delete_own_card(plan, card, lead)
+        delete_own_card(state, card, lead)
     db.session.rollback()
     assert db.session.scalars(select(OwnCard.title_en)).all() == ["Ours"]
 

@@ -55,9 +55,11 @@ def save_board(
     board: dict[int, str],
     based_on: int,
     user: User,
+    *,
+    commit: bool = True,
 ) -> SaveResult:
     plan = state.plan or get_or_create_plan(school_id, academic_year)
-    return save_step(plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user)
+    return save_step(plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user, commit=commit)
 
 
 def find_own_card(plan: Plan | None, card_id: int) -> OwnCard | None:
@@ -92,13 +94,27 @@ def save_own_card(
     return card
 
 
-def delete_own_card(plan: Plan, card: OwnCard, user: User) -> None:
-    """Delete one of the school's own cards (already off the board), if the plan is a draft."""
+def delete_own_card(
+    state: BoardState, card: OwnCard, user: User, board_version: int | None = None
+) -> bool:
+    """Delete one of the school's own cards, taking it off the board first when it is there,
+    in one transaction. False (nothing changed) when the board changed since `board_version`."""
+    plan = state.plan
+    assert plan is not None  # the card belongs to it
     lock_draft(plan)
     key = card.key
+    if key in state.board.values():
+        board = {slot: other for slot, other in state.board.items() if other != key}
+        based_on = -1 if board_version is None else board_version
+        result = save_step(
+            plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user, commit=False
+        )
+        if not result.saved:
+            return False
     db.session.delete(card)
     record(AuditAction.CARD_DELETED, user_id=user.id, plan_id=plan.id, card=key)
     db.session.commit()
+    return True
 
 
 @dataclass

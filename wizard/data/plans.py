@@ -118,13 +118,20 @@ def answer_data(answers: dict[str, PlanAnswer]) -> dict[str, dict[str, Any]]:
 
 
 def save_step(
-    plan: Plan, step: str, data: dict[str, Any], based_on_revision: int, user: User
+    plan: Plan,
+    step: str,
+    data: dict[str, Any],
+    based_on_revision: int,
+    user: User,
+    *,
+    commit: bool = True,
 ) -> SaveResult:
     """Save one step's answers if nobody has changed them since `based_on_revision`.
 
     The update is a compare-and-set on the revision, so it is safe across processes: of two
     saves based on the same revision, exactly one wins and the other is told it is stale.
-    Revision 0 means "there was no saved answer when I started".
+    Revision 0 means "there was no saved answer when I started". With `commit=False` the save
+    stays in the transaction, for a caller that writes more in the same one.
     """
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
@@ -178,5 +185,6 @@ def save_step(
         step=step,
         revision=based_on_revision + 1,
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return SaveResult(saved=True, current=None)

@@ -430,21 +430,14 @@ def delete_card(year: str, card_id: int) -> ResponseReturnValue:
             academic_year=academic_year,
             version=state.version,
         )
-    user = signed_in_user()
-    if slot is not None:
-        board = {s: c for s, c in state.board.items() if c != card.key}
-        if not save_board(
-            state, plan_scope().school_id, academic_year, board, _parse_version(), user
-        ).saved:
-            flash(
-                _(
-                    "Someone else changed the board at the same time. Check the board, then delete the card again."
-                ),
-                "important",
-            )
-            return redirect(_board_url(year))
-    assert state.plan is not None  # the card belongs to it
-    delete_own_card(state.plan, card, user)
+    if not delete_own_card(state, card, signed_in_user(), _parse_version()):
+        flash(
+            _(
+                "Someone else changed the board at the same time. Check the board, then delete the card again."
+            ),
+            "important",
+        )
+        return redirect(_board_url(year))
     flash(_("%(card)s has been deleted.", card=title.title), "success")
     return redirect(_board_url(year))
 

@@ -1,0 +1,75 @@
+"""Test data: schools, clusters and users made in one line each (a small factory module: the
+plans themselves are filled in through the real routes, see tests/plans.py)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask
+
+from wizard.data.accounts import hash_password
+from wizard.data.database import db
+from wizard.data.models import Cluster, LocalAuthority, School, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class Directory:
+    """Makes schools, clusters and users for a test."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def authority(self, code: str = "cardiff") -> LocalAuthority:
+        authority = db.session.query(LocalAuthority).filter_by(code=code).one()
+        return authority
+
+    def cluster(self, name: str = "Test cluster", code: str = "cardiff") -> Cluster:
+        cluster = Cluster(
+            name_en=name, name_cy=f"Clwstwr {name}", local_authority=self.authority(code)
+        )
+        db.session.add(cluster)
+        db.session.commit()
+        return cluster
+
+    def school(
+        self,
+        name_en: str = "Oakfield Primary School",
+        name_cy: str | None = "Ysgol Gynradd Oakfield",
+        cluster: Cluster | None = None,
+        number: str | None = None,
+    ) -> School:
+        school = School(
+            school_number=number or str(6800000 + secrets.randbelow(99999)),
+            name_en=name_en,
+            name_cy=name_cy,
+            local_authority=cluster.local_authority if cluster else self.authority(),
+            cluster=cluster,
+        )
+        db.session.add(school)
+        db.session.commit()
+        return school
+
+    def user(
+        self,
+        email: str = "lead@school.example",
+        school: School | None = None,
+        lead: bool = False,
+        coordinator_of: list[Cluster] | None = None,
+        admin: bool = False,
+        name: str = "Catrin Jones",
+        locale: str | None = None,
+    ) -> User:
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(PASSWORD),
+            school=school,
+            is_school_lead=lead,
+            is_admin=admin,
+            locale=locale,
+        )
+        user.coordinated_clusters = list(coordinator_of or [])
+        db.session.add(user)
+        db.session.commit()
+        return user
