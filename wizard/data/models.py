@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -10,12 +10,14 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Table,
+    Text,
     UniqueConstraint,
     false,
 )
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from wizard.data.database import db
-from wizard.domain.values import Language, LanguageMedium, PlanStatus
+from wizard.domain.values import Language, LanguageMedium, PlanStatus, ReviewStatus
 
 
 def utcnow() -> datetime:
@@ -183,6 +185,112 @@ class PlanVersion(db.Model):  # type: ignore[name-defined]
     submitted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # The cluster coordinator's verdict (ReviewStatus), if any.
+    review_status: Mapped[str | None] = mapped_column(String(30))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
+class ShareLink(db.Model):  # type: ignore[name-defined]
+    """A read-only link to a plan, made by the school lead: only the token's hash is kept."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # False: the latest submitted version; True: the plan as it stands (the draft).
+    shows_draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    plan: Mapped[Plan] = relationship()
+
+
+class PlanComment(db.Model):  # type: ignore[name-defined]
+    """Feedback on one submitted version of a plan, on the whole plan (task_key None) or on one
+    task, by a coordinator, or a lead's reply to it. It stays with the version it was made on."""
+
+    __tablename__ = "plan_comment"
+    __table_args__ = (Index("ix_plan_comment_plan_version", "plan_id", "version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    task_key: Mapped[str | None] = mapped_column(String(60))
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_comment.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class _FactKeys:
+    """The keys every reporting fact carries: aggregates are GROUP BY queries over them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(Integer)
+    local_authority_id: Mapped[int] = mapped_column(Integer)
+    academic_year: Mapped[int] = mapped_column(Integer)
+    version_number: Mapped[int] = mapped_column(Integer)
+    # True for the facts of the school's latest submitted version of the year.
+    latest: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class FactRating(_FactKeys, db.Model):  # type: ignore[name-defined]
+    """One hallmark rating of a submitted version."""
+
+    __tablename__ = "fact_rating"
+    __table_args__ = (
+        Index("ix_fact_rating_year_cluster", "academic_year", "latest", "cluster_id"),
+        Index("ix_fact_rating_year_authority", "academic_year", "latest", "local_authority_id"),
+    )
+
+    hallmark: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(30))
+
+
+class FactPlacement(_FactKeys, db.Model):  # type: ignore[name-defined]
+    """One card placed on a submitted version's Diamond 9 (row 1 is the most important)."""
+
+    __tablename__ = "fact_placement"
+    __table_args__ = (
+        Index("ix_fact_placement_year_cluster", "academic_year", "latest", "cluster_id"),
+        Index("ix_fact_placement_year_authority", "academic_year", "latest", "local_authority_id"),
+    )
+
+    card_key: Mapped[str] = mapped_column(String(60))
+    # Own cards: their titles as submitted (designed cards are named by the framework).
+    title_en: Mapped[str | None] = mapped_column(String(120))
+    title_cy: Mapped[str | None] = mapped_column(String(120))
+    row: Mapped[int] = mapped_column(Integer)
+
+
+class FactFunding(_FactKeys, db.Model):  # type: ignore[name-defined]
+    """One line of a submitted version's funding plan."""
+
+    __tablename__ = "fact_funding"
+    __table_args__ = (
+        Index("ix_fact_funding_year_cluster", "academic_year", "latest", "cluster_id"),
+        Index("ix_fact_funding_year_authority", "academic_year", "latest", "local_authority_id"),
+    )
+
+    purpose: Mapped[str] = mapped_column(String(60))
+    priority: Mapped[str] = mapped_column(String(60), default="")
+    amount_pence: Mapped[int] = mapped_column(Integer)
 
 
 class PlanAnswer(db.Model):  # type: ignore[name-defined]
@@ -303,6 +411,12 @@ class SignInAttempt(db.Model):  # type: ignore[name-defined]
 
 
 __all__ = [
+    "FactFunding",
+    "FactPlacement",
+    "FactRating",
+    "PlanComment",
+    "ReviewStatus",
+    "ShareLink",
     "AuditEvent",
     "Cluster",
     "Invitation",

@@ -19,3 +19,20 @@ class LanguageMedium(enum.StrEnum):
 class PlanStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+class ReviewStatus(enum.StrEnum):
+    """A coordinator's verdict on a submitted version."""
+
+    REVIEWED = "reviewed"
+    CHANGES_REQUESTED = "changes-requested"
+
+
+class DashboardStatus(enum.StrEnum):
+    """A school's plan as its cluster's dashboard shows it."""
+
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes-requested"
+    REVIEWED = "reviewed"

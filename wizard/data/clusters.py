@@ -1,0 +1,81 @@
+"""Clusters and their schools' plans, for coordinators: a constant number of queries however
+many schools a cluster has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+
+from wizard.data.database import db
+from wizard.data.models import Cluster, Plan, PlanAnswer, PlanVersion, School, coordinator_cluster
+from wizard.domain.review import dashboard_status
+from wizard.domain.values import DashboardStatus
+
+
+@dataclass(frozen=True)
+class SchoolPlanRow:
+    """One school on a cluster's dashboard."""
+
+    school: School
+    plan: Plan | None
+    latest_version: PlanVersion | None
+    status: DashboardStatus
+
+
+def cluster_of_coordinator(user_id: int, cluster_id: int) -> Cluster | None:
+    """The cluster, if the user coordinates it."""
+    return db.session.scalar(
+        select(Cluster)
+        .join(coordinator_cluster, coordinator_cluster.c.cluster_id == Cluster.id)
+        .where(Cluster.id == cluster_id, coordinator_cluster.c.user_id == user_id)
+    )
+
+
+def school_plan_rows(cluster_id: int, academic_year: int) -> list[SchoolPlanRow]:
+    """Every school of the cluster with its plan for the year, the plan's latest submitted
+    version and its dashboard status, in three queries."""
+    schools = list(
+        db.session.scalars(
+            select(School).where(School.cluster_id == cluster_id).order_by(School.name_en)
+        )
+    )
+    ids = [school.id for school in schools]
+    if not ids:
+        return []
+    has_answers = exists().where(PlanAnswer.plan_id == Plan.id)
+    plans = {
+        plan.school_id: (plan, bool(answered))
+        for plan, answered in db.session.execute(
+            select(Plan, has_answers).where(
+                Plan.school_id.in_(ids), Plan.academic_year == academic_year
+            )
+        )
+    }
+    newest = (
+        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .where(Plan.school_id.in_(ids), Plan.academic_year == academic_year)
+        .group_by(PlanVersion.plan_id)
+        .subquery()
+    )
+    versions = {
+        version.plan_id: version
+        for version in db.session.scalars(
+            select(PlanVersion).join(
+                newest,
+                (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
+            )
+        )
+    }
+    rows = []
+    for school in schools:
+        plan, answered = plans.get(school.id, (None, False))
+        version = versions.get(plan.id) if plan else None
+        status = dashboard_status(
+            plan.status if plan else None,
+            version.review_status if version else None,
+            has_answers=answered,
+        )
+        rows.append(SchoolPlanRow(school, plan, version, status))
+    return rows
