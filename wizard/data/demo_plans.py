@@ -56,6 +56,8 @@ class DemoPlan:
     comments: tuple[tuple[str | None, str], ...] = ()
     """(task key or None for the whole plan, body) by the demo coordinator."""
     priorities: dict[str, list[str]] = field(default_factory=dict)
+    purpose_other: str = ""
+    """What the money is for, on an "other" funding line."""
 
 
 TEXT: dict[str, dict[str, Any]] = {
@@ -201,6 +203,7 @@ DEMO_PLANS = (
                 250_000,
             ),
         ),  # fmt: skip
+        purpose_other="Training from a reading intervention provider",
         review=ReviewStatus.CHANGES_REQUESTED,
         comments=(
             (
@@ -369,7 +372,7 @@ def _answers(demo: DemoPlan, own_key: str | None, complete: bool) -> dict[str, d
             {
                 "id": f"demo{demo.number}{index}",
                 "purpose": purpose,
-                "purpose_other": text["evidence"][0][:60] if purpose == "other" else "",
+                "purpose_other": demo.purpose_other if purpose == "other" else "",
                 "priority": priority,
                 "beneficiaries": ["teachers", "support-staff"] if index % 2 else ["all-staff"],
                 "term": term,

@@ -75,6 +75,11 @@ def _school_name(row: SchoolPlanRow, locale: str) -> str:
     return (school.name_cy or school.name_en) if locale == "cy" else school.name_en
 
 
+def _by_name(rows: Iterable[SchoolPlanRow], locale: str) -> list[SchoolPlanRow]:
+    """The schools in the order of their names in the page's language."""
+    return sorted(rows, key=lambda row: (_school_name(row, locale).casefold(), row.school.id))
+
+
 def _catalogue(snapshot: dict[str, Any], locale: str) -> CardCatalogue:
     answers = snapshot.get("answers") or {}
     own = [
@@ -105,7 +110,7 @@ def schools_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
     """One row per school: its status and, from its latest submitted version, the version's
     number and date, the allocation, the total planned and the nine priorities, top first."""
     lines: list[list[object]] = []
-    for row in rows:
+    for row in _by_name(rows, locale):
         cells: list[object] = [row.school.school_number, _school_name(row, locale)]
         cells.append(_status_label(row.status))
         version = row.latest_version
@@ -172,7 +177,7 @@ def _term(line: dict[str, Any]) -> str:
 def funding_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
     """One row per line of each school's latest submitted funding plan."""
     lines: list[list[object]] = []
-    for row in rows:
+    for row in _by_name(rows, locale):
         version = row.latest_version
         if version is None:
             continue
