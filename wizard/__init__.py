@@ -87,6 +87,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         clusters,
         compare,
         diamond,
+        exports,
         funding,
         next_year,
         plan,
@@ -109,4 +110,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
+    app.register_blueprint(exports.bp)
     return app
