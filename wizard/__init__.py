@@ -86,7 +86,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth,
         clusters,
         compare,
+        coordinator,
         diamond,
+        feedback,
         funding,
         next_year,
         plan,
@@ -109,4 +111,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
+    app.register_blueprint(coordinator.bp)
+    app.register_blueprint(feedback.bp)
     return app
