@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -302,3 +303,43 @@ def test_no_email_to_coordinators_when_the_submission_fails(
 ) -> None:
     world.lead_client.post(f"/en/plan/{YEAR}/submit")  # an empty plan cannot be submitted
     assert not emails(caplog)
+
+
+def test_feedback_on_a_version_that_does_not_exist_is_404_and_emails_nobody(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    submitted(world)
+    caplog.clear()
+    for path, data in (
+        ("/comments", {"version": "2", "task": "whole-plan", "body": "Hello"}),
+        ("/review", {"version": "x", "status": "reviewed"}),
+    ):
+        assert world.coordinator_client.post(world.url(path=path), data=data).status_code == 404
+    assert not emails(caplog)
+
+
+def test_the_page_takes_the_same_queries_however_many_comments(
+    world: World, count_queries: Any
+) -> None:
+    submitted(world)
+
+    def comment(body: str) -> None:
+        data = {"version": "1", "task": "hallmarks", "body": body}
+        assert (
+            world.coordinator_client.post(world.url(path="/comments"), data=data).status_code == 302
+        )
+
+    comment("First")
+    with count_queries() as one:
+        world.coordinator_client.get(world.url())
+    for n in range(5):
+        comment(f"More {n}")
+    with count_queries() as six:
+        page = world.coordinator_client.get(world.url())
+    assert "More 4" in page.get_data(as_text=True)
+
+    # (Reads only: the session's own bookkeeping may write now and then.)
+    def reads(counted: Any) -> int:
+        return sum(1 for s in counted.statements if s.lstrip().upper().startswith("SELECT"))
+
+    assert reads(six) == reads(one), six

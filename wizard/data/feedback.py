@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
@@ -71,7 +71,7 @@ def comments_of(plan: Plan) -> CommentsByVersion:
     for comment in db.session.scalars(
         select(PlanComment)
         .where(PlanComment.plan_id == plan.id)
-        .options(selectinload(PlanComment.author))
+        .options(joinedload(PlanComment.author))
         .order_by(PlanComment.created_at, PlanComment.id)
     ):
         grouped[comment.version_number][comment.task_key].append(comment)
