@@ -86,8 +86,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth,
         clusters,
         compare,
+        coordinator,
         diamond,
         exports,
+        feedback,
         funding,
         next_year,
         plan,
@@ -111,4 +113,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(coordinator.bp)
+    app.register_blueprint(feedback.bp)
     return app

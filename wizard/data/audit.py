@@ -19,6 +19,11 @@ class AuditAction(enum.StrEnum):
     PLAN_SUBMITTED = "plan-submitted"
     PLAN_REOPENED = "plan-reopened"
     PLAN_STARTED = "plan-started"
+    # Feedback
+    COMMENT_ADDED = "comment-added"
+    COMMENT_REPLIED = "comment-replied"
+    VERSION_REVIEWED = "version-reviewed"
+    CHANGES_REQUESTED = "changes-requested"
     # Accounts and signing in
     COLLEAGUE_INVITED = "colleague-invited"
     INVITATION_ACCEPTED = "invitation-accepted"

@@ -184,3 +184,17 @@ def coordinates_school(user_id: int, school_id: int) -> bool:
         .where(School.id == school_id, coordinator_cluster.c.user_id == user_id)
     )
     return found is not None
+
+
+def coordinates_school_in(user_id: int, school_id: int, cluster_id: int) -> bool:
+    """Whether the school belongs to that cluster and the user coordinates it (one query)."""
+    found = db.session.scalar(
+        select(School.id)
+        .join(coordinator_cluster, coordinator_cluster.c.cluster_id == School.cluster_id)
+        .where(
+            School.id == school_id,
+            School.cluster_id == cluster_id,
+            coordinator_cluster.c.user_id == user_id,
+        )
+    )
+    return found is not None

@@ -37,9 +37,11 @@ def is_allowed(access: Access, user: Any) -> bool:
     return bool(user.is_admin)
 
 
-def allow(access: Access, *, plan: bool = False) -> Callable[[F], F]:
+def allow(access: Access, *, plan: bool = False, feedback: bool = False) -> Callable[[F], F]:
     """Declare (and enforce) who may use a view. With `plan=True`, also resolve the plan the
-    URL names and the user's right to it, once (see scope.py)."""
+    URL names and the user's right to it, once (see scope.py). `feedback=True` marks a route
+    that writes feedback on the plan (a comment, a verdict, a reply), never the plan itself:
+    readers of the plan may post to it."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -50,7 +52,7 @@ def allow(access: Access, *, plan: bool = False) -> Callable[[F], F]:
                 if not is_allowed(access, current_user):
                     abort(403)
             if plan:
-                g.plan_scope = resolve_plan_scope(current_user, kwargs)
+                g.plan_scope = resolve_plan_scope(current_user, kwargs, feedback=feedback)
             return view(*args, **kwargs)
 
         wrapped.access = access  # type: ignore[attr-defined]

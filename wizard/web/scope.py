@@ -13,6 +13,12 @@ pages.
 
 Writing (any request that is not GET or HEAD) needs the right to write: refused here, in one
 place, with 403. A plan the user may not read is 404, as if it did not exist.
+
+A URL that names a cluster (/clusters/<cluster_id>/schools/<school_id>/...) is a coordinator's
+view: the school must be in that cluster and the user must coordinate it, or 404. Routes that
+write feedback (comments, verdicts, replies), not the plan, declare `feedback=True`: anyone who
+may read the plan may then post to them (the view still checks who may say what). The plan
+itself stays read-only for them (`can_write` is unchanged).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 from flask import abort, g, request
 
-from wizard.data.directory import coordinates_school
+from wizard.data.directory import coordinates_school, coordinates_school_in
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
 
 # A school may look back at earlier years and plan one year ahead.
@@ -51,14 +57,23 @@ def academic_year_or_404(slug: str) -> int:
     return year
 
 
-def resolve_plan_scope(user: Any, view_args: dict[str, Any]) -> PlanScope:
+def resolve_plan_scope(
+    user: Any, view_args: dict[str, Any], *, feedback: bool = False
+) -> PlanScope:
     """Find the plan the URL names and the user's right to it, or stop with 404 or 403."""
     academic_year = academic_year_or_404(str(view_args.get("year", "")))
     named = view_args.get("school_id")
     school_id = int(named) if isinstance(named, int) else user.school_id
     if school_id is None:
         abort(404)
-    if user.school_id == school_id:
+    cluster_id = view_args.get("cluster_id")
+    if cluster_id is not None:
+        if not isinstance(cluster_id, int) or not coordinates_school_in(
+            user.id, school_id, cluster_id
+        ):
+            abort(404)
+        can_read, can_write = True, False
+    elif user.school_id == school_id:
         can_read, can_write = True, True
     elif user.is_admin:
         can_read, can_write = True, False
@@ -66,7 +81,7 @@ def resolve_plan_scope(user: Any, view_args: dict[str, Any]) -> PlanScope:
         can_read, can_write = coordinates_school(user.id, school_id), False
     if not can_read:
         abort(404)
-    if request.method not in READ_METHODS and not can_write:
+    if request.method not in READ_METHODS and not (can_write or feedback):
         abort(403)
     return PlanScope(school_id=school_id, academic_year=academic_year, can_write=can_write)
 

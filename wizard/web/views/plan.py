@@ -18,7 +18,7 @@ from wizard.data.plans import (
     require_draft,
     save_step,
 )
-from wizard.data.versions import latest_plan_before, version_count
+from wizard.data.versions import latest_plan_before
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.domain.journey import (
     BOARD_STEP,
@@ -29,6 +29,7 @@ from wizard.domain.journey import (
     is_marked_complete,
 )
 from wizard.web.access import Access, allow
+from wizard.web.feedback import school_feedback
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import hub_tasks, location_url
@@ -78,7 +79,9 @@ def hub(year: str) -> ResponseReturnValue:
         completed=sum(1 for t in tasks if t["status"] == "completed"),
         all_complete=all(t["status"] == "completed" for t in tasks),
         previous=previous,
-        has_versions=bool(plan and version_count(plan)),
+        # The latest submitted version's feedback (None: nothing submitted yet).
+        feedback=(feedback := school_feedback(plan)),
+        has_versions=feedback is not None,
         next_year=academic_year + 1 if academic_year + 1 <= current + 1 else None,
         start_form=ConfirmForm(),
     )

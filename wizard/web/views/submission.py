@@ -12,6 +12,7 @@ from wizard.data.plans import answer_data, plan_and_answers
 from wizard.data.versions import CannotSubmit, incomplete_tasks, reopen, submit
 from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
+from wizard.web.feedback import notify_submitted
 from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX
 from wizard.web.scope import plan_scope
@@ -69,6 +70,8 @@ def check_and_submit(year: str) -> ResponseReturnValue:
                 )
                 return redirect(url_for("submission.check_and_submit", year=year))
         else:
+            # After the commit: the cluster's coordinators hear of it in their own language.
+            notify_submitted(plan, user.school, frozen)
             return redirect(url_for("submission.confirmation", year=year, number=frozen.number))
 
     return render_template(

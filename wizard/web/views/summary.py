@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
+from wizard.web.feedback import school_feedback
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
@@ -26,7 +27,9 @@ def page(year: str) -> ResponseReturnValue:
         plan.status,
         None if plan.status == PlanStatus.DRAFT else plan.version,
     )
-    return render_template("plan/summary.html", plan=plan, year_slug=year, **context)
+    return render_template(
+        "plan/summary.html", plan=plan, year_slug=year, feedback=school_feedback(plan), **context
+    )
 
 
 @bp.get("/summary.pdf")

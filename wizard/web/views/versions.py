@@ -9,6 +9,7 @@ from wizard.data.versions import versions_of
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
 from wizard.web.access import Access, allow
+from wizard.web.feedback import school_feedback, version_changes
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
@@ -23,10 +24,12 @@ bp = Blueprint("versions", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/vers
 def index(year: str) -> ResponseReturnValue:
     """Every submitted version of the plan."""
     plan = plan_or_404()
+    versions = versions_of(plan)
     return render_template(
         "plan/versions.html",
         plan=plan,
-        versions=versions_of(plan),
+        versions=versions,
+        changes=version_changes(versions),
         year_slug=year,
         academic_year=plan.academic_year,
     )
@@ -39,7 +42,12 @@ def show(year: str, number: int) -> ResponseReturnValue:
     plan, frozen = version_or_404(number)
     context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return render_template(
-        "plan/summary.html", plan=plan, version=frozen, year_slug=year, **context
+        "plan/summary.html",
+        plan=plan,
+        version=frozen,
+        year_slug=year,
+        feedback=school_feedback(plan, number),
+        **context,
     )
 
 

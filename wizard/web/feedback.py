@@ -1,0 +1,244 @@
+"""Feedback on a plan, as pages and emails show it: the change list between two versions, the
+comments of a version by task, and the emails sent after feedback or a submission commits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
+from wtforms.validators import InputRequired, Length
+
+from wizard.data.feedback import comments_of, coordinators_of_school, leads_of_school
+from wizard.data.versions import versions_of
+from wizard.domain.academic_year import year_slug
+from wizard.domain.changes import compare
+from wizard.domain.journey import JOURNEY
+from wizard.domain.summary import view
+from wizard.domain.values import Language, ReviewStatus
+from wizard.render.mail import link, send_email
+from wizard.web.fields import stripped
+from wizard.web.filters import format_money
+from wizard.web.forms import Form
+from wizard.web.i18n import in_language, select_locale
+from wizard.web.labels import TASK_TITLES
+from wizard.web.text import gettext as _
+from wizard.web.widgets import CharacterCount, RadioInput, Select
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, PlanVersion, School, User
+
+COMMENT_MAX = 2000
+WHOLE_PLAN = "whole-plan"
+
+REVIEW_LABELS = {
+    ReviewStatus.REVIEWED.value: _l("Reviewed"),
+    ReviewStatus.CHANGES_REQUESTED.value: _l("Changes requested"),
+}
+
+
+class CommentField(TextAreaField):
+    widget = CharacterCount()
+
+    def __init__(self, label: Any, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            filters=[stripped],
+            validators=[
+                InputRequired(_l("Enter your comment")),
+                Length(
+                    max=COMMENT_MAX, message=_l("Your comment must be 2,000 characters or fewer")
+                ),
+            ],
+            **kwargs,
+        )
+        self.max_length = COMMENT_MAX
+
+
+class CommentForm(Form):
+    """A coordinator's comment on a version: on the whole plan or on one task."""
+
+    version = HiddenField()
+    task = SelectField(
+        _l("What is your comment about?"),
+        choices=[],
+        validators=[InputRequired(_l("Select what your comment is about"))],
+        widget=Select(),
+    )
+    body = CommentField(_l("Comment"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task.choices = [SelectChoice(WHOLE_PLAN, _("The whole plan"))] + [
+            SelectChoice(task.key, str(TASK_TITLES[task.key])) for task in JOURNEY.tasks
+        ]
+
+    def task_key(self) -> str | None:
+        return None if self.task.data == WHOLE_PLAN else self.task.data
+
+
+class ReviewForm(Form):
+    """A coordinator's verdict on a version."""
+
+    version = HiddenField()
+    status = RadioField(
+        _l("What is your verdict on this version?"),
+        choices=[SelectChoice(value, label) for value, label in REVIEW_LABELS.items()],
+        validators=[InputRequired(_l("Select reviewed or changes requested"))],
+        widget=RadioInput(),
+    )
+
+
+class ReplyForm(Form):
+    """A school lead's reply to a comment."""
+
+    body = CommentField(_l("Your reply"))
+
+
+def version_number_of(form: FlaskForm) -> int | None:
+    raw = str(form.version.data or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else None
+
+
+def change_list(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]] | None:
+    """What changed from one version to the next, as sentences in the page's language."""
+    changes = compare(before, after)
+    if not changes:
+        return None
+    lang = select_locale()
+    old_cards, new_cards = view(before, lang).cards, view(after, lang).cards
+
+    def title(key: str) -> str:
+        card = new_cards.get(key) or old_cards.get(key)
+        return card.title if card else key
+
+    cards = []
+    for move in changes.cards:
+        if move.kind == "added":
+            cards.append(_("%(card)s added in row %(row)d", card=title(move.card), row=move.after))
+        elif move.kind == "removed":
+            cards.append(
+                _("%(card)s removed from row %(row)d", card=title(move.card), row=move.before)
+            )
+        else:
+            cards.append(
+                _(
+                    "%(card)s moved from row %(before)d to row %(after)d",
+                    card=title(move.card),
+                    before=move.before,
+                    after=move.after,
+                )
+            )
+    lines = []
+    for line in changes.lines:
+        if line.kind == "added":
+            lines.append(
+                _(
+                    "Added: %(line)s, %(amount)s",
+                    line=line.description,
+                    amount=format_money(line.amount_after or 0),
+                )
+            )
+        elif line.kind == "removed":
+            lines.append(
+                _(
+                    "Removed: %(line)s, %(amount)s",
+                    line=line.description,
+                    amount=format_money(line.amount_before or 0),
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "Changed: %(line)s, %(before)s to %(after)s",
+                    line=line.description,
+                    before=format_money(line.amount_before or 0),
+                    after=format_money(line.amount_after or 0),
+                )
+            )
+    return {
+        "tasks": [str(TASK_TITLES[key]) for key in changes.tasks],
+        "cards": cards,
+        "lines": lines,
+    }
+
+
+def version_changes(versions: list[PlanVersion]) -> dict[int, dict[str, list[str]] | None]:
+    """For each version after the first, what changed since the version before."""
+    return {
+        later.number: change_list(earlier.snapshot, later.snapshot)
+        for earlier, later in zip(versions, versions[1:], strict=False)
+    }
+
+
+def school_feedback(plan: Plan | None, number: int | None = None) -> dict[str, Any] | None:
+    """The feedback the school sees: its latest submitted version's (or version `number`'s)
+    verdict and comments by task (None: the whole plan). None if there is no such version."""
+    if plan is None:
+        return None
+    versions = versions_of(plan)
+    latest = next((v for v in versions if v.number == number), None) if number else None
+    latest = latest or (versions[-1] if versions else None)
+    if latest is None:
+        return None
+    return {
+        "version": latest,
+        "review": REVIEW_LABELS.get(latest.review_status or ""),
+        "review_status": latest.review_status,
+        "comments": comments_of(plan).get(latest.number, {}),
+    }
+
+
+def _locale_of(user: User) -> str:
+    return user.locale if user.locale in (Language.EN, Language.CY) else Language.EN
+
+
+def notify_submitted(plan: Plan, school: School, version: PlanVersion) -> None:
+    """Email the school's cluster coordinators that a version was submitted (after commit)."""
+    if school.cluster_id is None:
+        return
+    for coordinator in coordinators_of_school(school):
+        locale = _locale_of(coordinator)
+        _send(
+            coordinator.email,
+            "plan_submitted",
+            locale,
+            school_name=in_language(school.name_en, school.name_cy, locale),
+            number=version.number,
+            academic_year=plan.academic_year,
+            url=link(
+                "coordinator.plan",
+                lang=locale,
+                cluster_id=school.cluster_id,
+                school_id=school.id,
+                year=year_slug(plan.academic_year),
+                version=version.number,
+            ),
+        )
+
+
+def notify_feedback(plan: Plan, school: School, number: int, kind: str) -> None:
+    """Email the school's leads that feedback arrived on a version (after commit)."""
+    for lead in leads_of_school(school.id):
+        locale = _locale_of(lead)
+        _send(
+            lead.email,
+            "feedback_received",
+            locale,
+            kind=kind,
+            number=number,
+            academic_year=plan.academic_year,
+            url=link("plan.hub", lang=locale, year=year_slug(plan.academic_year)),
+        )
+
+
+def _send(to: str, template: str, locale: str, **context: Any) -> None:
+    """Send a notification; what it is about is already saved, so a mail server problem is
+    logged rather than shown as an error."""
+    try:
+        send_email(to, template, locale, **context)
+    except OSError:
+        current_app.logger.exception("Could not send the %s email", template)

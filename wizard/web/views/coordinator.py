@@ -1,0 +1,192 @@
+"""A coordinator's view of one school's plan: any version, read-only, with what changed since
+the version before, the PDF in either language, comments and a verdict.
+
+The scope (scope.py) checks that the school is in the cluster the URL names and that the
+signed-in user coordinates it. Comments and verdicts are feedback (`feedback=True`): the plan
+itself never changes through these routes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from wizard.data.feedback import add_comment, comments_of, set_review
+from wizard.data.plans import get_plan
+from wizard.data.versions import versions_of
+from wizard.domain.inputs import parse_whole_number
+from wizard.domain.values import PlanStatus, ReviewStatus
+from wizard.web.access import Access, allow
+from wizard.web.feedback import (
+    REVIEW_LABELS,
+    CommentForm,
+    ReviewForm,
+    change_list,
+    notify_feedback,
+    version_number_of,
+)
+from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import summary_context
+from wizard.web.scope import plan_scope
+from wizard.web.text import gettext as _
+from wizard.web.views import signed_in_user
+from wizard.web.views.documents import draft_snapshot, pdf_response
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, PlanVersion
+
+bp = Blueprint(
+    "coordinator",
+    __name__,
+    url_prefix=LANG_PREFIX + "/clusters/<int:cluster_id>/schools/<int:school_id>/<year>",
+)
+
+
+def _plan() -> Plan | None:
+    scope = plan_scope()
+    return get_plan(scope.school_id, scope.academic_year)
+
+
+def _chosen(versions: list[PlanVersion], raw: str | None) -> PlanVersion | None:
+    """The version ?version=N names (404 if there is no such version), else the latest."""
+    if raw is None:
+        return versions[-1] if versions else None
+    number = parse_whole_number(raw, maximum=100000)
+    found = next((v for v in versions if v.number == number), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _render(
+    cluster_id: int,
+    school_id: int,
+    year: str,
+    version_arg: str | None,
+    comment_form: CommentForm | None = None,
+    review_form: ReviewForm | None = None,
+) -> ResponseReturnValue:
+    posted = comment_form or review_form
+    plan = _plan()
+    versions = versions_of(plan) if plan else []
+    version = _chosen(versions, version_arg)
+    context: dict[str, Any]
+    if version is not None:
+        context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
+        index = versions.index(version)
+        changes = change_list(versions[index - 1].snapshot, version.snapshot) if index else None
+        comments = comments_of(plan).get(version.number, {}) if plan else {}
+        comment_form = comment_form or CommentForm(formdata=None, version=version.number)
+        review_form = review_form or ReviewForm(
+            formdata=None, version=version.number, status=version.review_status
+        )
+    elif plan is not None:
+        _, snapshot = draft_snapshot()
+        context = summary_context(snapshot, PlanStatus.DRAFT, None)
+        changes, comments = None, {}
+    else:
+        context, changes, comments = {}, None, {}
+    return render_template(
+        "coordinator/plan.html",
+        plan=plan,
+        versions=versions,
+        version=version,
+        changes=changes,
+        comments=comments,
+        comment_form=comment_form,
+        review_form=review_form,
+        review_labels=REVIEW_LABELS,
+        form=posted,
+        cluster_id=cluster_id,
+        school_id=school_id,
+        year_slug=year,
+        **{"academic_year": plan_scope().academic_year, **context},
+    )
+
+
+@bp.get("")
+@allow(Access.COORDINATOR, plan=True)
+def plan(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
+    """The school's latest submitted version (or ?version=N), or its draft if none yet."""
+    return _render(cluster_id, school_id, year, request.args.get("version"))
+
+
+@bp.get("/plan.pdf")
+@allow(Access.COORDINATOR, plan=True)
+def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
+    """A version (?version=N, else the latest) as a PDF in the page's language."""
+    plan = _plan()
+    version = _chosen(versions_of(plan), request.args.get("version")) if plan else None
+    if version is None:
+        abort(404)
+    context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
+    return pdf_response(
+        context, "professional-learning-plan", year, "version", version.number, select_locale()
+    )
+
+
+def _version_posted(form: CommentForm | ReviewForm) -> tuple[Plan, PlanVersion]:
+    plan = _plan()
+    number = version_number_of(form)
+    version = next((v for v in versions_of(plan) if v.number == number), None) if plan else None
+    if plan is None or version is None:
+        abort(404)
+    return plan, version
+
+
+@bp.post("/comments")
+@allow(Access.COORDINATOR, plan=True, feedback=True)
+def comment(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
+    """Comment on a version, on the whole plan or one task; the school's leads are emailed."""
+    form = CommentForm()
+    plan, version = _version_posted(form)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
+    add_comment(plan, version.number, form.task_key(), signed_in_user(), form.body.data or "")
+    notify_feedback(plan, plan.school, version.number, "comment")
+    flash(_("Your comment has been added."), "success")
+    return redirect(
+        url_for(
+            "coordinator.plan",
+            cluster_id=cluster_id,
+            school_id=school_id,
+            year=year,
+            version=version.number,
+        )
+    )
+
+
+@bp.post("/review")
+@allow(Access.COORDINATOR, plan=True, feedback=True)
+def review(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
+    """Mark a version reviewed or changes requested; the school's leads are emailed."""
+    form = ReviewForm()
+    plan, version = _version_posted(form)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _render(cluster_id, school_id, year, str(version.number), review_form=form)
+    status = ReviewStatus(form.status.data)
+    set_review(version, status, signed_in_user())
+    notify_feedback(plan, plan.school, version.number, status.value)
+    flash(
+        _(
+            "You have marked version %(number)d as: %(status)s",
+            number=version.number,
+            status=str(REVIEW_LABELS[status.value]),
+        ),
+        "success",
+    )
+    return redirect(
+        url_for(
+            "coordinator.plan",
+            cluster_id=cluster_id,
+            school_id=school_id,
+            year=year,
+            version=version.number,
+        )
+    )
