@@ -91,6 +91,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         next_year,
         plan,
         public,
+        sharing,
         submission,
         summary,
         versions,
@@ -109,4 +110,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
+    app.register_blueprint(sharing.bp)
+    app.register_blueprint(sharing.shared)
     return app

@@ -19,6 +19,8 @@ class AuditAction(enum.StrEnum):
     PLAN_SUBMITTED = "plan-submitted"
     PLAN_REOPENED = "plan-reopened"
     PLAN_STARTED = "plan-started"
+    SHARE_LINK_CREATED = "share-link-created"
+    SHARE_LINK_REVOKED = "share-link-revoked"
     # Accounts and signing in
     COLLEAGUE_INVITED = "colleague-invited"
     INVITATION_ACCEPTED = "invitation-accepted"
