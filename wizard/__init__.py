@@ -94,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         next_year,
         plan,
         public,
+        sharing,
         submission,
         summary,
         versions,
@@ -115,4 +116,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(feedback.bp)
+    app.register_blueprint(sharing.bp)
+    app.register_blueprint(sharing.shared)
     return app

@@ -98,6 +98,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RESETS_PER_ACCOUNT_PER_HOUR": 3,
         "RESET_REQUESTS_PER_ADDRESS": "20 per hour",
         "INVITATIONS_PER_LEAD": "30 per day",
+        # Shared plans (read through a share link, without signing in), per address.
+        "SHARED_PLAN_REQUESTS_PER_ADDRESS": "60 per minute",
         # Rate limits (Flask-Limiter): shared through Redis when REDIS_URL is set, else kept
         # in each process's memory.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",

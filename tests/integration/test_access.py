@@ -47,7 +47,11 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
         "auth.reset_password_request",
         "auth.reset_password",
         "auth.accept_invitation",
+        "shared.page",
+        "shared.pdf",
+        "shared.svg",
     }
+    assert declared["sharing.index"] is Access.SCHOOL_LEAD
 
 
 MEMBER_PAGES = [

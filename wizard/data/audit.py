@@ -24,6 +24,8 @@ class AuditAction(enum.StrEnum):
     COMMENT_REPLIED = "comment-replied"
     VERSION_REVIEWED = "version-reviewed"
     CHANGES_REQUESTED = "changes-requested"
+    SHARE_LINK_CREATED = "share-link-created"
+    SHARE_LINK_REVOKED = "share-link-revoked"
     # Accounts and signing in
     COLLEAGUE_INVITED = "colleague-invited"
     INVITATION_ACCEPTED = "invitation-accepted"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -466,12 +467,89 @@ class AcceptInvitationForm(Form):
     password, confirm = _password_fields()
 
 
+class ShareLinkForm(Form):
+    """A share link: what it shows, and an optional expiry date (GOV.UK's date input: three
+    boxes, checked together, with one message for the date)."""
+
+    shows = RadioField(
+        _l("What should the link show?"),
+        choices=[
+            SelectChoice("submitted", _l("The latest submitted version")),
+            SelectChoice(
+                "draft", _l("The plan as it stands now, including changes not yet submitted")
+            ),
+        ],
+        validators=[InputRequired(_l("Select what the link should show"))],
+        widget=RadioInput(),
+    )
+    expires_day = StringField(_l("Day"), filters=[stripped])
+    expires_month = StringField(_l("Month"), filters=[stripped])
+    expires_year = StringField(_l("Year"), filters=[stripped])
+
+    expires_on: date | None = None
+    # The message for the date, and which of its boxes are wrong ("day", "month", "year").
+    expires_error: str | None = None
+    expires_error_parts: tuple[str, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        parts = {
+            "day": self.expires_day.data or "",
+            "month": self.expires_month.data or "",
+            "year": self.expires_year.data or "",
+        }
+        problem = _expiry_problem(parts, today())
+        if isinstance(problem, date) or problem is None:
+            self.expires_on = problem
+        else:
+            self.expires_error, self.expires_error_parts = str(problem[0]), problem[1]
+            valid = False
+        for part in ("expires_day", "expires_month", "expires_year"):
+            if self[part].errors:  # hidden characters (see Form)
+                self.expires_error = str(UNSAFE_CHARACTERS)
+                self.expires_error_parts = ("day", "month", "year")
+                self[part].errors = []
+                valid = False
+        return valid
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _expiry_problem(parts: dict[str, str], now: date) -> date | None | tuple[Any, tuple[str, ...]]:
+    """The expiry date, None when none was given, or (message, the boxes that are wrong)."""
+    missing = tuple(name for name, value in parts.items() if not value)
+    if len(missing) == 3:
+        return None
+    if missing:
+        names = {
+            "day": _l("The expiry date must include a day"),
+            "month": _l("The expiry date must include a month"),
+            "year": _l("The expiry date must include a year"),
+        }
+        if len(missing) == 1:
+            return names[missing[0]], missing
+        return _l("The expiry date must include a day, a month and a year"), missing
+    numbers = {name: parse_whole_number(value) for name, value in parts.items()}
+    if any(number is None for number in numbers.values()) or len(parts["year"]) != 4:
+        return _l("The expiry date must be a real date"), ("day", "month", "year")
+    try:
+        chosen = date(numbers["year"] or 0, numbers["month"] or 0, numbers["day"] or 0)
+    except ValueError:
+        return _l("The expiry date must be a real date"), ("day", "month", "year")
+    if chosen < now:
+        return _l("The expiry date must be today or in the future"), ("day", "month", "year")
+    return chosen
+
+
 class ConfirmForm(Form):
     """Only a CSRF token: for buttons that change state (sign out, submit, reopen)."""
 
 
 __all__ = [
     "AboutYourSchoolForm",
+    "ShareLinkForm",
     "CompletionForm",
     "FundingLineForm",
     "ContextForm",

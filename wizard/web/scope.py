@@ -9,7 +9,8 @@ pages.
 
 - a school member reads and writes their own school's plan;
 - a coordinator reads the plans of the schools in their clusters;
-- an administrator reads every plan.
+- an administrator reads every plan;
+- anyone with a live share link reads the plan it was made for (resolve_shared_scope).
 
 Writing (any request that is not GET or HEAD) needs the right to write: refused here, in one
 place, with 403. A plan the user may not read is 404, as if it did not exist.
@@ -30,6 +31,7 @@ from typing import Any
 from flask import abort, g, request
 
 from wizard.data.directory import coordinates_school, coordinates_school_in
+from wizard.data.sharing import find_shared
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
 
 # A school may look back at earlier years and plan one year ahead.
@@ -84,6 +86,27 @@ def resolve_plan_scope(
     if request.method not in READ_METHODS and not (can_write or feedback):
         abort(403)
     return PlanScope(school_id=school_id, academic_year=academic_year, can_write=can_write)
+
+
+@dataclass(frozen=True)
+class SharedScope:
+    """What a share link opens: its plan, read-only, and whether it shows the draft."""
+
+    plan: PlanScope
+    link_id: int
+    shows_draft: bool
+
+
+def resolve_shared_scope(token: str) -> SharedScope:
+    """The plan a share link opens, read-only, or 404 (the same for an unknown, revoked or
+    expired token). It becomes this request's plan scope."""
+    found = find_shared(token)
+    if found is None or request.method not in READ_METHODS:
+        abort(404)
+    link, plan = found
+    scope = PlanScope(school_id=plan.school_id, academic_year=plan.academic_year, can_write=False)
+    g.plan_scope = scope
+    return SharedScope(plan=scope, link_id=link.id, shows_draft=link.shows_draft)
 
 
 def plan_scope() -> PlanScope:

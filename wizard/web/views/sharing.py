@@ -1,0 +1,177 @@
+"""Share links: the lead makes, lists and revokes read-only links to the plan, and anyone with
+a live link reads the plan (its page, PDF and Diamond 9 image) without signing in.
+
+The shared pages are reached through the plan scope (scope.resolve_shared_scope), read-only;
+every response under /shared/ (the 404 for a bad token and the 429 too) says no-referrer and
+noindex, and they are rate limited per address.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from wizard.data.sharing import create_share_link, is_live, latest_version, revoke, share_links_of
+from wizard.domain.academic_year import year_slug
+from wizard.domain.values import PlanStatus
+from wizard.render.mail import link
+from wizard.web.access import Access, allow
+from wizard.web.extensions import limiter
+from wizard.web.forms import ConfirmForm, ShareLinkForm, today
+from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import summary_context
+from wizard.web.scope import SharedScope, resolve_shared_scope
+from wizard.web.text import gettext as _
+from wizard.web.views import attachment, signed_in_user
+from wizard.web.views.documents import draft_snapshot, pdf_response, plan_or_404
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan
+
+bp = Blueprint("sharing", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/share")
+shared = Blueprint("shared", __name__, url_prefix=LANG_PREFIX + "/shared")
+
+
+# The lead's page ------------------------------------------------------------------------------
+
+
+@bp.route("", methods=["GET", "POST"])
+@allow(Access.SCHOOL_LEAD, plan=True)
+def index(year: str) -> ResponseReturnValue:
+    """Make a share link (shown once, in full), and see and revoke every link so far."""
+    plan = plan_or_404()
+    form = ShareLinkForm()
+    new_link = None
+    if form.validate_on_submit():
+        token = create_share_link(
+            plan, signed_in_user(), form.shows.data == "draft", form.expires_on
+        )
+        # Only its hash is kept: this is the one time the link can be shown.
+        new_link = link("shared.page", token=token)
+        form = ShareLinkForm(formdata=None)
+    return render_template(
+        "plan/share.html",
+        form=form,
+        errors=_errors(form),
+        new_link=new_link,
+        links=_rows(plan),
+        plan=plan,
+        year_slug=year,
+        academic_year=plan.academic_year,
+    )
+
+
+@bp.post("/<int:link_id>/revoke")
+@allow(Access.SCHOOL_LEAD, plan=True)
+def revoke_link(year: str, link_id: int) -> ResponseReturnValue:
+    """Stop a link working, at once and for good."""
+    plan = plan_or_404()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not revoke(plan, link_id, signed_in_user()):
+        abort(404)
+    flash(_("You have revoked the link. It no longer opens the plan."), "success")
+    return redirect(url_for("sharing.index", year=year))
+
+
+def _errors(form: ShareLinkForm) -> list[dict[str, str]]:
+    """The error summary: each message linked to its field (the date to its first wrong box)."""
+    errors = [{"text": str(message), "href": "#shows"} for message in form.shows.errors]
+    if form.expires_error:
+        first = form.expires_error_parts[0] if form.expires_error_parts else "day"
+        errors.append({"text": form.expires_error, "href": f"#expires-{first}"})
+    return errors
+
+
+def _rows(plan: Plan) -> list[dict[str, Any]]:
+    now = today()
+    return [
+        {
+            "link": share,
+            "state": "revoked"
+            if share.revoked_at
+            else ("live" if is_live(share, now) else "expired"),
+        }
+        for share in share_links_of(plan)
+    ]
+
+
+# The shared plan ------------------------------------------------------------------------------
+
+
+def _shared_limit() -> str:
+    return str(current_app.config["SHARED_PLAN_REQUESTS_PER_ADDRESS"])
+
+
+limiter.limit(_shared_limit)(shared)
+
+
+@shared.after_request
+def _private(response: Response) -> Response:
+    """No address of a shared page leaves it, and no search engine keeps one."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _shared_summary(token: str) -> tuple[SharedScope, dict[str, Any] | None]:
+    """The plan a link opens, as the summary's context; None when the link shows the latest
+    submitted version and there is none yet."""
+    scope = resolve_shared_scope(token)
+    if scope.shows_draft:
+        plan, snapshot = draft_snapshot()
+        number = None if plan.status == PlanStatus.DRAFT else plan.version
+        return scope, summary_context(snapshot, plan.status, number)
+    version = latest_version(plan_or_404())
+    if version is None:
+        return scope, None
+    return scope, summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
+
+
+@shared.get("/<token>")
+@allow(Access.PUBLIC)
+def page(token: str) -> ResponseReturnValue:
+    """The shared plan, read-only, with its PDF and Diamond 9 image."""
+    scope, context = _shared_summary(token)
+    if context is None:
+        return render_template(
+            "shared/not_yet.html", academic_year=scope.plan.academic_year, token=token
+        )
+    return render_template("shared/plan.html", token=token, **context)
+
+
+@shared.get("/<token>.pdf")
+@allow(Access.PUBLIC)
+def pdf(token: str) -> ResponseReturnValue:
+    scope, context = _shared_summary(token)
+    if context is None:
+        abort(404)
+    return pdf_response(
+        context,
+        "professional-learning-plan",
+        year_slug(scope.plan.academic_year),
+        "shared",
+        select_locale(),
+    )
+
+
+@shared.get("/<token>/diamond-9.svg")
+@allow(Access.PUBLIC)
+def svg(token: str) -> ResponseReturnValue:
+    scope, context = _shared_summary(token)
+    if context is None:
+        abort(404)
+    name = ("diamond-9", year_slug(scope.plan.academic_year), "shared", select_locale(), "svg")
+    return Response(context["diamond_svg"], mimetype="image/svg+xml", headers=attachment(*name))
