@@ -86,8 +86,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth,
         clusters,
         compare,
+        coordinator,
         diamond,
+        exports,
         funding,
+        national,
         next_year,
         plan,
         public,
@@ -109,4 +112,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
+    app.register_blueprint(national.bp)
+    app.register_blueprint(coordinator.bp)
+    app.register_blueprint(exports.bp)
     return app
