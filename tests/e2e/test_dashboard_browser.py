@@ -52,6 +52,7 @@ def dashboard_heading(t: Translator, cluster: Cluster) -> str:
     return t("%(cluster)s: plans for %(year)s", cluster=name, year=year_label(ACADEMIC_YEAR))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_dashboard_and_the_national_view_are_accessible(
     new_context: Any, seeded: dict[str, Any], lang: str, request: pytest.FixtureRequest
@@ -85,6 +86,7 @@ def test_the_dashboard_and_the_national_view_are_accessible(
     national.assert_clean()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_sideways_scrolling_at_320_css_pixels(
     new_context: Any, seeded: dict[str, Any], lang: str, request: pytest.FixtureRequest

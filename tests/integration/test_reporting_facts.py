@@ -101,6 +101,8 @@ def test_facts_roll_back_with_a_failed_submission(
     monkeypatch.setattr(versions, "record", fail)
     with pytest.raises(RuntimeError):
         versions.submit(plan, school, lead_in_cluster)
+    # The facts were written in the submit transaction, and go with it.
+    assert sum(isinstance(o, FactRating) for o in db.session.new) == 8
     db.session.rollback()
     assert count(FactRating) == count(FactPlacement) == count(FactFunding) == 0
     assert count(PlanVersion) == 0

@@ -35,11 +35,12 @@ STATUS_LABELS = {
     DashboardStatus.CHANGES_REQUESTED: _l("Changes requested"),
     DashboardStatus.REVIEWED: _l("Reviewed"),
 }
-# GOV.UK tag colours: the words say the status, the colour only repeats it.
+# GOV.UK tag colours (those GOV.UK Frontend 6 has; no modifier is blue): the words say the
+# status, the colour only repeats it.
 STATUS_TAGS = {
     DashboardStatus.NOT_STARTED: "govuk-tag--grey",
-    DashboardStatus.IN_PROGRESS: "govuk-tag--light-blue",
-    DashboardStatus.SUBMITTED: "govuk-tag--blue",
+    DashboardStatus.IN_PROGRESS: "",
+    DashboardStatus.SUBMITTED: "govuk-tag--purple",
     DashboardStatus.CHANGES_REQUESTED: "govuk-tag--orange",
     DashboardStatus.REVIEWED: "govuk-tag--green",
 }
