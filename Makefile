@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 
-.PHONY: run test install compile-messages messages check-messages db seed chromium system-packages lint format typecheck assets benchmark clean
+.PHONY: run test install compile-messages messages check-messages db seed seed-wales chromium system-packages lint format typecheck assets benchmark clean
 
 run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
@@ -45,6 +45,9 @@ db: install ## Create or migrate the database (SQLite in instance/ unless DATABA
 
 seed: db compile-messages ## Load the 22 local authorities and the demo data (keeps saved answers)
 	$(FLASK) seed-demo
+
+seed-wales: db compile-messages ## Fill an empty database with the scale of Wales (1,500 schools)
+	$(FLASK) seed-wales
 
 # Debian packages the tests need: Chromium for the browser tests; Pango and fonts with the
 # Welsh letters (ŵ, ŷ) for WeasyPrint's PDFs.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -21,6 +22,8 @@ from wizard.data.models import (
     School,
     User,
 )
+from wizard.data.wales import has_schools, seed_wales
+from wizard.domain.academic_year import academic_year_of, year_label
 
 
 def _authority(value: str) -> LocalAuthority:
@@ -196,6 +199,35 @@ def seed_demo_command() -> None:
         click.echo(f"  {account.email:<28} {account.role}")
 
 
+@click.command("seed-wales")
+@with_appcontext
+@click.option("--schools", default=1500, show_default=True, type=click.IntRange(1, 20000))
+@click.option("--clusters", default=200, show_default=True, type=click.IntRange(1, 2000))
+@click.option(
+    "--drafts",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Fraction of plans reopened as a draft after their first submission.",
+)
+@click.option("--seed", default=2026, show_default=True, help="Seed of the random generator.")
+@click.option("--force", is_flag=True, help="Run even if the database already has schools.")
+def seed_wales_command(schools: int, clusters: int, drafts: float, seed: int, force: bool) -> None:
+    """Fill the database with the scale of Wales: every school with a submitted plan."""
+    if has_schools() and not force:
+        raise click.ClickException(
+            "The database already has schools: use an empty database, or --force to add more."
+        )
+    year = academic_year_of(date.today())
+    report = seed_wales(schools, clusters, drafts, year, seed=seed)
+    click.echo(
+        f"Seeded {year_label(year)}: {report.authorities} local authorities, "
+        f"{report.clusters} clusters, {report.schools} schools, {report.versions} submitted "
+        f"versions ({report.drafts} reopened as drafts), {report.facts} facts "
+        f"in {report.seconds:.1f} s."
+    )
+
+
 COMMANDS = (
     load_local_authorities_command,
     create_partnership,
@@ -205,6 +237,7 @@ COMMANDS = (
     create_user,
     import_schools_command,
     seed_demo_command,
+    seed_wales_command,
 )
 
 

@@ -301,8 +301,11 @@ def test_welsh_plan_from_sign_in_to_submitted_and_reopened(
     wait_until_ready(page)
 
     # The PDF, in Welsh.
-    with page.expect_download() as downloading:
-        page.get_by_role("link", name=cy("Download the plan as a PDF"), exact=True).click()
+    # WeasyPrint takes seconds on a busy machine: the download may take longer than a click.
+    with page.expect_download(timeout=60_000) as downloading:
+        page.get_by_role("link", name=cy("Download the plan as a PDF"), exact=True).click(
+            no_wait_after=True
+        )
     download = downloading.value
     assert download.suggested_filename == f"professional-learning-plan-{plan_year}-version-1-cy.pdf"
     path = download.path()

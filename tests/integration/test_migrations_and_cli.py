@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from wizard.data.database import db
-from wizard.data.models import Cluster, LocalAuthority, PlanAnswer, School, User
+from wizard.data.models import Cluster, LocalAuthority, Plan, PlanAnswer, School, User
 
 
 def test_the_migrations_produce_exactly_the_models_schema(app: Flask, ctx: None) -> None:
@@ -205,12 +205,15 @@ def test_seed_demo_is_idempotent_and_keeps_saved_answers(
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(School)) == 6
-    assert db.session.scalar(select(func.count()).select_from(User)) == 4
-    assert db.session.scalar(select(PlanAnswer)).data["pl_lead"] == "Catrin"
+    # Six schools of their own, and six more with plans in the coordinator's cluster, each
+    # with a lead who cannot sign in (see tests/integration/test_seed_data.py).
+    assert db.session.scalar(select(func.count()).select_from(School)) == 12
+    assert db.session.scalar(select(func.count()).select_from(User)) == 10
+    lead = db.session.scalar(select(User).where(User.email == "lead@demo.example"))
+    saved = db.session.scalar(select(PlanAnswer).join(Plan).where(Plan.school_id == lead.school_id))
+    assert saved.data["pl_lead"] == "Catrin"
     welsh = db.session.scalar(select(School).where(School.language_medium == "welsh"))
     assert welsh.name_cy.startswith("Ysgol")
-    lead = db.session.scalar(select(User).where(User.email == "lead@demo.example"))
     colleague = db.session.scalar(select(User).where(User.email == "colleague@demo.example"))
     assert lead.is_school_lead and lead.school_id == colleague.school_id
 

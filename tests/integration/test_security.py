@@ -819,10 +819,32 @@ def test_the_sqlite_file_is_readable_by_its_owner_only(make_app: Any, tmp_path: 
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_the_development_server_does_not_name_its_versions(app: Flask) -> None:
-    from werkzeug.serving import WSGIRequestHandler
+def test_the_development_server_names_no_versions_and_logs_no_tokens(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A real HTTP request to Werkzeug's server, as `make run` serves."""
+    import threading
+    import urllib.error
+    import urllib.request
 
-    assert WSGIRequestHandler.version_string(None) == "planner"  # type: ignore[arg-type]
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            with urllib.request.urlopen(f"{base}/en/") as response:
+                assert response.headers["Server"] == "planner"
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(f"{base}/en/reset-password/SECRETtoken123456789")
+            assert missing.value.code == 404
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert "SECRETtoken" not in caplog.text
+    assert "/en/reset-password/[token]" in caplog.text
 
 
 def test_hsts_covers_subdomains_in_production(make_app: Any) -> None:

@@ -1,10 +1,12 @@
-"""Demo data: two local authorities, two clusters, six schools and four accounts."""
+"""Demo data: two local authorities, two clusters, twelve schools (six more in the coordinator's
+cluster, with plans: see demo_plans.py) and four accounts to sign in with."""
 
 from __future__ import annotations
 
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -12,8 +14,10 @@ from sqlalchemy import select
 
 from wizard.data.accounts import check_password, hash_password
 from wizard.data.database import db
+from wizard.data.demo_plans import seed_demo_plans
 from wizard.data.directory import load_local_authorities
 from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, User
+from wizard.domain.academic_year import academic_year_of
 
 # (cluster English name, cluster Welsh name, authority code, schools)
 # Each school: (number, English name, Welsh name, language medium). All fictional.
@@ -127,4 +131,6 @@ def seed_demo() -> tuple[str, tuple[DemoAccount, ...]]:
         coordinator.coordinated_clusters.append(clusters[0])
     admin.is_admin = True
     db.session.commit()
+    # The coordinator's cluster gets more schools and their plans (the lead's own is untouched).
+    seed_demo_plans(clusters[0], coordinator, academic_year_of(date.today()))
     return password, DEMO_ACCOUNTS

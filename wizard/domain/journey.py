@@ -67,10 +67,6 @@ class Task:
     tasks with long or optional answers); the task is complete only once the answer is yes."""
 
     @property
-    def first_step(self) -> Step:
-        return self.steps[0]
-
-    @property
     def completion_key(self) -> str:
         """The answers key where the "Have you completed this section?" answer is kept."""
         return f"{self.key}:completed"

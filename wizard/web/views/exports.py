@@ -1,25 +1,56 @@
-"""PLACEHOLDER, to be replaced by the CSV exports built on another branch: it only gives the
-dashboard's download links their endpoints (the year comes as ?year=). Both are always Not
-found."""
+"""CSV exports of a cluster's plans for its coordinators: one row per school, or per funding
+line of each school's latest submitted version."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, abort
 from flask.typing import ResponseReturnValue
 
+from wizard.data.clusters import cluster_of_coordinator, school_plan_rows
+from wizard.domain.academic_year import parse_year_slug, year_slug
+from wizard.render import csv_export
 from wizard.web.access import Access, allow
-from wizard.web.i18n import LANG_PREFIX
+from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.text import gettext as _
+from wizard.web.views import attachment, signed_in_user
 
-bp = Blueprint("exports", __name__, url_prefix=LANG_PREFIX + "/clusters")
+if TYPE_CHECKING:
+    from wizard.data.clusters import SchoolPlanRow
+
+bp = Blueprint("exports", __name__, url_prefix=LANG_PREFIX + "/clusters/<int:cluster_id>/<year>")
 
 
-@bp.get("/<int:cluster_id>/schools.csv")
+def _export(
+    cluster_id: int,
+    year: str,
+    build: Callable[[Iterable[SchoolPlanRow], str], bytes],
+    name: str,
+) -> Response:
+    academic_year = parse_year_slug(year)
+    if academic_year is None:
+        abort(404)
+    if cluster_of_coordinator(signed_in_user().id, cluster_id) is None:
+        abort(404)
+    locale = select_locale()
+    body = build(school_plan_rows(cluster_id, academic_year), locale)
+    headers = attachment(name, cluster_id, year_slug(academic_year), "csv")
+    return Response(body, mimetype="text/csv", headers=headers)
+
+
+@bp.get("/schools.csv")
 @allow(Access.COORDINATOR)
-def schools_csv(cluster_id: int) -> ResponseReturnValue:
-    abort(404)
+def schools_csv(cluster_id: int, year: str) -> ResponseReturnValue:
+    """One row per school of the cluster: status, latest version and its nine priorities."""
+    # TRANSLATORS: part of a file name: lower case letters only, no spaces or accents.
+    return _export(cluster_id, year, csv_export.schools_csv, _("schools"))
 
 
-@bp.get("/<int:cluster_id>/funding.csv")
+@bp.get("/funding.csv")
 @allow(Access.COORDINATOR)
-def funding_csv(cluster_id: int) -> ResponseReturnValue:
-    abort(404)
+def funding_csv(cluster_id: int, year: str) -> ResponseReturnValue:
+    """One row per funding line of each school's latest submitted version."""
+    # TRANSLATORS: part of a file name: lower case letters only, no spaces or accents.
+    return _export(cluster_id, year, csv_export.funding_csv, _("funding"))

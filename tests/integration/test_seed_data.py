@@ -1,0 +1,149 @@
+"""seed-wales fills a database at the scale of Wales in bulk; seed-demo gives the demo
+coordinator a cluster of schools with plans in every state."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from wizard.data.clusters import school_plan_rows
+from wizard.data.database import db
+from wizard.data.models import (
+    Cluster,
+    FactFunding,
+    FactPlacement,
+    FactRating,
+    LocalAuthority,
+    Plan,
+    PlanAnswer,
+    PlanComment,
+    PlanVersion,
+    School,
+    User,
+)
+from wizard.data.versions import incomplete_tasks
+from wizard.domain.academic_year import academic_year_of
+from wizard.domain.funding import summarise
+from wizard.domain.values import DashboardStatus, PlanStatus
+
+THIS = academic_year_of(date.today())
+
+
+def count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_seed_wales_makes_complete_submitted_plans_with_their_facts(app: Flask, ctx: None) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["seed-wales", "--schools", "30", "--clusters", "4", "--drafts", "0.3"]
+    )
+    assert result.exit_code == 0, result.output
+    print(result.output)  # the time taken, not asserted
+    assert " s." in result.output
+    db.session.rollback()
+    assert count(LocalAuthority) == 22
+    assert count(Cluster) == 4
+    assert count(School) == 30
+    assert count(Plan) == 30
+    numbers = list(db.session.scalars(select(School.school_number)))
+    assert len(set(numbers)) == 30 and all(n.isdigit() and len(n) == 7 for n in numbers)
+    for cluster in db.session.scalars(select(Cluster)):
+        coordinators = db.session.scalars(
+            select(User).where(User.coordinated_clusters.contains(cluster))
+        ).all()
+        assert len(coordinators) == 1
+    plans = list(db.session.scalars(select(Plan)))
+    drafts = [plan for plan in plans if plan.status == PlanStatus.DRAFT]
+    assert drafts and all(plan.version == 2 for plan in drafts)
+    versions = list(db.session.scalars(select(PlanVersion)))
+    assert {v.plan_id for v in versions} == {plan.id for plan in plans}
+    latest = {}
+    for version in versions:
+        answers = version.snapshot["answers"]
+        assert incomplete_tasks(answers) == [], version.plan_id
+        assert summarise(answers).totals.over == 0
+        assert 2 <= len(answers["funding-plan"]["lines"]) <= 5
+        if version.number > latest.get(version.plan_id, (0, None))[0]:
+            latest[version.plan_id] = (version.number, version)
+    school_of = {plan.id: plan.school_id for plan in plans}
+    ratings = Counter(
+        (f.school_id, f.version_number, f.latest) for f in db.session.scalars(select(FactRating))
+    )
+    placements = Counter(
+        (f.school_id, f.version_number) for f in db.session.scalars(select(FactPlacement))
+    )
+    for version in versions:
+        school = school_of[version.plan_id]
+        is_latest = latest[version.plan_id][1] is version
+        assert ratings[(school, version.number, is_latest)] == 8
+        assert placements[(school, version.number)] == 9
+    assert count(FactFunding) == sum(
+        len(v.snapshot["answers"]["funding-plan"]["lines"]) for v in versions
+    )
+    # The drafts are reopened: their answers wait for "have you completed this section?".
+    draft_answers = {
+        a.step
+        for a in db.session.scalars(select(PlanAnswer).where(PlanAnswer.plan_id == drafts[0].id))
+    }
+    assert "hallmarks:completed" not in draft_answers and "diamond-9" in draft_answers
+
+
+def test_seed_wales_refuses_a_database_with_schools_unless_forced(app: Flask, ctx: None) -> None:
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-wales", "--schools", "5", "--clusters", "2"]).exit_code == 0
+    refused = runner.invoke(args=["seed-wales", "--schools", "5", "--clusters", "2"])
+    assert refused.exit_code != 0 and "--force" in refused.output
+    db.session.rollback()
+    assert count(School) == 5
+    forced = runner.invoke(args=["seed-wales", "--schools", "5", "--clusters", "2", "--force"])
+    assert forced.exit_code == 0, forced.output
+    db.session.rollback()
+    assert count(School) == 10 and count(Cluster) == 4
+
+
+def test_seed_demo_gives_the_coordinator_a_living_cluster(
+    app: Flask, ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WIZARD_DEMO_PASSWORD", "demo password for tests")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    db.session.rollback()
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@demo.example"))
+    cluster = coordinator.coordinated_clusters[0]
+    rows = school_plan_rows(cluster.id, THIS)
+    statuses = Counter(row.status for row in rows)
+    assert statuses[DashboardStatus.REVIEWED] == 1
+    assert statuses[DashboardStatus.CHANGES_REQUESTED] == 1
+    assert statuses[DashboardStatus.SUBMITTED] == 2
+    assert statuses[DashboardStatus.IN_PROGRESS] == 1
+    assert statuses[DashboardStatus.NOT_STARTED] >= 1
+    lead_school = db.session.scalar(select(User).where(User.email == "lead@demo.example")).school
+    assert db.session.scalar(select(Plan).where(Plan.school_id == lead_school.id)) is None
+    for row in rows:
+        if row.latest_version is not None:
+            assert incomplete_tasks(row.latest_version.snapshot["answers"]) == []
+    comments = list(db.session.scalars(select(PlanComment)))
+    assert {c.task_key is None for c in comments} == {True, False}
+    assert all(c.author_id == coordinator.id for c in comments)
+    welsh = next(r for r in rows if r.school.name_en == "Ysgol Gymraeg Bryn Derw")
+    reflection = welsh.latest_version.snapshot["answers"]["context-school"]["reflection"]
+    assert reflection.startswith("Mae ein hunanarfarniad")
+
+    before = {
+        model.__name__: count(model)
+        for model in (School, User, Plan, PlanAnswer, PlanVersion, PlanComment)
+    }
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    db.session.rollback()
+    after = {
+        model.__name__: count(model)
+        for model in (School, User, Plan, PlanAnswer, PlanVersion, PlanComment)
+    }
+    assert after == before
+    assert second.output == first.output

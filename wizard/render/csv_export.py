@@ -1,0 +1,201 @@
+"""A cluster's plans as CSV files for spreadsheets: one row per school, or per funding line.
+
+The files are UTF-8 with a byte-order mark, so that Excel reads the Welsh letters (ŵ, ŷ);
+headers and labels are in the page's language; money is a plain number of pounds with two
+decimals; dates are ISO 8601 (2026-10-01), which every spreadsheet sorts and reads. A cell that
+begins with a character a spreadsheet would take as the start of a formula is escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _gettext
+
+from wizard.domain import framework
+from wizard.domain.cards import CardCatalogue
+from wizard.domain.diamond import ROW_OF, SLOTS, normalise
+from wizard.domain.funding import lines_of, planned
+from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP
+from wizard.domain.summary import OwnCardTitles
+from wizard.domain.values import DashboardStatus
+
+if TYPE_CHECKING:
+    from wizard.data.clusters import SchoolPlanRow
+
+# What a spreadsheet may read as the start of a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def _(string: str, **variables: Any) -> str:
+    return str(_gettext(string, **variables))
+
+
+def safe_cell(value: object) -> str:
+    """The cell as text, with a ' in front if a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def pounds(pence: int | None) -> str:
+    """Pence as pounds with two decimals and no symbol or separators: 1234.50."""
+    if pence is None:
+        return ""
+    whole, part = divmod(abs(int(pence)), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """The CSV file: a byte-order mark, the header, then the rows, every cell made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _status_label(status: DashboardStatus) -> str:
+    labels = {
+        DashboardStatus.NOT_STARTED: _("Not started"),
+        DashboardStatus.IN_PROGRESS: _("In progress"),
+        DashboardStatus.SUBMITTED: _("Submitted"),
+        DashboardStatus.CHANGES_REQUESTED: _("Changes requested"),
+        DashboardStatus.REVIEWED: _("Reviewed"),
+    }
+    return labels[status]
+
+
+def _school_name(row: SchoolPlanRow, locale: str) -> str:
+    school = row.school
+    return (school.name_cy or school.name_en) if locale == "cy" else school.name_en
+
+
+def _by_name(rows: Iterable[SchoolPlanRow], locale: str) -> list[SchoolPlanRow]:
+    """The schools in the order of their names in the page's language."""
+    return sorted(rows, key=lambda row: (_school_name(row, locale).casefold(), row.school.id))
+
+
+def _catalogue(snapshot: dict[str, Any], locale: str) -> CardCatalogue:
+    answers = snapshot.get("answers") or {}
+    own = [
+        OwnCardTitles(c["id"], c.get("title_en"), c.get("title_cy"))
+        for c in snapshot.get("own_cards") or []
+        if isinstance(c, dict) and "id" in c
+    ]
+    return CardCatalogue(answers, own, locale)  # type: ignore[arg-type]
+
+
+def schools_header() -> list[str]:
+    return [
+        _("School number"),
+        _("School"),
+        _("Status"),
+        _("Version"),
+        _("Date submitted"),
+        _("Allocation (£)"),
+        _("Planned total (£)"),
+        *(
+            _("Priority %(number)s (row %(row)s)", number=index, row=ROW_OF[slot])
+            for index, slot in enumerate(SLOTS, start=1)
+        ),
+    ]
+
+
+def schools_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
+    """One row per school: its status and, from its latest submitted version, the version's
+    number and date, the allocation, the total planned and the nine priorities, top first."""
+    lines: list[list[object]] = []
+    for row in _by_name(rows, locale):
+        cells: list[object] = [row.school.school_number, _school_name(row, locale)]
+        cells.append(_status_label(row.status))
+        version = row.latest_version
+        if version is None:
+            lines.append(cells + [""] * (len(SLOTS) + 4))
+            continue
+        snapshot = version.snapshot or {}
+        answers = snapshot.get("answers") or {}
+        catalogue = _catalogue(snapshot, locale)
+        board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
+        cells += [
+            version.number,
+            version.submitted_at.date().isoformat() if version.submitted_at else "",
+            pounds((answers.get(ABOUT_STEP) or {}).get("funding_allocation_pence")),
+            pounds(planned(lines_of(answers.get(FUNDING_STEP)))),
+            *(catalogue[board[slot]].title if slot in board else "" for slot in SLOTS),
+        ]
+        lines.append(cells)
+    return to_csv(schools_header(), lines)
+
+
+def funding_header() -> list[str]:
+    return [
+        _("School number"),
+        _("School"),
+        _("Version"),
+        _("What the money is for"),
+        _("Diamond 9 priority"),
+        _("Who benefits"),
+        _("When"),
+        _("What you will do"),
+        _("Amount (£)"),
+    ]
+
+
+def _purpose(line: dict[str, Any]) -> str:
+    found = next((p for p in framework.FUNDING_PURPOSES if p.key == line.get("purpose")), None)
+    title = str(found.title) if found else str(line.get("purpose") or "")
+    other = line.get("purpose_other")
+    return f"{title}: {other}" if other else title
+
+
+def _beneficiaries(line: dict[str, Any]) -> str:
+    labels = {
+        "teachers": _("Teachers"),
+        "support-staff": _("Support staff"),
+        "leaders": _("Leaders"),
+        "all-staff": _("All staff"),
+    }
+    return "; ".join(labels.get(key, key) for key in line.get("beneficiaries") or [])
+
+
+def _term(line: dict[str, Any]) -> str:
+    labels = {
+        "autumn": _("Autumn term"),
+        "spring": _("Spring term"),
+        "summer": _("Summer term"),
+        "whole-year": _("Across the whole year"),
+    }
+    term = str(line.get("term") or "")
+    return labels.get(term, term)
+
+
+def funding_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
+    """One row per line of each school's latest submitted funding plan."""
+    lines: list[list[object]] = []
+    for row in _by_name(rows, locale):
+        version = row.latest_version
+        if version is None:
+            continue
+        snapshot = version.snapshot or {}
+        catalogue = _catalogue(snapshot, locale)
+        for line in lines_of((snapshot.get("answers") or {}).get(FUNDING_STEP)):
+            priority = str(line.get("priority") or "")
+            lines.append(
+                [
+                    row.school.school_number,
+                    _school_name(row, locale),
+                    version.number,
+                    _purpose(line),
+                    catalogue[priority].title if priority else "",
+                    _beneficiaries(line),
+                    _term(line),
+                    line.get("description") or "",
+                    pounds(int(line.get("amount_pence") or 0)),
+                ]
+            )
+    return to_csv(funding_header(), lines)
