@@ -840,8 +840,10 @@ def test_the_development_server_names_no_versions_and_logs_no_tokens(
             with pytest.raises(urllib.error.HTTPError) as missing:
                 urllib.request.urlopen(f"{base}/en/reset-password/SECRETtoken123456789")
             assert missing.value.code == 404
+            missing.value.close()
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
     assert "SECRETtoken" not in caplog.text
     assert "/en/reset-password/[token]" in caplog.text
