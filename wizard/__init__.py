@@ -91,6 +91,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         exports,
         feedback,
         funding,
+        national,
         next_year,
         plan,
         public,
@@ -113,6 +114,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(clusters.bp)
+    app.register_blueprint(national.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(feedback.bp)

@@ -93,7 +93,7 @@ def test_a_coordinator_sees_only_their_own_clusters(app: Flask, directory: Direc
     directory.user(email="coord@la.example", coordinator_of=[mine])
     client = app.test_client()
     sign_in(client, "coord@la.example")
-    page = client.get("/en/clusters/").get_data(as_text=True)
+    page = client.get("/en/clusters/", follow_redirects=True).get_data(as_text=True)
     assert "Visible School" in page
     assert "Hidden School" not in page
 

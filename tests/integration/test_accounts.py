@@ -39,7 +39,7 @@ def test_signing_in_takes_a_coordinator_to_their_clusters(
     directory.school(cluster=cluster)
     directory.user(email="coord@la.example", coordinator_of=[cluster])
     assert sign_in(client, "coord@la.example", lang="cy").headers["Location"] == "/cy/clusters/"
-    page = client.get("/cy/clusters/")
+    page = client.get("/cy/clusters/", follow_redirects=True)
     assert "Clwstwr Test cluster" in page.get_data(as_text=True)
     assert "Ysgol Gynradd Oakfield" in page.get_data(as_text=True)
 

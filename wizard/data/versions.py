@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from wizard.data.audit import AuditAction, record
 from wizard.data.boards import own_cards
 from wizard.data.database import db
+from wizard.data.facts import write_facts
 from wizard.data.models import (
     OwnCard,
     Plan,
@@ -92,6 +93,7 @@ def submit(plan: Plan, school: School, user: User) -> PlanVersion:
         submitted_by_id=user.id,
     )
     db.session.add(version)
+    write_facts(plan, school, version.snapshot, plan.version)
     record(AuditAction.PLAN_SUBMITTED, user_id=user.id, plan_id=plan.id, version=plan.version)
     db.session.commit()
     db.session.refresh(plan)

@@ -1,31 +1,81 @@
-"""Cluster coordinators: the schools of their clusters and the state of each plan."""
+"""Cluster coordinators: the chooser of their clusters, and each cluster's dashboard of its
+schools' plans with the aggregates of their latest submitted versions."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from wizard.data.aggregates import Scope
+from wizard.data.clusters import cluster_of_coordinator, school_plan_rows
 from wizard.data.directory import clusters_coordinated_by
-from wizard.data.plans import plans_of_schools
-from wizard.domain.academic_year import academic_year_of
+from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
+from wizard.domain.values import DashboardStatus
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX
+from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
 
 bp = Blueprint("clusters", __name__, url_prefix=LANG_PREFIX + "/clusters")
+
+YEARS_BEFORE = 3
+YEARS_AFTER = 1
+
+
+def year_choices(today: date | None = None) -> list[int]:
+    """This academic year, the three before it and the next, newest first."""
+    this = academic_year_of(today or date.today())
+    return list(range(this + YEARS_AFTER, this - YEARS_BEFORE - 1, -1))
+
+
+def chosen_year() -> int:
+    """The ?year= of the request (this academic year if none); 400 if it is not one offered."""
+    slug = request.args.get("year", "")
+    if not slug:
+        return academic_year_of(date.today())
+    year = parse_year_slug(slug)
+    if year is None or year not in year_choices():
+        abort(400)
+    return year
 
 
 @bp.get("/")
 @allow(Access.COORDINATOR)
 def index() -> ResponseReturnValue:
-    """List the coordinator's clusters, each school, and its plan for this academic year."""
-    academic_year = academic_year_of(date.today())
+    """Choose one of the coordinator's clusters; with only one, go straight to its dashboard."""
     clusters = clusters_coordinated_by(current_user.id)
-    plans = plans_of_schools(
-        [school.id for cluster in clusters for school in cluster.schools], academic_year
-    )
+    if len(clusters) == 1:
+        return redirect(url_for(".dashboard", cluster_id=clusters[0].id))
+    return render_template("clusters/index.html", clusters=clusters)
+
+
+@bp.get("/<int:cluster_id>")
+@allow(Access.COORDINATOR)
+def dashboard(cluster_id: int) -> ResponseReturnValue:
+    """Every school of the cluster with its plan's status for the year, filtered by status,
+    and the aggregates of the schools' latest submitted versions."""
+    cluster = cluster_of_coordinator(current_user.id, cluster_id)
+    if cluster is None:
+        abort(404)
+    year = chosen_year()
+    status = request.args.get("status", "")
+    if status and status not in set(DashboardStatus):
+        abort(400)
+    rows = school_plan_rows(cluster.id, year)
+    shown = [row for row in rows if not status or row.status == status]
     return render_template(
-        "clusters/index.html", clusters=clusters, plans=plans, academic_year=academic_year
+        "clusters/dashboard.html",
+        cluster=cluster,
+        rows=shown,
+        all_count=len(rows),
+        status=status,
+        year=year,
+        slug=year_slug(year),
+        years=year_choices(),
+        statuses=list(DashboardStatus),
+        status_labels=STATUS_LABELS,
+        status_tags=STATUS_TAGS,
+        report=build_report(Scope(year, cluster_id=cluster.id)),
     )

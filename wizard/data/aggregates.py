@@ -1,0 +1,134 @@
+"""Aggregates over the reporting facts of each school's latest submitted version: GROUP BY
+queries, so their number does not grow with the number of schools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, exists, func, literal, select
+
+from wizard.data.database import db
+from wizard.data.models import (
+    FactFunding,
+    FactPlacement,
+    FactRating,
+    LocalAuthority,
+    Plan,
+    PlanAnswer,
+    PlanVersion,
+    School,
+)
+from wizard.domain.aggregates import OWN_CARDS
+from wizard.domain.review import dashboard_status
+from wizard.domain.values import DashboardStatus
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which facts to count: one academic year, and one cluster, one local authority or all
+    of Wales."""
+
+    academic_year: int
+    cluster_id: int | None = None
+    local_authority_id: int | None = None
+
+    def where(self, model: Any) -> list[Any]:
+        conditions = [model.academic_year == self.academic_year, model.latest.is_(True)]
+        if self.cluster_id is not None:
+            conditions.append(model.cluster_id == self.cluster_id)
+        if self.local_authority_id is not None:
+            conditions.append(model.local_authority_id == self.local_authority_id)
+        return conditions
+
+
+def placement_counts(scope: Scope) -> list[tuple[str, int, int]]:
+    """(card, row, number of schools) for every card placed; the schools' own cards count
+    together as one card, OWN_CARDS."""
+    card = case(
+        (FactPlacement.card_key.like("own:%"), literal(OWN_CARDS)), else_=FactPlacement.card_key
+    ).label("card")
+    query = (
+        select(card, FactPlacement.row, func.count())
+        .where(*scope.where(FactPlacement))
+        .group_by(card, FactPlacement.row)
+    )
+    return [(str(key), int(row), int(count)) for key, row, count in db.session.execute(query)]
+
+
+def rating_counts(scope: Scope) -> list[tuple[int, str, int]]:
+    """(hallmark, rating, number of schools)."""
+    query = (
+        select(FactRating.hallmark, FactRating.rating, func.count())
+        .where(*scope.where(FactRating))
+        .group_by(FactRating.hallmark, FactRating.rating)
+    )
+    return [(int(h), str(r), int(n)) for h, r, n in db.session.execute(query)]
+
+
+def funding_by_purpose(scope: Scope) -> list[tuple[str, int]]:
+    """(purpose, pence planned)."""
+    query = (
+        select(FactFunding.purpose, func.sum(FactFunding.amount_pence))
+        .where(*scope.where(FactFunding))
+        .group_by(FactFunding.purpose)
+    )
+    return [(str(purpose), int(pence or 0)) for purpose, pence in db.session.execute(query)]
+
+
+def funding_by_school(scope: Scope) -> list[tuple[str, str | None, int]]:
+    """(school name in English, in Welsh, pence planned), in one query."""
+    query = (
+        select(School.name_en, School.name_cy, func.sum(FactFunding.amount_pence))
+        .join(School, School.id == FactFunding.school_id)
+        .where(*scope.where(FactFunding))
+        .group_by(School.id, School.name_en, School.name_cy)
+    )
+    return [(str(en), cy, int(pence or 0)) for en, cy, pence in db.session.execute(query)]
+
+
+def status_counts(academic_year: int, local_authority_id: int | None = None) -> dict[str, int]:
+    """The number of schools by dashboard status, in one GROUP BY query over schools, their
+    plans for the year and each plan's latest submitted version."""
+    newest = (
+        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .where(Plan.academic_year == academic_year)
+        .group_by(PlanVersion.plan_id)
+        .subquery()
+    )
+    latest = (
+        select(PlanVersion.plan_id, PlanVersion.review_status)
+        .join(
+            newest,
+            (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
+        )
+        .subquery()
+    )
+    answered = exists().where(PlanAnswer.plan_id == Plan.id)
+    per_school = (
+        select(
+            Plan.status.label("status"),
+            latest.c.review_status.label("review"),
+            case((answered, 1), else_=0).label("answered"),
+        )
+        .select_from(School)
+        .outerjoin(Plan, (Plan.school_id == School.id) & (Plan.academic_year == academic_year))
+        .outerjoin(latest, latest.c.plan_id == Plan.id)
+    )
+    if local_authority_id is not None:
+        per_school = per_school.where(School.local_authority_id == local_authority_id)
+    rows = per_school.subquery()
+    query = select(rows.c.status, rows.c.review, rows.c.answered, func.count()).group_by(
+        rows.c.status, rows.c.review, rows.c.answered
+    )
+    counts = {status.value: 0 for status in DashboardStatus}
+    for plan_status, review, has_answers, count in db.session.execute(query):
+        status = dashboard_status(plan_status, review, has_answers=bool(has_answers))
+        counts[status.value] += int(count)
+    return counts
+
+
+def local_authorities() -> list[LocalAuthority]:
+    """The local authorities of Wales, for the national view's filter."""
+    return list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.name_en)))

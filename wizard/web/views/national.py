@@ -1,0 +1,42 @@
+"""The national view for administrators: the aggregates across all clusters, filterable by
+local authority, with the number of schools by plan status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from wizard.data.aggregates import Scope, local_authorities, status_counts
+from wizard.domain.academic_year import year_slug
+from wizard.domain.values import DashboardStatus
+from wizard.web.access import Access, allow
+from wizard.web.i18n import LANG_PREFIX
+from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
+from wizard.web.views.clusters import chosen_year, year_choices
+
+bp = Blueprint("national", __name__, url_prefix=LANG_PREFIX + "/national")
+
+
+@bp.get("")
+@allow(Access.ADMINISTRATOR)
+def index() -> ResponseReturnValue:
+    year = chosen_year()
+    authorities = local_authorities()
+    code = request.args.get("authority", "")
+    authority = next((a for a in authorities if a.code == code), None)
+    if code and authority is None:
+        abort(400)
+    authority_id = authority.id if authority else None
+    return render_template(
+        "national/index.html",
+        year=year,
+        slug=year_slug(year),
+        years=year_choices(),
+        authorities=authorities,
+        authority=authority,
+        counts=status_counts(year, authority_id),
+        statuses=list(DashboardStatus),
+        status_labels=STATUS_LABELS,
+        status_tags=STATUS_TAGS,
+        report=build_report(Scope(year, local_authority_id=authority_id)),
+    )
