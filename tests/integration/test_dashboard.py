@@ -171,7 +171,7 @@ def test_the_dashboard_lists_every_school_with_its_status(app: Flask, directory:
         ["Eglwys School", "Not started", "–"],
     ]
     link = table.find("a", string="Aber School")["href"]
-    assert link == f"/en/clusters/{seeded['gower'].id}/schools/{directory_id(link)}/{SLUG}/"
+    assert link == f"/en/clusters/{seeded['gower'].id}/schools/{directory_id(link)}/{SLUG}"
     assert page.find("a", href=f"/en/clusters/{seeded['gower'].id}/{SLUG}/schools.csv")
 
 
