@@ -86,6 +86,12 @@ def test_a_lead_shares_the_plan_and_revokes_the_link(
         reader.get_by_role("link", name=cy("Download the plan as a PDF"), exact=True)
     ).to_be_visible()
     expect(reader.get_by_role("button", name=cy("Sign out"))).to_have_count(0)
+    # On a phone: the summary (the Diamond 9 and the funding table) never scrolls sideways.
+    phone = new_context(viewport={"width": 320, "height": 640}).new_page()
+    phone.goto(welsh)
+    wait_until_ready(phone)
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"The shared plan is {width}px wide at a 320px viewport"
     reader.get_by_role("navigation", name=cy("Language")).get_by_role("link").click()
     wait_until_ready(reader)
     assert urlparse(reader.url).path == path
