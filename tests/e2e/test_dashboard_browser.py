@@ -106,3 +106,22 @@ def test_no_sideways_scrolling_at_320_css_pixels(
     assert width <= 320, f"The national view is {width}px wide at a 320px viewport"
     region = admin.get_by_role("region", name=t("Diamond 9 heat map table"))
     expect(region).to_have_attribute("tabindex", "0")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_coordinator_of_two_clusters_chooses_one(
+    new_context: Any, directory: Directory, lang: str, request: pytest.FixtureRequest
+) -> None:
+    t: Translator = request.getfixturevalue(lang)
+    north, south = directory.cluster("North cluster"), directory.cluster("South cluster")
+    directory.school(cluster=north)
+    directory.user(email="two@cardiff.example", coordinator_of=[north, south])
+    page = new_context().new_page()
+    sign_in(page, "two@cardiff.example", t)
+    audit = AccessibilityAudit(page, t)
+    audit.visit(f"/{lang}/clusters/", t("Choose a cluster"))
+    name = north.name_cy if lang == "cy" else north.name_en
+    page.get_by_role("link", name=name, exact=False).first.click()
+    expect(heading(page)).to_have_text(dashboard_heading(t, north))
+    audit.assert_clean()
