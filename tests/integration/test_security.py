@@ -954,3 +954,44 @@ def test_any_sign_in_input_gets_a_page_not_an_error(
 ) -> None:
     response = client.post("/en/sign-in", data={"email": email, "password": password})
     assert response.status_code in (200, 400, 429)
+
+
+def test_rate_limits_are_shared_by_every_worker_through_redis(make_app: Any, lead: User) -> None:
+    """Two apps stand for two workers: with Redis as the storage, they count together."""
+    import uuid
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    store = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        store.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    settings = {
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "RESET_REQUESTS_PER_ADDRESS": "2 per hour",
+    }
+    first, second = make_app(**settings), make_app(**settings)
+    form = {"email": lead.email}
+    try:
+        _two_workers_count_together(first, second, form, store, settings)
+    finally:
+        # The limiter is one extension object: give it back its in-memory storage for the
+        # tests that follow.
+        make_app()
+
+
+def _two_workers_count_together(
+    first: Flask, second: Flask, form: dict[str, str], store: Any, settings: dict[str, str]
+) -> None:
+    assert first.test_client().post("/en/reset-password", data=form).status_code == 200
+    assert second.test_client().post("/en/reset-password", data=form).status_code == 200
+    assert first.test_client().post("/en/reset-password", data=form).status_code == 429
+    assert second.test_client().post("/en/reset-password", data=form).status_code == 429
+    # The counts are in Redis, where every worker and machine reads them.
+    prefix = settings["RATELIMIT_KEY_PREFIX"]
+    counted = store.keys(f"*{prefix}*")
+    assert counted
+    store.delete(*counted)
