@@ -90,10 +90,10 @@ def test_about_your_school_in_welsh(plan_client: FlaskClient, count_queries: Cou
 def test_save_about_your_school(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     data = {**ANSWERS, "revision": revision(plan_client, STEP)}
     counted = queries(count_queries, lambda: plan_client.post(STEP, data=data))
-    # The user; the plan with its answers; the plan again (get_or_create_plan); the draft lock
-    # (UPDATE plan ... WHERE status = draft); the compare-and-set UPDATE of the answer; the
-    # audit event; the plan's "last saved" time.
-    assert counted.total == 7, counted
+    # The user; the plan with its answers; the plan again (get_or_create_plan); the draft lock,
+    # which also records the plan's last change (UPDATE plan ... WHERE status = draft); the
+    # compare-and-set UPDATE of the answer; the audit event.
+    assert counted.total == 6, counted
 
 
 def test_check_your_answers(plan_client: FlaskClient, count_queries: CountQueries) -> None:
@@ -113,9 +113,9 @@ def test_diamond_9_move_with_htmx(plan_client: FlaskClient, count_queries: Count
     counted = queries(
         count_queries, lambda: plan_client.post(f"{BOARD}/move", data=data, headers=HX)
     )
-    # The user; the plan with its answers; the own cards; the draft lock; the compare-and-set
-    # UPDATE of the board; the audit event; the plan's "last saved" time.
-    assert counted.total == 7, counted
+    # The user; the plan with its answers; the own cards; the draft lock, which also records
+    # the plan's last change; the compare-and-set UPDATE of the board; the audit event.
+    assert counted.total == 6, counted
 
 
 def test_the_task_list_and_board_do_not_query_per_card_or_line(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
@@ -36,24 +38,27 @@ def require_draft(plan: Plan | None) -> None:
         raise PlanLocked()
 
 
-def lock_draft(plan: Plan) -> None:
+def lock_draft(plan: Plan, at: datetime | None = None) -> None:
     """Begin a write to the plan: lock its row and check, inside this transaction, that it is
     still a draft, or raise PlanLocked.
 
     Every write to a plan starts here, so a submission cannot slip in between "is it still a
     draft?" and the write: submitting takes the same lock first (see versions.submit). On
     PostgreSQL the UPDATE holds the row lock until commit; on SQLite it starts the write
-    transaction, which SQLite runs one at a time.
+    transaction, which SQLite runs one at a time. The same UPDATE records the plan's last
+    change (`at`), so no write needs a second one.
     """
+    at = at or utcnow()
     changed = db.session.execute(
         update(Plan)
         .where(Plan.id == plan.id, Plan.status == PlanStatus.DRAFT)
-        .values(updated_at=utcnow())
+        .values(updated_at=at)
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise PlanLocked()
+    set_committed_value(plan, "updated_at", at)
 
 
 def get_plan(school_id: int, academic_year: int) -> Plan | None:
@@ -135,8 +140,8 @@ def save_step(
     """
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
-    lock_draft(plan)
     now = utcnow()
+    lock_draft(plan, now)
     if based_on_revision == 0:
         try:
             with db.session.begin_nested():
@@ -176,7 +181,6 @@ def save_step(
             select(PlanAnswer).where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == step)
         )
         return SaveResult(saved=False, current=current)
-    plan.updated_at = now
     record(
         AuditAction.ANSWER_SAVED,
         user_id=user.id,
