@@ -14,7 +14,7 @@
 // 3. Any element with a data-print attribute prints the page when clicked.
 //
 // Imported by app.mjs on every page; it does nothing where there is no board.
-// The board can also arrive by a boosted navigation (hx-select="#app-container"
+// The board can also arrive by a boosted navigation (data-hx-select="#app-container"
 // from the task list), which runs no <script>: SortableJS is then loaded here.
 
 const SORTABLE_URL = new URL('../vendor/Sortable-1.15.7.min.js', import.meta.url).href

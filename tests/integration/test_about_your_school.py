@@ -286,7 +286,7 @@ def test_a_boosted_htmx_save_gets_the_full_next_page(lead_client: FlaskClient) -
     response = lead_client.post(step_url("en"), data=VALID, headers=headers, follow_redirects=True)
     assert response.status_code == 200
     assert heading(response) == TEXT["en"]["check"]
-    # hx-select picks this container out of the full page, so it must be there.
+    # data-hx-select picks this container out of the full page, so it must be there.
     assert soup(response).find(id="app-container") is not None
     assert soup(response).find("title") is not None
 
@@ -296,10 +296,10 @@ def test_forms_and_links_are_boosted_but_the_language_toggle_is_not(
 ) -> None:
     page = lead_client.get(step_url("en"))
     form = soup(page).find("form", attrs={"novalidate": True})
-    assert form["hx-boost"] == "true"
-    assert form["hx-select"] == "#app-container"
-    assert soup(page).select_one(".govuk-back-link")["hx-boost"] == "true"
-    assert soup(page).select_one("nav.app-language-toggle a")["hx-boost"] == "false"
+    assert form["data-hx-boost"] == "true"
+    assert form["data-hx-select"] == "#app-container"
+    assert soup(page).select_one(".govuk-back-link")["data-hx-boost"] == "true"
+    assert soup(page).select_one("nav.app-language-toggle a")["data-hx-boost"] == "false"
 
 
 def test_the_school_comes_from_the_directory(lead_client: FlaskClient) -> None:

@@ -102,10 +102,10 @@ def test_an_htmx_move_returns_the_board_and_its_out_of_band_parts(
     board = parts.find(id="diamond-board")
     assert board is not None and board["data-version"] == "1"
     assert parts.find("html") is None  # a partial, not a page
-    assert parts.find(id="board-summary")["hx-swap-oob"] == "true"
-    assert parts.find(id="board-status")["hx-swap-oob"] == "true"
+    assert parts.find(id="board-summary")["data-hx-swap-oob"] == "true"
+    assert parts.find(id="board-status")["data-hx-swap-oob"] == "true"
     announcement = parts.find(id="board-announcement")
-    assert announcement["hx-swap-oob"] == "innerHTML"
+    assert announcement["data-hx-swap-oob"] == "innerHTML"
     assert announcement.get_text(strip=True) == t(
         app,
         "cy",
@@ -113,7 +113,7 @@ def test_an_htmx_move_returns_the_board_and_its_out_of_band_parts(
         card=t(app, "cy", "Assessment and progression"),
         row=1,
     )
-    assert parts.find(id="bank-item-card-assessment")["hx-swap-oob"] == "delete"
+    assert parts.find(id="bank-item-card-assessment")["data-hx-swap-oob"] == "delete"
     moved = board.select_one(".app-card--moved")
     assert moved["data-card"] == "card:assessment"
     assert len(response.get_data()) < 12_000
@@ -127,7 +127,7 @@ def test_a_move_within_the_board_leaves_the_bank_alone_and_a_return_resends_it(
     within = soup(move(lead_client, "card:equity", "up", htmx=True))
     assert within.find(id="card-bank") is None
     back = soup(move(lead_client, "card:equity", "bank", htmx=True))
-    assert back.find(id="card-bank")["hx-swap-oob"] == "true"
+    assert back.find(id="card-bank")["data-hx-swap-oob"] == "true"
 
 
 def test_the_full_page_is_served_for_history_and_boosted_requests(lead_client: FlaskClient) -> None:

@@ -139,7 +139,7 @@ def test_the_running_total_updates_live(app: Flask, lead_client: FlaskClient) ->
     within = lead_client.get(
         url("en", "/funding-plan/total?line=&amount=300"), headers={"HX-Request": "true"}
     )
-    assert soup(within).find(id="funding-total")["hx-swap-oob"] == "innerHTML"
+    assert soup(within).find(id="funding-total")["data-hx-swap-oob"] == "innerHTML"
     assert "Left to plan: £100.00 of £1,000.00" in within.get_data(as_text=True)
     over = lead_client.get(
         url("cy", "/funding-plan/total?line=&amount=450.25"), headers={"HX-Request": "true"}
