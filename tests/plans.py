@@ -32,8 +32,17 @@ def revision(client: FlaskClient, url: str) -> str:
     return field_value(client.get(url), "revision") or "0"
 
 
+def evidence_of(number: int) -> str:
+    """The evidence ("How do you know?") `complete_plan(..., distinct_evidence=True)` gives."""
+    return f"Lesson visits and pupil voice, hallmark {number}"
+
+
 def complete_plan(
-    client: FlaskClient, year: str, lang: str = "en", reflection: str = "Our reflection"
+    client: FlaskClient,
+    year: str,
+    lang: str = "en",
+    reflection: str = "Our reflection",
+    distinct_evidence: bool = False,
 ) -> None:
     base = f"/{lang}/plan/{year}"
     posts = [
@@ -55,7 +64,11 @@ def complete_plan(
         posts.append(
             (
                 f"/hallmark-{number}",
-                {"rating": "developing", "evidence": "Lesson visits", "next_steps": "Coaching"},
+                {
+                    "rating": "developing",
+                    "evidence": evidence_of(number) if distinct_evidence else "Lesson visits",
+                    "next_steps": "Coaching",
+                },
             )
         )
     for path, data in posts:

@@ -307,7 +307,9 @@ def test_welsh_plan_from_sign_in_to_submitted_and_reopened(
             no_wait_after=True
         )
     download = downloading.value
-    assert download.suggested_filename == f"professional-learning-plan-{plan_year}-version-1-cy.pdf"
+    assert download.suggested_filename == (
+        f"cynllun-dysgu-proffesiynol-{plan_year}-fersiwn-1-cy.pdf"
+    )
     path = download.path()
     text = pdf_text(path.read_bytes())
     assert SCHOOL_NAME_CY in text, text[:500]

@@ -395,7 +395,7 @@ def test_the_board_downloads_as_an_svg_with_welsh_titles_wrapped(
     move(lead_client, "card:welsh-language", "next", "cy")
     response = lead_client.get(board_url("cy", "/image.svg"))
     assert response.mimetype == "image/svg+xml"
-    assert 'filename="diamond-9-' in response.headers["Content-Disposition"]
+    assert 'filename="diemwnt-9-' in response.headers["Content-Disposition"]
     svg = response.get_data(as_text=True)
     assert svg.startswith("<svg") and 'lang="cy"' in svg
     assert t(app, "cy", "The Welsh language") in svg

@@ -594,7 +594,7 @@ def test_amounts_that_are_not_plain_money_are_refused(lead_client: FlaskClient, 
 def test_download_names_are_built_from_the_parsed_year(lead_client: FlaskClient) -> None:
     response = lead_client.get(f"/cy/plan/{YEAR}/diamond-9/image.svg")
     assert (
-        response.headers["Content-Disposition"] == f'attachment; filename="diamond-9-{YEAR}-cy.svg"'
+        response.headers["Content-Disposition"] == f'attachment; filename="diemwnt-9-{YEAR}-cy.svg"'
     )
 
 

@@ -87,7 +87,7 @@ def test_draft_and_submitted_links_show_what_they_say(app: Flask, lead_client: F
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     svg = anonymous.get(f"/cy/shared/{draft}/diamond-9.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
-    assert "shared-cy.svg" in svg.headers["Content-Disposition"]
+    assert "a-rannwyd-cy.svg" in svg.headers["Content-Disposition"]
 
 
 def test_last_use_is_recorded_and_listed(app: Flask, lead_client: FlaskClient) -> None:

@@ -22,6 +22,25 @@ HWB_ELEMENTS = (
     "national-approach-to-professional-learning/"
 )
 NAEL = "https://nael.cymru/en/"
+NAEL_CY = "https://nael.cymru/cy/"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page of an official source that the service links to, in the language it is written in.
+
+    A page with a Welsh version names it in `welsh`; a page without one (none was found: see
+    research/content.md) is linked to in English from Welsh pages too, which then say so.
+    """
+
+    english: str
+    welsh: str | None = None
+
+    def for_language(self, lang: str) -> tuple[str, str]:
+        """The address to link to from a page in `lang`, and the language of the page there."""
+        if lang == "cy" and self.welsh:
+            return self.welsh, "cy"
+        return self.english, "en"
 
 
 @dataclass(frozen=True)
@@ -37,7 +56,7 @@ class Element:
     context: str
     title: LazyString
     summary: LazyString
-    link: str
+    link: Link
     source: str
     verified: bool
 
@@ -56,7 +75,7 @@ class Hallmark:
     title: LazyString
     summary: LazyString
     slo_dimension: str
-    link: str
+    link: Link
     source: str
     verified: bool
     """Whether the Welsh title is the official one (the English titles are all verified)."""
@@ -117,7 +136,10 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "The school-level framework in which staff learn: a shared vision, learning for all staff, team learning, a culture of enquiry and learning leadership."
         ),
-        HWB_NAPL + "schools-as-learning-organisations-national-approach-to-professional-learning/",
+        Link(
+            HWB_NAPL
+            + "schools-as-learning-organisations-national-approach-to-professional-learning/"
+        ),
         "Hwb, national approach: Schools as learning organisations (school context)",
         True,
     ),
@@ -128,7 +150,7 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "Practitioners use research evidence with a critical eye and carry out their own professional enquiry into teaching and learning."
         ),
-        "https://hwb.gov.wales/professional-learning/leading-professional-learning",
+        Link("https://hwb.gov.wales/professional-learning/leading-professional-learning"),
         "Hwb, Leading professional learning: one of three inter-connected elements for leaders. To be confirmed as a national approach element and its context.",
         False,
     ),
@@ -139,7 +161,7 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "Each practitioner records and reflects on their own learning, building an individual professional learning journey."
         ),
-        HWB_NAPL,
+        Link(HWB_NAPL),
         "Estyn, Inspecting professional learning (2022): policy initiatives list. To be confirmed as a national approach element and its context.",
         False,
     ),
@@ -150,7 +172,7 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "A common approach to designing professional learning, founded on evidence of what works: collaboration, reflective practice, data and research, coaching and mentoring."
         ),
-        HWB_ELEMENTS + "regional-context",
+        Link(HWB_ELEMENTS + "regional-context"),
         "Hwb element page, regional context, element 1",
         True,
     ),
@@ -161,7 +183,7 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "Equity of access to high-quality professional learning for every practitioner, wherever they work."
         ),
-        HWB_ELEMENTS + "regional-context/professional-learning-offer",
+        Link(HWB_ELEMENTS + "regional-context/professional-learning-offer"),
         "Hwb element page, regional context, element 2",
         True,
     ),
@@ -172,7 +194,7 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "Practitioners learn in networks within and beyond their school, sharing expertise and experience with a joint moral purpose."
         ),
-        HWB_ELEMENTS + "national-context",
+        Link(HWB_ELEMENTS + "national-context"),
         "Hwb element page, national context (heading inferred from the page's text)",
         True,
     ),
@@ -183,7 +205,7 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "The professional standards set clear expectations for every role, support reflection and help practitioners see what to develop next."
         ),
-        HWB_ELEMENTS + "national-context",
+        Link(HWB_ELEMENTS + "national-context"),
         "Hwb element page, national context (heading inferred from the page's text)",
         True,
     ),
@@ -194,7 +216,10 @@ ELEMENTS: tuple[Element, ...] = (
         _l(
             "What every practitioner in Wales is entitled to: time and support for professional learning throughout their career."
         ),
-        "https://hwb.gov.wales/professional-learning/leading-professional-learning/national-professional-learning-entitlement/",
+        Link(
+            "https://hwb.gov.wales/professional-learning/leading-professional-learning/national-professional-learning-entitlement/",
+            "https://hwb.gov.wales/datblygiad-proffesiynol/hawl-genedlaethol-ar-gyfer-dysgu-proffesiynol/",
+        ),
         "Hwb, Leading professional learning: one of three inter-connected elements for leaders. To be confirmed as a national approach element and its context.",
         False,
     ),
@@ -250,7 +275,10 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Leaders model their own professional learning and build a culture that is collaborative and professionally critical, so that learning improves both practice and the school."
         ),
         "learning-leadership",
-        NAEL + "rooted-in-professional-enhancement-and-school-improvement",
+        Link(
+            NAEL + "rooted-in-professional-enhancement-and-school-improvement",
+            NAEL_CY + "rooted-in-professional-enhancement-and-school-improvement",
+        ),
         "NAEL hallmark page (English and Welsh titles verified); dimension link is ours",
         True,
     ),
@@ -262,7 +290,10 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Professional learning meets the needs of every learner, recognises how different professionals learn, and is sensitive to well-being when change is introduced."
         ),
         "shared-vision",
-        NAEL + "centred-on-supporting-all-learners-and-mindful-of-well-being/",
+        Link(
+            NAEL + "centred-on-supporting-all-learners-and-mindful-of-well-being/",
+            NAEL_CY + "centred-on-supporting-all-learners-and-mindful-of-well-being",
+        ),
         "NAEL hallmark page (English title and dimension link verified; Welsh title ours)",
         False,
     ),
@@ -274,7 +305,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Staff develop specialist expertise, pedagogy, curriculum design and assessment, with space to consolidate as well as to try transformative new approaches."
         ),
         "continuous-learning",
-        NAEL + "designed-to-enable-innovative-approaches-to-learning-and-pedagogy",
+        Link(NAEL + "designed-to-enable-innovative-approaches-to-learning-and-pedagogy"),
         "NAEL hallmark page (English title and dimension link verified; Welsh title ours)",
         False,
     ),
@@ -286,7 +317,10 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Professional learning is aligned with local and national priorities in a coherent, realistic plan, and some of it is given at least two terms or a year."
         ),
         "continuous-learning",
-        NAEL + "planned-strategically-over-short-medium-and-longer-terms",
+        Link(
+            NAEL + "planned-strategically-over-short-medium-and-longer-terms",
+            NAEL_CY + "planned-strategically-over-short-medium-and-longer-terms",
+        ),
         "NAEL hallmark page (English title and dimension link verified; Welsh title ours)",
         False,
     ),
@@ -298,7 +332,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Staff have time to plan, apply and reflect, and evaluate the impact of their learning on their own practice and on learners."
         ),
         "knowledge-systems",
-        NAEL + "focussed-on-the-application-of-professional-learning",
+        Link(NAEL + "focussed-on-the-application-of-professional-learning"),
         "NAEL hallmark page (English title verified; Welsh title and dimension link ours)",
         False,
     ),
@@ -310,7 +344,9 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Practice is informed by research read with a critical eye, by staff's own professional enquiry, and by expertise from outside the school as well as within it."
         ),
         "enquiry",
-        "https://nael.cymru/built-on-a-critical-view-of-research-professional-enquiry-and-external-expertise/",
+        Link(
+            "https://nael.cymru/built-on-a-critical-view-of-research-professional-enquiry-and-external-expertise/"
+        ),
         "NAEL hallmark page (English title verified; Welsh title and dimension link ours)",
         False,
     ),
@@ -322,7 +358,10 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Staff learn together within and beyond the school, across departments and phases, through networks, coaching and mentoring, with time set aside for it."
         ),
         "team-learning",
-        NAEL + "strengthened-by-professional-collaboration/",
+        Link(
+            NAEL + "strengthened-by-professional-collaboration/",
+            NAEL_CY + "strengthened-by-professional-collaboration",
+        ),
         "NAEL hallmark page (English and Welsh titles verified); dimension link is ours",
         True,
     ),
@@ -334,7 +373,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
             "Every member of staff, including supply, part-time and support staff, owns a personalised professional learning journey, shaped by listening to learners too."
         ),
         "continuous-learning",
-        NAEL + "bespoke-to-and-driven-by-practitioners",
+        Link(NAEL + "bespoke-to-and-driven-by-practitioners"),
         "NAEL hallmark page (English title verified; Welsh title and dimension link ours)",
         False,
     ),

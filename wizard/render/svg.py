@@ -49,7 +49,9 @@ def board_svg(
     title = _("Professional learning Diamond 9")
     subtitle = f"{school_name} · {year_label(academic_year)}"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        # No fixed size: the viewBox keeps the proportions and the image fills its container
+        # (a phone's screen, the PDF's column, an image viewer's window).
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="title desc" lang="{cards.locale}">',
         f'<title id="title">{_text(title)}</title>',
         f'<desc id="desc">{_text(subtitle)}</desc>',

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
+from flask_babel import pgettext as _pgettext
 
 
 def gettext(string: str, **variables: Any) -> str:
@@ -14,3 +15,7 @@ def gettext(string: str, **variables: Any) -> str:
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return str(_ngettext(singular, plural, num, **variables))
+
+
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    return str(_pgettext(context, string, **variables))

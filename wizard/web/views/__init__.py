@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask import url_for
 from flask_login import current_user
+
+from wizard.web.text import pgettext
 
 if TYPE_CHECKING:
     from wizard.data.models import User
 
 
+FileWord = Literal["plan", "diamond-9", "draft", "version", "shared"]
+
+
+def file_word(word: FileWord) -> str:
+    """A word of a download's file name, in the page's language (a Welsh page downloads
+    cynllun-dysgu-proffesiynol-2026-27-drafft-cy.pdf)."""
+    words: dict[str, str] = {
+        # TRANSLATORS: part of a file name: lower case, words joined by hyphens, no spaces.
+        "plan": pgettext("file name", "professional-learning-plan"),
+        # TRANSLATORS: part of a file name: lower case, words joined by hyphens, no spaces.
+        "diamond-9": pgettext("file name", "diamond-9"),
+        # TRANSLATORS: part of a file name (a plan not yet submitted): lower case, no spaces.
+        "draft": pgettext("file name", "draft"),
+        # TRANSLATORS: part of a file name (a submitted version, then its number): lower case.
+        "version": pgettext("file name", "version"),
+        # TRANSLATORS: part of a file name (a plan read through a share link): lower case, words
+        # joined by hyphens, no spaces.
+        "shared": pgettext("file name", "shared"),
+    }
+    return words[word]
+
+
 def attachment(*parts: str | int) -> dict[str, str]:
     """The Content-Disposition header of a download, its name made only from parts we built
-    (the parsed year, numbers, the language code), never from the raw URL."""
+    (the parsed year, numbers, the language code, words of our catalogue), never from the raw
+    URL. Accents are dropped (ŵ becomes w) so the name is plain ASCII for every browser."""
     name = "-".join(str(part) for part in parts[:-1]) + "." + str(parts[-1])
-    safe = "".join(c for c in name if c.isascii() and (c.isalnum() or c in "-._"))
+    plain = unicodedata.normalize("NFKD", name).lower()
+    safe = "".join(c for c in plain if c.isascii() and (c.isalnum() or c in "-._"))
     return {"Content-Disposition": f'attachment; filename="{safe}"'}
 
 

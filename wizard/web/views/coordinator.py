@@ -31,7 +31,7 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
-from wizard.web.views import signed_in_user
+from wizard.web.views import file_word, signed_in_user
 from wizard.web.views.documents import draft_snapshot, pdf_response
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
         abort(404)
     context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
     return pdf_response(
-        context, "professional-learning-plan", year, "version", version.number, select_locale()
+        context, file_word("plan"), year, file_word("version"), version.number, select_locale()
     )
 
 

@@ -49,7 +49,7 @@ from wizard.web.presenters import board_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
-from wizard.web.views import attachment, signed_in_user
+from wizard.web.views import attachment, file_word, signed_in_user
 
 if TYPE_CHECKING:
     from wizard.data.models import OwnCard
@@ -452,5 +452,5 @@ def download_svg(year: str) -> ResponseReturnValue:
     assert school is not None  # school members always have one
     school_name = in_language(school.name_en, school.name_cy, select_locale())
     svg = board_svg(state.board, state.catalogue, school_name, academic_year)
-    name = ("diamond-9", year_slug(academic_year), select_locale(), "svg")
+    name = (file_word("diamond-9"), year_slug(academic_year), select_locale(), "svg")
     return Response(svg, mimetype="image/svg+xml", headers=attachment(*name))

@@ -33,7 +33,7 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import SharedScope, resolve_shared_scope
 from wizard.web.text import gettext as _
-from wizard.web.views import attachment, signed_in_user
+from wizard.web.views import attachment, file_word, signed_in_user
 from wizard.web.views.documents import draft_snapshot, pdf_response, plan_or_404
 
 if TYPE_CHECKING:
@@ -160,9 +160,9 @@ def pdf(token: str) -> ResponseReturnValue:
         abort(404)
     return pdf_response(
         context,
-        "professional-learning-plan",
+        file_word("plan"),
         year_slug(scope.plan.academic_year),
-        "shared",
+        file_word("shared"),
         select_locale(),
     )
 
@@ -173,5 +173,11 @@ def svg(token: str) -> ResponseReturnValue:
     scope, context = _shared_summary(token)
     if context is None:
         abort(404)
-    name = ("diamond-9", year_slug(scope.plan.academic_year), "shared", select_locale(), "svg")
+    name = (
+        file_word("diamond-9"),
+        year_slug(scope.plan.academic_year),
+        file_word("shared"),
+        select_locale(),
+        "svg",
+    )
     return Response(context["diamond_svg"], mimetype="image/svg+xml", headers=attachment(*name))

@@ -12,6 +12,7 @@ from wizard.web.feedback import school_feedback
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
+from wizard.web.views import file_word
 from wizard.web.views.documents import draft_snapshot, pdf_response
 
 bp = Blueprint("summary", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
@@ -40,8 +41,8 @@ def pdf(year: str) -> ResponseReturnValue:
     context = summary_context(snapshot, PlanStatus.DRAFT, None)
     return pdf_response(
         context,
-        "professional-learning-plan",
+        file_word("plan"),
         year_slug(plan_scope().academic_year),
-        "draft",
+        file_word("draft"),
         select_locale(),
     )

@@ -13,7 +13,7 @@ from wizard.web.feedback import school_feedback, version_changes
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
-from wizard.web.views import attachment
+from wizard.web.views import attachment, file_word
 from wizard.web.views.documents import pdf_response, plan_or_404, version_or_404
 
 bp = Blueprint("versions", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/versions")
@@ -59,9 +59,9 @@ def pdf(year: str, number: int) -> ResponseReturnValue:
     context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     return pdf_response(
         context,
-        "professional-learning-plan",
+        file_word("plan"),
         year_slug(plan_scope().academic_year),
-        "version",
+        file_word("version"),
         number,
         select_locale(),
     )
@@ -74,9 +74,9 @@ def svg(year: str, number: int) -> ResponseReturnValue:
     _, frozen = version_or_404(number)
     context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
     name = (
-        "diamond-9",
+        file_word("diamond-9"),
         year_slug(plan_scope().academic_year),
-        "version",
+        file_word("version"),
         number,
         select_locale(),
         "svg",
