@@ -136,13 +136,14 @@ def test_over_the_allocation_is_one_warning_worded_one_way(
         )
         warning = "Rhybudd" if lang == "cy" else "Warning"
         # On "About your school" itself, on the task list, on the funding plan and its check
-        # page, and on the live total: the same warning.
+        # page, on the live total and on the plan summary: the same warning.
         for path in (
             "/about-your-school",
             "/",
             "/funding-plan",
             "/funding-plan/check",
             "/funding-plan/total?line=&amount=0",
+            "/summary",
         ):
             found = warnings(lead_client.get(url(lang, path)))
             assert found == [f"! {warning} {sentence}"] or (
