@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
+INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 
-.PHONY: run test install compile-messages messages check-messages db seed seed-wales chromium system-packages lint format typecheck assets benchmark clean
+.PHONY: run test install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets benchmark clean
 
 run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
@@ -44,6 +45,16 @@ db: install ## Create or migrate the database (SQLite in instance/ unless DATABA
 	$(FLASK) db upgrade
 
 seed: db compile-messages ## Load the 22 local authorities and the demo data (keeps saved answers)
+	$(FLASK) seed-demo
+
+# Only the SQLite file: a database named by DATABASE_URL is never dropped from here. The demo
+# password (instance/demo-password) and the secret key are kept.
+reset-demo: install compile-messages ## Delete the demo database (SQLite in instance/), migrate it and seed the demo again
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "reset-demo resets only the SQLite database in $(INSTANCE)/: unset DATABASE_URL" >&2; exit 1; \
+	fi
+	rm -f $(INSTANCE)/wizard.sqlite3
+	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
 seed-wales: db compile-messages ## Fill an empty database with the scale of Wales (1,500 schools)

@@ -14,6 +14,8 @@ import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0.min.js'
 // The Diamond 9 board: drag and drop, focus after a move, print buttons.
 // Does nothing on pages without the board.
 import './diamond.mjs'
+// The funding line's amount: an old error goes once the live total changes.
+import './funding.mjs'
 
 const { initAll } = GOVUKFrontend
 

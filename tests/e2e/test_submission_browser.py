@@ -209,11 +209,17 @@ def expect_total(page: Page, t: Translator, planned: int, over: bool = False) ->
         allocation=money(t, ALLOCATION_PENCE),
     )
     too_much = t(
-        "This is %(over)s more than your allocation of %(allocation)s. Reduce this amount or another line.",
+        "Your funding plan is %(over)s more than the allocation of %(allocation)s.",
         over=money(t, planned - ALLOCATION_PENCE),
         allocation=money(t, ALLOCATION_PENCE),
     )
-    expect(page.get_by_text(too_much if over else left, exact=True)).to_be_visible()
+    if over:
+        # A warning (GOV.UK warning text, with its hidden "Warning" first).
+        warning = page.locator("#funding-total .govuk-warning-text")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text(too_much)
+    else:
+        expect(page.get_by_text(left, exact=True)).to_be_visible()
 
 
 def funding_plan(page: Page, t: Translator, year: str, priority: str) -> None:
@@ -321,13 +327,17 @@ def test_welsh_plan_from_sign_in_to_submitted_and_reopened(
     expect(page).to_have_url(plan_path("cy", plan_year))
     expect_plan_details(page, cy, "Submitted", 1)
     page.get_by_role("button", name=cy("Reopen the plan to make changes"), exact=True).click()
+    # It asks first: the submitted version stays as it is.
+    expect(page).to_have_url(plan_path("cy", plan_year, "reopen"))
+    expect(heading(page)).to_have_text(cy("Are you sure you want to reopen the plan?"))
+    page.get_by_role("button", name=cy("Yes, reopen the plan"), exact=True).click()
     expect(page).to_have_url(plan_path("cy", plan_year))
     expect(page.get_by_role("alert")).to_contain_text(
         cy("You have reopened the plan. This is now version %(number)d, a draft.", number=2)
     )
     expect_plan_details(page, cy, "Draft", 2)
-    # Each section asks again whether it is complete.
-    expect(task_item(page, cy, FUNDING_TASK)).to_contain_text(cy("In progress"))
+    # Nothing changed since each section was confirmed: every section stays complete.
+    expect(task_item(page, cy, FUNDING_TASK)).to_contain_text(cy("Completed"))
 
 
 # 7. axe-core on the funding, submission, summary, versions and comparison pages ------------------
@@ -389,7 +399,7 @@ def test_funding_and_submission_pages_are_accessible(
     field(page, t, "Amount").fill("9000")
     save_button(page, t).click()
     over = t(
-        "This is %(over)s more than your allocation of %(allocation)s. Reduce this amount or another line.",
+        "With this amount, your funding plan is %(over)s more than the allocation of %(allocation)s. Reduce this amount or another line.",
         over=money(t, 400_000),
         allocation=money(t, ALLOCATION_PENCE),
     )

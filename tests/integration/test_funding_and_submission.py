@@ -86,7 +86,7 @@ def test_funding_lines_are_validated_in_the_page_language(
         ("99999999", "Amount must be £10,000,000 or less"),
         (
             "1000.01",
-            "This is £0.01 more than your allocation of £1,000.00. Reduce this amount or another line.",
+            "With this amount, your funding plan is £0.01 more than the allocation of £1,000.00. Reduce this amount or another line.",
         ),
     ],
 )
@@ -113,7 +113,7 @@ def test_other_needs_a_description_and_planning_past_the_allocation_names_the_di
         translate(
             app,
             "cy",
-            "This is %(over)s more than your allocation of %(allocation)s. Reduce this amount or another line.",
+            "With this amount, your funding plan is %(over)s more than the allocation of %(allocation)s. Reduce this amount or another line.",
             over="£100.50",
             allocation="£1,000.00",
         )
@@ -148,7 +148,7 @@ def test_the_running_total_updates_live(app: Flask, lead_client: FlaskClient) ->
         translate(
             app,
             "cy",
-            "This is %(over)s more than your allocation of %(allocation)s. Reduce this amount or another line.",
+            "Your funding plan is %(over)s more than the allocation of %(allocation)s.",
             over="£50.25",
             allocation="£1,000.00",
         )

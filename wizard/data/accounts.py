@@ -379,6 +379,41 @@ def remember_locale(user: User, lang: str) -> None:
         db.session.commit()
 
 
+def change_password(user: User, current_token: str, password: str, address: str) -> None:
+    """Set a new password chosen on the account page: every OTHER session of the user ends
+    (their rows, and the cookies of the old password's session version); the session of
+    `current_token` goes on. The caller signs the user in again with the new version."""
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 1) + 1
+    db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.token_hash != token_hash(current_token),
+        )
+        .values(ended_at=utcnow())
+    )
+    record(AuditAction.PASSWORD_CHANGED, user_id=user.id, address=address)
+    db.session.commit()
+
+
+def password_change_refused(user: User, address: str) -> None:
+    """A wrong current password on the account page: it counts as a failed sign-in, so that
+    a borrowed session cannot be used to guess the password faster than the sign-in page."""
+    record_sign_in(user.email, address, succeeded=False)
+    record(AuditAction.PASSWORD_CHANGE_REFUSED, user_id=user.id, address=address)
+    db.session.commit()
+
+
+def set_preferred_language(user: User, lang: str) -> None:
+    """The language chosen on the account page: pages after signing in, and emails, use it."""
+    previous = user.locale
+    user.locale = lang
+    record(AuditAction.LANGUAGE_CHANGED, user_id=user.id, previous=previous, language=lang)
+    db.session.commit()
+
+
 def database_ready() -> bool:
     """Whether the database answers (for /readyz)."""
     try:

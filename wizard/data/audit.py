@@ -35,6 +35,9 @@ class AuditAction(enum.StrEnum):
     SIGNED_OUT = "signed-out"
     PASSWORD_RESET_REQUESTED = "password-reset-requested"
     PASSWORD_RESET_USED = "password-reset-used"
+    PASSWORD_CHANGED = "password-changed"
+    PASSWORD_CHANGE_REFUSED = "password-change-refused"
+    LANGUAGE_CHANGED = "language-changed"
 
 
 def record(

@@ -110,18 +110,46 @@ def reopen(plan: Plan, user: User) -> bool:
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         return False
-    # Each new version asks again whether each section is complete.
-    for task in JOURNEY.tasks:
-        if task.confirm_completion:
-            db.session.execute(
-                PlanAnswer.__table__.delete().where(
-                    PlanAnswer.plan_id == plan.id, PlanAnswer.step == task.completion_key
-                )
+    # A section whose answers changed after someone said it was complete asks again; the
+    # others stay complete.
+    answers = answers_of(plan)
+    stale = [
+        task.completion_key
+        for task in JOURNEY.tasks
+        if task.confirm_completion and not still_confirmed(task, answers)
+    ]
+    if stale:
+        db.session.execute(
+            PlanAnswer.__table__.delete().where(
+                PlanAnswer.plan_id == plan.id, PlanAnswer.step.in_(stale)
             )
+        )
     record(AuditAction.PLAN_REOPENED, user_id=user.id, plan_id=plan.id)
     db.session.commit()
     db.session.refresh(plan)
     return True
+
+
+def confirmed_revisions(task: Task, answers: dict[str, PlanAnswer]) -> dict[str, int]:
+    """The revision of each of the task's answers, kept with "Yes, I have completed this
+    section" so that reopening the plan can tell whether they changed since."""
+    return {step.slug: answers[step.slug].revision for step in task.steps if step.slug in answers}
+
+
+def still_confirmed(task: Task, answers: dict[str, PlanAnswer]) -> bool:
+    """Whether the task was confirmed complete and none of its answers changed since."""
+    marked = answers.get(task.completion_key)
+    if marked is None or not (marked.data or {}).get("completed"):
+        return False
+    recorded = marked.data.get("revisions")
+    if isinstance(recorded, dict):
+        return confirmed_revisions(task, answers) == recorded
+    # Confirmed before the revisions were kept (or by the seed data): compare the times.
+    return all(
+        answers[step.slug].updated_at <= marked.updated_at
+        for step in task.steps
+        if step.slug in answers
+    )
 
 
 def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user: User) -> Plan:

@@ -99,5 +99,9 @@ def init_app(app: Flask) -> None:
     from wizard.web import labels
 
     app.add_template_global(funding_summary, "funding_summary")
+    from wizard.web.over_allocation import over_phrase, over_warning
+
+    app.add_template_global(over_phrase, "over_phrase")
+    app.add_template_global(over_warning, "over_warning")
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["framework"] = framework

@@ -435,6 +435,32 @@ class NewPasswordForm(Form):
     password, confirm = _password_fields()
 
 
+class ChangePasswordForm(Form):
+    """Change the password from the account page: the current one first."""
+
+    current = PasswordField(
+        _l("Current password"),
+        validators=[
+            InputRequired(_l("Enter your current password")),
+            Length(max=PASSWORD_MAX, message=_l("Password must be 200 characters or fewer")),
+        ],
+        widget=PasswordInput(),
+    )
+    password, confirm = _password_fields()
+
+
+class LanguageForm(Form):
+    language = RadioField(
+        _l("Which language do you want to use the service in?"),
+        description=_l(
+            "We show the service in this language when you sign in, and send your emails in it."
+        ),
+        choices=[SelectChoice("cy", "Cymraeg"), SelectChoice("en", "English")],
+        validators=[InputRequired(_l("Select the language you want to use"))],
+        widget=RadioInput(),
+    )
+
+
 class InviteColleagueForm(Form):
     name = StringField(
         _l("Full name"),
@@ -557,6 +583,8 @@ __all__ = [
     "AcceptInvitationForm",
     "InviteColleagueForm",
     "NewPasswordForm",
+    "ChangePasswordForm",
+    "LanguageForm",
     "OwnCardForm",
     "PasswordResetRequestForm",
     "RevisionForm",

@@ -16,10 +16,19 @@ from wizard.data.boards import BoardState
 from wizard.data.plans import is_draft
 from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import CAPACITY, ROW_COUNT, ROW_OF, ROWS, is_complete, ranked
-from wizard.domain.journey import BOARD_STEP, JOURNEY, Answers, Location
+from wizard.domain.journey import (
+    BOARD_STEP,
+    FUNDING_STEP,
+    JOURNEY,
+    Answers,
+    Location,
+    Task,
+    TaskStatus,
+)
 from wizard.domain.summary import view
 from wizard.render.svg import board_svg
 from wizard.web.i18n import in_language, select_locale
+from wizard.web.labels import TASK_TITLES
 from wizard.web.text import gettext as _
 
 
@@ -55,19 +64,37 @@ def location_url(location: Location, year: int) -> str:
 
 
 def hub_tasks(data: Answers, academic_year: int) -> list[dict[str, Any]]:
-    """The task list: each task, its status, and where its link goes (None: cannot start)."""
-    return [
-        {
-            "task": task,
-            "status": JOURNEY.task_status(task, data),
-            "href": (
-                location_url(entry, academic_year)
-                if (entry := JOURNEY.task_entry(task, data))
-                else None
-            ),
-        }
-        for task in JOURNEY.tasks
+    """The task list: each task, its status, where its link goes (None: cannot start) and,
+    for a task that cannot start yet, what must be done first."""
+    tasks = []
+    for task in JOURNEY.tasks:
+        status = JOURNEY.task_status(task, data)
+        entry = JOURNEY.task_entry(task, data)
+        tasks.append(
+            {
+                "task": task,
+                "status": status,
+                "href": location_url(entry, academic_year) if entry else None,
+                "waits_for": waits_for(task, data) if status == TaskStatus.CANNOT_START else None,
+            }
+        )
+    return tasks
+
+
+def waits_for(task: Task, data: Answers) -> str:
+    """What must be done before the task can start ("Complete “About your school” first.")."""
+    missing = [
+        str(TASK_TITLES[key])
+        for key in task.depends_on
+        if (required := JOURNEY.task(key)) is None
+        or JOURNEY.task_status(required, data) != TaskStatus.COMPLETED
     ]
+    if task.key == FUNDING_STEP:
+        return _(
+            "Complete “%(task)s” first: the funding plan needs your funding allocation.",
+            task=missing[0] if missing else "",
+        )
+    return _("Complete “%(tasks)s” first.", tasks="”, “".join(missing))
 
 
 def row_labels() -> dict[int, str]:

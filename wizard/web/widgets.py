@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxesInput,
@@ -78,7 +78,11 @@ class CharacterCount(_TranslatedErrors, GovCharacterCount):
         params.setdefault("maxlength", getattr(field, "max_length", None))
         params.setdefault(
             "textareaDescriptionText",
-            _("You can enter up to %(count)s characters", count="%{count}"),
+            # The number as in the errors ("2,000"), not as GOV.UK Frontend writes it ("2000").
+            _(
+                "You can enter up to %(count)s characters",
+                count=format_decimal(params["maxlength"]) if params["maxlength"] else "%{count}",
+            ),
         )
         params.setdefault(
             "charactersUnderLimitText",

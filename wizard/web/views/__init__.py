@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from flask import url_for
 from flask_login import current_user
 
+from wizard.web.i18n import select_locale, valid_language
 from wizard.web.text import pgettext
 
 if TYPE_CHECKING:
@@ -53,9 +54,11 @@ def signed_in_user() -> User:
 
 
 def home_url(user: Any) -> str:
-    """Where a signed-in user starts: their school's plan, their clusters, or their account."""
+    """Where a signed-in user starts: their school's plan, their clusters, or their account,
+    in their preferred language (chosen on the account page, or the one they last used)."""
+    lang = valid_language(user.locale) or select_locale()
     if user.school_id is not None:
-        return url_for("plan.index")
+        return url_for("plan.index", lang=lang)
     if user.is_coordinator:
-        return url_for("clusters.index")
-    return url_for("account.index")
+        return url_for("clusters.index", lang=lang)
+    return url_for("account.index", lang=lang)

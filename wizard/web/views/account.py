@@ -1,26 +1,43 @@
-"""The user's account, and invitations of colleagues by the school lead."""
+"""The user's account (its password and preferred language), and invitations of colleagues
+by the school lead."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from wizard.data.accounts import (
+    SESSION_TOKEN_KEY,
+    change_password,
+    check_password,
     colleagues_of,
     find_user_by_email,
     invite_colleague,
     normalise_email,
+    password_change_refused,
     pending_invitations,
+    set_preferred_language,
+    sign_in_wait_seconds,
 )
 from wizard.render.mail import link, send_email
 from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
-from wizard.web.forms import InviteColleagueForm
-from wizard.web.i18n import LANG_PREFIX, valid_language
+from wizard.web.forms import ChangePasswordForm, InviteColleagueForm, LanguageForm
+from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale, valid_language
 
 if TYPE_CHECKING:
     from wizard.data.models import Invitation, User
@@ -39,6 +56,66 @@ def index() -> ResponseReturnValue:
         colleagues = colleagues_of(user.school_id)
         pending = pending_invitations(user.school_id)
     return render_template("account/index.html", user=user, colleagues=colleagues, pending=pending)
+
+
+def _client_address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@allow(Access.SIGNED_IN)
+def password() -> ResponseReturnValue:
+    """Change the password: the current one is asked for; the user's other sessions end, and
+    this one goes on."""
+    user: User = current_user
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        address = _client_address()
+        # Guesses of the current password count as failed sign-ins (and wait as they do).
+        if sign_in_wait_seconds(user.email, address):
+            abort(429)
+        if not check_password(user, form.current.data or ""):
+            password_change_refused(user, address)
+            form.current.errors = [_("Your current password is not right")]
+        else:
+            token = session.get(SESSION_TOKEN_KEY)
+            if not isinstance(token, str):
+                abort(400)
+            change_password(user, token, form.password.data or "", address)
+            # The cookie now names the new password's session version.
+            login_user(user)
+            flash(
+                _("Your password has been changed. You have been signed out everywhere else."),
+                "success",
+            )
+            return redirect(url_for("account.index"))
+    return render_template("account/password.html", form=form)
+
+
+@bp.route("/language", methods=["GET", "POST"])
+@allow(Access.SIGNED_IN)
+def language() -> ResponseReturnValue:
+    """Choose the language the service is shown in after signing in (and emails are sent in)."""
+    user: User = current_user
+    form = LanguageForm()
+    if request.method == "GET":
+        form.language.data = valid_language(user.locale) or select_locale()
+    if form.validate_on_submit():
+        chosen = valid_language(form.language.data) or select_locale()
+        set_preferred_language(user, chosen)
+        remember_language(chosen)
+        # The account page in the language chosen, with its confirmation in that language.
+        flash(_saved_in(chosen), "success")
+        return redirect(url_for("account.index", lang=chosen))
+    return render_template("account/language.html", form=form)
+
+
+def _saved_in(lang: str) -> str:
+    """The confirmation in the language just chosen, shown on the page in that language."""
+    from flask_babel import force_locale
+
+    with force_locale(lang):
+        return str(_("Your preferred language has been saved."))
 
 
 def _invitations_per_lead() -> str:

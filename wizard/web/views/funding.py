@@ -33,9 +33,9 @@ from wizard.domain.inputs import parse_whole_number
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.money import InvalidMoney, parse_pence
 from wizard.web.access import Access, allow
-from wizard.web.filters import format_money
 from wizard.web.forms import FundingLineForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.over_allocation import over_field_error
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
@@ -129,14 +129,6 @@ def _line_from_form(line_id: str, form: FundingLineForm) -> dict[str, Any]:
     }
 
 
-def _over_message(over: int, allocation: int) -> str:
-    return _(
-        "This is %(over)s more than your allocation of %(allocation)s. Reduce this amount or another line.",
-        over=format_money(over),
-        allocation=format_money(allocation),
-    )
-
-
 @bp.route("/lines/new", methods=["GET", "POST"])
 @bp.route("/lines/<line_id>", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER, plan=True)
@@ -165,7 +157,7 @@ def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
         amount = form.amount.pence or 0
         check = totals_with(state.lines, line_id, amount, state.allocation)
         if state.allocation is not None and check.over:
-            form.amount.errors = [_over_message(check.over, state.allocation)]
+            form.amount.errors = [over_field_error(check)]
         else:
             new_line = _line_from_form(line_id or new_line_id(), form)
             plan = state.plan or get_or_create_plan(plan_scope().school_id, academic_year)
@@ -242,15 +234,12 @@ def total(year: str) -> ResponseReturnValue:
     academic_year = plan_scope().academic_year
     state = FundingState(academic_year)
     line_id = request.args.get("line") or None
-    message = ""
     try:
         amount = parse_pence(request.args.get("amount"))
     except InvalidMoney:
         amount = 0
     check = totals_with(state.lines, line_id, amount, state.allocation)
-    if state.allocation is not None and check.over:
-        message = _over_message(check.over, state.allocation)
-    html = render_template("plan/funding/total.html", totals=check, message=message, oob=True)
+    html = render_template("plan/funding/total.html", totals=check, oob=True)
     response = Response(html)
     response.headers["Vary"] = "HX-Request"
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from wizard.data.accounts import name_of
@@ -18,9 +18,11 @@ from wizard.data.plans import (
     require_draft,
     save_step,
 )
-from wizard.data.versions import latest_plan_before
+from wizard.data.versions import confirmed_revisions, latest_plan_before
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.domain.funding import summarise as summarise_funding
 from wizard.domain.journey import (
+    ABOUT_STEP,
     BOARD_STEP,
     FUNDING_STEP,
     JOURNEY,
@@ -32,6 +34,7 @@ from wizard.web.access import Access, allow
 from wizard.web.feedback import school_feedback
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.over_allocation import over_warning
 from wizard.web.presenters import hub_tasks, location_url
 from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
@@ -83,6 +86,7 @@ def hub(year: str) -> ResponseReturnValue:
         feedback=(feedback := school_feedback(plan)),
         has_versions=feedback is not None,
         next_year=academic_year + 1 if academic_year + 1 <= current + 1 else None,
+        funding_totals=summarise_funding(data).totals,
         start_form=ConfirmForm(),
     )
 
@@ -117,6 +121,9 @@ def step(year: str, step: str) -> ResponseReturnValue:
         result = save_step(plan, step, new_data, form.based_on_revision(), user)
         if result.saved:
             data[step] = new_data
+            if step == ABOUT_STEP and (funding := summarise_funding(data).totals).over:
+                # A lower allocation than is already planned is saved, and said at once.
+                flash(over_warning(funding), "important")
             next_location = JOURNEY.next_location(step, data, return_to)
             return redirect(location_url(next_location, academic_year))
         # Someone else saved this page since the user opened it: keep what the user typed,
@@ -137,6 +144,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
             conflict=conflict,
             conflict_author=_author_name(conflict.updated_by_id if conflict else None),
             conflict_template=CHECK_TEMPLATES.get(task.key),
+            funding_totals=summarise_funding(data).totals,
             **page.extra,
         ),
         status,
@@ -191,7 +199,10 @@ def check(year: str, task: str) -> ResponseReturnValue:
             result = save_step(
                 plan,
                 found.completion_key,
-                {"completed": form.completed.data == "yes"},
+                {
+                    "completed": form.completed.data == "yes",
+                    "revisions": confirmed_revisions(found, answers),
+                },
                 form.based_on_revision(),
                 user,
             )

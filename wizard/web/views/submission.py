@@ -90,9 +90,10 @@ def _problems(
     incomplete: list[Any], over: int, year: str, data: dict[str, Any]
 ) -> list[tuple[str, str]]:
     """What stops the plan being submitted, each linked to where to put it right."""
+    from wizard.domain.funding import summarise
     from wizard.domain.journey import JOURNEY
-    from wizard.web.filters import format_money
     from wizard.web.labels import TASK_TITLES
+    from wizard.web.over_allocation import over_warning
     from wizard.web.presenters import location_url
 
     problems = []
@@ -105,16 +106,25 @@ def _problems(
         )
         problems.append((_("Complete the task: %(task)s", task=str(TASK_TITLES[task.key])), href))
     if over:
-        problems.append(
-            (
-                _(
-                    "Your funding plan is %(amount)s over your allocation",
-                    amount=format_money(over),
-                ),
-                url_for("funding.lines", year=year),
-            )
-        )
+        problems.append((over_warning(summarise(data).totals), url_for("funding.lines", year=year)))
     return problems
+
+
+@bp.get("/reopen")
+@allow(Access.SCHOOL_LEAD, plan=True)
+def confirm_reopen(year: str) -> ResponseReturnValue:
+    """Ask before reopening: the submitted version stays as it is and a new draft starts."""
+    plan = plan_or_404()
+    if plan.status != PlanStatus.SUBMITTED:
+        return redirect(url_for("plan.hub", year=year))
+    return render_template(
+        "plan/reopen.html",
+        plan=plan,
+        form=ConfirmForm(),
+        year_slug=year,
+        academic_year=plan.academic_year,
+        school=signed_in_user().school,
+    )
 
 
 @bp.post("/reopen")
