@@ -378,13 +378,18 @@ def test_the_diamond_9_image_has_no_fixed_size(world: World) -> None:
         )
 
 
-def test_the_summarys_wide_tables_scroll_in_their_own_labelled_region(world: World) -> None:
-    page = soup(world.lead_client.get(f"/cy/plan/{YEAR}/summary"))
+@pytest.mark.parametrize(("path", "count"), [("/summary", 2), ("/versions", 1), ("/share", 1)])
+def test_wide_tables_scroll_in_their_own_labelled_region(
+    world: World, path: str, count: int
+) -> None:
+    make_share_link(world.lead_client)
+    page = soup(world.lead_client.get(f"/cy/plan/{YEAR}{path}"))
     regions = page.select('.app-scroll[role="region"]')
-    assert len(regions) >= 2
+    assert len(regions) >= count
     for region in regions:
         assert region["tabindex"] == "0" and region["aria-label"]
         assert region.find("table") is not None
+    assert page.select_one("main table").find_parent(class_="app-scroll") is not None
 
 
 def test_a_school_name_only_in_english_is_marked_english_on_welsh_pages(
