@@ -11,7 +11,7 @@ is the nine highest scores laid out 1-2-3-2-1 (diamond.SLOTS, in order).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -122,16 +122,17 @@ def staff_heat_map(answers: Sequence[StaffAnswer]) -> list[HeatRow]:
 
 
 def consensus_board(
-    rows: Sequence[HeatRow], known_cards: Iterable[str] | None = None
+    rows: Sequence[HeatRow], known_cards: Container[str] | None = None
 ) -> dict[int, str]:
     """The nine highest weighted scores laid out 1-2-3-2-1: the highest in row 1, the next two
     in row 2 and so on. Rows come in heat-map order (score, then how many placed the card, then
     the card key), so ties are broken the same way everywhere. Cards the school no longer has
     (`known_cards`) are left out."""
-    allowed = set(known_cards) if known_cards is not None else None
     chosen = [
         row.card
         for row in rows
-        if row.card != OWN_CARDS and row.score > 0 and (allowed is None or row.card in allowed)
+        if row.card != OWN_CARDS
+        and row.score > 0
+        and (known_cards is None or row.card in known_cards)
     ][: len(SLOTS)]
     return dict(zip(SLOTS, chosen, strict=False))
