@@ -343,7 +343,7 @@ def test_the_lead_deletes_a_round_and_its_responses(app: Flask, lead_client: Fla
     number = round_id(app)
     respond(app.test_client(), token, "teacher")
     confirm = lead_client.get(f"{LEAD_PAGE}/{number}/delete")
-    assert heading(confirm) == "Delete this round and its responses?"
+    assert heading(confirm) == "Are you sure you want to delete this round and its responses?"
     assert lead_client.post(f"{LEAD_PAGE}/{number}/delete").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(StaffVoiceResponse.id)) is None
