@@ -4,6 +4,7 @@ results appear from five responses, and the lead applies the consensus board and
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import inspect, select, text
 
 from tests.conftest import Directory, sign_in
@@ -461,3 +463,27 @@ def test_the_summary_and_shared_view_show_the_staff_voice(
     page = app.test_client().get(f"/{lang}/shared/{shared.group(1)}")
     assert soup(page).find(id="staff-voice-count") is not None
     assert soup(page).find(id="summary-staff-heat-table") is not None
+
+
+def test_the_coordinator_and_the_pdf_show_the_staff_voice(app: Flask, directory: Directory) -> None:
+    cluster = directory.cluster("West")
+    school = directory.school(cluster=cluster)
+    lead = directory.user("lead@school.example", school=school, lead=True)
+    coordinator = directory.user("coord@la.example", coordinator_of=[cluster])
+    lead_client, coordinator_client = app.test_client(), app.test_client()
+    sign_in(lead_client, lead.email)
+    sign_in(coordinator_client, coordinator.email)
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    for _ in range(5):
+        respond(app.test_client(), token, cards=(NINE[3], NINE[4]))
+    assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
+    page = coordinator_client.get(f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}")
+    assert page.status_code == 200
+    assert "5 members of staff" in soup(page).find(id="staff-voice-count").text
+    assert soup(page).find(id="summary-staff-heat-table") is not None
+    pdf_response = lead_client.get(f"/cy/plan/{YEAR}/summary.pdf")
+    assert pdf_response.mimetype == "application/pdf"
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.data)).pages)
+    assert "Llais staff" in pdf
+    assert "Map gwres y staff" in pdf
