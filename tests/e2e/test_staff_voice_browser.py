@@ -23,7 +23,7 @@ from .support import (
     sign_in,
     wait_until_ready,
 )
-from .test_diamond_browser import card_control
+from .test_diamond_browser import card_control, centre, wait_until_draggable
 from .test_submission_browser import save_whole_plan
 
 # Every responder's board, top first: Digital competence (on no school board yet) leads.
@@ -223,3 +223,34 @@ def test_staff_respond_and_the_lead_applies_and_undoes_the_consensus(
     wait_until_ready(phone)
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"The results are {width}px wide at a 320px viewport"
+
+
+def test_a_responder_drags_a_card_onto_their_board(
+    new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    """The responder's board takes drags as the school's does (diamond.mjs posts the move to the
+    board's data-move-url): a card dragged from the bank to a place on the board."""
+    save_whole_plan(school_lead)
+    lead = new_context().new_page()
+    sign_in(lead, school_lead.email, cy)
+    lead.goto(plan_path("cy", plan_year, "staff-voice"))
+    path = open_round(lead, cy)
+    page = new_context(locale="cy-GB", viewport={"width": 1280, "height": 2600}).new_page()
+    page.goto(path)
+    for hallmark in framework.HALLMARKS:
+        group = page.get_by_role("group", name=f"{hallmark.number}. {cy(msgid(hallmark.title))}")
+        group.get_by_role("radio", name=cy("Not sure"), exact=True).check()
+    page.get_by_role("button", name=cy("Save and continue to your Diamond 9")).click()
+    wait_until_ready(page)
+    wait_until_draggable(page)
+    card = page.locator("#card-bank .app-card", has_text=cy(CARDS[1]))
+    place = page.locator('#diamond-board [data-slot="5"]')
+    start, end = centre(card), centre(place)
+    with page.expect_response(lambda r: r.url.endswith("/board") and r.request.method == "POST"):
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
+        page.mouse.move(*end, steps=12)
+        page.mouse.up()
+    expect(page.locator('#diamond-board [data-slot="5"]')).to_contain_text(cy(CARDS[1]))
+    expect(page.locator("#card-bank")).not_to_contain_text(cy(CARDS[1]))

@@ -487,3 +487,15 @@ def test_the_coordinator_and_the_pdf_show_the_staff_voice(app: Flask, directory:
     pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.data)).pages)
     assert "Llais staff" in pdf
     assert "Map gwres y staff" in pdf
+
+
+def test_a_responder_may_rather_not_give_a_role(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, "none")
+    with app.app_context():
+        row = db.session.scalar(select(StaffVoiceResponse))
+        assert row is not None and row.role == ""
+    page = browser.get(f"/en/staff-voice/{token}")
+    assert soup(page).find("input", {"name": "role", "checked": True})["value"] == "none"

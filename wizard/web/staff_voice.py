@@ -44,6 +44,8 @@ ROLE_LABELS = {
     LEADER: _l("Leader"),
     NO_ROLE: _l("Role not given"),
 }
+# The choice for a responder who would rather not give a role (stored as NO_ROLE).
+RATHER_NOT_SAY = "none"
 # The longest a round may stay open.
 LONGEST_ROUND_DAYS = 366
 
@@ -122,17 +124,25 @@ class ResponseForm(Form):
 
     role = RadioField(
         _l("What is your role? (optional)"),
-        choices=[SelectChoice(key, ROLE_LABELS[key]) for key in (TEACHER, SUPPORT, LEADER)],
+        choices=[
+            *(SelectChoice(key, ROLE_LABELS[key]) for key in (TEACHER, SUPPORT, LEADER)),
+            SelectChoice("none", _l("I would rather not say")),
+        ],
         validate_choice=False,
         widget=RadioInput(),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
-        if self.role.data not in (None, "", TEACHER, SUPPORT, LEADER):
+        if self.role.data not in (None, "", TEACHER, SUPPORT, LEADER, RATHER_NOT_SAY):
             self.role.errors = [_("Select a role from the list, or none")]
             valid = False
         return valid
+
+    def chosen_role(self) -> str:
+        """The role as stored: NO_ROLE when none was given or the responder would rather not."""
+        role = self.role.data or ""
+        return role if role in (TEACHER, SUPPORT, LEADER) else NO_ROLE
 
     def ratings(self) -> dict[int, str]:
         return {h.number: str(self[f"hallmark_{h.number}"].data) for h in framework.HALLMARKS}

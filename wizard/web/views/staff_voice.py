@@ -40,6 +40,7 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import board_context
 from wizard.web.scope import plan_scope
 from wizard.web.staff_voice import (
+    RATHER_NOT_SAY,
     ROLE_LABELS,
     OpenRoundForm,
     ResponseForm,
@@ -351,14 +352,14 @@ def start(token: str) -> ResponseReturnValue:
     mine = _my_response(round_)
     initial: dict[str, Any] = {}
     if mine is not None:
-        initial["role"] = mine.role or None
+        initial["role"] = mine.role or RATHER_NOT_SAY
         for number, key in (mine.ratings or {}).items():
             initial[f"hallmark_{number}"] = key
     form = ResponseForm.build(data=initial or None)
     if form.validate_on_submit():
         try:
             new_token = data.save_response(
-                round_, mine, today(), role=form.role.data or "", ratings=form.ratings()
+                round_, mine, today(), role=form.chosen_role(), ratings=form.ratings()
             )
         except data.RoundClosed:
             return _closed_page(token, round_, plan)
