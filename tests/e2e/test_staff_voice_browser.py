@@ -243,7 +243,7 @@ def test_a_responder_drags_a_card_onto_their_board(
     page.get_by_role("button", name=cy("Save and continue to your Diamond 9")).click()
     wait_until_ready(page)
     wait_until_draggable(page)
-    card = page.locator("#card-bank .app-card", has_text=cy(CARDS[1]))
+    card = page.locator("#card-bank .app-card__title", has_text=cy(CARDS[1]))
     place = page.locator('#diamond-board [data-slot="5"]')
     start, end = centre(card), centre(place)
     with page.expect_response(lambda r: r.url.endswith("/board") and r.request.method == "POST"):
