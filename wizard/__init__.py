@@ -96,6 +96,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         plan,
         public,
         sharing,
+        staff_voice,
         submission,
         summary,
         versions,
@@ -120,4 +121,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(feedback.bp)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(sharing.shared)
+    app.register_blueprint(staff_voice.bp)
+    app.register_blueprint(staff_voice.respond)
     return app

@@ -100,6 +100,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "INVITATIONS_PER_LEAD": "30 per day",
         # Shared plans (read through a share link, without signing in), per address.
         "SHARED_PLAN_REQUESTS_PER_ADDRESS": "60 per minute",
+        # Staff voice responses (through the round's link, without signing in), per address:
+        # a whole staff room may share one address, so this is generous.
+        "STAFF_VOICE_REQUESTS_PER_ADDRESS": "300 per minute",
         # Rate limits (Flask-Limiter): shared through Redis when REDIS_URL is set, else kept
         # in each process's memory.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",

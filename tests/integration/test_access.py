@@ -50,8 +50,16 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
         "shared.page",
         "shared.pdf",
         "shared.svg",
+        # Staff voice: staff respond through the round's link, without an account.
+        "staff_voice_response.start",
+        "staff_voice_response.board",
+        "staff_voice_response.move",
+        "staff_voice_response.done",
     }
     assert declared["sharing.index"] is Access.SCHOOL_LEAD
+    assert declared["staff_voice.close"] is Access.SCHOOL_LEAD
+    assert declared["staff_voice.apply"] is Access.SCHOOL_LEAD
+    assert declared["staff_voice.results"] is Access.SCHOOL_MEMBER
 
 
 MEMBER_PAGES = [

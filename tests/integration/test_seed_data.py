@@ -23,11 +23,15 @@ from wizard.data.models import (
     PlanComment,
     PlanVersion,
     School,
+    StaffVoiceResponse,
+    StaffVoiceRound,
     User,
 )
+from wizard.data.staff_voice import answers_of, is_open
 from wizard.data.versions import incomplete_tasks
 from wizard.domain.academic_year import academic_year_of
 from wizard.domain.funding import summarise
+from wizard.domain.staff_voice import consensus_board, enough, gaps, role_counts, staff_heat_map
 from wizard.domain.values import DashboardStatus, PlanStatus
 
 THIS = academic_year_of(date.today())
@@ -123,7 +127,22 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     assert statuses[DashboardStatus.IN_PROGRESS] == 1
     assert statuses[DashboardStatus.NOT_STARTED] >= 1
     lead_school = db.session.scalar(select(User).where(User.email == "lead@demo.example")).school
-    assert db.session.scalar(select(Plan).where(Plan.school_id == lead_school.id)) is None
+    # The lead's own plan has no answers (seed-demo never writes them), but a closed staff
+    # voice round with enough responses, in every role, to show the results.
+    lead_plan = db.session.scalar(select(Plan).where(Plan.school_id == lead_school.id))
+    assert lead_plan is not None
+    assert not db.session.scalars(
+        select(PlanAnswer).where(PlanAnswer.plan_id == lead_plan.id)
+    ).all()
+    round_ = db.session.scalar(
+        select(StaffVoiceRound).where(StaffVoiceRound.plan_id == lead_plan.id)
+    )
+    assert round_ is not None and not is_open(round_, date.today())
+    answers = answers_of(round_.id)
+    assert len(answers) == 18
+    assert all(enough(n) for role, n in role_counts(answers).items() if role)
+    assert len(consensus_board(staff_heat_map(answers))) == 9
+    assert any(gap.shown and gap.difference for gap in gaps(answers, list(range(1, 9))))
     for row in rows:
         if row.latest_version is not None:
             assert incomplete_tasks(row.latest_version.snapshot["answers"]) == []
@@ -136,14 +155,32 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
 
     before = {
         model.__name__: count(model)
-        for model in (School, User, Plan, PlanAnswer, PlanVersion, PlanComment)
+        for model in (
+            School,
+            User,
+            Plan,
+            PlanAnswer,
+            PlanVersion,
+            PlanComment,
+            StaffVoiceRound,
+            StaffVoiceResponse,
+        )
     }
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     db.session.rollback()
     after = {
         model.__name__: count(model)
-        for model in (School, User, Plan, PlanAnswer, PlanVersion, PlanComment)
+        for model in (
+            School,
+            User,
+            Plan,
+            PlanAnswer,
+            PlanVersion,
+            PlanComment,
+            StaffVoiceRound,
+            StaffVoiceResponse,
+        )
     }
     assert after == before
     assert second.output == first.output

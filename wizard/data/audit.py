@@ -26,6 +26,12 @@ class AuditAction(enum.StrEnum):
     CHANGES_REQUESTED = "changes-requested"
     SHARE_LINK_CREATED = "share-link-created"
     SHARE_LINK_REVOKED = "share-link-revoked"
+    # Staff voice (responses themselves are never audited: they are anonymous)
+    STAFF_VOICE_OPENED = "staff-voice-opened"
+    STAFF_VOICE_CLOSED = "staff-voice-closed"
+    STAFF_VOICE_DELETED = "staff-voice-deleted"
+    STAFF_VOICE_APPLIED = "staff-voice-applied"
+    STAFF_VOICE_UNDONE = "staff-voice-undone"
     # Accounts and signing in
     COLLEAGUE_INVITED = "colleague-invited"
     INVITATION_ACCEPTED = "invitation-accepted"

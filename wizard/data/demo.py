@@ -15,6 +15,7 @@ from sqlalchemy import select
 from wizard.data.accounts import check_password, hash_password
 from wizard.data.database import db
 from wizard.data.demo_plans import seed_demo_plans
+from wizard.data.demo_staff_voice import seed_demo_staff_voice
 from wizard.data.directory import load_local_authorities
 from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, User
 from wizard.domain.academic_year import academic_year_of
@@ -133,4 +134,6 @@ def seed_demo() -> tuple[str, tuple[DemoAccount, ...]]:
     db.session.commit()
     # The coordinator's cluster gets more schools and their plans (the lead's own is untouched).
     seed_demo_plans(clusters[0], coordinator, academic_year_of(date.today()))
+    # The lead's school gets a closed staff voice round with enough responses to show results.
+    seed_demo_staff_voice(schools[0], lead, academic_year_of(date.today()))
     return password, DEMO_ACCOUNTS

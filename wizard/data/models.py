@@ -410,6 +410,46 @@ class SignInAttempt(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class StaffVoiceRound(db.Model):  # type: ignore[name-defined]
+    """A staff voice round on a plan: one link for every member of staff (only its token's
+    hash is kept, as for share links), open until its closing date or until the lead closes it.
+    Deleting the round deletes its responses, and its link stops working."""
+
+    __tablename__ = "staff_voice_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Responses are taken through the day it closes.
+    closes_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    plan: Mapped[Plan] = relationship()
+
+
+class StaffVoiceResponse(db.Model):  # type: ignore[name-defined]
+    """One anonymous response: a role (optional), ratings and a board, and the hash of the
+    random token in the responder's cookie, so that the same browser can change its answers
+    until the round closes. No name, email, address, user agent or time is kept."""
+
+    __tablename__ = "staff_voice_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_voice_round.id", ondelete="CASCADE"), index=True
+    )
+    cookie_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="")
+    # {"1": "established", ...}: hallmark number to rating key.
+    ratings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {"1": "card:pedagogy", ...}: slot to card key, as a plan's board is stored.
+    board: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 __all__ = [
     "FactFunding",
     "FactPlacement",
@@ -432,6 +472,8 @@ __all__ = [
     "RegionalPartnership",
     "School",
     "SignInAttempt",
+    "StaffVoiceResponse",
+    "StaffVoiceRound",
     "User",
     "UserSession",
     "coordinator_cluster",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 
 from wizard.data.boards import BoardState
 from wizard.data.plans import is_draft
@@ -29,6 +29,8 @@ from wizard.domain.summary import view
 from wizard.render.svg import board_svg
 from wizard.web.i18n import in_language, select_locale
 from wizard.web.labels import TASK_TITLES
+from wizard.web.scope import PlanScope
+from wizard.web.staff_voice import summary_panel
 from wizard.web.text import gettext as _
 
 
@@ -45,7 +47,16 @@ def summary_context(snapshot: dict[str, Any], status: str, number: int | None) -
         "status": status,
         "version_number": number,
         "diamond_svg": svg,
+        "staff_voice": _staff_voice(summary.cards),
     }
+
+
+def _staff_voice(cards: Any) -> dict[str, Any] | None:
+    """The plan's latest staff voice round, for the summary (None without one)."""
+    scope = g.get("plan_scope")
+    if not isinstance(scope, PlanScope):
+        return None
+    return summary_panel(scope.school_id, scope.academic_year, cards)
 
 
 def location_url(location: Location, year: int) -> str:

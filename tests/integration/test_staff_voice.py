@@ -1,0 +1,501 @@
+"""Staff voice (issue 15): the lead opens a round, staff respond anonymously through one link, the
+results appear from five responses, and the lead applies the consensus board and can undo it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+from sqlalchemy import inspect, select, text
+
+from tests.conftest import Directory, sign_in
+from tests.html import error_links, error_summary, heading, soup
+from tests.plans import NINE, complete_plan
+from wizard.data.database import db
+from wizard.data.models import AuditEvent, StaffVoiceResponse, StaffVoiceRound, User
+from wizard.domain import framework
+from wizard.domain.academic_year import academic_year_of, year_slug
+
+YEAR = year_slug(academic_year_of(date.today()))
+LEAD_PAGE = f"/en/plan/{YEAR}/staff-voice"
+LINK = re.compile(r"http://localhost/(en|cy)/staff-voice/([A-Za-z0-9_-]+)")
+HALLMARKS = [h.number for h in framework.HALLMARKS]
+
+
+def open_round(client: FlaskClient, closes: date | None = None) -> str:
+    closes = closes or date.today() + timedelta(days=14)
+    response = client.post(
+        LEAD_PAGE,
+        data={
+            "closes_day": str(closes.day),
+            "closes_month": str(closes.month),
+            "closes_year": str(closes.year),
+        },
+    )
+    assert response.status_code == 200, response.status_code
+    found = LINK.search(soup(response).find(id="new-staff-voice-link")["href"])
+    assert found is not None
+    return found.group(2)
+
+
+def respond(
+    client: FlaskClient,
+    token: str,
+    role: str = "",
+    rating: str | dict[int, str] = "established",
+    cards: tuple[str, ...] = (),
+    lang: str = "en",
+    environ: dict[str, str] | None = None,
+) -> None:
+    """One member of staff: a role and ratings, then each card added to the next free place."""
+    ratings = rating if isinstance(rating, dict) else dict.fromkeys(HALLMARKS, rating)
+    form = {f"hallmark_{n}": key for n, key in ratings.items()}
+    if role:
+        form["role"] = role
+    saved = client.post(f"/{lang}/staff-voice/{token}", data=form, environ_base=environ or {})
+    assert saved.status_code == 302, saved.status_code
+    for card in cards:
+        moved = client.post(
+            f"/{lang}/staff-voice/{token}/board",
+            data={"card": card, "to": "next", "version": "0"},
+            environ_base=environ or {},
+        )
+        assert moved.status_code == 302, moved.status_code
+
+
+def results(client: FlaskClient, round_id: int) -> Any:
+    response = client.get(f"{LEAD_PAGE}/{round_id}/results")
+    assert response.status_code == 200
+    return response
+
+
+def round_id(app: Flask) -> int:
+    with app.app_context():
+        found = db.session.scalar(select(StaffVoiceRound.id).order_by(StaffVoiceRound.id.desc()))
+    assert found is not None
+    return found
+
+
+def test_the_link_is_256_bits_stored_only_as_a_hash(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    assert len(token) >= 43
+    with app.app_context():
+        rows = db.session.execute(text("SELECT * FROM staff_voice_round")).mappings().all()
+    assert rows[0]["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert all(token not in str(value) for value in rows[0].values())
+    assert token not in lead_client.get(LEAD_PAGE).get_data(as_text=True)
+
+
+def test_nothing_identifying_is_stored_with_responses(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browsers = [app.test_client() for _ in range(3)]
+    agent = {"HTTP_USER_AGENT": "Mozilla/5.0 Spyglass", "REMOTE_ADDR": "198.51.100.23"}
+    for index, browser in enumerate(browsers):
+        respond(browser, token, "teacher", cards=(NINE[index],), environ=agent)
+    cookies = [c.value for b in browsers for c in b._cookies.values()]  # type: ignore[attr-defined]
+    with app.app_context():
+        columns = {c["name"] for c in inspect(db.engine).get_columns("staff_voice_response")}
+        rows = db.session.execute(text("SELECT * FROM staff_voice_response")).mappings().all()
+        events = db.session.scalars(select(AuditEvent.action)).all()
+    # Only the answers and the cookie's hash: no name, email, address, agent or time.
+    assert columns == {"id", "round_id", "cookie_hash", "role", "ratings", "board"}
+    assert len(rows) == 3
+    dumped = " ".join(str(value) for row in rows for value in row.values())
+    for secret in ["198.51.100.23", "Spyglass", *cookies]:
+        assert secret not in dumped
+    assert all(len(row["cookie_hash"]) == 64 for row in rows)
+    # Responding records nothing in the audit trail.
+    assert not [e for e in events if "response" in e]
+
+
+def test_the_same_browser_changes_its_answers_and_others_cannot(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, "teacher", "developing", cards=(NINE[0],))
+    page = browser.get(f"/en/staff-voice/{token}")
+    assert soup(page).find("input", {"name": "role", "checked": True})["value"] == "teacher"
+    respond(browser, token, "leader", "embedded", cards=(NINE[1],))
+    with app.app_context():
+        rows = db.session.scalars(select(StaffVoiceResponse)).all()
+        assert len(rows) == 1
+        assert rows[0].role == "leader"
+        assert set(rows[0].ratings.values()) == {"embedded"}
+        assert rows[0].board == {"1": NINE[0], "2": NINE[1]}
+    # Another browser starts afresh (its own response), and cannot reach the first one's board.
+    stranger = app.test_client()
+    assert stranger.get(f"/en/staff-voice/{token}/board").status_code == 302
+
+
+def test_bad_answers_get_errors_in_the_page_language(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    response = browser.post(f"/cy/staff-voice/{token}", data={"hallmark_1": "embedded"})
+    assert response.status_code == 400
+    assert len(error_summary(response)) == 7
+    assert "Dewiswch" in error_summary(response)[0]
+    assert error_links(response)[0] == "#hallmark_2"
+    wrong_role = browser.post(
+        f"/en/staff-voice/{token}",
+        data={"role": "headteacher", **{f"hallmark_{n}": "embedded" for n in HALLMARKS}},
+    )
+    assert wrong_role.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(StaffVoiceResponse.id)) is None
+
+
+def test_results_need_five_responses_and_roles_five_each(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    for _ in range(4):
+        respond(app.test_client(), token, "teacher", cards=(NINE[0],))
+    hidden = results(lead_client, number)
+    assert "4 members of staff have responded" in soup(hidden).find(id="response-count").text
+    assert soup(hidden).find(id="hallmark-table") is None
+    assert soup(hidden).find(id="consensus-board") is None
+    respond(app.test_client(), token, "leader", cards=(NINE[0],))
+    shown = results(lead_client, number)
+    roles = {
+        row.th.get_text(strip=True): row.td.get_text(strip=True)
+        for row in soup(shown).find(id="roles-table").tbody.find_all("tr")
+    }
+    # Four teachers and one leader: neither role reaches five, so neither is shown.
+    assert roles == {
+        "Teacher": "Fewer than 5",
+        "Support staff": "Fewer than 5",
+        "Leader": "Fewer than 5",
+        "Role not given": "Fewer than 5",
+    }
+    respond(app.test_client(), token, "teacher", cards=(NINE[0],))
+    roles_now = soup(results(lead_client, number)).find(id="roles-table").get_text(" ", strip=True)
+    assert "Teacher 5" in roles_now
+
+
+def test_the_aggregates_and_consensus_match_figures_worked_out_by_hand(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    # Five leaders rate hallmark 1 embedded (4) and five teachers developing (2): a gap of 2.0.
+    # Every leader's board: NINE[0] in row 1, NINE[1] and NINE[2] in row 2, and so on; every
+    # teacher's board the same but with NINE[8] first (row 1) and the rest one place down.
+    leaders_board = tuple(NINE)
+    teachers_board = (NINE[8], *NINE[:8])
+    for _ in range(5):
+        respond(
+            app.test_client(),
+            token,
+            "leader",
+            {**dict.fromkeys(HALLMARKS, "embedded")},
+            cards=leaders_board,
+        )
+    for index in range(5):
+        respond(
+            app.test_client(),
+            token,
+            "teacher",
+            {**dict.fromkeys(HALLMARKS, "developing"), 2: "not-sure"},
+            cards=teachers_board,
+            lang="cy" if index % 2 else "en",
+        )
+    page = results(lead_client, number)
+    table = soup(page).find(id="hallmark-table").tbody.find_all("tr")
+    first = [td.get_text(strip=True) for td in table[0].find_all("td")]
+    # Ratings in framework order: not yet started, developing, established, embedded, not sure.
+    assert first[:5] == ["0", "5", "0", "5", "0"]
+    assert first[5] == "Developing"  # the school's own rating (tests/plans.py)
+    assert "Leaders 4.0, others 2.0" in first[6] and "2.0 points higher" in first[6]
+    second = [td.get_text(strip=True) for td in table[1].find_all("td")]
+    assert second[:5] == ["0", "0", "0", "5", "5"]
+    assert "Not shown" in second[6]  # the teachers were not sure: no five ratings to compare
+    heat = {
+        row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
+        for row in soup(page).find(id="staff-heat-table").tbody.find_all("tr")
+    }
+    pedagogy = heat["Pedagogy and teaching approaches"]  # NINE[0]
+    # Leaders: row 1 (5 x 5 = 25); teachers: slot 2, row 2 (5 x 4 = 20): 45.
+    assert pedagogy == ["5", "5", "0", "0", "0", "45"]
+    # Early years (NINE[8]): leaders row 5 (5 x 1), teachers row 1 (5 x 5): 30.
+    assert heat["Early years"] == ["5", "0", "0", "0", "5", "30"]
+    # Scores (x 5 staff each): NINE[0] 5+4 = 45, NINE[1] 4+4 = 40, NINE[2] 4+3 = 35, NINE[3]
+    # 3+3 = 30, NINE[4] 30, NINE[8] 1+5 = 30, NINE[5] 3+2 = 25, NINE[6] 2+2 = 20, NINE[7]
+    # 2+1 = 15. The three on 30, each placed by ten, go by card key: early-years, well-being,
+    # welsh-language.
+    rows = [
+        li.get_text(" ", strip=True).replace(" ;", ";")
+        for li in soup(page).find(id="consensus-board").find_all("li")
+    ]
+    assert rows == [
+        "Row 1 (most important): Pedagogy and teaching approaches",
+        "Row 2: Curriculum design; Assessment and progression",
+        "Row 3: Early years; Well-being; The Welsh language",
+        "Row 4: Equity and the impact of poverty; Coaching and mentoring",
+        "Row 5 (least important): Digital competence",
+    ]
+
+
+def test_the_lead_applies_the_consensus_in_one_change_and_undoes_it(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    reversed_nine = tuple(reversed(NINE))
+    for _ in range(5):
+        respond(app.test_client(), token, "teacher", cards=reversed_nine)
+    page = results(lead_client, number)
+    form = soup(page).find("form", action=f"{LEAD_PAGE}/{number}/apply")
+    version = form.find("input", {"name": "version"})["value"]
+    with app.app_context():
+        before_events = db.session.query(AuditEvent).count()
+    applied = lead_client.post(f"{LEAD_PAGE}/{number}/apply", data={"version": version})
+    assert applied.status_code == 302
+    board = lead_client.get(f"/en/plan/{YEAR}/diamond-9")
+    first_row = soup(board).find(attrs={"data-slot": "1"}).get_text()
+    assert "Early years" in first_row  # NINE[8], everyone's row 1
+    with app.app_context():
+        new = db.session.scalars(
+            select(AuditEvent).order_by(AuditEvent.id).offset(before_events)
+        ).all()
+        actions = [e.action for e in new]
+        assert actions == ["answer-saved", "staff-voice-applied"]
+        detail = new[1].detail
+        assert detail["before"]["1"] == NINE[0] and detail["after"]["1"] == NINE[8]
+    # Applying again with the old version is refused (the board has changed).
+    stale = lead_client.post(f"{LEAD_PAGE}/{number}/apply", data={"version": version})
+    assert stale.status_code == 302
+    page = results(lead_client, number)
+    assert soup(page).find(id="same-board") is not None
+    undone = lead_client.post(f"{LEAD_PAGE}/{number}/undo")
+    assert undone.status_code == 302
+    board = lead_client.get(f"/en/plan/{YEAR}/diamond-9")
+    assert "Pedagogy" in soup(board).find(attrs={"data-slot": "1"}).get_text()
+    # Undoing twice changes nothing more.
+    assert lead_client.post(f"{LEAD_PAGE}/{number}/undo").status_code == 302
+    assert (
+        "Pedagogy"
+        in soup(lead_client.get(f"/en/plan/{YEAR}/diamond-9"))
+        .find(attrs={"data-slot": "1"})
+        .get_text()
+    )
+
+
+def test_a_closed_round_refuses_new_responses_and_edits(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    browser = app.test_client()
+    respond(browser, token, "teacher", cards=(NINE[0],))
+    assert lead_client.post(f"{LEAD_PAGE}/{number}/close").status_code == 302
+    closed = browser.get(f"/en/staff-voice/{token}")
+    assert heading(closed) == "This staff voice round has closed"
+    edit = browser.post(
+        f"/en/staff-voice/{token}", data={f"hallmark_{n}": "embedded" for n in HALLMARKS}
+    )
+    assert edit.status_code == 403
+    move = browser.post(
+        f"/en/staff-voice/{token}/board", data={"card": NINE[1], "to": "next", "version": "0"}
+    )
+    assert move.status_code == 403
+    newcomer = app.test_client().post(
+        f"/cy/staff-voice/{token}", data={f"hallmark_{n}": "embedded" for n in HALLMARKS}
+    )
+    assert newcomer.status_code == 403
+    with app.app_context():
+        rows = db.session.scalars(select(StaffVoiceResponse)).all()
+        assert len(rows) == 1 and rows[0].board == {"1": NINE[0]}
+        assert set(rows[0].ratings.values()) == {"established"}
+
+
+def test_a_round_past_its_closing_date_is_closed(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    with app.app_context():
+        row = db.session.scalar(select(StaffVoiceRound))
+        assert row is not None
+        row.closes_on = date.today() - timedelta(days=1)
+        db.session.commit()
+    response = app.test_client().post(
+        f"/en/staff-voice/{token}", data={f"hallmark_{n}": "embedded" for n in HALLMARKS}
+    )
+    assert response.status_code == 403
+
+
+def test_the_lead_deletes_a_round_and_its_responses(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    respond(app.test_client(), token, "teacher")
+    confirm = lead_client.get(f"{LEAD_PAGE}/{number}/delete")
+    assert heading(confirm) == "Are you sure you want to delete this round and its responses?"
+    assert lead_client.post(f"{LEAD_PAGE}/{number}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(StaffVoiceResponse.id)) is None
+        assert db.session.scalar(select(StaffVoiceRound.id)) is None
+    assert app.test_client().get(f"/en/staff-voice/{token}").status_code == 404
+
+
+def test_the_closing_date_is_checked(lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    empty = lead_client.post(LEAD_PAGE, data={})
+    assert error_summary(empty) == ["Enter the date the round closes"]
+    past = date.today() - timedelta(days=1)
+    old = lead_client.post(
+        LEAD_PAGE,
+        data={"closes_day": past.day, "closes_month": past.month, "closes_year": past.year},
+    )
+    assert error_summary(old) == ["The closing date must be today or in the future"]
+    welsh = lead_client.post(
+        f"/cy/plan/{YEAR}/staff-voice",
+        data={"closes_day": "31", "closes_month": "2", "closes_year": "2027"},
+    )
+    assert error_links(welsh) == ["#closes-day"]
+    assert "Enter" not in error_summary(welsh)[0]
+
+
+def test_only_the_lead_opens_closes_and_applies(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    colleague = directory.user(email="colleague@school.example", school=lead.school)
+    as_colleague = app.test_client()
+    sign_in(as_colleague, colleague.email)
+    assert as_colleague.get(LEAD_PAGE).status_code == 200
+    assert as_colleague.get(f"{LEAD_PAGE}/{number}/results").status_code == 200
+    assert as_colleague.post(f"{LEAD_PAGE}/{number}/close").status_code == 403
+    assert as_colleague.post(f"{LEAD_PAGE}/{number}/apply").status_code == 403
+    # Another school's lead cannot reach the round.
+    other = directory.user(email="other@school.example", school=directory.school(), lead=True)
+    as_other = app.test_client()
+    sign_in(as_other, other.email)
+    assert as_other.get(f"{LEAD_PAGE}/{number}/results").status_code == 404
+    assert token
+
+
+def test_the_response_link_is_rate_limited(
+    app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    monkeypatch.setitem(app.config, "STAFF_VOICE_REQUESTS_PER_ADDRESS", "3 per minute")
+    attacker = {"REMOTE_ADDR": "203.0.113.77"}
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get(f"/en/staff-voice/{token}", environ_base=attacker).status_code == 200
+    limited = client.get(f"/en/staff-voice/{token}", environ_base=attacker)
+    assert limited.status_code == 429
+    assert limited.headers["Referrer-Policy"] == "no-referrer"
+    guessing = client.get("/en/staff-voice/" + "z" * 43, environ_base=attacker)
+    assert guessing.status_code == 429
+    assert app.test_client().get(f"/en/staff-voice/{token}").status_code == 200
+
+
+def test_the_board_moves_by_htmx_and_without_javascript(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, cards=(NINE[0], NINE[1]))
+    page = browser.get(f"/cy/staff-voice/{token}/board")
+    assert page.status_code == 200
+    board = soup(page).find(id="diamond-board")
+    assert board["data-move-url"] == f"/cy/staff-voice/{token}/board"
+    partial = browser.post(
+        f"/cy/staff-voice/{token}/board",
+        data={"card": NINE[1], "to": "up", "version": "0"},
+        headers={"HX-Request": "true"},
+    )
+    assert partial.status_code == 200
+    assert "HX-Request" in partial.headers["Vary"]
+    assert soup(partial).find(id="diamond-board") is not None
+    assert soup(partial).find(id="card-bank")["data-hx-swap-oob"] == "true"
+    # A drag posts a slot number: the two cards swap.
+    browser.post(
+        f"/en/staff-voice/{token}/board", data={"card": NINE[0], "to": "1", "version": "0"}
+    )
+    with app.app_context():
+        row = db.session.scalar(select(StaffVoiceResponse))
+        assert row is not None and row.board["1"] == NINE[0]
+    bad = browser.post(f"/en/staff-voice/{token}/board", data={"card": "card:nope", "to": "next"})
+    assert bad.status_code == 200
+    assert error_summary(bad) == ["Choose a card from your board or your card bank"]
+    done = browser.get(f"/en/staff-voice/{token}/done")
+    assert "2 cards" in soup(done).find(id="board-count").text
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_summary_and_shared_view_show_the_staff_voice(
+    app: Flask, lead_client: FlaskClient, lang: str
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    for _ in range(5):
+        respond(app.test_client(), token, cards=(NINE[3],))
+    summary = lead_client.get(f"/{lang}/plan/{YEAR}/summary")
+    assert summary.status_code == 200
+    count = soup(summary).find(id="staff-voice-count").text
+    assert "5" in count
+    assert soup(summary).find(id="summary-staff-heat-table") is not None
+    share = lead_client.post(f"/en/plan/{YEAR}/share", data={"shows": "draft"})
+    shared = re.search(r"/shared/([A-Za-z0-9_-]+)", soup(share).find(id="new-share-link")["href"])
+    assert shared is not None
+    page = app.test_client().get(f"/{lang}/shared/{shared.group(1)}")
+    assert soup(page).find(id="staff-voice-count") is not None
+    assert soup(page).find(id="summary-staff-heat-table") is not None
+
+
+def test_the_coordinator_and_the_pdf_show_the_staff_voice(app: Flask, directory: Directory) -> None:
+    cluster = directory.cluster("West")
+    school = directory.school(cluster=cluster)
+    lead = directory.user("lead@school.example", school=school, lead=True)
+    coordinator = directory.user("coord@la.example", coordinator_of=[cluster])
+    lead_client, coordinator_client = app.test_client(), app.test_client()
+    sign_in(lead_client, lead.email)
+    sign_in(coordinator_client, coordinator.email)
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    for _ in range(5):
+        respond(app.test_client(), token, cards=(NINE[3], NINE[4]))
+    assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
+    page = coordinator_client.get(f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}")
+    assert page.status_code == 200
+    assert "5 members of staff" in soup(page).find(id="staff-voice-count").text
+    assert soup(page).find(id="summary-staff-heat-table") is not None
+    pdf_response = lead_client.get(f"/cy/plan/{YEAR}/summary.pdf")
+    assert pdf_response.mimetype == "application/pdf"
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.data)).pages)
+    assert "Llais staff" in pdf
+    assert "Map gwres y staff" in pdf
+
+
+def test_a_responder_may_rather_not_give_a_role(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, "none")
+    with app.app_context():
+        row = db.session.scalar(select(StaffVoiceResponse))
+        assert row is not None and row.role == ""
+    page = browser.get(f"/en/staff-voice/{token}")
+    assert soup(page).find("input", {"name": "role", "checked": True})["value"] == "none"

@@ -1,0 +1,291 @@
+"""Staff voice in the web layer: the lead's and the responder's forms, and what the results,
+the summary, the PDF, the shared view and the coordinator's view show of a round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
+from wtforms.validators import InputRequired
+
+from wizard.data import staff_voice as data
+from wizard.domain import framework
+from wizard.domain.aggregates import HeatRow, Spread, heat_max
+from wizard.domain.cards import CardCatalogue
+from wizard.domain.diamond import ROW_COUNT, ranked
+from wizard.domain.inputs import parse_whole_number
+from wizard.domain.staff_voice import (
+    LEADER,
+    NO_ROLE,
+    SUPPORT,
+    TEACHER,
+    Gap,
+    StaffAnswer,
+    consensus_board,
+    enough,
+    gaps,
+    role_counts,
+    spreads,
+    staff_heat_map,
+)
+from wizard.render.charts import heat_map_svg, stacked_bars_svg
+from wizard.web.fields import stripped
+from wizard.web.forms import Form, today
+from wizard.web.text import gettext as _
+from wizard.web.widgets import RadioInput
+
+ROLE_LABELS = {
+    TEACHER: _l("Teacher"),
+    SUPPORT: _l("Support staff"),
+    LEADER: _l("Leader"),
+    NO_ROLE: _l("Role not given"),
+}
+# The choice for a responder who would rather not give a role (stored as NO_ROLE).
+RATHER_NOT_SAY = "none"
+# The longest a round may stay open.
+LONGEST_ROUND_DAYS = 366
+
+
+class OpenRoundForm(Form):
+    """The closing date of a new round (GOV.UK's date input: three boxes checked together)."""
+
+    closes_day = StringField(_l("Day"), filters=[stripped])
+    closes_month = StringField(_l("Month"), filters=[stripped])
+    closes_year = StringField(_l("Year"), filters=[stripped])
+
+    closes_on: date | None = None
+    closes_error: str | None = None
+    closes_error_parts: tuple[str, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for part in ("closes_day", "closes_month", "closes_year"):
+            if self[part].errors:  # hidden characters (see Form)
+                self.closes_error = str(self[part].errors[0])
+                self.closes_error_parts = ("day", "month", "year")
+                self[part].errors = []
+                return False
+        parts = {
+            "day": self.closes_day.data or "",
+            "month": self.closes_month.data or "",
+            "year": self.closes_year.data or "",
+        }
+        problem = closing_date_problem(parts, today())
+        if isinstance(problem, date):
+            self.closes_on = problem
+            return valid
+        self.closes_error, self.closes_error_parts = str(problem[0]), problem[1]
+        return False
+
+
+def closing_date_problem(parts: dict[str, str], now: date) -> date | tuple[Any, tuple[str, ...]]:
+    """The closing date, or (message, the boxes that are wrong)."""
+    missing = tuple(name for name, value in parts.items() if not value)
+    if len(missing) == 3:
+        return _l("Enter the date the round closes"), ("day", "month", "year")
+    if missing:
+        names = {
+            "day": _l("The closing date must include a day"),
+            "month": _l("The closing date must include a month"),
+            "year": _l("The closing date must include a year"),
+        }
+        if len(missing) == 1:
+            return names[missing[0]], missing
+        return _l("The closing date must include a day, a month and a year"), missing
+    numbers = {name: parse_whole_number(value) for name, value in parts.items()}
+    if any(number is None for number in numbers.values()) or len(parts["year"]) != 4:
+        return _l("The closing date must be a real date"), ("day", "month", "year")
+    try:
+        chosen = date(numbers["year"] or 0, numbers["month"] or 0, numbers["day"] or 0)
+    except ValueError:
+        return _l("The closing date must be a real date"), ("day", "month", "year")
+    if chosen < now:
+        return _l("The closing date must be today or in the future"), ("day", "month", "year")
+    if chosen > now + timedelta(days=LONGEST_ROUND_DAYS):
+        return _l("The closing date must be within a year from today"), ("day", "month", "year")
+    return chosen
+
+
+def _hallmark_field(number: int) -> RadioField:
+    return RadioField(
+        str(framework.HALLMARKS[number - 1].title),
+        choices=[SelectChoice(rating.key, rating.title) for rating in framework.RATINGS],
+        validators=[InputRequired(_l("Select how well the school does this"))],
+        widget=RadioInput(),
+    )
+
+
+class ResponseForm(Form):
+    """A responder's role (optional) and a rating for each of the eight hallmarks."""
+
+    role = RadioField(
+        _l("What is your role? (optional)"),
+        choices=[
+            *(SelectChoice(key, ROLE_LABELS[key]) for key in (TEACHER, SUPPORT, LEADER)),
+            SelectChoice("none", _l("I would rather not say")),
+        ],
+        validate_choice=False,
+        widget=RadioInput(),
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if self.role.data not in (None, "", TEACHER, SUPPORT, LEADER, RATHER_NOT_SAY):
+            self.role.errors = [_("Select a role from the list, or none")]
+            valid = False
+        return valid
+
+    def chosen_role(self) -> str:
+        """The role as stored: NO_ROLE when none was given or the responder would rather not."""
+        role = self.role.data or ""
+        return role if role in (TEACHER, SUPPORT, LEADER) else NO_ROLE
+
+    def ratings(self) -> dict[int, str]:
+        return {h.number: str(self[f"hallmark_{h.number}"].data) for h in framework.HALLMARKS}
+
+    @classmethod
+    def build(cls, **kwargs: Any) -> ResponseForm:
+        """The form with one rating field per hallmark (made at request time, so that each
+        field's label is in the page's language)."""
+
+        class Filled(cls):  # type: ignore[valid-type,misc]
+            pass
+
+        for hallmark in framework.HALLMARKS:
+            setattr(Filled, f"hallmark_{hallmark.number}", _hallmark_field(hallmark.number))
+        form: ResponseForm = Filled(**kwargs)
+        return form
+
+
+# Results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HallmarkResult:
+    number: int
+    title: str
+    spread: Spread
+    school_rating: str | None
+    gap: Gap
+
+
+@dataclass(frozen=True)
+class Results:
+    responses: int
+    shown: bool
+    """At least five responses: results may be shown."""
+    roles: list[tuple[str, int | None]]
+    """Each role's label and count (None when that role has fewer than five)."""
+    hallmarks: list[HallmarkResult]
+    rating_labels: list[str]
+    spread_svg: Any
+    heat_rows: list[tuple[str, HeatRow]]
+    heat_svg: Any
+    row_labels: list[str]
+    consensus: dict[int, str]
+    consensus_ranked: list[list[str]]
+
+
+def heat_table(
+    answers: list[StaffAnswer], catalogue: CardCatalogue
+) -> tuple[list[tuple[str, HeatRow]], Any, list[str]]:
+    """The staff heat map as the cluster dashboard draws it: a chart and the rows of its table."""
+    rows = staff_heat_map(answers)
+    heat_rows = [(catalogue[row.card].title, row) for row in rows]
+    row_labels = [_("Row %(number)d", number=number) for number in range(1, ROW_COUNT + 1)]
+    svg = heat_map_svg(
+        _("Staff heat map: the number of staff who put each card in each row"),
+        row_labels,
+        [(title, row.counts) for title, row in heat_rows],
+        heat_max(rows),
+    )
+    return heat_rows, svg, row_labels
+
+
+def build_results(
+    answers: list[StaffAnswer], catalogue: CardCatalogue, school_ratings: dict[int, str]
+) -> Results:
+    """Everything the results page shows, or only the count while fewer than five responded."""
+    count = len(answers)
+    if not enough(count):
+        return Results(count, False, [], [], [], None, [], None, [], {}, [])
+    rating_keys = [rating.key for rating in framework.RATINGS]
+    rating_labels = [str(rating.title) for rating in framework.RATINGS]
+    numbers = [h.number for h in framework.HALLMARKS]
+    hallmarks = [
+        HallmarkResult(
+            spread.hallmark,
+            str(framework.HALLMARKS[spread.hallmark - 1].title),
+            spread,
+            school_ratings.get(spread.hallmark),
+            gap,
+        )
+        for spread, gap in zip(
+            spreads(answers, numbers, rating_keys), gaps(answers, numbers), strict=True
+        )
+    ]
+    spread_svg = stacked_bars_svg(
+        _("The number of staff giving each rating, for each hallmark"),
+        rating_labels,
+        [(f"{h.number}. {h.title}", h.spread.counts) for h in hallmarks],
+    )
+    heat_rows, heat_svg, row_labels = heat_table(answers, catalogue)
+    consensus = consensus_board(staff_heat_map(answers), catalogue)
+    roles = [
+        (str(ROLE_LABELS[role]), number if enough(number) else None)
+        for role, number in role_counts(answers).items()
+    ]
+    return Results(
+        count,
+        True,
+        roles,
+        hallmarks,
+        rating_labels,
+        spread_svg,
+        heat_rows,
+        heat_svg,
+        row_labels,
+        consensus,
+        ranked(consensus),
+    )
+
+
+def gap_text(gap: Gap) -> str:
+    """The leaders-against-others gap in words, to one decimal place."""
+    difference = gap.difference
+    if difference is None:
+        return _("Not shown: fewer than five in a group")
+    tenths = round(abs(difference) * 10)
+    number = f"{tenths // 10}.{tenths % 10}"
+    if tenths == 0:
+        return _("No gap: leaders and other staff agree")
+    if difference > 0:
+        return _("Leaders rate it %(number)s points higher", number=number)
+    return _("Leaders rate it %(number)s points lower", number=number)
+
+
+def mean_text(value: Any) -> str:
+    if value is None:
+        return "–"
+    tenths = round(value * 10)
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def summary_panel(
+    school_id: int, academic_year: int, catalogue: CardCatalogue
+) -> dict[str, Any] | None:
+    """What the summary, PDF, shared and coordinator's views show of the plan's latest round:
+    how many staff responded and, with five or more, the staff heat map. None without a round."""
+    found = data.latest_round(school_id, academic_year)
+    if found is None:
+        return None
+    round_, count = found
+    panel: dict[str, Any] = {"responses": count, "round": round_, "shown": enough(count)}
+    if enough(count):
+        heat_rows, heat_svg, row_labels = heat_table(data.answers_of(round_.id), catalogue)
+        panel.update(heat_rows=heat_rows, heat_svg=heat_svg, row_labels=row_labels)
+    return panel

@@ -1,0 +1,500 @@
+"""Staff voice: the lead opens a round and passes on its one link; every member of staff, without
+an account, rates the hallmarks and builds their own Diamond 9; the lead and colleagues see the
+results once five have responded, and the lead can apply the staff's consensus board.
+
+The responder's pages (/staff-voice/<token>) are public, rate limited per address, and say
+no-referrer and noindex, like shared plans. A response is found again only through the random
+token in the responder's cookie, whose hash alone is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from wizard.data import staff_voice as data
+from wizard.data.boards import BoardState, load_board
+from wizard.data.plans import get_plan, is_draft, require_draft
+from wizard.domain import framework
+from wizard.domain.diamond import InvalidMove, normalise, ranked
+from wizard.domain.diamond import move as move_card
+from wizard.domain.inputs import parse_whole_number
+from wizard.render.mail import link
+from wizard.web.access import Access, allow
+from wizard.web.extensions import htmx, limiter
+from wizard.web.forms import ConfirmForm, today
+from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import board_context
+from wizard.web.scope import plan_scope
+from wizard.web.staff_voice import (
+    RATHER_NOT_SAY,
+    ROLE_LABELS,
+    OpenRoundForm,
+    ResponseForm,
+    build_results,
+    gap_text,
+    mean_text,
+)
+from wizard.web.text import gettext as _
+from wizard.web.views import signed_in_user
+from wizard.web.views.diamond import _announcement, _move_error
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
+
+    from wizard.data.models import Plan, StaffVoiceResponse, StaffVoiceRound
+
+bp = Blueprint("staff_voice", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/staff-voice")
+respond = Blueprint("staff_voice_response", __name__, url_prefix=LANG_PREFIX + "/staff-voice")
+
+COOKIE_PREFIX = "staff-voice-"
+
+
+# The lead's pages -----------------------------------------------------------------------------
+
+
+def _plan() -> Plan:
+    scope = plan_scope()
+    plan = get_plan(scope.school_id, scope.academic_year)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _round(plan: Plan, round_id: int) -> StaffVoiceRound:
+    found = data.round_of(plan, round_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _date_errors(form: OpenRoundForm) -> list[dict[str, str]]:
+    if not form.closes_error:
+        return []
+    first = form.closes_error_parts[0] if form.closes_error_parts else "day"
+    return [{"text": form.closes_error, "href": f"#closes-{first}"}]
+
+
+@bp.route("", methods=["GET", "POST"])
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def index(year: str) -> ResponseReturnValue:
+    """The plan's rounds; the lead opens one (its link shown once, in full), closes or deletes it."""
+    scope = plan_scope()
+    plan = get_plan(scope.school_id, scope.academic_year)
+    user = signed_in_user()
+    form = OpenRoundForm()
+    new_link = None
+    rounds = data.rounds_of(plan) if plan else []
+    has_open = any(data.is_open(row.round, today()) for row in rounds)
+    if request.method == "POST":
+        if not user.is_school_lead or plan is None:
+            abort(403)
+        if has_open:
+            flash(_("Close the open round before you open another."), "important")
+            return redirect(url_for("staff_voice.index", year=year))
+        if form.validate_on_submit() and form.closes_on is not None:
+            token = data.open_round(plan, user, form.closes_on)
+            new_link = link("staff_voice_response.start", token=token)
+            form = OpenRoundForm(formdata=None)
+            rounds = data.rounds_of(plan)
+            has_open = True
+    return render_template(
+        "staff_voice/index.html",
+        form=form,
+        errors=_date_errors(form),
+        new_link=new_link,
+        rounds=rounds,
+        has_open=has_open,
+        today=today(),
+        is_open=data.is_open,
+        can_manage=user.is_school_lead and scope.can_write,
+        plan=plan,
+        year_slug=year,
+        academic_year=scope.academic_year,
+    )
+
+
+@bp.post("/<int:round_id>/close")
+@allow(Access.SCHOOL_LEAD, plan=True)
+def close(year: str, round_id: int) -> ResponseReturnValue:
+    """Stop the round taking responses; its results stay."""
+    plan = _plan()
+    round_ = _round(plan, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    data.close_round(plan, round_, signed_in_user())
+    flash(
+        _("You have closed the round. Staff can no longer respond or change their answers."),
+        "success",
+    )
+    return redirect(url_for("staff_voice.index", year=year))
+
+
+@bp.route("/<int:round_id>/delete", methods=["GET", "POST"])
+@allow(Access.SCHOOL_LEAD, plan=True)
+def delete(year: str, round_id: int) -> ResponseReturnValue:
+    """Delete a round and every response to it, after confirming."""
+    plan = _plan()
+    round_ = _round(plan, round_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        data.delete_round(plan, round_, signed_in_user())
+        flash(
+            _("You have deleted the round and its responses. Its link no longer works."), "success"
+        )
+        return redirect(url_for("staff_voice.index", year=year))
+    return render_template(
+        "staff_voice/delete.html",
+        round=round_,
+        responses=len(data.answers_of(round_.id)),
+        year_slug=year,
+        academic_year=plan.academic_year,
+    )
+
+
+def _school_ratings(state: BoardState) -> dict[int, str]:
+    ratings = {}
+    for hallmark in framework.HALLMARKS:
+        row = state.answers.get(f"hallmark-{hallmark.number}")
+        rating = (row.data or {}).get("rating") if row else None
+        if isinstance(rating, str):
+            ratings[hallmark.number] = rating
+    return ratings
+
+
+@bp.get("/<int:round_id>/results")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def results(year: str, round_id: int) -> ResponseReturnValue:
+    """Where staff agree and disagree, once five have responded; the consensus board beside the
+    school's, to apply in one step."""
+    plan = _plan()
+    round_ = _round(plan, round_id)
+    scope = plan_scope()
+    state = load_board(scope.school_id, scope.academic_year, select_locale())
+    report = build_results(data.answers_of(round_.id), state.catalogue, _school_ratings(state))
+    user = signed_in_user()
+    applied = data.last_applied(plan)
+    return render_template(
+        "staff_voice/results.html",
+        round=round_,
+        report=report,
+        cards=state.catalogue,
+        school_ranked=ranked(state.board),
+        board_version=state.version,
+        rating_titles=framework.RATING_TITLES,
+        gap_text=gap_text,
+        mean_text=mean_text,
+        can_apply=user.is_school_lead and is_draft(state.plan) and bool(report.consensus),
+        same_board=report.consensus == state.board,
+        can_undo=bool(
+            user.is_school_lead
+            and is_draft(state.plan)
+            and applied
+            and applied.revision == state.version
+        ),
+        is_open=data.is_open(round_, today()),
+        year_slug=year,
+        academic_year=scope.academic_year,
+    )
+
+
+def _parse_version() -> int:
+    number = parse_whole_number((request.form.get("version") or "").strip())
+    return -1 if number is None else number
+
+
+@bp.post("/<int:round_id>/apply")
+@allow(Access.SCHOOL_LEAD, plan=True)
+def apply(year: str, round_id: int) -> ResponseReturnValue:
+    """Replace the school's board with the consensus board, as one change that can be undone."""
+    plan = _plan()
+    round_ = _round(plan, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    scope = plan_scope()
+    state = load_board(scope.school_id, scope.academic_year, select_locale())
+    require_draft(state.plan)
+    report = build_results(data.answers_of(round_.id), state.catalogue, {})
+    results_url = url_for("staff_voice.results", year=year, round_id=round_id)
+    if not report.shown or not report.consensus:
+        abort(404)
+    based_on = _parse_version()
+    if based_on != state.version or not data.apply_board(
+        state,
+        scope.school_id,
+        scope.academic_year,
+        report.consensus,
+        based_on,
+        signed_in_user(),
+        round_.id,
+    ):
+        flash(
+            _(
+                "Someone changed the school's board while you were looking at the results. Compare the boards again, then apply the consensus board."
+            ),
+            "important",
+        )
+        return redirect(results_url + "#consensus")
+    flash(
+        _(
+            "The school's Diamond 9 is now the staff's consensus board. You can undo this, or adjust the board."
+        ),
+        "success",
+    )
+    return redirect(results_url + "#consensus")
+
+
+@bp.post("/<int:round_id>/undo")
+@allow(Access.SCHOOL_LEAD, plan=True)
+def undo(year: str, round_id: int) -> ResponseReturnValue:
+    """Put the school's board back as it was before the consensus board was applied."""
+    plan = _plan()
+    _round(plan, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    scope = plan_scope()
+    state = load_board(scope.school_id, scope.academic_year, select_locale())
+    require_draft(state.plan)
+    change = data.last_applied(plan)
+    results_url = url_for("staff_voice.results", year=year, round_id=round_id) + "#consensus"
+    if change is None or not data.undo_applied(
+        state, scope.school_id, scope.academic_year, change, signed_in_user()
+    ):
+        flash(
+            _(
+                "The board has changed since the consensus board was applied, so it cannot be undone."
+            ),
+            "important",
+        )
+        return redirect(results_url)
+    flash(_("The school's board is back as it was before."), "success")
+    return redirect(results_url)
+
+
+# The responder's pages ------------------------------------------------------------------------
+
+
+def _response_limit() -> str:
+    return str(current_app.config["STAFF_VOICE_REQUESTS_PER_ADDRESS"])
+
+
+limiter.limit(_response_limit)(respond)
+
+
+@respond.after_request
+def _private(response: Response) -> Response:
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _found(token: str) -> tuple[StaffVoiceRound, Plan]:
+    found = data.find_round(token)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _cookie_name(round_: StaffVoiceRound) -> str:
+    return f"{COOKIE_PREFIX}{round_.id}"
+
+
+def _my_response(round_: StaffVoiceRound) -> StaffVoiceResponse | None:
+    return data.find_response(round_, request.cookies.get(_cookie_name(round_)))
+
+
+def _set_cookie(response: BaseResponse, round_: StaffVoiceRound, token: str | None) -> BaseResponse:
+    """Give a new responder's browser its token, kept until the day after the round closes."""
+    if token:
+        expires = datetime.combine(round_.closes_on + timedelta(days=1), time())
+        response.set_cookie(
+            _cookie_name(round_),
+            token,
+            expires=expires,
+            path="/",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _closed_page(token: str, round_: StaffVoiceRound, plan: Plan) -> ResponseReturnValue:
+    return (
+        render_template("staff_voice/closed.html", token=token, round=round_, school=plan.school),
+        403 if request.method == "POST" else 200,
+    )
+
+
+@respond.route("/<token>", methods=["GET", "POST"])
+@allow(Access.PUBLIC)
+def start(token: str) -> ResponseReturnValue:
+    """Your role (optional) and a rating for each of the eight hallmarks."""
+    round_, plan = _found(token)
+    if not data.is_open(round_, today()):
+        return _closed_page(token, round_, plan)
+    mine = _my_response(round_)
+    initial: dict[str, Any] = {}
+    if mine is not None:
+        initial["role"] = mine.role or RATHER_NOT_SAY
+        for number, key in (mine.ratings or {}).items():
+            initial[f"hallmark_{number}"] = key
+    form = ResponseForm.build(data=initial or None)
+    if form.validate_on_submit():
+        try:
+            new_token = data.save_response(
+                round_, mine, today(), role=form.chosen_role(), ratings=form.ratings()
+            )
+        except data.RoundClosed:
+            return _closed_page(token, round_, plan)
+        response = redirect(url_for("staff_voice_response.board", token=token))
+        return _set_cookie(response, round_, new_token)
+    errors = [
+        {"text": str(field.errors[0]), "href": f"#{field.id}"}
+        for field in form
+        if field.errors and field.name != "csrf_token"
+    ]
+    return render_template(
+        "staff_voice/respond.html",
+        form=form,
+        errors=errors,
+        token=token,
+        round=round_,
+        school=plan.school,
+        hallmarks=framework.HALLMARKS,
+        editing=mine is not None,
+    ), (400 if errors else 200)
+
+
+def _responder_state(plan: Plan, mine: StaffVoiceResponse | None) -> BoardState:
+    """The school's card bank (designed cards, its own cards and its suggestions) with this
+    responder's board."""
+    state = load_board(plan.school_id, plan.academic_year, select_locale())
+    board = normalise(mine.board) if mine else {}
+    return BoardState(
+        state.plan,
+        {s: c for s, c in board.items() if c in state.catalogue},
+        0,
+        state.catalogue,
+        state.answers,
+    )
+
+
+def _board_response(
+    token: str,
+    round_: StaffVoiceRound,
+    plan: Plan,
+    state: BoardState,
+    *,
+    status: int = 200,
+    announcement: str = "",
+    moved: str | None = None,
+    errors: list[tuple[str, str]] | None = None,
+) -> ResponseReturnValue:
+    context = board_context(
+        "",
+        plan.academic_year,
+        state,
+        announcement=announcement,
+        moved=moved,
+        errors=errors or [],
+        editable=data.is_open(round_, today()),
+        move_url=url_for("staff_voice_response.move", token=token),
+        token=token,
+        round=round_,
+        school=plan.school,
+    )
+    partial = request.method == "POST" and bool(htmx) and not htmx.boosted
+    template = "staff_voice/move_response.html" if partial else "staff_voice/board_page.html"
+    response = Response(render_template(template, **context), status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@respond.get("/<token>/board")
+@allow(Access.PUBLIC)
+def board(token: str) -> ResponseReturnValue:
+    """Your own Diamond 9 from the school's card bank: by buttons, drag or without JavaScript."""
+    round_, plan = _found(token)
+    mine = _my_response(round_)
+    if not data.is_open(round_, today()):
+        return _closed_page(token, round_, plan)
+    if mine is None:
+        return redirect(url_for("staff_voice_response.start", token=token))
+    return _board_response(token, round_, plan, _responder_state(plan, mine))
+
+
+@respond.post("/<token>/board")
+@allow(Access.PUBLIC)
+def move(token: str) -> ResponseReturnValue:
+    """One card moves on your board (a button, "Move to" or a drag)."""
+    round_, plan = _found(token)
+    mine = _my_response(round_)
+    if not data.is_open(round_, today()):
+        if htmx:
+            response = Response(status=204)
+            response.headers["HX-Redirect"] = url_for("staff_voice_response.board", token=token)
+            return response
+        return _closed_page(token, round_, plan)
+    if mine is None:
+        return redirect(url_for("staff_voice_response.start", token=token))
+    state = _responder_state(plan, mine)
+    before = dict(state.board)
+    card = (request.form.get("card") or "").strip()
+    target = (request.form.get("to") or "").strip()
+    if target == "slot":
+        target = (request.form.get("slot") or "").strip()
+    try:
+        new_board, done = move_card(state.board, card, target, state.catalogue)
+    except InvalidMove as problem:
+        message = _move_error(problem.reason)
+        return _board_response(
+            token, round_, plan, state, announcement=message, errors=[(message, "#diamond-board")]
+        )
+    try:
+        data.save_response(round_, mine, today(), board=new_board)
+    except data.RoundClosed:
+        return _closed_page(token, round_, plan)
+    announcement = _announcement(done, state, before)
+    state.board = new_board
+    if not (bool(htmx) and not htmx.boosted):
+        flash(announcement, "success")
+        anchor = "card-" + done.card.replace(":", "-")
+        return redirect(url_for("staff_voice_response.board", token=token, _anchor=anchor))
+    return _board_response(token, round_, plan, state, announcement=announcement, moved=done.card)
+
+
+@respond.get("/<token>/done")
+@allow(Access.PUBLIC)
+def done(token: str) -> ResponseReturnValue:
+    """Thank you: what happens next, and how to change your answers."""
+    round_, plan = _found(token)
+    mine = _my_response(round_)
+    if mine is None:
+        return redirect(url_for("staff_voice_response.start", token=token))
+    board_cards = len(normalise(mine.board))
+    return render_template(
+        "staff_voice/done.html",
+        token=token,
+        round=round_,
+        school=plan.school,
+        board_cards=board_cards,
+        role=ROLE_LABELS.get(mine.role or "", ""),
+        is_open=data.is_open(round_, today()),
+    )
