@@ -48,7 +48,7 @@ from tests.html import soup
 from tests.plans import complete_plan, revision
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
-from wizard.data.models import OwnCard, Plan, PlanAnswer, PlanComment, ShareLink
+from wizard.data.models import OwnCard, Plan, PlanAnswer, ShareLink
 from wizard.data.sharing import create_share_link, revoke
 from wizard.domain.academic_year import academic_year_of, year_slug
 
@@ -275,7 +275,7 @@ def world(app: Flask, directory: Directory) -> World:
         "school": school.id,
         "card": db.session.query(OwnCard).filter_by(plan_id=plan.id).one().id,
         "line": funding.data["lines"][0]["id"],
-        "comment": db.session.query(PlanComment).one().id if comment else None,
+        "comment": comment.id,
         "link": links[0].id,
     }
     return World(app=app, ids=ids, tokens=tokens, other_token=other_token)
