@@ -91,6 +91,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         exports,
         feedback,
         funding,
+        history,
         national,
         next_year,
         plan,
@@ -119,6 +120,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(feedback.bp)
+    app.register_blueprint(history.bp)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(sharing.shared)
     app.register_blueprint(staff_voice.bp)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from wizard.data.database import db
-from wizard.data.models import AuditEvent, utcnow
+from wizard.data.models import AuditEvent, User, utcnow
 
 
 class AuditAction(enum.StrEnum):
@@ -64,3 +67,67 @@ def record(
             created_at=at or utcnow(),
         )
     )
+
+
+# The actions that are about a plan, shown on its history page (signing in is not).
+PLAN_ACTIONS = (
+    AuditAction.ANSWER_SAVED,
+    AuditAction.CARD_ADDED,
+    AuditAction.CARD_CHANGED,
+    AuditAction.CARD_DELETED,
+    AuditAction.PLAN_SUBMITTED,
+    AuditAction.PLAN_REOPENED,
+    AuditAction.PLAN_STARTED,
+    AuditAction.COMMENT_ADDED,
+    AuditAction.COMMENT_REPLIED,
+    AuditAction.VERSION_REVIEWED,
+    AuditAction.CHANGES_REQUESTED,
+    AuditAction.SHARE_LINK_CREATED,
+    AuditAction.SHARE_LINK_REVOKED,
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to a plan: what, when and by whom (None when the account is gone)."""
+
+    action: AuditAction
+    at: datetime
+    user_name: str | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def plan_history(plan_id: int, page: int = 1, per_page: int = 25) -> HistoryPage:
+    """The changes to a plan, the newest first, one page of them (two queries)."""
+    where = (AuditEvent.plan_id == plan_id, AuditEvent.action.in_([a.value for a in PLAN_ACTIONS]))
+    total = db.session.scalar(select(func.count(AuditEvent.id)).where(*where)) or 0
+    rows = db.session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(*where)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    entries = [
+        HistoryEntry(
+            action=AuditAction(event.action),
+            at=event.created_at,
+            user_name=name,
+            detail=dict(event.detail or {}),
+        )
+        for event, name in rows
+    ]
+    return HistoryPage(entries=entries, total=total, page=page, per_page=per_page)

@@ -41,3 +41,16 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn: Any, name: str) -> None:
+    """On SQLite, begin the transaction before a savepoint that would otherwise be the first
+    statement of one. Python's sqlite3 begins transactions only before INSERT, UPDATE and
+    DELETE, so a SAVEPOINT first began SQLite's own transaction, which RELEASE then
+    committed: a plan created in a savepoint was committed even when the rest of the save
+    failed (found by tests/integration/test_faults.py)."""
+    dbapi_connection = conn.connection.dbapi_connection
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3") and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")

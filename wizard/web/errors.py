@@ -16,6 +16,24 @@ from wizard.web.text import gettext as _
 HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
 
 
+# Fields of our forms that say which version the user saw, not what they typed.
+NOT_TYPED = ("revision", "version")
+
+
+def _typed_answers() -> list[tuple[str, str]] | None:
+    """What a failed POST sent (its fields, in order), or None when it was not a form."""
+    if request.method != "POST" or request.mimetype not in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        return None
+    try:
+        fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+    except Exception:  # noqa: BLE001 - a body we cannot read has nothing to give back
+        return None
+    return fields or None
+
+
 def render_error(status: int) -> tuple[str, int]:
     return render_template("errors/error.html", status=status), status
 
@@ -46,7 +64,18 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         # Render the page as if signed out: looking up the user would need the database.
         g._login_user = login_manager.anonymous_user()
-        return render_error(503)
+        typed = _typed_answers()
+        if typed is None:
+            return render_error(503)
+        # A save that failed: give back what was typed, in a form that sends it again.
+        page = render_template(
+            "errors/error.html",
+            status=503,
+            typed=typed,
+            shown=[value for name, value in typed if value.strip() and name not in NOT_TYPED],
+            retry_url=request.full_path.rstrip("?"),
+        )
+        return page, 503
 
     @app.errorhandler(DataError)
     def bad_data(error: DataError) -> tuple[str, int]:

@@ -1,0 +1,532 @@
+"""Bad input on every form and htmx endpoint, generated with hypothesis.
+
+Every route that takes a POST (and the htmx GET that answers the funding total) has a SPEC: its
+fields and what kind of value each takes. Hypothesis then sends, on one plan, many requests,
+each with some fields missing, of the wrong type, oversized, full of control characters or in
+invalid UTF-8, extra fields, ids of another school in the URL or in a field, tampered hidden
+revisions and versions, and a missing or wrong CSRF token (the app checks CSRF here, as in
+production). Each answer must be a page in the request's language or a bilingual 400, 404, 409
+or 413, never a 5xx; and when the request had something in it that must be refused, the
+database is unchanged (a dump of every table the service writes is compared).
+
+A new form or htmx route without a SPEC fails `test_every_form_route_has_a_spec`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_babel import force_locale
+from flask_babel import gettext as babel_gettext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, inspect
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from tests.conftest import Directory, sign_in
+from tests.factories import PASSWORD
+from tests.html import soup
+from tests.integration.test_faults import dump
+from tests.plans import complete_plan
+from wizard.data.database import db
+from wizard.data.feedback import add_comment
+from wizard.data.models import OwnCard, Plan, PlanAnswer, PlanComment, ShareLink
+from wizard.data.sharing import create_share_link
+from wizard.domain.academic_year import academic_year_of, year_slug
+
+YEAR = year_slug(academic_year_of(date.today()))
+
+# Kinds of field, and a valid value of each (ids are filled in from the world).
+VALID = {
+    "text": "Cover for triads",
+    "long": "We visit lessons every half term.",
+    "name": "Catrin Jones",
+    "email": "nobody@school.example",
+    "password": "a long enough pass phrase",
+    "number": "12",
+    "money": "100",
+    "phase": "primary",
+    "rating": "developing",
+    "completed": "yes",
+    "purpose": "release-and-cover",
+    "priority": "card:pedagogy",
+    "beneficiaries": "teachers",
+    "term": "autumn",
+    "to": "next",
+    "card": "card:pedagogy",
+    "start": "copy",
+    "shows": "draft",
+    "status": "reviewed",
+    "task": "contexts",
+    "language": "en",
+    "confirm": "yes",
+    "day": "",
+}
+# Kinds whose every wrong value is refused (a free text field takes any text).
+CHOSEN = {
+    "number",
+    "money",
+    "phase",
+    "rating",
+    "completed",
+    "purpose",
+    "priority",
+    "beneficiaries",
+    "term",
+    "to",
+    "card",
+    "start",
+    "shows",
+    "status",
+    "language",
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A form route: its fields (name to kind), who sends it, and the URL's step or task."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    who: str = "lead"
+    path: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
+    # A "revision" or "version" hidden field, read from the plan as it stands.
+    hidden: str | None = None
+    hidden_step: str = ""
+
+
+ABOUT = {
+    "phase": "phase",
+    "teaching_staff": "number",
+    "support_staff": "number",
+    "pl_lead": "name",
+    "funding_allocation": "money",
+}
+LINE = {
+    "purpose": "purpose",
+    "priority": "priority",
+    "beneficiaries": "beneficiaries",
+    "term": "term",
+    "description": "long",
+    "amount": "money",
+}
+
+SPECS: dict[str, Spec] = {
+    "auth.sign_in": Spec({"email": "email", "password": "password"}, who="anonymous"),
+    "auth.sign_out": Spec({}, who="spare"),
+    "auth.reset_password_request": Spec({"email": "email"}, who="anonymous"),
+    "auth.reset_password": Spec({"password": "password", "confirm": "password"}, who="anonymous"),
+    "auth.accept_invitation": Spec(
+        {"name": "name", "password": "password", "confirm": "password"}, who="anonymous"
+    ),
+    "account.invite": Spec({"name": "name", "email": "email", "language": "language"}),
+    "plan.step": Spec(
+        ABOUT,
+        path={"step": "about-your-school"},
+        hidden="revision",
+        hidden_step="about-your-school",
+    ),
+    "plan.step hallmark": Spec(
+        {"rating": "rating", "evidence": "long", "next_steps": "long"},
+        path={"step": "hallmark-2"},
+        hidden="revision",
+        hidden_step="hallmark-2",
+    ),
+    "plan.step context": Spec(
+        {"reflection": "long", "priorities": "text"},
+        path={"step": "context-school"},
+        hidden="revision",
+        hidden_step="context-school",
+    ),
+    "plan.check": Spec(
+        {"completed": "completed"},
+        path={"task": "contexts"},
+        hidden="revision",
+        hidden_step="contexts:completed",
+    ),
+    "diamond.move_card": Spec(
+        {"card": "card", "to": "to"}, hidden="version", hidden_step="diamond-9"
+    ),
+    "diamond.arrange_form": Spec({"row-card:pedagogy": "number"}, method="GET"),
+    "diamond.new_card": Spec({"title_en": "text", "title_cy": "text"}),
+    "diamond.edit_card": Spec({"title_en": "text", "title_cy": "text"}),
+    "diamond.delete_card": Spec({"confirm": "confirm"}, hidden="version", hidden_step="diamond-9"),
+    "funding.line": Spec(LINE, hidden="revision", hidden_step="funding-plan"),
+    "funding.line new": Spec(LINE, hidden="revision", hidden_step="funding-plan"),
+    "funding.remove_line": Spec({}, hidden="revision", hidden_step="funding-plan"),
+    "funding.total": Spec({"amount": "money", "line": "text"}, method="GET"),
+    "submission.check_and_submit": Spec({}),
+    "submission.reopen_plan": Spec({}),
+    "next_year.start": Spec(
+        {"start": "start"}, path={"year": year_slug(academic_year_of(date.today()) + 1)}
+    ),
+    "feedback.reply": Spec({"body": "long"}),
+    "sharing.index": Spec(
+        {"shows": "shows", "expires_day": "day", "expires_month": "day", "expires_year": "day"}
+    ),
+    "sharing.revoke_link": Spec({}),
+    "coordinator.comment": Spec(
+        {"task": "task", "body": "long"}, who="coordinator", hidden="version"
+    ),
+    "coordinator.review": Spec({"status": "status"}, who="coordinator", hidden="version"),
+}
+# Which SPEC each rule uses, when an endpoint has more than one rule or page kind.
+RULE_SPECS = {"/<any(en,cy):lang>/plan/<year>/funding-plan/lines/new": "funding.line new"}
+# GET routes that answer htmx requests with a fragment (and so take input in their query).
+HTMX_GETS = {"funding.total", "diamond.arrange_form"}
+
+
+def spec_rules(app: Flask) -> dict[str, Rule]:
+    """Each SPEC and the rule it is sent to ("plan.step hallmark" is another page of
+    plan.step; RULE_SPECS names the SPEC of a second rule of one endpoint)."""
+    found: dict[str, Rule] = {}
+    for rule in app.url_map.iter_rules():
+        base = RULE_SPECS.get(rule.rule, rule.endpoint)
+        for name in SPECS:
+            other_page = (
+                name.split(" ")[0] == rule.endpoint
+                and base == rule.endpoint
+                and name not in RULE_SPECS.values()
+            )
+            if name == base or other_page:
+                found.setdefault(name, rule)
+    return found
+
+
+def test_every_form_route_has_a_spec(app: Flask) -> None:
+    missing = sorted(
+        f"{rule.endpoint} ({rule.rule})"
+        for rule in app.url_map.iter_rules()
+        if ("POST" in (rule.methods or set()) or rule.endpoint in HTMX_GETS)
+        and RULE_SPECS.get(rule.rule, rule.endpoint) not in SPECS
+    )
+    assert not missing, (
+        "These form or htmx routes have no SPEC in tests/integration/test_bad_input.py: "
+        + ", ".join(missing)
+    )
+    assert set(SPECS) == set(spec_rules(app)), set(SPECS) ^ set(spec_rules(app))
+
+
+# The world: a plan with every kind of thing in it, and another school's plan whose ids are
+# tried on this one's routes.
+
+
+@dataclass
+class World:
+    app: Flask
+    clients: dict[str, FlaskClient]
+    csrf: dict[str, str]
+    ids: dict[str, Any]
+    other_ids: dict[str, Any]
+    plan_id: int
+    engine: Engine
+
+
+def _csrf(client: FlaskClient) -> str:
+    return str(
+        soup(client.get("/en/cookies")).find("meta", attrs={"name": "csrf-token"})["content"]
+    )
+
+
+def _signed_in(app: Flask, email: str | None) -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    token = _csrf(client)
+    if email:
+        response = client.post(
+            "/en/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert response.status_code == 302, response.status_code
+        token = _csrf(client)
+    return client, token
+
+
+def _things_of(plan: Plan, lead: Any, coordinator: Any) -> dict[str, Any]:
+    card = OwnCard(plan_id=plan.id, title_en="Own card", created_by_id=lead.id)
+    db.session.add(card)
+    db.session.commit()
+    comment = add_comment(plan, 1, None, coordinator, "Comment") if coordinator else None
+    create_share_link(plan, lead, shows_draft=True, expires_on=None)
+    funding = db.session.query(PlanAnswer).filter_by(plan_id=plan.id, step="funding-plan").first()
+    return {
+        "card_id": card.id,
+        "card_key": card.key,
+        "line_id": funding.data["lines"][0]["id"] if funding else "0123456789ab",
+        "comment_id": comment.id if comment else db.session.query(PlanComment).first().id,
+        "link_id": db.session.query(ShareLink).filter_by(plan_id=plan.id).one().id,
+    }
+
+
+@pytest.fixture
+def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> World:
+    cluster = directory.cluster("North")
+    other_cluster = directory.cluster("South")
+    school = directory.school(cluster=cluster)
+    other_school = directory.school("Elsewhere", None, cluster=other_cluster)
+    lead = directory.user("lead@school.example", school=school, lead=True)
+    directory.user("spare@school.example", school=school)
+    other_lead = directory.user("other@x.example", school=other_school, lead=True)
+    coordinator = directory.user("coord@la.example", coordinator_of=[cluster])
+    other_coordinator = directory.user("oc@la.example", coordinator_of=[other_cluster])
+
+    for who in (lead, other_lead):
+        setup = app.test_client()
+        sign_in(setup, who.email)
+        complete_plan(setup, YEAR)
+        assert setup.post(f"/en/plan/{YEAR}/submit").status_code == 302
+        assert setup.post(f"/en/plan/{YEAR}/reopen").status_code == 302
+    plan = db.session.query(Plan).filter_by(school_id=school.id).one()
+    other_plan = db.session.query(Plan).filter_by(school_id=other_school.id).one()
+    ids = {**_things_of(plan, lead, coordinator), "cluster_id": cluster.id, "school_id": school.id}
+    other_ids = {
+        **_things_of(other_plan, other_lead, other_coordinator),
+        "cluster_id": other_cluster.id,
+        "school_id": other_school.id,
+    }
+    protected = make_app(WTF_CSRF_ENABLED=True)
+    clients, csrf = {}, {}
+    for who, email in (
+        ("anonymous", None),
+        ("lead", lead.email),
+        ("spare", "spare@school.example"),
+        ("coordinator", coordinator.email),
+    ):
+        clients[who], csrf[who] = _signed_in(protected, email)
+    with protected.app_context():
+        engine = db.engine
+    return World(protected, clients, csrf, ids, other_ids, plan.id, engine)
+
+
+# What hypothesis varies.
+
+MUTATIONS = ("valid", "missing", "wrong_type", "oversized", "control", "invalid_utf8")
+# Characters the service refuses in any text (C0/C1 controls, bidi overrides, zero-width).
+CONTROLS = st.sampled_from(["\x00", "\x07", "\x1b", "\x85", "\u202e", "\u200b", "\ufeff", "\x7f"])
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> dict[str, Any]:
+    name = draw(st.sampled_from(sorted(SPECS)))
+    spec = SPECS[name]
+    mutations = {f: draw(st.sampled_from(MUTATIONS)) for f in spec.fields}
+    return {
+        "name": name,
+        "lang": draw(st.sampled_from(["en", "cy"])),
+        "csrf": draw(st.sampled_from(["valid", "valid", "missing", "wrong"])),
+        "mutations": mutations,
+        "control": draw(CONTROLS),
+        "oversized": draw(st.integers(3000, 40000)),
+        "wrong": draw(
+            st.sampled_from(["-1", "1e9", "abc", "12.5", "٣", "0x10", " ", "[]", "１２"])
+        ),
+        "extra": draw(
+            st.dictionaries(
+                st.text("abcdefghij_-", min_size=1, max_size=12), st.text(max_size=20), max_size=3
+            )
+        ),
+        "ids": draw(st.sampled_from(["own", "own", "other"])),
+        "hidden": draw(st.sampled_from(["current", "current", "stale", "missing", "wrong"])),
+        "utf8_raw": draw(st.booleans()),
+    }
+
+
+def _current_revision(world: World, step: str) -> int:
+    with world.app.app_context():
+        answer = db.session.query(PlanAnswer).filter_by(plan_id=world.plan_id, step=step).first()
+        plan = db.session.get(Plan, world.plan_id)
+        if step == "" and plan is not None:
+            return plan.version
+        return answer.revision if answer else 0
+
+
+def _url(world: World, rule: Rule, spec: Spec, ids: dict[str, Any], lang: str) -> str:
+    values: dict[str, Any] = {
+        "lang": lang,
+        "year": YEAR,
+        "step": "about-your-school",
+        "task": "contexts",
+        "number": 1,
+        "token": secrets.token_urlsafe(32),
+    }
+    values.update({k: v for k, v in ids.items() if k in rule.arguments})
+    values.update(spec.path)
+    path = rule.rule
+    for name in rule.arguments:
+        path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(values[name]), path)
+    return path
+
+
+def _body(
+    world: World, spec: Spec, example: dict[str, Any], ids: dict[str, Any]
+) -> tuple[list[tuple[str, str]], bytes | None, bool]:
+    """The fields to send (or raw bytes), and whether something in them must be refused."""
+    fields: list[tuple[str, str]] = []
+    refuse = False
+    raw_parts: list[bytes] = []
+    for name, kind in spec.fields.items():
+        mutation = example["mutations"][name]
+        value = VALID[kind]
+        if kind == "card" and example["ids"] == "other":
+            value, refuse = ids["card_key"], True  # another school's own card
+        if mutation == "missing":
+            continue
+        if mutation == "wrong_type":
+            value = example["wrong"]
+            refuse = refuse or kind in CHOSEN
+        elif mutation == "oversized":
+            value = "x" * example["oversized"]
+            refuse = refuse or kind not in ("password", "day")
+        elif mutation == "control":
+            value = f"{value}{example['control']}x"
+            refuse = refuse or kind not in ("password",)
+        elif mutation == "invalid_utf8":
+            raw_parts.append(
+                quote(name).encode()
+                + b"="
+                + (b"\xff\xfe\xfa" if example["utf8_raw"] else b"%FF%FE%FA")
+            )
+            refuse = refuse or kind not in ("password",)
+            continue
+        fields.append((name, value))
+    if spec.hidden:
+        current = _current_revision(world, spec.hidden_step) if spec.hidden_step else 1
+        hidden = {
+            "current": str(current),
+            "stale": str(current + 7),
+            "wrong": example["wrong"],
+        }.get(example["hidden"])
+        if hidden is not None:
+            fields.append((spec.hidden, hidden))
+        refuse = refuse or example["hidden"] in ("stale", "wrong")
+    fields += list(example["extra"].items())
+    if raw_parts:
+        encoded = "&".join(f"{quote(k)}={quote(v)}" for k, v in fields).encode()
+        return fields, b"&".join([p for p in [encoded, *raw_parts] if p]), refuse
+    return fields, None, refuse
+
+
+def _titles(app: Flask, lang: str) -> dict[int, str]:
+    english = {
+        400: "Sorry, there is a problem with your request",
+        403: "You do not have permission to see this page",
+        404: "Page not found",
+        409: "Someone else changed this at the same time",
+        413: "What you sent is too large",
+        429: "Too many attempts",
+    }
+    with app.test_request_context(f"/{lang}/"), force_locale(lang):
+        return {status: str(babel_gettext(title)) for status, title in english.items()}
+
+
+def check_language(app: Flask, response: TestResponse, lang: str) -> None:
+    """An HTML answer is in the request's language; an error page has the right heading."""
+    if (
+        response.mimetype != "text/html"
+        or not response.get_data().lstrip()[:9].lower() == b"<!doctype"
+    ):
+        return
+    if 300 <= response.status_code < 400:
+        return  # a redirect's body is never shown
+    page = soup(response)
+    assert page.html["lang"] == lang, (response.status_code, page.html["lang"])
+    # (A 404 may be a page of its own, such as "This link has expired".)
+    if response.status_code in (400, 403, 413, 429):
+        h1 = " ".join(page.find("h1").get_text().split())
+        assert h1 == _titles(app, lang)[response.status_code], h1
+
+
+# Tables the service writes: none of them may change on a request that must be refused. (The
+# sign-in attempts are kept, as they should be, for failed sign-ins.)
+IGNORED = ("user_session", "sign_in_attempt")
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table, less the language each user last read in (kept as their preference on
+    every page, which is no change to their data)."""
+    tables = dump(engine)
+    columns = [c["name"] for c in inspect(engine).get_columns("user_account")]
+    at = columns.index("locale")
+    tables["user_account"] = [row[:at] + row[at + 1 :] for row in tables["user_account"]]
+    return tables
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(example=requests())
+def test_bad_input_is_refused_in_the_page_language_and_changes_nothing(
+    world: World, example: dict[str, Any]
+) -> None:
+    spec = SPECS[example["name"]]
+    rule = spec_rules(world.app)[example["name"]]
+    ids = world.other_ids if example["ids"] == "other" else world.ids
+    url = _url(world, rule, spec, ids, example["lang"])
+    fields, raw, refuse = _body(world, spec, example, world.other_ids)
+    refuse = refuse or (example["ids"] == "other" and any(k in rule.arguments for k in ids))
+    client = world.clients[spec.who]
+    headers = {}
+    if spec.method == "POST":
+        if example["csrf"] == "valid":
+            fields.append(("csrf_token", world.csrf[spec.who]))
+            if raw is not None:
+                raw += b"&csrf_token=" + quote(world.csrf[spec.who]).encode()
+        elif example["csrf"] == "wrong":
+            fields.append(("csrf_token", secrets.token_hex(20)))
+            if raw is not None:
+                raw += b"&csrf_token=" + secrets.token_hex(20).encode()
+        refuse = refuse or example["csrf"] != "valid"
+    if example["name"] in HTMX_GETS or example["name"] == "diamond.move_card":
+        headers["HX-Request"] = "true"  # as htmx sends them
+    before = snapshot(world.engine)
+    if spec.method == "GET":
+        query = "&".join(f"{quote(k)}={quote(v)}" for k, v in fields)
+        response = client.get(f"{url}?{query}", headers=headers)
+    elif raw is not None:
+        response = client.post(
+            url, data=raw, content_type="application/x-www-form-urlencoded", headers=headers
+        )
+    else:
+        response = client.post(url, data=MultiDict(fields), headers=headers)
+    assert response.status_code < 500, (example, response.status_code)
+    check_language(world.app, response, example["lang"])
+    if refuse:
+        after = snapshot(world.engine)
+        changed = [t for t in after if t not in IGNORED and after[t] != before[t]]
+        if spec.who == "anonymous" or example["name"] == "auth.sign_out":
+            # A failed sign-in or reset request is audited, as it should be.
+            changed = [t for t in changed if t != "audit_event"]
+        assert not changed, (example, url, response.status_code, changed)
+    if example["name"] == "auth.sign_out" and response.status_code == 302:
+        world.clients["spare"], world.csrf["spare"] = _signed_in(world.app, "spare@school.example")
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "What you sent is too large"), ("cy", None)])
+def test_a_body_over_the_limit_is_a_413_in_the_page_language(
+    world: World, lang: str, title: str | None
+) -> None:
+    before = dump(world.engine)
+    url = f"/{lang}/plan/{YEAR}/hallmark-2"
+    body = {
+        "evidence": "x" * (world.app.config["MAX_CONTENT_LENGTH"] + 10),
+        "csrf_token": world.csrf["lead"],
+    }
+    response = world.clients["lead"].post(url, data=body)
+    assert response.status_code == 413
+    check_language(world.app, response, lang)
+    if lang == "cy":
+        assert (
+            " ".join(soup(response).find("h1").get_text().split()) != "What you sent is too large"
+        )
+    assert dump(world.engine) == before

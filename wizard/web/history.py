@@ -1,0 +1,114 @@
+"""The plan's history page: each audit record as "which part of the plan" and "what changed",
+in the page's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wizard.data.audit import AuditAction, HistoryEntry
+from wizard.domain import framework
+from wizard.domain.academic_year import year_label
+from wizard.domain.journey import JOURNEY
+from wizard.web.labels import TASK_TITLES
+from wizard.web.text import gettext as _
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    who: str
+    part: str
+    what: str
+
+
+def _number(detail: dict[str, Any], key: str) -> int:
+    value = detail.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def _task_title(key: object) -> str:
+    if isinstance(key, str) and key in TASK_TITLES:
+        return str(TASK_TITLES[key])
+    return _("The whole plan")
+
+
+def part_of_plan(step: object) -> str:
+    """The name of the part of the plan a saved step is (a task, a context, a hallmark)."""
+    if not isinstance(step, str):
+        return _("The whole plan")
+    for task in JOURNEY.tasks:
+        if step == task.completion_key:
+            return str(TASK_TITLES[task.key])
+    if step.startswith("context-"):
+        context = framework.context(step.removeprefix("context-"))
+        if context is not None:
+            return f"{TASK_TITLES['contexts']}: {context.title}"
+    if step.startswith("hallmark-") and step.removeprefix("hallmark-").isdigit():
+        number = int(step.removeprefix("hallmark-"))
+        hallmark = framework.hallmark(number)
+        if hallmark is not None:
+            count = len(framework.HALLMARKS)
+            return _("Hallmark %(number)d of %(count)d", number=number, count=count) + (
+                f": {hallmark.title}"
+            )
+    found = JOURNEY.find_step(step)
+    return _task_title(found[0].key if found else None)
+
+
+def _answer_saved(detail: dict[str, Any]) -> str:
+    step = detail.get("step")
+    if any(step == task.completion_key for task in JOURNEY.tasks):
+        return _("Answered “Have you completed this section?”")
+    if step == "diamond-9":
+        return _("Moved cards on the Diamond 9")
+    if step == "funding-plan":
+        return _("Changed the lines of spending")
+    return _("Saved answers")
+
+
+def describe(entry: HistoryEntry) -> HistoryRow:
+    """One audit record as a row of the history table."""
+    detail = entry.detail
+    action = entry.action
+    version = _number(detail, "version")
+    part = _("The whole plan")
+    if action is AuditAction.ANSWER_SAVED:
+        part, what = part_of_plan(detail.get("step")), _answer_saved(detail)
+    elif action in (AuditAction.CARD_ADDED, AuditAction.CARD_CHANGED, AuditAction.CARD_DELETED):
+        part = str(TASK_TITLES["diamond-9"])
+        what = {
+            AuditAction.CARD_ADDED: _("Added one of the school’s own cards"),
+            AuditAction.CARD_CHANGED: _("Changed one of the school’s own cards"),
+            AuditAction.CARD_DELETED: _("Deleted one of the school’s own cards"),
+        }[action]
+    elif action is AuditAction.PLAN_SUBMITTED:
+        what = _("Submitted version %(number)d", number=version)
+    elif action is AuditAction.PLAN_REOPENED:
+        what = _("Reopened the plan to make changes")
+    elif action is AuditAction.PLAN_STARTED:
+        from_year = detail.get("from_year")
+        what = (
+            _("Started the plan from the %(year)s plan", year=year_label(from_year))
+            if isinstance(from_year, int)
+            else _("Started an empty plan")
+        )
+    elif action is AuditAction.COMMENT_ADDED:
+        part = _task_title(detail.get("task"))
+        what = _("Commented on version %(number)d", number=version)
+    elif action is AuditAction.COMMENT_REPLIED:
+        part = _task_title(detail.get("task"))
+        what = _("Replied to feedback on version %(number)d", number=version)
+    elif action is AuditAction.VERSION_REVIEWED:
+        what = _("Marked version %(number)d as reviewed", number=version)
+    elif action is AuditAction.CHANGES_REQUESTED:
+        what = _("Asked for changes to version %(number)d", number=version)
+    elif action is AuditAction.SHARE_LINK_CREATED:
+        what = _("Made a share link")
+    elif action is AuditAction.SHARE_LINK_REVOKED:
+        what = _("Revoked a share link")
+    else:
+        what = _("Changed the plan")
+    who = entry.user_name or _("A person whose account has been removed")
+    return HistoryRow(at=entry.at, who=who, part=part, what=what)
