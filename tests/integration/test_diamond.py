@@ -77,14 +77,28 @@ def test_up_down_swap_and_return_to_the_bank(lead_client: FlaskClient) -> None:
     for card in NINE[:4]:
         move(lead_client, card, "next")
     # slots: 1 pedagogy, 2 curriculum, 3 assessment, 4 well-being
-    move(lead_client, "card:well-being", "up")  # row 2 is full: swaps with its first card
+    # Row 2 is full: the person chooses which card to swap with.
+    question = move(lead_client, "card:well-being", "up")
+    assert question.status_code == 200
+    chooser = soup(question).find(id="board-chooser")
+    assert [b["value"] for b in chooser.select("button")] == [
+        "card:well-being with:card:curriculum-design",
+        "card:well-being with:card:assessment",
+        "card:well-being cancel",
+    ]
+    assert chooser.find("h2").get_text(strip=True) == (
+        "Row 2 is full. Which card should Well-being swap with?"
+    )
+    assert stored_board()["4"] == "card:well-being"  # nothing moved yet
+    move(lead_client, "card:well-being", "with:card:curriculum-design")
     assert stored_board() == {
         "1": "card:pedagogy",
         "2": "card:well-being",
         "3": "card:assessment",
         "4": "card:curriculum-design",
     }
-    move(lead_client, "card:pedagogy", "down")
+    move(lead_client, "card:pedagogy", "down")  # into row 2: full, so a choice again
+    move(lead_client, "card:pedagogy", "with:card:well-being")
     assert stored_board()["1"] == "card:well-being"
     move(lead_client, "card:equity", "slot", slot="9")
     assert stored_board()["9"] == "card:equity"
@@ -92,42 +106,63 @@ def test_up_down_swap_and_return_to_the_bank(lead_client: FlaskClient) -> None:
     assert "card:equity" not in stored_board().values()
 
 
-def test_an_htmx_move_returns_the_board_and_its_out_of_band_parts(
+def test_an_htmx_move_returns_only_what_changed_out_of_band(
     app: Flask, lead_client: FlaskClient
 ) -> None:
     response = move(lead_client, "card:assessment", "next", "cy", htmx=True)
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["HX-Reswap"] == "none"
     parts = soup(response)
-    board = parts.find(id="diamond-board")
-    assert board is not None and board["data-version"] == "1"
     assert parts.find("html") is None  # a partial, not a page
+    assert parts.find(id="diamond-board") is None  # only the place that changed
+    slot = parts.find(id="slot-1")
+    assert slot["data-hx-swap-oob"] == "true"
+    assert slot.select_one(".app-card--moved")["data-card"] == "card:assessment"
+    assert parts.find(id="board-version")["value"] == "1"
+    assert parts.find(id="row-count-1").get_text(strip=True) == t(
+        app, "cy", "%(count)d of %(capacity)d", count=1, capacity=1
+    )
     assert parts.find(id="board-summary")["data-hx-swap-oob"] == "true"
-    assert parts.find(id="board-status")["data-hx-swap-oob"] == "true"
     announcement = parts.find(id="board-announcement")
     assert announcement["data-hx-swap-oob"] == "innerHTML"
-    assert announcement.get_text(strip=True) == t(
+    placed = t(
         app,
         "cy",
         "%(card)s placed in row %(row)d",
         card=t(app, "cy", "Assessment and progression"),
         row=1,
     )
+    assert announcement.get_text(strip=True) == placed
+    assert parts.find(id="board-undo").find("button").get_text(strip=True) == t(
+        app, "cy", "Undo: %(move)s", move=placed
+    )
     assert parts.find(id="bank-item-card-assessment")["data-hx-swap-oob"] == "delete"
-    moved = board.select_one(".app-card--moved")
-    assert moved["data-card"] == "card:assessment"
-    assert len(response.get_data()) < 12_000
+    assert len(response.get_data()) < 5_000
 
 
-def test_a_move_within_the_board_leaves_the_bank_alone_and_a_return_resends_it(
+def test_a_move_within_the_board_leaves_the_bank_alone_and_a_return_inserts_one_card(
     lead_client: FlaskClient,
 ) -> None:
     move(lead_client, "card:assessment", "next")
     move(lead_client, "card:equity", "next")
-    within = soup(move(lead_client, "card:equity", "up", htmx=True))
+    within = soup(move(lead_client, "card:equity", "down", htmx=True))
     assert within.find(id="card-bank") is None
-    back = soup(move(lead_client, "card:equity", "bank", htmx=True))
-    assert back.find(id="card-bank")["data-hx-swap-oob"] == "true"
+    assert within.find(id="bank-count") is None
+    assert {li["id"] for li in within.select("li[data-slot]")} == {"slot-2", "slot-4"}
+    back = move(lead_client, "card:equity", "bank", htmx=True)
+    parts = soup(back)
+    assert parts.find(id="card-bank") is None
+    # The card goes back to its place in the bank order, before the next bank card.
+    insert = [
+        element
+        for element in parts.find_all(attrs={"data-hx-swap-oob": True})
+        if element["data-hx-swap-oob"].startswith("beforebegin:")
+    ]
+    assert [element["data-hx-swap-oob"] for element in insert] == [
+        "beforebegin:#bank-item-card-support-staff"
+    ]
+    assert parts.find(id="bank-count")["data-hx-swap-oob"] == "true"
 
 
 def test_the_full_page_is_served_for_history_and_boosted_requests(lead_client: FlaskClient) -> None:
@@ -176,7 +211,11 @@ def test_the_arrangement_form_says_which_rows_are_wrong(
         "arrangement": "1",
         **{f"row-{card}": row for card, row in rows.items()},
     }
-    response = lead_client.post(board_url(lang, "/move"), data=data)
+    posted = lead_client.post(board_url(lang, "/move"), data=data)
+    # After an error the address bar stays on the arrangement page.
+    assert posted.status_code == 303
+    assert posted.headers["Location"].endswith(board_url(lang, "/arrange"))
+    response = lead_client.get(posted.headers["Location"])
     assert response.status_code == 200
     expected = [
         translate_plural(
@@ -208,7 +247,21 @@ def test_the_arrangement_form_says_which_rows_are_wrong(
         .find("option", selected=True)
     )
     assert chosen["value"] == "3"
+    # Each row says how many cards it holds, and the selects of a wrong row carry its error.
+    counts = [li.get_text(" ", strip=True) for li in soup(response).select("#row-counts li")]
+    assert t(app, lang, "%(count)d of %(capacity)d", count=3, capacity=2) in counts[1]
+    for card in ("card:curriculum-design", "card:assessment", "card:well-being"):
+        field = soup(response).find("select", attrs={"name": f"row-{card}"})
+        assert "govuk-select--error" in field["class"]
+        message = soup(response).find(id=field["aria-describedby"]).get_text(" ", strip=True)
+        assert expected[0] in message
+    welsh_field = soup(response).find("select", attrs={"name": "row-card:digital-competence"})
+    assert "govuk-select--error" in welsh_field["class"]  # row 4 has too few
+    pedagogy = soup(response).find("select", attrs={"name": "row-card:pedagogy"})
+    assert "govuk-select--error" not in pedagogy["class"]
     assert stored_board() == {}
+    # The errors are shown once: a reload shows the board's own rows again.
+    assert error_summary(lead_client.get(board_url(lang, "/arrange"))) == []
 
     rows["card:assessment"] = "4"
     data = {
@@ -232,21 +285,19 @@ def test_the_arrangement_form_refuses_tampered_input(
     their_card = db.session.scalar(select(OwnCard))
     base = {"version": "0", "arrangement": "1"}
 
-    foreign = lead_client.post(
-        board_url("en", "/move"), data={**base, f"row-own:{their_card.id}": "1"}
-    )
+    def post(data: Any) -> Any:
+        return lead_client.post(board_url("en", "/move"), data=data, follow_redirects=True)
+
+    foreign = post({**base, f"row-own:{their_card.id}": "1"})
     assert error_summary(foreign) == ["Choose a card from your board or your card bank"]
-    unknown_row = lead_client.post(board_url("en", "/move"), data={**base, "row-card:equity": "7"})
+    unknown_row = post({**base, "row-card:equity": "7"})
     assert error_summary(unknown_row) == ["Choose a row from the list"]
-    duplicate = lead_client.post(
-        board_url("en", "/move"),
-        data=MultiDict([*base.items(), ("row-card:equity", "1"), ("row-card:equity", "2")]),
+    duplicate = post(
+        MultiDict([*base.items(), ("row-card:equity", "1"), ("row-card:equity", "2")]),
     )
     assert error_summary(duplicate) == ["Each card can only be placed once"]
-    stale = lead_client.post(
-        board_url("en", "/move"), data={**base, "version": "5", "row-card:equity": "1"}
-    )
-    assert stale.status_code == 409
+    stale = post({**base, "version": "5", "row-card:equity": "1"})
+    assert "Your move has not been made" in error_summary(stale)[0]
     kept = (
         soup(stale).find("select", attrs={"name": "row-card:equity"}).find("option", selected=True)
     )
@@ -272,13 +323,25 @@ def test_impossible_moves_get_a_clear_error_and_change_nothing(
     assert stored_board() == {}
 
 
-def test_a_full_board_says_so(lead_client: FlaskClient) -> None:
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_full_board_asks_which_card_a_bank_card_takes_the_place_of(
+    lead_client: FlaskClient, htmx: bool
+) -> None:
     for card in NINE:
         move(lead_client, card, "next")
-    response = move(lead_client, "card:learner-voice", "next")
-    assert error_summary(response) == [
-        "The board is full. Return a card to the bank first, or choose a place to swap with"
-    ]
+    page = soup(lead_client.get(board_url()))
+    # The bank's buttons now say "Swap into the board" (the "Add" words are hidden by the state).
+    assert "app-bank-state--full" in page.find(id="bank-state")["class"]
+    response = move(lead_client, "card:learner-voice", "next", htmx=htmx)
+    assert response.status_code == 200
+    chooser = soup(response).find(id="board-chooser")
+    assert chooser.find("h2").get_text(strip=True) == (
+        "The board is full. Which card should Learner voice take the place of? That card goes back to the card bank."
+    )
+    assert len(chooser.select("button[value*=' with:']")) == 9
+    move(lead_client, "card:learner-voice", "with:card:equity", htmx=htmx)
+    assert stored_board()["6"] == "card:learner-voice"
+    assert "card:equity" not in stored_board().values()
 
 
 def test_a_stale_move_gets_409_and_the_fresh_board(
@@ -298,13 +361,29 @@ def test_a_stale_move_gets_409_and_the_fresh_board(
     fresh = soup(response).find(id="diamond-board")
     assert fresh["data-version"] == "1"
     assert fresh.select_one('[data-card="card:equity"]') is not None
+    said = soup(response).find(id="board-errors").get_text(" ", strip=True)
+    # Who moved what, and when, as the step pages say it.
+    colleague_name = db.session.scalar(
+        select(User.name).where(User.email == "colleague@school.example")
+    )
+    assert colleague_name in said
     assert (
         t(
             app,
             "cy",
-            "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again.",
+            "%(card)s placed in row %(row)d",
+            card=t(app, "cy", "Equity and the impact of poverty"),
+            row=1,
         )
-        in soup(response).get_text()
+        in said
+    )
+    assert (
+        t(
+            app,
+            "cy",
+            "Your move has not been made. This is the board as it is now: check it, then make your change again.",
+        )
+        in said
     )
     assert stored_board() == {"1": "card:equity"}
 
