@@ -401,12 +401,12 @@ def test_own_cards_in_either_language(app: Flask, lead_client: FlaskClient) -> N
     )
     cards = db.session.scalars(select(OwnCard).order_by(OwnCard.id)).all()
     english = soup(lead_client.get(board_url("en")))
-    only_welsh = english.find(id=f"title-own-{cards[0].id}")
+    only_welsh = english.select_one(f"#card-own-{cards[0].id} h3")
     assert only_welsh["lang"] == "cy" and only_welsh.get_text() == "Cydweithio gyda rhieni"
-    assert english.find(id=f"title-own-{cards[1].id}").get_text() == "Outdoor learning"
+    assert english.select_one(f"#card-own-{cards[1].id} h3").get_text() == "Outdoor learning"
     welsh = soup(lead_client.get(board_url("cy")))
-    assert welsh.find(id=f"title-own-{cards[1].id}").get_text() == "Dysgu yn yr awyr agored"
-    assert not welsh.find(id=f"title-own-{cards[0].id}").has_attr("lang")
+    assert welsh.select_one(f"#card-own-{cards[1].id} h3").get_text() == "Dysgu yn yr awyr agored"
+    assert not welsh.select_one(f"#card-own-{cards[0].id} h3").has_attr("lang")
 
     lead_client.post(
         board_url("en", f"/cards/{cards[1].id}"),
@@ -493,3 +493,32 @@ def test_the_board_is_on_the_whole_plan_check_page(app: Flask, lead_client: Flas
     move(lead_client, "card:equity", "next", "cy")
     page = lead_client.get(f"/cy/plan/{YEAR}/check-your-answers")
     assert t(app, "cy", "Equity and the impact of poverty") in page.get_data(as_text=True)
+
+
+# Size, undo, the change notice, the chooser, skip links and cards that explain themselves ----
+
+
+def fill_board(client: FlaskClient) -> None:
+    for card in NINE:
+        move(client, card, "next")
+
+
+def test_a_full_board_page_and_its_moves_are_small(lead_client: FlaskClient) -> None:
+    fill_board(lead_client)
+    page = lead_client.get(board_url("cy"))
+    assert len(page.get_data()) < 30_000, len(page.get_data())
+    sizes = {}
+    for card, to in [
+        ("card:early-years", "up"),  # row 4 is full: a swap with a chosen card
+        ("card:early-years", "with:card:coaching-and-mentoring"),
+        ("card:pedagogy", "down"),
+        ("card:pedagogy", "with:card:assessment"),
+        ("card:learner-voice", "with:card:welsh-language"),  # from the bank: a swap in
+        ("card:equity", "bank"),
+        ("card:equity", "9"),
+        ("-", "undo"),
+    ]:
+        response = move(lead_client, card, to, "cy", htmx=True)
+        assert response.status_code == 200, (card, to)
+        sizes[f"{card} {to}"] = len(response.get_data())
+    assert max(sizes.values()) < 5_000, sizes

@@ -232,6 +232,9 @@ def _changes(before: dict[int, str], after: dict[int, str], state: BoardState) -
     )
 
 
+_NOTHING = Changes([], [], [], [], False)
+
+
 @dataclass(frozen=True)
 class Chooser:
     """A question before a move: which card to swap with."""
@@ -241,6 +244,8 @@ class Chooser:
     candidates: list[str]
     swap_any: bool = False
     """True for "Swap with...": any card on the board."""
+    pick_row: bool = False
+    """True for "Move to row...": which row (`row` is then the card's own row)."""
 
 
 @bp.get("")
@@ -478,18 +483,18 @@ def _move_one_card(year: str, academic_year: int, state: BoardState) -> Response
         return _undo(year, academic_year, state, based_on)
     if target == "cancel":
         return _cancel(year, academic_year, state, card)
+    if target == "rows" and card in state.catalogue:
+        current = slot_of(state.board, card)
+        question = Chooser(card, ROW_OF[current] if current else None, [], pick_row=True)
+        return _respond(year, academic_year, state, chooser=question, changes=_NOTHING)
     if target == "swap" and card in state.catalogue:
         question = Chooser(card, None, swap_choices(state.board, card), swap_any=True)
-        return _respond(
-            year, academic_year, state, chooser=question, changes=Changes([], [], [], [], False)
-        )
+        return _respond(year, academic_year, state, chooser=question, changes=_NOTHING)
     try:
         new_board, done = move(state.board, card, target, state.catalogue)
     except ChooseCard as question:
         chooser = Chooser(question.card, question.row, question.candidates)
-        return _respond(
-            year, academic_year, state, chooser=chooser, changes=Changes([], [], [], [], False)
-        )
+        return _respond(year, academic_year, state, chooser=chooser, changes=_NOTHING)
     except InvalidMove as problem:
         message = _move_error(problem.reason)
         return _respond(
@@ -580,7 +585,7 @@ def _cancel(year: str, academic_year: int, state: BoardState, card: str) -> Resp
         academic_year,
         state,
         moved=card if card in state.catalogue else None,
-        changes=Changes([], [], [], [], False),
+        changes=_NOTHING,
     )
 
 
