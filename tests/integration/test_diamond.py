@@ -522,3 +522,211 @@ def test_a_full_board_page_and_its_moves_are_small(lead_client: FlaskClient) -> 
         assert response.status_code == 200, (card, to)
         sizes[f"{card} {to}"] = len(response.get_data())
     assert max(sizes.values()) < 5_000, sizes
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_last_move_and_the_one_before_can_be_undone(
+    app: Flask, lead_client: FlaskClient, htmx: bool
+) -> None:
+    move(lead_client, "card:pedagogy", "next")
+    move(lead_client, "card:equity", "next")
+    move(lead_client, "card:equity", "down")
+    page = soup(lead_client.get(board_url("cy")))
+    undo_button = page.select_one("#board-undo button")
+    moved = t(
+        app,
+        "cy",
+        "%(card)s moved to row %(row)d",
+        card=t(app, "cy", "Equity and the impact of poverty"),
+        row=3,
+    )
+    assert undo_button.get_text(strip=True) == t(app, "cy", "Undo: %(move)s", move=moved)
+    assert undo_button["value"] == "- undo"
+    # The undo button is beside the live announcement.
+    assert undo_button.find_parent(id="board-live").find(id="board-announcement") is not None
+
+    first = lead_client.post(
+        board_url("cy", "/move"),
+        data={"version": version(lead_client, "cy"), "m": "- undo"},
+        headers=HX if htmx else {},
+    )
+    assert first.status_code == (200 if htmx else 302)
+    assert stored_board() == {"1": "card:pedagogy", "2": "card:equity"}
+    if htmx:
+        parts = soup(first)
+        assert parts.find(id="board-announcement").get_text(strip=True) == t(
+            app, "cy", "Undone: %(move)s", move=moved
+        )
+        assert {li["id"] for li in parts.select("li[data-slot]")} == {"slot-2", "slot-4"}
+    else:
+        banner = soup(lead_client.get(board_url("cy"))).select_one(
+            ".govuk-notification-banner__heading"
+        )
+        assert banner.get_text(strip=True) == t(app, "cy", "Undone: %(move)s", move=moved)
+    # The one before it.
+    placed = t(
+        app,
+        "cy",
+        "%(card)s placed in row %(row)d",
+        card=t(app, "cy", "Equity and the impact of poverty"),
+        row=2,
+    )
+    again = soup(lead_client.get(board_url("cy"))).select_one("#board-undo button")
+    assert again.get_text(strip=True) == t(app, "cy", "Undo: %(move)s", move=placed)
+    lead_client.post(
+        board_url("cy", "/move"),
+        data={"version": version(lead_client, "cy"), "m": "- undo"},
+        headers=HX if htmx else {},
+    )
+    assert stored_board() == {"1": "card:pedagogy"}
+    # Only two moves are kept: nothing more to undo.
+    assert soup(lead_client.get(board_url("cy"))).select_one("#board-undo button") is None
+    nothing = lead_client.post(
+        board_url("en", "/move"),
+        data={"version": version(lead_client), "m": "- undo"},
+        headers=HX if htmx else {},
+    )
+    assert error_summary(nothing) == ["There is no move to undo"]
+    assert stored_board() == {"1": "card:pedagogy"}
+
+
+def test_an_undo_on_a_stale_board_is_refused_with_who_moved_what(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    directory.user(email="colleague@school.example", school=lead.school)
+    colleague = app.test_client()
+    sign_in(colleague, "colleague@school.example")
+    move(lead_client, "card:pedagogy", "next")
+    seen = version(lead_client)
+    move(colleague, "card:equity", "next")
+    response = lead_client.post(
+        board_url("en", "/move"), data={"version": seen, "m": "- undo"}, headers=HX
+    )
+    assert response.status_code == 409
+    said = soup(response).find(id="board-errors").get_text(" ", strip=True)
+    assert "Equity and the impact of poverty placed in row 2" in said
+    assert stored_board() == {"1": "card:pedagogy", "2": "card:equity"}
+
+
+def test_an_open_board_polls_a_tiny_version_endpoint(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    page = soup(lead_client.get(board_url("cy")))
+    poll = page.find(id="board-changed")
+    assert poll["data-hx-trigger"] == "every 15s"
+    assert poll["data-hx-include"] == "#board-version"
+    url = poll["data-hx-get"]
+    unchanged = lead_client.get(url + "?version=0", headers=HX)
+    assert unchanged.status_code == 200 and unchanged.get_data() == b""
+    assert unchanged.headers["Cache-Control"] == "no-store"
+
+    directory.user(email="colleague@school.example", school=lead.school)
+    colleague = app.test_client()
+    sign_in(colleague, "colleague@school.example")
+    move(colleague, "card:equity", "next")
+    changed = lead_client.get(url + "?version=0", headers=HX)
+    notice = soup(changed)
+    assert notice.find("h2").get_text(strip=True) == t(app, "cy", "The board has changed")
+    name = db.session.scalar(select(User.name).where(User.email == "colleague@school.example"))
+    assert name in notice.get_text()
+    load = notice.find("button")
+    assert load.get_text(strip=True) == t(app, "cy", "Load the new board")
+    assert load.find_parent("form")["method"] == "get"
+    assert len(changed.get_data()) < 1_500
+    # Once the page has the new version, the poll is quiet again.
+    assert lead_client.get(url + "?version=1", headers=HX).get_data() == b""
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_move_to_row_and_swap_with_ask_first_and_cancel_changes_nothing(
+    lead_client: FlaskClient, htmx: bool
+) -> None:
+    for card in NINE[:4]:
+        move(lead_client, card, "next")
+    rows = soup(move(lead_client, "card:well-being", "rows", htmx=htmx)).find(id="board-chooser")
+    assert rows.find("h2").get_text(strip=True) == "Which row should Well-being move to?"
+    assert [b["value"] for b in rows.select("button")] == [
+        "card:well-being row-1",
+        "card:well-being row-2",
+        "card:well-being row-4",
+        "card:well-being row-5",
+        "card:well-being cancel",
+    ]
+    assert "Row 2 (2 of 2)" in rows.get_text()
+    swap = soup(move(lead_client, "card:well-being", "swap", htmx=htmx)).find(id="board-chooser")
+    assert [b["value"] for b in swap.select("button")][:3] == [
+        "card:well-being with:card:pedagogy",
+        "card:well-being with:card:curriculum-design",
+        "card:well-being with:card:assessment",
+    ]
+    cancel = move(lead_client, "card:well-being", "cancel", htmx=htmx)
+    if htmx:
+        assert soup(cancel).find(id="board-chooser").get_text(strip=True) == ""
+    else:
+        assert cancel.status_code == 302
+    assert stored_board()["4"] == "card:well-being"
+    move(lead_client, "card:well-being", "with:card:pedagogy", htmx=htmx)
+    assert stored_board()["1"] == "card:well-being" and stored_board()["4"] == "card:pedagogy"
+
+
+def test_skip_links_between_the_board_and_the_bank(app: Flask, lead_client: FlaskClient) -> None:
+    page = soup(lead_client.get(board_url("cy")))
+    links = [a for a in page.select("main a") if a["href"] in ("#card-bank", "#diamond-board")]
+    assert [(a.get_text(strip=True), a["href"]) for a in links] == [
+        (t(app, "cy", "Skip to the card bank"), "#card-bank"),
+        (t(app, "cy", "Back to the board"), "#diamond-board"),
+    ]
+    # The skip link comes before every control of the board.
+    main = page.find("main")
+    first_control = main.find(["button", "summary"])
+    assert str(main).index("#card-bank") < str(main).index(str(first_control)[:40])
+
+
+def test_cards_explain_themselves_and_say_why_they_are_suggested(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    lead_client.post(
+        f"/en/plan/{YEAR}/context-school",
+        data={"revision": "0", "reflection": "x", "priorities": ["research-and-enquiry"]},
+    )
+    lead_client.post(
+        f"/en/plan/{YEAR}/hallmark-4",
+        data={"revision": "0", "rating": "developing", "evidence": "a", "next_steps": "b"},
+    )
+    page = soup(lead_client.get(board_url("en")))
+    element = page.find(id="card-element-research-and-enquiry")
+    assert "You chose this element in the school context" in element.get_text()
+    hallmark = page.find(id="card-hallmark-4")
+    assert hallmark.find("h3").get_text(strip=True) == "Planned strategically"  # short
+    about = hallmark.find("details").get_text(" ", strip=True)
+    assert "Planned strategically over short, medium and longer terms" in about  # in full
+    assert "You rated hallmark 4 as Developing" in about
+    designed = page.find(id="card-card-pedagogy").find("details")
+    assert (
+        "Developing the teaching approaches that help learners make progress."
+        in designed.get_text()
+    )
+    # The designed card that nearly repeats the suggested element is merged into it.
+    assert page.find(id="card-card-research-and-enquiry") is None
+    welsh = soup(lead_client.get(board_url("cy")))
+    assert (
+        t(
+            app,
+            "cy",
+            "You rated hallmark %(number)d as %(rating)s",
+            number=4,
+            rating=t(app, "cy", "Developing"),
+        )
+        in welsh.get_text()
+    )
+
+
+def test_a_card_added_banner_is_a_flash_that_goes_after_the_next_move(
+    lead_client: FlaskClient,
+) -> None:
+    lead_client.post(board_url("en", "/cards/new"), data={"title_en": "Outdoor learning"})
+    page = soup(lead_client.get(board_url()))
+    assert "Your card has been added to the card bank." in page.get_text()
+    move(lead_client, "card:pedagogy", "next")
+    after = soup(lead_client.get(board_url())).get_text()
+    assert "Your card has been added to the card bank." not in after
