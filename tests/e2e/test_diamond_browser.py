@@ -15,10 +15,8 @@ import re
 
 import pytest
 from playwright.sync_api import Locator, Page, Response, expect
-from sqlalchemy import select
 
-from wizard.data.database import db
-from wizard.data.models import OwnCard, User
+from wizard.data.models import User
 from wizard.domain import framework
 from wizard.domain.diamond import ROW_COUNT, ROW_OF, ROWS
 from wizard.domain.journey import BOARD_STEP
@@ -32,22 +30,20 @@ from .support import (
     error_summary,
     expect_errors,
     expect_focus_within,
-    field,
     heading,
     msgid,
     plan_path,
     plural,
     save_answer,
     sign_in,
-    task_item,
 )
 
 # The designed cards, in the card bank's order (a school with no self-review has no
 # suggestions, and no cards of its own).
 CARDS = [card.key for card in framework.CARDS]
 STALE_BOARD = (
-    "Someone else changed the board while you were working on it. This is the board as it is "
-    "now: check it, then make your change again."
+    "Your move has not been made. This is the board as it is now: check it, then make your "
+    "change again."
 )
 # A board as a test sees it: place number (1 to 9) -> a designed card's key ("pedagogy"). Only
 # `save_board_for` also takes another card's whole key ("own:3").
@@ -164,6 +160,11 @@ def announcement(page: Page) -> Locator:
     return page.get_by_role("status")
 
 
+def undo_button(page: Page) -> Locator:
+    """The button beside the announcement that undoes the last move."""
+    return page.locator("#board-live").get_by_role("button")
+
+
 def ranked_summary(page: Page, t: Translator) -> Locator:
     return page.get_by_role("region", name=t("Your priorities, in order"), exact=True)
 
@@ -223,9 +224,46 @@ def expect_status(page: Page, t: Translator, status: str) -> None:
 
 
 def expect_focus_on_card(title_heading: Locator, timeout: float | None = None) -> None:
-    """Keyboard focus is on the card itself: an element around its title, in the same list
-    item (the place, or the bank's item), and not the page."""
-    expect_focus_within(title_heading, timeout, same="li")
+    """Keyboard focus is on the card: on it, or on one of its controls (its moves), in the
+    same list item (the place, or the bank's item), and not the page."""
+    page = title_heading.page
+    handle = title_heading.element_handle()
+    page.wait_for_function(
+        """el => {
+            const active = document.activeElement
+            return active !== document.body && active.closest('li') === el.closest('li')
+        }""",
+        arg=handle,
+        timeout=timeout,
+    )
+
+
+def moves_of(page: Page, t: Translator, card: str) -> Locator:
+    """A card's one control: the disclosure of its moves ("Symud: Llesiant")."""
+    return (
+        the_board(page, t)
+        .locator("summary")
+        .filter(
+            has_text=re.compile(
+                "^" + re.escape(t("Moves")) + r"\s*: " + re.escape(title(t, card)) + "$"
+            )
+        )
+    )
+
+
+def card_menu_button(page: Page, t: Translator, card: str, action: str) -> Locator:
+    """A button in a card's open disclosure of moves."""
+    place_of_card = (
+        the_board(page, t)
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("heading", level=4, name=title(t, card), exact=True))
+    )
+    return place_of_card.get_by_role("button", name=t(action), exact=True)
+
+
+def chooser(page: Page) -> Locator:
+    """The "which card?" (or "which row?") question."""
+    return page.get_by_role("group").filter(has=page.locator("#chooser-heading"))
 
 
 def press_until_focused(page: Page, target: Locator, key: str = "Tab", limit: int = 120) -> int:
@@ -250,8 +288,6 @@ def expect_move(page: Page, t: Translator, board: Board, said: str) -> None:
     expect(announcement(page)).to_have_text(said)
     expect_board(page, t, board)
     expect_summary(page, t, board)
-
-
 
 
 # 1. One screen: the whole diamond at 1280 x 800, and no sideways scrolling at 375 -------------
@@ -309,3 +345,363 @@ def test_a_full_board_fits_one_screen_as_a_diamond(
     boxes = {slot: card_box(page, cy, card) for slot, card in full_board().items()}
     assert len({round(boxes[slot]["y"]) for slot in (4, 5, 6)}) == 1
     assert boxes[4]["x"] < boxes[1]["x"] < boxes[6]["x"]
+
+
+# 2. The keyboard alone, in Welsh: build, open a card's moves, move, swap, undo --------------
+
+
+def add_with_keyboard(page: Page, t: Translator, board: Board, card: str, key: str) -> None:
+    """Tab to the card's "Add to the board" button, press it, and check what follows."""
+    add = button(page, t, "Add to the board", card)
+    press_until_focused(page, add)
+    page.keyboard.press(key)
+    slot = next(slot for slot in range(1, 10) if slot not in board)
+    board[slot] = card
+    expect_move(page, t, board, placed(t, card, ROW_OF[slot]))
+    expect_focus_on_card(card_on_board(page, t, card))
+
+
+@pytest.mark.e2e
+def test_welsh_board_built_moved_and_undone_with_the_keyboard_alone(
+    page: Page, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    board: Board = {slot: CARDS[slot - 1] for slot in range(1, 8)}
+    save_board_for(school_lead, board)
+    sign_in(page, school_lead.email, cy)
+    page.goto(board_path("cy", plan_year))
+    wait_until_draggable(page)
+    expect(announcement(page)).to_have_attribute("aria-live", "polite")
+    expect_board(page, cy, board)
+
+    # Two more cards from the bank, with Enter and Space: the board is full.
+    add_with_keyboard(page, cy, board, CARDS[7], "Enter")
+    add_with_keyboard(page, cy, board, CARDS[8], "Space")
+    expect_status(page, cy, "Completed")
+    expect(button(page, cy, "Swap into the board", CARDS[9])).to_be_visible()
+
+    # Open a card's moves (its one control), and move it down a row: row 4 is full, so the
+    # question comes: which card should it swap with? Focus goes to the question.
+    moving = board[5]
+    press_until_focused(page, moves_of(page, cy, moving), "Shift+Tab")
+    page.keyboard.press("Enter")
+    down = card_menu_button(page, cy, moving, "Move down a row")
+    press_until_focused(page, down)
+    page.keyboard.press("Enter")
+    question = chooser(page)
+    expect(question).to_contain_text(
+        cy(
+            "Row %(row)d is full. Which card should %(card)s swap with?",
+            row=4,
+            card=title(cy, moving),
+        )
+    )
+    expect_focus_within(question)
+    other = board[8]
+    press_until_focused(page, question.get_by_role("button", name=title(cy, other), exact=True))
+    page.keyboard.press("Enter")
+    board[5], board[8] = other, moving
+    said = swapped(cy, moving, 4, other)
+    expect_move(page, cy, board, said)
+    expect(question).to_have_count(0)
+    # Focus stays on the moved card, its moves still open.
+    expect_focus_on_card(card_on_board(page, cy, moving))
+
+    # The move can be undone from the button beside the announcement.
+    expect(undo_button(page)).to_have_text(cy("Undo: %(move)s", move=said))
+    press_until_focused(page, undo_button(page), "Shift+Tab")
+    page.keyboard.press("Enter")
+    board[5], board[8] = moving, other
+    expect_move(page, cy, board, cy("Undone: %(move)s", move=said))
+    # And the one before it: the last card added.
+    before = placed(cy, CARDS[8], 5)
+    expect(undo_button(page)).to_have_text(cy("Undo: %(move)s", move=before))
+    expect(undo_button(page)).to_be_focused()
+    page.keyboard.press("Enter")
+    del board[9]
+    expect_move(page, cy, board, cy("Undone: %(move)s", move=before))
+    expect(undo_button(page)).to_have_count(0)
+    expect_status(page, cy, "In progress")
+    expect(card_in_bank(page, cy, CARDS[8])).to_be_visible()
+
+    # Return a card to the bank from its moves: focus follows it there.
+    returning = board[2]
+    press_until_focused(page, moves_of(page, cy, returning))
+    page.keyboard.press("Enter")
+    press_until_focused(page, card_menu_button(page, cy, returning, "Return to the bank"))
+    page.keyboard.press("Enter")
+    del board[2]
+    expect_move(page, cy, board, returned(cy, returning))
+    expect_focus_on_card(card_in_bank(page, cy, returning))
+
+    # The skip link goes from the top of the page to the card bank, and back.
+    page.keyboard.press("Control+Home")
+    skip = page.get_by_role("link", name=cy("Skip to the card bank"), exact=True)
+    press_until_focused(page, skip)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#card-bank$"))
+    back = card_bank(page, cy).get_by_role("link", name=cy("Back to the board"), exact=True)
+    press_until_focused(page, back)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#diamond-board$"))
+
+
+# 3. Dragging: onto a card swaps with it; a drag let go while the page scrolls drops nothing ---
+
+
+def centre(locator: Locator) -> tuple[float, float]:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not visible"
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def drag_with_mouse(page: Page, source: Locator, target: Locator) -> Response:
+    """Press on the card, move in small steps (SortableJS's fallback drag needs real pointer
+    moves), let go over the target, and return the move's response."""
+    start, end = centre(source), centre(target)
+    with page.expect_response(lambda r: r.url.endswith("/move")) as moved:
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
+        page.mouse.move(*end, steps=12)
+        page.mouse.up()
+    return moved.value
+
+
+@pytest.mark.e2e
+def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothing(
+    new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    board: Board = {1: CARDS[0], 2: CARDS[1], 4: CARDS[2], 5: CARDS[3]}
+    save_board_for(school_lead, board)
+    sign_in(page, school_lead.email, cy)
+    page.goto(board_path("cy", plan_year))
+    wait_until_draggable(page)
+
+    # Onto a card: the two swap (not the first card of its row).
+    response = drag_with_mouse(
+        page, card_on_board(page, cy, CARDS[0]), card_on_board(page, cy, CARDS[3])
+    )
+    assert response.status == 200
+    board[1], board[5] = CARDS[3], CARDS[0]
+    expect_move(page, cy, board, swapped(cy, CARDS[0], 3, CARDS[3]))
+
+    # From the bank onto an empty place.
+    response = drag_with_mouse(page, card_in_bank(page, cy, CARDS[4]), place(page, cy, 9))
+    assert response.status == 200
+    board[9] = CARDS[4]
+    expect_move(page, cy, board, placed(cy, CARDS[4], 5))
+
+    # A drag let go while the page is scrolling: nothing is posted, nothing moves.
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda request: posted.append(request.url) if request.url.endswith("/move") else None,
+    )
+    start = centre(card_on_board(page, cy, CARDS[1]))
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
+    page.mouse.move(start[0] + 40, start[1] + 200, steps=8)
+    page.mouse.wheel(0, 300)
+    page.mouse.up()
+    page.wait_for_timeout(1000)
+    assert posted == []
+    expect_board(page, cy, board)
+
+
+# 4. Two browsers: a colleague's change is noticed, and a stale move is refused --------------
+
+
+@pytest.mark.e2e
+def test_an_open_board_notices_a_colleagues_change_and_loads_it_on_request(
+    new_context: ContextFactory,
+    school_lead: User,
+    colleague: User,
+    cy: Translator,
+    en: Translator,
+    plan_year: str,
+) -> None:
+    mine = new_context().new_page()
+    theirs = new_context().new_page()
+    sign_in(mine, school_lead.email, cy)
+    sign_in(theirs, colleague.email, en)
+    for page, lang in ((mine, "cy"), (theirs, "en")):
+        page.goto(board_path(lang, plan_year))
+        wait_until_draggable(page)
+
+    button(theirs, en, "Add to the board", CARDS[4]).click()
+    expect(announcement(theirs)).to_have_text(placed(en, CARDS[4], 1))
+
+    # Within about 15 seconds the lead's board says so; nothing changes under their hands.
+    notice = mine.get_by_role("region", name=cy("The board has changed"), exact=True)
+    expect(notice).to_be_visible(timeout=20_000)
+    expect(notice).to_contain_text(colleague.name)
+    expect(notice).to_contain_text(placed(cy, CARDS[4], 1))
+    expect_board(mine, cy, {})
+    notice.get_by_role("button", name=cy("Load the new board"), exact=True).click()
+    expect_board(mine, cy, {1: CARDS[4]})
+    expect(notice).to_have_count(0)
+
+
+@pytest.mark.e2e
+def test_a_stale_move_says_who_moved_what_in_welsh(
+    new_context: ContextFactory,
+    school_lead: User,
+    colleague: User,
+    cy: Translator,
+    en: Translator,
+    plan_year: str,
+) -> None:
+    mine = new_context().new_page()
+    theirs = new_context().new_page()
+    sign_in(mine, school_lead.email, cy)
+    sign_in(theirs, colleague.email, en)
+    for page, lang in ((mine, "cy"), (theirs, "en")):
+        page.goto(board_path(lang, plan_year))
+        wait_until_draggable(page)
+    button(theirs, en, "Add to the board", CARDS[4]).click()
+    expect(announcement(theirs)).to_have_text(placed(en, CARDS[4], 1))
+
+    with mine.expect_response(lambda r: r.url.endswith("/move")) as refused:
+        button(mine, cy, "Add to the board", CARDS[0]).click()
+    assert refused.value.status == 409
+    board: Board = {1: CARDS[4]}
+    expect_board(mine, cy, board)
+    expect(error_summary(mine)).to_contain_text(colleague.name)
+    expect(error_summary(mine)).to_contain_text(placed(cy, CARDS[4], 1))
+    expect(error_summary(mine)).to_contain_text(cy(STALE_BOARD))
+    expect_focus_within(error_summary(mine))
+
+    # The next move is based on the fresh board, and succeeds.
+    with mine.expect_response(lambda r: r.url.endswith("/move")) as accepted:
+        button(mine, cy, "Add to the board", CARDS[0]).click()
+    assert accepted.value.status == 200
+    board[2] = CARDS[0]
+    expect_move(mine, cy, board, placed(cy, CARDS[0], 2))
+    expect(error_summary(mine)).to_have_count(0)
+
+
+# 5. Without JavaScript: the moves, the question, undo, and the whole board on one page ------
+
+
+def row_choice(page: Page, t: Translator, card: str) -> Locator:
+    """The arrange page's choice of row for a card (labelled by the card's title)."""
+    return page.get_by_label(title(t, card), exact=True)
+
+
+def row_problem(t: Translator, row: int, num: int, capacity: int) -> str:
+    if num > capacity:
+        return plural(
+            t,
+            "Row %(row)d has %(num)d card but can only hold %(capacity)d",
+            "Row %(row)d has %(num)d cards but can only hold %(capacity)d",
+            num,
+            row=row,
+            capacity=capacity,
+        )
+    return plural(
+        t,
+        "Row %(row)d has %(num)d card but needs %(capacity)d",
+        "Row %(row)d has %(num)d cards but needs %(capacity)d",
+        num,
+        row=row,
+        capacity=capacity,
+    )
+
+
+@pytest.mark.e2e
+def test_welsh_board_without_javascript(
+    new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    board: Board = {slot: CARDS[slot - 1] for slot in range(1, 10)}
+    save_board_for(school_lead, board)
+    sign_in(page, school_lead.email, cy)
+    page.goto(board_path("cy", plan_year))
+
+    # A card's moves open without JavaScript (a <details>), and post the one form.
+    moving = board[4]
+    moves_of(page, cy, moving).click()
+    card_menu_button(page, cy, moving, "Move up a row").click()
+    question = chooser(page)
+    expect(question).to_contain_text(
+        cy(
+            "Row %(row)d is full. Which card should %(card)s swap with?",
+            row=2,
+            card=title(cy, moving),
+        )
+    )
+    question.get_by_role("button", name=title(cy, board[3]), exact=True).click()
+    said = swapped(cy, moving, 2, board[3])
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    board[3], board[4] = board[4], board[3]
+    expect_board(page, cy, board)
+    undo_button(page).click()
+    expect(page.get_by_role("alert")).to_contain_text(cy("Undone: %(move)s", move=said))
+    board[3], board[4] = board[4], board[3]
+    expect_board(page, cy, board)
+
+    # The whole board on one page; after an error the address stays on it, each row says how
+    # many cards it holds, and the selects of a wrong row carry its error.
+    arrange_link(page, cy).click()
+    row_choice(page, cy, board[9]).select_option(label=row_name(cy, 2))
+    page.get_by_role("button", name=cy("Save the board"), exact=True).click()
+    expect(page).to_have_url(board_path("cy", plan_year, "/arrange"))
+    expect_errors(page, cy, [row_problem(cy, 2, 3, 2), row_problem(cy, 5, 0, 1)], translate=False)
+    expect(row_choice(page, cy, board[9])).to_have_value("2")
+    expect(page.locator("#row-counts")).to_contain_text(
+        f"{row_name(cy, 2)}: {cy('%(count)d of %(capacity)d', count=3, capacity=2)}"
+    )
+    for card in (board[2], board[3], board[9]):
+        expect(row_choice(page, cy, card)).to_have_accessible_description(
+            re.compile(re.escape(row_problem(cy, 2, 3, 2)))
+        )
+
+
+# 6. axe-core on every kind of board page, in both languages -----------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_board_pages_are_accessible(
+    lang: str, page: Page, school_lead: User, en: Translator, cy: Translator, plan_year: str
+) -> None:
+    t = cy if lang == "cy" else en
+    audit = AccessibilityAudit(page, t)
+    sign_in(page, school_lead.email, t)
+    board_title = t(DIAMOND_TASK)
+
+    audit.visit(board_path(lang, plan_year), board_title)
+    save_board_for(school_lead, full_board())
+    audit.visit(board_path(lang, plan_year), board_title)
+    wait_until_draggable(page)
+    # A card's moves open, then the "which card?" question, then a move with its undo.
+    moves_of(page, t, CARDS[3]).click()
+    audit.audit(board_title)
+    card_menu_button(page, t, CARDS[3], "Swap with…").click()
+    expect(chooser(page)).to_be_visible()
+    audit.audit(board_title)
+    chooser(page).get_by_role("button", name=title(t, CARDS[0]), exact=True).click()
+    expect(undo_button(page)).to_be_visible()
+    audit.audit(board_title)
+    # A card in the bank, explained.
+    card_bank(page, t).locator("summary").first.click()
+    audit.audit(board_title)
+
+    # The whole-board form, with rows that are wrong.
+    arrange_title = t("Arrange your Diamond 9 by row")
+    audit.visit(board_path(lang, plan_year, "/arrange"), arrange_title)
+    row_choice(page, t, CARDS[9]).select_option(label=row_name(t, 1))
+    page.get_by_role("button", name=t("Save the board"), exact=True).click()
+    expect(error_summary(page).get_by_role("link")).to_have_text([row_problem(t, 1, 2, 1)])
+    audit.audit(arrange_title)
+
+    # At 320 CSS pixels wide nothing needs scrolling sideways (WCAG 1.4.10).
+    page.set_viewport_size({"width": 320, "height": 640})
+    audit.visit(board_path(lang, plan_year), board_title)
+    moves_of(page, t, CARDS[4]).click()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"The board page is {width}px wide at a 320px viewport"
+    audit.audit(board_title)
+    audit.assert_clean()
