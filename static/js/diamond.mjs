@@ -214,7 +214,7 @@ function createSortable (Sortable, container) {
     delayOnTouchOnly: true,
     touchStartThreshold: 5,
     scroll: true,
-    scrollSensitivity: 60,
+    scrollSensitivity: 40,
     scrollSpeed: 15,
     bubbleScroll: true,
     animation: 0,

@@ -487,10 +487,19 @@ def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothin
     expect_move(page, cy, board, swapped(cy, CARDS[0], 3, CARDS[3]))
 
     # From the bank onto an empty place.
-    response = drag_with_mouse(page, card_in_bank(page, cy, CARDS[4]), place(page, cy, 9))
+    response = drag_with_mouse(page, card_in_bank(page, cy, CARDS[4]), place(page, cy, 6))
     assert response.status == 200
-    board[9] = CARDS[4]
-    expect_move(page, cy, board, placed(cy, CARDS[4], 5))
+    board[6] = CARDS[4]
+    expect_move(page, cy, board, placed(cy, CARDS[4], 3))
+
+    # From the bank onto a card: it takes that card's place, which goes back to the bank.
+    response = drag_with_mouse(
+        page, card_in_bank(page, cy, CARDS[5]), card_on_board(page, cy, CARDS[1])
+    )
+    assert response.status == 200
+    board[2] = CARDS[5]
+    expect_board(page, cy, board)
+    expect(card_in_bank(page, cy, CARDS[1])).to_be_visible()
 
     # A drag let go while the page is scrolling: nothing is posted, nothing moves.
     posted: list[str] = []
@@ -498,12 +507,20 @@ def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothin
         "request",
         lambda request: posted.append(request.url) if request.url.endswith("/move") else None,
     )
-    start = centre(card_on_board(page, cy, CARDS[1]))
+    # The card is taken over an empty place of row 4; the page scrolls by a row, so that the
+    # pointer is over row 5's place when it is let go: neither is chosen.
+    start = centre(card_on_board(page, cy, CARDS[0]))
+    # A point over row 4's second place that, 70 pixels lower down the page, is over row 5's.
+    bottom = centre(place(page, cy, 9))
+    over = (bottom[0] + 30, bottom[1] - 70)
     page.mouse.move(*start)
     page.mouse.down()
     page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
-    page.mouse.move(start[0] + 40, start[1] + 200, steps=8)
-    page.mouse.wheel(0, 300)
+    page.mouse.move(*over, steps=8)
+    page.mouse.wheel(0, 70)
+    page.wait_for_function("() => window.scrollY > 0")
+    under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('li').id", over)
+    assert under == "slot-9"  # without the check, the card would be dropped there
     page.mouse.up()
     page.wait_for_timeout(1000)
     assert posted == []
