@@ -730,3 +730,19 @@ def test_a_card_added_banner_is_a_flash_that_goes_after_the_next_move(
     move(lead_client, "card:pedagogy", "next")
     after = soup(lead_client.get(board_url())).get_text()
     assert "Your card has been added to the card bank." not in after
+
+
+def test_returning_a_merged_card_resends_the_bank_whole(lead_client: FlaskClient) -> None:
+    # The designed card is on the board (placed before the element was suggested).
+    move(lead_client, "card:research-and-enquiry", "next")
+    lead_client.post(
+        f"/en/plan/{YEAR}/context-school",
+        data={"revision": "0", "reflection": "x", "priorities": ["research-and-enquiry"]},
+    )
+    page = soup(lead_client.get(board_url()))
+    assert page.find(id="card-element-research-and-enquiry") is None  # merged into the card
+    back = soup(move(lead_client, "card:research-and-enquiry", "bank", htmx=True))
+    bank = back.find(id="card-bank")
+    assert bank["data-hx-swap-oob"] == "true"
+    assert bank.find(id="card-element-research-and-enquiry") is not None
+    assert bank.find(id="card-card-research-and-enquiry") is None

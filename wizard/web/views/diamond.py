@@ -211,6 +211,9 @@ class Changes:
     returned: list[tuple[str, str | None]]
     """Cards back in the bank, each with the bank card it goes before (None: at the end)."""
     full_changed: bool
+    whole_bank: bool = False
+    """The bank changed more than by the moved cards (a merged card shown or hidden again):
+    it is sent whole."""
 
 
 def _changes(before: dict[int, str], after: dict[int, str], state: BoardState) -> Changes:
@@ -218,6 +221,8 @@ def _changes(before: dict[int, str], after: dict[int, str], state: BoardState) -
     rows = sorted({ROW_OF[slot] for slot in slots})
     was, now = set(before.values()), set(after.values())
     bank = [card.key for card in state.catalogue.bank(now)]
+    bank_before = {card.key for card in state.catalogue.bank(was)}
+    whole_bank = set(bank) != (bank_before - now) | (was - now)
     returned = []
     for key in was - now:
         position = bank.index(key) if key in bank else len(bank)
@@ -229,6 +234,7 @@ def _changes(before: dict[int, str], after: dict[int, str], state: BoardState) -
         left_bank=sorted(now - was),
         returned=returned,
         full_changed=is_complete(before) != is_complete(after),
+        whole_bank=whole_bank,
     )
 
 
