@@ -147,21 +147,31 @@ def main() -> None:
 
         board = f"/en/plan/{year}/diamond-9/move"
         htmx = {"HX-Request": "true"}
-        for card in ("card:pedagogy", "card:equity", "card:assessment", "card:well-being"):
+        nine = (
+            "card:pedagogy",
+            "card:equity",
+            "card:assessment",
+            "card:well-being",
+            "card:welsh-language",
+            "card:early-years",
+            "card:coaching-and-mentoring",
+            "card:digital-competence",
+            "card:inclusion",
+        )
+        for card in nine:
             client.post(
                 board,
                 data={"version": str(revision["board"]), "card": card, "to": "next"},
                 headers=htmx,
             )
             revision["board"] += 1
-        directions = iter(__import__("itertools").cycle(["down", "up"]))
 
         def move() -> object:
-            # Well-being (row 3) goes down to row 4 and back up, over and over.
+            # On a full board, well-being (row 3) and coaching (row 4) swap places, over and
+            # over: the button "Swap with..." and its chosen card.
             data = {
                 "version": str(revision["board"]),
-                "card": "card:well-being",
-                "to": next(directions),
+                "m": "card:well-being with:card:coaching-and-mentoring",
             }
             response = client.post(board, data=data, headers=htmx)
             assert response.status_code == 200, response.status_code

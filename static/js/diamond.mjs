@@ -1,16 +1,20 @@
 // The Diamond 9 board (templates/plan/diamond/): extras on top of the move
 // buttons, which work on their own (with htmx, or as plain forms without
-// JavaScript).
+// JavaScript). Every button is in the board's one form (#board-form), named
+// "m" with the value "<card> <where to>"; htmx posts the form and the server
+// answers with only what changed, out of band (see move_response.html).
 //
 // 1. Drag and drop with SortableJS: every place on the board and the card
 //    bank accept cards. A drop changes nothing in the page itself: it posts
-//    the same move as the buttons (card, to = place number or "bank",
-//    version, csrf_token) to the board's data-move-url with htmx, and the
-//    server's answer replaces the board. Dropping on a place that holds a
-//    card swaps the two (the server does that). Dragging is never the only
-//    way to move a card (WCAG 2.2 SC 2.5.7).
+//    the same move as the buttons (card, to, version, csrf_token) to the
+//    form's action with htmx. Dropped on a card, the two swap ("with:<card>");
+//    on an empty place, the card goes there; on the bank, it goes back. A drag
+//    released while the page is scrolling (or not over a place, a card or the
+//    bank) drops nothing. Dragging is never the only way (WCAG 2.2 SC 2.5.7).
 // 2. Focus after a move: keyboard focus stays on the moved card (on the same
-//    button, where the card still has it), or goes to the error summary.
+//    button, where its moves are still open), or goes to the "which card?"
+//    question, the undo button, or the error summary. A "card added" banner
+//    goes once the next move is made.
 // 3. Any element with a data-print attribute prints the page when clicked.
 //
 // Imported by app.mjs on every page; it does nothing where there is no board.
@@ -20,7 +24,11 @@
 const SORTABLE_URL = new URL('../vendor/Sortable-1.15.7.min.js', import.meta.url).href
 
 const BOARD = '#diamond-board'
+const FORM = '#board-form'
 const CONTAINERS = '#diamond-board .app-diamond__slot[data-slot], #card-bank [data-slot="bank"]'
+// A drop within this long after the page scrolled is not a drop (the pointer
+// was wherever the scrolling had taken the page).
+const SCROLL_SETTLE_MS = 250
 const DRAGGABLE_CLASS = 'app-diamond-draggable'
 const DROP_TARGET_CLASS = 'app-drop-target'
 const MOVED_CLASS = 'app-card--moved'
@@ -35,6 +43,16 @@ let movesInFlight = 0
 const moves = new WeakMap()
 let refreshQueued = false
 let sortableLoading = null
+let lastScrollAt = -Infinity
+
+function getForm () {
+  return document.querySelector(FORM)
+}
+
+function currentVersion () {
+  const input = document.getElementById('board-version')
+  return input ? input.value : ''
+}
 
 function getBoard () {
   return document.querySelector(BOARD)
@@ -42,8 +60,8 @@ function getBoard () {
 
 /** Whether an htmx request config is a move posted to the board's move URL. */
 function isMove (config) {
-  const board = getBoard()
-  const moveUrl = board && board.getAttribute('data-move-url')
+  const form = getForm()
+  const moveUrl = form && form.getAttribute('data-hx-post')
   if (!moveUrl || !config || config.verb !== 'post' || !config.path) {
     return false
   }
@@ -99,7 +117,7 @@ function refresh () {
   destroySortables()
   // Only a board that can be changed has move forms.
   const board = getBoard()
-  if (!board || !document.querySelector('#diamond-board .app-card__actions, #card-bank .app-card__actions')) {
+  if (!board || !document.querySelector('#board-form[data-hx-post]')) {
     return
   }
   loadSortable().then(function (Sortable) {
@@ -145,6 +163,19 @@ function createSortable (Sortable, container) {
     return found && found.matches(CONTAINERS) ? found : null
   }
 
+  // Where a drop lands: a card on the board (swap with it), an empty place,
+  // or the bank; or nowhere.
+  function dropAt (point) {
+    if (!point) return null
+    const element = document.elementFromPoint(point.clientX, point.clientY)
+    if (!element) return null
+    const onCard = element.closest('#diamond-board .app-card[data-card]')
+    if (onCard) return 'with:' + onCard.getAttribute('data-card')
+    const over = containerAt(point)
+    if (!over || over === container) return null
+    return over.getAttribute('data-slot')
+  }
+
   function track (event) {
     pointer = event.touches ? event.touches[0] : event
     if (!frame) {
@@ -171,7 +202,7 @@ function createSortable (Sortable, container) {
     draggable: inBank ? '.app-bank__item' : '.app-card',
     // The whole card is the handle, except its buttons, links and fields.
     handle: '.app-card',
-    filter: '.app-card__actions, .app-card__links, a, button, select, input, label',
+    filter: '.app-card__moves, .app-card__links, a, button, select, input, label, summary',
     preventOnFilter: false,
     // The same drag for mouse, pen and touch, with no native HTML5 drag
     // image. On touch a short press picks the card up, so that a swipe over
@@ -183,7 +214,7 @@ function createSortable (Sortable, container) {
     delayOnTouchOnly: true,
     touchStartThreshold: 5,
     scroll: true,
-    scrollSensitivity: 60,
+    scrollSensitivity: 40,
     scrollSpeed: 15,
     bubbleScroll: true,
     animation: 0,
@@ -208,31 +239,35 @@ function createSortable (Sortable, container) {
       if (!original || !/^(pointerup|mouseup|touchend)$/.test(original.type)) {
         return
       }
-      const point = original.changedTouches ? original.changedTouches[0] : original
-      const over = containerAt(point && 'clientX' in point ? point : pointer)
-      const card = event.item.matches('.app-card') ? event.item : event.item.querySelector('.app-card')
-      if (!over || over === container || !card) {
+      // Released while the page was scrolling: where the pointer is was not chosen.
+      if (performance.now() - lastScrollAt < SCROLL_SETTLE_MS) {
         return
       }
-      postMove(card.getAttribute('data-card'), over.getAttribute('data-slot'))
+      const point = original.changedTouches ? original.changedTouches[0] : original
+      const to = dropAt(point && 'clientX' in point ? point : pointer)
+      const card = event.item.matches('.app-card') ? event.item : event.item.querySelector('.app-card')
+      if (!to || !card || to === 'with:' + card.getAttribute('data-card')) {
+        return
+      }
+      postMove(card.getAttribute('data-card'), to)
     }
   })
 }
 
 function postMove (card, to) {
-  const board = getBoard()
+  const form = getForm()
   const csrf = document.querySelector('meta[name="csrf-token"]')
-  if (!board || !card || !to) {
+  if (!form || !card || !to) {
     return
   }
   setDisabled(true)
-  htmx.ajax('POST', board.getAttribute('data-move-url'), {
-    source: board,
-    target: BOARD,
-    swap: 'outerHTML',
+  htmx.ajax('POST', form.getAttribute('data-hx-post'), {
+    source: getBoard(),
+    target: '#board-announcement',
+    swap: 'none',
     values: {
       csrf_token: csrf ? csrf.getAttribute('content') : '',
-      version: board.getAttribute('data-version') || '',
+      version: currentVersion(),
       card,
       to
     }
@@ -245,14 +280,12 @@ function postMove (card, to) {
 // 2. Focus after a move
 // -----------------------------------------------------------------------------
 
-// The bank is not always sent again after a move (only the card that left
-// it is removed), so the version in its cards' forms can be out of date. The
-// board is always sent again: its version is the one the person is looking at.
+// Whatever the request, a move is made on the board the person is looking at:
+// the version in the form, which every move's answer brings up to date.
 function sendBoardVersion (event) {
   const config = event.detail
-  const board = getBoard()
-  const version = board && board.getAttribute('data-version')
-  if (version && isMove(config) && config.formData && config.formData.has('card')) {
+  const version = currentVersion()
+  if (version && isMove(config) && config.formData) {
     config.formData.set('version', version)
   }
 }
@@ -263,9 +296,12 @@ function rememberMove (event) {
     return
   }
   const data = detail.requestConfig.formData
+  const combined = data && data.get('m')
+  const parts = combined ? String(combined).split(' ') : []
   moves.set(detail.xhr, {
-    card: data ? data.get('card') : null,
-    to: data ? data.get('to') : null
+    card: combined ? parts[0] : (data ? data.get('card') : null),
+    to: combined ? parts.slice(1).join(' ') : (data ? data.get('to') : null),
+    button: combined ? String(combined) : null
   })
   movesInFlight += 1
   setDisabled(true)
@@ -292,8 +328,8 @@ function focusElement (element) {
   element.focus()
 }
 
-// htmx fires htmx:afterSettle once for each element swapped in (the board
-// and each out-of-band part), with the same xhr: focus is moved once.
+// htmx fires htmx:afterSettle once for each element swapped in (each
+// out-of-band part), with the same xhr: focus is moved once.
 function focusAfterMove (event) {
   const detail = event.detail
   const move = detail && moves.get(detail.xhr)
@@ -301,14 +337,38 @@ function focusAfterMove (event) {
     return
   }
   moves.delete(detail.xhr)
-
   const board = getBoard()
-  const errorSummary = board && board.querySelector('.govuk-error-summary')
+  const version = currentVersion()
+  if (board && version) {
+    board.setAttribute('data-version', version)
+  }
+
+  const errorSummary = document.querySelector('#board-errors .govuk-error-summary')
   if (detail.xhr.status === 409 || errorSummary) {
     if (errorSummary) {
       focusElement(errorSummary)
     }
     return
+  }
+  const question = document.querySelector('#board-chooser .app-chooser__panel')
+  if (question) {
+    focusElement(question)
+    return
+  }
+  if (move.to === 'cancel' || move.to === 'swap') {
+    // Back to the card whose question it was.
+  } else {
+    // A move was made: a "card added" (or any success) banner is now old news.
+    document.querySelectorAll('#main-content > .govuk-notification-banner--success').forEach(function (banner) {
+      banner.remove()
+    })
+  }
+  if (move.to === 'undo') {
+    const undo = document.querySelector('#board-undo button')
+    if (undo) {
+      focusElement(undo)
+      return
+    }
   }
 
   const cards = Array.from(document.querySelectorAll('.app-card[data-card]'))
@@ -320,16 +380,15 @@ function focusAfterMove (event) {
   if (!card) {
     return
   }
-  // Only one card is highlighted: the bank is not always sent again, and
-  // may still show the card that moved before.
+  // Only one card is highlighted.
   document.querySelectorAll('.' + MOVED_CLASS).forEach(function (element) {
     if (element !== card) element.classList.remove(MOVED_CLASS)
   })
-
-  const button = Array.from(card.querySelectorAll('button[name="to"]')).find(function (element) {
-    return element.value === move.to && !element.disabled
+  const button = move.button && Array.from(card.querySelectorAll('button[name="m"]')).find(function (element) {
+    return element.value === move.button && !element.disabled && element.offsetParent !== null
   })
-  focusElement(button || card)
+  const summary = card.querySelector('summary')
+  focusElement(button || (summary && summary.offsetParent !== null ? summary : card))
 }
 
 // -----------------------------------------------------------------------------
@@ -347,6 +406,7 @@ function print (event) {
 // -----------------------------------------------------------------------------
 
 document.addEventListener('click', print)
+window.addEventListener('scroll', function () { lastScrollAt = performance.now() }, { capture: true, passive: true })
 
 if (htmx) {
   document.addEventListener('htmx:configRequest', sendBoardVersion)
@@ -360,7 +420,7 @@ if (htmx) {
     if (!(element instanceof Element)) {
       return
     }
-    if (element === document.body || element.matches('#diamond-board, #card-bank, #app-container') ||
+    if (element === document.body || element.matches('#diamond-board, #card-bank, #app-container, .app-diamond__slot, .app-bank__item') ||
         element.querySelector('#diamond-board, #card-bank')) {
       queueRefresh()
     }

@@ -15,10 +15,8 @@ import re
 
 import pytest
 from playwright.sync_api import Locator, Page, Response, expect
-from sqlalchemy import select
 
-from wizard.data.database import db
-from wizard.data.models import OwnCard, User
+from wizard.data.models import User
 from wizard.domain import framework
 from wizard.domain.diamond import ROW_COUNT, ROW_OF, ROWS
 from wizard.domain.journey import BOARD_STEP
@@ -32,22 +30,20 @@ from .support import (
     error_summary,
     expect_errors,
     expect_focus_within,
-    field,
     heading,
     msgid,
     plan_path,
     plural,
     save_answer,
     sign_in,
-    task_item,
 )
 
 # The designed cards, in the card bank's order (a school with no self-review has no
 # suggestions, and no cards of its own).
 CARDS = [card.key for card in framework.CARDS]
 STALE_BOARD = (
-    "Someone else changed the board while you were working on it. This is the board as it is "
-    "now: check it, then make your change again."
+    "Your move has not been made. This is the board as it is now: check it, then make your "
+    "change again."
 )
 # A board as a test sees it: place number (1 to 9) -> a designed card's key ("pedagogy"). Only
 # `save_board_for` also takes another card's whole key ("own:3").
@@ -164,6 +160,11 @@ def announcement(page: Page) -> Locator:
     return page.get_by_role("status")
 
 
+def undo_button(page: Page) -> Locator:
+    """The button beside the announcement that undoes the last move."""
+    return page.locator("#board-live").get_by_role("button")
+
+
 def ranked_summary(page: Page, t: Translator) -> Locator:
     return page.get_by_role("region", name=t("Your priorities, in order"), exact=True)
 
@@ -223,9 +224,46 @@ def expect_status(page: Page, t: Translator, status: str) -> None:
 
 
 def expect_focus_on_card(title_heading: Locator, timeout: float | None = None) -> None:
-    """Keyboard focus is on the card itself: an element around its title, in the same list
-    item (the place, or the bank's item), and not the page."""
-    expect_focus_within(title_heading, timeout, same="li")
+    """Keyboard focus is on the card: on it, or on one of its controls (its moves), in the
+    same list item (the place, or the bank's item), and not the page."""
+    page = title_heading.page
+    handle = title_heading.element_handle()
+    page.wait_for_function(
+        """el => {
+            const active = document.activeElement
+            return active !== document.body && active.closest('li') === el.closest('li')
+        }""",
+        arg=handle,
+        timeout=timeout,
+    )
+
+
+def moves_of(page: Page, t: Translator, card: str) -> Locator:
+    """A card's one control: the disclosure of its moves ("Symud: Llesiant")."""
+    return (
+        the_board(page, t)
+        .locator("summary")
+        .filter(
+            has_text=re.compile(
+                "^" + re.escape(t("Moves")) + r"\s*: " + re.escape(title(t, card)) + "$"
+            )
+        )
+    )
+
+
+def card_menu_button(page: Page, t: Translator, card: str, action: str) -> Locator:
+    """A button in a card's open disclosure of moves."""
+    place_of_card = (
+        the_board(page, t)
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("heading", level=4, name=title(t, card), exact=True))
+    )
+    return place_of_card.get_by_role("button", name=t(action), exact=True)
+
+
+def chooser(page: Page) -> Locator:
+    """The "which card?" (or "which row?") question."""
+    return page.get_by_role("group").filter(has=page.locator("#chooser-heading"))
 
 
 def press_until_focused(page: Page, target: Locator, key: str = "Tab", limit: int = 120) -> int:
@@ -252,7 +290,64 @@ def expect_move(page: Page, t: Translator, board: Board, said: str) -> None:
     expect_summary(page, t, board)
 
 
-# 1. The keyboard alone, in Welsh ----------------------------------------------------------------
+# 1. One screen: the whole diamond at 1280 x 800, and no sideways scrolling at 375 -------------
+
+
+def card_box(page: Page, t: Translator, card: str) -> dict[str, float]:
+    box = card_on_board(page, t, card).locator("xpath=ancestor::li[1]").bounding_box()
+    assert box is not None
+    return box
+
+
+@pytest.mark.e2e
+def test_a_full_board_fits_one_screen_as_a_diamond(
+    page: Page, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    save_board_for(school_lead, full_board())
+    sign_in(page, school_lead.email, cy)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(board_path("cy", plan_year))
+    wait_until_draggable(page)
+    page.screenshot(path="/tmp/h13-1280.png")
+    heading_box = heading(page).bounding_box()
+    assert heading_box is not None
+    boxes = {slot: card_box(page, cy, card) for slot, card in full_board().items()}
+    for slot, box in boxes.items():
+        # Inside the viewport, below the page heading, without scrolling.
+        assert box["y"] >= heading_box["y"] + heading_box["height"], slot
+        assert box["y"] + box["height"] <= 800, (slot, box)
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 1280, (slot, box)
+    # 1-2-3-2-1: the rows go down the page, and each row's places are centred on one line.
+    centre = boxes[1]["x"] + boxes[1]["width"] / 2
+    for slots in ROWS:
+        tops = {round(boxes[slot]["y"]) for slot in slots}
+        assert len(tops) == 1, slots
+        middle = (boxes[slots[0]]["x"] + boxes[slots[-1]]["x"] + boxes[slots[-1]]["width"]) / 2
+        assert abs(middle - centre) < 4, slots
+    assert [round(boxes[slots[0]]["y"]) for slots in ROWS] == sorted(
+        round(boxes[slots[0]]["y"]) for slots in ROWS
+    )
+    # The bank is beside the board.
+    bank = card_bank(page, cy).bounding_box()
+    assert bank is not None and bank["x"] > boxes[6]["x"] + boxes[6]["width"]
+    assert bank["y"] < 800
+    # Targets: each card's one control is at least 24 by 24 CSS pixels.
+    summary = place(page, cy, 5).locator("summary")
+    size = summary.bounding_box()
+    assert size is not None and size["width"] >= 24 and size["height"] >= 24
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    page.screenshot(path="/tmp/h13-375.png", full_page=True)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, f"The board page is {width}px wide at 375px"
+    # Still a diamond: row 3's three places side by side, row 1's one in the middle.
+    boxes = {slot: card_box(page, cy, card) for slot, card in full_board().items()}
+    assert len({round(boxes[slot]["y"]) for slot in (4, 5, 6)}) == 1
+    assert boxes[4]["x"] < boxes[1]["x"] < boxes[6]["x"]
+
+
+# 2. The keyboard alone, in Welsh: build, open a card's moves, move, swap, undo --------------
 
 
 def add_with_keyboard(page: Page, t: Translator, board: Board, card: str, key: str) -> None:
@@ -262,98 +357,95 @@ def add_with_keyboard(page: Page, t: Translator, board: Board, card: str, key: s
     page.keyboard.press(key)
     slot = next(slot for slot in range(1, 10) if slot not in board)
     board[slot] = card
-    said = placed(t, card, ROW_OF[slot])
-    expect_move(page, t, board, said)
-    # The card has no "Add" button on the board: focus is on the card itself.
+    expect_move(page, t, board, placed(t, card, ROW_OF[slot]))
     expect_focus_on_card(card_on_board(page, t, card))
 
 
 @pytest.mark.e2e
-def test_welsh_board_built_with_the_keyboard_alone(
+def test_welsh_board_built_moved_and_undone_with_the_keyboard_alone(
     page: Page, school_lead: User, cy: Translator, plan_year: str
 ) -> None:
+    board: Board = {slot: CARDS[slot - 1] for slot in range(1, 8)}
+    save_board_for(school_lead, board)
     sign_in(page, school_lead.email, cy)
     page.goto(board_path("cy", plan_year))
     wait_until_draggable(page)
-    expect(heading(page)).to_have_text(cy(DIAMOND_TASK))
-    expect_status(page, cy, "Not yet started")
     expect(announcement(page)).to_have_attribute("aria-live", "polite")
-    board: Board = {}
     expect_board(page, cy, board)
-    expect_summary(page, cy, board)
 
-    # Nine cards from the bank, each with its "Ychwanegu at y bwrdd" button (Enter or Space).
-    for number, card in enumerate(CARDS[:9]):
-        add_with_keyboard(page, cy, board, card, "Enter" if number % 2 == 0 else "Space")
-        if number == 0:
-            expect_status(page, cy, "In progress")
+    # Two more cards from the bank, with Enter and Space: the board is full.
+    add_with_keyboard(page, cy, board, CARDS[7], "Enter")
+    add_with_keyboard(page, cy, board, CARDS[8], "Space")
     expect_status(page, cy, "Completed")
-    expect(card_bank(page, cy)).to_contain_text(
+    expect(button(page, cy, "Swap into the board", CARDS[9])).to_be_visible()
+
+    # Open a card's moves (its one control), and move it down a row: row 4 is full, so the
+    # question comes: which card should it swap with? Focus goes to the question.
+    moving = board[5]
+    press_until_focused(page, moves_of(page, cy, moving), "Shift+Tab")
+    page.keyboard.press("Enter")
+    down = card_menu_button(page, cy, moving, "Move down a row")
+    press_until_focused(page, down)
+    page.keyboard.press("Enter")
+    question = chooser(page)
+    expect(question).to_contain_text(
         cy(
-            'Your board is full. To use a card from the bank, first return a card on the board to the bank, or <a class="govuk-link" href="%(url)s">arrange all the cards by row</a>.',
-            url="#",
-        ).split("<a")[0]
+            "Row %(row)d is full. Which card should %(card)s swap with?",
+            row=4,
+            card=title(cy, moving),
+        )
     )
-
-    # Move a card in row 3 up: row 2 is full, so it swaps with that row's first card. Back to
-    # it with Shift+Tab; focus stays on its button, which it still has in row 2.
-    up = button(page, cy, "Move up a row", CARDS[3])
-    press_until_focused(page, up, "Shift+Tab")
-    page.keyboard.press("Space")
-    board[2], board[4] = CARDS[3], CARDS[1]
-    expect_move(page, cy, board, swapped(cy, CARDS[3], 2, CARDS[1]))
-    expect(up).to_be_focused()
-
-    # The card in row 1 down a row, swapping with the card just moved up.
-    down = button(page, cy, "Move down a row", CARDS[0])
-    press_until_focused(page, down, "Shift+Tab")
+    expect_focus_within(question)
+    other = board[8]
+    press_until_focused(page, question.get_by_role("button", name=title(cy, other), exact=True))
     page.keyboard.press("Enter")
-    board[1], board[2] = CARDS[3], CARDS[0]
-    expect_move(page, cy, board, swapped(cy, CARDS[0], 2, CARDS[3]))
-    expect(down).to_be_focused()
+    board[5], board[8] = other, moving
+    said = swapped(cy, moving, 4, other)
+    expect_move(page, cy, board, said)
+    expect(question).to_have_count(0)
+    # Focus stays on the moved card, its moves still open.
+    expect_focus_on_card(card_on_board(page, cy, moving))
 
-    # "Symud i": the card in row 5 to row 3, chosen with the arrow keys. Row 3 is full, so the
-    # card swaps with the first card of that row.
-    moving = CARDS[8]
-    choices = page.get_by_label(card_control(cy("Move to"), title(cy, moving)))
-    press_until_focused(page, choices)
-    rows = [1, 2, 3, 4]  # every row but the card's own
-    expect(choices.get_by_role("option")).to_have_text([row_name(cy, row) for row in rows])
-    for _ in range(rows.index(3)):
-        page.keyboard.press("ArrowDown")
-    expect(choices).to_have_value("row-3")
-    press_until_focused(page, button(page, cy, "Move", moving))
+    # The move can be undone from the button beside the announcement.
+    expect(undo_button(page)).to_have_text(cy("Undo: %(move)s", move=said))
+    press_until_focused(page, undo_button(page), "Shift+Tab")
     page.keyboard.press("Enter")
-    displaced = board[4]
-    board[4], board[9] = moving, displaced
-    expect_move(page, cy, board, swapped(cy, moving, 3, displaced))
-    expect(button(page, cy, "Move", moving)).to_be_focused()
+    board[5], board[8] = moving, other
+    expect_move(page, cy, board, cy("Undone: %(move)s", move=said))
+    # And the one before it: the last card added.
+    before = placed(cy, CARDS[8], 5)
+    expect(undo_button(page)).to_have_text(cy("Undo: %(move)s", move=before))
+    expect(undo_button(page)).to_be_focused()
+    page.keyboard.press("Enter")
+    del board[9]
+    expect_move(page, cy, board, cy("Undone: %(move)s", move=before))
+    expect(undo_button(page)).to_have_count(0)
+    expect_status(page, cy, "In progress")
+    expect(card_in_bank(page, cy, CARDS[8])).to_be_visible()
 
-    # "Dychwelyd i'r banc", once: the card goes back to the bank, where focus follows it.
-    returning = board[7]
-    back = button(page, cy, "Return to the bank", returning)
-    press_until_focused(page, back)
+    # Return a card to the bank from its moves: focus follows it there.
+    returning = board[2]
+    press_until_focused(page, moves_of(page, cy, returning))
     page.keyboard.press("Enter")
-    del board[7]
+    press_until_focused(page, card_menu_button(page, cy, returning, "Return to the bank"))
+    page.keyboard.press("Enter")
+    del board[2]
     expect_move(page, cy, board, returned(cy, returning))
     expect_focus_on_card(card_in_bank(page, cy, returning))
-    expect(card_on_board(page, cy, returning)).to_have_count(0)
-    expect_status(page, cy, "In progress")
 
-    # Another card from the bank fills the gap.
-    add_with_keyboard(page, cy, board, CARDS[9], "Enter")
-    expect_status(page, cy, "Completed")
-
-    # Back to the task list with the keyboard: the task is complete there too.
-    press_until_focused(
-        page, page.get_by_role("button", name=cy("Return to your plan"), exact=True)
-    )
+    # The skip link goes from the top of the page to the card bank, and back.
+    page.keyboard.press("Control+Home")
+    skip = page.get_by_role("link", name=cy("Skip to the card bank"), exact=True)
+    press_until_focused(page, skip)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"/cy/plan/{plan_year}/")
-    expect(task_item(page, cy, DIAMOND_TASK)).to_contain_text(cy("Completed"))
+    expect(page).to_have_url(re.compile("#card-bank$"))
+    back = card_bank(page, cy).get_by_role("link", name=cy("Back to the board"), exact=True)
+    press_until_focused(page, back)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#diamond-board$"))
 
 
-# 2. Dragging with the mouse and with a finger ---------------------------------------------------
+# 3. Dragging: onto a card swaps with it; a drag let go while the page scrolls drops nothing ---
 
 
 def centre(locator: Locator) -> tuple[float, float]:
@@ -376,95 +468,138 @@ def drag_with_mouse(page: Page, source: Locator, target: Locator) -> Response:
 
 
 @pytest.mark.e2e
-def test_welsh_cards_dragged_with_the_mouse(
+def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothing(
     new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
 ) -> None:
-    # Tall enough for the board and the whole card bank to be on screen at once.
-    page = new_context(viewport={"width": 1280, "height": 2600}).new_page()
-    board: Board = {1: CARDS[0], 2: CARDS[1]}
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    board: Board = {1: CARDS[0], 2: CARDS[1], 4: CARDS[2], 5: CARDS[3]}
     save_board_for(school_lead, board)
     sign_in(page, school_lead.email, cy)
     page.goto(board_path("cy", plan_year))
     wait_until_draggable(page)
+
+    # Onto a card: the two swap (not the first card of its row).
+    response = drag_with_mouse(
+        page, card_on_board(page, cy, CARDS[0]), card_on_board(page, cy, CARDS[3])
+    )
+    assert response.status == 200
+    board[1], board[5] = CARDS[3], CARDS[0]
+    expect_move(page, cy, board, swapped(cy, CARDS[0], 3, CARDS[3]))
+
+    # From the bank onto an empty place.
+    response = drag_with_mouse(page, card_in_bank(page, cy, CARDS[4]), place(page, cy, 6))
+    assert response.status == 200
+    board[6] = CARDS[4]
+    expect_move(page, cy, board, placed(cy, CARDS[4], 3))
+
+    # From the bank onto a card: it takes that card's place, which goes back to the bank.
+    response = drag_with_mouse(
+        page, card_in_bank(page, cy, CARDS[5]), card_on_board(page, cy, CARDS[1])
+    )
+    assert response.status == 200
+    board[2] = CARDS[5]
     expect_board(page, cy, board)
-
-    # From the bank to an empty place.
-    response = drag_with_mouse(page, card_in_bank(page, cy, CARDS[2]), place(page, cy, 5))
-    assert response.status == 200
-    board[5] = CARDS[2]
-    said = placed(cy, CARDS[2], 3)
-    expect_move(page, cy, board, said)
-    expect(card_in_bank(page, cy, CARDS[2])).to_have_count(0)
-
-    # A placed card onto another: they swap.
-    response = drag_with_mouse(page, card_on_board(page, cy, CARDS[0]), place(page, cy, 5))
-    assert response.status == 200
-    board[1], board[5] = CARDS[2], CARDS[0]
-    said = swapped(cy, CARDS[0], 3, CARDS[2])
-    expect_move(page, cy, board, said)
-
-    # A placed card back to the bank.
-    bank_list = card_bank(page, cy).get_by_role("list")
-    response = drag_with_mouse(page, card_on_board(page, cy, CARDS[1]), bank_list)
-    assert response.status == 200
-    del board[2]
-    expect_move(page, cy, board, returned(cy, CARDS[1]))
     expect(card_in_bank(page, cy, CARDS[1])).to_be_visible()
 
+    # A drag let go while the page is scrolling: nothing is posted, nothing moves.
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda request: posted.append(request.url) if request.url.endswith("/move") else None,
+    )
+    # The card is taken over an empty place of row 4; the page scrolls by a row, so that the
+    # pointer is over row 5's place when it is let go: neither is chosen.
+    start = centre(card_on_board(page, cy, CARDS[0]))
+    # A point over row 4's second place that, 70 pixels lower down the page, is over row 5's.
+    bottom = centre(place(page, cy, 9))
+    over = (bottom[0] + 30, bottom[1] - 70)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
+    page.mouse.move(*over, steps=8)
+    page.mouse.wheel(0, 70)
+    page.wait_for_function("() => window.scrollY > 0")
+    under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('li').id", over)
+    assert under == "slot-9"  # without the check, the card would be dropped there
+    page.mouse.up()
+    page.wait_for_timeout(1000)
+    assert posted == []
+    expect_board(page, cy, board)
 
-def drag_with_finger(page: Page, source: Locator, target: Locator) -> Response:
-    """Touch the card, hold it (a short press picks a card up, so that a swipe still scrolls),
-    move the finger in small steps, and lift it over the target."""
-    start, end = centre(source), centre(target)
-    touch = page.context.new_cdp_session(page)
 
-    def send(kind: str, point: tuple[float, float] | None) -> None:
-        points = [{"x": point[0], "y": point[1]}] if point else []
-        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    steps = 12
-    with page.expect_response(lambda r: r.url.endswith("/move")) as moved:
-        send("touchStart", start)
-        page.wait_for_timeout(300)
-        for step in range(1, steps + 1):
-            x = start[0] + (end[0] - start[0]) * step / steps
-            y = start[1] + (end[1] - start[1]) * step / steps
-            send("touchMove", (x, y))
-        send("touchEnd", None)
-    touch.detach()
-    return moved.value
+# 4. Two browsers: a colleague's change is noticed, and a stale move is refused --------------
 
 
 @pytest.mark.e2e
-def test_welsh_cards_dragged_with_a_finger(
-    new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
+def test_an_open_board_notices_a_colleagues_change_and_loads_it_on_request(
+    new_context: ContextFactory,
+    school_lead: User,
+    colleague: User,
+    cy: Translator,
+    en: Translator,
+    plan_year: str,
 ) -> None:
-    page = new_context(viewport={"width": 1280, "height": 2600}, has_touch=True).new_page()
-    board: Board = {1: CARDS[0], 2: CARDS[1]}
-    save_board_for(school_lead, board)
-    sign_in(page, school_lead.email, cy)
-    page.goto(board_path("cy", plan_year))
-    wait_until_draggable(page)
+    mine = new_context().new_page()
+    theirs = new_context().new_page()
+    sign_in(mine, school_lead.email, cy)
+    sign_in(theirs, colleague.email, en)
+    for page, lang in ((mine, "cy"), (theirs, "en")):
+        page.goto(board_path(lang, plan_year))
+        wait_until_draggable(page)
 
-    response = drag_with_finger(page, card_in_bank(page, cy, CARDS[2]), place(page, cy, 5))
-    assert response.status == 200
-    board[5] = CARDS[2]
-    said = placed(cy, CARDS[2], 3)
-    expect_move(page, cy, board, said)
+    button(theirs, en, "Add to the board", CARDS[4]).click()
+    expect(announcement(theirs)).to_have_text(placed(en, CARDS[4], 1))
 
-    response = drag_with_finger(page, card_on_board(page, cy, CARDS[0]), place(page, cy, 5))
-    assert response.status == 200
-    board[1], board[5] = CARDS[2], CARDS[0]
-    expect_board(page, cy, board)
-
-    bank_list = card_bank(page, cy).get_by_role("list")
-    response = drag_with_finger(page, card_on_board(page, cy, CARDS[1]), bank_list)
-    assert response.status == 200
-    del board[2]
-    expect_move(page, cy, board, returned(cy, CARDS[1]))
+    # Within about 15 seconds the lead's board says so; nothing changes under their hands.
+    notice = mine.get_by_role("region", name=cy("The board has changed"), exact=True)
+    expect(notice).to_be_visible(timeout=20_000)
+    expect(notice).to_contain_text(colleague.name)
+    expect(notice).to_contain_text(placed(cy, CARDS[4], 1))
+    expect_board(mine, cy, {})
+    notice.get_by_role("button", name=cy("Load the new board"), exact=True).click()
+    expect_board(mine, cy, {1: CARDS[4]})
+    expect(notice).to_have_count(0)
 
 
-# 3. Without JavaScript: the buttons, then the whole board on one page ---------------------------
+@pytest.mark.e2e
+def test_a_stale_move_says_who_moved_what_in_welsh(
+    new_context: ContextFactory,
+    school_lead: User,
+    colleague: User,
+    cy: Translator,
+    en: Translator,
+    plan_year: str,
+) -> None:
+    mine = new_context().new_page()
+    theirs = new_context().new_page()
+    sign_in(mine, school_lead.email, cy)
+    sign_in(theirs, colleague.email, en)
+    for page, lang in ((mine, "cy"), (theirs, "en")):
+        page.goto(board_path(lang, plan_year))
+        wait_until_draggable(page)
+    button(theirs, en, "Add to the board", CARDS[4]).click()
+    expect(announcement(theirs)).to_have_text(placed(en, CARDS[4], 1))
+
+    with mine.expect_response(lambda r: r.url.endswith("/move")) as refused:
+        button(mine, cy, "Add to the board", CARDS[0]).click()
+    assert refused.value.status == 409
+    board: Board = {1: CARDS[4]}
+    expect_board(mine, cy, board)
+    expect(error_summary(mine)).to_contain_text(colleague.name)
+    expect(error_summary(mine)).to_contain_text(placed(cy, CARDS[4], 1))
+    expect(error_summary(mine)).to_contain_text(cy(STALE_BOARD))
+    expect_focus_within(error_summary(mine))
+
+    # The next move is based on the fresh board, and succeeds.
+    with mine.expect_response(lambda r: r.url.endswith("/move")) as accepted:
+        button(mine, cy, "Add to the board", CARDS[0]).click()
+    assert accepted.value.status == 200
+    board[2] = CARDS[0]
+    expect_move(mine, cy, board, placed(cy, CARDS[0], 2))
+    expect(error_summary(mine)).to_have_count(0)
+
+
+# 5. Without JavaScript: the moves, the question, undo, and the whole board on one page ------
 
 
 def row_choice(page: Page, t: Translator, card: str) -> Locator:
@@ -493,112 +628,55 @@ def row_problem(t: Translator, row: int, num: int, capacity: int) -> str:
 
 
 @pytest.mark.e2e
-def test_welsh_board_arranged_by_row_without_javascript(
+def test_welsh_board_without_javascript(
     new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
 ) -> None:
     page = new_context(java_script_enabled=False).new_page()
+    board: Board = {slot: CARDS[slot - 1] for slot in range(1, 10)}
+    save_board_for(school_lead, board)
     sign_in(page, school_lead.email, cy)
     page.goto(board_path("cy", plan_year))
 
-    # The plain buttons: each a form that reloads the page, with the move in a banner.
-    board: Board = {}
-    for slot, card in enumerate(CARDS[:9], start=1):
-        button(page, cy, "Add to the board", card).click()
-        board[slot] = card
-        expect(page).to_have_url(board_path("cy", plan_year, f"#card-card-{card}"))
-        said = placed(cy, card, ROW_OF[slot])
-        expect(page.get_by_role("alert")).to_contain_text(said)
+    # A card's moves open without JavaScript (a <details>), and post the one form.
+    moving = board[4]
+    moves_of(page, cy, moving).click()
+    card_menu_button(page, cy, moving, "Move up a row").click()
+    question = chooser(page)
+    expect(question).to_contain_text(
+        cy(
+            "Row %(row)d is full. Which card should %(card)s swap with?",
+            row=2,
+            card=title(cy, moving),
+        )
+    )
+    question.get_by_role("button", name=title(cy, board[3]), exact=True).click()
+    said = swapped(cy, moving, 2, board[3])
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    board[3], board[4] = board[4], board[3]
     expect_board(page, cy, board)
-    expect_summary(page, cy, board)
-    expect_status(page, cy, "Completed")
+    undo_button(page).click()
+    expect(page.get_by_role("alert")).to_contain_text(cy("Undone: %(move)s", move=said))
+    board[3], board[4] = board[4], board[3]
+    expect_board(page, cy, board)
 
-    # The whole board on one page: each card's row is already chosen.
+    # The whole board on one page; after an error the address stays on it, each row says how
+    # many cards it holds, and the selects of a wrong row carry its error.
     arrange_link(page, cy).click()
-    expect(page).to_have_url(board_path("cy", plan_year, "/arrange"))
-    expect(heading(page)).to_have_text(cy("Arrange your Diamond 9 by row"))
-    for slot, card in board.items():
-        expect(row_choice(page, cy, card)).to_have_value(str(ROW_OF[slot]))
-    expect(row_choice(page, cy, CARDS[9])).to_have_value("")
-
-    # Three cards in row 2 (and so none in row 5): the summary says which rows are wrong.
     row_choice(page, cy, board[9]).select_option(label=row_name(cy, 2))
     page.get_by_role("button", name=cy("Save the board"), exact=True).click()
+    expect(page).to_have_url(board_path("cy", plan_year, "/arrange"))
     expect_errors(page, cy, [row_problem(cy, 2, 3, 2), row_problem(cy, 5, 0, 1)], translate=False)
-    expect(row_choice(page, cy, board[9])).to_have_value("2")  # what was chosen is kept
-
-    # Fix it: a card from row 2 to row 5. Within a row, cards keep the page's order.
-    row_choice(page, cy, board[2]).select_option(label=row_name(cy, 5))
-    page.get_by_role("button", name=cy("Save the board"), exact=True).click()
-    expect(page).to_have_url(board_path("cy", plan_year))
-    expect(page.get_by_role("alert")).to_contain_text(cy("Your board has been arranged"))
-    board[2], board[3], board[9] = board[3], board[9], board[2]
-    expect_board(page, cy, board)
-    expect_summary(page, cy, board)
-    expect_status(page, cy, "Completed")
-
-
-# 4. Two colleagues moving cards at once ---------------------------------------------------------
-
-
-@pytest.mark.e2e
-def test_a_stale_move_shows_the_fresh_board_in_welsh(
-    new_context: ContextFactory,
-    school_lead: User,
-    colleague: User,
-    cy: Translator,
-    en: Translator,
-    plan_year: str,
-) -> None:
-    mine = new_context().new_page()
-    theirs = new_context().new_page()
-    sign_in(mine, school_lead.email, cy)
-    sign_in(theirs, colleague.email, en)
-    for page, lang in ((mine, "cy"), (theirs, "en")):
-        page.goto(board_path(lang, plan_year))
-        wait_until_draggable(page)
-
-    # The colleague adds a card; the lead's page does not know.
-    button(theirs, en, "Add to the board", CARDS[4]).click()
-    expect(announcement(theirs)).to_have_text(placed(en, CARDS[4], 1))
-    expect_board(mine, cy, {})
-
-    # The lead's move is refused (409): the fresh board, with the colleague's card, and why.
-    with mine.expect_response(lambda r: r.url.endswith("/move")) as refused:
-        button(mine, cy, "Add to the board", CARDS[0]).click()
-    assert refused.value.status == 409
-    board: Board = {1: CARDS[4]}
-    stale = cy(STALE_BOARD)
-    expect_move(mine, cy, board, stale)
-    expect(error_summary(mine).get_by_role("heading", level=2)).to_have_text(
-        cy("There is a problem")
+    expect(row_choice(page, cy, board[9])).to_have_value("2")
+    expect(page.locator("#row-counts")).to_contain_text(
+        f"{row_name(cy, 2)}: {cy('%(count)d of %(capacity)d', count=3, capacity=2)}"
     )
-    expect(error_summary(mine).get_by_role("link")).to_have_text([stale])
-    expect(card_in_bank(mine, cy, CARDS[4])).to_have_count(0)
-    expect(card_in_bank(mine, cy, CARDS[0])).to_be_visible()
-    # Focus is on the error summary (an element around its alert).
-    expect_focus_within(error_summary(mine))
-
-    # The lead's next move is based on the fresh board, and succeeds.
-    with mine.expect_response(lambda r: r.url.endswith("/move")) as accepted:
-        button(mine, cy, "Add to the board", CARDS[0]).click()
-    assert accepted.value.status == 200
-    board[2] = CARDS[0]
-    expect_move(mine, cy, board, placed(cy, CARDS[0], 2))
-    expect(error_summary(mine)).to_have_count(0)
-    expect_focus_on_card(card_on_board(mine, cy, CARDS[0]))
-
-    theirs.reload()
-    expect_board(theirs, en, board)
+    for card in (board[2], board[3], board[9]):
+        expect(row_choice(page, cy, card)).to_have_accessible_description(
+            re.compile(re.escape(row_problem(cy, 2, 3, 2)))
+        )
 
 
-# 5. axe-core on every kind of board page, in both languages -----------------------------------
-
-
-def latest_own_card() -> OwnCard:
-    db.session.rollback()
-    card = db.session.scalars(select(OwnCard).order_by(OwnCard.id.desc())).first()
-    assert card is not None
-    return card
+# 6. axe-core on every kind of board page, in both languages -----------------------------------
 
 
 @pytest.mark.e2e
@@ -611,15 +689,22 @@ def test_board_pages_are_accessible(
     sign_in(page, school_lead.email, t)
     board_title = t(DIAMOND_TASK)
 
-    # The board empty, half full and full.
     audit.visit(board_path(lang, plan_year), board_title)
-    half = {slot: CARDS[slot - 1] for slot in (1, 2, 4, 5, 7)}
-    save_board_for(school_lead, half)
-    audit.visit(board_path(lang, plan_year), board_title)
-    expect_board(page, t, half)
     save_board_for(school_lead, full_board())
     audit.visit(board_path(lang, plan_year), board_title)
-    expect_status(page, t, "Completed")
+    wait_until_draggable(page)
+    # A card's moves open, then the "which card?" question, then a move with its undo.
+    moves_of(page, t, CARDS[3]).click()
+    audit.audit(board_title)
+    card_menu_button(page, t, CARDS[3], "Swap with…").click()
+    expect(chooser(page)).to_be_visible()
+    audit.audit(board_title)
+    chooser(page).get_by_role("button", name=title(t, CARDS[0]), exact=True).click()
+    expect(undo_button(page)).to_be_visible()
+    audit.audit(board_title)
+    # A card in the bank, explained.
+    card_bank(page, t).locator("summary").first.click()
+    audit.audit(board_title)
 
     # The whole-board form, with rows that are wrong.
     arrange_title = t("Arrange your Diamond 9 by row")
@@ -629,41 +714,11 @@ def test_board_pages_are_accessible(
     expect(error_summary(page).get_by_role("link")).to_have_text([row_problem(t, 1, 2, 1)])
     audit.audit(arrange_title)
 
-    # The own-card form, empty, then with an error; then a card of our own.
-    new_card = t("Write your own card")
-    audit.visit(board_path(lang, plan_year, "/cards/new"), new_card)
-    page.get_by_role("button", name=t("Save card"), exact=True).click()
-    expect(error_summary(page).get_by_role("link")).to_have_text(
-        [t("Enter a title in English, in Welsh, or both")]
-    )
-    audit.audit(new_card)
-    field(page, t, "Title in Welsh").fill("Cydweithio gyda rhieni")
-    page.get_by_role("button", name=t("Save card"), exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        t("Your card has been added to the card bank.")
-    )
-
-    # Deleting it: from the bank, then (by its address) while it is on the board.
-    delete_title = t("Are you sure you want to delete this card?")
-    card_bank(page, t).get_by_role(
-        "link", name=card_control(t("Delete"), "Cydweithio gyda rhieni")
-    ).click()
-    audit.audit(delete_title)
-    card = latest_own_card()
-    save_board_for(school_lead, {**full_board(), 9: card.key})
-    audit.visit(board_path(lang, plan_year, f"/cards/{card.id}/delete"), delete_title)
-    warning = t(
-        "This card is on your board, in row %(row)d. Deleting it takes it off the board.", row=5
-    )
-    expect(page.get_by_text(warning)).to_be_visible()
-
-    # The full board, with our own card on it, at 320 CSS pixels wide (WCAG 1.4.10: nothing
-    # needs scrolling sideways).
+    # At 320 CSS pixels wide nothing needs scrolling sideways (WCAG 1.4.10).
     page.set_viewport_size({"width": 320, "height": 640})
     audit.visit(board_path(lang, plan_year), board_title)
-    expect(
-        the_board(page, t).get_by_role("heading", level=4, name="Cydweithio gyda rhieni")
-    ).to_be_visible()
+    moves_of(page, t, CARDS[4]).click()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"The board page is {width}px wide at a 320px viewport"
+    audit.audit(board_title)
     audit.assert_clean()

@@ -175,7 +175,7 @@ def reopen_change_and_resubmit(world: World) -> None:
     board = soup(lead.get(f"/en/plan/{YEAR}/diamond-9")).find(id="diamond-board")
     lead.post(
         f"/en/plan/{YEAR}/diamond-9/move",
-        data={"version": board["data-version"], "card": "card:pedagogy", "to": "down"},
+        data={"version": board["data-version"], "card": "card:pedagogy", "to": "2"},
     )
     for task in ("contexts", "hallmarks", "funding-plan"):
         check = f"/en/plan/{YEAR}/{task}/check"

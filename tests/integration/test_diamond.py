@@ -77,14 +77,28 @@ def test_up_down_swap_and_return_to_the_bank(lead_client: FlaskClient) -> None:
     for card in NINE[:4]:
         move(lead_client, card, "next")
     # slots: 1 pedagogy, 2 curriculum, 3 assessment, 4 well-being
-    move(lead_client, "card:well-being", "up")  # row 2 is full: swaps with its first card
+    # Row 2 is full: the person chooses which card to swap with.
+    question = move(lead_client, "card:well-being", "up")
+    assert question.status_code == 200
+    chooser = soup(question).find(id="board-chooser")
+    assert [b["value"] for b in chooser.select("button")] == [
+        "card:well-being with:card:curriculum-design",
+        "card:well-being with:card:assessment",
+        "card:well-being cancel",
+    ]
+    assert chooser.find("h2").get_text(strip=True) == (
+        "Row 2 is full. Which card should Well-being swap with?"
+    )
+    assert stored_board()["4"] == "card:well-being"  # nothing moved yet
+    move(lead_client, "card:well-being", "with:card:curriculum-design")
     assert stored_board() == {
         "1": "card:pedagogy",
         "2": "card:well-being",
         "3": "card:assessment",
         "4": "card:curriculum-design",
     }
-    move(lead_client, "card:pedagogy", "down")
+    move(lead_client, "card:pedagogy", "down")  # into row 2: full, so a choice again
+    move(lead_client, "card:pedagogy", "with:card:well-being")
     assert stored_board()["1"] == "card:well-being"
     move(lead_client, "card:equity", "slot", slot="9")
     assert stored_board()["9"] == "card:equity"
@@ -92,42 +106,63 @@ def test_up_down_swap_and_return_to_the_bank(lead_client: FlaskClient) -> None:
     assert "card:equity" not in stored_board().values()
 
 
-def test_an_htmx_move_returns_the_board_and_its_out_of_band_parts(
+def test_an_htmx_move_returns_only_what_changed_out_of_band(
     app: Flask, lead_client: FlaskClient
 ) -> None:
     response = move(lead_client, "card:assessment", "next", "cy", htmx=True)
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["HX-Reswap"] == "none"
     parts = soup(response)
-    board = parts.find(id="diamond-board")
-    assert board is not None and board["data-version"] == "1"
     assert parts.find("html") is None  # a partial, not a page
+    assert parts.find(id="diamond-board") is None  # only the place that changed
+    slot = parts.find(id="slot-1")
+    assert slot["data-hx-swap-oob"] == "true"
+    assert slot.select_one(".app-card--moved")["data-card"] == "card:assessment"
+    assert parts.find(id="board-version")["value"] == "1"
+    assert parts.find(id="row-count-1").get_text(strip=True) == t(
+        app, "cy", "%(count)d of %(capacity)d", count=1, capacity=1
+    )
     assert parts.find(id="board-summary")["data-hx-swap-oob"] == "true"
-    assert parts.find(id="board-status")["data-hx-swap-oob"] == "true"
     announcement = parts.find(id="board-announcement")
     assert announcement["data-hx-swap-oob"] == "innerHTML"
-    assert announcement.get_text(strip=True) == t(
+    placed = t(
         app,
         "cy",
         "%(card)s placed in row %(row)d",
         card=t(app, "cy", "Assessment and progression"),
         row=1,
     )
+    assert announcement.get_text(strip=True) == placed
+    assert parts.find(id="board-undo").find("button").get_text(strip=True) == t(
+        app, "cy", "Undo: %(move)s", move=placed
+    )
     assert parts.find(id="bank-item-card-assessment")["data-hx-swap-oob"] == "delete"
-    moved = board.select_one(".app-card--moved")
-    assert moved["data-card"] == "card:assessment"
-    assert len(response.get_data()) < 12_000
+    assert len(response.get_data()) < 5_000
 
 
-def test_a_move_within_the_board_leaves_the_bank_alone_and_a_return_resends_it(
+def test_a_move_within_the_board_leaves_the_bank_alone_and_a_return_inserts_one_card(
     lead_client: FlaskClient,
 ) -> None:
     move(lead_client, "card:assessment", "next")
     move(lead_client, "card:equity", "next")
-    within = soup(move(lead_client, "card:equity", "up", htmx=True))
+    within = soup(move(lead_client, "card:equity", "down", htmx=True))
     assert within.find(id="card-bank") is None
-    back = soup(move(lead_client, "card:equity", "bank", htmx=True))
-    assert back.find(id="card-bank")["data-hx-swap-oob"] == "true"
+    assert within.find(id="bank-count") is None
+    assert {li["id"] for li in within.select("li[data-slot]")} == {"slot-2", "slot-4"}
+    back = move(lead_client, "card:equity", "bank", htmx=True)
+    parts = soup(back)
+    assert parts.find(id="card-bank") is None
+    # The card goes back to its place in the bank order, before the next bank card.
+    insert = [
+        element
+        for element in parts.find_all(attrs={"data-hx-swap-oob": True})
+        if element["data-hx-swap-oob"].startswith("beforebegin:")
+    ]
+    assert [element["data-hx-swap-oob"] for element in insert] == [
+        "beforebegin:#bank-item-card-support-staff"
+    ]
+    assert parts.find(id="bank-count")["data-hx-swap-oob"] == "true"
 
 
 def test_the_full_page_is_served_for_history_and_boosted_requests(lead_client: FlaskClient) -> None:
@@ -176,7 +211,11 @@ def test_the_arrangement_form_says_which_rows_are_wrong(
         "arrangement": "1",
         **{f"row-{card}": row for card, row in rows.items()},
     }
-    response = lead_client.post(board_url(lang, "/move"), data=data)
+    posted = lead_client.post(board_url(lang, "/move"), data=data)
+    # After an error the address bar stays on the arrangement page.
+    assert posted.status_code == 303
+    assert posted.headers["Location"].endswith(board_url(lang, "/arrange"))
+    response = lead_client.get(posted.headers["Location"])
     assert response.status_code == 200
     expected = [
         translate_plural(
@@ -208,7 +247,21 @@ def test_the_arrangement_form_says_which_rows_are_wrong(
         .find("option", selected=True)
     )
     assert chosen["value"] == "3"
+    # Each row says how many cards it holds, and the selects of a wrong row carry its error.
+    counts = [li.get_text(" ", strip=True) for li in soup(response).select("#row-counts li")]
+    assert t(app, lang, "%(count)d of %(capacity)d", count=3, capacity=2) in counts[1]
+    for card in ("card:curriculum-design", "card:assessment", "card:well-being"):
+        field = soup(response).find("select", attrs={"name": f"row-{card}"})
+        assert "govuk-select--error" in field["class"]
+        message = soup(response).find(id=field["aria-describedby"]).get_text(" ", strip=True)
+        assert expected[0] in message
+    welsh_field = soup(response).find("select", attrs={"name": "row-card:digital-competence"})
+    assert "govuk-select--error" in welsh_field["class"]  # row 4 has too few
+    pedagogy = soup(response).find("select", attrs={"name": "row-card:pedagogy"})
+    assert "govuk-select--error" not in pedagogy["class"]
     assert stored_board() == {}
+    # The errors are shown once: a reload shows the board's own rows again.
+    assert error_summary(lead_client.get(board_url(lang, "/arrange"))) == []
 
     rows["card:assessment"] = "4"
     data = {
@@ -232,21 +285,19 @@ def test_the_arrangement_form_refuses_tampered_input(
     their_card = db.session.scalar(select(OwnCard))
     base = {"version": "0", "arrangement": "1"}
 
-    foreign = lead_client.post(
-        board_url("en", "/move"), data={**base, f"row-own:{their_card.id}": "1"}
-    )
+    def post(data: Any) -> Any:
+        return lead_client.post(board_url("en", "/move"), data=data, follow_redirects=True)
+
+    foreign = post({**base, f"row-own:{their_card.id}": "1"})
     assert error_summary(foreign) == ["Choose a card from your board or your card bank"]
-    unknown_row = lead_client.post(board_url("en", "/move"), data={**base, "row-card:equity": "7"})
+    unknown_row = post({**base, "row-card:equity": "7"})
     assert error_summary(unknown_row) == ["Choose a row from the list"]
-    duplicate = lead_client.post(
-        board_url("en", "/move"),
-        data=MultiDict([*base.items(), ("row-card:equity", "1"), ("row-card:equity", "2")]),
+    duplicate = post(
+        MultiDict([*base.items(), ("row-card:equity", "1"), ("row-card:equity", "2")]),
     )
     assert error_summary(duplicate) == ["Each card can only be placed once"]
-    stale = lead_client.post(
-        board_url("en", "/move"), data={**base, "version": "5", "row-card:equity": "1"}
-    )
-    assert stale.status_code == 409
+    stale = post({**base, "version": "5", "row-card:equity": "1"})
+    assert "Your move has not been made" in error_summary(stale)[0]
     kept = (
         soup(stale).find("select", attrs={"name": "row-card:equity"}).find("option", selected=True)
     )
@@ -272,13 +323,25 @@ def test_impossible_moves_get_a_clear_error_and_change_nothing(
     assert stored_board() == {}
 
 
-def test_a_full_board_says_so(lead_client: FlaskClient) -> None:
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_full_board_asks_which_card_a_bank_card_takes_the_place_of(
+    lead_client: FlaskClient, htmx: bool
+) -> None:
     for card in NINE:
         move(lead_client, card, "next")
-    response = move(lead_client, "card:learner-voice", "next")
-    assert error_summary(response) == [
-        "The board is full. Return a card to the bank first, or choose a place to swap with"
-    ]
+    page = soup(lead_client.get(board_url()))
+    # The bank's buttons now say "Swap into the board" (the "Add" words are hidden by the state).
+    assert "app-bank-state--full" in page.find(id="bank-state")["class"]
+    response = move(lead_client, "card:learner-voice", "next", htmx=htmx)
+    assert response.status_code == 200
+    chooser = soup(response).find(id="board-chooser")
+    assert chooser.find("h2").get_text(strip=True) == (
+        "The board is full. Which card should Learner voice take the place of? That card goes back to the card bank."
+    )
+    assert len(chooser.select("button[value*=' with:']")) == 9
+    move(lead_client, "card:learner-voice", "with:card:equity", htmx=htmx)
+    assert stored_board()["6"] == "card:learner-voice"
+    assert "card:equity" not in stored_board().values()
 
 
 def test_a_stale_move_gets_409_and_the_fresh_board(
@@ -298,13 +361,29 @@ def test_a_stale_move_gets_409_and_the_fresh_board(
     fresh = soup(response).find(id="diamond-board")
     assert fresh["data-version"] == "1"
     assert fresh.select_one('[data-card="card:equity"]') is not None
+    said = soup(response).find(id="board-errors").get_text(" ", strip=True)
+    # Who moved what, and when, as the step pages say it.
+    colleague_name = db.session.scalar(
+        select(User.name).where(User.email == "colleague@school.example")
+    )
+    assert colleague_name in said
     assert (
         t(
             app,
             "cy",
-            "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again.",
+            "%(card)s placed in row %(row)d",
+            card=t(app, "cy", "Equity and the impact of poverty"),
+            row=1,
         )
-        in soup(response).get_text()
+        in said
+    )
+    assert (
+        t(
+            app,
+            "cy",
+            "Your move has not been made. This is the board as it is now: check it, then make your change again.",
+        )
+        in said
     )
     assert stored_board() == {"1": "card:equity"}
 
@@ -322,12 +401,12 @@ def test_own_cards_in_either_language(app: Flask, lead_client: FlaskClient) -> N
     )
     cards = db.session.scalars(select(OwnCard).order_by(OwnCard.id)).all()
     english = soup(lead_client.get(board_url("en")))
-    only_welsh = english.find(id=f"title-own-{cards[0].id}")
+    only_welsh = english.select_one(f"#card-own-{cards[0].id} h3")
     assert only_welsh["lang"] == "cy" and only_welsh.get_text() == "Cydweithio gyda rhieni"
-    assert english.find(id=f"title-own-{cards[1].id}").get_text() == "Outdoor learning"
+    assert english.select_one(f"#card-own-{cards[1].id} h3").get_text() == "Outdoor learning"
     welsh = soup(lead_client.get(board_url("cy")))
-    assert welsh.find(id=f"title-own-{cards[1].id}").get_text() == "Dysgu yn yr awyr agored"
-    assert not welsh.find(id=f"title-own-{cards[0].id}").has_attr("lang")
+    assert welsh.select_one(f"#card-own-{cards[1].id} h3").get_text() == "Dysgu yn yr awyr agored"
+    assert not welsh.select_one(f"#card-own-{cards[0].id} h3").has_attr("lang")
 
     lead_client.post(
         board_url("en", f"/cards/{cards[1].id}"),
@@ -414,3 +493,256 @@ def test_the_board_is_on_the_whole_plan_check_page(app: Flask, lead_client: Flas
     move(lead_client, "card:equity", "next", "cy")
     page = lead_client.get(f"/cy/plan/{YEAR}/check-your-answers")
     assert t(app, "cy", "Equity and the impact of poverty") in page.get_data(as_text=True)
+
+
+# Size, undo, the change notice, the chooser, skip links and cards that explain themselves ----
+
+
+def fill_board(client: FlaskClient) -> None:
+    for card in NINE:
+        move(client, card, "next")
+
+
+def test_a_full_board_page_and_its_moves_are_small(lead_client: FlaskClient) -> None:
+    fill_board(lead_client)
+    page = lead_client.get(board_url("cy"))
+    assert len(page.get_data()) < 30_000, len(page.get_data())
+    sizes = {}
+    for card, to in [
+        ("card:early-years", "up"),  # row 4 is full: a swap with a chosen card
+        ("card:early-years", "with:card:coaching-and-mentoring"),
+        ("card:pedagogy", "down"),
+        ("card:pedagogy", "with:card:assessment"),
+        ("card:learner-voice", "with:card:welsh-language"),  # from the bank: a swap in
+        ("card:equity", "bank"),
+        ("card:equity", "9"),
+        ("-", "undo"),
+    ]:
+        response = move(lead_client, card, to, "cy", htmx=True)
+        assert response.status_code == 200, (card, to)
+        sizes[f"{card} {to}"] = len(response.get_data())
+    assert max(sizes.values()) < 5_000, sizes
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_last_move_and_the_one_before_can_be_undone(
+    app: Flask, lead_client: FlaskClient, htmx: bool
+) -> None:
+    move(lead_client, "card:pedagogy", "next")
+    move(lead_client, "card:equity", "next")
+    move(lead_client, "card:equity", "down")
+    page = soup(lead_client.get(board_url("cy")))
+    undo_button = page.select_one("#board-undo button")
+    moved = t(
+        app,
+        "cy",
+        "%(card)s moved to row %(row)d",
+        card=t(app, "cy", "Equity and the impact of poverty"),
+        row=3,
+    )
+    assert undo_button.get_text(strip=True) == t(app, "cy", "Undo: %(move)s", move=moved)
+    assert undo_button["value"] == "- undo"
+    # The undo button is beside the live announcement.
+    assert undo_button.find_parent(id="board-live").find(id="board-announcement") is not None
+
+    first = lead_client.post(
+        board_url("cy", "/move"),
+        data={"version": version(lead_client, "cy"), "m": "- undo"},
+        headers=HX if htmx else {},
+    )
+    assert first.status_code == (200 if htmx else 302)
+    assert stored_board() == {"1": "card:pedagogy", "2": "card:equity"}
+    if htmx:
+        parts = soup(first)
+        assert parts.find(id="board-announcement").get_text(strip=True) == t(
+            app, "cy", "Undone: %(move)s", move=moved
+        )
+        assert {li["id"] for li in parts.select("li[data-slot]")} == {"slot-2", "slot-4"}
+    else:
+        banner = soup(lead_client.get(board_url("cy"))).select_one(
+            ".govuk-notification-banner__heading"
+        )
+        assert banner.get_text(strip=True) == t(app, "cy", "Undone: %(move)s", move=moved)
+    # The one before it.
+    placed = t(
+        app,
+        "cy",
+        "%(card)s placed in row %(row)d",
+        card=t(app, "cy", "Equity and the impact of poverty"),
+        row=2,
+    )
+    again = soup(lead_client.get(board_url("cy"))).select_one("#board-undo button")
+    assert again.get_text(strip=True) == t(app, "cy", "Undo: %(move)s", move=placed)
+    lead_client.post(
+        board_url("cy", "/move"),
+        data={"version": version(lead_client, "cy"), "m": "- undo"},
+        headers=HX if htmx else {},
+    )
+    assert stored_board() == {"1": "card:pedagogy"}
+    # Only two moves are kept: nothing more to undo.
+    assert soup(lead_client.get(board_url("cy"))).select_one("#board-undo button") is None
+    nothing = lead_client.post(
+        board_url("en", "/move"),
+        data={"version": version(lead_client), "m": "- undo"},
+        headers=HX if htmx else {},
+    )
+    assert error_summary(nothing) == ["There is no move to undo"]
+    assert stored_board() == {"1": "card:pedagogy"}
+
+
+def test_an_undo_on_a_stale_board_is_refused_with_who_moved_what(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    directory.user(email="colleague@school.example", school=lead.school)
+    colleague = app.test_client()
+    sign_in(colleague, "colleague@school.example")
+    move(lead_client, "card:pedagogy", "next")
+    seen = version(lead_client)
+    move(colleague, "card:equity", "next")
+    response = lead_client.post(
+        board_url("en", "/move"), data={"version": seen, "m": "- undo"}, headers=HX
+    )
+    assert response.status_code == 409
+    said = soup(response).find(id="board-errors").get_text(" ", strip=True)
+    assert "Equity and the impact of poverty placed in row 2" in said
+    assert stored_board() == {"1": "card:pedagogy", "2": "card:equity"}
+
+
+def test_an_open_board_polls_a_tiny_version_endpoint(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    page = soup(lead_client.get(board_url("cy")))
+    poll = page.find(id="board-changed")
+    assert poll["data-hx-trigger"] == "every 15s"
+    assert poll["data-hx-include"] == "#board-version"
+    url = poll["data-hx-get"]
+    unchanged = lead_client.get(url + "?version=0", headers=HX)
+    assert unchanged.status_code == 200 and unchanged.get_data() == b""
+    assert unchanged.headers["Cache-Control"] == "no-store"
+
+    directory.user(email="colleague@school.example", school=lead.school)
+    colleague = app.test_client()
+    sign_in(colleague, "colleague@school.example")
+    move(colleague, "card:equity", "next")
+    changed = lead_client.get(url + "?version=0", headers=HX)
+    notice = soup(changed)
+    assert notice.find("h2").get_text(strip=True) == t(app, "cy", "The board has changed")
+    name = db.session.scalar(select(User.name).where(User.email == "colleague@school.example"))
+    assert name in notice.get_text()
+    load = notice.find("button")
+    assert load.get_text(strip=True) == t(app, "cy", "Load the new board")
+    assert load.find_parent("form")["method"] == "get"
+    assert len(changed.get_data()) < 1_500
+    # Once the page has the new version, the poll is quiet again.
+    assert lead_client.get(url + "?version=1", headers=HX).get_data() == b""
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_move_to_row_and_swap_with_ask_first_and_cancel_changes_nothing(
+    lead_client: FlaskClient, htmx: bool
+) -> None:
+    for card in NINE[:4]:
+        move(lead_client, card, "next")
+    rows = soup(move(lead_client, "card:well-being", "rows", htmx=htmx)).find(id="board-chooser")
+    assert rows.find("h2").get_text(strip=True) == "Which row should Well-being move to?"
+    assert [b["value"] for b in rows.select("button")] == [
+        "card:well-being row-1",
+        "card:well-being row-2",
+        "card:well-being row-4",
+        "card:well-being row-5",
+        "card:well-being cancel",
+    ]
+    assert "Row 2 (2 of 2)" in rows.get_text()
+    swap = soup(move(lead_client, "card:well-being", "swap", htmx=htmx)).find(id="board-chooser")
+    assert [b["value"] for b in swap.select("button")][:3] == [
+        "card:well-being with:card:pedagogy",
+        "card:well-being with:card:curriculum-design",
+        "card:well-being with:card:assessment",
+    ]
+    cancel = move(lead_client, "card:well-being", "cancel", htmx=htmx)
+    if htmx:
+        assert soup(cancel).find(id="board-chooser").get_text(strip=True) == ""
+    else:
+        assert cancel.status_code == 302
+    assert stored_board()["4"] == "card:well-being"
+    move(lead_client, "card:well-being", "with:card:pedagogy", htmx=htmx)
+    assert stored_board()["1"] == "card:well-being" and stored_board()["4"] == "card:pedagogy"
+
+
+def test_skip_links_between_the_board_and_the_bank(app: Flask, lead_client: FlaskClient) -> None:
+    page = soup(lead_client.get(board_url("cy")))
+    links = [a for a in page.select("main a") if a["href"] in ("#card-bank", "#diamond-board")]
+    assert [(a.get_text(strip=True), a["href"]) for a in links] == [
+        (t(app, "cy", "Skip to the card bank"), "#card-bank"),
+        (t(app, "cy", "Back to the board"), "#diamond-board"),
+    ]
+    # The skip link comes before every control of the board.
+    main = page.find("main")
+    first_control = main.find(["button", "summary"])
+    assert str(main).index("#card-bank") < str(main).index(str(first_control)[:40])
+
+
+def test_cards_explain_themselves_and_say_why_they_are_suggested(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    lead_client.post(
+        f"/en/plan/{YEAR}/context-school",
+        data={"revision": "0", "reflection": "x", "priorities": ["research-and-enquiry"]},
+    )
+    lead_client.post(
+        f"/en/plan/{YEAR}/hallmark-4",
+        data={"revision": "0", "rating": "developing", "evidence": "a", "next_steps": "b"},
+    )
+    page = soup(lead_client.get(board_url("en")))
+    element = page.find(id="card-element-research-and-enquiry")
+    assert "You chose this element in the school context" in element.get_text()
+    hallmark = page.find(id="card-hallmark-4")
+    assert hallmark.find("h3").get_text(strip=True) == "Planned strategically"  # short
+    about = hallmark.find("details").get_text(" ", strip=True)
+    assert "Planned strategically over short, medium and longer terms" in about  # in full
+    assert "You rated hallmark 4 as Developing" in about
+    designed = page.find(id="card-card-pedagogy").find("details")
+    assert (
+        "Developing the teaching approaches that help learners make progress."
+        in designed.get_text()
+    )
+    # The designed card that nearly repeats the suggested element is merged into it.
+    assert page.find(id="card-card-research-and-enquiry") is None
+    welsh = soup(lead_client.get(board_url("cy")))
+    assert (
+        t(
+            app,
+            "cy",
+            "You rated hallmark %(number)d as %(rating)s",
+            number=4,
+            rating=t(app, "cy", "Developing"),
+        )
+        in welsh.get_text()
+    )
+
+
+def test_a_card_added_banner_is_a_flash_that_goes_after_the_next_move(
+    lead_client: FlaskClient,
+) -> None:
+    lead_client.post(board_url("en", "/cards/new"), data={"title_en": "Outdoor learning"})
+    page = soup(lead_client.get(board_url()))
+    assert "Your card has been added to the card bank." in page.get_text()
+    move(lead_client, "card:pedagogy", "next")
+    after = soup(lead_client.get(board_url())).get_text()
+    assert "Your card has been added to the card bank." not in after
+
+
+def test_returning_a_merged_card_resends_the_bank_whole(lead_client: FlaskClient) -> None:
+    # The designed card is on the board (placed before the element was suggested).
+    move(lead_client, "card:research-and-enquiry", "next")
+    lead_client.post(
+        f"/en/plan/{YEAR}/context-school",
+        data={"revision": "0", "reflection": "x", "priorities": ["research-and-enquiry"]},
+    )
+    page = soup(lead_client.get(board_url()))
+    assert page.find(id="card-element-research-and-enquiry") is None  # merged into the card
+    back = soup(move(lead_client, "card:research-and-enquiry", "bank", htmx=True))
+    bank = back.find(id="card-bank")
+    assert bank["data-hx-swap-oob"] == "true"
+    assert bank.find(id="card-element-research-and-enquiry") is not None
+    assert bank.find(id="card-card-research-and-enquiry") is None

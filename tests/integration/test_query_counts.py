@@ -109,13 +109,24 @@ def test_diamond_9_board(plan_client: FlaskClient, count_queries: CountQueries) 
 
 
 def test_diamond_9_move_with_htmx(plan_client: FlaskClient, count_queries: CountQueries) -> None:
-    data = {"version": board_version(plan_client), "card": "card:well-being", "to": "down"}
+    # Well-being (row 3) swaps with a chosen card of row 4.
+    data = {"version": board_version(plan_client), "m": "card:well-being with:card:equity"}
     counted = queries(
         count_queries, lambda: plan_client.post(f"{BOARD}/move", data=data, headers=HX)
     )
     # The user; the plan with its answers; the own cards; the draft lock, which also records
     # the plan's last change; the compare-and-set UPDATE of the board; the audit event.
     assert counted.total == 6, counted
+
+
+def test_diamond_9_version_poll(plan_client: FlaskClient, count_queries: CountQueries) -> None:
+    version = board_version(plan_client)
+    counted = queries(
+        count_queries,
+        lambda: plan_client.get(f"{BOARD}/version?version={version}", headers=HX),
+    )
+    # The user; the board's version, in one small query.
+    assert counted.total == 2, counted
 
 
 def test_the_task_list_and_board_do_not_query_per_card_or_line(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from wizard.data.accounts import name_of
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import OwnCard, Plan, PlanAnswer, User
@@ -19,7 +21,7 @@ from wizard.data.plans import (
     save_step,
 )
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import normalise, ranked, to_stored
+from wizard.domain.diamond import Step, normalise, ranked, read_history, to_stored
 from wizard.domain.journey import BOARD_STEP
 
 
@@ -30,6 +32,8 @@ class BoardState:
     version: int
     catalogue: CardCatalogue
     answers: dict[str, PlanAnswer]
+    history: list[Step] = field(default_factory=list)
+    """The moves that can be undone, newest last."""
 
 
 def own_cards(plan: Plan | None) -> list[OwnCard]:
@@ -45,7 +49,8 @@ def load_board(school_id: int, academic_year: int, locale: str) -> BoardState:
     row = answers.get(BOARD_STEP)
     board = normalise((row.data or {}).get("slots") if row else None)
     catalogue = CardCatalogue(answer_data(answers), own_cards(plan), locale)
-    return BoardState(plan, board, row.revision if row else 0, catalogue, answers)
+    history = read_history((row.data or {}).get("history") if row else None)
+    return BoardState(plan, board, row.revision if row else 0, catalogue, answers, history)
 
 
 def save_board(
@@ -56,10 +61,52 @@ def save_board(
     based_on: int,
     user: User,
     *,
+    history: list[Step] | None = None,
     commit: bool = True,
 ) -> SaveResult:
+    """Save the board, with its undo history, if nobody has moved a card since `based_on`."""
     plan = state.plan or get_or_create_plan(school_id, academic_year)
-    return save_step(plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user, commit=commit)
+    data: dict[str, Any] = {"slots": to_stored(board)}
+    if history:
+        data["history"] = [step.to_stored() for step in history]
+    return save_step(plan, BOARD_STEP, data, based_on, user, commit=commit)
+
+
+@dataclass(frozen=True)
+class BoardChange:
+    """The last change to a board: its version, who made it and when, and the last move."""
+
+    version: int
+    by: str | None
+    at: datetime | None
+    last: Step | None
+
+
+def board_change(state: BoardState) -> BoardChange:
+    """Who last changed the board (for a 409 and the change notice), from the loaded state."""
+    row = state.answers.get(BOARD_STEP)
+    if row is None:
+        return BoardChange(0, None, None, None)
+    return BoardChange(
+        row.revision,
+        name_of(row.updated_by_id),
+        row.updated_at,
+        state.history[-1] if state.history else None,
+    )
+
+
+def board_version(school_id: int, academic_year: int) -> tuple[int, int | None]:
+    """The board's version and who saved it, in one small query: for the open board's poll."""
+    found = db.session.execute(
+        select(PlanAnswer.revision, PlanAnswer.updated_by_id)
+        .join(Plan, Plan.id == PlanAnswer.plan_id)
+        .where(
+            Plan.school_id == school_id,
+            Plan.academic_year == academic_year,
+            PlanAnswer.step == BOARD_STEP,
+        )
+    ).first()
+    return (found[0], found[1]) if found else (0, None)
 
 
 def find_own_card(plan: Plan | None, card_id: int) -> OwnCard | None:

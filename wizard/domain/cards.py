@@ -19,13 +19,39 @@ ELEMENT = "element"
 HALLMARK = "hallmark"
 OWN = "own"
 
-# Every framework card, by key: (kind, title). Titles are lazy: translated when shown.
-_FRAMEWORK: dict[str, tuple[str, LazyString]] = {
-    **{f"{ELEMENT}:{e.key}": (ELEMENT, e.title) for e in framework.ELEMENTS},
-    **{f"{HALLMARK}:{h.number}": (HALLMARK, h.title) for h in framework.HALLMARKS},
-    **{f"{DESIGNED}:{c.key}": (DESIGNED, c.title) for c in framework.CARDS},
+
+@dataclass(frozen=True)
+class _Content:
+    kind: str
+    title: LazyString
+    description: LazyString
+    full_title: LazyString | None = None
+    """A hallmark's full title, when the card shows a short one."""
+
+
+# Every framework card, by key, with its description (framework.py, with its source). Texts are
+# lazy: translated when shown.
+_FRAMEWORK: dict[str, _Content] = {
+    **{f"{ELEMENT}:{e.key}": _Content(ELEMENT, e.title, e.summary) for e in framework.ELEMENTS},
+    **{
+        f"{HALLMARK}:{h.number}": _Content(
+            HALLMARK, framework.HALLMARK_SHORT_TITLES[h.number], h.summary, h.title
+        )
+        for h in framework.HALLMARKS
+    },
+    **{f"{DESIGNED}:{c.key}": _Content(DESIGNED, c.title, c.summary) for c in framework.CARDS},
 }
 _DESIGNED_ORDER = [f"{DESIGNED}:{c.key}" for c in framework.CARDS]
+_MERGED = {f"{DESIGNED}:{c}": f"{ELEMENT}:{e}" for c, e in framework.MERGED_CARDS.items()}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a card is suggested: an element chosen in a context, or a hallmark rated low."""
+
+    context: str | None = None
+    hallmark: int | None = None
+    rating: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +63,9 @@ class CardInfo:
     lang: str | None = None
     """Set when the title is in the other language than the page (an own card written in
     one language only)."""
+    description: str = ""
+    full_title: str = ""
+    reason: Reason | None = None
 
 
 def _own(card: OwnCard, locale: str) -> CardInfo:
@@ -48,21 +77,30 @@ def _own(card: OwnCard, locale: str) -> CardInfo:
     return CardInfo(card.key, other or "", OWN, lang="en" if locale == "cy" else "cy")
 
 
+def suggestions(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Reason]:
+    """Elements the school chose to prioritise, then hallmarks it rated low, in framework order,
+    each with why it is suggested."""
+    chosen: dict[str, str] = {}
+    for context in framework.CONTEXTS:
+        for key in (answers.get(f"context-{context.key}") or {}).get("priorities") or []:
+            if isinstance(key, str):
+                chosen.setdefault(key, context.key)
+    low = {rating.key for rating in framework.RATINGS if rating.low}
+    found = {
+        f"{ELEMENT}:{e.key}": Reason(context=chosen[e.key])
+        for e in framework.ELEMENTS
+        if e.key in chosen
+    }
+    for h in framework.HALLMARKS:
+        rating = (answers.get(f"hallmark-{h.number}") or {}).get("rating")
+        if rating in low:
+            found[f"{HALLMARK}:{h.number}"] = Reason(hallmark=h.number, rating=rating)
+    return found
+
+
 def suggested_keys(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Elements the school chose to prioritise, then hallmarks it rated low, in framework order."""
-    chosen = {
-        key
-        for context in framework.CONTEXTS
-        for key in (answers.get(f"context-{context.key}") or {}).get("priorities") or []
-    }
-    low = {rating.key for rating in framework.RATINGS if rating.low}
-    keys = [f"{ELEMENT}:{e.key}" for e in framework.ELEMENTS if e.key in chosen]
-    keys += [
-        f"{HALLMARK}:{h.number}"
-        for h in framework.HALLMARKS
-        if (answers.get(f"hallmark-{h.number}") or {}).get("rating") in low
-    ]
-    return keys
+    return list(suggestions(answers))
 
 
 class CardCatalogue:
@@ -72,7 +110,8 @@ class CardCatalogue:
         self, answers: Mapping[str, Mapping[str, Any]], own_cards: list[OwnCard], locale: str
     ) -> None:
         self.locale = locale
-        self.suggested = suggested_keys(answers)
+        self._reasons = suggestions(answers)
+        self.suggested = list(self._reasons)
         self._suggested = set(self.suggested)
         self.own = [_own(card, locale) for card in own_cards]
         self._own = {info.key: info for info in self.own}
@@ -87,14 +126,34 @@ class CardCatalogue:
         if key not in _FRAMEWORK:
             return None
         if key not in self._made:
-            kind, title = _FRAMEWORK[key]
-            self._made[key] = CardInfo(key, str(title), kind, key in self._suggested)
+            content = _FRAMEWORK[key]
+            self._made[key] = CardInfo(
+                key,
+                str(content.title),
+                content.kind,
+                key in self._suggested,
+                description=str(content.description),
+                full_title=str(content.full_title or ""),
+                reason=self._reasons.get(key),
+            )
         return self._made[key]
 
     def __getitem__(self, key: str) -> CardInfo:
         return self.get(key) or CardInfo(key, key, "missing")
 
     def bank(self, placed: set[str]) -> list[CardInfo]:
-        """Cards not on the board: suggestions first, then the school's own, then designed."""
+        """Cards not on the board: suggestions first, then the school's own, then designed.
+        A designed card that nearly repeats an element on offer is merged into it (left out)."""
+        offered = self._suggested | placed
         order = self.suggested + list(self._own) + _DESIGNED_ORDER
-        return [self[key] for key in order if key not in placed]
+        return [
+            self[key]
+            for key in order
+            if key not in placed
+            and _MERGED.get(key) not in offered
+            and not (key in self._suggested and _designed_twin(key) in placed)
+        ]
+
+
+def _designed_twin(element_key: str) -> str | None:
+    return next((card for card, element in _MERGED.items() if element == element_key), None)

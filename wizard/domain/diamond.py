@@ -28,12 +28,25 @@ class MoveError(enum.Enum):
     NOT_ON_BOARD = "not-on-board"
     BOARD_FULL = "board-full"
     NO_ROW_THERE = "no-row-there"
+    NOTHING_TO_UNDO = "nothing-to-undo"
 
 
 class InvalidMove(ValueError):
     def __init__(self, reason: MoveError) -> None:
         super().__init__(reason.value)
         self.reason = reason
+
+
+class ChooseCard(Exception):  # noqa: N818 (not an error: a question back to the person)
+    """The card is going into a full row (or a full board) with more than one card it could
+    swap with: the person chooses which, instead of a silent swap with the first one."""
+
+    def __init__(self, card: str, row: int | None, candidates: list[str]) -> None:
+        super().__init__(card)
+        self.card = card
+        self.row = row
+        """The full row, or None when the whole board is full (a card from the bank)."""
+        self.candidates = candidates
 
 
 @dataclass(frozen=True)
@@ -83,29 +96,51 @@ def first_free_slot(board: Board) -> int | None:
     return next((slot for slot in SLOTS if slot not in board), None)
 
 
-def _destination(board: Board, current: int | None, target: str) -> int:
-    """The slot a card is going to, or InvalidMove."""
+def _into_row(board: Board, card: str, current: int | None, row: int) -> int:
+    """A free place in the row; else its one card (a swap); else the person chooses."""
+    if current is not None and ROW_OF[current] == row:
+        return current
+    free = _free_slot(board, row)
+    if free is not None:
+        return free
+    slots = ROWS[row - 1]
+    if len(slots) == 1:
+        return slots[0]
+    raise ChooseCard(card, row, [board[slot] for slot in slots])
+
+
+def _destination(board: Board, card: str, current: int | None, target: str) -> int:
+    """The slot a card is going to, or InvalidMove, or ChooseCard."""
     if target in ("up", "down"):
         if current is None:
             raise InvalidMove(MoveError.NOT_ON_BOARD)
         row = ROW_OF[current] + (-1 if target == "up" else 1)
         if not 1 <= row <= ROW_COUNT:
             raise InvalidMove(MoveError.NO_ROW_THERE)
-        return _free_slot(board, row) or ROWS[row - 1][0]
+        return _into_row(board, card, current, row)
     if target == "next":
         if current is not None:
             return current
         free = first_free_slot(board)
         if free is None:
-            raise InvalidMove(MoveError.BOARD_FULL)
+            raise ChooseCard(card, None, [board[slot] for slot in SLOTS if slot in board])
         return free
+    if target.startswith("with:"):
+        # Swap with a chosen card: it must be on the board.
+        other = slot_of(board, target[len("with:") :])
+        if other is None:
+            raise InvalidMove(MoveError.UNKNOWN_TARGET)
+        return other
     if (slot := parse_whole_number(target, maximum=len(SLOTS))) is not None and slot in ROW_OF:
         return slot
     if target.startswith("row-") and (parse_whole_number(target[4:], maximum=ROW_COUNT) or 0) >= 1:
-        # A row: its first free place, else swap with its first card.
-        row = int(target[4:])
-        return _free_slot(board, row) or ROWS[row - 1][0]
+        return _into_row(board, card, current, int(target[4:]))
     raise InvalidMove(MoveError.UNKNOWN_TARGET)
+
+
+def swap_choices(board: Board, card: str) -> list[str]:
+    """The cards a card could swap with ("Swap with..."): every other card on the board."""
+    return [board[slot] for slot in SLOTS if slot in board and board[slot] != card]
 
 
 def move(
@@ -113,10 +148,12 @@ def move(
 ) -> tuple[dict[int, str], Move]:
     """Apply one move and return the new board and what happened.
 
-    `target` is a slot number ("1" to "9": an occupied slot swaps the two cards), a row
-    ("row-1" to "row-5": a free place in it, else a swap with its first card), "next" (the
-    first free slot, for a card in the bank), "up" or "down" (one row; into a free slot of that
-    row, else swapping with its first card), or "bank".
+    `target` is a slot number ("1" to "9": an occupied slot swaps the two cards), "with:<card>"
+    (swap with that card, wherever it is), a row ("row-1" to "row-5": a free place in it), "next"
+    (the first free slot, for a card in the bank), "up" or "down" (one row), or "bank".
+
+    A row that is full swaps with its only card, or, with two or three cards in it, raises
+    ChooseCard so that the person says which card to swap with; so does "next" on a full board.
     """
     if card not in known_cards:
         raise InvalidMove(MoveError.UNKNOWN_CARD)
@@ -126,7 +163,7 @@ def move(
         if current is not None:
             del new[current]
         return new, Move(card, None)
-    destination = _destination(new, current, target)
+    destination = _destination(new, card, current, target)
     if destination == current:
         return new, Move(card, current)
     displaced = new.get(destination)
@@ -184,3 +221,75 @@ def arrange(
 def ranked(board: Board) -> list[list[str]]:
     """The cards row by row, top first, for the ranked summary."""
     return [[board[slot] for slot in row if slot in board] for row in ROWS]
+
+
+# -----------------------------------------------------------------------------
+# Undo: the last moves, newest last, each with the board as it was before it
+# -----------------------------------------------------------------------------
+
+UNDO_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move that can be undone: the board before it, what it did (card None: the whole
+    board was arranged at once), and who made it and when (ISO 8601, UTC)."""
+
+    before: dict[int, str]
+    card: str | None
+    slot: int | None
+    swapped: str | None
+    by: int | None
+    at: str
+
+    @property
+    def move(self) -> Move | None:
+        return Move(self.card, self.slot, self.swapped) if self.card else None
+
+    def to_stored(self) -> dict[str, object]:
+        return {
+            "before": to_stored(self.before),
+            "card": self.card,
+            "slot": self.slot,
+            "swapped": self.swapped,
+            "by": self.by,
+            "at": self.at,
+        }
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def read_history(raw: object) -> list[Step]:
+    """Read a stored undo history safely: anything malformed is dropped."""
+    steps: list[Step] = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        before = item.get("before")
+        slot = item.get("slot")
+        by = item.get("by")
+        steps.append(
+            Step(
+                before=normalise(before if isinstance(before, dict) else None),
+                card=_text(item.get("card")),
+                slot=slot if isinstance(slot, int) and slot in ROW_OF else None,
+                swapped=_text(item.get("swapped")),
+                by=by if isinstance(by, int) and not isinstance(by, bool) else None,
+                at=_text(item.get("at")) or "",
+            )
+        )
+    return steps[-UNDO_DEPTH:]
+
+
+def remember(history: list[Step], step: Step) -> list[Step]:
+    """The history after one more move: only the last UNDO_DEPTH are kept."""
+    return [*history, step][-UNDO_DEPTH:]
+
+
+def undo(history: list[Step]) -> tuple[dict[int, str], list[Step]]:
+    """The board before the last move, and the history without it."""
+    if not history:
+        raise InvalidMove(MoveError.NOTHING_TO_UNDO)
+    return dict(history[-1].before), history[:-1]

@@ -544,4 +544,23 @@ def slo_dimension(key: str) -> SloDimension | None:
 
 
 RATING_TITLES = {rating.key: rating.title for rating in RATINGS}
+
+# Short titles for hallmark cards on the Diamond 9 (ours: the full hallmark is shown on demand).
+HALLMARK_SHORT_TITLES: dict[int, LazyString] = {
+    1: _l("School improvement"),
+    2: _l("All learners and well-being"),
+    3: _l("Innovative pedagogy"),
+    4: _l("Planned strategically"),
+    5: _l("Applying professional learning"),
+    6: _l("A critical view of research"),
+    7: _l("Professional collaboration"),
+    8: _l("Driven by practitioners"),
+}
+
+# Designed cards that say nearly what an element says: where the element is on offer (suggested
+# or on the board) the designed card is left out of the bank, and the other way round.
+MERGED_CARDS: dict[str, str] = {
+    "learning-organisation": "schools-as-learning-organisations",
+    "research-and-enquiry": "research-and-enquiry",
+}
 ELEMENT_TITLES = {element.key: element.title for element in ELEMENTS}

@@ -14,7 +14,9 @@ from flask import g, url_for
 
 from wizard.data.boards import BoardState
 from wizard.data.plans import is_draft
+from wizard.domain import framework
 from wizard.domain.academic_year import year_slug
+from wizard.domain.cards import CardInfo
 from wizard.domain.diamond import CAPACITY, ROW_COUNT, ROW_OF, ROWS, is_complete, ranked
 from wizard.domain.journey import (
     BOARD_STEP,
@@ -116,6 +118,29 @@ def row_labels() -> dict[int, str]:
     return labels
 
 
+def card_reason(card: CardInfo) -> str:
+    """Why a card is suggested, in the page's language."""
+    reason = card.reason
+    if reason is None:
+        return ""
+    if reason.hallmark is not None:
+        rating = framework.RATING_TITLES.get(reason.rating or "")
+        return _(
+            "You rated hallmark %(number)d as %(rating)s",
+            number=reason.hallmark,
+            rating=str(rating or reason.rating),
+        )
+    return {
+        "school": _("You chose this element in the school context"),
+        "regional": _("You chose this element in the regional context"),
+        "national": _("You chose this element in the national context"),
+    }.get(reason.context or "", "")
+
+
+def _suggested_cards(state: BoardState) -> list[CardInfo]:
+    return [state.catalogue[key] for key in state.catalogue.suggested]
+
+
 def board_context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
     """What the Diamond 9 page and its htmx partial show: the board, the bank, the rows and the
     words of every control, worked out once per page."""
@@ -144,12 +169,16 @@ def board_context(year: str, academic_year: int, state: BoardState, **extra: Any
             "down": _("Move down a row"),
             "bank": _("Return to the bank"),
             "add": _("Add to the board"),
-            "move_to": _("Move to"),
-            "move": _("Move"),
+            "swap_in": _("Swap into the board"),
+            "move_to": _("Move to row"),
+            "swap": _("Swap with…"),
+            "moves": _("Moves"),
+            "about": _("About"),
             "suggested": _("Suggested"),
             "own": _("Your card"),
             "empty": _("Empty place"),
         },
+        "reasons": {card.key: card_reason(card) for card in _suggested_cards(state)},
         "complete": is_complete(state.board),
         "status": JOURNEY.task_status(task, data),
         "editable": is_draft(state.plan),

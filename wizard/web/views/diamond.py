@@ -3,6 +3,8 @@ and the board as an SVG image."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import (
@@ -13,12 +15,15 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
 from wizard.data.boards import (
     BoardState,
+    board_change,
+    board_version,
     delete_own_card,
     find_own_card,
     load_board,
@@ -30,19 +35,26 @@ from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import (
     ROW_COUNT,
     ROW_OF,
+    SLOTS,
+    ChooseCard,
     InvalidMove,
     Move,
     MoveError,
     RowProblem,
+    Step,
     arrange,
     is_complete,
     move,
+    remember,
     slot_of,
+    swap_choices,
+    undo,
 )
 from wizard.domain.inputs import parse_whole_number
 from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx
+from wizard.web.filters import format_time
 from wizard.web.forms import OwnCardForm
 from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
 from wizard.web.presenters import board_context
@@ -74,6 +86,7 @@ def _move_error(reason: MoveError) -> str:
             "The board is full. Return a card to the bank first, or choose a place to swap with"
         ),
         MoveError.NO_ROW_THERE: _("The card cannot move any further that way"),
+        MoveError.NOTHING_TO_UNDO: _("There is no move to undo"),
     }[reason]
 
 
@@ -96,6 +109,7 @@ def _row_problem(problem: RowProblem) -> str:
 
 
 def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
+    """What a move did, in the page's language ("Curriculum design moved to row 2")."""
     card = state.catalogue[done.card].title
     if done.slot is None:
         return _("%(card)s returned to the card bank", card=card)
@@ -118,6 +132,21 @@ def _announcement(done: Move, state: BoardState, before: dict[int, str]) -> str:
     return _("%(card)s moved to row %(row)d", card=card, row=done.row)
 
 
+def _described(step: Step, state: BoardState) -> str:
+    """A move that can be undone, in words."""
+    done = step.move
+    if done is None:
+        return _("the board was arranged by row")
+    return _announcement(done, state, step.before)
+
+
+def _undo_label(state: BoardState) -> str | None:
+    """The words of the undo button ("Undo: Curriculum design moved to row 2"), if any."""
+    if not state.history:
+        return None
+    return _("Undo: %(move)s", move=_described(state.history[-1], state))
+
+
 def _wants_partial() -> bool:
     """Only a move made through htmx gets the board partial: a page load, a boosted link and a
     history restore (back button) always get the whole page."""
@@ -138,10 +167,12 @@ def _respond(
     announcement: str = "",
     moved: str | None = None,
     errors: list[tuple[str, str]] | None = None,
-    bank_change: str = "all",
     rows: dict[str, str] | None = None,
+    changes: Changes | None = None,
+    chooser: Chooser | None = None,
+    open_card: str | None = None,
 ) -> ResponseReturnValue:
-    """The board: the partial and its out-of-band parts for htmx, else the full page."""
+    """The board: for htmx only what changed, out of band; else the full page."""
     context = board_context(
         year,
         academic_year,
@@ -150,12 +181,15 @@ def _respond(
         moved=moved,
         errors=errors or [],
         rows_chosen=rows,
+        chooser=chooser,
+        undo_label=_undo_label(state),
+        open_card=open_card,
+        poll_url=url_for("diamond.board_version_notice", year=year),
     )
     if _wants_partial():
-        html = render_template(
-            "plan/diamond/move_response.html", bank_change=bank_change, **context
-        )
+        html = render_template("plan/diamond/move_response.html", changes=changes, **context)
         response = Response(html, status=status)
+        response.headers["HX-Reswap"] = "none"
     else:
         page = render_template(
             "plan/diamond/board_page.html", school=signed_in_user().school, **context
@@ -163,6 +197,61 @@ def _respond(
         response = Response(page, status=status)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a move changed, so that only that is sent back: the places whose card changed, the
+    rows whose count changed, and how the card bank changed."""
+
+    slots: list[int]
+    rows: list[int]
+    left_bank: list[str]
+    """Cards that were in the bank and are now on the board: removed from the bank."""
+    returned: list[tuple[str, str | None]]
+    """Cards back in the bank, each with the bank card it goes before (None: at the end)."""
+    full_changed: bool
+    whole_bank: bool = False
+    """The bank changed more than by the moved cards (a merged card shown or hidden again):
+    it is sent whole."""
+
+
+def _changes(before: dict[int, str], after: dict[int, str], state: BoardState) -> Changes:
+    slots = [slot for slot in SLOTS if before.get(slot) != after.get(slot)]
+    rows = sorted({ROW_OF[slot] for slot in slots})
+    was, now = set(before.values()), set(after.values())
+    bank = [card.key for card in state.catalogue.bank(now)]
+    bank_before = {card.key for card in state.catalogue.bank(was)}
+    whole_bank = set(bank) != (bank_before - now) | (was - now)
+    returned = []
+    for key in was - now:
+        position = bank.index(key) if key in bank else len(bank)
+        following = next((k for k in bank[position + 1 :] if k not in was - now), None)
+        returned.append((key, following))
+    return Changes(
+        slots=slots,
+        rows=rows,
+        left_bank=sorted(now - was),
+        returned=returned,
+        full_changed=is_complete(before) != is_complete(after),
+        whole_bank=whole_bank,
+    )
+
+
+_NOTHING = Changes([], [], [], [], False)
+
+
+@dataclass(frozen=True)
+class Chooser:
+    """A question before a move: which card to swap with."""
+
+    card: str
+    row: int | None
+    candidates: list[str]
+    swap_any: bool = False
+    """True for "Swap with...": any card on the board."""
+    pick_row: bool = False
+    """True for "Move to row...": which row (`row` is then the card's own row)."""
 
 
 @bp.get("")
@@ -173,18 +262,53 @@ def board(year: str) -> ResponseReturnValue:
     return _respond(year, academic_year, _state(academic_year))
 
 
+@bp.get("/version")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def board_version_notice(year: str) -> ResponseReturnValue:
+    """What an open board polls: nothing while the board is the one it shows, else a notice
+    that someone changed it, with a button to load the new board."""
+    scope = plan_scope()
+    seen = parse_whole_number((request.args.get("version") or "").strip())
+    version, _by = board_version(scope.school_id, scope.academic_year)
+    if seen is None or seen == version:
+        response = Response("", status=200, mimetype="text/html")
+    else:
+        state = _state(scope.academic_year)
+        html = render_template(
+            "plan/diamond/change_notice.html",
+            year_slug=year,
+            message=_changed_by(state),
+        )
+        response = Response(html, status=200)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/arrange")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def arrange_form(year: str) -> ResponseReturnValue:
     """Arrange every card with a row choice each: the way to build the board without JavaScript."""
     academic_year = plan_scope().academic_year
     state = _state(academic_year)
+    pending = session.pop(_PENDING, None)
+    if isinstance(pending, dict) and pending.get("year") == academic_year:
+        rows = {str(k): str(v) for k, v in (pending.get("rows") or {}).items()}
+        errors = [(str(m), str(h)) for m, h in pending.get("errors") or []]
+        row_errors = {int(k): str(v) for k, v in (pending.get("row_errors") or {}).items()}
+        context = board_context(year, academic_year, state, errors=errors, rows_chosen=rows)
+        return render_template("plan/diamond/arrange.html", row_errors=row_errors, **context)
     return render_template(
         "plan/diamond/arrange.html",
         errors=[],
         rows_chosen=None,
+        row_errors={},
         **board_context(year, academic_year, state),
     )
+
+
+# The arrangement form's rows and errors, kept for one redirect back to the arrangement page
+# (so that the address bar stays on it); sessions are server-side.
+_PENDING = "diamond-arrangement"
 
 
 def _parse_version() -> int:
@@ -227,15 +351,37 @@ def _field_id(key: str) -> str:
     return "row-" + key.replace(":", "-")
 
 
-def _stale_message() -> str:
-    return _(
-        "Someone else changed the board while you were working on it. This is the board as it is now: check it, then make your change again."
+def _changed_by(state: BoardState) -> str:
+    """Who changed the board, what they moved and when, as the step pages say it."""
+    change = board_change(state)
+    when = format_time(change.at) if change.at else ""
+    what = _described(change.last, state) if change.last else None
+    if change.by and what:
+        return _(
+            "%(name)s changed the board at %(time)s: %(move)s.",
+            name=change.by,
+            time=when,
+            move=what,
+        )
+    if change.by:
+        return _("%(name)s changed the board at %(time)s.", name=change.by, time=when)
+    return _("A colleague changed the board at %(time)s.", time=when)
+
+
+def _stale_message(state: BoardState) -> str:
+    return " ".join(
+        [
+            _changed_by(state),
+            _(
+                "Your move has not been made. This is the board as it is now: check it, then make your change again."
+            ),
+        ]
     )
 
 
 def _stale_board(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
-    """409 with the board as it is now."""
-    stale = _stale_message()
+    """409 with the board as it is now, and who changed it."""
+    stale = _stale_message(state)
     return _respond(
         year,
         academic_year,
@@ -249,21 +395,26 @@ def _stale_board(year: str, academic_year: int, state: BoardState) -> ResponseRe
 def _arrange_page(
     year: str,
     academic_year: int,
-    state: BoardState,
     chosen: dict[str, int | None],
     errors: list[tuple[str, str]],
-    status: int = 200,
+    row_errors: dict[int, str] | None = None,
 ) -> ResponseReturnValue:
-    """The whole-board form again, with the rows the user chose and what is wrong."""
-    rows = {k: str(v or "") for k, v in chosen.items()}
-    context = board_context(year, academic_year, state, errors=errors, rows_chosen=rows)
-    return render_template("plan/diamond/arrange.html", **context), status
+    """Back to the whole-board form, with the rows the user chose and what is wrong: a redirect,
+    so that the address bar stays on the arrangement page."""
+    session[_PENDING] = {
+        "year": academic_year,
+        "rows": {k: str(v or "") for k, v in chosen.items()},
+        "errors": [list(error) for error in errors],
+        "row_errors": {str(k): v for k, v in (row_errors or {}).items()},
+    }
+    return redirect(url_for("diamond.arrange_form", year=year), 303)
 
 
 @bp.post("/move")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def move_card(year: str) -> ResponseReturnValue:
-    """Every way of moving reaches here: a button, "Move to...", a drag, or the whole-board form."""
+    """Every way of moving reaches here: a button, "Move to row", a swap, an undo, a drag, or
+    the whole-board form."""
     academic_year = plan_scope().academic_year
     state = _state(academic_year)
     require_draft(state.plan)  # htmx gets HX-Redirect to the task list (errors.py)
@@ -272,49 +423,84 @@ def move_card(year: str) -> ResponseReturnValue:
     return _move_one_card(year, academic_year, state)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def _arrange_board(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
     """The no-JavaScript form: a row for every card at once."""
     based_on = _parse_version()
     chosen, errors = _arrangement(state)
     if based_on != state.version:
         # Keep the rows the user chose, and show them the board as it is now.
-        return _arrange_page(
-            year, academic_year, state, chosen, [(_stale_message(), "#diamond-board")], 409
-        )
+        stale = _stale_message(state)
+        return _arrange_page(year, academic_year, chosen, [(stale, "#diamond-board")])
     new_board: dict[int, str] = {}
+    row_errors: dict[int, str] = {}
     if not errors:
         new_board, problems = arrange(chosen, state.catalogue)
-        errors = [(_row_problem(p), "#" + _first_field_in_row(chosen, p.row)) for p in problems]
+        for problem in problems:
+            row_errors[problem.row] = _row_problem(problem)
+            errors.append((_row_problem(problem), "#" + _first_field_in_row(chosen, problem.row)))
     if errors:
-        return _arrange_page(year, academic_year, state, chosen, errors)
+        return _arrange_page(year, academic_year, chosen, errors, row_errors)
     user = signed_in_user()
+    history = state.history
+    if new_board != state.board:
+        history = remember(history, Step(dict(state.board), None, None, None, user.id, _now()))
     if not save_board(
-        state, plan_scope().school_id, academic_year, new_board, based_on, user
+        state,
+        plan_scope().school_id,
+        academic_year,
+        new_board,
+        based_on,
+        user,
+        history=history,
     ).saved:
-        return _arrange_page(
-            year,
-            academic_year,
-            _state(academic_year),
-            chosen,
-            [(_stale_message(), "#diamond-board")],
-            409,
-        )
+        stale = _stale_message(_state(academic_year))
+        return _arrange_page(year, academic_year, chosen, [(stale, "#diamond-board")])
     flash(_("Your board has been arranged"), "success")
     return redirect(_board_url(year))
 
 
-def _move_one_card(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
-    """One card moves: placed, moved up or down, moved to a place, or returned to the bank."""
-    based_on = _parse_version()
-    if based_on != state.version:
-        return _stale_board(year, academic_year, state)
-    before = dict(state.board)
+def _read_move() -> tuple[str, str]:
+    """The card and where it goes: one button's value ("card:pedagogy up"), or the fields a
+    drag or an older form sends (card, to, and slot for "Move to")."""
+    combined = (request.form.get("m") or "").strip()
+    if combined:
+        card, _space, target = combined.partition(" ")
+        return card.strip(), target.strip()
     card = (request.form.get("card") or "").strip()
     target = (request.form.get("to") or "").strip()
     if target == "slot":
         target = (request.form.get("slot") or "").strip()
+    return card, target
+
+
+def _move_one_card(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
+    """One card moves: placed, moved up or down, moved to a row or a place, swapped with a
+    chosen card, or returned to the bank; or the last move is undone."""
+    based_on = _parse_version()
+    if based_on != state.version:
+        return _stale_board(year, academic_year, state)
+    before = dict(state.board)
+    card, target = _read_move()
+    if target == "undo":
+        return _undo(year, academic_year, state, based_on)
+    if target == "cancel":
+        return _cancel(year, academic_year, state, card)
+    if target == "rows" and card in state.catalogue:
+        current = slot_of(state.board, card)
+        question = Chooser(card, ROW_OF[current] if current else None, [], pick_row=True)
+        return _respond(year, academic_year, state, chooser=question, changes=_NOTHING)
+    if target == "swap" and card in state.catalogue:
+        question = Chooser(card, None, swap_choices(state.board, card), swap_any=True)
+        return _respond(year, academic_year, state, chooser=question, changes=_NOTHING)
     try:
         new_board, done = move(state.board, card, target, state.catalogue)
+    except ChooseCard as question:
+        chooser = Chooser(question.card, question.row, question.candidates)
+        return _respond(year, academic_year, state, chooser=chooser, changes=_NOTHING)
     except InvalidMove as problem:
         message = _move_error(problem.reason)
         return _respond(
@@ -322,34 +508,91 @@ def _move_one_card(year: str, academic_year: int, state: BoardState) -> Response
         )
     announcement = _announcement(done, state, before)
     user = signed_in_user()
-    if not save_board(
-        state, plan_scope().school_id, academic_year, new_board, based_on, user
-    ).saved:
-        return _stale_board(year, academic_year, _state(academic_year))
+    history = state.history
+    if new_board != before:
+        step = Step(before, done.card, done.slot, done.swapped, user.id, _now())
+        history = remember(history, step)
+        if not save_board(
+            state,
+            plan_scope().school_id,
+            academic_year,
+            new_board,
+            based_on,
+            user,
+            history=history,
+        ).saved:
+            return _stale_board(year, academic_year, _state(academic_year))
+        state.version = based_on + 1
     state.board = new_board
-    state.version = based_on + 1
+    state.history = history
+    return _moved(year, academic_year, state, before, announcement, done.card)
+
+
+def _moved(
+    year: str,
+    academic_year: int,
+    state: BoardState,
+    before: dict[int, str],
+    announcement: str,
+    card: str,
+) -> ResponseReturnValue:
+    """After a move or an undo: a redirect to the board without JavaScript, else what changed."""
     if not _wants_partial():
         flash(announcement, "success")
-        return redirect(_board_url(year, _anchor="card-" + done.card.replace(":", "-")))
+        return redirect(_board_url(year, _anchor="card-" + card.replace(":", "-")))
     return _respond(
         year,
         academic_year,
         state,
         announcement=announcement,
-        moved=done.card,
-        bank_change=_bank_change(before, new_board, done),
+        moved=card,
+        open_card=card if request.form.get("m") else None,
+        changes=_changes(before, state.board, state),
     )
 
 
-def _bank_change(before: dict[int, str], after: dict[int, str], done: Move) -> str:
-    """How the card bank changed: "none", "removed" (only the moved card left it) or "all"."""
-    left_bank = slot_of(before, done.card) is None and done.slot is not None
-    came_back = set(before.values()) - set(after.values())
-    # A card coming back, or the board filling up or no longer being full, changes the whole
-    # bank (its order, or the "Your board is full" note).
-    if came_back or is_complete(before) != is_complete(after):
-        return "all"
-    return "removed" if left_bank else "none"
+def _undo(year: str, academic_year: int, state: BoardState, based_on: int) -> ResponseReturnValue:
+    """Undo the last move: itself a move, made only on the board the person is looking at."""
+    try:
+        new_board, remaining = undo(state.history)
+    except InvalidMove as problem:
+        message = _move_error(problem.reason)
+        return _respond(
+            year, academic_year, state, announcement=message, errors=[(message, "#diamond-board")]
+        )
+    last = state.history[-1]
+    announcement = _("Undone: %(move)s", move=_described(last, state))
+    before = dict(state.board)
+    user = signed_in_user()
+    if not save_board(
+        state,
+        plan_scope().school_id,
+        academic_year,
+        new_board,
+        based_on,
+        user,
+        history=remaining,
+    ).saved:
+        return _stale_board(year, academic_year, _state(academic_year))
+    state.version = based_on + 1
+    state.board = new_board
+    state.history = remaining
+    focus = last.card if last.card else next(iter(new_board.values()), "")
+    return _moved(year, academic_year, state, before, announcement, focus)
+
+
+def _cancel(year: str, academic_year: int, state: BoardState, card: str) -> ResponseReturnValue:
+    """Close the "which card?" question without moving anything."""
+    if not _wants_partial():
+        anchor = "card-" + card.replace(":", "-") if card in state.catalogue else "diamond-board"
+        return redirect(_board_url(year, _anchor=anchor))
+    return _respond(
+        year,
+        academic_year,
+        state,
+        moved=card if card in state.catalogue else None,
+        changes=_NOTHING,
+    )
 
 
 def _own_card(state: BoardState, card_id: int) -> OwnCard:
