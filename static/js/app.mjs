@@ -14,6 +14,10 @@ import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0.min.js'
 // The Diamond 9 board: drag and drop, focus after a move, print buttons.
 // Does nothing on pages without the board.
 import './diamond.mjs'
+// A warning before leaving a page with unsaved changes (the language toggle
+// included), and before the session times out.
+import './leave-warning.mjs'
+import './session-timeout.mjs'
 
 const { initAll } = GOVUKFrontend
 
