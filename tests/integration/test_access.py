@@ -52,6 +52,7 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
         "shared.svg",
     }
     assert declared["sharing.index"] is Access.SCHOOL_LEAD
+    assert declared["auth.stay_signed_in"] is Access.SIGNED_IN
 
 
 MEMBER_PAGES = [
