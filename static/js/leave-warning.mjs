@@ -32,8 +32,12 @@ function fieldChanged (field) {
     return field.checked !== field.defaultChecked
   }
   if (field.tagName === 'SELECT') {
-    return Array.from(field.options).some(function (option) {
-      return option.selected !== option.defaultSelected
+    // With no option marked selected, a single select starts on its first.
+    const options = Array.from(field.options)
+    const marked = options.some(function (option) { return option.defaultSelected })
+    return options.some(function (option, index) {
+      const initially = marked ? option.defaultSelected : (!field.multiple && index === 0)
+      return option.selected !== initially
     })
   }
   if ('defaultValue' in field) {
