@@ -91,6 +91,9 @@ def draft_pages(pages: Pages, lead: FlaskClient, lang: str) -> None:
     error_step = lead.post(f"{base}/context-school", data={"reflection": "", "revision": "x"})
     pages.save_html("step-with-errors", f"{base}/context-school", error_step.get_data(as_text=True))
     error_line = lead.post(f"{base}/funding-plan/lines/new", data={"amount": "lots"})
+    for sent_back in (error_step, error_line):
+        assert sent_back.status_code == 200
+        assert soup(sent_back).select_one(".govuk-error-summary") is not None
     pages.save_html("line-with-errors", "lines/new", error_line.get_data(as_text=True))
     save("not-found", lead, f"/{lang}/plan/{YEAR}/no-such-step", status=404)
     save("forbidden", lead, f"/{lang}/national", status=403)
