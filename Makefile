@@ -8,19 +8,32 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 
-.PHONY: run test install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets benchmark clean
+.PHONY: run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets benchmark clean
 
 run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install compile-messages db system-packages ## Set everything up and run every check and test
+test: install compile-messages db system-packages vnu ## Set everything up and run every check and test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_messages.py
 	$(BIN)/pytest
+
+# The Nu Html Checker (vnu.jar, from the exact-pinned npm package vnu-jar; it needs Java), which
+# tests/integration/test_html_validity.py runs over every page type. `npm ci --ignore-scripts`
+# installs package-lock.json's versions as they are (vnu-jar's install script only checks Java).
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU_JAR): package.json package-lock.json
+	@command -v java >/dev/null || { echo "Java (11 or later) is needed for the HTML checker: apt-get install default-jre-headless" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed once, to fetch the HTML checker (vnu-jar)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@test -f $@ && touch $@
+
+vnu: $(VNU_JAR) ## Fetch the Nu Html Checker (npm package vnu-jar) if it is missing
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -110,7 +110,9 @@ every_page=(static/css/app.css
   static/js/js-enabled.js
   static/js/app.mjs
   static/js/diamond.mjs
-  static/js/funding.mjs)
+  static/js/funding.mjs
+  static/js/leave-warning.mjs
+  static/js/session-timeout.mjs)
 board_page=("static/vendor/Sortable-${SORTABLE_VERSION}.min.js")
 for f in "${every_page[@]}" "${board_page[@]}" tests/e2e/vendor/axe.min.js; do
   size "$f"

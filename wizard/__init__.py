@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, current_app, session
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from wizard import cli
 from wizard.config import ROOT, load_config
-from wizard.data.accounts import SESSION_TOKEN_KEY, user_of_session
+from wizard.data.accounts import SESSION_SEEN_KEY, SESSION_TOKEN_KEY, user_of_session
 from wizard.data.database import db, migrate
 from wizard.data.models import User
 from wizard.domain.inputs import parse_whole_number
@@ -72,7 +73,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         token = session.get(SESSION_TOKEN_KEY)
         if number is None or session_version is None or not isinstance(token, str):
             return None
-        return user_of_session(number, session_version, token)
+        # The idle timeout: a session unused for SESSION_IDLE_SECONDS is over.
+        now = int(time.time())
+        seen = session.get(SESSION_SEEN_KEY)
+        if not isinstance(seen, int) or now - seen > current_app.config["SESSION_IDLE_SECONDS"]:
+            return None
+        user = user_of_session(number, session_version, token)
+        if user is not None and seen != now:
+            session[SESSION_SEEN_KEY] = now
+        return user
 
     i18n.init_app(app)
     security.init_app(app)

@@ -93,6 +93,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # A sign-in lasts at most this long, however active (PERMANENT_SESSION_LIFETIME is
         # the cookie's own lifetime).
         "SESSION_ABSOLUTE_SECONDS": 60 * 60 * 12,
+        # ...and ends after this long without a request (each request, and "Stay signed in" in
+        # the timeout warning, starts the wait again). With JavaScript, the warning opens this
+        # long before the end (the GOV.UK timeout warning pattern).
+        "SESSION_IDLE_SECONDS": 60 * 60,
+        "SESSION_WARNING_SECONDS": 5 * 60,
         # Password reset emails: a few per account per hour (more are dropped without
         # saying so), and a limit per address on asking.
         "RESETS_PER_ACCOUNT_PER_HOUR": 3,

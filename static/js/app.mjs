@@ -16,6 +16,10 @@ import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0.min.js'
 import './diamond.mjs'
 // The funding line's amount: an old error goes once the live total changes.
 import './funding.mjs'
+// A warning before leaving a page with unsaved changes (the language toggle
+// included), and before the session times out.
+import './leave-warning.mjs'
+import './session-timeout.mjs'
 
 const { initAll } = GOVUKFrontend
 

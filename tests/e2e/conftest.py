@@ -49,6 +49,19 @@ WELSH_CATALOGUE = ROOT / "translations" / "cy" / "LC_MESSAGES" / "messages.mo"
 TIMEOUT_MS = 5_000
 
 
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', function (event) {
+  window.__reportCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  })
+}, true)
+"""
+
+
 class _QuietRequestHandler(WSGIRequestHandler):
     """Keep the test output free of one access-log line per request."""
 
@@ -136,6 +149,15 @@ class BrowserProblems:
     def web_error(self, error: WebError) -> None:
         self.messages.append(f"uncaught error: {error.error}")
 
+    def csp_violation(self, source: Any, report: dict[str, Any]) -> None:
+        self.messages.append(
+            "Content-Security-Policy violation: {directive} blocked {blocked} at {where}".format(
+                directive=report.get("directive"),
+                blocked=report.get("blocked") or "inline",
+                where=f"{report.get('source')}:{report.get('line')} ({report.get('sample')!r})",
+            )
+        )
+
     def response(self, response: Response) -> None:
         if "/static/" in response.url and response.status >= 400:
             self.messages.append(f"{response.status} for {response.url}")
@@ -157,6 +179,10 @@ def new_context(browser: Browser, live_server: LiveServer) -> Iterator[ContextFa
         context.on("console", problems.console)
         context.on("weberror", problems.web_error)
         context.on("response", problems.response)
+        # Every `securitypolicyviolation` event on every page, reported to the test (the
+        # browser's own console message for some violations is only a warning).
+        context.expose_binding("__reportCspViolation", problems.csp_violation)
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         return context
 

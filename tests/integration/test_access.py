@@ -60,6 +60,7 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
     assert declared["staff_voice.close"] is Access.SCHOOL_LEAD
     assert declared["staff_voice.apply"] is Access.SCHOOL_LEAD
     assert declared["staff_voice.results"] is Access.SCHOOL_MEMBER
+    assert declared["auth.stay_signed_in"] is Access.SIGNED_IN
 
 
 MEMBER_PAGES = [

@@ -187,3 +187,45 @@ def test_welsh_page_titles_are_imperatives_and_buttons_verb_nouns(
     assert heading(invite) == "Gwahoddwch gydweithiwr"
     assert soup(invite).title is not None
     assert soup(invite).title.get_text().startswith("Gwahoddwch gydweithiwr – ")
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize("page", PUBLIC_PAGES + ["/{}/plan/" + YEAR + "/about-your-school"])
+def test_hreflang_alternates_are_absolute_from_the_base_url(
+    make_app: object, directory: Directory, lead: User, page: str, lang: str
+) -> None:
+    # The test client's requests are for http://localhost: the alternates come from BASE_URL
+    # (as the links in emails do), never from the host a request names.
+    other_app = make_app(BASE_URL="https://planner.example.wales")  # type: ignore[operator]
+    client = other_app.test_client()
+    if "/plan/" in page:
+        sign_in(client, lead.email)
+    response = client.get(page.format(lang))
+    assert response.status_code == 200
+    alternates = {
+        link["hreflang"]: link["href"]
+        for link in soup(response).select('head link[rel="alternate"][hreflang]')
+    }
+    assert alternates == {
+        "en": "https://planner.example.wales" + page.format("en"),
+        "cy": "https://planner.example.wales" + page.format("cy"),
+    }
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_public_pages_have_a_meta_description_in_the_page_language(
+    client: FlaskClient, page: str
+) -> None:
+    descriptions = {}
+    for lang in ("en", "cy"):
+        metas = soup(client.get(page.format(lang))).select('head meta[name="description"]')
+        assert len(metas) == 1
+        descriptions[lang] = metas[0]["content"].strip()
+        assert len(descriptions[lang]) > 30
+    assert descriptions["en"] != descriptions["cy"]
+    assert "Professional learning planner" not in descriptions["cy"]
+
+
+def test_signed_in_pages_have_no_meta_description(lead_client: FlaskClient) -> None:
+    page = lead_client.get(f"/en/plan/{YEAR}/")
+    assert soup(page).select('head meta[name="description"]') == []

@@ -112,6 +112,9 @@ def find_password_reset(token: str) -> PasswordResetToken | None:
 
 # Sessions: each sign-in has a row; the cookie carries only its random token.
 SESSION_TOKEN_KEY = "sid"
+# When the session last saw a request (seconds since the epoch), for the idle timeout. Kept in
+# the signed cookie, so that counting activity costs no database write.
+SESSION_SEEN_KEY = "seen"
 
 
 def start_session(user: User) -> str:

@@ -58,6 +58,15 @@ class CommentField(TextAreaField):
         self.max_length = COMMENT_MAX
 
 
+class _Chosen(InputRequired):
+    """InputRequired without the `required` attribute: the list starts on a real choice (the
+    whole plan), and HTML allows `required` on such a select only with an empty first option."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+        self.field_flags: dict[str, bool] = {}
+
+
 class CommentForm(Form):
     """A coordinator's comment on a version: on the whole plan or on one task."""
 
@@ -65,7 +74,7 @@ class CommentForm(Form):
     task = SelectField(
         _l("What is your comment about?"),
         choices=[],
-        validators=[InputRequired(_l("Select what your comment is about"))],
+        validators=[_Chosen(_l("Select what your comment is about"))],
         widget=Select(),
     )
     body = CommentField(_l("Comment"))

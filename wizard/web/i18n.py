@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import force_locale, get_translations
 from flask_login import current_user
 
@@ -79,6 +79,13 @@ def switch_language_url(lang: str) -> str:
         args = {**query, **view_args, "lang": lang}
         return url_for(endpoint, **args)
     return url_for("public.start", lang=lang)
+
+
+def alternate_url(lang: str) -> str:
+    """The absolute address of the current page in a language, for `<link rel="alternate"
+    hreflang>`: the configured BASE_URL (as in emails), never the host a request claims."""
+    base: str = current_app.config["BASE_URL"]
+    return base.rstrip("/") + switch_language_url(lang)
 
 
 _CACHE = "_wizard_translations"
@@ -156,4 +163,5 @@ def init_app(app: Flask) -> None:
             "other_lang": other,
             "other_lang_name": LANGUAGES[other],
             "switch_language_url": switch_language_url,
+            "alternate_url": alternate_url,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from flask import (
@@ -20,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from wizard.data.accounts import (
+    SESSION_SEEN_KEY,
     SESSION_TOKEN_KEY,
     check_password,
     create_invited_account,
@@ -68,6 +70,7 @@ def _start_session(user: User, token: str) -> None:
     if lang:
         session["lang"] = lang
     session[SESSION_TOKEN_KEY] = token
+    session[SESSION_SEEN_KEY] = int(time.time())
     login_user(user)
 
 
@@ -120,6 +123,20 @@ def sign_out() -> ResponseReturnValue:
     _end_session()
     flash(_("You have signed out."), "success")
     return redirect(url_for("public.start"))
+
+
+@bp.post("/stay-signed-in")
+@allow(Access.SIGNED_IN)
+def stay_signed_in() -> ResponseReturnValue:
+    """ "Stay signed in" in the timeout warning: the request itself restarts the idle timeout
+    (see load_user). From the page's script (fetch), 204; from the form without it, back to
+    the page it was on."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204
+    return redirect(safe_next_path(request.form.get("next")) or home_url(current_user))
 
 
 def _reset_request_limit() -> str:

@@ -1,0 +1,205 @@
+"""Every page type, in Welsh and in English, through the Nu Html Checker (vnu.jar, from the npm
+package vnu-jar; `make vnu` fetches it): the pages are saved as files and checked in one run of
+the checker (one Java start), which must report no errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Directory, sign_in
+from tests.html import soup
+from tests.plans import complete_plan
+from wizard.config import ROOT
+from wizard.domain.academic_year import academic_year_of, year_slug
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+THIS = academic_year_of(date.today())
+YEAR = year_slug(THIS)
+NEXT = year_slug(THIS + 1)
+SHARED = re.compile(r"/(?:en|cy)/shared/([A-Za-z0-9_-]+)")
+
+
+@dataclass
+class Pages:
+    """Pages saved for the checker: file name -> the address it came from."""
+
+    folder: Path
+    saved: dict[str, str] = field(default_factory=dict)
+
+    def save(self, name: str, client: FlaskClient, url: str, status: int = 200) -> str:
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code)
+        assert response.mimetype == "text/html", url
+        html = response.get_data(as_text=True)
+        return self.save_html(name, url, html)
+
+    def save_html(self, name: str, url: str, html: str) -> str:
+        file_name = f"{len(self.saved):03d}-{name}.html"
+        (self.folder / file_name).write_text(html, encoding="utf-8")
+        self.saved[file_name] = url
+        return html
+
+
+def first_href(html: str, pattern: str) -> str:
+    for link in BeautifulSoup(html, "html.parser").find_all("a", href=True):
+        if re.search(pattern, str(link["href"])):
+            return str(link["href"])
+    raise AssertionError(f"no link matching {pattern!r}")
+
+
+def draft_pages(pages: Pages, lead: FlaskClient, lang: str) -> None:
+    base = f"/{lang}/plan/{YEAR}"
+    save = pages.save
+    save("task-list", lead, f"{base}/")
+    save("step-about", lead, f"{base}/about-your-school")
+    save("step-about-return", lead, f"{base}/about-your-school?return_to=check")
+    save("step-context", lead, f"{base}/context-school")
+    save("step-hallmark", lead, f"{base}/hallmark-1")
+    save("check-about", lead, f"{base}/about-your-school/check")
+    save("check-contexts", lead, f"{base}/contexts/check")
+    save("check-hallmarks", lead, f"{base}/hallmarks/check")
+    save("check-funding", lead, f"{base}/funding-plan/check")
+    board = save("board", lead, f"{base}/diamond-9")
+    save("arrange", lead, f"{base}/diamond-9/arrange")
+    save("card-new", lead, f"{base}/diamond-9/cards/new")
+    card = first_href(board, r"/diamond-9/cards/\d+$")
+    save("card-edit", lead, card)
+    save("card-delete", lead, card + "/delete")
+    funding = save("funding", lead, f"{base}/funding-plan")
+    save("funding-line-new", lead, f"{base}/funding-plan/lines/new")
+    line = first_href(funding, r"/funding-plan/lines/(?!new)[^/]+$")
+    save("funding-line-edit", lead, line)
+    save("funding-line-remove", lead, line + "/remove")
+    save("check-plan", lead, f"{base}/check-your-answers")
+    save("submit", lead, f"{base}/submit")
+    save("summary-draft", lead, f"{base}/summary")
+    save("share", lead, f"{base}/share")
+    save("account", lead, f"/{lang}/account/")
+    save("invite", lead, f"/{lang}/account/invite")
+    # Pages with errors: a step and a funding line sent back with their error summaries.
+    error_step = lead.post(f"{base}/context-school", data={"reflection": "", "revision": "x"})
+    pages.save_html("step-with-errors", f"{base}/context-school", error_step.get_data(as_text=True))
+    error_line = lead.post(f"{base}/funding-plan/lines/new", data={"amount": "lots"})
+    for sent_back in (error_step, error_line):
+        assert sent_back.status_code == 200
+        assert soup(sent_back).select_one(".govuk-error-summary") is not None
+    pages.save_html("line-with-errors", "lines/new", error_line.get_data(as_text=True))
+    save("not-found", lead, f"/{lang}/plan/{YEAR}/no-such-step", status=404)
+    save("forbidden", lead, f"/{lang}/national", status=403)
+
+
+def submitted_pages(
+    pages: Pages, lead: FlaskClient, anonymous: FlaskClient, lang: str, share_token: str
+) -> None:
+    base = f"/{lang}/plan/{YEAR}"
+    save = pages.save
+    save("task-list-submitted", lead, f"{base}/")
+    save("summary", lead, f"{base}/summary")
+    save("confirmation", lead, f"{base}/versions/1/submitted")
+    save("versions", lead, f"{base}/versions")
+    save("version", lead, f"{base}/versions/1")
+    save("next-year-task-list", lead, f"/{lang}/plan/{NEXT}/")
+    save("compare", lead, f"/{lang}/plan/{NEXT}/compare?with={YEAR}")
+    hub = lead.get(f"{base}/").get_data(as_text=True)
+    save("feedback-reply", lead, first_href(hub, r"/feedback/\d+/reply"))
+    save("shared", anonymous, f"/{lang}/shared/{share_token}")
+
+
+@pytest.fixture
+def vnu() -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("Java is missing: the HTML checker needs Java 11 or later.", pytrace=False)
+    if not VNU_JAR.exists():
+        pytest.fail(
+            f"{VNU_JAR} is missing: run `make vnu` (npm ci --ignore-scripts).", pytrace=False
+        )
+    return [java, "-Xss1m", "-jar", str(VNU_JAR)]
+
+
+def test_every_page_type_is_valid_html_in_both_languages(
+    app: Flask, directory: Directory, vnu: list[str], tmp_path: Path
+) -> None:
+    cluster = directory.cluster("Taff cluster")
+    school = directory.school(cluster=cluster)
+    directory.user(email="lead@school.example", school=school, lead=True)
+    directory.user(
+        email="coord@la.example",
+        name="Gareth Evans",
+        coordinator_of=[cluster, directory.cluster("Ely cluster")],
+    )
+    directory.user(email="admin@la.example", name="Admin", admin=True)
+    lead, coordinator, admin = app.test_client(), app.test_client(), app.test_client()
+    sign_in(lead, "lead@school.example")
+    sign_in(coordinator, "coord@la.example")
+    sign_in(admin, "admin@la.example")
+
+    complete_plan(lead, YEAR)
+    lead.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_cy": "Ein cerdyn ni"})
+    pages = Pages(tmp_path)
+    for lang in ("en", "cy"):
+        draft_pages(pages, lead, lang)
+    assert lead.post(f"/en/plan/{YEAR}/submit").status_code == 302
+    plan = f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
+    coordinator.post(
+        plan + "/comments", data={"version": "1", "task": "hallmarks", "body": "Say more"}
+    )
+    shared = lead.post(f"/en/plan/{YEAR}/share", data={"shows": "submitted"})
+    found = SHARED.search(soup(shared).find(id="new-share-link")["href"])
+    assert found is not None
+    lead.post(f"/en/plan/{NEXT}/start", data={"start": "copy"})
+
+    anonymous = app.test_client()
+    for lang in ("en", "cy"):
+        for name, url in [
+            ("start", f"/{lang}/"),
+            ("accessibility", f"/{lang}/accessibility"),
+            ("privacy", f"/{lang}/privacy"),
+            ("cookies", f"/{lang}/cookies"),
+            ("sign-in", f"/{lang}/sign-in"),
+            ("reset-request", f"/{lang}/reset-password"),
+            ("reset-expired", f"/{lang}/reset-password/not-a-token"),
+            ("invitation-expired", f"/{lang}/invitation/not-a-token"),
+        ]:
+            pages.save(name, anonymous, url, status=404 if "not-a-token" in url else 200)
+        pages.save("anonymous-not-found", anonymous, f"/{lang}/no-such-page", status=404)
+        submitted_pages(pages, lead, anonymous, lang, found.group(1))
+        coordinator_plan = f"/{lang}/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
+        pages.save("clusters", coordinator, f"/{lang}/clusters/")
+        pages.save("cluster-dashboard", coordinator, f"/{lang}/clusters/{cluster.id}")
+        pages.save("coordinator-plan", coordinator, coordinator_plan)
+        pages.save("coordinator-plan-version", coordinator, coordinator_plan + "?version=1")
+        pages.save("national", admin, f"/{lang}/national")
+
+    result = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", "--exit-zero-always", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    problems = [
+        "{file} ({url}) line {line}: {message}\n    {extract}".format(
+            file=Path(m.get("url", "")).name,
+            url=pages.saved.get(Path(m.get("url", "")).name, "?"),
+            line=m.get("lastLine", "?"),
+            message=m.get("message", ""),
+            extract=(m.get("extract") or "").strip(),
+        )
+        for m in messages
+        if m.get("type") in ("error", "non-document-error")
+    ]
+    assert len(pages.saved) > 90
+    assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
