@@ -259,7 +259,7 @@ def review_contexts(
             expect_count_message(page, t, 2000 - len(answer.reflection))
         else:
             expect(
-                page.get_by_text(t("You can enter up to %(count)s characters", count=2000))
+                page.get_by_text(t("You can enter up to %(count)s characters", count="2,000"))
             ).to_be_visible()
             reflection.fill(answer.reflection)
         priorities.get_by_role("checkbox", name=t(answer.element), exact=True).check()

@@ -161,6 +161,18 @@ def test_the_preferred_language_is_saved_and_used_at_the_next_sign_in(
     assert soup(fresh.get("/cy/account/")).find("html")["lang"] == "cy"
 
 
+def test_without_a_choice_signing_in_follows_the_sign_in_pages_language(
+    app: Flask, lead: User
+) -> None:
+    client = app.test_client()
+    sign_in(client, lead.email)
+    client.get("/en/account/")  # read in English: remembered, but not chosen
+    client.post("/en/sign-out")
+    fresh = app.test_client()
+    signed_in = fresh.post("/cy/sign-in", data={"email": lead.email, "password": PASSWORD})
+    assert signed_in.headers["Location"] == "/cy/plan/"
+
+
 def test_a_language_must_be_chosen_from_the_two(lead_client: FlaskClient) -> None:
     assert error_summary(lead_client.post("/cy/account/language", data={})) == [
         "Dewiswch yr iaith rydych am ei defnyddio"

@@ -178,7 +178,8 @@ def test_the_character_count_speaks_welsh_with_every_plural_form(lead_client: Fl
     }
     assert "%{count}" in counter["data-i18n.characters-under-limit.other"]
     hint = soup(page).find(id="reflection-info").get_text(strip=True)
-    assert "2000" in hint and "characters" not in hint
+    # The number written as the errors write it ("2,000 nod").
+    assert hint == "Gallwch ddefnyddio hyd at 2,000 nod"
 
 
 def test_change_a_hallmark_from_check_your_answers_and_come_back(lead_client: FlaskClient) -> None:

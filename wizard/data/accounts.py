@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text, update
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import (
+    AuditEvent,
     Invitation,
     PasswordResetToken,
     SignInAttempt,
@@ -415,6 +416,19 @@ def set_preferred_language(user: User, lang: str) -> None:
     user.locale = lang
     record(AuditAction.LANGUAGE_CHANGED, user_id=user.id, previous=previous, language=lang)
     db.session.commit()
+
+
+def chosen_language(user_id: int) -> str | None:
+    """The language last chosen on the account page (None: never chosen). Pages read in a
+    language also update `User.locale`, so the choice itself is read from its audit record."""
+    detail = db.session.scalar(
+        select(AuditEvent.detail)
+        .where(AuditEvent.user_id == user_id, AuditEvent.action == AuditAction.LANGUAGE_CHANGED)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    language = (detail or {}).get("language")
+    return language if isinstance(language, str) else None
 
 
 def database_ready() -> bool:

@@ -53,10 +53,10 @@ def signed_in_user() -> User:
     return user
 
 
-def home_url(user: Any) -> str:
+def home_url(user: Any, lang: str | None = None) -> str:
     """Where a signed-in user starts: their school's plan, their clusters, or their account,
-    in their preferred language (chosen on the account page, or the one they last used)."""
-    lang = valid_language(user.locale) or select_locale()
+    in `lang` (the language chosen on the account page) or else the page's language."""
+    lang = valid_language(lang) or select_locale()
     if user.school_id is not None:
         return url_for("plan.index", lang=lang)
     if user.is_coordinator:

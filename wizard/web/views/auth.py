@@ -24,6 +24,7 @@ from wizard.data.accounts import (
     SESSION_SEEN_KEY,
     SESSION_TOKEN_KEY,
     check_password,
+    chosen_language,
     create_invited_account,
     find_invitation,
     find_password_reset,
@@ -104,7 +105,11 @@ def sign_in() -> ResponseReturnValue:
         user = find_user_by_email(email)
         if check_password(user, form.password.data or "") and user is not None:
             _start_session(user, sign_in_succeeded(user, address))
-            return redirect(safe_next_path(request.args.get("next")) or home_url(user))
+            # Without a page to go back to: the service in the language chosen on the account
+            # page, if one was chosen, else in the sign-in page's.
+            return redirect(
+                safe_next_path(request.args.get("next")) or home_url(user, chosen_language(user.id))
+            )
         sign_in_failed(email, user, address)
         failed = True
         # The same message whether the email is unknown or the password wrong.
