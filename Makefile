@@ -7,9 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 
-.PHONY: run test install compile-messages messages check-messages db seed seed-wales chromium system-packages lint format typecheck assets benchmark clean
+.PHONY: run test install compile-messages messages check-messages db seed seed-wales chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
 
-run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
+run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
@@ -42,6 +42,9 @@ check-messages: install ## Fail if the catalogue is out of date, or a Welsh entr
 
 db: install ## Create or migrate the database (SQLite in instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade
+
+static: install ## Build the fingerprinted, gzip and Brotli copies of static/ (plain Python, no Node)
+	$(FLASK) build-static
 
 seed: db compile-messages ## Load the 22 local authorities and the demo data (keeps saved answers)
 	$(FLASK) seed-demo

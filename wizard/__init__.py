@@ -17,7 +17,7 @@ from wizard.data.accounts import SESSION_TOKEN_KEY, user_of_session
 from wizard.data.database import db, migrate
 from wizard.data.models import User
 from wizard.domain.inputs import parse_whole_number
-from wizard.web import errors, filters, i18n, security
+from wizard.web import assets, errors, filters, i18n, security
 from wizard.web.extensions import babel, csrf, htmx, limiter, login_manager
 from wizard.web.security import BoundedIntConverter
 
@@ -78,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    assets.init_app(app)
     cli.init_app(app)
     security.trust_proxies(app)
 

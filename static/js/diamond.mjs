@@ -11,9 +11,10 @@
 //    way to move a card (WCAG 2.2 SC 2.5.7).
 // 2. Focus after a move: keyboard focus stays on the moved card (on the same
 //    button, where the card still has it), or goes to the error summary.
-// 3. Any element with a data-print attribute prints the page when clicked.
 //
-// Imported by app.mjs on every page; it does nothing where there is no board.
+// Imported by app.mjs (a dynamic import) only when the page has the board
+// (#diamond-board), so no other page downloads it. Print buttons (data-print)
+// are handled by app.mjs.
 // The board can also arrive by a boosted navigation (data-hx-select="#app-container"
 // from the task list), which runs no <script>: SortableJS is then loaded here.
 
@@ -333,20 +334,6 @@ function focusAfterMove (event) {
 }
 
 // -----------------------------------------------------------------------------
-// 3. Print buttons
-// -----------------------------------------------------------------------------
-
-function print (event) {
-  const trigger = event.target instanceof Element && event.target.closest('[data-print]')
-  if (trigger) {
-    event.preventDefault()
-    window.print()
-  }
-}
-
-// -----------------------------------------------------------------------------
-
-document.addEventListener('click', print)
 
 if (htmx) {
   document.addEventListener('htmx:configRequest', sendBoardVersion)
