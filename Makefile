@@ -79,8 +79,14 @@ typecheck: install
 assets: ## Rebuild the committed front-end assets (needs Node and npm)
 	bash scripts/build-assets.sh
 
-benchmark: seed ## Measure server times; the results go in the README
-	$(BIN)/python scripts/benchmark.py
+# `make bench` on SQLite; with BENCH_DATABASE_URL (an EMPTY PostgreSQL database) it also runs
+# under gunicorn. The table goes to benchmarks/<date>.md and into the README.
+BENCH_REQUESTS ?= 200
+bench: install compile-messages ## Measure every kind of request at the scale of Wales
+	$(BIN)/python scripts/bench.py --requests $(BENCH_REQUESTS) --write-readme \
+		$(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL) --gunicorn,)
+
+benchmark: bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

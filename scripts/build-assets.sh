@@ -35,7 +35,7 @@ node -e '
 #   node -e 'const f="package-lock.json",fs=require("fs"),l=JSON.parse(fs.readFileSync(f));
 #            for (const p of Object.values(l.packages)) delete p.funding;
 #            fs.writeFileSync(f, JSON.stringify(l, null, 2) + "\n")'
-if grep -q 'http' package-lock.json; then
+if grep -qE 'https?://' package-lock.json; then
   die "package-lock.json contains a URL; see the comment above this check"
 fi
 

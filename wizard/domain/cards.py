@@ -65,6 +65,19 @@ def suggested_keys(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return keys
 
 
+# The designed cards' titles by (locale, key), worked out once per process: turning a lazy
+# title into text looks up the catalogue each time, and the board shows every card on every
+# move. The titles are constants of the framework, so they never go stale.
+_TITLES: dict[tuple[str, str], str] = {}
+
+
+def _title(locale: str, key: str, title: object) -> str:
+    text = _TITLES.get((locale, key))
+    if text is None:
+        text = _TITLES[(locale, key)] = str(title)
+    return text
+
+
 class CardCatalogue:
     """Every card this plan may use, looked up by key; titles are worked out when needed."""
 
@@ -88,7 +101,9 @@ class CardCatalogue:
             return None
         if key not in self._made:
             kind, title = _FRAMEWORK[key]
-            self._made[key] = CardInfo(key, str(title), kind, key in self._suggested)
+            self._made[key] = CardInfo(
+                key, _title(self.locale, key, title), kind, key in self._suggested
+            )
         return self._made[key]
 
     def __getitem__(self, key: str) -> CardInfo:
