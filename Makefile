@@ -88,6 +88,10 @@ bench: install compile-messages ## Measure every kind of request at the scale of
 
 benchmark: bench
 
+lighthouse: install compile-messages ## Lighthouse on six pages in both languages; scores into the README (needs npm ci)
+	test -x node_modules/.bin/lighthouse || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python scripts/lighthouse.py --write-readme
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
 	find translations -name '*.mo' -delete

@@ -101,6 +101,8 @@ class ServerTimer:
 def bench_app(database_url: str | None = None) -> Flask:
     """The app with the two baseline endpoints (gunicorn: `bench:bench_app()`)."""
     url = database_url or os.environ["BENCH_DATABASE_URL"]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
