@@ -128,6 +128,8 @@ def main() -> None:
                 "2",
                 "--bind",
                 f"127.0.0.1:{args.port}",
+                "--timeout",
+                "120",
                 "--log-level",
                 "warning",
                 "wizard:create_app()",
@@ -165,9 +167,14 @@ def main() -> None:
                     url = f"{base}/{lang}/{path}"
                     print(f"lighthouse: {name} ({lang})", file=sys.stderr)
                     rows.append((name, lang, audit(url, cookie, Path(tmp) / "report.json")))
+                    write(rows, args.write_readme)
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def write(rows: list[tuple[str, str, dict[str, object]]], to_readme: bool) -> None:
+    """The table so far (written after every page, so a long run leaves what it measured)."""
     lines = [
         f"Measured {date.today().isoformat()} by `make lighthouse` (Lighthouse 12.2.3, default "
         "mobile settings with simulated throttling, Debian's Chromium, gunicorn on 127.0.0.1).",
@@ -184,11 +191,11 @@ def main() -> None:
             f"| {row['TBT']} | {row['CLS']} | {row['SI']} | {failed} |"
         )
     section = "\n".join(lines)
-    print(section)
+    print(lines[-1], file=sys.stderr)
     out = ROOT / "benchmarks" / f"lighthouse-{date.today().isoformat()}.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text(f"# Lighthouse {date.today().isoformat()}\n\n{section}\n")
-    if args.write_readme:
+    if to_readme:
         readme = ROOT / "README.md"
         text = readme.read_text()
         start, end = text.find(START), text.find(END)
