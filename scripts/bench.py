@@ -619,6 +619,16 @@ def write_readme(section: str) -> None:
     readme.write_text(text[: start + len(README_START)] + "\n" + section + "\n" + text[end:])
 
 
+def publish(sections: list[str], to_readme: bool) -> None:
+    section = "\n".join(sections)
+    print(section)
+    out = ROOT / "benchmarks" / f"{date.today().isoformat()}.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(f"# Benchmark {date.today().isoformat()}\n\n{section}\n")
+    if to_readme:
+        write_readme(section)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
@@ -669,6 +679,7 @@ def main() -> None:
             "",
         ]
         if args.gunicorn:
+            publish([*sections, "(under gunicorn: still running)"], args.write_readme)
             served = gunicorn(url)
             port = next(served)
             try:
@@ -703,13 +714,7 @@ def main() -> None:
             "",
             *weights,
         ]
-        section = "\n".join(sections)
-        print(section)
-        out = ROOT / "benchmarks" / f"{date.today().isoformat()}.md"
-        out.parent.mkdir(exist_ok=True)
-        out.write_text(f"# Benchmark {date.today().isoformat()}\n\n{section}\n")
-        if args.write_readme:
-            write_readme(section)
+        publish(sections, args.write_readme)
 
 
 if __name__ == "__main__":
