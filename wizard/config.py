@@ -64,6 +64,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PRODUCTION": production,
+        # Templates are never reloaded in production (Flask's default follows debug mode).
+        "TEMPLATES_AUTO_RELOAD": False if production else None,
         # The fingerprinted, precompressed static files (`flask build-static`; see
         # wizard/web/assets.py).
         "STATIC_BUILD_DIR": env.get("WIZARD_STATIC_BUILD") or str(ROOT / "build" / "static"),

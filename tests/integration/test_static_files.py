@@ -99,3 +99,19 @@ def test_a_signed_in_step_page_loads_no_board_script(
     sign_in(client, lead.email)
     page = soup(client.get("/en/plan/", follow_redirects=True))
     assert not any("diamond" in url or "Sortable" in url for url in _assets(page))
+
+
+def test_production_compiles_templates_once_and_keeps_them(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from wizard.config import load_config
+
+    monkeypatch.setenv("WIZARD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("WIZARD_BASE_URL", "https://planner.example")
+    assert load_config(tmp_path)["TEMPLATES_AUTO_RELOAD"] is False
+    monkeypatch.setenv("WIZARD_ENV", "development")
+    assert load_config(tmp_path)["TEMPLATES_AUTO_RELOAD"] is None  # Flask: only in debug
+    production: Flask = make_app(PRODUCTION=True)
+    assert production.jinja_env.bytecode_cache is not None
+    assert make_app().jinja_env.bytecode_cache is None
