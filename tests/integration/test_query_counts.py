@@ -1,4 +1,4 @@
-"""How many SQL statements each request that scripts/benchmark.py times runs, for a signed-in
+"""How many SQL statements each request that scripts/bench.py times runs, for a signed-in
 lead with a whole plan. A new query fails here, and so does an N+1: the task list and the board
 run as many queries for ten own cards and ten lines of spending as for one.
 
@@ -24,7 +24,7 @@ YEAR = year_slug(academic_year_of(date.today()))
 BASE = f"/en/plan/{YEAR}"
 STEP = f"{BASE}/about-your-school"
 BOARD = f"{BASE}/diamond-9"
-ANSWERS = {  # as scripts/benchmark.py saves them
+ANSWERS = {  # as scripts/bench.py saves them
     "phase": "primary",
     "teaching_staff": "24",
     "support_staff": "12",
