@@ -166,7 +166,13 @@ def main() -> None:
                 for lang in ("en", "cy"):
                     url = f"{base}/{lang}/{path}"
                     print(f"lighthouse: {name} ({lang})", file=sys.stderr)
-                    rows.append((name, lang, audit(url, cookie, Path(tmp) / "report.json")))
+                    try:
+                        row = audit(url, cookie, Path(tmp) / "report.json")
+                    except subprocess.CalledProcessError:
+                        # Lighthouse could not load the page: say so, and go on to the next.
+                        row = {key: "-" for key in (*CATEGORIES, *(m for _, m in METRICS))}
+                        row["failed"] = ["the page did not load"]
+                    rows.append((name, lang, row))
                     write(rows, args.write_readme)
         finally:
             server.terminate()
