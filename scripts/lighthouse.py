@@ -108,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write-readme", action="store_true")
     parser.add_argument("--port", type=int, default=5108)
+    parser.add_argument("--only", default="", help="audit only the pages whose name has this")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("node_modules/.bin/lighthouse is missing: run `npm ci` first")
@@ -163,6 +164,8 @@ def main() -> None:
             ]
             rows = []
             for name, path, cookie in pages:
+                if args.only not in name:
+                    continue
                 for lang in ("en", "cy"):
                     url = f"{base}/{lang}/{path}"
                     print(f"lighthouse: {name} ({lang})", file=sys.stderr)
