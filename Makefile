@@ -8,9 +8,9 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 
-.PHONY: run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets benchmark clean
+.PHONY: run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
 
-run: seed ## Set everything up and serve the app on $(HOST):$(PORT)
+run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
@@ -57,6 +57,9 @@ check-messages: install ## Fail if the catalogue is out of date, or a Welsh entr
 db: install ## Create or migrate the database (SQLite in instance/ unless DATABASE_URL is set)
 	$(FLASK) db upgrade
 
+static: install ## Build the fingerprinted, gzip and Brotli copies of static/ (plain Python, no Node)
+	$(FLASK) build-static
+
 seed: db compile-messages ## Load the 22 local authorities and the demo data (keeps saved answers)
 	$(FLASK) seed-demo
 
@@ -100,8 +103,18 @@ typecheck: install
 assets: ## Rebuild the committed front-end assets (needs Node and npm)
 	bash scripts/build-assets.sh
 
-benchmark: seed ## Measure server times; the results go in the README
-	$(BIN)/python scripts/benchmark.py
+# `make bench` on SQLite; with BENCH_DATABASE_URL (an EMPTY PostgreSQL database) it also runs
+# under gunicorn. The table goes to benchmarks/<date>.md and into the README.
+BENCH_REQUESTS ?= 200
+bench: install compile-messages ## Measure every kind of request at the scale of Wales
+	$(BIN)/python scripts/bench.py --requests $(BENCH_REQUESTS) --write-readme \
+		$(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL) --gunicorn,)
+
+benchmark: bench
+
+lighthouse: install compile-messages ## Lighthouse on six pages in both languages; scores into the README (needs npm ci)
+	test -x node_modules/.bin/lighthouse || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python scripts/lighthouse.py --write-readme
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

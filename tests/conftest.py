@@ -132,6 +132,9 @@ def test_config(url: str, instance: Path) -> dict[str, Any]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 64,
         "BASE_URL": "http://localhost",
+        # Tests serve static/ itself unless they build it (tests/integration/test_static_files.py),
+        # so that a build left by `make run` never changes what they see.
+        "STATIC_BUILD_DIR": str(instance / "no-static-build"),
     }
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -24,6 +24,7 @@ from wizard.data.models import (
 )
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
+from wizard.web.assets import build_static
 
 
 def _authority(value: str) -> LocalAuthority:
@@ -228,7 +229,17 @@ def seed_wales_command(schools: int, clusters: int, drafts: float, seed: int, fo
     )
 
 
+@click.command("build-static")
+@with_appcontext
+def build_static_command() -> None:
+    """Build the fingerprinted, gzip and Brotli copies of static/ that the app serves."""
+    destination = Path(current_app.config["STATIC_BUILD_DIR"])
+    manifest = build_static(destination)
+    click.echo(f"Built {len(manifest)} static files into {destination}.")
+
+
 COMMANDS = (
+    build_static_command,
     load_local_authorities_command,
     create_partnership,
     create_local_authority,

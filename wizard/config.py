@@ -64,6 +64,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PRODUCTION": production,
+        # Templates are never reloaded in production (Flask's default follows debug mode).
+        "TEMPLATES_AUTO_RELOAD": False if production else None,
+        # The fingerprinted, precompressed static files (`flask build-static`; see
+        # wizard/web/assets.py).
+        "STATIC_BUILD_DIR": env.get("WIZARD_STATIC_BUILD") or str(ROOT / "build" / "static"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

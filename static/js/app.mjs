@@ -11,9 +11,6 @@
 // support never run this file; the site works without it.
 
 import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0.min.js'
-// The Diamond 9 board: drag and drop, focus after a move, print buttons.
-// Does nothing on pages without the board.
-import './diamond.mjs'
 // The funding line's amount: an old error goes once the live total changes.
 import './funding.mjs'
 // A warning before leaving a page with unsaved changes (the language toggle
@@ -28,6 +25,28 @@ const htmx = window.htmx
 // 1. GOV.UK Frontend components on the page as first served.
 initAll()
 
+// The Diamond 9 board's script (drag and drop, focus after a move) is loaded
+// only on a page with the board: on the board page as first served, or when a
+// boosted navigation brings the board in. The import is a literal relative
+// path so that the static build (wizard/web/assets.py) can rewrite it to the
+// fingerprinted name; a module is only ever fetched and run once.
+function loadBoardScript () {
+  if (document.getElementById('diamond-board')) {
+    import('./diamond.mjs')
+  }
+}
+loadBoardScript()
+
+// Any element with a data-print attribute prints the page when clicked (no
+// inline handler: the Content Security Policy forbids them).
+document.addEventListener('click', function (event) {
+  const trigger = event.target instanceof Element && event.target.closest('[data-print]')
+  if (trigger) {
+    event.preventDefault()
+    window.print()
+  }
+})
+
 if (htmx) {
   // 2. GOV.UK Frontend components in content that htmx swaps in later, and
   //    only inside that content (initialising a component twice logs an
@@ -39,6 +58,7 @@ if (htmx) {
   //    character count or password input macro's outer <div data-module>),
   //    that component is created directly.
   htmx.onLoad(function (el) {
+    loadBoardScript()
     if (!(el instanceof Element) || el === document.body) {
       return
     }

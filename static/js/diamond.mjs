@@ -15,9 +15,10 @@
 //    button, where its moves are still open), or goes to the "which card?"
 //    question, the undo button, or the error summary. A "card added" banner
 //    goes once the next move is made.
-// 3. Any element with a data-print attribute prints the page when clicked.
 //
-// Imported by app.mjs on every page; it does nothing where there is no board.
+// Imported by app.mjs (a dynamic import) only when the page has the board
+// (#diamond-board), so no other page downloads it. Print buttons (data-print)
+// are handled by app.mjs.
 // The board can also arrive by a boosted navigation (data-hx-select="#app-container"
 // from the task list), which runs no <script>: SortableJS is then loaded here.
 
@@ -392,20 +393,6 @@ function focusAfterMove (event) {
 }
 
 // -----------------------------------------------------------------------------
-// 3. Print buttons
-// -----------------------------------------------------------------------------
-
-function print (event) {
-  const trigger = event.target instanceof Element && event.target.closest('[data-print]')
-  if (trigger) {
-    event.preventDefault()
-    window.print()
-  }
-}
-
-// -----------------------------------------------------------------------------
-
-document.addEventListener('click', print)
 window.addEventListener('scroll', function () { lastScrollAt = performance.now() }, { capture: true, passive: true })
 
 if (htmx) {

@@ -50,7 +50,9 @@ def test_the_shell_has_a_skip_link_service_name_and_our_own_footer(client: Flask
     assert not page.select(".govuk-footer__crown, .govuk-header__logotype")
 
 
-def test_static_assets_are_served_with_a_content_hash(client: FlaskClient) -> None:
+def test_static_assets_are_served_with_a_content_hash_without_a_build(
+    client: FlaskClient,
+) -> None:
     page = soup(client.get("/en/"))
     stylesheet = page.find("link", rel="stylesheet")["href"]
     assert stylesheet.startswith("/static/css/app.css?v=")

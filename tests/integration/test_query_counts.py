@@ -1,4 +1,4 @@
-"""How many SQL statements each request that scripts/benchmark.py times runs, for a signed-in
+"""How many SQL statements each request that scripts/bench.py times runs, for a signed-in
 lead with a whole plan. A new query fails here, and so does an N+1: the task list and the board
 run as many queries for ten own cards and ten lines of spending as for one.
 
@@ -11,10 +11,11 @@ from contextlib import AbstractContextManager
 from datetime import date
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.conftest import CountedQueries
+from tests.conftest import CountedQueries, Directory, sign_in
 from tests.html import soup
 from tests.plans import LINE, complete_plan, revision
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -23,7 +24,7 @@ YEAR = year_slug(academic_year_of(date.today()))
 BASE = f"/en/plan/{YEAR}"
 STEP = f"{BASE}/about-your-school"
 BOARD = f"{BASE}/diamond-9"
-ANSWERS = {  # as scripts/benchmark.py saves them
+ANSWERS = {  # as scripts/bench.py saves them
     "phase": "primary",
     "teaching_staff": "24",
     "support_staff": "12",
@@ -143,3 +144,123 @@ def test_the_task_list_and_board_do_not_query_per_card_or_line(
     add_own_cards(plan_client, 9)
     add_lines(plan_client, 9)
     assert counts() == with_one
+
+
+# Every other request that `make bench` (scripts/bench.py) measures.
+
+
+def test_other_step_pages(plan_client: FlaskClient, count_queries: CountQueries) -> None:
+    counts = {
+        name: queries(count_queries, get(plan_client, f"{BASE}/{path}")).total
+        for name, path in (("context", "context-school"), ("hallmark", "hallmark-3"))
+    }
+    # The user; the plan with its answers; the school and its cluster.
+    assert counts == {"context": 4, "hallmark": 4}, counts
+
+
+def test_save_a_hallmark(plan_client: FlaskClient, count_queries: CountQueries) -> None:
+    url = f"{BASE}/hallmark-3"
+    data = {
+        "rating": "developing",
+        "evidence": "Lesson visits",
+        "next_steps": "Coaching",
+        "revision": revision(plan_client, url),
+    }
+    counted = queries(count_queries, lambda: plan_client.post(url, data=data))
+    # As for About your school: the user, the plan twice, the draft lock, the answer, the audit.
+    assert counted.total == 6, counted
+
+
+def test_check_pages(plan_client: FlaskClient, count_queries: CountQueries) -> None:
+    task = queries(count_queries, get(plan_client, f"{BASE}/hallmarks/check")).total
+    whole = queries(count_queries, get(plan_client, f"{BASE}/check-your-answers")).total
+    # The user; the plan with its answers; the school and its cluster (and for the whole
+    # plan, the school's own cards).
+    assert (task, whole) == (4, 5)
+
+
+def test_funding_pages(plan_client: FlaskClient, count_queries: CountQueries) -> None:
+    plan_page = queries(count_queries, get(plan_client, f"{BASE}/funding-plan"))
+    total = queries(
+        count_queries,
+        lambda: plan_client.get(f"{BASE}/funding-plan/total?amount=750", headers=HX),
+    )
+    funding = plan_client.get(f"{BASE}/funding-plan").get_data(as_text=True)
+    line_id = next(
+        part.split('"')[0]
+        for part in funding.split(f"{BASE}/funding-plan/lines/")[1:]
+        if not part.startswith("new")
+    )
+    url = f"{BASE}/funding-plan/lines/{line_id}"
+    data = {**LINE, "amount": "650", "revision": revision(plan_client, url)}
+    save = queries(count_queries, lambda: plan_client.post(url, data=data))
+    counts = {"funding plan": plan_page.total, "live total": total.total, "save": save.total}
+    # The live total (no write): the user, the plan with its answers, the own cards.
+    assert counts == {"funding plan": 5, "live total": 3, "save": 6}, counts
+
+
+def test_summary_pdf_and_start_page(
+    plan_client: FlaskClient, client: FlaskClient, count_queries: CountQueries
+) -> None:
+    counts = {
+        "summary": queries(count_queries, get(plan_client, f"{BASE}/summary")).total,
+        "pdf": queries(count_queries, get(plan_client, f"{BASE}/summary.pdf")).total,
+    }
+    assert counts == {"summary": 7, "pdf": 5}, counts
+
+
+def test_dashboards_csvs_and_the_national_view_at_two_sizes(
+    app: Flask, directory: Directory, count_queries: CountQueries
+) -> None:
+    """The same number of statements for a cluster of 3 schools and of 40, and for all of
+    Wales with 3 or 40 schools."""
+    from tests.integration.test_dashboard import bulk
+
+    cluster = directory.cluster("Counted")
+    directory.user(email="coordinator@cluster.example", coordinator_of=[cluster])
+    directory.user(email="admin@wales.example", admin=True)
+    coordinator, admin = app.test_client(), app.test_client()
+    sign_in(coordinator, "coordinator@cluster.example")
+    sign_in(admin, "admin@wales.example")
+    pages = {
+        "dashboard": (coordinator, f"/en/clusters/{cluster.id}?year={YEAR}"),
+        "schools csv": (coordinator, f"/en/clusters/{cluster.id}/{YEAR}/schools.csv"),
+        "funding csv": (coordinator, f"/en/clusters/{cluster.id}/{YEAR}/funding.csv"),
+        "national": (admin, "/en/national"),
+    }
+
+    def counts() -> dict[str, int]:
+        for user, url in pages.values():  # the first request of a session does one-off work
+            user.get(url)
+        return {
+            name: queries(count_queries, get(user, url)).total
+            for name, (user, url) in pages.items()
+        }
+
+    bulk(directory, cluster, 3)
+    small = counts()
+    bulk(directory, directory.cluster("More"), 37)
+    from tests.integration.test_dashboard import directory_school_fast
+    from tests.reporting import snapshot, submitted
+
+    for number in range(100, 137):
+        school = directory_school_fast(cluster, number)
+        submitted(school, academic_year_of(date.today()), snapshot({1: "embedded"}, {}, [], []))
+    large = counts()
+    assert small == large, (small, large)
+    assert small == {"dashboard": 11, "schools csv": 6, "funding csv": 6, "national": 8}, small
+
+
+def test_shared_plan(
+    plan_client: FlaskClient, client: FlaskClient, count_queries: CountQueries
+) -> None:
+    made = plan_client.post(f"{BASE}/share", data={"shows": "draft"})
+    link = soup(made).find(id="new-share-link")
+    assert link is not None, "no share link on the page"
+    path = "/en/shared/" + str(link["href"]).rsplit("/shared/", 1)[1]
+    anonymous = client.application.test_client()
+    anonymous.get(path)
+    counted = queries(count_queries, get(anonymous, path))
+    # The link with its plan; the plan's answers; the school; the own cards; the link's
+    # "last used"; the audit of the use.
+    assert counted.total == 6, counted

@@ -103,6 +103,19 @@ def suggested_keys(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return list(suggestions(answers))
 
 
+# The designed cards' titles by (locale, key), worked out once per process: turning a lazy
+# title into text looks up the catalogue each time, and the board shows every card on every
+# move. The titles are constants of the framework, so they never go stale.
+_TITLES: dict[tuple[str, str], str] = {}
+
+
+def _title(locale: str, key: str, title: object) -> str:
+    text = _TITLES.get((locale, key))
+    if text is None:
+        text = _TITLES[(locale, key)] = str(title)
+    return text
+
+
 class CardCatalogue:
     """Every card this plan may use, looked up by key; titles are worked out when needed."""
 
@@ -129,7 +142,7 @@ class CardCatalogue:
             content = _FRAMEWORK[key]
             self._made[key] = CardInfo(
                 key,
-                str(content.title),
+                _title(self.locale, key, content.title),
                 content.kind,
                 key in self._suggested,
                 description=str(content.description),

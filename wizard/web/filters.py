@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 
 from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency
-from flask import Flask, url_for
+from flask import Flask
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from wizard.config import ROOT
 from wizard.domain.academic_year import year_label, year_slug
 from wizard.domain.money import pence_to_decimal
 
@@ -58,20 +54,6 @@ def iso_date(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@lru_cache(maxsize=256)
-def _static_hash(filename: str) -> str:
-    path = ROOT / "static" / filename
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
-    except OSError:
-        return "0"
-
-
-def static_url(filename: str) -> str:
-    """A static file's URL with a content hash, so browsers can cache it safely."""
-    return url_for("static", filename=filename, v=_static_hash(filename))
-
-
 def localised(english: str | None, welsh: str | None) -> Markup:
     """Text in the page's language where we have it, else the other, marked with its `lang`."""
     lang = _locale()
@@ -91,7 +73,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(year_label, "year_label")
     app.add_template_filter(year_slug, "year_slug")
-    app.add_template_global(static_url)
     app.add_template_global(localised)
 
     from wizard.domain import framework

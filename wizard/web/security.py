@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -90,8 +91,17 @@ def _hide_server_version() -> None:
     WSGIRequestHandler.version_string = lambda self: "planner"  # type: ignore[method-assign]
 
 
+def _csrf_token() -> str:
+    """The request's CSRF token for templates: signed once per request by Flask-WTF and then
+    read from `g`. (Flask-WTF's own `csrf_token` global also caches it, but looks its settings
+    up again on each of the many calls a board makes, one per card form.)"""
+    token = g.get("csrf_token")
+    return token if isinstance(token, str) else generate_csrf()
+
+
 def init_app(app: Flask) -> None:
     _hide_server_version()
+    app.jinja_env.globals["csrf_token"] = _csrf_token
     for name in ("werkzeug", "gunicorn.access"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):

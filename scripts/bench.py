@@ -1,0 +1,728 @@
+"""`make bench`: server time, size and query count of every kind of request, at the scale of Wales.
+
+    .venv/bin/python scripts/bench.py [--requests 200] [--database-url URL] [--gunicorn]
+                                      [--schools 1500] [--write-readme] [--profile NAME]
+
+The database (a fresh SQLite file unless --database-url names an EMPTY database) is migrated
+and filled with the scale of Wales (`seed-wales`: 1,500 schools in 200 clusters, each with a
+submitted plan), then a benchmark school with a whole plan, its lead, a coordinator of a
+cluster of average size and an administrator are added.
+
+Every request is measured in the same run beside two baselines: a bare Flask endpoint that
+returns a string, and a "floor" endpoint that commits a one-row update. Both exist only in the
+app this script builds; the production app never registers them. Each figure is reported as a
+ratio to them, because absolute times on shared machines are noisy.
+
+In-process (always): the Flask test client, timing each call. Under gunicorn (--gunicorn,
+with --database-url a PostgreSQL URL): one gunicorn worker serving the same app over HTTP;
+the server time is measured inside the worker (from the WSGI call to the end of the response
+body) and sent back in a header, so the client's own time is left out.
+
+The table goes to benchmarks/<date>.md, and with --write-readme between the README's
+`<!-- bench -->` markers. --profile NAME runs that request under pyinstrument instead and
+prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import itertools
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event, select, update
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import ParsingClient  # noqa: E402
+from tests.plans import LINE, complete_plan  # noqa: E402
+from wizard import create_app  # noqa: E402
+from wizard.data.accounts import hash_password  # noqa: E402
+from wizard.data.database import db  # noqa: E402
+from wizard.data.models import Cluster, LocalAuthority, Plan, School, User  # noqa: E402
+from wizard.data.sharing import create_share_link  # noqa: E402
+from wizard.data.wales import seed_wales  # noqa: E402
+from wizard.domain.academic_year import academic_year_of, year_slug  # noqa: E402
+from wizard.web.access import Access, allow  # noqa: E402
+
+PASSWORD = "benchmark password"
+SECRET = "benchmark secret key, not for production"
+TIME_HEADER = "X-Bench-Server-Ms"
+LEAD = "bench-lead@school.example"
+COORDINATOR = "bench-coordinator@cluster.example"
+ADMIN = "bench-admin@wales.example"
+README_START = "<!-- bench -->"
+README_END = "<!-- /bench -->"
+REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
+BOARD_VERSION = re.compile(r'id="diamond-board"[^>]*data-version="(\d+)"')
+PLACED_CARD = re.compile(
+    r'class="app-card(?: app-card--moved)?" id="card-[^"]+" data-card="([^"]+)"'
+)
+
+
+class ServerTimer:
+    """WSGI middleware: the time from the call to the end of the body, in a header (gunicorn)
+    and in `last_ms` (in-process)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.last_ms = 0.0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        started = time.perf_counter()
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda data: None
+
+        body = b"".join(self.app(environ, capture))
+        self.last_ms = (time.perf_counter() - started) * 1000
+        headers = [*captured["headers"], (TIME_HEADER, f"{self.last_ms:.3f}")]
+        start_response(captured["status"], headers, captured["exc_info"])
+        return [body]
+
+
+def bench_app(database_url: str | None = None) -> Flask:
+    """The app with the two baseline endpoints (gunicorn: `bench:bench_app()`)."""
+    url = database_url or os.environ["BENCH_DATABASE_URL"]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "WTF_CSRF_ENABLED": False,
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "STATIC_BUILD_DIR": str(ROOT / "build" / "static"),
+        }
+    )
+
+    @app.get("/bench/bare")
+    @allow(Access.PUBLIC)
+    def bare() -> str:
+        return "ok"
+
+    @app.post("/bench/floor")
+    @allow(Access.PUBLIC)
+    def floor() -> str:
+        db.session.execute(
+            update(LocalAuthority)
+            .where(LocalAuthority.code == "cardiff")
+            .values(name_cy="Caerdydd")
+        )
+        db.session.commit()
+        return "ok"
+
+    app.wsgi_app = ServerTimer(app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+@dataclass
+class World:
+    year: str
+    cluster_id: int
+    cluster_schools: int
+    small_cluster_id: int
+    small_cluster_schools: int
+    share_token: str
+    line_id: str
+
+
+def seed(app: Flask, schools: int) -> World:
+    """The scale of Wales, then the benchmark's own school, users and plan."""
+    academic_year = academic_year_of(date.today())
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        started = time.perf_counter()
+        report = seed_wales(schools, max(1, schools * 2 // 15), 0.1, academic_year)
+        print(
+            f"seed-wales: {report.schools} schools, {report.clusters} clusters, "
+            f"{report.versions} versions in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+        sizes = {
+            cluster.id: len(cluster.schools)
+            for cluster in db.session.scalars(select(Cluster))
+            if cluster.schools
+        }
+        ordered = sorted(sizes, key=lambda c: (sizes[c], c))
+        cluster = db.session.get(Cluster, ordered[len(ordered) // 2])
+        small = ordered[0]
+        assert cluster is not None
+        school = School(
+            school_number="6809999",
+            name_en="Benchmark School",
+            name_cy="Ysgol Meincnod",
+            local_authority_id=cluster.local_authority_id,
+            cluster=cluster,
+        )
+        db.session.add(school)
+        password = hash_password(PASSWORD)
+        db.session.add_all(
+            [
+                User(
+                    email=LEAD,
+                    name="Bench Lead",
+                    password_hash=password,
+                    school=school,
+                    is_school_lead=True,
+                ),
+                User(
+                    email=COORDINATOR,
+                    name="Bench Coordinator",
+                    password_hash=password,
+                    coordinated_clusters=[cluster],
+                ),
+                User(email=ADMIN, name="Bench Admin", password_hash=password, is_admin=True),
+            ]
+        )
+        db.session.commit()
+        cluster_id, cluster_schools = cluster.id, sizes[cluster.id] + 1
+    year = year_slug(academic_year)
+    app.test_client_class = ParsingClient
+    client = signed_in(app, LEAD)
+    app.test_client_class = FlaskClient
+    complete_plan(client, year)
+    funding = client.get(f"/en/plan/{year}/funding-plan").get_data(as_text=True)
+    found = re.search(r"/funding-plan/lines/([A-Za-z0-9_-]+)\"", funding)
+    line_id = next(
+        m for m in re.findall(r"/funding-plan/lines/([A-Za-z0-9_-]+)", funding) if m != "new"
+    )
+    assert found is not None
+    with app.app_context():
+        lead = db.session.scalars(select(User).where(User.email == LEAD)).one()
+        plan = db.session.scalars(select(Plan).where(Plan.school_id == lead.school_id)).one()
+        token = create_share_link(plan, lead, shows_draft=True, expires_on=None)
+    return World(year, cluster_id, cluster_schools, small, sizes[small], token, line_id)
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/en/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, (email, response.status_code)
+    return client
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    server_ms: float
+
+
+class Transport:
+    """Sends a request and returns the reply with the server's own time."""
+
+    def get(self, who: str, url: str, headers: dict[str, str] | None = None) -> Reply:
+        raise NotImplementedError
+
+    def post(
+        self, who: str, url: str, data: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Reply:
+        raise NotImplementedError
+
+
+class InProcess(Transport):
+    def __init__(self, app: Flask, clients: dict[str, FlaskClient]) -> None:
+        self.timer: ServerTimer = app.wsgi_app  # type: ignore[assignment]
+        self.clients = clients
+
+    def _reply(self, response: Any) -> Reply:
+        body = response.get_data()
+        response.close()
+        return Reply(response.status_code, body, self.timer.last_ms)
+
+    def get(self, who: str, url: str, headers: dict[str, str] | None = None) -> Reply:
+        return self._reply(self.clients[who].get(url, headers=headers))
+
+    def post(
+        self, who: str, url: str, data: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Reply:
+        return self._reply(self.clients[who].post(url, data=data, headers=headers))
+
+
+class OverHttp(Transport):
+    """Keep-alive HTTP/1.1 to gunicorn, each user with the session cookie of its test client."""
+
+    def __init__(self, port: int, clients: dict[str, FlaskClient]) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies = {}
+        for who, client in clients.items():
+            cookie = client.get_cookie("session")
+            self.cookies[who] = f"session={cookie.value}" if cookie else ""
+
+    def _send(self, method: str, who: str, url: str, body: bytes | None, headers: Any) -> Reply:
+        sent = {"Cookie": self.cookies[who], **(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, url, body=body, headers=sent)
+        response = self.connection.getresponse()
+        data = response.read()
+        return Reply(response.status, data, float(response.getheader(TIME_HEADER) or "nan"))
+
+    def get(self, who: str, url: str, headers: dict[str, str] | None = None) -> Reply:
+        return self._send("GET", who, url, None, headers)
+
+    def post(
+        self, who: str, url: str, data: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Reply:
+        return self._send("POST", who, url, urlencode(data, doseq=True).encode(), headers)
+
+
+@dataclass
+class Case:
+    name: str
+    kind: str  # "baseline", "get", "write", "partial"
+    send: Callable[[Transport], Reply]
+    prepare: Callable[[], None] = field(default=lambda: None)
+    expect: tuple[int, ...] = (200,)
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str
+    median_ms: float
+    p95_ms: float
+    queries: int
+    raw: int
+    gzipped: int
+
+
+def cases(app: Flask, world: World) -> list[Case]:
+    base = f"/en/plan/{world.year}"
+    cy = f"/cy/plan/{world.year}"
+    htmx = {"HX-Request": "true"}
+    lead = signed_in(app, LEAD)
+    about = {
+        "phase": "primary",
+        "teaching_staff": "24",
+        "support_staff": "12",
+        "pl_lead": "Catrin",
+        "funding_allocation": "12500",
+    }
+    state: dict[str, Any] = {}
+
+    def revision_of(url: str) -> Callable[[], None]:
+        def read() -> None:
+            found = REVISION.search(lead.get(url).get_data(as_text=True))
+            state["revision"] = (found.group(1) or found.group(2)) if found else "0"
+
+        return read
+
+    def board_version() -> None:
+        page = lead.get(f"{base}/diamond-9").get_data(as_text=True)
+        found = BOARD_VERSION.search(page)
+        assert found is not None
+        state["version"] = found.group(1)
+        placed = PLACED_CARD.findall(page)
+        assert len(placed) >= 2, "the benchmark school's board must hold two cards"
+        # Two placed cards swap places, over and over ("Swap with..." and the chosen card).
+        state["swap"] = f"{placed[0]} with:{placed[1]}"
+
+    line_url = f"{base}/funding-plan/lines/{world.line_id}"
+    dashboard = f"/en/clusters/{world.cluster_id}?year={world.year}"
+    amounts = itertools.cycle(["600", "650"])
+
+    return [
+        Case("bare Flask endpoint", "baseline", lambda t: t.get("lead", "/bench/bare")),
+        Case(
+            "floor: commit a one-row update",
+            "baseline",
+            lambda t: t.post("lead", "/bench/floor", {}),
+        ),
+        Case("GET start page", "get", lambda t: t.get("anonymous", "/en/")),
+        Case("GET task list", "get", lambda t: t.get("lead", f"{base}/")),
+        Case(
+            "GET step: About your school (cy)",
+            "get",
+            lambda t: t.get("lead", f"{cy}/about-your-school"),
+        ),
+        Case("GET step: a context", "get", lambda t: t.get("lead", f"{base}/context-school")),
+        Case("GET step: a hallmark", "get", lambda t: t.get("lead", f"{base}/hallmark-3")),
+        Case(
+            "POST save About your school",
+            "write",
+            lambda t: t.post(
+                "lead", f"{base}/about-your-school", {**about, "revision": state["revision"]}
+            ),
+            revision_of(f"{base}/about-your-school"),
+            (302,),
+        ),
+        Case(
+            "POST save a hallmark",
+            "write",
+            lambda t: t.post(
+                "lead",
+                f"{base}/hallmark-3",
+                {
+                    "rating": "developing",
+                    "evidence": "Lesson visits",
+                    "next_steps": "Coaching",
+                    "revision": state["revision"],
+                },
+            ),
+            revision_of(f"{base}/hallmark-3"),
+            (302,),
+        ),
+        Case(
+            "GET check answers (a task)", "get", lambda t: t.get("lead", f"{base}/hallmarks/check")
+        ),
+        Case(
+            "GET check answers (the plan)",
+            "get",
+            lambda t: t.get("lead", f"{base}/check-your-answers"),
+        ),
+        Case("GET Diamond 9 board", "get", lambda t: t.get("lead", f"{base}/diamond-9")),
+        Case(
+            "POST Diamond 9 move (htmx)",
+            "write",
+            lambda t: t.post(
+                "lead",
+                f"{base}/diamond-9/move",
+                {"version": state["version"], "m": state["swap"]},
+                htmx,
+            ),
+            board_version,
+        ),
+        Case("GET funding plan", "get", lambda t: t.get("lead", f"{base}/funding-plan")),
+        Case(
+            "GET funding live total (htmx)",
+            "partial",
+            lambda t: t.get("lead", f"{base}/funding-plan/total?amount=750", htmx),
+        ),
+        Case(
+            "POST save a funding line",
+            "write",
+            lambda t: t.post(
+                "lead",
+                line_url,
+                {**LINE, "amount": next(amounts), "revision": state["revision"]},
+            ),
+            revision_of(line_url),
+            (302,),
+        ),
+        Case("GET plan summary", "get", lambda t: t.get("lead", f"{base}/summary")),
+        Case("GET plan summary PDF", "pdf", lambda t: t.get("lead", f"{base}/summary.pdf")),
+        Case(
+            f"GET cluster dashboard ({world.cluster_schools} schools)",
+            "get",
+            lambda t: t.get("coordinator", dashboard),
+        ),
+        Case(
+            "GET cluster schools CSV",
+            "get",
+            lambda t: t.get(
+                "coordinator", f"/en/clusters/{world.cluster_id}/{world.year}/schools.csv"
+            ),
+        ),
+        Case(
+            "GET cluster funding CSV",
+            "get",
+            lambda t: t.get(
+                "coordinator", f"/en/clusters/{world.cluster_id}/{world.year}/funding.csv"
+            ),
+        ),
+        Case("GET national view (all Wales)", "get", lambda t: t.get("admin", "/en/national")),
+        Case(
+            "GET shared plan (share link)",
+            "get",
+            lambda t: t.get("anonymous", f"/en/shared/{world.share_token}"),
+        ),
+    ]
+
+
+def measure(case: Case, transport: Transport, counter: list[int], repeat: int) -> Result:
+    for _ in range(min(10, repeat)):  # warm up: templates compiled, connections opened
+        case.prepare()
+        reply = case.send(transport)
+        assert reply.status in case.expect, (case.name, reply.status)
+    timings = []
+    for _ in range(repeat):
+        case.prepare()
+        reply = case.send(transport)
+        timings.append(reply.server_ms)
+    case.prepare()
+    counter[0] = 0
+    reply = case.send(transport)
+    queries = counter[0]
+    timings.sort()
+    return Result(
+        case.name,
+        case.kind,
+        statistics.median(timings),
+        timings[min(len(timings) - 1, int(len(timings) * 0.95))],
+        queries,
+        len(reply.body),
+        len(gzip.compress(reply.body, 6)),
+    )
+
+
+def table(results: list[Result], title: str, with_queries: bool = True) -> list[str]:
+    bare = next(r for r in results if r.name.startswith("bare")).median_ms
+    floor = next(r for r in results if r.name.startswith("floor")).median_ms
+    lines = [
+        f"**{title}**",
+        "",
+        "| request | median ms | p95 ms | x bare | x floor | queries | bytes | gzipped |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.median_ms / bare:.1f} "
+            f"| {r.median_ms / floor:.1f} | {r.queries if with_queries else '-'} "
+            f"| {r.raw} | {r.gzipped} |"
+        )
+    return lines
+
+
+def targets(results: list[Result]) -> list[str]:
+    """The issue's targets, each met or missed."""
+    by = {r.name: r for r in results}
+    bare = by["bare Flask endpoint"].median_ms
+    floor = by["floor: commit a one-row update"].median_ms
+    checks: list[tuple[str, bool, str]] = []
+    move = by["POST Diamond 9 move (htmx)"]
+    checks.append(
+        (
+            "Diamond 9 move within 2 x the floor and under 5 KB",
+            move.median_ms <= 2 * floor and move.raw < 5 * 1024,
+            f"{move.median_ms / floor:.1f} x, {move.raw} bytes",
+        )
+    )
+    for name in ("POST save About your school", "POST save a hallmark"):
+        ratio = by[name].median_ms / floor
+        checks.append((f"{name} within 3 x the floor", ratio <= 3, f"{ratio:.1f} x"))
+    total = by["GET funding live total (htmx)"].median_ms / bare
+    checks.append(("funding live total within 3 x bare", total <= 3, f"{total:.1f} x"))
+    for r in results:
+        if r.kind == "get":
+            ratio = r.median_ms / bare
+            checks.append((f"{r.name} within 10 x bare", ratio <= 10, f"{ratio:.1f} x"))
+        if r.name.startswith("GET step"):
+            checks.append(
+                (f"{r.name} HTML under 30 KB", r.raw < 30 * 1024, f"{r.raw / 1024:.1f} KB")
+            )
+    for r in results:
+        if r.name.startswith(("GET cluster dashboard", "GET national")):
+            checks.append(
+                (f"{r.name} under 100 ms median", r.median_ms < 100, f"{r.median_ms:.1f} ms")
+            )
+    pdf = by["GET plan summary PDF"].median_ms
+    checks.append(("PDF under 1 s", pdf < 1000, f"{pdf:.0f} ms"))
+    lines = ["| target | met | measured |", "| --- | --- | ---: |"]
+    lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
+    return lines
+
+
+def asset_weights() -> list[str]:
+    """CSS + JavaScript gzipped (from the static build) on a step page and on the board."""
+    from wizard.web.assets import build_static
+
+    folder = ROOT / "build" / "static"
+    manifest = build_static(folder)
+
+    def gz(name: str) -> int:
+        path = folder / f"{manifest[name]}.gz"
+        return len(path.read_bytes()) if path.exists() else (folder / manifest[name]).stat().st_size
+
+    every = [
+        "css/app.css",
+        "js/js-enabled.js",
+        "vendor/htmx-2.0.11.min.js",
+        "js/app.mjs",
+        "vendor/govuk-frontend-6.3.0.min.js",
+    ]
+    board = [*every, "js/diamond.mjs", "vendor/Sortable-1.15.7.min.js"]
+    lines = ["| file | gzipped bytes |", "| --- | ---: |"]
+    lines += [f"| {name} | {gz(name)} |" for name in board]
+    step_total = sum(gz(n) for n in every)
+    board_total = sum(gz(n) for n in board)
+    lines.append(f"| **CSS + JS on a step page** (target < 30 KB) | {step_total} |")
+    lines.append(f"| **CSS + JS on the board page** (target < 45 KB) | {board_total} |")
+    return lines
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def gunicorn(database_url: str) -> Iterator[int]:
+    """One gunicorn worker serving bench_app() on a free port, until the generator closes."""
+    port = free_port()
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--chdir",
+            str(ROOT / "scripts"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench:bench_app()",
+        ],
+        env=env,
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def profile(app: Flask, world: World, transport: Transport, name: str, repeat: int) -> None:
+    from pyinstrument import Profiler
+
+    case = next(c for c in cases(app, world) if name.lower() in c.name.lower())
+    for _ in range(10):
+        case.prepare()
+        case.send(transport)
+    profiler = Profiler(interval=0.0005)
+    for _ in range(repeat):
+        case.prepare()
+        profiler.start()
+        case.send(transport)
+        profiler.stop()
+    print(profiler.output_text(unicode=True, show_all=False))
+
+
+def write_readme(section: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < 0:
+        raise SystemExit(f"README.md has no {README_START} ... {README_END} markers")
+    readme.write_text(text[: start + len(README_START)] + "\n" + section + "\n" + text[end:])
+
+
+def publish(sections: list[str], to_readme: bool) -> None:
+    section = "\n".join(sections)
+    print(section)
+    out = ROOT / "benchmarks" / f"{date.today().isoformat()}.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(f"# Benchmark {date.today().isoformat()}\n\n{section}\n")
+    if to_readme:
+        write_readme(section)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--database-url", default=None, help="an EMPTY database (else SQLite)")
+    parser.add_argument("--schools", type=int, default=1500)
+    parser.add_argument("--gunicorn", action="store_true", help="also measure under gunicorn")
+    parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--profile", default=None, help="profile the request with this name")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["WIZARD_INSTANCE_PATH"] = tmp
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        if args.gunicorn and not url.startswith("postgresql"):
+            raise SystemExit("--gunicorn needs --database-url postgresql://...")
+        weights = asset_weights()  # builds build/static, which the app then serves
+        app = bench_app(url)
+        world = seed(app, args.schools)
+        counter = [0]
+        with app.app_context():
+            event.listen(
+                db.engine,
+                "before_cursor_execute",
+                lambda *a: counter.__setitem__(0, counter[0] + 1),
+            )
+        clients = {
+            "lead": signed_in(app, LEAD),
+            "coordinator": signed_in(app, COORDINATOR),
+            "admin": signed_in(app, ADMIN),
+            "anonymous": app.test_client(),
+        }
+        in_process = InProcess(app, clients)
+        if args.profile:
+            profile(app, world, in_process, args.profile, args.requests)
+            return
+        database = url.split(":", 1)[0].split("+")[0]
+        results = []
+        for case in cases(app, world):
+            repeat = args.requests if case.kind != "pdf" else max(5, args.requests // 20)
+            print(f"  {case.name} x {repeat}", file=sys.stderr)
+            results.append(measure(case, in_process, counter, repeat))
+        sections = [
+            f"Measured {date.today().isoformat()} by `make bench` ({args.schools} schools; "
+            f"{args.requests} requests each, the PDF {max(5, args.requests // 20)}; "
+            f"Python {sys.version.split()[0]}). Times are server times; sizes are of the "
+            "response body, gzipped at level 6 as a proxy would.",
+            "",
+            *table(results, f"In-process (Flask test client), {database}"),
+            "",
+        ]
+        if args.gunicorn:
+            publish([*sections, "(under gunicorn: still running)"], args.write_readme)
+            served = gunicorn(url)
+            port = next(served)
+            try:
+                over_http = OverHttp(port, clients)
+                http_results = []
+                for case in cases(app, world):
+                    repeat = args.requests if case.kind != "pdf" else max(5, args.requests // 20)
+                    print(f"  gunicorn: {case.name} x {repeat}", file=sys.stderr)
+                    http_results.append(measure(case, over_http, [0], repeat))
+            finally:
+                served.close()
+            sections += [
+                *table(
+                    http_results,
+                    f"Under gunicorn (one sync worker, HTTP keep-alive), {database}; "
+                    "queries are counted in-process only",
+                    with_queries=False,
+                ),
+                "",
+            ]
+            results_for_targets = http_results
+        else:
+            results_for_targets = results
+        sections += [
+            "**Targets** (from the "
+            + ("gunicorn" if args.gunicorn else "in-process")
+            + " figures)",
+            "",
+            *targets(results_for_targets),
+            "",
+            "**Front-end weight** (from the static build)",
+            "",
+            *weights,
+        ]
+        publish(sections, args.write_readme)
+
+
+if __name__ == "__main__":
+    main()

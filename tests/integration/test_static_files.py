@@ -1,0 +1,117 @@
+"""Static files from the build: fingerprinted, precompressed, cached for ever; and the
+board's script only on the board."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import brotli
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import sign_in
+from tests.html import soup
+from wizard.data.models import User
+from wizard.web.assets import build_static
+
+IMMUTABLE = "max-age=315360000, public, immutable"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path_factory.mktemp("static-build") / "static"
+    return folder, build_static(folder)
+
+
+@pytest.fixture
+def built_app(make_app: Any, built: tuple[Path, dict[str, str]]) -> Flask:
+    app: Flask = make_app(STATIC_BUILD_DIR=str(built[0]))
+    return app
+
+
+def _assets(page: Any) -> list[str]:
+    links = [link["href"] for link in page.find_all("link", href=True)]
+    scripts = [script["src"] for script in page.find_all("script", src=True)]
+    return [url for url in links + scripts if url.startswith("/static/")]
+
+
+def test_pages_name_the_fingerprinted_files(
+    built_app: Flask, built: tuple[Path, dict[str, str]]
+) -> None:
+    manifest = built[1]
+    page = soup(built_app.test_client().get("/en/"))
+    assets = _assets(page)
+    assert f"/static/{manifest['css/app.css']}" in assets
+    assert f"/static/{manifest['js/app.mjs']}" in assets
+    assert f"/static/{manifest['vendor/htmx-2.0.11.min.js']}" in assets
+    assert all("?v=" not in url for url in assets)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "decode"),
+    [("br", brotli.decompress), ("gzip", gzip.decompress), ("identity", lambda b: b)],
+)
+def test_fingerprinted_files_are_compressed_and_immutable(
+    built_app: Flask, built: tuple[Path, dict[str, str]], encoding: str, decode: Any
+) -> None:
+    folder, manifest = built
+    client = built_app.test_client()
+    for name in ("css/app.css", "js/app.mjs", "vendor/htmx-2.0.11.min.js"):
+        response = client.get(f"/static/{manifest[name]}", headers={"Accept-Encoding": encoding})
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        if encoding == "identity":
+            assert "Content-Encoding" not in response.headers
+        else:
+            assert response.headers["Content-Encoding"] == encoding
+        body = decode(response.get_data())
+        response.close()
+        assert body == (folder / manifest[name]).read_bytes()
+
+
+def test_plain_names_are_served_but_revalidated(built_app: Flask) -> None:
+    response = built_app.test_client().get("/static/css/app.css")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "max-age=0, public"
+    response.close()
+    assert built_app.test_client().get("/static/scss/app.scss").status_code == 404
+
+
+def test_the_board_script_is_loaded_only_on_the_board(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    folder, manifest = built
+    app_module = (folder / manifest["js/app.mjs"]).read_text()
+    diamond = manifest["js/diamond.mjs"].removeprefix("js/")
+    assert f"import('./{diamond}')" in app_module
+    assert "import './diamond" not in app_module
+
+
+def test_a_signed_in_step_page_loads_no_board_script(
+    built_app: Flask, lead: User, built: tuple[Path, dict[str, str]]
+) -> None:
+    client: FlaskClient = built_app.test_client()
+    sign_in(client, lead.email)
+    page = soup(client.get("/en/plan/", follow_redirects=True))
+    assert not any("diamond" in url or "Sortable" in url for url in _assets(page))
+
+
+def test_production_compiles_templates_once_and_keeps_them(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from wizard.config import load_config
+
+    monkeypatch.setenv("WIZARD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("WIZARD_BASE_URL", "https://planner.example")
+    assert load_config(tmp_path)["TEMPLATES_AUTO_RELOAD"] is False
+    monkeypatch.setenv("WIZARD_ENV", "development")
+    assert load_config(tmp_path)["TEMPLATES_AUTO_RELOAD"] is None  # Flask: only in debug
+    production: Flask = make_app(PRODUCTION=True)
+    assert production.jinja_env.bytecode_cache is not None
+    assert make_app().jinja_env.bytecode_cache is None
