@@ -132,6 +132,8 @@ def test_config(url: str, instance: Path) -> dict[str, Any]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 64,
         "BASE_URL": "http://localhost",
+        # Emails are sent by the request after its commit (the RQ path has its own tests).
+        "MAIL_QUEUE_URL": "",
     }
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -24,6 +26,7 @@ from wizard.data.models import (
 )
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
+from wizard.render.mail import mail_queue, sweep
 
 
 def _authority(value: str) -> LocalAuthority:
@@ -228,6 +231,62 @@ def seed_wales_command(schools: int, clusters: int, drafts: float, seed: int, fo
     )
 
 
+@click.command("send-mail")
+@with_appcontext
+@click.option(
+    "--older-than",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Only emails written at least this many seconds ago.",
+)
+def send_mail_command(older_than: int) -> None:
+    """Send every unsent email in the outbox (or queue them, with REDIS_URL)."""
+    count = sweep(older_than)
+    click.echo(f"{count} unsent emails taken up.")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option(
+    "--sweep-every",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds between looks for unsent emails whose job was lost.",
+)
+def worker_command(burst: bool, sweep_every: int) -> None:
+    """Run the mail queue's RQ worker (needs REDIS_URL).
+
+    It works the queue, runs the retries RQ scheduled, and every `--sweep-every` seconds takes
+    up emails left unsent for longer than the last retry would wait (Redis lost, a job lost).
+    """
+    from rq import SimpleWorker
+
+    queue = mail_queue()
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: emails are sent by the web processes.")
+    patience = sum(current_app.config["MAIL_RETRY_INTERVALS"]) + 600
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def sweeping() -> None:
+        while True:
+            with app.app_context():
+                try:
+                    sweep(patience)
+                except Exception:  # the database or Redis away: try again next time
+                    app.logger.exception("The sweep of unsent emails failed")
+            time.sleep(sweep_every)
+
+    if burst:
+        sweep(patience)
+    else:
+        threading.Thread(target=sweeping, name="outbox-sweep", daemon=True).start()
+    click.echo(f"Working the queue {queue.name!r}; Ctrl-C stops.")
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
 COMMANDS = (
     load_local_authorities_command,
     create_partnership,
@@ -238,6 +297,8 @@ COMMANDS = (
     import_schools_command,
     seed_demo_command,
     seed_wales_command,
+    send_mail_command,
+    worker_command,
 )
 
 
