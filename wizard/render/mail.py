@@ -48,8 +48,9 @@ def _message(mail: Mail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = mail.to
-    message["Content-Language"] = mail.locale
     message.set_content(mail.body)
+    # After set_content, which replaces every Content- header.
+    message["Content-Language"] = mail.locale
     return message
 
 
