@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import date
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from wizard.data.accounts import hash_password, normalise_email
+from wizard.data.backup import ImportRefused, export_data, import_data
 from wizard.data.database import db
 from wizard.data.demo import seed_demo
 from wizard.data.directory import find_local_authority, import_schools, load_local_authorities
@@ -231,6 +233,41 @@ def seed_wales_command(schools: int, clusters: int, drafts: float, seed: int, fo
     )
 
 
+@click.command("export-data")
+@with_appcontext
+@click.argument("json_file", type=click.Path(dir_okay=False, path_type=Path))
+def export_data_command(json_file: Path) -> None:
+    """Write every school, account, plan, version, comment and share link (hashes only) as
+    JSON; `-` writes to standard output."""
+    document = export_data()
+    rows = sum(len(table["rows"]) for table in document["tables"].values())
+    if str(json_file) == "-":
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    # Personal data and password hashes: readable by its owner only.
+    json_file.touch(mode=0o600, exist_ok=True)
+    json_file.chmod(0o600)
+    with json_file.open("w", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False)
+    click.echo(f"Exported {rows} rows of {len(document['tables'])} tables to {json_file}.")
+
+
+@click.command("import-data")
+@with_appcontext
+@click.argument("json_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_data_command(json_file: Path) -> None:
+    """Load an export into an empty, migrated database (all rows or none)."""
+    try:
+        document = json.loads(json_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{json_file} is not JSON: {error}") from error
+    try:
+        report = import_data(document)
+    except ImportRefused as refused:
+        raise click.ClickException(f"Nothing was imported: {refused}") from refused
+    click.echo(f"Imported {report.total} rows into {len(report.rows)} tables.")
+
+
 @click.command("send-mail")
 @with_appcontext
 @click.option(
@@ -298,6 +335,8 @@ COMMANDS = (
     seed_demo_command,
     seed_wales_command,
     send_mail_command,
+    export_data_command,
+    import_data_command,
     worker_command,
 )
 
