@@ -112,6 +112,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # in each process's memory.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Where in a shared Redis this service's counters live.
+        "RATELIMIT_KEY_PREFIX": env.get("WIZARD_REDIS_PREFIX", ""),
         # Behind a reverse proxy, how many proxies' X-Forwarded-For and -Proto to trust.
         "TRUSTED_PROXIES": int(env.get("WIZARD_TRUSTED_PROXIES", "0") or 0),
         # Argon2id cost; tests lower it so that the suite stays quick.
