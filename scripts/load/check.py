@@ -24,14 +24,13 @@ from wizard.domain.journey import BOARD_STEP, FUNDING_STEP
 MARKER = re.compile(r"LOAD-(\d+)-\d+")
 
 
-def main() -> int:  # noqa: C901 - one report, check by check
+def main() -> int:
     log = json.load(open(sys.argv[1], encoding="utf-8"))
     acks: list[dict[str, Any]] = log["acks"]
     cuts: dict[str, int] = log["stats"]
     with open(sys.argv[2], encoding="utf-8") as stats_file:
         rows = list(csv.DictReader(stats_file))
-    total = next(row for row in rows if row["Name"] == "Aggregated")
-    requests, errors = int(total["Request Count"]), int(total["Failure Count"])
+    requests, errors = log["counts"].get("requests", 0), log["counts"].get("errors", 0)
 
     app = create_app()
     problems: list[str] = []
@@ -61,48 +60,21 @@ def main() -> int:  # noqa: C901 - one report, check by check
                     if owner != number:
                         problems.append(f"school {owner}'s answer is in school {number}'s {step}")
 
-        last: dict[tuple[str, str, str], Any] = {}
-        moves: Counter[str] = Counter()
-        lines: dict[str, list[str]] = defaultdict(list)
-        for ack in acks:
-            school = ack["school"]
-            if ack["kind"] == "step" and not ack["step"].endswith("/check"):
-                last[(school, ack["step"].removesuffix("/check"), ack["field"])] = ack["value"]
-            elif ack["kind"] == "move":
-                moves[school] += 1
-            elif ack["kind"] == "line":
-                lines[school].append(ack["description"])
-            elif ack["kind"] == "version" and (school, ack["number"]) not in versions:
-                problems.append(f"school {school}: submitted version {ack['number']} is missing")
-        for (school, step, field), value in last.items():
-            answer = answers[school].get(step)
-            stored = (answer.data if answer else {}).get(field)
-            if stored != value:
-                problems.append(f"school {school} {step}.{field}: {stored!r}, saved {value!r}")
-        for school, count in moves.items():
-            board = answers[school].get(BOARD_STEP)
-            if board is None or board.revision != count:
-                revision = board.revision if board else 0
-                problems.append(f"school {school}: {count} moves saved, board revision {revision}")
-        for school in set(lines) | {n for n in answers if FUNDING_STEP in answers[n]}:
-            funding = answers[school].get(FUNDING_STEP)
-            stored = [
-                line.get("description")
-                for line in (funding.data if funding else {}).get("lines", [])
-            ]
-            saved = Counter(lines.get(school, []))
-            have = Counter(d for d in stored if d and MARKER.fullmatch(d))
-            if have != saved:
-                lost = list((saved - have).elements())
-                extra = list((have - saved).elements())
-                problems.append(f"school {school} funding lines: lost {lost}, not saved {extra}")
+        problems += check_writes(acks, answers, versions)
 
     print_table(rows)
-    kinds = Counter(ack["kind"] for ack in acks)
+    acked = [ack for ack in acks if ack["state"] == "acked"]
+    kinds = Counter(ack["kind"] for ack in acked)
     print(
-        f"Acknowledged writes: {len(acks)} ({kinds['step']} step saves, {kinds['move']} Diamond 9 "
+        f"Acknowledged writes: {len(acked)} ({kinds['step']} step saves, {kinds['move']} Diamond 9 "
         f"moves, {kinds['line']} funding lines, {kinds['version']} submissions) from "
-        f"{len({ack['school'] for ack in acks})} schools"
+        f"{len({ack['school'] for ack in acked})} schools"
+    )
+    states = Counter(ack["state"] for ack in acks)
+    print(
+        f"Other writes: {states['refused']} answered and refused (a move that is not possible), "
+        f"{states['sent']} still in flight when the run stopped, {states['cut']} cut off and "
+        "not retried to the end (saved or not: either is accepted)"
     )
     cut = sum(cuts.values())
     if cut:
@@ -114,6 +86,71 @@ def main() -> int:  # noqa: C901 - one report, check by check
         print("PROBLEM:", problem)
     print(f"{requests} requests, {errors} errors, {len(problems)} lost or misplaced answers")
     return 1 if errors or problems else 0
+
+
+def check_writes(
+    acks: list[dict[str, Any]],
+    answers: dict[str, dict[str, PlanAnswer]],
+    versions: set[tuple[str, int]],
+) -> list[str]:
+    """Each acknowledged write is in the database. A write still in flight at the end or cut
+    off (no answer) may or may not be; nothing else may be there."""
+    problems: list[str] = []
+    unknown = ("sent", "cut")
+    steps: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    moves: dict[str, Counter[str]] = defaultdict(Counter)
+    lines: dict[str, dict[str, str]] = defaultdict(dict)
+    for ack in acks:
+        school = ack["school"]
+        if ack["kind"] == "step" and not ack["step"].endswith("/check"):
+            steps[(school, ack["step"], ack["field"])].append(ack)
+        elif ack["kind"] == "move":
+            moves[school][ack["state"]] += 1
+        elif ack["kind"] == "line":
+            lines[school][ack["description"]] = ack["state"]
+        elif ack["kind"] == "version" and (school, ack["number"]) not in versions:
+            problems.append(f"school {school}: submitted version {ack['number']} is missing")
+    for (school, step, field), writes in steps.items():
+        saved = [i for i, w in enumerate(writes) if w["state"] == "acked"]
+        if not saved:
+            continue
+        answer = answers[school].get(step)
+        stored = (answer.data if answer else {}).get(field)
+        allowed = [writes[saved[-1]]["value"]]
+        allowed += [w["value"] for w in writes[saved[-1] + 1 :] if w["state"] in unknown]
+        if stored not in allowed:
+            problems.append(f"school {school} {step}.{field}: {stored!r}, saved {allowed[0]!r}")
+    for school, states in moves.items():
+        board = answers[school].get(BOARD_STEP)
+        revision = board.revision if board else 0
+        low = states["acked"]
+        high = low + states["sent"] + states["cut"]
+        if not low <= revision <= high:
+            problems.append(f"school {school}: {low} moves saved, board revision {revision}")
+    problems += check_lines(lines, answers)
+    return problems
+
+
+def check_lines(
+    lines: dict[str, dict[str, str]], answers: dict[str, dict[str, PlanAnswer]]
+) -> list[str]:
+    """Each acknowledged funding line once in its school's plan; an unknown one at most once;
+    no line that nobody wrote."""
+    problems: list[str] = []
+    for school in set(lines) | {n for n in answers if FUNDING_STEP in answers[n]}:
+        funding = answers[school].get(FUNDING_STEP)
+        stored = Counter(
+            line.get("description")
+            for line in (funding.data if funding else {}).get("lines", [])
+            if MARKER.fullmatch(str(line.get("description")))
+        )
+        for description, state in lines.get(school, {}).items():
+            count = stored.pop(description, 0)
+            if (state == "acked" and count != 1) or count > 1:
+                problems.append(f"school {school}: funding line {description} saved {count} times")
+        for description in stored:
+            problems.append(f"school {school}: funding line {description} nobody saved")
+    return problems
 
 
 def print_table(rows: list[dict[str, str]]) -> None:

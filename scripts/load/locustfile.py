@@ -72,10 +72,22 @@ def move_fields(version: int, card: str, to: str, csrf: str) -> dict[str, str]:
     return {"version": str(version), "card": card, "to": to, "csrf_token": csrf}
 
 
+COUNTS: Counter[str] = Counter()
+
+
+@events.request.add_listener
+def _count(exception: BaseException | None = None, **_: Any) -> None:
+    """Every request, to the last one answered while the users stop (locust's CSV is written
+    before those)."""
+    COUNTS["requests"] += 1
+    if exception is not None:
+        COUNTS["errors"] += 1
+
+
 @events.test_stop.add_listener
 def _write_log(**_: Any) -> None:
     with open(os.environ["LOAD_ACKS"], "w", encoding="utf-8") as out:
-        json.dump({"acks": ACKS, "stats": STATS}, out)
+        json.dump({"acks": ACKS, "stats": STATS, "counts": COUNTS}, out)
 
 
 class Cut(Exception):
@@ -158,11 +170,16 @@ class Lead(Visitor):
         self.seq += 1
         return f"LOAD-{self.school}-{self.seq}"
 
-    def ack(self, kind: str, **what: Any) -> None:
-        ACKS.append({"school": self.school, "kind": kind, **what})
+    def write(self, kind: str, **what: Any) -> dict[str, Any]:
+        """Log a write before it is sent: "sent" until the server answers it, then "acked"
+        (saved), "refused" (answered, not saved) or "cut" (no answer: saved or not, unknown)."""
+        entry = {"school": self.school, "kind": kind, "state": "sent", **what}
+        ACKS.append(entry)
+        return entry
 
     def save_step(self, step: str, data: dict[str, Any], field: str) -> None:
         """GET the step, POST it with its revision; a redirect is an acknowledged save."""
+        entry = self.write("step", step=step, field=field, value=data[field])
         for _ in range(5):
             page = self.get(f"{self.base}/{step}", f"GET {step.split('-')[0]} step")
             form = {**data, "revision": hidden(page, "revision") or "0"}
@@ -176,9 +193,9 @@ class Lead(Visitor):
                     data=form,
                 )
             except Cut:
+                entry["state"] = "cut"
                 continue  # saving the same answers again is harmless
-            if response.status_code == 302:
-                self.ack("step", step=step, field=field, value=data[field])
+            entry["state"] = "acked" if response.status_code == 302 else "refused"
             return
 
     @task(3)
@@ -205,6 +222,7 @@ class Lead(Visitor):
         )
 
     def move(self, card: str, to: str) -> None:
+        entry = self.write("move", card=card, to=to)
         for _ in range(5):
             page = self.get(f"{self.base}/diamond-9", "GET Diamond 9 board")
             version = board_version(page)
@@ -219,13 +237,14 @@ class Lead(Visitor):
                     data=move_fields(version, card, to, hidden(page, "csrf_token") or ""),
                 )
             except Cut:
+                entry["state"] = "cut"
                 after = board_version(self.get(f"{self.base}/diamond-9", "GET Diamond 9 board"))
                 if after is not None and after > version:
-                    self.ack("move", card=card, to=to, cut=True)
+                    entry["state"] = "acked"  # it was saved before the worker died
                     return
                 continue
-            if response.status_code == 302:  # moved; a 200 is a refused move (no change)
-                self.ack("move", card=card, to=to)
+            # Moved; a 200 is a refused move (no change).
+            entry["state"] = "acked" if response.status_code == 302 else "refused"
             return
 
     @task(3)
@@ -235,6 +254,7 @@ class Lead(Visitor):
     @task(2)
     def add_funding_line(self) -> None:
         description = self.marker()
+        entry = self.write("line", description=description)
         for _ in range(5):
             page = self.get(f"{self.base}/funding-plan/lines/new", "GET new funding line")
             form = {
@@ -256,13 +276,12 @@ class Lead(Visitor):
                     data=form,
                 )
             except Cut:
-                plan = self.get(f"{self.base}/funding-plan", "GET funding plan")
-                if description in plan:
-                    self.ack("line", description=description, cut=True)
+                entry["state"] = "cut"
+                if description in self.get(f"{self.base}/funding-plan", "GET funding plan"):
+                    entry["state"] = "acked"  # it was saved before the worker died
                     return
                 continue
-            if response.status_code == 302:
-                self.ack("line", description=description)
+            entry["state"] = "acked" if response.status_code == 302 else "refused"
             return
 
     @task(2)
@@ -306,7 +325,7 @@ class Lead(Visitor):
                 continue
             found = re.search(r"/versions/(\d+)/submitted", response.headers.get("Location", ""))
             if found:
-                self.ack("version", number=int(found.group(1)))
+                self.write("version", number=int(found.group(1)))["state"] = "acked"
             break
         page = self.get(f"{self.base}/", "GET task list")
         try:

@@ -89,7 +89,7 @@ echo "== locust: $LOAD_USERS users for $LOAD_TIME"
 set +e
 .venv/bin/locust -f scripts/load/locustfile.py --headless --only-summary \
     --users "$LOAD_USERS" --spawn-rate "$LOAD_SPAWN_RATE" --run-time "$LOAD_TIME" \
-    --host "http://127.0.0.1:${LOAD_PORT}" --csv "$OUT/locust" --stop-timeout 10 \
+    --host "http://127.0.0.1:${LOAD_PORT}" --csv "$OUT/locust" --stop-timeout 60 \
     --exit-code-on-error 0 2>"$OUT/locust.log"
 set -e
 grep -c "Booting worker" "$OUT/serve.log" | xargs -I{} echo "gunicorn workers started during the run: {}"
