@@ -98,8 +98,8 @@ class Visitor(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
     # On a busy machine a response may wait its turn a long time: slow is measured, not failed.
-    network_timeout = 120.0
-    connection_timeout = 120.0
+    network_timeout = 300.0
+    connection_timeout = 300.0
     email = ""
     lang = "en"
 
