@@ -297,14 +297,14 @@ def worker_command(burst: bool, sweep_every: int) -> None:
     """Run the mail queue's RQ worker (needs REDIS_URL).
 
     It works the queue, runs the retries RQ scheduled, and every `--sweep-every` seconds takes
-    up emails left unsent for longer than the last retry would wait (Redis lost, a job lost).
+    up unsent emails whose job is gone (Redis lost it) or failed every retry long ago.
     """
     from rq import SimpleWorker
 
     queue = mail_queue()
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: emails are sent by the web processes.")
-    patience = sum(current_app.config["MAIL_RETRY_INTERVALS"]) + 600
+    patience = 60  # seconds: an email just written has its job on the way
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def sweeping() -> None:

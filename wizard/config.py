@@ -89,6 +89,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_RETRY_INTERVALS": [30, 120, 600, 1800, 3600],
         # How long one sender holds an email before another may take it.
         "MAIL_CLAIM_SECONDS": 300,
+        # An email whose every retry failed is queued again by the sweep after this long.
+        "MAIL_FAILED_AGAIN_AFTER": 1800,
         "PASSWORD_RESET_HOURS": 2,
         "INVITATION_DAYS": 14,
         # Sign-in throttling, by account and address together: a few free failures, then a

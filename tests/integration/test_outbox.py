@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import func, select
 
@@ -263,17 +264,39 @@ def test_with_redis_retries_then_the_sweep_send_it_once(
     dispatch([outbox_id])
     dispatch([outbox_id])  # the same email queued twice (a lost acknowledgement, say)
     work(app, rq_queue)
-    assert len(FailedJobRegistry(queue=rq_queue).get_job_ids()) == 2
+    assert FailedJobRegistry(queue=rq_queue).get_job_ids() == [f"mail-{outbox_id}"]
     [row] = rows()
-    assert row.sent_at is None and row.attempts == 6  # two jobs, each tried three times
+    assert row.sent_at is None and row.attempts >= 3  # the first try and two retries
 
     smtp.down = False
     with app.app_context():
+        # Failed every retry just now: the sweep leaves it for MAIL_FAILED_AGAIN_AFTER.
+        assert sweep() == 0
+        monkeypatch.setitem(app.config, "MAIL_FAILED_AGAIN_AFTER", 0)
         assert sweep() == 1  # queues it again
     work(app, rq_queue)
     assert len(smtp.sent) == 1
     [row] = rows()
     assert row.sent_at is not None
+
+
+def test_with_redis_the_sweep_queues_only_emails_whose_job_is_gone(
+    app: Flask, ctx: None, smtp: type[FakeSMTP], rq_queue: Queue
+) -> None:
+    mail = outbox.Mail("a@b.example", "S", "B\n", "en")
+    [kept] = outbox.queue("comment:11", [mail])
+    [lost] = outbox.queue("comment:12", [mail])
+    dispatch([kept, lost])
+    assert rq_queue.count == 2
+    # Redis loses one job (a restart without persistence, say).
+    rq_queue.remove(f"mail-{lost}")
+    Job.fetch(f"mail-{lost}", connection=rq_queue.connection).delete()
+    with app.app_context():
+        assert sweep() == 1  # the queued one is left alone
+    assert sorted(rq_queue.job_ids) == sorted([f"mail-{kept}", f"mail-{lost}"])
+    work(app, rq_queue)
+    assert len(smtp.sent) == 2
+    assert all(row.sent_at is not None for row in rows())
 
 
 def test_without_redis_a_worker_is_refused(app: Flask) -> None:

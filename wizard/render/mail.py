@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -98,6 +99,11 @@ def mail_queue() -> Any:
     return Queue(current_app.config["MAIL_QUEUE_NAME"], connection=Redis.from_url(url))
 
 
+def job_id(outbox_id: int) -> str:
+    """One RQ job per email: the sweep can tell whether an email's job is still alive."""
+    return f"mail-{outbox_id}"
+
+
 def enqueue(ids: Iterable[int], queue: Any) -> None:
     from rq import Retry
 
@@ -106,9 +112,40 @@ def enqueue(ids: Iterable[int], queue: Any) -> None:
         queue.enqueue(
             JOB,
             outbox_id,
+            job_id=job_id(outbox_id),
             retry=Retry(max=len(intervals), interval=intervals),
             description=f"send email {outbox_id}",
         )
+
+
+def _without_live_job(ids: list[int], queue: Any) -> list[int]:
+    """The emails whose job is gone (Redis lost it, or it expired), or failed every retry
+    more than FAILED_AGAIN_AFTER seconds ago; not those queued, scheduled for a retry or
+    being sent."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    alive = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+    again_after = timedelta(seconds=current_app.config["MAIL_FAILED_AGAIN_AFTER"])
+    chosen = []
+    for outbox_id in ids:
+        try:
+            job = Job.fetch(job_id(outbox_id), connection=queue.connection)
+        except NoSuchJobError:
+            chosen.append(outbox_id)
+            continue
+        status = job.get_status(refresh=False)
+        if status in alive:
+            continue
+        ended = job.ended_at.replace(tzinfo=None) if job.ended_at else None
+        if (
+            status == JobStatus.FAILED
+            and ended
+            and datetime.now(UTC).replace(tzinfo=None) - ended < again_after
+        ):
+            continue
+        chosen.append(outbox_id)
+    return chosen
 
 
 def dispatch(ids: Iterable[int] | None = None) -> None:
@@ -144,10 +181,12 @@ def send_email(to: str, template: str, locale: str, event: str, **context: Any) 
 
 
 def sweep(older_than_seconds: int = 0) -> int:
-    """Send (or queue, with REDIS_URL) every unsent email; returns how many were taken up."""
+    """Send every unsent email, or with REDIS_URL queue each whose job is not alive (lost
+    with Redis, say); returns how many were taken up."""
     ids = outbox.unsent(older_than_seconds)
     queue = mail_queue()
     if queue is not None:
+        ids = _without_live_job(ids, queue)
         enqueue(ids, queue)
         return len(ids)
     for outbox_id in ids:
