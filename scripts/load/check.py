@@ -2,7 +2,7 @@
 plan, and nothing else? Prints the figures; the last line is
 "N requests, E errors, L lost or misplaced answers".
 
-    DATABASE_URL=... python scripts/load/check.py ACKS_JSON LOCUST_STATS_CSV
+    DATABASE_URL=... python scripts/load/check.py ACKS_JSON LOCUST_STATS_CSV ACCOUNTS_JSON
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def main() -> int:
                     if owner != number:
                         problems.append(f"school {owner}'s answer is in school {number}'s {step}")
 
-        problems += check_writes(acks, answers, versions)
+        accounts = json.load(open(sys.argv[3], encoding="utf-8"))
+        baseline = {lead["school_number"]: lead["board_revision"] for lead in accounts["leads"]}
+        problems += check_writes(acks, answers, versions, baseline)
 
     print_table(rows)
     acked = [ack for ack in acks if ack["state"] == "acked"]
@@ -92,6 +94,7 @@ def check_writes(
     acks: list[dict[str, Any]],
     answers: dict[str, dict[str, PlanAnswer]],
     versions: set[tuple[str, int]],
+    baseline: dict[str, int],
 ) -> list[str]:
     """Each acknowledged write is in the database. A write still in flight at the end or cut
     off (no answer) may or may not be; nothing else may be there."""
@@ -123,7 +126,7 @@ def check_writes(
     for school, states in moves.items():
         board = answers[school].get(BOARD_STEP)
         revision = board.revision if board else 0
-        low = states["acked"]
+        low = baseline.get(school, 0) + states["acked"]
         high = low + states["sent"] + states["cut"]
         if not low <= revision <= high:
             problems.append(f"school {school}: {low} moves saved, board revision {revision}")

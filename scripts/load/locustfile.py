@@ -162,6 +162,7 @@ class Lead(Visitor):
         self.base = f"/{self.lang}/plan/{YEAR}"
         self.seq = 0
         self.submitted = False
+        self.ready = bool(account.get("ready"))
         self.sign_in()
         self.save_about()
         self.move("card:pedagogy", "next")
@@ -292,12 +293,18 @@ class Lead(Visitor):
     def check_answers(self) -> None:
         self.get(f"{self.base}/check-your-answers", "GET check your answers")
 
-    @task(1)
+    @task(2)
     def submit_and_reopen(self) -> None:
-        """A third of the leads complete the plan, submit it once, and reopen it."""
-        if self.submitted or random.random() > 0.33:
+        """Leads whose plan is ready submit it at once; a third of the others complete the plan
+        first. Each submits once, and reopens the plan."""
+        if self.submitted or (not self.ready and random.random() > 0.33):
             return
         self.submitted = True
+        if not self.ready:
+            self.complete_plan()
+        self.submit()
+
+    def complete_plan(self) -> None:
         for context in framework.CONTEXTS:
             first = framework.elements_of(context.key)[0].key
             self.save_step(
@@ -311,6 +318,8 @@ class Lead(Visitor):
             self.save_step(f"{checked}/check", {"completed": "yes"}, "completed")
         for card in NINE:
             self.move(card, "next")
+
+    def submit(self) -> None:
         for _ in range(5):
             page = self.get(f"{self.base}/submit", "GET check and submit")
             try:

@@ -60,7 +60,7 @@ dropdb --if-exists "$LOAD_DB" >/dev/null 2>&1
 createdb "$LOAD_DB"
 redis-cli -u "$REDIS_URL" --scan --pattern "*${WIZARD_REDIS_PREFIX}*" | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null
 .venv/bin/flask --app wizard db upgrade >/dev/null 2>&1
-.venv/bin/python scripts/load/seed.py --background "$LOAD_BACKGROUND" --clusters $(( LOAD_BACKGROUND / 8 + 1 )) \
+.venv/bin/python scripts/load/seed.py --ready "${LOAD_READY:-20}" --background "$LOAD_BACKGROUND" --clusters $(( LOAD_BACKGROUND / 8 + 1 )) \
     --schools "$LOAD_SCHOOLS" --password "$LOAD_PASSWORD" --out "$LOAD_ACCOUNTS"
 
 echo "== make serve: $LOAD_WORKERS gunicorn workers on 127.0.0.1:$LOAD_PORT; make worker"
@@ -97,4 +97,4 @@ stop
 trap - EXIT
 
 echo "== Checking the database"
-.venv/bin/python scripts/load/check.py "$LOAD_ACKS" "$OUT/locust_stats.csv"
+.venv/bin/python scripts/load/check.py "$LOAD_ACKS" "$OUT/locust_stats.csv" "$LOAD_ACCOUNTS"

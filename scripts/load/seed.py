@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from wizard import create_app
 from wizard.data.accounts import hash_password
 from wizard.data.database import db
-from wizard.data.models import Cluster, School, User, coordinator_cluster
+from wizard.data.models import Cluster, Plan, PlanAnswer, School, User, coordinator_cluster
 from wizard.data.wales import seed_wales
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.domain.journey import BOARD_STEP
 from wizard.domain.values import LanguageMedium
 
 
@@ -28,6 +31,9 @@ def main() -> None:
     parser.add_argument("--background", type=int, default=1200, help="seed-wales schools")
     parser.add_argument("--clusters", type=int, default=150)
     parser.add_argument("--schools", type=int, default=260, help="schools of simulated leads")
+    parser.add_argument(
+        "--ready", type=int, default=20, help="of them, plans complete and ready to submit"
+    )
     parser.add_argument("--password", required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
@@ -101,6 +107,16 @@ def main() -> None:
                 .order_by(User.id)
             )
         ]
+        ready = complete_plans(leads[: args.ready], args.password, year_slug(year))
+        boards = {
+            number: revision
+            for number, revision in db.session.execute(
+                select(School.school_number, PlanAnswer.revision)
+                .join(Plan, Plan.school_id == School.id)
+                .join(PlanAnswer, PlanAnswer.plan_id == Plan.id)
+                .where(PlanAnswer.step == BOARD_STEP, School.school_number.like("99%"))
+            )
+        }
         accounts = {
             "year": year_slug(year),
             "leads": [
@@ -109,6 +125,8 @@ def main() -> None:
                     "school_id": lead["school_id"],
                     "school_number": school_rows[index]["school_number"],
                     "lang": lead["locale"],
+                    "ready": lead["email"] in ready,
+                    "board_revision": boards.get(school_rows[index]["school_number"], 0),
                 }
                 for index, lead in enumerate(leads)
             ],
@@ -117,6 +135,28 @@ def main() -> None:
         }
         args.out.write_text(json.dumps(accounts, indent=1))
         print(f"Load accounts: {len(leads)} leads, {len(coordinators)} coordinators, 1 admin")
+
+
+def complete_plans(leads: list[dict[str, Any]], password: str, year: str) -> set[str]:
+    """Fill in every task of these leads' plans through the app (as the tests do), so that
+    their users submit at once: a deadline's rush of submissions."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's tests/
+    from tests.conftest import ParsingClient
+    from tests.plans import complete_plan
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    app.test_client_class = ParsingClient  # tests.plans reads the pages it parses
+    done = set()
+    for lead in leads:
+        client = app.test_client()
+        response = client.post(
+            f"/{lead['locale']}/sign-in", data={"email": lead["email"], "password": password}
+        )
+        assert response.status_code == 302, response.status_code
+        complete_plan(client, year, lang=lead["locale"])
+        done.add(lead["email"])
+    print(f"Plans ready to submit: {len(done)}")
+    return done
 
 
 if __name__ == "__main__":
