@@ -327,7 +327,8 @@ class Lead(Visitor):
                     "POST",
                     f"{self.base}/submit",
                     "POST submit",
-                    (302,),
+                    # 200: refused, the page lists what is incomplete (nothing is saved).
+                    (200, 302),
                     data={"csrf_token": hidden(page, "csrf_token") or ""},
                 )
             except Cut:
