@@ -8,11 +8,32 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 
-.PHONY: run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
+# `make serve`: the production server. Gunicorn with WORKERS workers on DATABASE_URL, after the
+# migrations; Redis (REDIS_URL) for the rate limits and the mail queue when it is set.
+WORKERS ?= 4
+
+.PHONY: serve worker send-mail load backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
 
 run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: install compile-messages static ## Migrate, then serve with gunicorn: WORKERS (4), HOST, PORT
+	$(FLASK) db upgrade
+	$(FLASK) load-local-authorities
+	WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'wizard:create_app()'
+
+worker: install compile-messages ## The mail queue's RQ worker (needs REDIS_URL)
+	$(FLASK) worker
+
+send-mail: install ## Send (or queue, with REDIS_URL) every email still unsent in the outbox
+	$(FLASK) send-mail
+
+load: install compile-messages ## Load test: gunicorn with 4 workers on PostgreSQL and Redis, 200+ users (see README)
+	bash scripts/load/run.sh
+
+backup-check: install ## pg_dump and pg_restore a seeded PostgreSQL database and compare (see README)
+	bash scripts/backup-restore-check.sh
 
 test: install compile-messages db system-packages vnu ## Set everything up and run every check and test
 	$(BIN)/ruff check .

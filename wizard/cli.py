@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from wizard.data.accounts import hash_password, normalise_email
+from wizard.data.backup import ImportRefused, export_data, import_data
 from wizard.data.database import db
 from wizard.data.demo import seed_demo
 from wizard.data.directory import find_local_authority, import_schools, load_local_authorities
@@ -25,6 +29,7 @@ from wizard.data.models import (
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
 from wizard.web.assets import build_static
+from wizard.render.mail import mail_queue, sweep
 
 
 def _authority(value: str) -> LocalAuthority:
@@ -238,6 +243,97 @@ def build_static_command() -> None:
     click.echo(f"Built {len(manifest)} static files into {destination}.")
 
 
+@click.command("export-data")
+@with_appcontext
+@click.argument("json_file", type=click.Path(dir_okay=False, path_type=Path))
+def export_data_command(json_file: Path) -> None:
+    """Write every school, account, plan, version, comment and share link (hashes only) as
+    JSON; `-` writes to standard output."""
+    document = export_data()
+    rows = sum(len(table["rows"]) for table in document["tables"].values())
+    if str(json_file) == "-":
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    # Personal data and password hashes: readable by its owner only.
+    json_file.touch(mode=0o600, exist_ok=True)
+    json_file.chmod(0o600)
+    with json_file.open("w", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False)
+    click.echo(f"Exported {rows} rows of {len(document['tables'])} tables to {json_file}.")
+
+
+@click.command("import-data")
+@with_appcontext
+@click.argument("json_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_data_command(json_file: Path) -> None:
+    """Load an export into an empty, migrated database (all rows or none)."""
+    try:
+        document = json.loads(json_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{json_file} is not JSON: {error}") from error
+    try:
+        report = import_data(document)
+    except ImportRefused as refused:
+        raise click.ClickException(f"Nothing was imported: {refused}") from refused
+    click.echo(f"Imported {report.total} rows into {len(report.rows)} tables.")
+
+
+@click.command("send-mail")
+@with_appcontext
+@click.option(
+    "--older-than",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Only emails written at least this many seconds ago.",
+)
+def send_mail_command(older_than: int) -> None:
+    """Send every unsent email in the outbox (or queue them, with REDIS_URL)."""
+    count = sweep(older_than)
+    click.echo(f"{count} unsent emails taken up.")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option(
+    "--sweep-every",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds between looks for unsent emails whose job was lost.",
+)
+def worker_command(burst: bool, sweep_every: int) -> None:
+    """Run the mail queue's RQ worker (needs REDIS_URL).
+
+    It works the queue, runs the retries RQ scheduled, and every `--sweep-every` seconds takes
+    up unsent emails whose job is gone (Redis lost it) or failed every retry long ago.
+    """
+    from rq import SimpleWorker
+
+    queue = mail_queue()
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: emails are sent by the web processes.")
+    patience = 60  # seconds: an email just written has its job on the way
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def sweeping() -> None:
+        while True:
+            with app.app_context():
+                try:
+                    sweep(patience)
+                except Exception:  # the database or Redis away: try again next time
+                    app.logger.exception("The sweep of unsent emails failed")
+            time.sleep(sweep_every)
+
+    if burst:
+        sweep(patience)
+    else:
+        threading.Thread(target=sweeping, name="outbox-sweep", daemon=True).start()
+    click.echo(f"Working the queue {queue.name!r}; Ctrl-C stops.")
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
 COMMANDS = (
     build_static_command,
     load_local_authorities_command,
@@ -249,6 +345,10 @@ COMMANDS = (
     import_schools_command,
     seed_demo_command,
     seed_wales_command,
+    send_mail_command,
+    export_data_command,
+    import_data_command,
+    worker_command,
 )
 
 

@@ -86,6 +86,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_FROM": env.get("MAIL_FROM", "no-reply@pl-planner.example"),
+        # The mail queue (RQ) is in Redis when REDIS_URL is set; otherwise emails are sent by
+        # the request, after its commit.
+        "MAIL_QUEUE_URL": env.get("REDIS_URL", ""),
+        "MAIL_QUEUE_NAME": env.get("WIZARD_MAIL_QUEUE", "mail"),
+        # Seconds between the retries of an email the mail server refused (RQ Retry).
+        "MAIL_RETRY_INTERVALS": [30, 120, 600, 1800, 3600],
+        # How long one sender holds an email before another may take it.
+        "MAIL_CLAIM_SECONDS": 300,
+        # An email whose every retry failed is queued again by the sweep after this long.
+        "MAIL_FAILED_AGAIN_AFTER": 1800,
         "PASSWORD_RESET_HOURS": 2,
         "INVITATION_DAYS": 14,
         # Sign-in throttling, by account and address together: a few free failures, then a
@@ -117,6 +127,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # in each process's memory.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Where in a shared Redis this service's counters live.
+        "RATELIMIT_KEY_PREFIX": env.get("WIZARD_REDIS_PREFIX", ""),
         # Behind a reverse proxy, how many proxies' X-Forwarded-For and -Proto to trust.
         "TRUSTED_PROXIES": int(env.get("WIZARD_TRUSTED_PROXIES", "0") or 0),
         # Argon2id cost; tests lower it so that the suite stays quick.

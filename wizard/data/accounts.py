@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -22,6 +23,7 @@ from wizard.data.models import (
     UserSession,
     utcnow,
 )
+from wizard.data.outbox import Mail, stage
 
 
 def _hasher() -> PasswordHasher:
@@ -277,12 +279,20 @@ def signed_out(user_id: int, token: str | None) -> None:
     db.session.commit()
 
 
-def request_password_reset(user: User, address: str) -> str | None:
-    """A reset token for the user, or None when they have had enough emails this hour."""
+def request_password_reset(
+    user: User, address: str, mail: Callable[[str], Sequence[Mail]] | None = None
+) -> str | None:
+    """A reset token for the user, or None when they have had enough emails this hour.
+
+    `mail(token)` gives the email with the link, written to the outbox in the same
+    transaction as the token.
+    """
     if not may_send_reset(user):
         return None
     token = create_password_reset(user)
     record(AuditAction.PASSWORD_RESET_REQUESTED, user_id=user.id, address=address)
+    if mail is not None:
+        stage(f"password-reset:{token_hash(token)}", mail(token))
     db.session.commit()
     return token
 
@@ -331,8 +341,17 @@ def create_invited_account(
     return user, token
 
 
-def invite_colleague(lead: User, email: str, name: str, locale: str) -> str:
-    """Record an invitation to the lead's school; return the token for its link."""
+def invite_colleague(
+    lead: User,
+    email: str,
+    name: str,
+    locale: str,
+    mail: Callable[[str], Sequence[Mail]] | None = None,
+) -> str:
+    """Record an invitation to the lead's school; return the token for its link.
+
+    `mail(token)` gives the invitation email, written to the outbox in the same transaction.
+    """
     token, digest = new_token()
     db.session.add(
         Invitation(
@@ -346,6 +365,8 @@ def invite_colleague(lead: User, email: str, name: str, locale: str) -> str:
         )
     )
     record(AuditAction.COLLEAGUE_INVITED, user_id=lead.id, email=normalise_email(email))
+    if mail is not None:
+        stage(f"invitation:{digest}", mail(token))
     db.session.commit()
     return token
 

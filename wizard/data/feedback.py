@@ -7,6 +7,7 @@ plan later. Each writing function is one transaction and commits.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -22,6 +23,7 @@ from wizard.data.models import (
     coordinator_cluster,
     utcnow,
 )
+from wizard.data.outbox import Mail, stage
 from wizard.domain.values import ReviewStatus
 
 # Comments of one plan: by version number, then by task key (None: the whole plan).
@@ -35,6 +37,7 @@ def add_comment(
     author: User,
     body: str,
     reply_to: PlanComment | None = None,
+    mail: Callable[[], Sequence[Mail]] | None = None,
 ) -> PlanComment:
     """Add a comment on a version (on the whole plan or one task), or a reply to one.
 
@@ -60,6 +63,8 @@ def add_comment(
         task=task_key,
         comment=comment.id,
     )
+    if mail is not None:
+        stage(f"comment:{comment.id}", mail())
     db.session.commit()
     return comment
 
@@ -84,8 +89,14 @@ def get_comment(plan: Plan, comment_id: int) -> PlanComment | None:
     )
 
 
-def set_review(version: PlanVersion, status: ReviewStatus, user: User) -> None:
-    """Record the coordinator's verdict on a version (the latest verdict stands)."""
+def set_review(
+    version: PlanVersion,
+    status: ReviewStatus,
+    user: User,
+    mail: Callable[[], Sequence[Mail]] | None = None,
+) -> None:
+    """Record the coordinator's verdict on a version (the latest verdict stands); `mail()`
+    gives the emails to the school's leads, written in the same transaction."""
     version.review_status = status.value
     version.reviewed_at = utcnow()
     version.reviewed_by_id = user.id
@@ -97,6 +108,8 @@ def set_review(version: PlanVersion, status: ReviewStatus, user: User) -> None:
         plan_id=version.plan_id,
         version=version.number,
     )
+    if mail is not None:
+        stage(f"review:{version.id}:{status.value}:{version.reviewed_at.isoformat()}", mail())
     db.session.commit()
 
 

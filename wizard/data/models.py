@@ -479,3 +479,25 @@ __all__ = [
     "coordinator_cluster",
     "utcnow",
 ]
+
+
+class OutboxMail(db.Model):  # type: ignore[name-defined]
+    """An email waiting to be sent, written in the same transaction as the event it tells of
+    (a submission, feedback, an invitation, a reset), so that it is never lost; `key` is unique
+    per event and recipient, so it is never written, and so never sent, twice."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    event: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(320))
+    locale: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A sender claims a row until this time (so two senders never send it at once).
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from wizard.data.models import (
     User,
     utcnow,
 )
+from wizard.data.outbox import Mail, stage
 from wizard.data.plans import answer_data, answers_of
 from wizard.domain.funding import lines_of
 from wizard.domain.funding import summarise as summarise_funding
@@ -62,7 +64,12 @@ class CannotSubmit(Exception):
         self.over = over
 
 
-def submit(plan: Plan, school: School, user: User) -> PlanVersion:
+def submit(
+    plan: Plan,
+    school: School,
+    user: User,
+    mail: Callable[[PlanVersion], Sequence[Mail]] | None = None,
+) -> PlanVersion:
     """Freeze the plan as its current version number. Refuses an incomplete plan.
 
     The status change is a compare-and-set on the draft status, so two people submitting at
@@ -95,6 +102,9 @@ def submit(plan: Plan, school: School, user: User) -> PlanVersion:
     db.session.add(version)
     write_facts(plan, school, version.snapshot, plan.version)
     record(AuditAction.PLAN_SUBMITTED, user_id=user.id, plan_id=plan.id, version=plan.version)
+    if mail is not None:
+        # The coordinators' emails, in the same transaction as the version they tell of.
+        stage(f"plan-submitted:{plan.id}:{version.number}", mail(version))
     db.session.commit()
     db.session.refresh(plan)
     return version

@@ -1,14 +1,28 @@
-"""Sending email: through SMTP when MAIL_SERVER is set, otherwise written to the log."""
+"""Email: rendered in the recipient's language when the event happens, kept in the outbox
+(`wizard.data.outbox`) in the event's own transaction, and sent after the commit: by an RQ job
+when REDIS_URL is set (`make worker`), otherwise by the request itself. SMTP when MAIL_SERVER
+is set, otherwise written to the log."""
 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app, render_template, url_for
 
+from wizard.data import outbox
+from wizard.data.outbox import Mail
 from wizard.web.i18n import using_locale
+
+# The RQ job, by name: the worker imports it (wizard.jobs sets up the app around it).
+JOB = "wizard.jobs.send_mail"
+
+
+class MailNotSent(RuntimeError):
+    """The mail server refused or could not be reached; the email stays in the outbox."""
 
 
 def link(endpoint: str, **values: Any) -> str:
@@ -19,28 +33,165 @@ def link(endpoint: str, **values: Any) -> str:
     return base.rstrip("/") + url_for(endpoint, **values)
 
 
-def send_email(to: str, template: str, locale: str, **context: Any) -> None:
-    """Render `templates/emails/<template>.txt` in the recipient's language and send it.
+def compose(to: str, template: str, locale: str, **context: Any) -> Mail:
+    """Render `templates/emails/<template>.txt` in the recipient's language.
 
     The template's first line is the subject.
     """
     with using_locale(locale):
         rendered = render_template(f"emails/{template}.txt", lang=locale, **context)
     subject, _, body = rendered.strip().partition("\n")
+    return Mail(to=to, subject=subject.strip(), body=body.strip() + "\n", locale=locale)
+
+
+def _message(mail: Mail) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = subject.strip()
+    message["Subject"] = mail.subject
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Content-Language"] = locale
-    message.set_content(body.strip() + "\n")
+    message["To"] = mail.to
+    message.set_content(mail.body)
+    # After set_content, which replaces every Content- header.
+    message["Content-Language"] = mail.locale
+    return message
+
+
+def _transmit(mail: Mail) -> None:
     server = current_app.config["MAIL_SERVER"]
     if not server:
         current_app.logger.warning(
             "No MAIL_SERVER is set, so this email was not sent:\nTo: %s\nSubject: %s\n\n%s",
-            to,
-            message["Subject"],
-            body.strip(),
+            mail.to,
+            mail.subject,
+            mail.body.strip(),
         )
         return
     with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
-        smtp.send_message(message)
+        smtp.send_message(_message(mail))
+
+
+def deliver(outbox_id: int) -> bool:
+    """Send one email of the outbox, unless it is sent already or another sender has it.
+
+    Returns True when this call sent it. Raises MailNotSent (the row stays unsent, for the
+    next attempt) when the mail server fails.
+    """
+    row = outbox.claim(outbox_id, current_app.config["MAIL_CLAIM_SECONDS"])
+    if row is None:
+        return False
+    mail = Mail(to=row.recipient, subject=row.subject, body=row.body, locale=row.locale)
+    try:
+        _transmit(mail)
+    except (OSError, smtplib.SMTPException) as error:
+        outbox.mark_failed(outbox_id, f"{type(error).__name__}: {error}")
+        raise MailNotSent(f"email {outbox_id} not sent: {error}") from error
+    outbox.mark_sent(outbox_id)
+    return True
+
+
+def mail_queue() -> Any:
+    """The RQ queue of emails, or None when REDIS_URL is not set."""
+    url = current_app.config["MAIL_QUEUE_URL"]
+    if not url:
+        return None
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(current_app.config["MAIL_QUEUE_NAME"], connection=Redis.from_url(url))
+
+
+def job_id(outbox_id: int) -> str:
+    """One RQ job per email: the sweep can tell whether an email's job is still alive."""
+    return f"mail-{outbox_id}"
+
+
+def enqueue(ids: Iterable[int], queue: Any) -> None:
+    from rq import Retry
+
+    intervals = list(current_app.config["MAIL_RETRY_INTERVALS"])
+    for outbox_id in ids:
+        queue.enqueue(
+            JOB,
+            outbox_id,
+            job_id=job_id(outbox_id),
+            retry=Retry(max=len(intervals), interval=intervals),
+            description=f"send email {outbox_id}",
+        )
+
+
+def _without_live_job(ids: list[int], queue: Any) -> list[int]:
+    """The emails whose job is gone (Redis lost it, or it expired), or failed every retry
+    more than FAILED_AGAIN_AFTER seconds ago; not those queued, scheduled for a retry or
+    being sent."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    alive = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+    again_after = timedelta(seconds=current_app.config["MAIL_FAILED_AGAIN_AFTER"])
+    chosen = []
+    for outbox_id in ids:
+        try:
+            job = Job.fetch(job_id(outbox_id), connection=queue.connection)
+        except NoSuchJobError:
+            chosen.append(outbox_id)
+            continue
+        status = job.get_status(refresh=False)
+        if status in alive:
+            continue
+        ended = job.ended_at.replace(tzinfo=None) if job.ended_at else None
+        if (
+            status == JobStatus.FAILED
+            and ended
+            and datetime.now(UTC).replace(tzinfo=None) - ended < again_after
+        ):
+            continue
+        chosen.append(outbox_id)
+    return chosen
+
+
+def dispatch(ids: Iterable[int] | None = None) -> None:
+    """Send the emails just committed (by default, those this session staged).
+
+    With REDIS_URL each becomes an RQ job (retried with backoff); without it they are sent
+    here and now. Either way a failure only leaves the row unsent, for a retry or the sweep
+    (`flask send-mail`): what the email tells of is already saved, so it is never an error
+    for the user.
+    """
+    chosen = list(outbox.take_staged() if ids is None else ids)
+    if not chosen:
+        return
+    queue = mail_queue()
+    if queue is not None:
+        try:
+            enqueue(chosen, queue)
+            return
+        except Exception:  # Redis unreachable: the rows wait in the outbox for the sweep.
+            current_app.logger.exception("Could not queue %d emails; they wait", len(chosen))
+            return
+    for outbox_id in chosen:
+        try:
+            deliver(outbox_id)
+        except MailNotSent:
+            current_app.logger.exception("Could not send email %d; it waits", outbox_id)
+
+
+def send_email(to: str, template: str, locale: str, event: str, **context: Any) -> None:
+    """Compose an email that is an event of its own, commit it to the outbox and send it."""
+    outbox.queue(event, [compose(to, template, locale, **context)])
+    dispatch()
+
+
+def sweep(older_than_seconds: int = 0) -> int:
+    """Send every unsent email, or with REDIS_URL queue each whose job is not alive (lost
+    with Redis, say); returns how many were taken up."""
+    ids = outbox.unsent(older_than_seconds)
+    queue = mail_queue()
+    if queue is not None:
+        ids = _without_live_job(ids, queue)
+        enqueue(ids, queue)
+        return len(ids)
+    for outbox_id in ids:
+        try:
+            deliver(outbox_id)
+        except MailNotSent:
+            current_app.logger.exception("Could not send email %d; it waits", outbox_id)
+    return len(ids)

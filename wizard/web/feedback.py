@@ -3,9 +3,9 @@ comments of a version by task, and the emails sent after feedback or a submissio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
@@ -13,13 +13,14 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import InputRequired, Length
 
 from wizard.data.feedback import comments_of, coordinators_of_school, leads_of_school
+from wizard.data.outbox import Mail
 from wizard.data.versions import versions_of
 from wizard.domain.academic_year import year_slug
 from wizard.domain.changes import compare
 from wizard.domain.journey import JOURNEY
 from wizard.domain.summary import view
 from wizard.domain.values import Language, ReviewStatus
-from wizard.render.mail import link, send_email
+from wizard.render.mail import compose, link
 from wizard.web.fields import stripped
 from wizard.web.filters import format_money
 from wizard.web.forms import Form
@@ -205,49 +206,55 @@ def _locale_of(user: User) -> str:
     return user.locale if user.locale in (Language.EN, Language.CY) else Language.EN
 
 
-def notify_submitted(plan: Plan, school: School, version: PlanVersion) -> None:
-    """Email the school's cluster coordinators that a version was submitted (after commit)."""
-    if school.cluster_id is None:
-        return
-    for coordinator in coordinators_of_school(school):
-        locale = _locale_of(coordinator)
-        _send(
-            coordinator.email,
-            "plan_submitted",
-            locale,
-            school_name=in_language(school.name_en, school.name_cy, locale),
-            number=version.number,
-            academic_year=plan.academic_year,
-            url=link(
-                "coordinator.plan",
-                lang=locale,
-                cluster_id=school.cluster_id,
-                school_id=school.id,
-                year=year_slug(plan.academic_year),
-                version=version.number,
-            ),
-        )
+def submitted_mail(plan: Plan, school: School) -> Callable[[PlanVersion], list[Mail]]:
+    """The emails to the school's cluster coordinators that a version was submitted, each in
+    their own language (written to the outbox by the submission's own transaction)."""
+
+    def compose_for(version: PlanVersion) -> list[Mail]:
+        if school.cluster_id is None:
+            return []
+        mails = []
+        for coordinator in coordinators_of_school(school):
+            locale = _locale_of(coordinator)
+            mails.append(
+                compose(
+                    coordinator.email,
+                    "plan_submitted",
+                    locale,
+                    school_name=in_language(school.name_en, school.name_cy, locale),
+                    number=version.number,
+                    academic_year=plan.academic_year,
+                    url=link(
+                        "coordinator.plan",
+                        lang=locale,
+                        cluster_id=school.cluster_id,
+                        school_id=school.id,
+                        year=year_slug(plan.academic_year),
+                        version=version.number,
+                    ),
+                )
+            )
+        return mails
+
+    return compose_for
 
 
-def notify_feedback(plan: Plan, school: School, number: int, kind: str) -> None:
-    """Email the school's leads that feedback arrived on a version (after commit)."""
-    for lead in leads_of_school(school.id):
-        locale = _locale_of(lead)
-        _send(
-            lead.email,
-            "feedback_received",
-            locale,
-            kind=kind,
-            number=number,
-            academic_year=plan.academic_year,
-            url=link("plan.hub", lang=locale, year=year_slug(plan.academic_year)),
-        )
+def feedback_mail(plan: Plan, school: School, number: int, kind: str) -> Callable[[], list[Mail]]:
+    """The emails to the school's leads that feedback arrived on a version (written to the
+    outbox by the feedback's own transaction)."""
 
+    def compose_for() -> list[Mail]:
+        return [
+            compose(
+                lead.email,
+                "feedback_received",
+                _locale_of(lead),
+                kind=kind,
+                number=number,
+                academic_year=plan.academic_year,
+                url=link("plan.hub", lang=_locale_of(lead), year=year_slug(plan.academic_year)),
+            )
+            for lead in leads_of_school(school.id)
+        ]
 
-def _send(to: str, template: str, locale: str, **context: Any) -> None:
-    """Send a notification; what it is about is already saved, so a mail server problem is
-    logged rather than shown as an error."""
-    try:
-        send_email(to, template, locale, **context)
-    except OSError:
-        current_app.logger.exception("Could not send the %s email", template)
+    return compose_for

@@ -3,6 +3,7 @@ by the school lead."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask import (
@@ -33,7 +34,8 @@ from wizard.data.accounts import (
     set_preferred_language,
     sign_in_wait_seconds,
 )
-from wizard.render.mail import link, send_email
+from wizard.data.outbox import Mail
+from wizard.render.mail import compose, dispatch, link, send_email
 from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
 from wizard.web.forms import ChangePasswordForm, InviteColleagueForm, LanguageForm
@@ -151,27 +153,36 @@ def invite() -> ResponseReturnValue:
             form.email.errors = [_("%(email)s is already a colleague at your school", email=email)]
             return render_template("account/invite.html", form=form)
         if existing is not None:
+            their_locale = valid_language(existing.locale) or locale
             send_email(
                 email,
                 "invitation_existing",
-                valid_language(existing.locale) or locale,
+                their_locale,
+                # One event per lead, address and minute: a double click sends one email.
+                f"invitation-existing:{user.id}:{email}:{datetime.now(UTC):%Y-%m-%dT%H:%M}",
                 inviter=user.name,
                 school=user.school,
-                link=link("auth.sign_in", lang=valid_language(existing.locale) or locale),
+                link=link("auth.sign_in", lang=their_locale),
             )
         else:
             name = form.name.data or ""
-            token = invite_colleague(user, email, name, locale)
-            send_email(
-                email,
-                "invitation",
-                locale,
-                name=name,
-                inviter=user.name,
-                school=user.school,
-                link=link("auth.accept_invitation", token=token, lang=locale),
-                days=current_app.config["INVITATION_DAYS"],
-            )
+
+            def invitation_mail(token: str) -> list[Mail]:
+                return [
+                    compose(
+                        email,
+                        "invitation",
+                        locale,
+                        name=name,
+                        inviter=user.name,
+                        school=user.school,
+                        link=link("auth.accept_invitation", token=token, lang=locale),
+                        days=current_app.config["INVITATION_DAYS"],
+                    )
+                ]
+
+            invite_colleague(user, email, name, locale, mail=invitation_mail)
+            dispatch()
         flash(_("We have sent an invitation to %(email)s.", email=email), "success")
         return redirect(url_for("account.index"))
     return render_template("account/invite.html", form=form)

@@ -38,8 +38,9 @@ from wizard.data.accounts import (
     sign_in_wait_seconds,
     signed_out,
 )
+from wizard.data.outbox import Mail
 from wizard.domain.inputs import safe_next_path
-from wizard.render.mail import link, send_email
+from wizard.render.mail import compose, dispatch, link
 from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
 from wizard.web.forms import (
@@ -160,17 +161,25 @@ def reset_password_request() -> ResponseReturnValue:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data or "")
-        token = request_password_reset(user, _client_address()) if user else None
-        if user is not None and token is not None:
+        if user is not None:
             locale = valid_language(user.locale) or select_locale()
-            send_email(
-                user.email,
-                "password_reset",
-                locale,
-                name=user.name,
-                link=link("auth.reset_password", token=token, lang=locale),
-                hours=current_app.config["PASSWORD_RESET_HOURS"],
-            )
+            recipient = user
+
+            def reset_mail(token: str) -> list[Mail]:
+                return [
+                    compose(
+                        recipient.email,
+                        "password_reset",
+                        locale,
+                        name=recipient.name,
+                        link=link("auth.reset_password", token=token, lang=locale),
+                        hours=current_app.config["PASSWORD_RESET_HOURS"],
+                    )
+                ]
+
+            # The email is in the outbox with the token (one transaction), sent after it.
+            request_password_reset(user, _client_address(), mail=reset_mail)
+            dispatch()
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
 

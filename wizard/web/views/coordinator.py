@@ -18,13 +18,14 @@ from wizard.data.plans import get_plan
 from wizard.data.versions import versions_of
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.values import PlanStatus, ReviewStatus
+from wizard.render.mail import dispatch
 from wizard.web.access import Access, allow
 from wizard.web.feedback import (
     REVIEW_LABELS,
     CommentForm,
     ReviewForm,
     change_list,
-    notify_feedback,
+    feedback_mail,
     version_number_of,
 )
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -146,8 +147,15 @@ def comment(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
         if "csrf_token" in form.errors:
             abort(400)
         return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
-    add_comment(plan, version.number, form.task_key(), signed_in_user(), form.body.data or "")
-    notify_feedback(plan, plan.school, version.number, "comment")
+    add_comment(
+        plan,
+        version.number,
+        form.task_key(),
+        signed_in_user(),
+        form.body.data or "",
+        mail=feedback_mail(plan, plan.school, version.number, "comment"),
+    )
+    dispatch()
     flash(_("Your comment has been added."), "success")
     return redirect(
         url_for(
@@ -171,8 +179,13 @@ def review(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
             abort(400)
         return _render(cluster_id, school_id, year, str(version.number), review_form=form)
     status = ReviewStatus(form.status.data)
-    set_review(version, status, signed_in_user())
-    notify_feedback(plan, plan.school, version.number, status.value)
+    set_review(
+        version,
+        status,
+        signed_in_user(),
+        mail=feedback_mail(plan, plan.school, version.number, status.value),
+    )
+    dispatch()
     flash(
         _(
             "You have marked version %(number)d as: %(status)s",

@@ -11,8 +11,9 @@ from flask.typing import ResponseReturnValue
 from wizard.data.plans import answer_data, plan_and_answers
 from wizard.data.versions import CannotSubmit, incomplete_tasks, reopen, submit
 from wizard.domain.values import PlanStatus
+from wizard.render.mail import dispatch
 from wizard.web.access import Access, allow
-from wizard.web.feedback import notify_submitted
+from wizard.web.feedback import submitted_mail
 from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX
 from wizard.web.scope import plan_scope
@@ -58,7 +59,7 @@ def check_and_submit(year: str) -> ResponseReturnValue:
             abort(403)
         try:
             assert user.school is not None
-            frozen = submit(plan, user.school, user)
+            frozen = submit(plan, user.school, user, mail=submitted_mail(plan, user.school))
         except CannotSubmit as refused:
             problems = _problems(refused.incomplete, refused.over, year, data)
             if not problems:
@@ -70,8 +71,9 @@ def check_and_submit(year: str) -> ResponseReturnValue:
                 )
                 return redirect(url_for("submission.check_and_submit", year=year))
         else:
-            # After the commit: the cluster's coordinators hear of it in their own language.
-            notify_submitted(plan, user.school, frozen)
+            # After the commit: the cluster's coordinators hear of it in their own language
+            # (their emails were written to the outbox with the version).
+            dispatch()
             return redirect(url_for("submission.confirmation", year=year, number=frozen.number))
 
     return render_template(

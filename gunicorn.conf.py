@@ -1,0 +1,33 @@
+"""Gunicorn's settings for `make serve` (read by `gunicorn -c gunicorn.conf.py`).
+
+Each setting comes from the environment, so that one machine or many behind a load balancer
+run the same command. The workers keep no state of their own: sessions and sign-in throttling
+are rows in the database, rate limits and the mail queue are in Redis (REDIS_URL).
+"""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WORKERS", "4"))
+# Synchronous workers: each request holds one database connection, never more.
+worker_class = "sync"
+# A request that takes longer than this is cut off and its worker replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Replace each worker after this many requests (plus jitter), so that none grows for ever.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+# Behind a load balancer, only it may say which client and scheme a request came from; the
+# app itself reads X-Forwarded-* through WIZARD_TRUSTED_PROXIES (Werkzeug's ProxyFix).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The app is made in each worker after the fork, so no database connection is shared.
+preload_app = False
+proc_name = "wizard"
+# Where the master's pid is written, if asked (the load test signals the workers by pid).
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
+# No control socket: it is one path per machine user, and several servers may run here.
+control_socket_disable = True

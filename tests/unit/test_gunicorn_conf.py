@@ -1,0 +1,33 @@
+"""`make serve`'s gunicorn settings come from the environment."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, object]:
+    for name in ("WORKERS", "HOST", "PORT", "GUNICORN_PIDFILE", "GUNICORN_MAX_REQUESTS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONF))
+
+
+def test_defaults_are_four_workers_on_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = settings(monkeypatch)
+    assert conf["workers"] == 4
+    assert conf["bind"] == "127.0.0.1:8000"
+    assert conf["preload_app"] is False  # each worker makes its own app and connections
+    assert conf["control_socket_disable"] is True
+    assert conf["pidfile"] is None
+
+
+def test_workers_host_and_port_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = settings(monkeypatch, WORKERS="9", HOST="0.0.0.0", PORT="5106")
+    assert conf["workers"] == 9
+    assert conf["bind"] == "0.0.0.0:5106"

@@ -1,0 +1,151 @@
+"""The outbox: every email the service sends is first a row here, added in the same
+transaction as the event it tells of, so that a mail server that is down loses nothing and a
+retried job or a second sender never sends it twice.
+
+`stage` adds rows to the current transaction (the caller's commit keeps them); `claim`,
+`mark_sent` and `mark_failed` are each one transaction, used by whoever sends (the request
+itself after its commit, or an RQ worker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from wizard.data.database import db
+from wizard.data.models import OutboxMail, utcnow
+
+# Ids staged in this session's transaction, for the caller to send once it has committed.
+_STAGED = "outbox_staged"
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One rendered email to one recipient."""
+
+    to: str
+    subject: str
+    body: str
+    locale: str
+
+
+def mail_key(event: str, to: str) -> str:
+    """The unique key of one event's email to one recipient."""
+    return hashlib.sha256(f"{event}\n{to.strip().lower()}".encode()).hexdigest()
+
+
+def stage(event: str, mails: Iterable[Mail]) -> list[int]:
+    """Add the emails of an event to the current transaction (nothing is committed here).
+
+    An email already in the outbox for the same event and recipient is not added again.
+    Returns the ids of the rows added; they are also remembered for `take_staged`.
+    """
+    added: list[OutboxMail] = []
+    for mail in mails:
+        key = mail_key(event, mail.to)
+        if any(row.key == key for row in added):
+            continue
+        if db.session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
+            continue
+        row = OutboxMail(
+            key=key,
+            event=event[:200],
+            recipient=mail.to,
+            locale=mail.locale,
+            subject=mail.subject[:300],
+            body=mail.body,
+            created_at=utcnow(),
+            attempts=0,
+        )
+        db.session.add(row)
+        added.append(row)
+    if not added:
+        return []
+    db.session.flush()
+    ids = [row.id for row in added]
+    db.session.info.setdefault(_STAGED, []).extend(ids)
+    return ids
+
+
+def queue(event: str, mails: Iterable[Mail]) -> list[int]:
+    """Stage emails that are an event of their own, and commit them."""
+    ids = stage(event, mails)
+    db.session.commit()
+    return ids
+
+
+def take_staged() -> list[int]:
+    """The ids staged since the last call, forgotten now (to send them after the commit)."""
+    ids: list[int] = db.session.info.pop(_STAGED, [])
+    return ids
+
+
+def claim(outbox_id: int, lease_seconds: int = 300) -> OutboxMail | None:
+    """Take an unsent email for sending, or None when it is sent or another sender has it.
+
+    A compare-and-set on the row: of two senders, exactly one gets it. The claim lapses after
+    `lease_seconds`, so a sender that died does not keep it forever.
+    """
+    now = utcnow()
+    taken = db.session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == outbox_id,
+            OutboxMail.sent_at.is_(None),
+            or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
+        )
+        .values(
+            claimed_until=now + timedelta(seconds=lease_seconds),
+            attempts=OutboxMail.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    row = db.session.get(OutboxMail, outbox_id)
+    if row is not None:
+        db.session.refresh(row)
+    return row
+
+
+def mark_sent(outbox_id: int) -> None:
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == outbox_id)
+        .values(sent_at=utcnow(), claimed_until=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def mark_failed(outbox_id: int, error: str) -> None:
+    """Give the email back (unsent) with what went wrong; the next attempt may take it."""
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == outbox_id, OutboxMail.sent_at.is_(None))
+        .values(claimed_until=None, last_error=error[:500])
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def unsent(older_than_seconds: int = 0, limit: int = 1000) -> list[int]:
+    """Ids of unsent, unclaimed emails written at least `older_than_seconds` ago, oldest first."""
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            select(OutboxMail.id)
+            .where(
+                OutboxMail.sent_at.is_(None),
+                OutboxMail.created_at <= now - timedelta(seconds=older_than_seconds),
+                or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
+            )
+            .order_by(OutboxMail.id)
+            .limit(limit)
+        )
+    )
