@@ -28,8 +28,8 @@ from wizard.data.models import (
 )
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
-from wizard.web.assets import build_static
 from wizard.render.mail import mail_queue, sweep
+from wizard.web.assets import build_static
 
 
 def _authority(value: str) -> LocalAuthority:
