@@ -84,10 +84,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         token = session.get(SESSION_TOKEN_KEY)
         if number is None or session_version is None or not isinstance(token, str):
             return None
-        # The idle timeout: a session unused for SESSION_IDLE_SECONDS is over.
+        # The idle timeout: a session unused for SESSION_IDLE_SECONDS is over (whole seconds, so a
+        # page that reloads when its timer says the time is up always finds it over).
         now = int(time.time())
         seen = session.get(SESSION_SEEN_KEY)
-        if not isinstance(seen, int) or now - seen > current_app.config["SESSION_IDLE_SECONDS"]:
+        if not isinstance(seen, int) or now - seen >= current_app.config["SESSION_IDLE_SECONDS"]:
             return None
         user = user_of_session(number, session_version, token)
         if user is not None and seen != now:
