@@ -746,3 +746,23 @@ def test_returning_a_merged_card_resends_the_bank_whole(lead_client: FlaskClient
     assert bank["data-hx-swap-oob"] == "true"
     assert bank.find(id="card-element-research-and-enquiry") is not None
     assert bank.find(id="card-card-research-and-enquiry") is None
+
+
+def test_a_card_added_from_the_bank_arrives_closed_and_a_moved_card_keeps_its_moves_open(
+    lead_client: FlaskClient,
+) -> None:
+    def posted(m: str) -> Any:
+        data = {"version": version(lead_client), "m": m}
+        return soup(lead_client.post(board_url(path="/move"), data=data, headers=HX))
+
+    # Added from the bank with its button: the new card's moves are closed, so adding nine
+    # cards one after the other leaves a compact board.
+    added = posted("card:assessment next")
+    card = added.find(id="slot-1").select_one(".app-card")
+    assert card["data-card"] == "card:assessment"
+    assert card.find("details").get("open") is None
+    # Moved from its own disclosure: it stays open where the keyboard user left it.
+    posted("card:equity next")
+    moved = posted("card:equity up")
+    details = moved.select_one('[data-card="card:equity"] details')
+    assert details is not None and details.has_attr("open")

@@ -546,7 +546,10 @@ def _moved(
         state,
         announcement=announcement,
         moved=card,
-        open_card=card if request.form.get("m") else None,
+        # A card moved from its own disclosure of moves keeps it open (the keyboard user goes
+        # on from the same button); a card just added from the bank arrives closed, so that
+        # adding nine cards leaves a compact board.
+        open_card=card if request.form.get("m") and card in before.values() else None,
         changes=_changes(before, state.board, state),
     )
 
