@@ -243,7 +243,8 @@ def test_a_responder_drags_a_card_onto_their_board(
     new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
 ) -> None:
     """The responder's board takes drags as the school's does (diamond.mjs posts the move to the
-    board's one form's data-hx-post): a card dragged from the bank to a place on the board."""
+    board's one form's data-hx-post): a card dragged from the bank to a place on the board;
+    "Swap with…" asks which card first; no sideways scrolling at 320 px."""
     save_whole_plan(school_lead)
     lead = new_context().new_page()
     sign_in(lead, school_lead.email, cy)
@@ -268,3 +269,17 @@ def test_a_responder_drags_a_card_onto_their_board(
         page.mouse.up()
     expect(page.locator('#diamond-board [data-slot="5"]')).to_contain_text(cy(CARDS[1]))
     expect(page.locator("#card-bank")).not_to_contain_text(cy(CARDS[1]))
+    # "Swap with…" asks which card first, as on the school's board, and the answer swaps them.
+    page.get_by_role("button", name=card_control(cy("Add to the board"), cy(CARDS[0]))).click()
+    expect(page.locator('#diamond-board [data-slot="1"]')).to_contain_text(cy(CARDS[0]))
+    card_move(page, cy, cy(CARDS[1]), "Swap with…", keyboard=False)
+    question = page.get_by_role("group").filter(has=page.locator("#chooser-heading"))
+    expect(question).to_be_focused()
+    question.get_by_role("button", name=cy(CARDS[0]), exact=True).click()
+    expect(page.locator('#diamond-board [data-slot="1"]')).to_contain_text(cy(CARDS[1]))
+    expect(page.locator('#diamond-board [data-slot="5"]')).to_contain_text(cy(CARDS[0]))
+    expect(page.locator("#board-chooser")).to_be_empty()
+    # On a phone, the responder's board never scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"The responder's board is {width}px wide at a 320px viewport"
