@@ -4,6 +4,7 @@ applies the consensus board and undoes it; axe-core on every page in both langua
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
@@ -54,6 +55,21 @@ def press(page: Page, button: Locator, keyboard: bool) -> None:
         button.click()
 
 
+def card_move(page: Page, t: Translator, title: str, action: str, keyboard: bool) -> None:
+    """On the board, open a card's moves ("Moves: Well-being", the disclosure the school's board
+    has) and press one of them."""
+    board = page.get_by_role("list", name=t("Diamond 9 board"), exact=True)
+    place = board.locator("li[data-slot]").filter(
+        has=page.get_by_role("heading", level=4, name=title, exact=True)
+    )
+    moves = place.locator("summary").filter(
+        has_text=re.compile("^" + re.escape(t("Moves")) + r"\s*: " + re.escape(title) + "$")
+    )
+    if not place.locator("details").evaluate("details => details.open"):
+        press(page, moves, keyboard)
+    press(page, place.get_by_role("button", name=t(action), exact=True), keyboard)
+
+
 def respond(
     page: Page,
     t: Translator,
@@ -97,14 +113,12 @@ def respond(
         )
         expect(board.get_by_role("heading", name=title, exact=True)).to_be_visible()
     # The third card (row 2) moves up a row: it swaps with the first.
-    up = page.get_by_role("button", name=card_control(t("Move up a row"), t(CARDS[2])))
-    press(page, up, keyboard)
+    card_move(page, t, t(CARDS[2]), "Move up a row", keyboard)
     expect(board.locator('[data-slot="1"]')).to_contain_text(t(CARDS[2]))
     if javascript:
         expect(page.locator("#board-announcement")).to_contain_text(t(CARDS[2]))
     # Back to the first order: the first card up again.
-    again = page.get_by_role("button", name=card_control(t("Move up a row"), t(CARDS[0])))
-    press(page, again, keyboard)
+    card_move(page, t, t(CARDS[0]), "Move up a row", keyboard)
     expect(board.locator('[data-slot="1"]')).to_contain_text(t(CARDS[0]))
     if audit:
         audit.audit(t("Your Diamond 9"))
@@ -229,7 +243,8 @@ def test_a_responder_drags_a_card_onto_their_board(
     new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
 ) -> None:
     """The responder's board takes drags as the school's does (diamond.mjs posts the move to the
-    board's data-move-url): a card dragged from the bank to a place on the board."""
+    board's one form's data-hx-post): a card dragged from the bank to a place on the board;
+    "Swap with…" asks which card first; no sideways scrolling at 320 px."""
     save_whole_plan(school_lead)
     lead = new_context().new_page()
     sign_in(lead, school_lead.email, cy)
@@ -243,7 +258,7 @@ def test_a_responder_drags_a_card_onto_their_board(
     page.get_by_role("button", name=cy("Save and continue to your Diamond 9")).click()
     wait_until_ready(page)
     wait_until_draggable(page)
-    card = page.locator("#card-bank .app-card__title", has_text=cy(CARDS[1]))
+    card = page.locator("#card-bank").get_by_role("heading", level=3, name=cy(CARDS[1]), exact=True)
     place = page.locator('#diamond-board [data-slot="5"]')
     start, end = centre(card), centre(place)
     with page.expect_response(lambda r: r.url.endswith("/board") and r.request.method == "POST"):
@@ -254,3 +269,17 @@ def test_a_responder_drags_a_card_onto_their_board(
         page.mouse.up()
     expect(page.locator('#diamond-board [data-slot="5"]')).to_contain_text(cy(CARDS[1]))
     expect(page.locator("#card-bank")).not_to_contain_text(cy(CARDS[1]))
+    # "Swap with…" asks which card first, as on the school's board, and the answer swaps them.
+    page.get_by_role("button", name=card_control(cy("Add to the board"), cy(CARDS[0]))).click()
+    expect(page.locator('#diamond-board [data-slot="1"]')).to_contain_text(cy(CARDS[0]))
+    card_move(page, cy, cy(CARDS[1]), "Swap with…", keyboard=False)
+    question = page.get_by_role("group").filter(has=page.locator("#chooser-heading"))
+    expect(question).to_be_focused()
+    question.get_by_role("button", name=cy(CARDS[0]), exact=True).click()
+    expect(page.locator('#diamond-board [data-slot="1"]')).to_contain_text(cy(CARDS[1]))
+    expect(page.locator('#diamond-board [data-slot="5"]')).to_contain_text(cy(CARDS[0]))
+    expect(page.locator("#board-chooser")).to_be_empty()
+    # On a phone, the responder's board never scrolls sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"The responder's board is {width}px wide at a 320px viewport"

@@ -419,8 +419,11 @@ def test_the_board_moves_by_htmx_and_without_javascript(
     respond(browser, token, cards=(NINE[0], NINE[1]))
     page = browser.get(f"/cy/staff-voice/{token}/board")
     assert page.status_code == 200
-    board = soup(page).find(id="diamond-board")
-    assert board["data-move-url"] == f"/cy/staff-voice/{token}/board"
+    # The school's compact board, in one form that posts (and htmx posts) to the response's board.
+    form = soup(page).find(id="board-form")
+    assert form["action"] == form["data-hx-post"] == f"/cy/staff-voice/{token}/board"
+    assert form.find(id="diamond-board") is not None and form.find(id="card-bank") is not None
+    assert form.find(attrs={"data-undo": True}) is None
     partial = browser.post(
         f"/cy/staff-voice/{token}/board",
         data={"card": NINE[1], "to": "up", "version": "0"},
@@ -442,6 +445,81 @@ def test_the_board_moves_by_htmx_and_without_javascript(
     assert error_summary(bad) == ["Choose a card from your board or your card bank"]
     done = browser.get(f"/en/staff-voice/{token}/done")
     assert "2 cards" in soup(done).find(id="board-count").text
+
+
+def responder_board(app: Flask) -> dict[str, str]:
+    with app.app_context():
+        row = db.session.scalar(select(StaffVoiceResponse))
+        assert row is not None
+        return dict(row.board)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_responder_moves_with_the_boards_buttons_and_chooses_in_a_full_row(
+    app: Flask, lead_client: FlaskClient, htmx: bool
+) -> None:
+    """The buttons of the school's board (name "m", "<card> <where to>") move the responder's
+    cards the same way: a full row asks which card to swap with, "Move to row" which row,
+    "Swap with..." which card, and Cancel changes nothing."""
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, cards=NINE[:4])
+    url = f"/en/staff-voice/{token}/board"
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    def press(value: str, asks: bool = False) -> Any:
+        """Press a button; a question (and every htmx answer) is a 200 page, a move without
+        JavaScript a redirect to the board."""
+        response = browser.post(url, data={"m": value, "version": "0"}, headers=headers)
+        assert response.status_code == (200 if htmx or asks else 302), response.status_code
+        if not htmx and not asks:
+            assert response.headers["Location"].startswith(url)
+        return response
+
+    page = soup(browser.get(url))
+    fourth = page.find(attrs={"data-card": NINE[3]})
+    assert fourth.find("details").find("summary") is not None
+    assert [b["value"] for b in fourth.select("button[name=m]")] == [
+        f"{NINE[3]} up",
+        f"{NINE[3]} down",
+        f"{NINE[3]} rows",
+        f"{NINE[3]} swap",
+        f"{NINE[3]} bank",
+    ]
+    question = soup(press(f"{NINE[3]} up", asks=True)).find(id="board-chooser")
+    assert question.find("h2").get_text(strip=True).startswith("Row 2 is full.")
+    assert [b["value"] for b in question.select("button")] == [
+        f"{NINE[3]} with:{NINE[1]}",
+        f"{NINE[3]} with:{NINE[2]}",
+        f"{NINE[3]} cancel",
+    ]
+    assert responder_board(app)["4"] == NINE[3]  # nothing moved yet
+    press(f"{NINE[3]} with:{NINE[1]}")
+    assert responder_board(app) == {"1": NINE[0], "2": NINE[3], "3": NINE[2], "4": NINE[1]}
+    rows = soup(press(f"{NINE[1]} rows", asks=True)).find(id="board-chooser")
+    assert f"{NINE[1]} row-5" in [b["value"] for b in rows.select("button")]
+    swap = soup(press(f"{NINE[1]} swap", asks=True)).find(id="board-chooser")
+    assert f"{NINE[1]} with:{NINE[0]}" in [b["value"] for b in swap.select("button")]
+    cancel = press(f"{NINE[1]} cancel")
+    if htmx:
+        assert soup(cancel).find(id="board-chooser").get_text(strip=True) == ""
+    press(f"{NINE[1]} row-5")
+    assert responder_board(app)["9"] == NINE[1]
+    moved = press(f"{NINE[1]} bank")
+    if htmx:
+        assert soup(moved).find(id="card-bank")["data-hx-swap-oob"] == "true"
+        assert (
+            soup(moved)
+            .find(id="board-announcement")
+            .get_text(strip=True)
+            .endswith("returned to the card bank")
+        )
+    assert NINE[1] not in responder_board(app).values()
+    # Responders have no undo.
+    refused = browser.post(url, data={"m": "- undo", "version": "0"}, headers=headers)
+    assert refused.status_code == 200
+    assert error_summary(refused) == ["Choose a card from your board or your card bank"]
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

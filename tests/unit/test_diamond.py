@@ -24,6 +24,7 @@ from wizard.domain.diamond import (
     normalise,
     ranked,
     read_history,
+    read_move,
     remember,
     slot_of,
     swap_choices,
@@ -246,3 +247,23 @@ def test_any_sequence_of_moves_and_undos_keeps_a_valid_board_with_no_card_twice(
             swapped_to = slot_of(board, done.swapped)
             assert swapped_to == slot_of(before, card)  # None: back to the bank
         assert_valid(board)
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ({"m": "card:1 up"}, ("card:1", "up")),
+        ({"m": " card:1  with:card:2 "}, ("card:1", "with:card:2")),
+        ({"m": "- undo"}, ("-", "undo")),
+        ({"m": "card:1"}, ("card:1", "")),
+        # A drag (or an older form): card and to, with slot for "slot"; "m" wins over them.
+        ({"card": " card:1 ", "to": "4"}, ("card:1", "4")),
+        ({"card": "card:1", "to": "slot", "slot": " 9 "}, ("card:1", "9")),
+        ({"m": "card:2 bank", "card": "card:1", "to": "up"}, ("card:2", "bank")),
+        ({}, ("", "")),
+    ],
+)
+def test_a_posted_move_is_read_from_a_button_or_a_drag(
+    form: dict[str, str], expected: tuple[str, str]
+) -> None:
+    assert read_move(form) == expected

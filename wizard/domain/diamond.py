@@ -138,6 +138,21 @@ def _destination(board: Board, card: str, current: int | None, target: str) -> i
     raise InvalidMove(MoveError.UNKNOWN_TARGET)
 
 
+def read_move(form: Mapping[str, str]) -> tuple[str, str]:
+    """The card and where it goes, from a posted move: one button's value in "m" ("card:pedagogy
+    up", "card:pedagogy with:card:leadership"), or the fields a drag sends (card and to, with
+    slot for to="slot"). Both parts are stripped; either may be empty."""
+    combined = (form.get("m") or "").strip()
+    if combined:
+        card, _space, target = combined.partition(" ")
+        return card.strip(), target.strip()
+    card = (form.get("card") or "").strip()
+    target = (form.get("to") or "").strip()
+    if target == "slot":
+        target = (form.get("slot") or "").strip()
+    return card, target
+
+
 def swap_choices(board: Board, card: str) -> list[str]:
     """The cards a card could swap with ("Swap with..."): every other card on the board."""
     return [board[slot] for slot in SLOTS if slot in board and board[slot] != card]

@@ -45,6 +45,7 @@ from wizard.domain.diamond import (
     arrange,
     is_complete,
     move,
+    read_move,
     remember,
     slot_of,
     swap_choices,
@@ -147,7 +148,7 @@ def _undo_label(state: BoardState) -> str | None:
     return _("Undo: %(move)s", move=_described(state.history[-1], state))
 
 
-def _wants_partial() -> bool:
+def wants_partial() -> bool:
     """Only a move made through htmx gets the board partial: a page load, a boosted link and a
     history restore (back button) always get the whole page."""
     return (
@@ -186,7 +187,7 @@ def _respond(
         open_card=open_card,
         poll_url=url_for("diamond.board_version_notice", year=year),
     )
-    if _wants_partial():
+    if wants_partial():
         html = render_template("plan/diamond/move_response.html", changes=changes, **context)
         response = Response(html, status=status)
         response.headers["HX-Reswap"] = "none"
@@ -252,6 +253,24 @@ class Chooser:
     """True for "Swap with...": any card on the board."""
     pick_row: bool = False
     """True for "Move to row...": which row (`row` is then the card's own row)."""
+
+
+def question_before(state: BoardState, card: str, target: str) -> Chooser | None:
+    """The question "Move to row" and "Swap with..." ask before anything moves (which row,
+    which card), or None for a move made at once. Any board (the school's, a responder's)."""
+    if card not in state.catalogue:
+        return None
+    if target == "rows":
+        current = slot_of(state.board, card)
+        return Chooser(card, ROW_OF[current] if current else None, [], pick_row=True)
+    if target == "swap":
+        return Chooser(card, None, swap_choices(state.board, card), swap_any=True)
+    return None
+
+
+def chooser_of(asked: ChooseCard) -> Chooser:
+    """The "which card?" question a move into a full row (or a full board) raised."""
+    return Chooser(asked.card, asked.row, asked.candidates)
 
 
 @bp.get("")
@@ -463,20 +482,6 @@ def _arrange_board(year: str, academic_year: int, state: BoardState) -> Response
     return redirect(_board_url(year))
 
 
-def _read_move() -> tuple[str, str]:
-    """The card and where it goes: one button's value ("card:pedagogy up"), or the fields a
-    drag or an older form sends (card, to, and slot for "Move to")."""
-    combined = (request.form.get("m") or "").strip()
-    if combined:
-        card, _space, target = combined.partition(" ")
-        return card.strip(), target.strip()
-    card = (request.form.get("card") or "").strip()
-    target = (request.form.get("to") or "").strip()
-    if target == "slot":
-        target = (request.form.get("slot") or "").strip()
-    return card, target
-
-
 def _move_one_card(year: str, academic_year: int, state: BoardState) -> ResponseReturnValue:
     """One card moves: placed, moved up or down, moved to a row or a place, swapped with a
     chosen card, or returned to the bank; or the last move is undone."""
@@ -484,23 +489,18 @@ def _move_one_card(year: str, academic_year: int, state: BoardState) -> Response
     if based_on != state.version:
         return _stale_board(year, academic_year, state)
     before = dict(state.board)
-    card, target = _read_move()
+    card, target = read_move(request.form)
     if target == "undo":
         return _undo(year, academic_year, state, based_on)
     if target == "cancel":
         return _cancel(year, academic_year, state, card)
-    if target == "rows" and card in state.catalogue:
-        current = slot_of(state.board, card)
-        question = Chooser(card, ROW_OF[current] if current else None, [], pick_row=True)
-        return _respond(year, academic_year, state, chooser=question, changes=_NOTHING)
-    if target == "swap" and card in state.catalogue:
-        question = Chooser(card, None, swap_choices(state.board, card), swap_any=True)
+    question = question_before(state, card, target)
+    if question is not None:
         return _respond(year, academic_year, state, chooser=question, changes=_NOTHING)
     try:
         new_board, done = move(state.board, card, target, state.catalogue)
-    except ChooseCard as question:
-        chooser = Chooser(question.card, question.row, question.candidates)
-        return _respond(year, academic_year, state, chooser=chooser, changes=_NOTHING)
+    except ChooseCard as asked:
+        return _respond(year, academic_year, state, chooser=chooser_of(asked), changes=_NOTHING)
     except InvalidMove as problem:
         message = _move_error(problem.reason)
         return _respond(
@@ -537,7 +537,7 @@ def _moved(
     card: str,
 ) -> ResponseReturnValue:
     """After a move or an undo: a redirect to the board without JavaScript, else what changed."""
-    if not _wants_partial():
+    if not wants_partial():
         flash(announcement, "success")
         return redirect(_board_url(year, _anchor="card-" + card.replace(":", "-")))
     return _respond(
@@ -586,7 +586,7 @@ def _undo(year: str, academic_year: int, state: BoardState, based_on: int) -> Re
 
 def _cancel(year: str, academic_year: int, state: BoardState, card: str) -> ResponseReturnValue:
     """Close the "which card?" question without moving anything."""
-    if not _wants_partial():
+    if not wants_partial():
         anchor = "card-" + card.replace(":", "-") if card in state.catalogue else "diamond-board"
         return redirect(_board_url(year, _anchor=anchor))
     return _respond(

@@ -29,7 +29,7 @@ from wizard.data import staff_voice as data
 from wizard.data.boards import BoardState, load_board
 from wizard.data.plans import get_plan, is_draft, require_draft
 from wizard.domain import framework
-from wizard.domain.diamond import InvalidMove, normalise, ranked
+from wizard.domain.diamond import ChooseCard, InvalidMove, normalise, ranked, read_move
 from wizard.domain.diamond import move as move_card
 from wizard.domain.inputs import parse_whole_number
 from wizard.render.mail import link
@@ -50,7 +50,14 @@ from wizard.web.staff_voice import (
 )
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
-from wizard.web.views.diamond import _announcement, _move_error
+from wizard.web.views.diamond import (
+    Chooser,
+    _announcement,
+    _move_error,
+    chooser_of,
+    question_before,
+    wants_partial,
+)
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
@@ -406,7 +413,11 @@ def _board_response(
     announcement: str = "",
     moved: str | None = None,
     errors: list[tuple[str, str]] | None = None,
+    chooser: Chooser | None = None,
+    open_card: str | None = None,
 ) -> ResponseReturnValue:
+    """The responder's board (the school's compact board, posting to this response's move URL):
+    the page, or for htmx the whole board and bank out of band."""
     context = board_context(
         "",
         plan.academic_year,
@@ -414,15 +425,22 @@ def _board_response(
         announcement=announcement,
         moved=moved,
         errors=errors or [],
+        chooser=chooser,
+        open_card=open_card,
+        undo_label=None,
         editable=data.is_open(round_, today()),
         move_url=url_for("staff_voice_response.move", token=token),
         token=token,
         round=round_,
         school=plan.school,
     )
-    partial = request.method == "POST" and bool(htmx) and not htmx.boosted
+    # The card bank is the school's: its own cards are the school's, not the responder's.
+    context["texts"] = {**context["texts"], "own": _("School's card")}
+    partial = wants_partial()
     template = "staff_voice/move_response.html" if partial else "staff_voice/board_page.html"
     response = Response(render_template(template, **context), status=status)
+    if partial:
+        response.headers["HX-Reswap"] = "none"
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -443,7 +461,8 @@ def board(token: str) -> ResponseReturnValue:
 @respond.post("/<token>/board")
 @allow(Access.PUBLIC)
 def move(token: str) -> ResponseReturnValue:
-    """One card moves on your board (a button, "Move to" or a drag)."""
+    """One card moves on your board: a button in its moves (name "m", as on the school's board),
+    an answer to "which card?" or "which row?", or a drag (card and to). No undo for responders."""
     round_, plan = _found(token)
     mine = _my_response(round_)
     if not data.is_open(round_, today()):
@@ -456,12 +475,22 @@ def move(token: str) -> ResponseReturnValue:
         return redirect(url_for("staff_voice_response.start", token=token))
     state = _responder_state(plan, mine)
     before = dict(state.board)
-    card = (request.form.get("card") or "").strip()
-    target = (request.form.get("to") or "").strip()
-    if target == "slot":
-        target = (request.form.get("slot") or "").strip()
+    card, target = read_move(request.form)
+    board_url = url_for("staff_voice_response.board", token=token)
+    if target == "cancel":
+        # Close the "which card?" question without moving anything.
+        known = card in state.catalogue
+        if not wants_partial():
+            anchor = "card-" + card.replace(":", "-") if known else "diamond-board"
+            return redirect(board_url + "#" + anchor)
+        return _board_response(token, round_, plan, state, moved=card if known else None)
+    question = question_before(state, card, target)
+    if question is not None:
+        return _board_response(token, round_, plan, state, chooser=question)
     try:
         new_board, done = move_card(state.board, card, target, state.catalogue)
+    except ChooseCard as asked:
+        return _board_response(token, round_, plan, state, chooser=chooser_of(asked))
     except InvalidMove as problem:
         message = _move_error(problem.reason)
         return _board_response(
@@ -473,11 +502,18 @@ def move(token: str) -> ResponseReturnValue:
         return _closed_page(token, round_, plan)
     announcement = _announcement(done, state, before)
     state.board = new_board
-    if not (bool(htmx) and not htmx.boosted):
+    if not wants_partial():
         flash(announcement, "success")
-        anchor = "card-" + done.card.replace(":", "-")
-        return redirect(url_for("staff_voice_response.board", token=token, _anchor=anchor))
-    return _board_response(token, round_, plan, state, announcement=announcement, moved=done.card)
+        return redirect(board_url + "#card-" + done.card.replace(":", "-"))
+    return _board_response(
+        token,
+        round_,
+        plan,
+        state,
+        announcement=announcement,
+        moved=done.card,
+        open_card=done.card if request.form.get("m") else None,
+    )
 
 
 @respond.get("/<token>/done")
