@@ -75,6 +75,7 @@ def main() -> int:
     states = Counter(ack["state"] for ack in acks)
     print(
         f"Other writes: {states['refused']} answered and refused (a move that is not possible), "
+        f"{states['unchanged']} moves that changed nothing (a card already in its place), "
         f"{states['sent']} still in flight when the run stopped, {states['cut']} cut off and "
         "not retried to the end (saved or not: either is accepted)"
     )

@@ -244,8 +244,14 @@ class Lead(Visitor):
                     entry["state"] = "acked"  # it was saved before the worker died
                     return
                 continue
-            # Moved; a 200 is a refused move (no change).
-            entry["state"] = "acked" if response.status_code == 302 else "refused"
+            if response.status_code != 302:
+                entry["state"] = "refused"  # a 200: an impossible move, or "which card?"
+                return
+            # A redirect: the move was made. A move that changes nothing (a card sent "next"
+            # when it is already on the board) is answered the same way but saves nothing, so
+            # the board's version says which it was (only this user works on this board).
+            after = board_version(self.get(f"{self.base}/diamond-9", "GET Diamond 9 board"))
+            entry["state"] = "acked" if after is not None and after > version else "unchanged"
             return
 
     @task(3)
