@@ -20,6 +20,12 @@ N not found (404), - the route does not take this method.
 Share routes also try four tokens, anonymously: a live link to the plan, a foreign token (well
 formed, but never made), a revoked link and an expired link (`share=`: four letters).
 
+Staff voice response routes are public by their round's token (not a share token): everyone
+tries the plan's open round, whose five responses give results with a consensus board. They
+also try four round tokens, anonymously (`voice=`: four letters, for the method the route
+takes): the open round, a foreign token, a closed round and a deleted round. Their pages name
+the school (staff need to know whose survey it is), but never its answers.
+
 POSTs carry a valid CSRF token (the app here checks it, as in production). Nobody who is not of
 the school, or its cluster's coordinator, may see the school's name or answers in any response.
 
@@ -39,17 +45,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from tests.conftest import Directory, sign_in
 from tests.factories import PASSWORD
 from tests.html import soup
-from tests.plans import complete_plan, revision
+from tests.plans import NINE, complete_plan, revision
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
-from wizard.data.models import OwnCard, Plan, PlanAnswer, ShareLink
+from wizard.data.models import OwnCard, Plan, PlanAnswer, ShareLink, StaffVoiceRound
 from wizard.data.sharing import create_share_link, revoke
+from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
@@ -64,6 +72,7 @@ class Row:
     get: str = ""
     post: str = ""
     share: str = ""
+    voice: str = ""
 
 
 # Rows that many routes share (the letters are in the order of PEOPLE).
@@ -99,6 +108,9 @@ MATRIX: dict[str, Row] = {
     # The account.
     "account.index": SIGNED_IN,
     "account.invite": Row(get="SAFAFFF", post="SAFAFFF"),
+    "account.password": Row(get="SAAAAAA", post="SAAAAAA"),
+    "account.language": Row(get="SAAAAAA", post="SAAAAAA"),
+    "auth.stay_signed_in": Row(post="SAAAAAA"),
     # The plan's task list, steps and check pages.
     "plan.index": Row(get="SAAAFFF"),
     "plan.hub": MEMBER_PAGE,
@@ -108,6 +120,7 @@ MATRIX: dict[str, Row] = {
     "history.plan": MEMBER_PAGE,
     # Diamond 9.
     "diamond.board": MEMBER_PAGE,
+    "diamond.board_version_notice": MEMBER_PAGE,
     "diamond.arrange_form": MEMBER_PAGE,
     "diamond.download_svg": MEMBER_PAGE,
     "diamond.move_card": Row(post="SAAAFFF"),
@@ -129,6 +142,7 @@ MATRIX: dict[str, Row] = {
     "versions.svg": MEMBER_ID_PAGE,
     "submission.check_and_submit": Row(get="SAAAFFF", post="SAFAFFF"),
     "submission.confirmation": MEMBER_ID_PAGE,
+    "submission.confirm_reopen": Row(get="SAFAFFF"),
     "submission.reopen_plan": Row(post="SAFAFFF"),
     "next_year.start": Row(post="SAAAFFF"),
     "compare.years": MEMBER_PAGE,
@@ -139,6 +153,19 @@ MATRIX: dict[str, Row] = {
     "shared.page": Row(get="AAAAAAA", share="ANNN"),
     "shared.pdf": Row(get="AAAAAAA", share="ANNN"),
     "shared.svg": Row(get="AAAAAAA", share="ANNN"),
+    # Staff voice: the lead's pages (the stranger's own plan has no such round), then the
+    # responders' pages, public by the round's token. An empty response is refused (400); the
+    # board and the thank-you page send a browser that has not responded to the start.
+    "staff_voice.index": Row(get="SAAAFFF", post="SAFAFFF"),
+    "staff_voice.results": MEMBER_ID_PAGE,
+    "staff_voice.apply": Row(post="SAFNFFF"),
+    "staff_voice.undo": Row(post="SAFNFFF"),
+    "staff_voice.close": Row(post="SAFNFFF"),
+    "staff_voice.delete": LEAD_FORM,
+    "staff_voice_response.start": Row(get="AAAAAAA", post="BBBBBBB", voice="BNFN"),
+    "staff_voice_response.board": Row(get="AAAAAAA", voice="ANAN"),
+    "staff_voice_response.move": Row(post="AAAAAAA", voice="ANFN"),
+    "staff_voice_response.done": Row(get="AAAAAAA", voice="ANAN"),
     # Coordinators, exports and the national view.
     "clusters.index": Row(get="SFFFAAF"),
     "clusters.dashboard": COORDINATOR_PAGE,
@@ -161,6 +188,7 @@ class World:
     ids: dict[str, Any]
     tokens: dict[str, str]
     other_token: str
+    voice: dict[str, str]
 
 
 # How to fill in each URL argument. A route with a new argument needs a line here.
@@ -173,14 +201,43 @@ ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "line_id": lambda world, rule: world.ids["line"],
     "comment_id": lambda world, rule: world.ids["comment"],
     "link_id": lambda world, rule: world.ids["link"],
+    "round_id": lambda world, rule: world.ids["round"],
     "number": lambda world, rule: 1,
     "step": lambda world, rule: "about-your-school",
     "task": lambda world, rule: "contexts",
-    # Share routes open the live link; reset and invitation links get a token nobody made.
+    # Share routes open the live link, staff voice responses the open round; reset and
+    # invitation links get a token nobody made.
     "token": lambda world, rule: (
-        world.tokens["live"] if rule.endpoint.startswith("shared.") else secrets.token_urlsafe(32)
+        world.tokens["live"]
+        if rule.endpoint.startswith("shared.")
+        else world.voice["live"]
+        if rule.endpoint.startswith("staff_voice_response.")
+        else secrets.token_urlsafe(32)
     ),
 }
+
+STAFF_VOICE = "/en/plan/{year}/staff-voice"
+VOICE_TOKENS = ("live", "foreign", "closed", "deleted")
+VOICE_LINK = re.compile(r"/(?:en|cy)/staff-voice/([A-Za-z0-9_-]+)")
+
+
+def open_round(client: FlaskClient) -> tuple[str, int]:
+    """The lead opens a round: its token and id."""
+    closes = date.today() + timedelta(days=14)
+    response = client.post(
+        STAFF_VOICE.format(year=YEAR),
+        data={
+            "closes_day": str(closes.day),
+            "closes_month": str(closes.month),
+            "closes_year": str(closes.year),
+        },
+    )
+    assert response.status_code == 200, response.status_code
+    found = VOICE_LINK.search(soup(response).find(id="new-staff-voice-link")["href"])
+    assert found is not None
+    number = db.session.scalar(select(StaffVoiceRound.id).order_by(StaffVoiceRound.id.desc()))
+    assert number is not None
+    return found.group(1), number
 
 
 # What a POST sends besides the CSRF token, where an empty form would not reach the access
@@ -212,6 +269,9 @@ def test_every_route_has_a_row(app: Flask) -> None:
         for letters in (row.get, row.post):
             assert not letters or len(letters) == len(PEOPLE), f"{rule.endpoint}: {letters!r}"
         assert bool(row.share) == rule.endpoint.startswith("shared."), rule.endpoint
+        is_voice = rule.endpoint.startswith("staff_voice_response.")
+        assert bool(row.voice) == is_voice, rule.endpoint
+        assert not row.voice or len(row.voice) == len(VOICE_TOKENS), rule.endpoint
         missing_args = sorted(set(rule.arguments) - ARGUMENTS.keys())
         assert not missing_args, f"{rule.endpoint}: add to ARGUMENTS how to fill {missing_args}"
 
@@ -270,6 +330,29 @@ def world(app: Flask, directory: Directory) -> World:
     )
     db.session.commit()
     other_token = create_share_link(other_plan, other_lead, shows_draft=True, expires_on=None)
+    # Staff voice: a closed round, a deleted one, and the open round with five responses.
+    base = STAFF_VOICE.format(year=YEAR)
+    closed, closed_id = open_round(setup)
+    assert setup.post(f"{base}/{closed_id}/close").status_code == 302
+    deleted, deleted_id = open_round(setup)
+    assert setup.post(f"{base}/{deleted_id}/close").status_code == 302
+    assert setup.post(f"{base}/{deleted_id}/delete").status_code == 302
+    live, live_id = open_round(setup)
+    ratings = {f"hallmark_{h.number}": "established" for h in framework.HALLMARKS}
+    for _ in range(5):
+        responder = app.test_client()
+        assert responder.post(f"/en/staff-voice/{live}", data=ratings).status_code == 302
+        for card in reversed(NINE):
+            moved = responder.post(
+                f"/en/staff-voice/{live}/board", data={"card": card, "to": "next", "version": "0"}
+            )
+            assert moved.status_code == 302, moved.status_code
+    voice = {
+        "live": live,
+        "foreign": secrets.token_urlsafe(32),
+        "closed": closed,
+        "deleted": deleted,
+    }
     ids = {
         "cluster": cluster.id,
         "school": school.id,
@@ -277,8 +360,9 @@ def world(app: Flask, directory: Directory) -> World:
         "line": funding.data["lines"][0]["id"],
         "comment": comment.id,
         "link": links[0].id,
+        "round": live_id,
     }
-    return World(app=app, ids=ids, tokens=tokens, other_token=other_token)
+    return World(app=app, ids=ids, tokens=tokens, other_token=other_token, voice=voice)
 
 
 def csrf_token(client: FlaskClient) -> str:
@@ -316,11 +400,19 @@ def outcome(response: TestResponse) -> str:
     return {400: "B", 403: "F", 404: "N"}.get(status, str(status))
 
 
-def leaks(response: TestResponse) -> list[str]:
+def leaks(response: TestResponse, words: tuple[str, ...] = SECRETS) -> list[str]:
     if not (response.mimetype.startswith("text/") or response.mimetype.endswith("xml")):
         return []
     body = response.get_data(as_text=True)
-    return [word for word in SECRETS if word in body]
+    return [word for word in words if word in body]
+
+
+def secrets_of(rule: Rule) -> tuple[str, ...]:
+    """What a person who may not see the plan must not find in the rule's responses: a staff
+    voice round's pages name the school, but show none of its answers."""
+    if rule.endpoint.startswith("staff_voice_response."):
+        return ("SECRET-REFLECTION",)
+    return SECRETS
 
 
 # Routes that change what later routes find run last, and signing out last of all.
@@ -328,6 +420,10 @@ LAST = (
     "diamond.delete_card",
     "funding.remove_line",
     "sharing.revoke_link",
+    "staff_voice.apply",
+    "staff_voice.undo",
+    "staff_voice.close",
+    "staff_voice.delete",
     "submission.check_and_submit",
     "submission.reopen_plan",
     "next_year.start",
@@ -380,8 +476,9 @@ def test_the_access_matrix(make_app: Any, world: World, person: str) -> None:
                     f"{method} {url} ({rule.endpoint}): expected {letters[column]}, "
                     f"got {got} ({response.status_code})"
                 )
-            if not may_see and not rule.endpoint.startswith("shared.") and leaks(response):
-                leaked.append(f"{method} {url}: {leaks(response)}")
+            found = leaks(response, secrets_of(rule))
+            if not may_see and not rule.endpoint.startswith("shared.") and found:
+                leaked.append(f"{method} {url}: {found}")
     assert not wrong, f"{person}:\n" + "\n".join(wrong)
     assert not leaked, f"{person} saw the school's plan:\n" + "\n".join(leaked)
 
@@ -407,4 +504,39 @@ def test_share_routes_with_every_kind_of_token(make_app: Any, world: World) -> N
         live = url_of(world, rule)
         token = csrf_token(client)
         assert client.post(live, data={"csrf_token": token}).status_code in (404, 405)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_staff_voice_routes_with_every_kind_of_round_token(make_app: Any, world: World) -> None:
+    protected: Flask = make_app(WTF_CSRF_ENABLED=True)
+    client = protected.test_client()
+    wrong = []
+    tried = 0
+    for rule in rules(protected):
+        row = row_for(rule)
+        if not row.voice:
+            continue
+        method = "POST" if row.post else "GET"
+        for kind, expected in zip(VOICE_TOKENS, row.voice, strict=True):
+            path = url_of(world, rule, token=world.voice[kind])
+            if method == "GET":
+                response = client.get(path)
+            else:
+                token = csrf_token(client)
+                response = client.post(path, data={"csrf_token": token})
+            got = outcome(response)
+            tried += 1
+            if got != expected:
+                wrong.append(
+                    f"{method} {rule.endpoint} with a {kind} round: expected {expected}, got {got}"
+                )
+            assert not leaks(response, secrets_of(rule)), (rule.endpoint, kind)
+        # A share link's token opens no staff voice round.
+        path = url_of(world, rule, token=world.tokens["live"])
+        token = csrf_token(client)
+        response = (
+            client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token})
+        )
+        assert outcome(response) == "N", rule.endpoint
+    assert tried == 4 * len(VOICE_TOKENS)
     assert not wrong, "\n".join(wrong)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -38,11 +39,20 @@ from tests.conftest import Directory, sign_in
 from tests.factories import PASSWORD
 from tests.html import soup
 from tests.integration.test_faults import dump
-from tests.plans import complete_plan
+from tests.plans import NINE, complete_plan
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
-from wizard.data.models import OwnCard, Plan, PlanAnswer, PlanComment, ShareLink
+from wizard.data.models import (
+    OwnCard,
+    Plan,
+    PlanAnswer,
+    PlanComment,
+    ShareLink,
+    StaffVoiceRound,
+)
 from wizard.data.sharing import create_share_link
+from wizard.data.staff_voice import close_round, open_round, round_of, save_response
+from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
@@ -72,7 +82,12 @@ VALID = {
     "language": "en",
     "confirm": "yes",
     "day": "",
+    "role": "teacher",
 }
+# Kinds whose value is only compared, never stored or shown, so that any other value is simply
+# "not that one": a wrong password, and the "confirm" of deleting an own card (needed only for a
+# card on the board; a card in the bank is deleted without it, whatever is sent).
+IGNORED_WHEN_WRONG = ("password", "confirm")
 # Kinds whose every wrong value is refused (a free text field takes any text).
 CHOSEN = {
     "number",
@@ -90,6 +105,7 @@ CHOSEN = {
     "shows",
     "status",
     "language",
+    "role",
 }
 
 
@@ -104,6 +120,8 @@ class Spec:
     # A "revision" or "version" hidden field, read from the plan as it stands.
     hidden: str | None = None
     hidden_step: str = ""
+    # Which of the world's staff voice rounds a `<round_id>` in the URL names.
+    round: str = "round_id"
 
 
 ABOUT = {
@@ -122,6 +140,9 @@ LINE = {
     "amount": "money",
 }
 
+# A staff voice response: a role (optional) and a rating for each hallmark.
+RESPONSE = {"role": "role", **{f"hallmark_{h.number}": "rating" for h in framework.HALLMARKS}}
+
 SPECS: dict[str, Spec] = {
     "auth.sign_in": Spec({"email": "email", "password": "password"}, who="anonymous"),
     "auth.sign_out": Spec({}, who="spare"),
@@ -130,7 +151,14 @@ SPECS: dict[str, Spec] = {
     "auth.accept_invitation": Spec(
         {"name": "name", "password": "password", "confirm": "password"}, who="anonymous"
     ),
+    "auth.stay_signed_in": Spec({"next": "text"}),
     "account.invite": Spec({"name": "name", "email": "email", "language": "language"}),
+    # The current password is never the lead's (so the change itself is refused, and counted
+    # as a failed sign-in); the rest is checked before it.
+    "account.password": Spec(
+        {"current": "password", "password": "password", "confirm": "password"}
+    ),
+    "account.language": Spec({"language": "language"}),
     "plan.step": Spec(
         ABOUT,
         path={"step": "about-your-school"},
@@ -176,6 +204,18 @@ SPECS: dict[str, Spec] = {
         {"shows": "shows", "expires_day": "day", "expires_month": "day", "expires_year": "day"}
     ),
     "sharing.revoke_link": Spec({}),
+    # Staff voice: the lead's forms (the results' round has five responses and is closed; the
+    # round closed and the round deleted are others of the plan's rounds), and the responders'
+    # forms, public by a round's token: a valid response is saved, as it should be.
+    "staff_voice.index": Spec(
+        {"closes_day": "number", "closes_month": "number", "closes_year": "number"}
+    ),
+    "staff_voice.close": Spec({}, round="closing_round_id"),
+    "staff_voice.delete": Spec({}, round="deleting_round_id"),
+    "staff_voice.apply": Spec({}, hidden="version", hidden_step="diamond-9"),
+    "staff_voice.undo": Spec({}),
+    "staff_voice_response.start": Spec(RESPONSE, who="anonymous"),
+    "staff_voice_response.move": Spec({"card": "card", "to": "to"}, who="anonymous"),
     "coordinator.comment": Spec(
         {"task": "task", "body": "long"}, who="coordinator", hidden="version"
     ),
@@ -293,6 +333,29 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> W
         "cluster_id": other_cluster.id,
         "school_id": other_school.id,
     }
+    # Staff voice rounds. The plan's: one with five responses (closed, so that the lead's page
+    # opens a round with the date checked), one open to close, one to delete. The responders'
+    # routes open the other plan's round (a round's token is all a responder needs).
+    today = date.today()
+    closes = today + timedelta(days=14)
+    rounds = {}
+    for key in ("round_id", "deleting_round_id", "closing_round_id"):
+        open_round(plan, lead, closes)
+        rounds[key] = max(r.id for r in db.session.query(StaffVoiceRound).all())
+    consensus = dict(enumerate(reversed(NINE), start=1))
+    answered = round_of(plan, rounds["round_id"])
+    assert answered is not None
+    for _ in range(5):
+        ratings = {h.number: "established" for h in framework.HALLMARKS}
+        save_response(answered, None, today, role="teacher", ratings=ratings, board=consensus)
+    for key in ("round_id", "deleting_round_id"):
+        closing = round_of(plan, rounds[key])
+        assert closing is not None
+        close_round(plan, closing, lead)
+    voice_token = open_round(other_plan, other_lead, closes)
+    other_round = max(r.id for r in db.session.query(StaffVoiceRound).all())
+    ids.update(rounds, voice_token=voice_token)
+    other_ids.update(dict.fromkeys(rounds, other_round), voice_token=voice_token)
     protected = make_app(WTF_CSRF_ENABLED=True)
     clients, csrf = {}, {}
     for who, email in (
@@ -302,6 +365,11 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> W
         ("coordinator", coordinator.email),
     ):
         clients[who], csrf[who] = _signed_in(protected, email)
+    # The anonymous browser has responded to the round, so that its board moves.
+    response = {"hallmark_1": "developing", "csrf_token": csrf["anonymous"]}
+    response.update({f"hallmark_{h.number}": "developing" for h in framework.HALLMARKS})
+    started = clients["anonymous"].post(f"/en/staff-voice/{voice_token}", data=response)
+    assert started.status_code == 302, started.status_code
     with protected.app_context():
         engine = db.engine
     return World(protected, clients, csrf, ids, other_ids, plan.id, engine)
@@ -359,6 +427,10 @@ def _url(world: World, rule: Rule, spec: Spec, ids: dict[str, Any], lang: str) -
         "token": secrets.token_urlsafe(32),
     }
     values.update({k: v for k, v in ids.items() if k in rule.arguments})
+    if "round_id" in rule.arguments:
+        values["round_id"] = ids[spec.round]
+    if rule.endpoint.startswith("staff_voice_response."):
+        values["token"] = ids["voice_token"]
     values.update(spec.path)
     path = rule.rule
     for name in rule.arguments:
@@ -385,17 +457,17 @@ def _body(
             refuse = refuse or kind in CHOSEN
         elif mutation == "oversized":
             value = "x" * example["oversized"]
-            refuse = refuse or kind not in ("password", "day")
+            refuse = refuse or kind not in IGNORED_WHEN_WRONG + ("day",)
         elif mutation == "control":
             value = f"{value}{example['control']}x"
-            refuse = refuse or kind not in ("password",)
+            refuse = refuse or kind not in IGNORED_WHEN_WRONG
         elif mutation == "invalid_utf8":
             raw_parts.append(
                 quote(name).encode()
                 + b"="
                 + (b"\xff\xfe\xfa" if example["utf8_raw"] else b"%FF%FE%FA")
             )
-            refuse = refuse or kind not in ("password",)
+            refuse = refuse or kind not in IGNORED_WHEN_WRONG
             continue
         fields.append((name, value))
     if spec.hidden:
@@ -428,6 +500,12 @@ def _titles(app: Flask, lang: str) -> dict[int, str]:
         return {status: str(babel_gettext(title)) for status, title in english.items()}
 
 
+@contextmanager
+def world_locale(app: Flask, lang: str) -> Iterator[None]:
+    with app.test_request_context(f"/{lang}/"), force_locale(lang):
+        yield
+
+
 def check_language(app: Flask, response: TestResponse, lang: str) -> None:
     """An HTML answer is in the request's language; an error page has the right heading."""
     if (
@@ -440,6 +518,13 @@ def check_language(app: Flask, response: TestResponse, lang: str) -> None:
     page = soup(response)
     assert page.html["lang"] == lang, (response.status_code, page.html["lang"])
     # (A 404 may be a page of its own, such as "This link has expired".)
+    if response.status_code == 400 and page.find(class_="govuk-error-summary") is not None:
+        # A form shown again with its errors (a staff voice response answers 400 so): its
+        # title says so, in the page's language.
+        with world_locale(app, lang):
+            error = str(babel_gettext("Error:"))
+        assert page.title.get_text().strip().startswith(error), page.title
+        return
     if response.status_code in (400, 403, 413, 429):
         h1 = " ".join(page.find("h1").get_text().split())
         assert h1 == _titles(app, lang)[response.status_code], h1

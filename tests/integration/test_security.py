@@ -995,3 +995,26 @@ def _two_workers_count_together(
     counted = store.keys(f"*{prefix}*")
     assert counted
     store.delete(*counted)
+
+
+@pytest.mark.parametrize(
+    "bad", [b"\xff\xfe\xfa", b"%FF%FE%FA", b"caf%C3"], ids=["raw", "encoded", "cut"]
+)
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_form_that_is_not_utf8_is_refused_and_saves_nothing(
+    lead_client: FlaskClient, bad: bytes, lang: str
+) -> None:
+    """Werkzeug keeps undecodable bytes as "%FF" text, or drops the field: either way what was
+    sent is not what would be saved, so the whole form is a bad request (found by the generated
+    bad-input test)."""
+    url = f"/{lang}/plan/{YEAR}/context-school"
+    page = soup(lead_client.get(url))
+    token = page.find("input", attrs={"name": "csrf_token"})["value"]
+    revision = page.find("input", attrs={"name": "revision"})["value"]
+    body = b"&".join(
+        [b"csrf_token=" + token.encode(), b"revision=" + revision.encode(), b"reflection=" + bad]
+    )
+    answer = lead_client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+    assert answer.status_code == 400
+    assert soup(answer).html["lang"] == lang
+    assert db.session.scalar(select(func.count()).select_from(PlanAnswer)) == 0

@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, g, request
 from flask_wtf.csrf import generate_csrf
@@ -47,6 +48,19 @@ class BoundedIntConverter(IntegerConverter):
 
 # Paths that carry a secret token: it never reaches a log.
 _TOKEN_IN_PATH = re.compile(r"(/(?:reset-password|invitation|shared)/)[^/?#\s\"]+")
+
+
+def is_utf8_form(body: bytes) -> bool:
+    """Whether every name and value of a URL-encoded form body is UTF-8, raw or percent-encoded.
+
+    (Werkzeug keeps bytes it cannot decode as "%FF" text, or drops the field: either way what
+    the person sent is not what would be saved, so the form is refused as a whole.)"""
+    try:
+        for part in body.split(b"&"):
+            unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def redact_tokens(text: str) -> str:
@@ -106,6 +120,16 @@ def init_app(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
             logger.addFilter(RedactTokens())
+
+    def refuse_forms_not_in_utf8() -> None:
+        """A form that is not UTF-8 is a bad request. This runs before anything reads the form
+        (the CSRF check does), because only the raw body says what was sent."""
+        if request.mimetype == "application/x-www-form-urlencoded" and not is_utf8_form(
+            request.get_data(cache=True)  # read once: the form is then parsed from this copy
+        ):
+            abort(400)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_forms_not_in_utf8)
 
     @app.before_request
     def refuse_unsafe_query_strings() -> None:
