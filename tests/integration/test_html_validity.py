@@ -19,7 +19,8 @@ from flask.testing import FlaskClient
 
 from tests.conftest import Directory, sign_in
 from tests.html import soup
-from tests.plans import complete_plan
+from tests.integration.test_staff_voice import open_round, respond, round_id
+from tests.plans import NINE, complete_plan
 from wizard.config import ROOT
 from wizard.domain.academic_year import academic_year_of, year_slug
 
@@ -99,12 +100,30 @@ def draft_pages(pages: Pages, lead: FlaskClient, lang: str) -> None:
     save("forbidden", lead, f"/{lang}/national", status=403)
 
 
+def staff_voice_pages(
+    pages: Pages, lead: FlaskClient, member: FlaskClient, lang: str, token: str, voice: int
+) -> None:
+    """The lead's staff voice pages, a responder's, the history and the account's forms."""
+    base = f"/{lang}/plan/{YEAR}"
+    save = pages.save
+    save("staff-voice", lead, f"{base}/staff-voice")
+    save("staff-voice-results", lead, f"{base}/staff-voice/{voice}/results")
+    save("staff-voice-delete", lead, f"{base}/staff-voice/{voice}/delete")
+    save("staff-voice-respond", member, f"/{lang}/staff-voice/{token}")
+    save("staff-voice-board", member, f"/{lang}/staff-voice/{token}/board")
+    save("staff-voice-done", member, f"/{lang}/staff-voice/{token}/done")
+    save("history", lead, f"{base}/history")
+    save("account-password", lead, f"/{lang}/account/password")
+    save("account-language", lead, f"/{lang}/account/language")
+
+
 def submitted_pages(
     pages: Pages, lead: FlaskClient, anonymous: FlaskClient, lang: str, share_token: str
 ) -> None:
     base = f"/{lang}/plan/{YEAR}"
     save = pages.save
     save("task-list-submitted", lead, f"{base}/")
+    save("reopen", lead, f"{base}/reopen")
     save("summary", lead, f"{base}/summary")
     save("confirmation", lead, f"{base}/versions/1/submitted")
     save("versions", lead, f"{base}/versions")
@@ -147,9 +166,16 @@ def test_every_page_type_is_valid_html_in_both_languages(
 
     complete_plan(lead, YEAR)
     lead.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_cy": "Ein cerdyn ni"})
+    # A staff voice round with five responses, so that its results show.
+    token = open_round(lead)
+    staff = [app.test_client() for _ in range(5)]
+    for number, member in enumerate(staff):
+        respond(member, token, role="teacher", cards=NINE[: 3 + number])
+    voice = round_id(app)
     pages = Pages(tmp_path)
     for lang in ("en", "cy"):
         draft_pages(pages, lead, lang)
+        staff_voice_pages(pages, lead, staff[0], lang, token, voice)
     assert lead.post(f"/en/plan/{YEAR}/submit").status_code == 302
     plan = f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
     coordinator.post(
@@ -180,6 +206,7 @@ def test_every_page_type_is_valid_html_in_both_languages(
         pages.save("cluster-dashboard", coordinator, f"/{lang}/clusters/{cluster.id}")
         pages.save("coordinator-plan", coordinator, coordinator_plan)
         pages.save("coordinator-plan-version", coordinator, coordinator_plan + "?version=1")
+        pages.save("coordinator-history", coordinator, coordinator_plan + "/history")
         pages.save("national", admin, f"/{lang}/national")
 
     result = subprocess.run(
@@ -201,5 +228,5 @@ def test_every_page_type_is_valid_html_in_both_languages(
         for m in messages
         if m.get("type") in ("error", "non-document-error")
     ]
-    assert len(pages.saved) > 90
+    assert len(pages.saved) > 110
     assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
