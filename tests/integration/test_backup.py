@@ -70,9 +70,14 @@ def seeded(app: Flask) -> str:
         seed_demo()
         lead = db.session.scalar(select(User).where(User.email == "lead@demo.example"))
         assert lead is not None and lead.school_id is not None
-        plan = Plan(school_id=lead.school_id, academic_year=YEAR)
-        db.session.add(plan)
-        db.session.commit()
+        # The demo gives the lead's school this year's plan (it holds the staff voice round).
+        plan = db.session.scalar(
+            select(Plan).where(Plan.school_id == lead.school_id, Plan.academic_year == YEAR)
+        )
+        if plan is None:
+            plan = Plan(school_id=lead.school_id, academic_year=YEAR)
+            db.session.add(plan)
+            db.session.commit()
         token = create_share_link(plan, lead, True, date.today() + timedelta(days=30))
         create_share_link(plan, lead, False, None)
         revoked = db.session.scalars(select(ShareLink)).all()[-1]
