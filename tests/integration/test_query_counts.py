@@ -206,7 +206,8 @@ def test_summary_pdf_and_start_page(
         "summary": queries(count_queries, get(plan_client, f"{BASE}/summary")).total,
         "pdf": queries(count_queries, get(plan_client, f"{BASE}/summary.pdf")).total,
     }
-    assert counts == {"summary": 7, "pdf": 5}, counts
+    # One more each since staff voice: the plan's latest round, for its count and heat map.
+    assert counts == {"summary": 8, "pdf": 6}, counts
 
 
 def test_dashboards_csvs_and_the_national_view_at_two_sizes(
@@ -262,5 +263,5 @@ def test_shared_plan(
     anonymous.get(path)
     counted = queries(count_queries, get(anonymous, path))
     # The link with its plan; the plan's answers; the school; the own cards; the link's
-    # "last used"; the audit of the use.
-    assert counted.total == 6, counted
+    # "last used"; the audit of the use; the plan's latest staff voice round.
+    assert counted.total == 7, counted
