@@ -614,7 +614,7 @@ def profile(app: Flask, world: World, transport: Transport, name: str, repeat: i
         profiler.start()
         case.send(transport)
         profiler.stop()
-    print(profiler.output_text(unicode=True, show_all=False))
+    print(profiler.output_text(unicode=True, show_all=os.environ.get("BENCH_PROFILE_ALL") == "1"))
 
 
 def write_readme(section: str) -> None:

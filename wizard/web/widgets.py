@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
+from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -21,6 +24,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
 
 
 class _TranslatedErrors:
+    def render(self, params: dict[str, Any]) -> Markup:
+        """The widget's template rendered straight from the Jinja environment.
+
+        govuk-frontend-wtf calls Flask's render_template for every field, which runs every
+        context processor and the template signals again each time: a hallmark step's fields
+        spent more time there than in their own macros. The widget templates only read
+        `params` (and the environment's globals), so the request context adds nothing.
+        """
+        template = current_app.jinja_env.get_template(self.template)  # type: ignore[attr-defined]
+        return Markup(template.render(params=params))
+
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
         params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
         if params.get("errorMessage"):
