@@ -16,6 +16,13 @@
 //    question, the undo button, or the error summary. A "card added" banner
 //    goes once the next move is made.
 //
+// 3. "About" in the card bank: the school's bank leaves each card's
+//    description out to keep the page small (a card with something to say is
+//    marked data-about). Each gets an "About" disclosure; opened, it shows the
+//    card's section of the "About the cards" page (#card-bank's
+//    data-about-url), fetched once. Until then, or if that fails, it holds a
+//    link to that section. Without JavaScript the bank links to the page.
+//
 // Imported by app.mjs (a dynamic import) only when the page has the board
 // (#diamond-board), so no other page downloads it. Print buttons (data-print)
 // are handled by app.mjs.
@@ -395,6 +402,73 @@ function focusAfterMove (event) {
 // -----------------------------------------------------------------------------
 window.addEventListener('scroll', function () { lastScrollAt = performance.now() }, { capture: true, passive: true })
 
+// 3. "About" disclosures in the card bank ----------------------------------------
+/** The "About the cards" page, parsed, fetched at most once per page load. */
+let aboutPage = null
+
+function fetchAboutPage (url) {
+  if (!aboutPage) {
+    aboutPage = fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('About the cards: ' + response.status)
+        return response.text()
+      })
+      .then(function (html) { return new DOMParser().parseFromString(html, 'text/html') })
+    aboutPage.catch(function () { aboutPage = null }) // try again on the next opening
+  }
+  return aboutPage
+}
+
+function showAbout (details, url, id) {
+  const menu = details.querySelector('.app-card__menu')
+  fetchAboutPage(url).then(function (page) {
+    const section = page.getElementById('about-' + id)
+    const about = section && section.querySelector('.app-card__about')
+    if (!about || !menu) return
+    menu.replaceChildren(...Array.from(about.children).map(function (child) {
+      return document.importNode(child, true)
+    }))
+    details.setAttribute('data-about-loaded', '')
+  }).catch(function () { /* the link to the page stays */ })
+}
+
+function addAboutDisclosures () {
+  const bank = document.getElementById('card-bank')
+  const url = bank && bank.getAttribute('data-about-url')
+  if (!url) return
+  bank.querySelectorAll('.app-card--bank[data-about]').forEach(function (card) {
+    if (card.querySelector(':scope > details')) return
+    const id = card.id.replace(/^card-/, '')
+    const title = card.querySelector('h3')
+    const details = document.createElement('details')
+    details.className = 'app-card__moves'
+    const summary = document.createElement('summary')
+    summary.textContent = bank.getAttribute('data-about-text') || 'About'
+    const hidden = document.createElement('span')
+    hidden.className = 'govuk-visually-hidden'
+    hidden.textContent = ': ' + (title ? title.textContent : '')
+    summary.append(hidden)
+    const menu = document.createElement('div')
+    menu.className = 'app-card__menu'
+    const paragraph = document.createElement('p')
+    const link = document.createElement('a')
+    link.className = 'govuk-link'
+    link.href = url + '#about-' + id
+    link.textContent = bank.getAttribute('data-about-link') || summary.textContent
+    paragraph.append(link)
+    menu.append(paragraph)
+    details.append(summary, menu)
+    details.addEventListener('toggle', function () {
+      if (details.open && !details.hasAttribute('data-about-loaded')) showAbout(details, url, id)
+    })
+    // After the add button (and the tags), before an own card's links.
+    const links = card.querySelector('.app-card__links')
+    card.insertBefore(details, links)
+  })
+}
+
+addAboutDisclosures()
+
 if (htmx) {
   document.addEventListener('htmx:configRequest', sendBoardVersion)
   document.addEventListener('htmx:beforeRequest', rememberMove)
@@ -411,6 +485,7 @@ if (htmx) {
         element.querySelector('#diamond-board, #card-bank')) {
       queueRefresh()
     }
+    addAboutDisclosures()
   })
   queueRefresh()
 }

@@ -444,6 +444,26 @@ def test_welsh_board_built_moved_and_undone_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#diamond-board$"))
 
+    # A card in the bank says what it is about when its "About" is opened (the text comes
+    # from the "About the cards" page, which the bank leaves out to stay small).
+    explained = CARDS[8]
+    found = next(c for c in framework.CARDS if c.key == explained)
+    about = (
+        card_bank(page, cy)
+        .locator("summary")
+        .filter(
+            has_text=re.compile(
+                "^" + re.escape(cy("About")) + r"\s*: " + re.escape(title(cy, explained)) + "$"
+            )
+        )
+    )
+    press_until_focused(page, about)
+    page.keyboard.press("Enter")
+    details = about.locator("xpath=..")
+    expect(details).to_have_attribute("open", "")
+    expect(details).to_contain_text(cy(msgid(found.summary)))
+    expect(about).to_be_focused()
+
 
 # 3. Dragging: onto a card swaps with it; a drag let go while the page scrolls drops nothing ---
 
@@ -527,6 +547,52 @@ def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothin
     expect_board(page, cy, board)
 
 
+def drag_with_finger(page: Page, source: Locator, target: Locator) -> Response:
+    """Touch the card, hold it (a short press picks a card up, so that a swipe scrolls),
+    slide over the target and lift the finger: real touch events, through the DevTools
+    protocol (Playwright's touchscreen only taps)."""
+    start, end = centre(source), centre(target)
+    session = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    with page.expect_response(lambda r: r.url.endswith("/move")) as moved:
+        touch("touchStart", *start)
+        page.wait_for_timeout(400)  # longer than the board's 200 ms touch delay
+        steps = 12
+        for step in range(1, steps + 1):
+            touch(
+                "touchMove",
+                start[0] + (end[0] - start[0]) * step / steps,
+                start[1] + (end[1] - start[1]) * step / steps,
+            )
+            page.wait_for_timeout(16)
+        touch("touchEnd", *end)
+    return moved.value
+
+
+@pytest.mark.e2e
+def test_a_card_dragged_with_a_finger_on_a_phone_swaps(
+    new_context: ContextFactory, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    page = new_context(
+        viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True
+    ).new_page()
+    board: Board = {1: CARDS[0], 2: CARDS[1], 4: CARDS[2], 5: CARDS[3]}
+    save_board_for(school_lead, board)
+    sign_in(page, school_lead.email, cy)
+    page.goto(board_path("cy", plan_year))
+    wait_until_draggable(page)
+    response = drag_with_finger(
+        page, card_on_board(page, cy, CARDS[1]), card_on_board(page, cy, CARDS[2])
+    )
+    assert response.status == 200
+    board[2], board[4] = CARDS[2], CARDS[1]
+    expect_move(page, cy, board, swapped(cy, CARDS[1], 3, CARDS[2]))
+
+
 # 4. Two browsers: a colleague's change is noticed, and a stale move is refused --------------
 
 
@@ -556,6 +622,12 @@ def test_an_open_board_notices_a_colleagues_change_and_loads_it_on_request(
     expect(notice).to_contain_text(colleague.name)
     expect(notice).to_contain_text(placed(cy, CARDS[4], 1))
     expect_board(mine, cy, {})
+    # The next poll leaves the notice as it is (a screen reader does not hear it again).
+    notice.evaluate("element => { element.dataset.told = 'yes' }")
+    with mine.expect_response(lambda r: "/diamond-9/version" in r.url, timeout=20_000) as poll:
+        pass
+    assert poll.value.status == 204
+    expect(notice).to_have_attribute("data-told", "yes")
     notice.get_by_role("button", name=cy("Load the new board"), exact=True).click()
     expect_board(mine, cy, {1: CARDS[4]})
     expect(notice).to_have_count(0)
@@ -658,6 +730,17 @@ def test_welsh_board_without_javascript(
     expect(page.get_by_role("alert")).to_contain_text(cy("Undone: %(move)s", move=said))
     board[3], board[4] = board[4], board[3]
     expect_board(page, cy, board)
+
+    # Without JavaScript the bank's cards have no "About" of their own: the bank links to the
+    # page that says what every card is about.
+    expect(card_bank(page, cy).locator("summary")).to_have_count(0)
+    card_bank(page, cy).get_by_role("link", name=cy("What each card is about"), exact=True).click()
+    expect(heading(page)).to_have_text(cy("About the cards"))
+    in_bank = next(c for c in framework.CARDS if c.key == CARDS[9])
+    section = page.get_by_role("region", name=title(cy, CARDS[9]), exact=True)
+    expect(section).to_contain_text(cy(msgid(in_bank.summary)))
+    expect(section).to_contain_text(cy("In the card bank"))
+    page.get_by_role("link", name=cy("Back to the board"), exact=True).first.click()
 
     # The whole board on one page; after an error the address stays on it, each row says how
     # many cards it holds, and the selects of a wrong row carry its error.

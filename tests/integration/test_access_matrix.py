@@ -122,6 +122,7 @@ MATRIX: dict[str, Row] = {
     "diamond.board": MEMBER_PAGE,
     "diamond.board_version_notice": MEMBER_PAGE,
     "diamond.arrange_form": MEMBER_PAGE,
+    "diamond.about_the_cards": MEMBER_PAGE,
     "diamond.download_svg": MEMBER_PAGE,
     "diamond.move_card": Row(post="SAAAFFF"),
     "diamond.new_card": MEMBER_FORM,

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup, task_status
 from tests.i18n import translate, translate_plural
-from tests.plans import NINE
+from tests.plans import NINE, complete_plan
 from wizard.data.database import db
 from wizard.data.models import OwnCard, PlanAnswer, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -614,7 +614,7 @@ def test_an_open_board_polls_a_tiny_version_endpoint(
     page = soup(lead_client.get(board_url("cy")))
     poll = page.find(id="board-changed")
     assert poll["data-hx-trigger"] == "every 15s"
-    assert poll["data-hx-include"] == "#board-version"
+    assert poll["data-hx-include"] == "#board-version, #board-notified"
     url = poll["data-hx-get"]
     unchanged = lead_client.get(url + "?version=0", headers=HX)
     assert unchanged.status_code == 200 and unchanged.get_data() == b""
@@ -633,8 +633,16 @@ def test_an_open_board_polls_a_tiny_version_endpoint(
     assert load.get_text(strip=True) == t(app, "cy", "Load the new board")
     assert load.find_parent("form")["method"] == "get"
     assert len(changed.get_data()) < 1_500
+    # The notice says which version it told of; polled with it, nothing is sent (so nothing
+    # is read out again) until the board changes again.
+    assert notice.find(id="board-notified")["value"] == "1"
+    told = lead_client.get(url + "?version=0&notified=1", headers=HX)
+    assert told.status_code == 204 and told.get_data() == b""
+    move(colleague, "card:pedagogy", "next")
+    again = soup(lead_client.get(url + "?version=0&notified=1", headers=HX))
+    assert again.find(id="board-notified")["value"] == "2"
     # Once the page has the new version, the poll is quiet again.
-    assert lead_client.get(url + "?version=1", headers=HX).get_data() == b""
+    assert lead_client.get(url + "?version=2", headers=HX).get_data() == b""
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -693,14 +701,19 @@ def test_cards_explain_themselves_and_say_why_they_are_suggested(
         f"/en/plan/{YEAR}/hallmark-4",
         data={"revision": "0", "rating": "developing", "evidence": "a", "next_steps": "b"},
     )
+    move(lead_client, "card:pedagogy", "next")
     page = soup(lead_client.get(board_url("en")))
+    # The bank's cards are marked as having something to say; the text is on "About the
+    # cards" (which the board's script reads when a card's "About" is opened).
+    bank = page.find(id="card-bank")
+    about_url = bank["data-about-url"]
+    assert bank.find("a", string="What each card is about")["href"] == about_url
     element = page.find(id="card-element-research-and-enquiry")
-    assert "You chose this element in the school context" in element.get_text()
     hallmark = page.find(id="card-hallmark-4")
+    assert element.has_attr("data-about") and hallmark.has_attr("data-about")
+    assert element.find("details") is None
     assert hallmark.find("h3").get_text(strip=True) == "Planned strategically"  # short
-    about = hallmark.find("details").get_text(" ", strip=True)
-    assert "Planned strategically over short, medium and longer terms" in about  # in full
-    assert "You rated hallmark 4 as Developing" in about
+    # A card on the board says what it is about in its moves.
     designed = page.find(id="card-card-pedagogy").find("details")
     assert (
         "Developing the teaching approaches that help learners make progress."
@@ -708,7 +721,23 @@ def test_cards_explain_themselves_and_say_why_they_are_suggested(
     )
     # The designed card that nearly repeats the suggested element is merged into it.
     assert page.find(id="card-card-research-and-enquiry") is None
-    welsh = soup(lead_client.get(board_url("cy")))
+
+    about = soup(lead_client.get(about_url))
+    assert about.h1.get_text(strip=True) == "About the cards"
+    section = about.find(id="about-element-research-and-enquiry")
+    assert "You chose this element in the school context" in section.get_text()
+    assert "In the card bank" in section.get_text()
+    hallmark_about = about.find(id="about-hallmark-4").get_text(" ", strip=True)
+    assert "Planned strategically over short, medium and longer terms" in hallmark_about
+    assert "You rated hallmark 4 as Developing" in hallmark_about
+    pedagogy = about.find(id="about-card-pedagogy").get_text(" ", strip=True)
+    assert "On your board: Row 1 (most important)" in pedagogy
+    assert "Developing the teaching approaches that help learners make progress." in pedagogy
+    # The cards on the board come first, then the bank's; every card is there once.
+    sections = [s["id"] for s in about.select("section.app-about-card")]
+    assert sections[0] == "about-card-pedagogy"
+    assert len(sections) == len(set(sections)) == 1 + len(bank.select("[data-card]"))
+    welsh = soup(lead_client.get(about_url.replace("/en/", "/cy/", 1)))
     assert (
         t(
             app,
@@ -719,6 +748,26 @@ def test_cards_explain_themselves_and_say_why_they_are_suggested(
         )
         in welsh.get_text()
     )
+
+
+def test_about_the_cards_names_a_card_the_school_wrote(lead_client: FlaskClient) -> None:
+    lead_client.post(board_url("en", "/cards/new"), data={"title_en": "Outdoor learning"})
+    about = soup(lead_client.get(board_url("en", "/cards")))
+    own = next(s for s in about.select("section.app-about-card") if "Outdoor learning" in s.h2)
+    assert "A card your school wrote." in own.get_text()
+    assert "Your card" in own.get_text()
+
+
+def test_a_board_with_a_large_bank_is_under_30_kb(lead_client: FlaskClient) -> None:
+    """A whole plan whose self-review suggests many cards (the benchmark's school): nine on
+    the board and over twenty in the bank, in both languages."""
+    complete_plan(lead_client, YEAR)
+    for lang in ("en", "cy"):
+        page = lead_client.get(board_url(lang))
+        assert page.status_code == 200
+        bank = soup(page).find(id="bank-cards")
+        assert len(bank.select("[data-card]")) >= 20
+        assert len(page.get_data()) < 30 * 1024, (lang, len(page.get_data()))
 
 
 def test_a_card_added_banner_is_a_flash_that_goes_after_the_next_move(

@@ -73,6 +73,7 @@ def draft_pages(pages: Pages, lead: FlaskClient, lang: str) -> None:
     save("check-funding", lead, f"{base}/funding-plan/check")
     board = save("board", lead, f"{base}/diamond-9")
     save("arrange", lead, f"{base}/diamond-9/arrange")
+    save("about-the-cards", lead, f"{base}/diamond-9/cards")
     save("card-new", lead, f"{base}/diamond-9/cards/new")
     card = first_href(board, r"/diamond-9/cards/\d+$")
     save("card-edit", lead, card)

@@ -141,6 +141,23 @@ def _suggested_cards(state: BoardState) -> list[CardInfo]:
     return [state.catalogue[key] for key in state.catalogue.suggested]
 
 
+def about_cards(state: BoardState) -> list[dict[str, Any]]:
+    """Every card the school can choose, for "About the cards": the nine on the board in rank
+    order, then the bank's, each with where it is and why it is suggested."""
+    placed = set(state.board.values())
+    where = {card: ROW_OF[slot] for slot, card in state.board.items()}
+    cards = [state.catalogue[key] for row in ranked(state.board) for key in row]
+    cards += state.catalogue.bank(placed)
+    return [
+        {
+            "card": card,
+            "reason": card_reason(card),
+            "row": where.get(card.key),
+        }
+        for card in cards
+    ]
+
+
 def board_context(year: str, academic_year: int, state: BoardState, **extra: Any) -> dict[str, Any]:
     """What the Diamond 9 page and its htmx partial show: the board, the bank, the rows and the
     words of every control, worked out once per page."""

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
-
 from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
@@ -21,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovTextInput,
 )
+from markupsafe import Markup
 
 
 class _TranslatedErrors:

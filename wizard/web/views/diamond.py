@@ -58,11 +58,11 @@ from wizard.web.extensions import htmx
 from wizard.web.filters import format_time
 from wizard.web.forms import OwnCardForm
 from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
-from wizard.web.presenters import board_context
+from wizard.web.presenters import about_cards, board_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
-from wizard.web.views import attachment, file_word, signed_in_user
+from wizard.web.views import attachment, compact_html, file_word, signed_in_user
 
 if TYPE_CHECKING:
     from wizard.data.models import OwnCard
@@ -189,13 +189,13 @@ def _respond(
     )
     if wants_partial():
         html = render_template("plan/diamond/move_response.html", changes=changes, **context)
-        response = Response(html, status=status)
+        response = Response(compact_html(html), status=status)
         response.headers["HX-Reswap"] = "none"
     else:
         page = render_template(
             "plan/diamond/board_page.html", school=signed_in_user().school, **context
         )
-        response = Response(page, status=status)
+        response = Response(compact_html(page), status=status)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -281,22 +281,47 @@ def board(year: str) -> ResponseReturnValue:
     return _respond(year, academic_year, _state(academic_year))
 
 
+@bp.get("/cards")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def about_the_cards(year: str) -> ResponseReturnValue:
+    """What each card means: its description (and the full hallmark), why it is suggested and
+    where it is. The board's card bank leaves this out to stay small; with JavaScript its
+    "About" disclosures read their text from this page, without it the bank links here."""
+    scope = plan_scope()
+    state = _state(scope.academic_year)
+    return render_template(
+        "plan/diamond/about_cards.html",
+        year_slug=year,
+        academic_year=scope.academic_year,
+        school=signed_in_user().school,
+        entries=about_cards(state),
+        row_count=ROW_COUNT,
+        texts={"suggested": _("Suggested"), "own": _("Your card")},
+    )
+
+
 @bp.get("/version")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def board_version_notice(year: str) -> ResponseReturnValue:
     """What an open board polls: nothing while the board is the one it shows, else a notice
-    that someone changed it, with a button to load the new board."""
+    that someone changed it, with a button to load the new board. The notice carries the
+    version it told of ("notified"): while that is still the latest, the poll gets a 204 and
+    the notice stays as it is, so a screen reader does not hear it again every 15 seconds."""
     scope = plan_scope()
     seen = parse_whole_number((request.args.get("version") or "").strip())
+    notified = parse_whole_number((request.args.get("notified") or "").strip())
     version, _by = board_version(scope.school_id, scope.academic_year)
     if seen is None or seen == version:
         response = Response("", status=200, mimetype="text/html")
+    elif notified == version:
+        response = Response(status=204)
     else:
         state = _state(scope.academic_year)
         html = render_template(
             "plan/diamond/change_notice.html",
             year_slug=year,
             message=_changed_by(state),
+            version=version,
         )
         response = Response(html, status=200)
     response.headers["Cache-Control"] = "no-store"
