@@ -106,13 +106,15 @@ def suggested_keys(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
 # The designed cards' titles by (locale, key), worked out once per process: turning a lazy
 # title into text looks up the catalogue each time, and the board shows every card on every
 # move. The titles are constants of the framework, so they never go stale.
-_TITLES: dict[tuple[str, str], str] = {}
+_TITLES: dict[tuple[str, str, str], str] = {}
 
 
-def _title(locale: str, key: str, title: object) -> str:
-    text = _TITLES.get((locale, key))
+def _title(locale: str, key: str, title: object, part: str = "title") -> str:
+    """A framework card's text (its title, description or full title) in the language: each
+    lazy string is translated once per process and language, not on every request."""
+    text = _TITLES.get((locale, key, part))
     if text is None:
-        text = _TITLES[(locale, key)] = str(title)
+        text = _TITLES[(locale, key, part)] = str(title)
     return text
 
 
@@ -145,8 +147,8 @@ class CardCatalogue:
                 _title(self.locale, key, content.title),
                 content.kind,
                 key in self._suggested,
-                description=str(content.description),
-                full_title=str(content.full_title or ""),
+                description=_title(self.locale, key, content.description, "description"),
+                full_title=_title(self.locale, key, content.full_title or "", "full title"),
                 reason=self._reasons.get(key),
             )
         return self._made[key]

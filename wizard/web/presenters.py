@@ -137,8 +137,21 @@ def card_reason(card: CardInfo) -> str:
     }.get(reason.context or "", "")
 
 
-def _suggested_cards(state: BoardState) -> list[CardInfo]:
-    return [state.catalogue[key] for key in state.catalogue.suggested]
+class Reasons:
+    """Why each suggested card is suggested, worked out only for the cards a page shows (a
+    move's response shows two or three of them)."""
+
+    def __init__(self, state: BoardState) -> None:
+        self._catalogue = state.catalogue
+        self._suggested = set(state.catalogue.suggested)
+        self._said: dict[str, str] = {}
+
+    def get(self, key: str, default: str = "") -> str:
+        if key not in self._suggested:
+            return default
+        if key not in self._said:
+            self._said[key] = card_reason(self._catalogue[key])
+        return self._said[key]
 
 
 def about_cards(state: BoardState) -> list[dict[str, Any]]:
@@ -195,7 +208,7 @@ def board_context(year: str, academic_year: int, state: BoardState, **extra: Any
             "own": _("Your card"),
             "empty": _("Empty place"),
         },
-        "reasons": {card.key: card_reason(card) for card in _suggested_cards(state)},
+        "reasons": Reasons(state),
         "complete": is_complete(state.board),
         "status": JOURNEY.task_status(task, data),
         "editable": is_draft(state.plan),
