@@ -252,9 +252,13 @@ class CountedQueries:
         return len(self.statements)
 
     def __repr__(self) -> str:  # pytest shows the repr of an assertion's message
-        return "\n".join(
-            f"{n}. {' '.join(s.split())[:100]}" for n, s in enumerate(self.statements, 1)
-        )
+        return "\n".join(f"{n}. {_shortened(s)}" for n, s in enumerate(self.statements, 1))
+
+
+def _shortened(statement: str) -> str:
+    """A statement on one line: its start and, when long, its end (which says what it reads)."""
+    line = " ".join(statement.split())
+    return line if len(line) <= 160 else f"{line[:100]} ... {line[-60:]}"
 
 
 @pytest.fixture

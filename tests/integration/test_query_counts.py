@@ -75,17 +75,17 @@ def board_version(client: FlaskClient) -> str:
 
 def test_task_list(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     counted = queries(count_queries, lambda: plan_client.get(f"{BASE}/"))
-    # The user; the plan with its answers; last year's plan; the school; the number of
-    # submitted versions; the school's cluster.
-    assert counted.total == 6, counted
+    # The user (whether they coordinate a cluster is read in the same statement, an EXISTS);
+    # the plan with its answers; last year's plan; the school; the submitted versions.
+    assert counted.total == 5, counted
 
 
 def test_about_your_school_in_welsh(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     welsh = STEP.replace("/en/", "/cy/")
     plan_client.get(welsh)  # the first Welsh page also saves the user's language (one UPDATE)
     counted = queries(count_queries, lambda: plan_client.get(welsh))
-    # The user; the plan with its answers; the school, its cluster and its local authority.
-    assert counted.total == 5, counted
+    # The user; the plan with its answers; the school and its local authority.
+    assert counted.total == 4, counted
 
 
 def test_save_about_your_school(plan_client: FlaskClient, count_queries: CountQueries) -> None:
@@ -99,14 +99,14 @@ def test_save_about_your_school(plan_client: FlaskClient, count_queries: CountQu
 
 def test_check_your_answers(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     counted = queries(count_queries, lambda: plan_client.get(f"{STEP}/check"))
-    # The user; the plan with its answers; the school and its cluster.
-    assert counted.total == 4, counted
+    # The user; the plan with its answers; the school.
+    assert counted.total == 3, counted
 
 
 def test_diamond_9_board(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     counted = queries(count_queries, lambda: plan_client.get(BOARD))
-    # The user; the plan with its answers; the school's own cards; the school and its cluster.
-    assert counted.total == 5, counted
+    # The user; the plan with its answers; the school's own cards; the school.
+    assert counted.total == 4, counted
 
 
 def test_diamond_9_move_with_htmx(plan_client: FlaskClient, count_queries: CountQueries) -> None:
@@ -154,8 +154,8 @@ def test_other_step_pages(plan_client: FlaskClient, count_queries: CountQueries)
         name: queries(count_queries, get(plan_client, f"{BASE}/{path}")).total
         for name, path in (("context", "context-school"), ("hallmark", "hallmark-3"))
     }
-    # The user; the plan with its answers; the school and its cluster.
-    assert counts == {"context": 4, "hallmark": 4}, counts
+    # The user; the plan with its answers; the school.
+    assert counts == {"context": 3, "hallmark": 3}, counts
 
 
 def test_save_a_hallmark(plan_client: FlaskClient, count_queries: CountQueries) -> None:
@@ -174,9 +174,9 @@ def test_save_a_hallmark(plan_client: FlaskClient, count_queries: CountQueries) 
 def test_check_pages(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     task = queries(count_queries, get(plan_client, f"{BASE}/hallmarks/check")).total
     whole = queries(count_queries, get(plan_client, f"{BASE}/check-your-answers")).total
-    # The user; the plan with its answers; the school and its cluster (and for the whole
-    # plan, the school's own cards).
-    assert (task, whole) == (4, 5)
+    # The user; the plan with its answers; the school (and for the whole plan, the school's
+    # own cards).
+    assert (task, whole) == (3, 4)
 
 
 def test_funding_pages(plan_client: FlaskClient, count_queries: CountQueries) -> None:
@@ -196,7 +196,7 @@ def test_funding_pages(plan_client: FlaskClient, count_queries: CountQueries) ->
     save = queries(count_queries, lambda: plan_client.post(url, data=data))
     counts = {"funding plan": plan_page.total, "live total": total.total, "save": save.total}
     # The live total (no write): the user, the plan with its answers, the own cards.
-    assert counts == {"funding plan": 5, "live total": 3, "save": 6}, counts
+    assert counts == {"funding plan": 4, "live total": 3, "save": 6}, counts
 
 
 def test_summary_pdf_and_start_page(
@@ -206,8 +206,8 @@ def test_summary_pdf_and_start_page(
         "summary": queries(count_queries, get(plan_client, f"{BASE}/summary")).total,
         "pdf": queries(count_queries, get(plan_client, f"{BASE}/summary.pdf")).total,
     }
-    # One more each since staff voice: the plan's latest round, for its count and heat map.
-    assert counts == {"summary": 8, "pdf": 6}, counts
+    # Each reads the plan's latest staff voice round, for its count and heat map.
+    assert counts == {"summary": 7, "pdf": 6}, counts
 
 
 def test_dashboards_csvs_and_the_national_view_at_two_sizes(
@@ -249,7 +249,7 @@ def test_dashboards_csvs_and_the_national_view_at_two_sizes(
         submitted(school, academic_year_of(date.today()), snapshot({1: "embedded"}, {}, [], []))
     large = counts()
     assert small == large, (small, large)
-    assert small == {"dashboard": 11, "schools csv": 6, "funding csv": 6, "national": 8}, small
+    assert small == {"dashboard": 10, "schools csv": 5, "funding csv": 5, "national": 7}, small
 
 
 def test_shared_plan(

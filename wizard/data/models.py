@@ -19,9 +19,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    exists,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from wizard.data.database import db
@@ -135,6 +136,12 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     external_subject: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Whether the user coordinates a cluster: an EXISTS loaded in the same statement as the
+    # user, so that the account navigation of every page (and the access checks) cost no
+    # query of their own.
+    is_coordinator: Mapped[bool] = column_property(
+        exists().where(coordinator_cluster.c.user_id == id).correlate_except(coordinator_cluster)
+    )
 
     school: Mapped[School | None] = relationship()
     coordinated_clusters: Mapped[list[Cluster]] = relationship(
@@ -143,10 +150,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_coordinator(self) -> bool:
-        return bool(self.coordinated_clusters)
 
 
 class Plan(db.Model):  # type: ignore[name-defined]
