@@ -10,7 +10,7 @@
 // handlers below are in place before htmx starts. Browsers without ES module
 // support never run this file; the site works without it.
 
-import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0.min.js'
+import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0-subset.min.js'
 // The funding line's amount: an old error goes once the live total changes.
 import './funding.mjs'
 // A warning before leaving a page with unsaved changes (the language toggle

@@ -1,11 +1,16 @@
-"""The stylesheet compiles only the GOV.UK Frontend parts in use: what the templates use must
-still be in it."""
+"""The stylesheet and GOV.UK Frontend's JavaScript carry only the GOV.UK Frontend parts in use:
+what the templates use must still be in them."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import govuk_frontend_jinja
+import govuk_frontend_wtf
 
 from wizard.config import ROOT
+from wizard.web import widgets
 
 CSS = (ROOT / "static" / "css" / "app.css").read_text()
 SOURCES = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "wizard").rglob("*.py")]
@@ -36,3 +41,50 @@ def test_every_component_whose_macro_is_used_is_in_the_css() -> None:
 def test_the_unused_components_are_left_out() -> None:
     assert ".govuk-header{" not in CSS  # (pagination is in use: the history page)
     assert ".govuk-\\!-static-margin-0{" not in CSS
+
+
+# GOV.UK Frontend's JavaScript: static/vendor/govuk-frontend-<version>-subset.min.js bundles
+# only the components in scripts/assets/govuk-frontend-subset.mjs.
+
+SUBSET = (ROOT / "scripts" / "assets" / "govuk-frontend-subset.mjs").read_text()
+JINJA = Path(govuk_frontend_jinja.__file__).parent / "templates"
+
+
+def _components_in_subset() -> set[str]:
+    listed = re.search(r"export const COMPONENTS = \[(.*?)\]", SUBSET, re.S)
+    assert listed is not None
+    names = re.findall(r"[A-Z][A-Za-z]+", listed.group(1))
+    return {"govuk-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower() for name in names}
+
+
+def _components_whose_macros_are_used() -> set[str]:
+    used = _used(r"govuk_frontend_jinja/components/([a-z-]+)/macro")
+    for widget in vars(widgets).values():
+        template = getattr(widget, "template", None) if isinstance(widget, type) else None
+        if isinstance(template, str) and template.startswith("govuk_frontend_wtf/"):
+            source = (Path(govuk_frontend_wtf.__file__).parent / "templates").joinpath(
+                template.removeprefix("govuk_frontend_wtf/")
+            )
+            used.update(re.findall(r"components/([a-z-]+)/macro", source.read_text()))
+    return used
+
+
+def test_every_component_script_a_page_can_need_is_in_the_javascript() -> None:
+    used = _components_whose_macros_are_used()
+    assert {"button", "radios", "character-count"} <= used
+    modules = _used(r'data-module="(govuk-[a-z-]+)"')  # written in our own templates
+    for component in used:
+        macro = (JINJA / "components" / component / "macro.html").read_text()
+        modules.update(re.findall(r'data-module="(govuk-[a-z-]+)"', macro))
+    missing = sorted(modules - _components_in_subset())
+    assert not missing, f"add them to scripts/assets/govuk-frontend-subset.mjs: {missing}"
+
+
+def test_the_bundled_javascript_is_the_subset_and_app_mjs_imports_it() -> None:
+    vendored = sorted((ROOT / "static" / "vendor").glob("govuk-frontend-*.min.js"))
+    assert [path.name for path in vendored] == ["govuk-frontend-6.3.0-subset.min.js"]
+    bundle = vendored[0].read_text()
+    assert "govuk-accordion" not in bundle and "govuk-tabs" not in bundle
+    assert "govuk-error-summary" in bundle
+    app = (ROOT / "static" / "js" / "app.mjs").read_text()
+    assert "'../vendor/govuk-frontend-6.3.0-subset.min.js'" in app

@@ -3,6 +3,7 @@ total planned and what remains of the allocation, live with htmx and on every sa
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -61,8 +62,13 @@ class FundingState:
             "funding_allocation_pence"
         )
         board = normalise((self.data.get(BOARD_STEP) or {}).get("slots"))
-        self.cards = CardCatalogue(self.data, own_cards(self.plan), select_locale())
         self.priorities = [key for row in ranked(board) for key in row]
+
+    @cached_property
+    def cards(self) -> CardCatalogue:
+        """The cards, for the priorities' titles: loaded (with the school's own cards) only by a
+        page that names them, not by the live total."""
+        return CardCatalogue(self.data, own_cards(self.plan), select_locale())
 
     @property
     def editable(self) -> bool:
