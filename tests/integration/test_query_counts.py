@@ -91,10 +91,10 @@ def test_about_your_school_in_welsh(plan_client: FlaskClient, count_queries: Cou
 def test_save_about_your_school(plan_client: FlaskClient, count_queries: CountQueries) -> None:
     data = {**ANSWERS, "revision": revision(plan_client, STEP)}
     counted = queries(count_queries, lambda: plan_client.post(STEP, data=data))
-    # The user; the plan with its answers; the plan again (get_or_create_plan); the draft lock,
-    # which also records the plan's last change (UPDATE plan ... WHERE status = draft); the
-    # compare-and-set UPDATE of the answer; the audit event.
-    assert counted.total == 6, counted
+    # The user; the plan with its answers (the plan is not looked up again to save); the draft
+    # lock, which also records the plan's last change (UPDATE plan ... WHERE status = draft);
+    # the compare-and-set UPDATE of the answer; the audit event.
+    assert counted.total == 5, counted
 
 
 def test_check_your_answers(plan_client: FlaskClient, count_queries: CountQueries) -> None:
@@ -167,8 +167,8 @@ def test_save_a_hallmark(plan_client: FlaskClient, count_queries: CountQueries) 
         "revision": revision(plan_client, url),
     }
     counted = queries(count_queries, lambda: plan_client.post(url, data=data))
-    # As for About your school: the user, the plan twice, the draft lock, the answer, the audit.
-    assert counted.total == 6, counted
+    # As for About your school: the user, the plan, the draft lock, the answer, the audit.
+    assert counted.total == 5, counted
 
 
 def test_check_pages(plan_client: FlaskClient, count_queries: CountQueries) -> None:

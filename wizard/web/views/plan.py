@@ -116,7 +116,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
     conflict = None
     status = 200
     if form.validate_on_submit():
-        plan = get_or_create_plan(plan_scope().school_id, academic_year)
+        plan = plan or get_or_create_plan(plan_scope().school_id, academic_year)
         new_data = page.from_form(form)
         result = save_step(plan, step, new_data, form.based_on_revision(), user)
         if result.saved:
@@ -195,7 +195,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
             # The question is only asked once every step is answered.
             return redirect(url_for("plan.check", year=year_slug(academic_year), task=task))
         if form.validate_on_submit():
-            plan = get_or_create_plan(plan_scope().school_id, academic_year)
+            plan = plan or get_or_create_plan(plan_scope().school_id, academic_year)
             result = save_step(
                 plan,
                 found.completion_key,
