@@ -82,17 +82,33 @@ node_modules/.bin/esbuild scripts/assets/govuk-frontend-subset.mjs \
   --bundle --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
   --outfile="static/vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
 cp node_modules/htmx.org/dist/htmx.min.js "static/vendor/htmx-${HTMX_VERSION}.min.js"
+
+# 4. Our ES modules: static/src/ holds the sources, static/js/ what is served.
+#    app.mjs (with funding, leave-warning and session-timeout, which it imports)
+#    becomes one minified module; diamond.mjs, which app.mjs imports only on the
+#    board, another. The vendored files stay separate files (shared, cached).
+#    The banner records a digest of every source, which tests/unit/test_assets.py
+#    checks, so that a source changed without `make assets` fails the tests.
+SOURCES_DIGEST="$(LC_ALL=C; cat static/src/*.mjs scripts/assets/govuk-frontend-subset.mjs | sha256sum | cut -c1-16)"
+mkdir -p static/js
+for module in app diamond; do
+  node_modules/.bin/esbuild "static/src/${module}.mjs" \
+    --bundle --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
+    --external:./diamond.mjs '--external:../vendor/*' \
+    "--banner:js=// Built by scripts/build-assets.sh from static/src/${module}.mjs (sources ${SOURCES_DIGEST}): edit the source, then run make assets." \
+    --outfile="static/js/${module}.mjs"
+done
 # SortableJS's UMD build (defines window.Sortable), for the Diamond 9 board only.
 cp node_modules/sortablejs/Sortable.min.js "static/vendor/Sortable-${SORTABLE_VERSION}.min.js"
 cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
 
 # app.mjs imports GOV.UK Frontend by its versioned file name.
-grep -q "govuk-frontend-${GOVUK_VERSION}-subset\.min\.js" static/js/app.mjs ||
-  die "static/js/app.mjs does not import ../vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
+grep -q "govuk-frontend-${GOVUK_VERSION}-subset\.min\.js" static/src/app.mjs ||
+  die "static/src/app.mjs does not import ../vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
 
 # The board page loads SortableJS by its versioned file name, and diamond.mjs
 # loads the same file itself when the board arrives by a boosted navigation.
-for f in templates/plan/diamond/board_page.html static/js/diamond.mjs; do
+for f in templates/plan/diamond/board_page.html static/src/diamond.mjs; do
   grep -q "Sortable-${SORTABLE_VERSION}\.min\.js" "$f" ||
     die "$f does not name vendor/Sortable-${SORTABLE_VERSION}.min.js"
 done
@@ -111,10 +127,7 @@ every_page=(static/css/app.css
   "static/vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
   "static/vendor/htmx-${HTMX_VERSION}.min.js"
   static/js/js-enabled.js
-  static/js/app.mjs
-  static/js/funding.mjs
-  static/js/leave-warning.mjs
-  static/js/session-timeout.mjs)
+  static/js/app.mjs)
 # app.mjs imports diamond.mjs only on a page with the board.
 board_page=(static/js/diamond.mjs "static/vendor/Sortable-${SORTABLE_VERSION}.min.js")
 for f in "${every_page[@]}" "${board_page[@]}" tests/e2e/vendor/axe.min.js; do

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
 import brotli
 
+from wizard.config import ROOT
 from wizard.web.assets import build_static, fingerprinted, load_manifest, source_digest
+
+SUBSET_SOURCE = ROOT / "scripts" / "assets" / "govuk-frontend-subset.mjs"
 
 
 def _source(tmp_path: Path) -> Path:
@@ -97,3 +101,16 @@ def test_a_stale_or_missing_build_is_not_used(tmp_path: Path) -> None:
     assert load_manifest(build, source) == manifest
     (source / "js" / "app.mjs").write_text("changed")
     assert load_manifest(build, source) is None
+
+
+def test_the_served_modules_are_built_from_the_current_sources() -> None:
+    """static/js/app.mjs and diamond.mjs are built (bundled, minified) from static/src/ by
+    `make assets`; each names a digest of the sources it was built from."""
+    root = ROOT / "static"
+    sources = [*sorted((root / "src").glob("*.mjs")), SUBSET_SOURCE]
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
+    for module in ("app", "diamond"):
+        banner = (root / "js" / f"{module}.mjs").read_text().split("\n", 1)[0]
+        assert f"from static/src/{module}.mjs (sources {digest})" in banner, (
+            f"static/js/{module}.mjs is older than its sources: run make assets"
+        )

@@ -87,4 +87,4 @@ def test_the_bundled_javascript_is_the_subset_and_app_mjs_imports_it() -> None:
     assert "govuk-accordion" not in bundle and "govuk-tabs" not in bundle
     assert "govuk-error-summary" in bundle
     app = (ROOT / "static" / "js" / "app.mjs").read_text()
-    assert "'../vendor/govuk-frontend-6.3.0-subset.min.js'" in app
+    assert '"../vendor/govuk-frontend-6.3.0-subset.min.js"' in app

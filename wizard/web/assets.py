@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 
 SOURCE = ROOT / "static"
 MANIFEST = "assets.json"
-# Sources, not served files.
-EXCLUDED = ("scss/", "README.md")
+# Sources, not served files (static/src/ holds the ES modules that scripts/build-assets.sh
+# bundles and minifies into static/js/).
+EXCLUDED = ("scss/", "src/", "README.md")
 COMPRESSIBLE = {".css", ".js", ".mjs", ".svg", ".json", ".ico", ".txt", ".map", ".xml"}
 # Not worth a compressed copy (WhiteNoise serves the file itself).
 MIN_COMPRESS_BYTES = 256
@@ -54,7 +55,7 @@ HASH_LENGTH = 12
 IMMUTABLE_MAX_AGE = 315360000
 
 _JS_REFERENCE = re.compile(
-    r"""(?P<before>(?:\bimport\s*\(\s*|\bfrom\s+|\bimport\s+|\bnew\s+URL\(\s*))"""
+    r"""(?P<before>(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s*|\bnew\s+URL\(\s*))"""
     r"""(?P<quote>['"])(?P<ref>\.{1,2}/[^'"\s]+)(?P=quote)"""
 )
 _CSS_REFERENCE = re.compile(r"""url\((?P<quote>['"]?)/static/(?P<ref>[^'")]+)(?P=quote)\)""")

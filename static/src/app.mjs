@@ -1,0 +1,131 @@
+// Professional learning planner: page behaviour.
+//
+// The source of static/js/app.mjs: scripts/build-assets.sh (`make assets`)
+// bundles it with the modules it imports and minifies it. Loaded as an ES
+// module, after the htmx classic script:
+//
+//   <script src="/static/vendor/htmx-2.0.11.min.js"></script>
+//   <script type="module" src="/static/js/app.mjs"></script>
+//
+// Module scripts run once the document has been parsed (like `defer`) and
+// before DOMContentLoaded, so the `htmx` global is defined by then, and the
+// handlers below are in place before htmx starts. Browsers without ES module
+// support never run this file; the site works without it.
+
+import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0-subset.min.js'
+// The funding line's amount: an old error goes once the live total changes.
+import './funding.mjs'
+// A warning before leaving a page with unsaved changes (the language toggle
+// included), and before the session times out.
+import './leave-warning.mjs'
+import './session-timeout.mjs'
+
+const { initAll } = GOVUKFrontend
+
+const htmx = window.htmx
+
+// 1. GOV.UK Frontend components on the page as first served.
+initAll()
+
+// The Diamond 9 board's script (drag and drop, focus after a move) is loaded
+// only on a page with the board: on the board page as first served, or when a
+// boosted navigation brings the board in. The import is a literal relative
+// path so that the static build (wizard/web/assets.py) can rewrite it to the
+// fingerprinted name; a module is only ever fetched and run once.
+function loadBoardScript () {
+  if (document.getElementById('diamond-board')) {
+    import('./diamond.mjs')
+  }
+}
+loadBoardScript()
+
+// Any element with a data-print attribute prints the page when clicked (no
+// inline handler: the Content Security Policy forbids them).
+document.addEventListener('click', function (event) {
+  const trigger = event.target instanceof Element && event.target.closest('[data-print]')
+  if (trigger) {
+    event.preventDefault()
+    window.print()
+  }
+})
+
+if (htmx) {
+  // 2. GOV.UK Frontend components in content that htmx swaps in later, and
+  //    only inside that content (initialising a component twice logs an
+  //    error). htmx also calls this once for document.body when it starts;
+  //    initAll() above has already covered the whole page then.
+  //
+  //    initAll({ scope }) only looks at the element's descendants, so when
+  //    the swapped-in element is itself a component root (for example a
+  //    character count or password input macro's outer <div data-module>),
+  //    that component is created directly.
+  htmx.onLoad(function (el) {
+    loadBoardScript()
+    if (!(el instanceof Element) || el === document.body) {
+      return
+    }
+    initAll({ scope: el })
+
+    const moduleName = el.getAttribute('data-module')
+    const Component = moduleName && Object.values(GOVUKFrontend).find(function (exported) {
+      return typeof exported === 'function' && exported.moduleName === moduleName
+    })
+    if (Component) {
+      try {
+        new Component(el) // eslint-disable-line no-new
+      } catch (error) {
+        console.log(error) // as initAll does for a component that fails
+      }
+    }
+  })
+
+  // 3. Send the CSRF token with every htmx request.
+  document.addEventListener('htmx:configRequest', function (event) {
+    const meta = document.querySelector('meta[name="csrf-token"]')
+    if (meta) {
+      event.detail.headers['X-CSRFToken'] = meta.getAttribute('content')
+    }
+  })
+
+  // 4. After a boosted navigation (a whole new page swapped into <body>),
+  //    start at the top of the page and move keyboard focus to its <h1>, as
+  //    a full page load would for screen reader and keyboard users. Not when
+  //    the page has an error summary: that component focuses itself (it is
+  //    initialised by step 2 before htmx:afterSettle fires).
+  //
+  //    htmx fires htmx:afterSettle once for each top-level element swapped
+  //    in, all with the same request, so each request is handled only once.
+  const settledRequests = new WeakSet()
+
+  document.addEventListener('htmx:afterSettle', function (event) {
+    const detail = event.detail
+    const boosted = detail.boosted || (detail.requestConfig && detail.requestConfig.boosted)
+    if (!boosted || !detail.xhr || settledRequests.has(detail.xhr)) {
+      return
+    }
+    settledRequests.add(detail.xhr)
+
+    window.scrollTo(0, 0)
+
+    // The new content: after an outerHTML swap, detail.target is the old,
+    // detached element, so look the container up again.
+    const content = document.getElementById('app-container') || document.body
+    if (content.querySelector('.govuk-error-summary')) {
+      return
+    }
+
+    const heading = document.querySelector('main h1') || document.querySelector('h1')
+    if (!heading) {
+      return
+    }
+    // Focusable by script only (not in the tab order); the attribute is
+    // removed again on blur, as GOV.UK Frontend does for its own focus moves.
+    if (!heading.hasAttribute('tabindex')) {
+      heading.setAttribute('tabindex', '-1')
+      heading.addEventListener('blur', function () {
+        heading.removeAttribute('tabindex')
+      }, { once: true })
+    }
+    heading.focus({ preventScroll: true })
+  })
+}
