@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from bs4.element import TemplateString
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -756,6 +757,26 @@ def test_about_the_cards_names_a_card_the_school_wrote(lead_client: FlaskClient)
     own = next(s for s in about.select("section.app-about-card") if "Outdoor learning" in s.h2)
     assert "A card your school wrote." in own.get_text()
     assert "Your card" in own.get_text()
+
+
+def test_an_own_card_back_in_the_bank_by_htmx_keeps_its_change_and_delete_links(
+    lead_client: FlaskClient,
+) -> None:
+    lead_client.post(board_url("en", "/cards/new"), data={"title_en": "Outdoor learning"})
+    card = db.session.scalars(select(OwnCard)).one()
+    move(lead_client, card.key, "next")
+    back = soup(move(lead_client, card.key, "bank", htmx=True))
+    returned = back.find(id=f"card-own-{card.id}")
+    assert returned is not None and returned.find_parent(id="bank-cards") is None  # out of band
+    # (Inside the response's <template>: BeautifulSoup reads its text only when asked to.)
+    links = [
+        (a["href"], a.get_text(" ", strip=True, types=(TemplateString,)))
+        for a in returned.find_all("a")
+    ]
+    assert links == [
+        (board_url("en", f"/cards/{card.id}"), "Change : Outdoor learning"),
+        (board_url("en", f"/cards/{card.id}/delete"), "Delete : Outdoor learning"),
+    ]
 
 
 def test_a_board_with_a_large_bank_is_under_30_kb(lead_client: FlaskClient) -> None:
