@@ -7,45 +7,20 @@
 // A component added to a template (a govuk macro whose markup has data-module) must be
 // added here too: tests/unit/test_stylesheet.py checks every data-module a macro we use
 // can emit against COMPONENTS below.
-import {
-  Button,
-  CharacterCount,
-  Checkboxes,
-  ErrorSummary,
-  NotificationBanner,
-  PasswordInput,
-  Radios,
-  ServiceNavigation,
-  SkipLink,
-  createAll,
-  isSupported
-} from 'govuk-frontend'
+import * as GOVUKFrontend from 'govuk-frontend'
 
+// Named once: esbuild keeps only the components read from the namespace here.
 export const COMPONENTS = [
-  Button,
-  CharacterCount,
-  Checkboxes,
-  ErrorSummary,
-  NotificationBanner,
-  PasswordInput,
-  Radios,
-  ServiceNavigation,
-  SkipLink
+  GOVUKFrontend.Button,
+  GOVUKFrontend.CharacterCount,
+  GOVUKFrontend.Checkboxes,
+  GOVUKFrontend.ErrorSummary,
+  GOVUKFrontend.NotificationBanner,
+  GOVUKFrontend.PasswordInput,
+  GOVUKFrontend.Radios,
+  GOVUKFrontend.ServiceNavigation,
+  GOVUKFrontend.SkipLink
 ]
-
-export {
-  Button,
-  CharacterCount,
-  Checkboxes,
-  ErrorSummary,
-  NotificationBanner,
-  PasswordInput,
-  Radios,
-  ServiceNavigation,
-  SkipLink,
-  createAll,
-  isSupported
-}
 
 /**
  * Every component of COMPONENTS in the scope (the whole page by default), as GOV.UK
@@ -55,10 +30,10 @@ export {
  */
 export function initAll (options = {}) {
   const scope = options.scope || document
-  if (!isSupported()) {
+  if (!GOVUKFrontend.isSupported()) {
     return
   }
   for (const Component of COMPONENTS) {
-    createAll(Component, undefined, scope)
+    GOVUKFrontend.createAll(Component, undefined, scope)
   }
 }

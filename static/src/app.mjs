@@ -67,8 +67,8 @@ if (htmx) {
     initAll({ scope: el })
 
     const moduleName = el.getAttribute('data-module')
-    const Component = moduleName && Object.values(GOVUKFrontend).find(function (exported) {
-      return typeof exported === 'function' && exported.moduleName === moduleName
+    const Component = moduleName && GOVUKFrontend.COMPONENTS.find(function (component) {
+      return component.moduleName === moduleName
     })
     if (Component) {
       try {

@@ -53,7 +53,7 @@ JINJA = Path(govuk_frontend_jinja.__file__).parent / "templates"
 def _components_in_subset() -> set[str]:
     listed = re.search(r"export const COMPONENTS = \[(.*?)\]", SUBSET, re.S)
     assert listed is not None
-    names = re.findall(r"[A-Z][A-Za-z]+", listed.group(1))
+    names = re.findall(r"GOVUKFrontend\.([A-Z][A-Za-z]+)", listed.group(1))
     return {"govuk-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower() for name in names}
 
 

@@ -296,7 +296,6 @@ def about_the_cards(year: str) -> ResponseReturnValue:
         school=signed_in_user().school,
         entries=about_cards(state),
         row_count=ROW_COUNT,
-        texts={"suggested": _("Suggested"), "own": _("Your card")},
     )
 
 
