@@ -19,8 +19,14 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Behind a load balancer, only it may say which client and scheme a request came from; the
-# app itself reads X-Forwarded-* through WIZARD_TRUSTED_PROXIES (Werkzeug's ProxyFix).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# app itself reads X-Forwarded-* through WIZARD_TRUSTED_PROXIES (Werkzeug's ProxyFix), and only
+# from the peers in WIZARD_TRUSTED_PROXY_ADDRESSES: gunicorn trusts the same list unless
+# FORWARDED_ALLOW_IPS says otherwise.
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS")
+    or os.environ.get("WIZARD_TRUSTED_PROXY_ADDRESSES")
+    or "127.0.0.1"
+)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -131,6 +131,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_KEY_PREFIX": env.get("WIZARD_REDIS_PREFIX", ""),
         # Behind a reverse proxy, how many proxies' X-Forwarded-For and -Proto to trust.
         "TRUSTED_PROXIES": int(env.get("WIZARD_TRUSTED_PROXIES", "0") or 0),
+        # ...and only from these peers (addresses or CIDR blocks, comma-separated): a request
+        # from anywhere else keeps its own address, whatever X-Forwarded-For says. gunicorn's
+        # FORWARDED_ALLOW_IPS defaults to the same list (gunicorn.conf.py).
+        "TRUSTED_PROXY_ADDRESSES": env.get("WIZARD_TRUSTED_PROXY_ADDRESSES") or "127.0.0.1",
         # Argon2id cost; tests lower it so that the suite stays quick.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,

@@ -286,7 +286,7 @@ def test_there_is_a_ceiling_per_address(
 
 
 def test_behind_a_trusted_proxy_the_real_client_address_is_used(make_app: Any, lead: User) -> None:
-    proxied = make_app(TRUSTED_PROXIES=1).test_client()
+    proxied = make_app(TRUSTED_PROXIES=1, TRUSTED_PROXY_ADDRESSES="10.0.0.1").test_client()
     proxied.post(
         "/en/sign-in",
         data={"email": lead.email, "password": "wrong"},

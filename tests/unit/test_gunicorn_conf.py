@@ -11,7 +11,15 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, object]:
-    for name in ("WORKERS", "HOST", "PORT", "GUNICORN_PIDFILE", "GUNICORN_MAX_REQUESTS"):
+    for name in (
+        "WORKERS",
+        "HOST",
+        "PORT",
+        "GUNICORN_PIDFILE",
+        "GUNICORN_MAX_REQUESTS",
+        "FORWARDED_ALLOW_IPS",
+        "WIZARD_TRUSTED_PROXY_ADDRESSES",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -31,3 +39,13 @@ def test_workers_host_and_port_are_configurable(monkeypatch: pytest.MonkeyPatch)
     conf = settings(monkeypatch, WORKERS="9", HOST="0.0.0.0", PORT="5106")
     assert conf["workers"] == 9
     assert conf["bind"] == "0.0.0.0:5106"
+
+
+def test_gunicorn_trusts_the_same_proxies_as_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings(monkeypatch)["forwarded_allow_ips"] == "127.0.0.1"
+    conf = settings(monkeypatch, WIZARD_TRUSTED_PROXY_ADDRESSES="10.0.0.5,10.0.1.0/24")
+    assert conf["forwarded_allow_ips"] == "10.0.0.5,10.0.1.0/24"
+    conf = settings(
+        monkeypatch, WIZARD_TRUSTED_PROXY_ADDRESSES="10.0.0.5", FORWARDED_ALLOW_IPS="10.0.0.6"
+    )
+    assert conf["forwarded_allow_ips"] == "10.0.0.6"

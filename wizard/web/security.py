@@ -4,11 +4,13 @@ control characters, tokens kept out of logs, and a database file only its owner 
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, g, request
@@ -18,6 +20,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from wizard.domain.inputs import MAX_ID, has_unsafe_characters
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -90,12 +95,53 @@ def protect_database_file(database_uri: str) -> None:
     path.chmod(0o600)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def proxy_networks(addresses: str | Iterable[str]) -> list[Network]:
+    """The networks of WIZARD_TRUSTED_PROXY_ADDRESSES: addresses or CIDR blocks, separated by
+    commas. A value that is neither stops the app from starting (ValueError)."""
+    items = addresses.split(",") if isinstance(addresses, str) else list(addresses)
+    return [ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip()]
+
+
+class TrustedProxyFix:
+    """Werkzeug's ProxyFix, applied only when the immediate peer (REMOTE_ADDR) is one of the
+    configured proxies. ProxyFix on its own believes X-Forwarded-For from anyone, so a client
+    that reached the app directly could choose the address that throttling records."""
+
+    def __init__(self, app: WSGIApplication, networks: list[Network], hops: int) -> None:
+        self.app = app
+        self.networks = networks
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops)
+
+    def is_trusted(self, peer: str | None) -> bool:
+        try:
+            address = ipaddress.ip_address((peer or "").strip())
+        except ValueError:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in network for network in self.networks)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if self.is_trusted(environ.get("REMOTE_ADDR")):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
 def trust_proxies(app: Flask) -> None:
     """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from
-    their X-Forwarded-For and X-Forwarded-Proto (never more hops than configured)."""
+    their X-Forwarded-For and X-Forwarded-Proto (never more hops than configured), and only
+    when the request comes from one of TRUSTED_PROXY_ADDRESSES."""
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        addresses = app.config.get("TRUSTED_PROXY_ADDRESSES") or "127.0.0.1"
+        try:
+            networks = proxy_networks(addresses)
+        except ValueError as error:
+            raise ValueError(f"WIZARD_TRUSTED_PROXY_ADDRESSES is not valid: {error}") from error
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, networks, hops)  # type: ignore[method-assign]
 
 
 def _hide_server_version() -> None:
