@@ -26,6 +26,7 @@ from wizard.data.models import (
     School,
     User,
 )
+from wizard.data.retention import Purged, purge_expired
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
 from wizard.render.mail import mail_queue, sweep
@@ -293,6 +294,24 @@ def send_mail_command(older_than: int) -> None:
     click.echo(f"{count} unsent emails taken up.")
 
 
+def _purged_report(purged: Purged) -> str:
+    return (
+        f"Deleted {purged.total} rows past their retention period: "
+        f"{purged.sessions} sessions, {purged.sign_in_attempts} sign-in attempts, "
+        f"{purged.sign_in_events} sign-in records of the audit trail, "
+        f"{purged.sent_emails} sent emails, {purged.password_resets} password reset links, "
+        f"{purged.invitations} invitations."
+    )
+
+
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired_command() -> None:
+    """Delete what is past its retention period (RETENTION_*_DAYS); for cron, when no
+    `make worker` runs the sweep."""
+    click.echo(_purged_report(purge_expired(current_app.config)))
+
+
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
@@ -307,7 +326,8 @@ def worker_command(burst: bool, sweep_every: int) -> None:
     """Run the mail queue's RQ worker (needs REDIS_URL).
 
     It works the queue, runs the retries RQ scheduled, and every `--sweep-every` seconds takes
-    up unsent emails whose job is gone (Redis lost it) or failed every retry long ago.
+    up unsent emails whose job is gone (Redis lost it) or failed every retry long ago. Every
+    RETENTION_SWEEP_SECONDS it deletes what is past its retention period (`purge-expired`).
     """
     from rq import SimpleWorker
 
@@ -326,10 +346,21 @@ def worker_command(burst: bool, sweep_every: int) -> None:
                     app.logger.exception("The sweep of unsent emails failed")
             time.sleep(sweep_every)
 
+    def purging() -> None:
+        while True:
+            with app.app_context():
+                try:
+                    app.logger.info(_purged_report(purge_expired(app.config)))
+                except Exception:  # the database away: try again next time
+                    app.logger.exception("The retention sweep failed")
+            time.sleep(int(app.config["RETENTION_SWEEP_SECONDS"]))
+
     if burst:
         sweep(patience)
+        click.echo(_purged_report(purge_expired(app.config)))
     else:
         threading.Thread(target=sweeping, name="outbox-sweep", daemon=True).start()
+        threading.Thread(target=purging, name="retention-sweep", daemon=True).start()
     click.echo(f"Working the queue {queue.name!r}; Ctrl-C stops.")
     SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
 
@@ -346,6 +377,7 @@ COMMANDS = (
     seed_demo_command,
     seed_wales_command,
     send_mail_command,
+    purge_expired_command,
     export_data_command,
     import_data_command,
     worker_command,

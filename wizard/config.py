@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,16 @@ def _instance_secret(instance_path: Path) -> str:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    """A retention period in whole days (at least one) from the environment."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of days, at least 1.")
+    return int(raw)
 
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -138,6 +149,32 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Argon2id cost; tests lower it so that the suite stays quick.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
+        # Who is responsible for the personal data (the privacy notice and the accessibility
+        # statement show these; empty means not configured, and the pages say so).
+        "CONTROLLER_NAME": env.get("WIZARD_CONTROLLER_NAME", "").strip(),
+        "CONTROLLER_ADDRESS": env.get("WIZARD_CONTROLLER_ADDRESS", "").strip(),
+        "CONTROLLER_EMAIL": env.get("WIZARD_CONTROLLER_EMAIL", "").strip(),
+        "DPO_EMAIL": env.get("WIZARD_DPO_EMAIL", "").strip(),
+        "ACCESSIBILITY_EMAIL": (
+            env.get("WIZARD_ACCESSIBILITY_EMAIL") or env.get("WIZARD_CONTROLLER_EMAIL") or ""
+        ).strip(),
+        # The processors named in the privacy notice: who hosts the service, who sends its
+        # emails (MAIL_SERVER when no name is given).
+        "HOSTING_PROVIDER": env.get("WIZARD_HOSTING_PROVIDER", "").strip(),
+        "MAIL_PROVIDER": (env.get("WIZARD_MAIL_PROVIDER") or env.get("MAIL_SERVER") or "").strip(),
+        # Retention, in days: the retention sweep (`flask purge-expired`, and `make worker`
+        # every RETENTION_SWEEP_SECONDS) deletes what is older, and the privacy notice says so.
+        # Sign-in records: ended or expired sessions, and sign-in attempts.
+        "RETENTION_SESSION_DAYS": _days(env, "RETENTION_SESSION_DAYS", 30),
+        "RETENTION_SIGN_IN_ATTEMPTS_DAYS": _days(env, "RETENTION_SIGN_IN_ATTEMPTS_DAYS", 30),
+        # The audit trail's records of signing in and out and of passwords (with the address
+        # they came from); a plan's history is kept with the plan.
+        "RETENTION_SIGN_IN_EVENTS_DAYS": _days(env, "RETENTION_SIGN_IN_EVENTS_DAYS", 90),
+        # Emails, once sent.
+        "RETENTION_SENT_EMAIL_DAYS": _days(env, "RETENTION_SENT_EMAIL_DAYS", 30),
+        # Password reset links and invitations, after they expire.
+        "RETENTION_EXPIRED_TOKEN_DAYS": _days(env, "RETENTION_EXPIRED_TOKEN_DAYS", 7),
+        "RETENTION_SWEEP_SECONDS": 60 * 60,
         # Every link in an email starts with this, never with what a request says its host is.
         "BASE_URL": base_url,
         # In production, requests for any other host are refused (400).

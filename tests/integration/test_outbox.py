@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -320,3 +320,17 @@ def test_deliver_raises_for_retry(app: Flask, ctx: None, smtp: type[FakeSMTP]) -
     smtp.down = True
     with pytest.raises(MailNotSent):
         deliver(outbox_id)
+
+
+def test_the_worker_also_runs_the_retention_sweep(app: Flask, ctx: None, rq_queue: Queue) -> None:
+    """`make worker` deletes sent emails past RETENTION_SENT_EMAIL_DAYS (and the rest of the
+    retention schedule, tests/integration/test_retention.py)."""
+    [outbox_id] = outbox.queue("comment:13", [outbox.Mail("a@b.example", "S", "B\n", "en")])
+    row = db.session.get(OutboxMail, outbox_id)
+    assert row is not None
+    row.sent_at = row.created_at - timedelta(days=31)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert "1 sent emails" in result.output
+    assert rows() == []
