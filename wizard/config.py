@@ -137,6 +137,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Rate limits (Flask-Limiter): shared through Redis when REDIS_URL is set, else kept
         # in each process's memory.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # While Redis is away the limits are counted in each process's memory (Flask-Limiter's
+        # in-memory fallback; it logs the outage once and goes back to Redis when it answers),
+        # and no request waits long for an address that does not answer.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": False,
         # Where in a shared Redis this service's counters live.
         "RATELIMIT_KEY_PREFIX": env.get("WIZARD_REDIS_PREFIX", ""),

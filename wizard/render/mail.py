@@ -96,7 +96,10 @@ def mail_queue() -> Any:
     from redis import Redis
     from rq import Queue
 
-    return Queue(current_app.config["MAIL_QUEUE_NAME"], connection=Redis.from_url(url))
+    # A Redis that does not answer costs a request a second at most (the email waits in the
+    # outbox for the sweep), never the operating system's minutes.
+    connection = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    return Queue(current_app.config["MAIL_QUEUE_NAME"], connection=connection)
 
 
 def job_id(outbox_id: int) -> str:
@@ -148,6 +151,30 @@ def _without_live_job(ids: list[int], queue: Any) -> list[int]:
     return chosen
 
 
+# Whether this process last found the mail queue's Redis unreachable: an outage is logged once
+# (and its end once), not on every request that writes an email.
+_queue_down = False
+
+
+def _queue_unreachable(count: int) -> None:
+    global _queue_down
+    if _queue_down:
+        current_app.logger.debug("Redis still unreachable: %d more emails wait", count)
+        return
+    _queue_down = True
+    current_app.logger.warning(
+        "Redis unreachable: emails wait in the outbox until the worker's sweep queues them",
+        exc_info=True,
+    )
+
+
+def _queue_reached() -> None:
+    global _queue_down
+    if _queue_down:
+        _queue_down = False
+        current_app.logger.info("Redis reachable again: emails are queued as they are written")
+
+
 def dispatch(ids: Iterable[int] | None = None) -> None:
     """Send the emails just committed (by default, those this session staged).
 
@@ -163,10 +190,11 @@ def dispatch(ids: Iterable[int] | None = None) -> None:
     if queue is not None:
         try:
             enqueue(chosen, queue)
-            return
         except Exception:  # Redis unreachable: the rows wait in the outbox for the sweep.
-            current_app.logger.exception("Could not queue %d emails; they wait", len(chosen))
-            return
+            _queue_unreachable(len(chosen))
+        else:
+            _queue_reached()
+        return
     for outbox_id in chosen:
         try:
             deliver(outbox_id)
