@@ -3,6 +3,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
+
+from wizard.data.database import START_UP_LOCK
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -89,6 +92,13 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
+            # Several hosts may start at once on one PostgreSQL database: the first to take this
+            # lock migrates; the others wait for its commit, then find nothing left to do. The
+            # lock belongs to the transaction, so it is let go by the commit (or a failure).
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_UP_LOCK}
+                )
             context.run_migrations()
 
 

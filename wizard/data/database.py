@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -28,6 +28,17 @@ class Base(DeclarativeBase):
 # what it has just written.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+# The PostgreSQL advisory lock that the steps writing at start-up (the migrations, loading the
+# local authorities) take, so that hosts starting at the same moment run them one at a time.
+START_UP_LOCK = 0x706C616E6E6572  # "planner"
+
+
+def hold_start_up_lock() -> None:
+    """Wait for, then hold until the transaction ends, the start-up lock (PostgreSQL only: on
+    SQLite there is one machine, and its writers queue already)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_UP_LOCK})
 
 
 @event.listens_for(Engine, "connect")

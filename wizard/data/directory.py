@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from wizard.data.database import db
+from wizard.data.database import db, hold_start_up_lock
 from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, coordinator_cluster
 
 # The 22 principal local authorities of Wales: (code, English name, Welsh name).
@@ -42,7 +42,9 @@ LOCAL_AUTHORITIES: tuple[tuple[str, str, str], ...] = (
 
 
 def load_local_authorities() -> int:
-    """Create any of the 22 local authorities that are missing; return how many were added."""
+    """Create any of the 22 local authorities that are missing; return how many were added.
+    Hosts starting at once take turns, so the second finds them all there."""
+    hold_start_up_lock()
     existing = set(db.session.scalars(select(LocalAuthority.code)))
     added = 0
     for code, name_en, name_cy in LOCAL_AUTHORITIES:
