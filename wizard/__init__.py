@@ -102,6 +102,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     cli.init_app(app)
     security.trust_proxies(app)
+    security.check_hosts(app)
 
     from wizard.web.views import (
         account,

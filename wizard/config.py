@@ -182,8 +182,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RETENTION_SWEEP_SECONDS": 60 * 60,
         # Every link in an email starts with this, never with what a request says its host is.
         "BASE_URL": base_url,
-        # In production, requests for any other host are refused (400).
-        "TRUSTED_HOSTS": trusted_hosts if production else None,
+        # In production, requests for any other host are refused (400), except the health
+        # checks (security.HostCheck; not Flask's TRUSTED_HOSTS, which compares case).
+        "ALLOWED_HOSTS": trusted_hosts if production else None,
     }
     config.update(overrides)
     return config

@@ -105,12 +105,38 @@ def test_the_scheme_and_host_of_emailed_links_are_configuration(
 
 
 def test_in_production_other_hosts_are_refused(make_app: Any) -> None:
-    production = make_app(PRODUCTION=True, TRUSTED_HOSTS=["planner.example"])
+    production = make_app(PRODUCTION=True, ALLOWED_HOSTS=["planner.example"])
     client = production.test_client()
     assert client.get("/en/", headers={"Host": "planner.example"}).status_code == 200
     refused = client.get("/en/", headers={"Host": "evil.example"})
     assert refused.status_code == 400
+    assert "not served here" in refused.get_data(as_text=True)
     assert client.post("/en/reset-password", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/en/", headers={"Host": "planner.example.evil.example"}).status_code == 400
+
+
+def test_in_production_the_host_is_compared_ignoring_case(make_app: Any) -> None:
+    production = make_app(PRODUCTION=True, ALLOWED_HOSTS=["planner.example"])
+    client = production.test_client()
+    for host in ("PLANNER.EXAMPLE", "Planner.Example", "planner.EXAMPLE:443"):
+        assert client.get("/en/", headers={"Host": host}).status_code == 200, host
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+@pytest.mark.parametrize("host", ["10.0.0.7:8000", "backend-2.internal", "", "evil.example"])
+def test_in_production_the_health_checks_answer_whatever_the_host(
+    make_app: Any, path: str, host: str
+) -> None:
+    """A balancer's check may send no Host, or the backend's own address (HAProxy, Kubernetes)."""
+    production = make_app(PRODUCTION=True, ALLOWED_HOSTS=["planner.example"])
+    response = production.test_client().get(path, headers={"Host": host})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok\n"
+    # ...and only they: a page under a health check's name is still refused.
+    assert production.test_client().get(path + "/x", headers={"Host": host}).status_code in (
+        400,
+        404,
+    )
 
 
 def test_production_needs_an_https_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,7 +149,7 @@ def test_production_needs_an_https_base_url(monkeypatch: pytest.MonkeyPatch) -> 
         load_config(Path("/tmp"))
     monkeypatch.setenv("WIZARD_BASE_URL", "https://planner.example")
     config = load_config(Path("/tmp"))
-    assert config["TRUSTED_HOSTS"] == ["planner.example"]
+    assert config["ALLOWED_HOSTS"] == ["planner.example"]
     assert config["BASE_URL"] == "https://planner.example"
 
 

@@ -18,6 +18,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.utils import host_is_trusted
 
 from wizard.domain.inputs import MAX_ID, has_unsafe_characters
 
@@ -128,6 +129,47 @@ class TrustedProxyFix:
         if self.is_trusted(environ.get("REMOTE_ADDR")):
             return self.fixed(environ, start_response)
         return self.app(environ, start_response)
+
+
+# What a balancer or an orchestrator asks, with no Host or with the backend's own address.
+HEALTH_CHECKS = frozenset({"/healthz", "/readyz"})
+UNSERVED_HOST = (
+    b"Bad request: this address is not served here.\n"
+    b"Cais gwael: nid yw'r cyfeiriad hwn yn cael ei wasanaethu yma.\n"
+)
+
+
+class HostCheck:
+    """Refuse (400) a request whose Host is not one this service serves, ignoring case (host
+    names are case-insensitive), before the app sees it; the health checks are answered
+    whatever the Host. (Flask's own TRUSTED_HOSTS check compares case and spares nothing.)"""
+
+    def __init__(self, app: WSGIApplication, hosts: Iterable[str]) -> None:
+        self.app = app
+        self.hosts = [host.lower() for host in hosts]
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") in HEALTH_CHECKS:
+            return self.app(environ, start_response)
+        host = str(environ.get("HTTP_HOST") or "").lower()
+        if not host_is_trusted(host, self.hosts):
+            start_response(
+                "400 Bad Request",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(UNSERVED_HOST))),
+                ],
+            )
+            return [UNSERVED_HOST]
+        environ["HTTP_HOST"] = host
+        return self.app(environ, start_response)
+
+
+def check_hosts(app: Flask) -> None:
+    """In production (ALLOWED_HOSTS set), only our own host names are served."""
+    hosts = app.config.get("ALLOWED_HOSTS")
+    if hosts:
+        app.wsgi_app = HostCheck(app.wsgi_app, hosts)  # type: ignore[method-assign]
 
 
 def trust_proxies(app: Flask) -> None:
