@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
@@ -73,6 +74,49 @@ def page_problems(page: BeautifulSoup, full_page: bool) -> list[str]:
     return problems
 
 
+# Every cookie name any response of the run has set (`Set-Cookie`, redirects followed
+# included): when the session's app is torn down, each must be on the cookies page
+# (`unlisted_cookies`; a run of a few tests checks the cookies those tests saw).
+COOKIES_SEEN: set[str] = set()
+
+
+def record_cookies(response: TestResponse) -> set[str]:
+    """Add the names of the cookies the response (and any redirect before it) set."""
+    names = set()
+    for each in (*response.history, response):
+        for header in each.headers.getlist("Set-Cookie"):
+            names.add(header.split("=", 1)[0].strip())
+    COOKIES_SEEN.update(names)
+    return names
+
+
+def listed_cookies(page: BeautifulSoup) -> list[re.Pattern[str]]:
+    """The cookie names on the cookies page: the first cell of each row of its tables, as
+    `<code>`; a `<var>` in it stands for a number (`staff-voice-<var>number</var>`)."""
+    patterns = []
+    for row in page.select("main table tbody tr"):
+        code = row.select_one("td code, th code")
+        if code is None:
+            continue
+        parts = []
+        for part in code.children:
+            if getattr(part, "name", None) == "var":
+                parts.append(r"[0-9]+")
+            else:
+                parts.append(re.escape(part.get_text() if hasattr(part, "get_text") else part))
+        patterns.append(re.compile("".join(parts).strip()))
+    return patterns
+
+
+def unlisted_cookies(app: Flask, names: set[str], lang: str) -> set[str]:
+    """The names that the cookies page in this language does not list."""
+    client = FlaskClient(app, use_cookies=False)
+    response = client.get(f"/{lang}/cookies")
+    assert response.status_code == 200
+    patterns = listed_cookies(BeautifulSoup(response.get_data(as_text=True), "html.parser"))
+    return {name for name in names if not any(p.fullmatch(name) for p in patterns)}
+
+
 class ParsingClient(FlaskClient):
     """A test client that parses every HTML response and fails on markup errors, and on the
     problems `page_problems` finds.
@@ -84,6 +128,7 @@ class ParsingClient(FlaskClient):
         # Run each request in an empty context, as a real server would: otherwise Flask reuses
         # the test's own app context (and its `g`, where Flask-Babel caches the locale).
         response: TestResponse = contextvars.Context().run(super().open, *args, **kwargs)
+        record_cookies(response)
         if response.mimetype == "text/html":
             body = response.get_data()
             parser = html5lib.HTMLParser(strict=False)
@@ -155,6 +200,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with app.app_context():
         upgrade()
     yield app
+    # The cookies page lists every cookie the run saw set (both languages).
+    missing = {lang: unlisted_cookies(app, COOKIES_SEEN, lang) for lang in ("en", "cy")}
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -165,6 +212,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+    if missing["en"] or missing["cy"]:
+        pytest.fail(
+            "Cookies set in this run that the cookies page does not list: "
+            f"{sorted(missing['en'] | missing['cy'])} (templates/public/cookies.html)"
+        )
 
 
 def _empty_tables() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -53,14 +55,47 @@ def start() -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def accessibility() -> ResponseReturnValue:
     """Show the accessibility statement."""
-    return render_template("public/accessibility.html")
+    return render_template(
+        "public/accessibility.html", contact_email=current_app.config["ACCESSIBILITY_EMAIL"]
+    )
 
 
 @bp.get("/privacy")
 @allow(Access.PUBLIC)
 def privacy() -> ResponseReturnValue:
-    """Show the privacy notice."""
-    return render_template("public/privacy.html")
+    """Show the privacy notice: who is responsible, from the configuration, and the retention
+    periods the retention sweep uses (wizard/data/retention.py)."""
+    return render_template("public/privacy.html", **_privacy_details())
+
+
+# The settings behind each detail of the privacy notice (shown when one is not set).
+PRIVACY_SETTINGS = {
+    "controller_name": ("CONTROLLER_NAME", "WIZARD_CONTROLLER_NAME"),
+    "controller_address": ("CONTROLLER_ADDRESS", "WIZARD_CONTROLLER_ADDRESS"),
+    "controller_email": ("CONTROLLER_EMAIL", "WIZARD_CONTROLLER_EMAIL"),
+    "dpo_email": ("DPO_EMAIL", "WIZARD_DPO_EMAIL"),
+    "hosting_provider": ("HOSTING_PROVIDER", "WIZARD_HOSTING_PROVIDER"),
+    "mail_provider": ("MAIL_PROVIDER", "WIZARD_MAIL_PROVIDER"),
+}
+
+
+def _privacy_details() -> dict[str, Any]:
+    config = current_app.config
+    details: dict[str, Any] = {
+        name: {"value": config[key], "setting": variable}
+        for name, (key, variable) in PRIVACY_SETTINGS.items()
+    }
+    details["retention"] = {
+        key.removeprefix("RETENTION_").removesuffix("_DAYS").lower(): int(config[key])
+        for key in (
+            "RETENTION_SESSION_DAYS",
+            "RETENTION_SIGN_IN_ATTEMPTS_DAYS",
+            "RETENTION_SIGN_IN_EVENTS_DAYS",
+            "RETENTION_SENT_EMAIL_DAYS",
+            "RETENTION_EXPIRED_TOKEN_DAYS",
+        )
+    }
+    return details
 
 
 @bp.get("/cookies")
