@@ -8,9 +8,12 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wizard
 INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 
-# `make serve`: the production server. Gunicorn with WORKERS workers on DATABASE_URL, after the
+# `make serve`: the production server. nginx on HOST:PORT in front of gunicorn with WORKERS sync
+# workers on a private port (scripts/serve.sh, deploy/nginx/), on DATABASE_URL, after the
 # migrations; Redis (REDIS_URL) for the rate limits and the mail queue when it is set.
+# PROXY=none serves gunicorn alone on HOST:PORT (behind a buffering proxy of your own).
 WORKERS ?= 4
+PROXY ?= nginx
 
 .PHONY: serve worker send-mail load backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
 
@@ -18,10 +21,10 @@ run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-serve: install compile-messages static ## Migrate, then serve with gunicorn: WORKERS (4), HOST, PORT
+serve: install compile-messages static ## Migrate, then serve: nginx on HOST:PORT, gunicorn with WORKERS (4) behind it
 	$(FLASK) db upgrade
 	$(FLASK) load-local-authorities
-	WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py 'wizard:create_app()'
+	WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) PROXY=$(PROXY) BIN=$(BIN) bash scripts/serve.sh
 
 worker: install compile-messages ## The mail queue's RQ worker (needs REDIS_URL)
 	$(FLASK) worker
@@ -98,8 +101,8 @@ seed-wales: db compile-messages ## Fill an empty database with the scale of Wale
 	$(FLASK) seed-wales
 
 # Debian packages the tests need: Chromium for the browser tests; Pango and fonts with the
-# Welsh letters (ŵ, ŷ) for WeasyPrint's PDFs.
-DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation libharfbuzz-subset0
+# Welsh letters (ŵ, ŷ) for WeasyPrint's PDFs; nginx, the buffering proxy of `make serve`.
+DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation libharfbuzz-subset0 nginx
 
 system-packages: ## Install the Debian packages the tests need, if any is missing
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
