@@ -29,7 +29,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -94,6 +94,34 @@ def failing(engine: Engine, pattern: str, nth: int = 1) -> Iterator[list[str]]:
         yield matched
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+@contextmanager
+def cut_off(engine: Engine, nth: int) -> Iterator[list[str]]:
+    """Cut the connection off just before the `nth` statement, while inside the block: on
+    PostgreSQL the server ends the connection's backend (as a restart does), so the statement,
+    and the rollback after it, meet a connection that is gone; on SQLite the statement fails as
+    `failing` makes it."""
+    if engine.dialect.name != "postgresql":
+        with failing(engine, r".", nth) as matched:
+            yield matched
+        return
+    matched: list[str] = []
+    killer = create_engine(engine.url)
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        matched.append(statement)
+        if len(matched) == nth:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            with killer.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield matched
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        killer.dispose()
 
 
 def unreachable(url: str, tmp_path: Path) -> str:
@@ -404,3 +432,134 @@ def test_every_migration_runs_forward_on_a_seeded_wales_without_loss(
         again = dump(engine)
         for name in ("school", "cluster", "plan", "user_account", "plan_answer"):
             assert len(again[name]) == len(full[name]) > 0, name
+
+
+# Error pages never need the database (issue 33, point 4): a 400 stays a 400 and a page that
+# needs the database is our 503, never a 500, in the request's language, in the middle of a
+# signed-in session.
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_csrf_error_page_stays_a_400_when_the_database_stops(
+    apps: tuple[Flask, Flask], lead: User, lang: str
+) -> None:
+    up, down = apps
+    client = up.test_client()
+    sign_in_with_csrf(client, lead.email)
+    url = f"/{lang}/plan/{YEAR}/hallmark-1"
+    response = same_cookie(client, down).post(url, data={**HALLMARK, "csrf_token": "stale"})
+    assert response.status_code == 400
+    assert soup(response).html["lang"] == lang
+    assert heading(response) == (
+        "Sorry, there is a problem with your request"
+        if lang == "en"
+        else "Mae'n ddrwg gennym, mae problem gyda'ch cais"
+    )
+
+
+@pytest.mark.parametrize(("lang", "other"), [("en", "cy"), ("cy", "en")])
+def test_switching_language_when_the_database_stops_is_a_503_in_the_new_language(
+    apps: tuple[Flask, Flask], lead: User, lang: str, other: str
+) -> None:
+    up, down = apps
+    client = up.test_client()
+    sign_in_with_csrf(client, lead.email)
+    page = client.get(f"/{lang}/plan/{YEAR}/hallmark-1")
+    switch = soup(page).find("a", attrs={"hreflang": other})["href"]
+    stopped = same_cookie(client, down)
+    for url in (switch, f"/{other}/account/language", f"/{other}/cookies", "/"):
+        response = stopped.get(url)
+        assert response.status_code in (302, 503), (url, response.status_code)
+        if response.status_code == 503:
+            assert soup(response).html["lang"] == other
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_other_error_pages_keep_their_status_when_the_database_stops(
+    apps: tuple[Flask, Flask], lead: User, lang: str
+) -> None:
+    up, down = apps
+    client = up.test_client()
+    sign_in_with_csrf(client, lead.email)
+    stopped = same_cookie(client, down)
+    token = csrf_of(client)
+    for method, url, status in (
+        ("get", f"/{lang}/no-such-page", {404, 503}),
+        ("delete", f"/{lang}/cookies", {405, 503}),
+        ("post", f"/{lang}/account/language", {400, 503}),
+    ):
+        response = getattr(stopped, method)(url, data={"csrf_token": "stale"})
+        assert response.status_code in status, (url, response.status_code)
+        assert soup(response).html["lang"] == lang
+    assert token
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3])
+@pytest.mark.parametrize(("lang", "other"), [("en", "cy"), ("cy", "en")])
+def test_a_connection_lost_while_switching_language_is_a_503_in_the_new_language(
+    apps: tuple[Flask, Flask], lead: User, lang: str, other: str, nth: int
+) -> None:
+    """The database goes away at the first, second or third statement of the switch (the user's
+    session, their language, the page)."""
+    up, _ = apps
+    client = up.test_client()
+    sign_in_with_csrf(client, lead.email)
+    page = client.get(f"/{lang}/plan/{YEAR}/hallmark-1")
+    switch = soup(page).find("a", attrs={"hreflang": other})["href"]
+    with cut_off(engine_of(up), nth) as matched:
+        response = client.get(switch)
+    assert len(matched) >= nth
+    assert response.status_code == 503
+    assert soup(response).html["lang"] == other
+    assert client.get(switch).status_code == 200
+
+
+# The 503 page that keeps what was typed never shows a password (issue 22, point 3).
+
+SECRET = "Horse-battery-staple-77"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+@pytest.mark.parametrize(
+    ("signed_in", "path", "typed"),
+    [
+        (False, "sign-in", {"email": "lead@school.example", "password": SECRET}),
+        (False, "reset-password/" + "t" * 43, {"password": SECRET, "confirm": SECRET}),
+        (
+            False,
+            "invitation/" + "t" * 43,
+            {"name": "Alun Jones", "password": SECRET, "confirm": SECRET},
+        ),
+        (
+            True,
+            "account/password",
+            {"current": SECRET, "password": SECRET + "x", "confirm": SECRET + "x"},
+        ),
+    ],
+    ids=["sign-in", "reset", "invitation", "change"],
+)
+def test_the_503_page_never_shows_a_password(
+    apps: tuple[Flask, Flask],
+    lead: User,
+    lang: str,
+    signed_in: bool,
+    path: str,
+    typed: dict[str, str],
+) -> None:
+    up, down = apps
+    client = up.test_client()
+    if signed_in:
+        sign_in_with_csrf(client, lead.email)
+    url = f"/{lang}/{path}"
+    token = csrf_of(client, f"/{lang}/cookies")
+    response = same_cookie(client, down).post(url, data={**typed, "csrf_token": token})
+    assert response.status_code == 503
+    assert soup(response).html["lang"] == lang
+    body = response.get_data(as_text=True)
+    assert SECRET not in body
+    said = text_of(soup(response).find("main"))
+    assert ("type yours again" if lang == "en" else "deipio'ch cyfrinair eto") in said
+    # What else was typed is still kept.
+    page = soup(response)
+    kept = {i["name"]: i["value"] for i in page.find_all("input") if i["name"] != "csrf_token"}
+    assert kept == {k: v for k, v in typed.items() if SECRET not in v}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from wizard.data.database import db
 from wizard.data.plans import PlanLocked
 from wizard.web.extensions import login_manager
+from wizard.web.forms import PASSWORD_FIELD_NAMES
 from wizard.web.text import gettext as _
 
 HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
@@ -20,28 +22,48 @@ HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
 NOT_TYPED = ("revision", "version")
 
 
-def _typed_answers() -> list[tuple[str, str]] | None:
-    """What a failed POST sent (its fields, in order), or None when it was not a form."""
+def _is_password(name: str) -> bool:
+    return name in PASSWORD_FIELD_NAMES or "password" in name.lower()
+
+
+def _typed_answers() -> tuple[list[tuple[str, str]], bool] | None:
+    """What a failed POST sent (its fields, in order) and whether a password was left out of
+    them (a password is never written into a page), or None when it was not a form."""
     if request.method != "POST" or request.mimetype not in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
         return None
     try:
-        fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+        sent = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
     except Exception:  # noqa: BLE001 - a body we cannot read has nothing to give back
         return None
-    return fields or None
+    fields = [(name, value) for name, value in sent if not _is_password(name)]
+    left_out = len(fields) < len(sent)
+    return (fields, left_out) if sent else None
 
 
-def render_error(status: int) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status), status
+def _signed_in_or_not() -> None:
+    """Look up the signed-in user now, for the page's header: when the database cannot be
+    reached the error page is shown as if signed out, with its own status (an error page never
+    needs the database)."""
+    try:
+        current_user.is_authenticated  # noqa: B018 - loads the user through Flask-Login
+    except DBAPIError:
+        current_app.logger.warning("Database unavailable: the error page is shown signed out")
+        db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+
+
+def render_error(status: int, **context: object) -> tuple[str, int]:
+    _signed_in_or_not()
+    return render_template("errors/error.html", status=status, **context), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("errors/error.html", status=400, csrf=True), 400
+        return render_error(400, csrf=True)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
@@ -64,14 +86,17 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         # Render the page as if signed out: looking up the user would need the database.
         g._login_user = login_manager.anonymous_user()
-        typed = _typed_answers()
-        if typed is None:
+        answers = _typed_answers()
+        if answers is None:
             return render_error(503)
-        # A save that failed: give back what was typed, in a form that sends it again.
+        # A save that failed: give back what was typed (never a password), in a form that
+        # sends it again.
+        typed, passwords_left_out = answers
         page = render_template(
             "errors/error.html",
             status=503,
             typed=typed,
+            passwords_left_out=passwords_left_out,
             shown=[value for name, value in typed if value.strip() and name not in NOT_TYPED],
             retry_url=request.full_path.rstrip("?"),
         )

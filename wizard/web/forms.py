@@ -17,6 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from wizard.domain.framework import FUNDING_PURPOSES, RATINGS
@@ -591,3 +592,20 @@ __all__ = [
     "SignInForm",
     "ConfirmForm",
 ]
+
+
+def _password_field_names() -> frozenset[str]:
+    """The names of every password field of our forms (for pages that must never show one)."""
+    names: set[str] = set()
+    pending: list[type[Form]] = [Form]
+    while pending:
+        form = pending.pop()
+        pending.extend(form.__subclasses__())
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if isinstance(field, UnboundField) and issubclass(field.field_class, PasswordField):
+                names.add(name)
+    return frozenset(names)
+
+
+PASSWORD_FIELD_NAMES = _password_field_names()
