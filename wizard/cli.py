@@ -26,6 +26,7 @@ from wizard.data.models import (
     School,
     User,
 )
+from wizard.data.privacy import erase_person, export_person, holds_anything
 from wizard.data.retention import Purged, purge_expired
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
@@ -279,6 +280,50 @@ def import_data_command(json_file: Path) -> None:
     click.echo(f"Imported {report.total} rows into {len(report.rows)} tables.")
 
 
+def _write_private_json(document: object, json_file: Path) -> None:
+    """Write JSON readable by its owner only (personal data); `-` is standard output."""
+    if str(json_file) == "-":
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    json_file.touch(mode=0o600, exist_ok=True)
+    json_file.chmod(0o600)
+    with json_file.open("w", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False, indent=2)
+
+
+@click.command("export-person")
+@with_appcontext
+@click.argument("email")
+@click.argument("json_file", type=click.Path(dir_okay=False, path_type=Path), default="-")
+def export_person_command(email: str, json_file: Path) -> None:
+    """Subject access: write everything held about the person with this EMAIL as JSON
+    (to JSON_FILE, made 0600, or standard output)."""
+    document = export_person(email)
+    if not holds_anything(document):
+        raise click.ClickException(f"Nothing is held about {email!r}.")
+    _write_private_json(document, json_file)
+    if str(json_file) != "-":
+        click.echo(f"Wrote what is held about {email} to {json_file}.")
+
+
+@click.command("erase-person")
+@with_appcontext
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_person_command(email: str, yes: bool) -> None:
+    """Erasure: remove the account with this EMAIL, its sessions, sign-in records, links and
+    emails; comments, plans and the audit trail stay, without the person's name or email."""
+    if not holds_anything(export_person(email)):
+        raise click.ClickException(f"Nothing is held about {email!r}.")
+    if not yes:
+        click.confirm(f"Erase {email}? This cannot be undone", abort=True)
+    erased = erase_person(email)
+    counts = ", ".join(
+        f"{key.replace('_', ' ')}: {value}" for key, value in erased.counts().items()
+    )
+    click.echo(f"Erased {email} ({counts}).")
+
+
 @click.command("send-mail")
 @with_appcontext
 @click.option(
@@ -378,6 +423,8 @@ COMMANDS = (
     seed_wales_command,
     send_mail_command,
     purge_expired_command,
+    export_person_command,
+    erase_person_command,
     export_data_command,
     import_data_command,
     worker_command,

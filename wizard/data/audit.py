@@ -47,6 +47,8 @@ class AuditAction(enum.StrEnum):
     PASSWORD_CHANGED = "password-changed"
     PASSWORD_CHANGE_REFUSED = "password-change-refused"
     LANGUAGE_CHANGED = "language-changed"
+    # Administration: a person erased (`flask erase-person`), with counts only
+    PERSON_ERASED = "person-erased"
 
 
 def record(
