@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import (
     ChoiceLoader,
@@ -27,6 +27,10 @@ from wizard.domain.inputs import parse_whole_number
 from wizard.web import assets, errors, filters, i18n, security
 from wizard.web.extensions import babel, csrf, htmx, limiter, login_manager
 from wizard.web.security import BoundedIntConverter
+
+# Requests a page makes by itself (the open board's poll every 15 seconds): they are not the
+# user's activity, so they never restart the idle clock.
+BACKGROUND_ENDPOINTS = frozenset({"diamond.board_version_notice"})
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -91,7 +95,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         if not isinstance(seen, int) or now - seen >= current_app.config["SESSION_IDLE_SECONDS"]:
             return None
         user = user_of_session(number, session_version, token)
-        if user is not None and seen != now:
+        if user is not None and seen != now and request.endpoint not in BACKGROUND_ENDPOINTS:
             session[SESSION_SEEN_KEY] = now
         return user
 

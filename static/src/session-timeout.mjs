@@ -14,7 +14,7 @@
 //   the sign-in page, which brings the user back here afterwards.
 //
 // Every request to the server (a boosted page, an htmx save) also restarts the
-// wait. Other tabs of the service count too: the time of the latest request
+// wait, but not the board's poll (see BACKGROUND_ENDPOINTS in wizard/__init__.py). Other tabs of the service count too: the time of the latest request
 // from any tab is shared through localStorage.
 
 const STORAGE_KEY = 'app-session-last-request'
@@ -138,8 +138,16 @@ document.addEventListener('keydown', function (event) {
 })
 
 // Every htmx request reached the server and restarted its wait (a boosted
-// page also brings a new dialog, with the current page's addresses).
-document.addEventListener('htmx:afterRequest', noteRequest)
+// page also brings a new dialog, with the current page's addresses), except a
+// request the page makes by itself (the board's poll, marked
+// data-app-background): the server does not count those either.
+document.addEventListener('htmx:afterRequest', function (event) {
+  const source = event.detail && event.detail.elt
+  if (source instanceof Element && source.closest('[data-app-background]')) {
+    return
+  }
+  noteRequest()
+})
 
 window.addEventListener('storage', function (event) {
   if (event.key === STORAGE_KEY) {

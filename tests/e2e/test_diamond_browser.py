@@ -805,3 +805,23 @@ def test_board_pages_are_accessible(
     assert width <= 320, f"The board page is {width}px wide at a 320px viewport"
     audit.audit(board_title)
     audit.assert_clean()
+
+
+@pytest.mark.e2e
+def test_the_boards_poll_does_not_restart_the_timeout_warnings_wait(
+    page: Page, school_lead: User, en: Translator, plan_year: str
+) -> None:
+    """The poll is the page's doing, not the user's: the server does not count it as activity,
+    so neither does the timeout warning's clock (shared between tabs in localStorage)."""
+    sign_in(page, school_lead.email, en)
+    page.goto(board_path("en", plan_year))
+    wait_until_draggable(page)
+    last = "() => window.localStorage.getItem('app-session-last-request')"
+    before = page.evaluate(last)
+    # Resolves after every other listener of the poll's htmx:afterRequest has run.
+    page.evaluate(
+        """() => new Promise(resolve => document.addEventListener('htmx:afterRequest', event => {
+             if (event.detail.pathInfo.requestPath.includes('/diamond-9/version')) resolve(true)
+           }))"""
+    )
+    assert page.evaluate(last) == before

@@ -133,3 +133,27 @@ def test_public_pages_have_no_timeout_warning(client: FlaskClient) -> None:
     leave = page.find("dialog", id="app-leave-warning")
     assert leave is not None and not leave.has_attr("open")
     assert "Nid ydych wedi cadw eich newidiadau" in leave.get_text()
+
+
+def test_the_boards_poll_does_not_keep_an_idle_session_alive(
+    app: Flask, lead_client: FlaskClient, monkeypatch: Any
+) -> None:
+    """An open board asks every 15 seconds whether a colleague changed it: that is the page's
+    doing, not the user's, so it never restarts the idle clock (issue 22, point 5)."""
+    from tests.plans import complete_plan
+
+    complete_plan(lead_client, YEAR)
+    poll = f"/en/plan/{YEAR}/diamond-9/version?version=0"
+    idle = app.config["SESSION_IDLE_SECONDS"]
+    idle_for(lead_client, idle - 20)
+    before = seen(lead_client)
+    for _ in range(3):
+        assert lead_client.get(poll, headers={"HX-Request": "true"}).status_code in (200, 204)
+    assert seen(lead_client) == before
+    # Half a minute later, with only polls in between, the session is over.
+    later = time.time() + 30
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert lead_client.get(poll, headers={"HX-Request": "true"}).status_code not in (200, 204)
+    response = lead_client.get(f"/en/plan/{YEAR}/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/en/sign-in?next=")
