@@ -109,13 +109,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_FAILED_AGAIN_AFTER": 1800,
         "PASSWORD_RESET_HOURS": 2,
         "INVITATION_DAYS": 14,
-        # Sign-in throttling, by account and address together: a few free failures, then a
-        # wait that doubles with each failure (up to the window); and a generous ceiling per
-        # address, since a whole school may share one.
+        # Sign-in throttling (docs/decisions/0002-sign-in-throttling.md), by account and
+        # device for a browser that has signed in before, by account for any other: a few free
+        # failures, then a wait that doubles with each failure (up to the window); and a
+        # generous ceiling per address on browsers without a device cookie.
         "SIGN_IN_WINDOW_SECONDS": 15 * 60,
         "SIGN_IN_FREE_FAILURES": 5,
         "SIGN_IN_FIRST_DELAY_SECONDS": 15,
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 300,
+        # How long a browser that has signed in keeps its own allowance (its device cookie).
+        "SIGN_IN_DEVICE_COOKIE_DAYS": 365,
         # A sign-in lasts at most this long, however active (PERMANENT_SESSION_LIFETIME is
         # the cookie's own lifetime).
         "SESSION_ABSOLUTE_SECONDS": 60 * 60 * 12,

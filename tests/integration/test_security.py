@@ -217,62 +217,8 @@ def test_sign_in_still_follows_a_path_on_this_site(client: FlaskClient, lead: Us
     assert response.headers["Location"] == "/en/plan/2026-27/compare?with=2025-26"
 
 
-# 3. Throttling is by account and address: it never locks out the victim or a whole school.
-
-
-def test_guessing_from_one_address_does_not_lock_the_owner_out_elsewhere(
-    app: Flask, lead: User
-) -> None:
-    attacker = app.test_client()
-    for _ in range(8):
-        attacker.post(
-            "/en/sign-in",
-            data={"email": lead.email, "password": "a wrong guess"},
-            environ_base=ATTACKER,
-        )
-    assert (
-        attacker.post(
-            "/en/sign-in", data={"email": lead.email, "password": PASSWORD}, environ_base=ATTACKER
-        ).status_code
-        == 429
-    )
-    owner = app.test_client()
-    signed_in = owner.post(
-        "/en/sign-in", data={"email": lead.email, "password": PASSWORD}, environ_base=SCHOOL
-    )
-    assert signed_in.status_code == 302
-
-
-def test_failures_with_unknown_emails_do_not_block_a_school_behind_one_address(
-    app: Flask, lead: User
-) -> None:
-    guesser = app.test_client()
-    for number in range(40):
-        guesser.post(
-            "/en/sign-in",
-            data={"email": f"nobody{number}@school.example", "password": "x"},
-            environ_base=SCHOOL,
-        )
-    colleague = app.test_client()
-    response = colleague.post(
-        "/en/sign-in", data={"email": lead.email, "password": PASSWORD}, environ_base=SCHOOL
-    )
-    assert response.status_code == 302
-
-
-def test_the_wait_grows_with_each_failure(app: Flask, lead: User) -> None:
-    from wizard.data.accounts import sign_in_wait_seconds
-
-    address = ATTACKER["REMOTE_ADDR"]
-    waits = []
-    for _ in range(8):
-        db.session.add(SignInAttempt(email=lead.email, address=address, succeeded=False))
-        db.session.commit()
-        with app.test_request_context():
-            waits.append(sign_in_wait_seconds(lead.email, address))
-    assert waits[:4] == [0, 0, 0, 0]
-    assert waits[4] > 0
-    assert all(later > earlier for earlier, later in zip(waits[4:], waits[5:], strict=False))
+# 3. Throttling: tests/integration/test_sign_in_throttling.py (device cookies, bursts, and
+# nothing kept of what is typed as the email).
 
 
 def test_a_success_starts_the_count_again_and_failures_are_kept(app: Flask, lead: User) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -10,7 +11,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, delete, func, select, text, update
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
@@ -162,63 +163,92 @@ def end_all_sessions(user_id: int) -> None:
     )
 
 
-# Sign-in throttling, kept in the database so that every worker and machine agrees. It is by
-# account and address together: an attacker guessing one account's password from one address
-# slows down only themselves, never the account's owner elsewhere nor the rest of a school
-# behind the same address. A generous ceiling per address stops guessing across accounts.
-def sign_in_wait_seconds(email: str, address: str) -> int:
-    """How long this address must wait before trying this account again (0: go ahead)."""
+# Sign-in throttling, kept in the database so that every worker and machine agrees, after
+# OWASP's "device cookies": a browser that has signed in to an account before (it carries a
+# signed device cookie for it; see web/devices.py) has its own allowance, counted by account
+# and device; every other attempt on the account is counted by account alone. Guessing from
+# anywhere therefore never locks out the owner's own browsers; and a ceiling per address on
+# attempts without a device cookie stops guessing across accounts from one address, without
+# ever blocking a browser with a valid device cookie (a school behind one address keeps
+# signing in). What was typed as the email is kept only as an HMAC (`account_key`).
+#
+# The attempt is recorded (as a failure) and committed BEFORE the count, and the password is
+# checked only when the count allows: of a burst of concurrent attempts, each sees at least
+# the ones committed before it, so a burst gets no more evaluations than a sequence.
+def account_key(email: str) -> str:
+    """What sign-in attempts keep of the email typed: an HMAC under SECRET_KEY, enough to
+    count attempts on one account, never readable."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = b"sign-in-account\0" + normalise_email(email)[:254].encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def begin_sign_in(email: str, address: str, device: str | None = None) -> tuple[int, int]:
+    """Record an attempt on this account (a failure until `sign_in_succeeded` says otherwise),
+    commit it, then count: returns (the attempt's id, seconds to wait; 0: go ahead and check
+    the password). With a wait, the caller calls `sign_in_throttled`, which forgets it."""
+    attempt = SignInAttempt(
+        account=account_key(email), device=device, address=address[:64], succeeded=False
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt.id, _wait_seconds(attempt)
+
+
+def _wait_seconds(attempt: SignInAttempt) -> int:
     config = current_app.config
     now = utcnow()
-    since = now - timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"])
-    email = normalise_email(email)[:254]
-    address = address[:64]
+    window = int(config["SIGN_IN_WINDOW_SECONDS"])
+    since = now - timedelta(seconds=window)
+    same_key = (
+        SignInAttempt.account == attempt.account,
+        SignInAttempt.device == attempt.device
+        if attempt.device is not None
+        else SignInAttempt.device.is_(None),
+    )
     last_success = (
         select(func.max(SignInAttempt.created_at))
-        .where(
-            SignInAttempt.email == email,
-            SignInAttempt.address == address,
-            SignInAttempt.succeeded.is_(True),
-        )
+        .where(*same_key, SignInAttempt.succeeded.is_(True))
         .scalar_subquery()
     )
-    failures, latest = db.session.execute(
-        select(func.count(), func.max(SignInAttempt.created_at)).where(
-            SignInAttempt.email == email,
-            SignInAttempt.address == address,
+    failures, latest_other = db.session.execute(
+        select(
+            func.count(),
+            func.max(case((SignInAttempt.id != attempt.id, SignInAttempt.created_at))),
+        ).where(
+            *same_key,
             SignInAttempt.succeeded.is_(False),
             SignInAttempt.created_at >= since,
             SignInAttempt.created_at > func.coalesce(last_success, since),
         )
     ).one()
-    free = config["SIGN_IN_FREE_FAILURES"]
-    if failures >= free and latest is not None:
-        delay: int = min(
-            int(config["SIGN_IN_FIRST_DELAY_SECONDS"]) * 2 ** (int(failures) - int(free)),
-            int(config["SIGN_IN_WINDOW_SECONDS"]),
-        )
-        wait = delay - int((now - latest).total_seconds())
+    # The failures before this attempt (this one is among those counted).
+    earlier = max(int(failures) - 1, 0)
+    free = int(config["SIGN_IN_FREE_FAILURES"])
+    if earlier >= free and latest_other is not None:
+        delay = min(int(config["SIGN_IN_FIRST_DELAY_SECONDS"]) * 2 ** (earlier - free), window)
+        wait: int = delay - int((now - latest_other).total_seconds())
         if wait > 0:
             return wait
+    if attempt.device is not None:
+        return 0  # a trusted device is never held back by what others do from its address
     by_address = db.session.scalar(
         select(func.count())
         .select_from(SignInAttempt)
         .where(
-            SignInAttempt.address == address,
+            SignInAttempt.address == attempt.address,
+            SignInAttempt.device.is_(None),
             SignInAttempt.succeeded.is_(False),
             SignInAttempt.created_at >= since,
         )
     )
-    if (by_address or 0) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
-        return int(config["SIGN_IN_WINDOW_SECONDS"])
+    if (by_address or 0) - 1 >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
+        return window
     return 0
 
 
-def record_sign_in(email: str, address: str, *, succeeded: bool) -> None:
-    """Keep the attempt (successes too: failures are counted since the last success)."""
-    db.session.add(
-        SignInAttempt(email=normalise_email(email)[:254], address=address[:64], succeeded=succeeded)
-    )
+def _forget_attempt(attempt_id: int) -> None:
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.id == attempt_id))
 
 
 def may_send_reset(user: User) -> bool:
@@ -245,9 +275,12 @@ def use_password_reset(reset: PasswordResetToken, user: User, password: str) -> 
 
 
 # What the sign-in, reset and invitation pages do, each one transaction.
-def sign_in_succeeded(user: User, address: str) -> str:
-    """Record a successful sign-in and start its session; return the session's token."""
-    record_sign_in(user.email, address, succeeded=True)
+def sign_in_succeeded(user: User, address: str, attempt_id: int) -> str:
+    """Mark the attempt a success (the count starts again) and start the session; return the
+    session's token."""
+    db.session.execute(
+        update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(succeeded=True)
+    )
     record(AuditAction.SIGNED_IN, user_id=user.id, address=address)
     token = start_session(user)
     user.last_signed_in_at = utcnow()
@@ -255,19 +288,18 @@ def sign_in_succeeded(user: User, address: str) -> str:
     return token
 
 
-def sign_in_failed(email: str, user: User | None, address: str) -> None:
-    record_sign_in(email, address, succeeded=False)
-    record(
-        AuditAction.SIGN_IN_FAILED,
-        user_id=user.id if user else None,
-        email=normalise_email(email),
-        address=address,
-    )
+def sign_in_failed(user: User | None, address: str) -> None:
+    """The attempt (already recorded by `begin_sign_in`) failed. The audit trail keeps the
+    account when there is one, and never what was typed as the email."""
+    record(AuditAction.SIGN_IN_FAILED, user_id=user.id if user else None, address=address)
     db.session.commit()
 
 
-def sign_in_throttled(email: str, address: str) -> None:
-    record(AuditAction.SIGN_IN_THROTTLED, email=normalise_email(email), address=address)
+def sign_in_throttled(attempt_id: int, address: str) -> None:
+    """The attempt was not evaluated: it is not counted as a failure (a wait does not grow
+    while someone keeps knocking), only audited."""
+    _forget_attempt(attempt_id)
+    record(AuditAction.SIGN_IN_THROTTLED, address=address)
     db.session.commit()
 
 
@@ -424,10 +456,17 @@ def change_password(user: User, current_token: str, password: str, address: str)
 
 
 def password_change_refused(user: User, address: str) -> None:
-    """A wrong current password on the account page: it counts as a failed sign-in, so that
-    a borrowed session cannot be used to guess the password faster than the sign-in page."""
-    record_sign_in(user.email, address, succeeded=False)
+    """A wrong current password on the account page: it counts as a failed sign-in (its
+    attempt, recorded by `begin_sign_in`, stays a failure), so that a borrowed session cannot
+    be used to guess the password faster than the sign-in page."""
     record(AuditAction.PASSWORD_CHANGE_REFUSED, user_id=user.id, address=address)
+    db.session.commit()
+
+
+def password_check_passed(attempt_id: int) -> None:
+    """The current password was right on the account page: that check is not a sign-in, so
+    its attempt is not kept."""
+    _forget_attempt(attempt_id)
     db.session.commit()
 
 

@@ -397,17 +397,21 @@ class UserSession(db.Model):  # type: ignore[name-defined]
 
 
 class SignInAttempt(db.Model):  # type: ignore[name-defined]
-    """Sign-ins, failed and successful, by email and address: kept in the database so that
-    every worker sees the same counts for throttling."""
+    """Sign-ins, failed and successful: kept in the database so that every worker sees the same
+    counts for throttling. What was typed as the email is never kept, only `account`, an HMAC
+    of it under SECRET_KEY (someone who mistypes their password into the email field leaves
+    no readable trace); `device` is the SHA-256 of a trusted device's cookie (a browser that
+    has signed in to this account before), NULL for any other browser."""
 
     __tablename__ = "sign_in_attempt"
     __table_args__ = (
-        Index("ix_sign_in_attempt_email_created", "email", "created_at"),
+        Index("ix_sign_in_attempt_account_created", "account", "created_at"),
         Index("ix_sign_in_attempt_address_created", "address", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    account: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -23,6 +23,7 @@ from flask_login import current_user, login_user
 
 from wizard.data.accounts import (
     SESSION_TOKEN_KEY,
+    begin_sign_in,
     change_password,
     check_password,
     colleagues_of,
@@ -30,13 +31,15 @@ from wizard.data.accounts import (
     invite_colleague,
     normalise_email,
     password_change_refused,
+    password_check_passed,
     pending_invitations,
     set_preferred_language,
-    sign_in_wait_seconds,
+    sign_in_throttled,
 )
 from wizard.data.outbox import Mail
 from wizard.render.mail import compose, dispatch, link, send_email
 from wizard.web.access import Access, allow
+from wizard.web.devices import trusted_device
 from wizard.web.extensions import limiter
 from wizard.web.forms import ChangePasswordForm, InviteColleagueForm, LanguageForm
 from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale, valid_language
@@ -74,12 +77,15 @@ def password() -> ResponseReturnValue:
     if form.validate_on_submit():
         address = _client_address()
         # Guesses of the current password count as failed sign-ins (and wait as they do).
-        if sign_in_wait_seconds(user.email, address):
+        attempt, wait = begin_sign_in(user.email, address, trusted_device(user.email))
+        if wait:
+            sign_in_throttled(attempt, address)
             abort(429)
         if not check_password(user, form.current.data or ""):
             password_change_refused(user, address)
             form.current.errors = [_("Your current password is not right")]
         else:
+            password_check_passed(attempt)
             token = session.get(SESSION_TOKEN_KEY)
             if not isinstance(token, str):
                 abort(400)

@@ -23,6 +23,7 @@ from flask_login import current_user, login_user, logout_user
 from wizard.data.accounts import (
     SESSION_SEEN_KEY,
     SESSION_TOKEN_KEY,
+    begin_sign_in,
     check_password,
     chosen_language,
     create_invited_account,
@@ -35,13 +36,13 @@ from wizard.data.accounts import (
     sign_in_failed,
     sign_in_succeeded,
     sign_in_throttled,
-    sign_in_wait_seconds,
     signed_out,
 )
 from wizard.data.outbox import Mail
 from wizard.domain.inputs import safe_next_path
 from wizard.render.mail import compose, dispatch, link
 from wizard.web.access import Access, allow
+from wizard.web.devices import remember_device, trusted_device
 from wizard.web.extensions import limiter
 from wizard.web.forms import (
     AcceptInvitationForm,
@@ -100,18 +101,21 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
         address = _client_address()
-        if sign_in_wait_seconds(email, address):
-            sign_in_throttled(email, address)
+        # Recorded first, then counted: a burst of attempts gets no more tries than a sequence.
+        attempt, wait = begin_sign_in(email, address, trusted_device(email))
+        if wait:
+            sign_in_throttled(attempt, address)
             abort(429)
         user = find_user_by_email(email)
         if check_password(user, form.password.data or "") and user is not None:
-            _start_session(user, sign_in_succeeded(user, address))
+            _start_session(user, sign_in_succeeded(user, address, attempt))
+            remember_device(user.email)
             # Without a page to go back to: the service in the language chosen on the account
             # page, if one was chosen, else in the sign-in page's.
             return redirect(
                 safe_next_path(request.args.get("next")) or home_url(user, chosen_language(user.id))
             )
-        sign_in_failed(email, user, address)
+        sign_in_failed(user, address)
         failed = True
         # The same message whether the email is unknown or the password wrong.
         form.email.errors = [_("Enter a correct email address and password")]
@@ -219,6 +223,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             invitation, form.name.data or "", form.password.data or "", select_locale()
         )
         _start_session(user, session_token)
+        remember_device(user.email)
         flash(_("Your account has been created."), "success")
         return redirect(home_url(user))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
