@@ -21,7 +21,8 @@ Share routes also try four tokens, anonymously: a live link to the plan, a forei
 formed, but never made), a revoked link and an expired link (`share=`: four letters).
 
 Staff voice response routes are public by their round's token (not a share token): everyone
-tries the plan's open round, whose five responses give results with a consensus board. They
+tries the plan's open round; the lead's routes take the closed round, whose five responses give
+results with a consensus board. They
 also try four round tokens, anonymously (`voice=`: four letters, for the method the route
 takes): the open round, a foreign token, a closed round and a deleted round. Their pages name
 the school (staff need to know whose survey it is), but never its answers.
@@ -331,23 +332,25 @@ def world(app: Flask, directory: Directory) -> World:
     )
     db.session.commit()
     other_token = create_share_link(other_plan, other_lead, shows_draft=True, expires_on=None)
-    # Staff voice: a closed round, a deleted one, and the open round with five responses.
+    # Staff voice: a closed round with five responses (results and a consensus board are shown
+    # only once a round has closed), a deleted one, and the open round.
     base = STAFF_VOICE.format(year=YEAR)
     closed, closed_id = open_round(setup)
+    ratings = {f"hallmark_{h.number}": "established" for h in framework.HALLMARKS}
+    for _ in range(5):
+        responder = app.test_client()
+        assert responder.post(f"/en/staff-voice/{closed}", data=ratings).status_code == 302
+        for card in reversed(NINE):
+            moved = responder.post(
+                f"/en/staff-voice/{closed}/board",
+                data={"card": card, "to": "next", "version": "0"},
+            )
+            assert moved.status_code == 302, moved.status_code
     assert setup.post(f"{base}/{closed_id}/close").status_code == 302
     deleted, deleted_id = open_round(setup)
     assert setup.post(f"{base}/{deleted_id}/close").status_code == 302
     assert setup.post(f"{base}/{deleted_id}/delete").status_code == 302
     live, live_id = open_round(setup)
-    ratings = {f"hallmark_{h.number}": "established" for h in framework.HALLMARKS}
-    for _ in range(5):
-        responder = app.test_client()
-        assert responder.post(f"/en/staff-voice/{live}", data=ratings).status_code == 302
-        for card in reversed(NINE):
-            moved = responder.post(
-                f"/en/staff-voice/{live}/board", data={"card": card, "to": "next", "version": "0"}
-            )
-            assert moved.status_code == 302, moved.status_code
     voice = {
         "live": live,
         "foreign": secrets.token_urlsafe(32),
@@ -361,7 +364,7 @@ def world(app: Flask, directory: Directory) -> World:
         "line": funding.data["lines"][0]["id"],
         "comment": comment.id,
         "link": links[0].id,
-        "round": live_id,
+        "round": closed_id,
     }
     return World(app=app, ids=ids, tokens=tokens, other_token=other_token, voice=voice)
 

@@ -167,16 +167,21 @@ def test_every_page_type_is_valid_html_in_both_languages(
 
     complete_plan(lead, YEAR)
     lead.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_cy": "Ein cerdyn ni"})
-    # A staff voice round with five responses, so that its results show.
+    # A staff voice round with five responses (four with a complete board), and once it has
+    # closed its results.
     token = open_round(lead)
     staff = [app.test_client() for _ in range(5)]
     for number, member in enumerate(staff):
-        respond(member, token, role="teacher", cards=NINE[: 3 + number])
+        respond(member, token, role="teacher", cards=NINE if number else NINE[:5])
     voice = round_id(app)
     pages = Pages(tmp_path)
     for lang in ("en", "cy"):
         draft_pages(pages, lead, lang)
         staff_voice_pages(pages, lead, staff[0], lang, token, voice)
+    respond(app.test_client(), token, role="teacher", cards=NINE)
+    assert lead.post(f"/en/plan/{YEAR}/staff-voice/{voice}/close").status_code == 302
+    for lang in ("en", "cy"):
+        pages.save("staff-voice-closed", lead, f"/{lang}/plan/{YEAR}/staff-voice/{voice}/results")
     assert lead.post(f"/en/plan/{YEAR}/submit").status_code == 302
     plan = f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
     coordinator.post(

@@ -70,6 +70,10 @@ def respond(
         assert moved.status_code == 302, moved.status_code
 
 
+def close(client: FlaskClient, round_id: int) -> None:
+    assert client.post(f"{LEAD_PAGE}/{round_id}/close").status_code == 302
+
+
 def results(client: FlaskClient, round_id: int) -> Any:
     response = client.get(f"{LEAD_PAGE}/{round_id}/results")
     assert response.status_code == 200
@@ -156,34 +160,83 @@ def test_bad_answers_get_errors_in_the_page_language(app: Flask, lead_client: Fl
         assert db.session.scalar(select(StaffVoiceResponse.id)) is None
 
 
-def test_results_need_five_responses_and_roles_five_each(
+def test_results_wait_for_the_round_to_close_and_five_responses(
     app: Flask, lead_client: FlaskClient
 ) -> None:
     complete_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     for _ in range(4):
-        respond(app.test_client(), token, "teacher", cards=(NINE[0],))
+        respond(app.test_client(), token, "teacher", cards=NINE)
     hidden = results(lead_client, number)
     assert "4 members of staff have responded" in soup(hidden).find(id="response-count").text
     assert soup(hidden).find(id="hallmark-table") is None
     assert soup(hidden).find(id="consensus-board") is None
-    respond(app.test_client(), token, "leader", cards=(NINE[0],))
+    # Five responses, but the round is still open: only the count, never live results (someone
+    # watching them before and after one person responds could read that person's answers).
+    respond(app.test_client(), token, "teacher", cards=NINE)
+    live = results(lead_client, number)
+    assert "5 members of staff have responded" in soup(live).find(id="response-count").text
+    assert "once the round has closed" in soup(live).find(id="results-wait").text
+    for part in ("roles-table", "hallmark-table", "staff-heat-table", "consensus-board"):
+        assert soup(live).find(id=part) is None, part
+    close(lead_client, number)
     shown = results(lead_client, number)
+    assert soup(shown).find(id="results-wait") is None
+    assert soup(shown).find(id="hallmark-table") is not None
+    assert soup(shown).find(id="consensus-board") is not None
+
+
+def test_a_role_is_hidden_when_the_rest_is_fewer_than_five(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    for _ in range(5):
+        respond(app.test_client(), token, "teacher", cards=NINE)
+    respond(app.test_client(), token, "leader", cards=NINE)
+    close(lead_client, number)
     roles = {
         row.th.get_text(strip=True): row.td.get_text(strip=True)
-        for row in soup(shown).find(id="roles-table").tbody.find_all("tr")
+        for row in soup(results(lead_client, number)).find(id="roles-table").tbody.find_all("tr")
     }
-    # Four teachers and one leader: neither role reaches five, so neither is shown.
+    # Five teachers and one leader: "Teacher 5" beside "6 responses" would single out the
+    # leader, so neither role is shown.
     assert roles == {
         "Teacher": "Fewer than 5",
         "Support staff": "Fewer than 5",
         "Leader": "Fewer than 5",
         "Role not given": "Fewer than 5",
     }
-    respond(app.test_client(), token, "teacher", cards=(NINE[0],))
-    roles_now = soup(results(lead_client, number)).find(id="roles-table").get_text(" ", strip=True)
-    assert "Teacher 5" in roles_now
+
+
+def test_the_heat_map_and_consensus_need_five_complete_boards(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    """Five responses of which one has a whole board: that board alone is never shown, on the
+    results page, the summary, the shared view or the PDF."""
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    for _ in range(4):
+        respond(app.test_client(), token, "teacher", cards=(NINE[0],))
+    respond(app.test_client(), token, "teacher", cards=tuple(reversed(NINE)))
+    close(lead_client, number)
+    page = results(lead_client, number)
+    assert soup(page).find(id="hallmark-table") is not None  # five ratings of each hallmark
+    assert "1 member of staff completed" in soup(page).find(id="complete-boards").text
+    assert soup(page).find(id="boards-hidden") is not None
+    assert soup(page).find(id="staff-heat-table") is None
+    assert soup(page).find(id="consensus-board") is None
+    assert soup(page).find("form", action=f"{LEAD_PAGE}/{number}/apply") is None
+    assert lead_client.post(f"{LEAD_PAGE}/{number}/apply", data={"version": "1"}).status_code == 404
+    summary = lead_client.get(f"/en/plan/{YEAR}/summary")
+    assert soup(summary).find(id="summary-staff-heat-table") is None
+    assert "completed their Diamond 9" in soup(summary).find(id="staff-voice-wait").text
+    pdf_response = lead_client.get(f"/en/plan/{YEAR}/summary.pdf")
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.data)).pages)
+    assert "Staff heat map" not in pdf
 
 
 def test_the_aggregates_and_consensus_match_figures_worked_out_by_hand(
@@ -214,6 +267,7 @@ def test_the_aggregates_and_consensus_match_figures_worked_out_by_hand(
             cards=teachers_board,
             lang="cy" if index % 2 else "en",
         )
+    close(lead_client, number)
     page = results(lead_client, number)
     table = soup(page).find(id="hallmark-table").tbody.find_all("tr")
     first = [td.get_text(strip=True) for td in table[0].find_all("td")]
@@ -259,6 +313,7 @@ def test_the_lead_applies_the_consensus_in_one_change_and_undoes_it(
     reversed_nine = tuple(reversed(NINE))
     for _ in range(5):
         respond(app.test_client(), token, "teacher", cards=reversed_nine)
+    close(lead_client, number)
     page = results(lead_client, number)
     form = soup(page).find("form", action=f"{LEAD_PAGE}/{number}/apply")
     version = form.find("input", {"name": "version"})["value"]
@@ -294,6 +349,38 @@ def test_the_lead_applies_the_consensus_in_one_change_and_undoes_it(
         .find(attrs={"data-slot": "1"})
         .get_text()
     )
+
+
+def test_applying_and_undoing_the_consensus_are_in_the_plan_history(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    for _ in range(5):
+        respond(app.test_client(), token, "teacher", cards=tuple(reversed(NINE)))
+    close(lead_client, number)
+    form = soup(results(lead_client, number)).find("form", action=f"{LEAD_PAGE}/{number}/apply")
+    version = form.find("input", {"name": "version"})["value"]
+    assert (
+        lead_client.post(f"{LEAD_PAGE}/{number}/apply", data={"version": version}).status_code
+        == 302
+    )
+    assert lead_client.post(f"{LEAD_PAGE}/{number}/undo").status_code == 302
+    for lang, applied, undone in (
+        ("en", "Applied the staff's consensus board", "Undid applying the staff's consensus"),
+        ("cy", "Wedi defnyddio bwrdd consensws", "Wedi dadwneud"),
+    ):
+        page = lead_client.get(f"/{lang}/plan/{YEAR}/history")
+        found = [
+            [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+            for row in soup(page).select("tbody .govuk-table__row")
+        ]
+        whats = [row[-1] for row in found]
+        # The newest first: the undo, then applying it (each beside its saved board).
+        undo_at = next(i for i, what in enumerate(whats) if undone in what)
+        apply_at = next(i for i, what in enumerate(whats) if applied in what)
+        assert undo_at < apply_at, whats
 
 
 def test_a_closed_round_refuses_new_responses_and_edits(
@@ -522,28 +609,51 @@ def test_the_responder_moves_with_the_boards_buttons_and_chooses_in_a_full_row(
     assert error_summary(refused) == ["Choose a card from your board or your card bank"]
 
 
+def share_link(lead_client: FlaskClient) -> str:
+    share = lead_client.post(f"/en/plan/{YEAR}/share", data={"shows": "draft"})
+    shared = re.search(r"/shared/([A-Za-z0-9_-]+)", soup(share).find(id="new-share-link")["href"])
+    assert shared is not None
+    return shared.group(1)
+
+
+def pdf_text(client: FlaskClient, lang: str) -> str:
+    response = client.get(f"/{lang}/plan/{YEAR}/summary.pdf")
+    assert response.mimetype == "application/pdf"
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+
 @pytest.mark.parametrize("lang", ["en", "cy"])
-def test_the_summary_and_shared_view_show_the_staff_voice(
+def test_the_summary_and_shared_view_show_the_staff_voice_once_closed(
     app: Flask, lead_client: FlaskClient, lang: str
 ) -> None:
     complete_plan(lead_client, YEAR)
     token = open_round(lead_client)
     for _ in range(5):
-        respond(app.test_client(), token, cards=(NINE[3],))
+        respond(app.test_client(), token, cards=NINE)
+    shared = share_link(lead_client)
+    heat = "Map gwres y staff" if lang == "cy" else "Staff heat map"
+    # While the round is open: the count only, on the summary, the shared view and the PDF.
+    for page in (
+        lead_client.get(f"/{lang}/plan/{YEAR}/summary"),
+        app.test_client().get(f"/{lang}/shared/{shared}"),
+    ):
+        assert page.status_code == 200
+        assert "5" in soup(page).find(id="staff-voice-count").text
+        assert soup(page).find(id="summary-staff-heat-table") is None
+        assert soup(page).find(id="staff-voice-wait") is not None
+    assert heat not in pdf_text(lead_client, lang)
+    close(lead_client, round_id(app))
     summary = lead_client.get(f"/{lang}/plan/{YEAR}/summary")
-    assert summary.status_code == 200
-    count = soup(summary).find(id="staff-voice-count").text
-    assert "5" in count
     assert soup(summary).find(id="summary-staff-heat-table") is not None
-    share = lead_client.post(f"/en/plan/{YEAR}/share", data={"shows": "draft"})
-    shared = re.search(r"/shared/([A-Za-z0-9_-]+)", soup(share).find(id="new-share-link")["href"])
-    assert shared is not None
-    page = app.test_client().get(f"/{lang}/shared/{shared.group(1)}")
+    page = app.test_client().get(f"/{lang}/shared/{shared}")
     assert soup(page).find(id="staff-voice-count") is not None
     assert soup(page).find(id="summary-staff-heat-table") is not None
+    assert heat in pdf_text(lead_client, lang)
 
 
-def test_the_coordinator_and_the_pdf_show_the_staff_voice(app: Flask, directory: Directory) -> None:
+def test_the_coordinator_and_the_pdf_show_the_staff_voice_once_closed(
+    app: Flask, directory: Directory
+) -> None:
     cluster = directory.cluster("West")
     school = directory.school(cluster=cluster)
     lead = directory.user("lead@school.example", school=school, lead=True)
@@ -554,15 +664,16 @@ def test_the_coordinator_and_the_pdf_show_the_staff_voice(app: Flask, directory:
     complete_plan(lead_client, YEAR)
     token = open_round(lead_client)
     for _ in range(5):
-        respond(app.test_client(), token, cards=(NINE[3], NINE[4]))
+        respond(app.test_client(), token, cards=NINE)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
-    page = coordinator_client.get(f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}")
+    url = f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
+    page = coordinator_client.get(url)
     assert page.status_code == 200
     assert "5 members of staff" in soup(page).find(id="staff-voice-count").text
-    assert soup(page).find(id="summary-staff-heat-table") is not None
-    pdf_response = lead_client.get(f"/cy/plan/{YEAR}/summary.pdf")
-    assert pdf_response.mimetype == "application/pdf"
-    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.data)).pages)
+    assert soup(page).find(id="summary-staff-heat-table") is None  # still open
+    close(lead_client, round_id(app))
+    assert soup(coordinator_client.get(url)).find(id="summary-staff-heat-table") is not None
+    pdf = pdf_text(lead_client, "cy")
     assert "Llais staff" in pdf
     assert "Map gwres y staff" in pdf
 

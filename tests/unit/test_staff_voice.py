@@ -10,8 +10,10 @@ from wizard.domain.staff_voice import (
     SUPPORT,
     TEACHER,
     THRESHOLD,
+    Disclosure,
     StaffAnswer,
     consensus_board,
+    disclose,
     enough,
     gaps,
     mean_rating,
@@ -135,3 +137,122 @@ def test_ties_in_the_consensus_board_go_to_more_staff_then_the_card_key() -> Non
 def test_a_consensus_of_fewer_than_nine_cards_fills_from_the_top() -> None:
     assert consensus_board(staff_heat_map([answer(TEACHER, s5="card:x")])) == {1: "card:x"}
     assert consensus_board([]) == {}
+
+
+# The disclosure rules (issue 22): hand-worked examples, including subtraction attacks ----------
+
+HALLMARKS = [1, 2]
+NINE_CARDS = [f"card:{letter}" for letter in "abcdefghi"]
+
+
+def full(role: str, ratings: dict[int, str] | None = None, first: str = "card:a") -> StaffAnswer:
+    """A complete board: `first` in row 1, then the other cards in letter order."""
+    cards = [first] + [card for card in NINE_CARDS if card != first]
+    return StaffAnswer(role, ratings or {}, dict(enumerate(cards, start=1)))
+
+
+def test_nothing_but_the_count_is_shown_while_the_round_is_open() -> None:
+    answers = [full(TEACHER, {1: "embedded", 2: "developing"}) for _ in range(12)]
+    found = disclose(answers, False, HALLMARKS, KEYS)
+    assert found.responses == 12
+    assert not found.shown
+    assert (found.roles, found.spreads, found.gaps) == ({}, [], [])
+    assert (found.heat_rows, found.consensus, found.complete_boards) == (None, {}, 0)
+
+
+def test_before_and_after_one_known_person_differ_only_in_the_count() -> None:
+    # Five colleagues respond; then the head watches one known teacher respond. With live results
+    # the head could subtract the two and read that teacher's ratings and board.
+    five = [full(TEACHER, {1: "embedded", 2: "embedded"}) for _ in range(5)]
+    known = full(TEACHER, {1: "not-yet-started", 2: "not-yet-started"}, first="card:i")
+    before = disclose(five, False, HALLMARKS, KEYS)
+    after = disclose([*five, known], False, HALLMARKS, KEYS)
+    assert (before.responses, after.responses) == (5, 6)
+    assert before == Disclosure(5, False, False, {}, [], [], 0, None, {})
+    assert after == Disclosure(6, False, False, {}, [], [], 0, None, {})
+    # Once closed, the six are shown together, never the five alone.
+    closed = disclose([*five, known], True, HALLMARKS, KEYS)
+    assert closed.spreads[0] is not None and closed.spreads[0].counts == (1, 0, 0, 5, 0)
+
+
+def test_nothing_is_shown_below_five_responses_even_when_closed() -> None:
+    found = disclose([full(TEACHER, {1: "embedded"}) for _ in range(4)], True, HALLMARKS, KEYS)
+    assert not found.shown and found.responses == 4 and found.heat_rows is None
+
+
+def test_five_responses_with_one_board_do_not_show_that_board() -> None:
+    # Four people rated the hallmarks and left their board empty; one built a whole board. With
+    # the old rule (five responses) the heat map was that one person's board.
+    answers = [StaffAnswer(TEACHER, {1: "developing"}, {}) for _ in range(4)]
+    answers.append(full(TEACHER, {1: "developing"}, first="card:e"))
+    found = disclose(answers, True, HALLMARKS, KEYS)
+    assert found.shown and found.complete_boards == 1
+    assert found.heat_rows is None and found.consensus == {}
+
+
+def test_the_heat_map_counts_complete_boards_only_and_needs_five() -> None:
+    # Five complete boards, three with card:a first, two with card:b first (the rest follow in
+    # letter order); and two part-boards that put card:z in row 1 (left out entirely).
+    answers = [full(TEACHER) for _ in range(3)] + [full(LEADER, first="card:b") for _ in range(2)]
+    answers += [StaffAnswer(SUPPORT, {}, {1: "card:z", 2: "card:y"}) for _ in range(2)]
+    found = disclose(answers, True, HALLMARKS, KEYS)
+    assert found.complete_boards == 5
+    assert found.heat_rows is not None
+    by_card = {row.card: (row.counts, row.score) for row in found.heat_rows}
+    assert "card:z" not in by_card and "card:y" not in by_card
+    # card:a: row 1 three times (15), row 2 (slot 2) twice (8) = 23.
+    # card:b: row 2 (slot 2) three times (12), row 1 twice (10) = 22.
+    assert by_card["card:a"] == ((3, 2, 0, 0, 0), 23)
+    assert by_card["card:b"] == ((2, 3, 0, 0, 0), 22)
+    assert found.consensus[1] == "card:a" and found.consensus[2] == "card:b"
+    # Only four complete boards: no heat map, no consensus board.
+    fewer = disclose(answers[1:], True, HALLMARKS, KEYS)
+    assert fewer.complete_boards == 4 and fewer.heat_rows is None and fewer.consensus == {}
+
+
+def test_a_hallmarks_spread_needs_five_ratings_of_it() -> None:
+    # Six responses; hallmark 1 rated by all six, hallmark 2 by four only.
+    answers = [full(TEACHER, {1: "developing", 2: "embedded"}) for _ in range(4)]
+    answers += [full(TEACHER, {1: "established"}) for _ in range(2)]
+    first, second = disclose(answers, True, HALLMARKS, KEYS).spreads
+    assert first is not None and first.counts == (0, 4, 2, 0, 0)
+    assert second is None
+
+
+def test_a_role_is_shown_only_when_the_rest_also_has_five_or_none() -> None:
+    # Role against total: five teachers and one leader. Showing "teachers 5" beside "6 responses"
+    # would single out the one other person (and the teachers' figures against the total would
+    # give that person's answers).
+    assert shown_role_counts([full(TEACHER)] * 5 + [full(LEADER)]) == dict.fromkeys(
+        (TEACHER, SUPPORT, LEADER, NO_ROLE)
+    )
+    # Everyone is a teacher: the rest is none, so the role can be shown.
+    assert shown_role_counts([full(TEACHER)] * 5)[TEACHER] == 5
+    # Five teachers and five leaders: each has five, and so has the rest.
+    both = shown_role_counts([full(TEACHER)] * 5 + [full(LEADER)] * 5)
+    assert (both[TEACHER], both[LEADER], both[SUPPORT]) == (5, 5, None)
+
+
+def test_hidden_roles_cannot_be_derived_by_subtracting_the_shown_ones() -> None:
+    # Teachers 6, support 5, leaders 5 and one person with no role: 17. Each role has five and
+    # its rest has 11 or 12, but showing all three would give "no role: 17 - 16 = 1". The
+    # smallest shown role (support and leaders tie on five; support comes first in role order)
+    # is hidden as well, so that the hidden roles come to 6.
+    answers = [full(TEACHER)] * 6 + [full(SUPPORT)] * 5 + [full(LEADER)] * 5 + [full(NO_ROLE)]
+    shown = shown_role_counts(answers)
+    assert shown == {TEACHER: 6, SUPPORT: None, LEADER: 5, NO_ROLE: None}
+    hidden = len(answers) - sum(count for count in shown.values() if count is not None)
+    assert hidden == 6
+    # No one left over: all three roles are shown.
+    exact = [full(TEACHER)] * 6 + [full(SUPPORT)] * 5 + [full(LEADER)] * 5
+    assert shown_role_counts(exact) == {TEACHER: 6, SUPPORT: 5, LEADER: 5, NO_ROLE: None}
+
+
+def test_the_gap_is_not_shown_when_the_rest_is_fewer_than_five() -> None:
+    # Five leaders and four others rated hallmark 1: leaders' mean and the overall spread would
+    # give the four others' mean by subtraction, so no gap is shown.
+    answers = [full(LEADER, {1: "embedded"}) for _ in range(5)]
+    answers += [full(TEACHER, {1: "developing"}) for _ in range(4)]
+    (gap,) = disclose(answers, True, [1], KEYS).gaps
+    assert (gap.leader_count, gap.other_count) == (5, 4)
+    assert not gap.shown and gap.difference is None

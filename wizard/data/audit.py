@@ -86,6 +86,8 @@ PLAN_ACTIONS = (
     AuditAction.CHANGES_REQUESTED,
     AuditAction.SHARE_LINK_CREATED,
     AuditAction.SHARE_LINK_REVOKED,
+    AuditAction.STAFF_VOICE_APPLIED,
+    AuditAction.STAFF_VOICE_UNDONE,
 )
 
 

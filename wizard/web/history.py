@@ -3,6 +3,7 @@ in the page's language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,6 +69,21 @@ def _answer_saved(detail: dict[str, Any]) -> str:
     return _("Saved answers")
 
 
+# Records that need nothing from their detail: (part of the plan, what changed).
+_PLAIN: dict[AuditAction, Callable[[], tuple[str, str]]] = {
+    AuditAction.SHARE_LINK_CREATED: lambda: (_("The whole plan"), _("Made a share link")),
+    AuditAction.SHARE_LINK_REVOKED: lambda: (_("The whole plan"), _("Revoked a share link")),
+    AuditAction.STAFF_VOICE_APPLIED: lambda: (
+        str(TASK_TITLES["diamond-9"]),
+        _("Applied the staff's consensus board from staff voice"),
+    ),
+    AuditAction.STAFF_VOICE_UNDONE: lambda: (
+        str(TASK_TITLES["diamond-9"]),
+        _("Undid applying the staff's consensus board"),
+    ),
+}
+
+
 def describe(entry: HistoryEntry) -> HistoryRow:
     """One audit record as a row of the history table."""
     detail = entry.detail
@@ -104,10 +120,8 @@ def describe(entry: HistoryEntry) -> HistoryRow:
         what = _("Marked version %(number)d as reviewed", number=version)
     elif action is AuditAction.CHANGES_REQUESTED:
         what = _("Asked for changes to version %(number)d", number=version)
-    elif action is AuditAction.SHARE_LINK_CREATED:
-        what = _("Made a share link")
-    elif action is AuditAction.SHARE_LINK_REVOKED:
-        what = _("Revoked a share link")
+    elif action in _PLAIN:
+        part, what = _PLAIN[action]()
     else:
         what = _("Changed the plan")
     who = entry.user_name or _("A person whose account has been removed")

@@ -25,12 +25,8 @@ from wizard.domain.staff_voice import (
     TEACHER,
     Gap,
     StaffAnswer,
-    consensus_board,
+    disclose,
     enough,
-    gaps,
-    role_counts,
-    spreads,
-    staff_heat_map,
 )
 from wizard.render.charts import heat_map_svg, stacked_bars_svg
 from wizard.web.fields import stripped
@@ -168,7 +164,8 @@ class ResponseForm(Form):
 class HallmarkResult:
     number: int
     title: str
-    spread: Spread
+    spread: Spread | None
+    """None: fewer than five staff rated this hallmark, so its spread is not shown."""
     school_rating: str | None
     gap: Gap
 
@@ -176,13 +173,18 @@ class HallmarkResult:
 @dataclass(frozen=True)
 class Results:
     responses: int
+    closed: bool
+    """The round has closed: until then only the number of responses is shown."""
     shown: bool
-    """At least five responses: results may be shown."""
+    """Closed with at least five responses: results may be shown."""
     roles: list[tuple[str, int | None]]
-    """Each role's label and count (None when that role has fewer than five)."""
+    """Each role's label and count (None when hidden: see domain.staff_voice)."""
     hallmarks: list[HallmarkResult]
     rating_labels: list[str]
     spread_svg: Any
+    complete_boards: int
+    boards_shown: bool
+    """At least five complete boards: the heat map and the consensus board may be shown."""
     heat_rows: list[tuple[str, HeatRow]]
     heat_svg: Any
     row_labels: list[str]
@@ -191,10 +193,9 @@ class Results:
 
 
 def heat_table(
-    answers: list[StaffAnswer], catalogue: CardCatalogue
+    rows: list[HeatRow], catalogue: CardCatalogue
 ) -> tuple[list[tuple[str, HeatRow]], Any, list[str]]:
     """The staff heat map as the cluster dashboard draws it: a chart and the rows of its table."""
-    rows = staff_heat_map(answers)
     heat_rows = [(catalogue[row.card].title, row) for row in rows]
     row_labels = [_("Row %(number)d", number=number) for number in range(1, ROW_COUNT + 1)]
     svg = heat_map_svg(
@@ -207,50 +208,57 @@ def heat_table(
 
 
 def build_results(
-    answers: list[StaffAnswer], catalogue: CardCatalogue, school_ratings: dict[int, str]
+    answers: list[StaffAnswer],
+    closed: bool,
+    catalogue: CardCatalogue,
+    school_ratings: dict[int, str],
 ) -> Results:
-    """Everything the results page shows, or only the count while fewer than five responded."""
-    count = len(answers)
-    if not enough(count):
-        return Results(count, False, [], [], [], None, [], None, [], {}, [])
+    """Everything the results page may show (domain.staff_voice.disclose): only the count while
+    the round is open or fewer than five responded."""
     rating_keys = [rating.key for rating in framework.RATINGS]
-    rating_labels = [str(rating.title) for rating in framework.RATINGS]
     numbers = [h.number for h in framework.HALLMARKS]
+    found = disclose(answers, closed, numbers, rating_keys, catalogue)
+    if not found.shown:
+        return Results(
+            found.responses, closed, False, [], [], [], None, 0, False, [], None, [], {}, []
+        )
+    rating_labels = [str(rating.title) for rating in framework.RATINGS]
     hallmarks = [
         HallmarkResult(
-            spread.hallmark,
-            str(framework.HALLMARKS[spread.hallmark - 1].title),
+            number,
+            str(framework.HALLMARKS[number - 1].title),
             spread,
-            school_ratings.get(spread.hallmark),
+            school_ratings.get(number),
             gap,
         )
-        for spread, gap in zip(
-            spreads(answers, numbers, rating_keys), gaps(answers, numbers), strict=True
-        )
+        for number, spread, gap in zip(numbers, found.spreads, found.gaps, strict=True)
     ]
     spread_svg = stacked_bars_svg(
         _("The number of staff giving each rating, for each hallmark"),
         rating_labels,
-        [(f"{h.number}. {h.title}", h.spread.counts) for h in hallmarks],
+        [(f"{h.number}. {h.title}", h.spread.counts) for h in hallmarks if h.spread is not None],
     )
-    heat_rows, heat_svg, row_labels = heat_table(answers, catalogue)
-    consensus = consensus_board(staff_heat_map(answers), catalogue)
-    roles = [
-        (str(ROLE_LABELS[role]), number if enough(number) else None)
-        for role, number in role_counts(answers).items()
-    ]
+    heat_rows: list[tuple[str, HeatRow]] = []
+    heat_svg: Any = None
+    row_labels: list[str] = []
+    if found.heat_rows is not None:
+        heat_rows, heat_svg, row_labels = heat_table(found.heat_rows, catalogue)
+    roles = [(str(ROLE_LABELS[role]), number) for role, number in found.roles.items()]
     return Results(
-        count,
+        found.responses,
+        closed,
         True,
         roles,
         hallmarks,
         rating_labels,
         spread_svg,
+        found.complete_boards,
+        found.heat_rows is not None,
         heat_rows,
         heat_svg,
         row_labels,
-        consensus,
-        ranked(consensus),
+        found.consensus,
+        ranked(found.consensus),
     )
 
 
@@ -279,13 +287,22 @@ def summary_panel(
     school_id: int, academic_year: int, catalogue: CardCatalogue
 ) -> dict[str, Any] | None:
     """What the summary, PDF, shared and coordinator's views show of the plan's latest round:
-    how many staff responded and, with five or more, the staff heat map. None without a round."""
+    how many staff responded and, once it has closed with five complete boards or more, the
+    staff heat map. None without a round."""
     found = data.latest_round(school_id, academic_year)
     if found is None:
         return None
     round_, count = found
-    panel: dict[str, Any] = {"responses": count, "round": round_, "shown": enough(count)}
-    if enough(count):
-        heat_rows, heat_svg, row_labels = heat_table(data.answers_of(round_.id), catalogue)
+    closed = not data.is_open(round_, today())
+    panel: dict[str, Any] = {"responses": count, "round": round_, "closed": closed}
+    report = (
+        disclose(data.answers_of(round_.id), closed, [], [], catalogue)
+        if closed and enough(count)
+        else None
+    )
+    panel["shown"] = bool(report and report.shown)
+    panel["boards_shown"] = bool(report and report.heat_rows is not None)
+    if report is not None and report.heat_rows is not None:
+        heat_rows, heat_svg, row_labels = heat_table(report.heat_rows, catalogue)
         panel.update(heat_rows=heat_rows, heat_svg=heat_svg, row_labels=row_labels)
     return panel

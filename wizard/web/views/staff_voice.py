@@ -193,7 +193,10 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
     round_ = _round(plan, round_id)
     scope = plan_scope()
     state = load_board(scope.school_id, scope.academic_year, select_locale())
-    report = build_results(data.answers_of(round_.id), state.catalogue, _school_ratings(state))
+    is_open = data.is_open(round_, today())
+    report = build_results(
+        data.answers_of(round_.id), not is_open, state.catalogue, _school_ratings(state)
+    )
     user = signed_in_user()
     applied = data.last_applied(plan)
     return render_template(
@@ -214,7 +217,7 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
             and applied
             and applied.revision == state.version
         ),
-        is_open=data.is_open(round_, today()),
+        is_open=is_open,
         year_slug=year,
         academic_year=scope.academic_year,
     )
@@ -236,7 +239,8 @@ def apply(year: str, round_id: int) -> ResponseReturnValue:
     scope = plan_scope()
     state = load_board(scope.school_id, scope.academic_year, select_locale())
     require_draft(state.plan)
-    report = build_results(data.answers_of(round_.id), state.catalogue, {})
+    closed = not data.is_open(round_, today())
+    report = build_results(data.answers_of(round_.id), closed, state.catalogue, {})
     results_url = url_for("staff_voice.results", year=year, round_id=round_id)
     if not report.shown or not report.consensus:
         abort(404)
