@@ -90,6 +90,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # 1 MB is far more than any form of ours needs.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        # Fields in one form, URL-encoded (checked in security.py) or multipart (Werkzeug): our
+        # largest, the Diamond 9 arranged without JavaScript, has about one per card.
+        "MAX_FORM_PARTS": 200,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",

@@ -210,11 +210,17 @@ def init_app(app: Flask) -> None:
             logger.addFilter(RedactTokens())
 
     def refuse_forms_not_in_utf8() -> None:
-        """A form that is not UTF-8 is a bad request. This runs before anything reads the form
-        (the CSRF check does), because only the raw body says what was sent."""
-        if request.mimetype == "application/x-www-form-urlencoded" and not is_utf8_form(
-            request.get_data(cache=True)  # read once: the form is then parsed from this copy
-        ):
+        """A form that is not UTF-8 is a bad request, and one with more fields than any of our
+        forms has is refused before it is parsed (Werkzeug counts the fields of multipart forms
+        only). This runs before anything reads the form (the CSRF check does), because only the
+        raw body says what was sent."""
+        if request.mimetype != "application/x-www-form-urlencoded":
+            return
+        body = request.get_data(cache=True)  # read once: the form is then parsed from this copy
+        if body.count(b"&") >= app.config["MAX_FORM_PARTS"]:
+            g.too_many_fields = app.config["MAX_FORM_PARTS"]
+            abort(413)
+        if not is_utf8_form(body):
             abort(400)
 
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_forms_not_in_utf8)
