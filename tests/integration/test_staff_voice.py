@@ -17,7 +17,7 @@ from sqlalchemy import inspect, select, text
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_links, error_summary, heading, soup
-from tests.plans import NINE, complete_plan
+from tests.plans import NINE, complete_plan, revision
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, StaffVoiceResponse, StaffVoiceRound, User
 from wizard.domain import framework
@@ -688,3 +688,34 @@ def test_a_responder_may_rather_not_give_a_role(app: Flask, lead_client: FlaskCl
         assert row is not None and row.role == ""
     page = browser.get(f"/en/staff-voice/{token}")
     assert soup(page).find("input", {"name": "role", "checked": True})["value"] == "none"
+
+
+def test_the_responders_board_shows_nothing_of_the_schools_self_review(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)  # chooses an element in each context: suggested cards
+    url = f"/en/plan/{YEAR}/hallmark-8"
+    rated = {"rating": "not-yet-started", "evidence": "None yet", "next_steps": "Start"}
+    saved = lead_client.post(url, data={**rated, "revision": revision(lead_client, url)})
+    assert saved.status_code == 302
+    school_board = soup(lead_client.get(f"/en/plan/{YEAR}/diamond-9/cards")).get_text(" ")
+    # The school's own board explains its suggestions.
+    assert "You rated hallmark 8 as Not yet started" in school_board
+    assert "You chose this element" in school_board
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, cards=(NINE[0],))
+    for lang in ("en", "cy"):
+        page = soup(browser.get(f"/{lang}/staff-voice/{token}/board"))
+        assert page.find(class_="app-card__reason") is None
+        assert page.find(class_="app-card__tag") is None
+        assert "You rated" not in page.get_text(" ")
+        assert page.find(attrs={"data-card": re.compile("^hallmark:")}) is None
+        assert "self-review" not in page.find(id="bank-count").get_text()
+    moved = browser.post(
+        f"/en/staff-voice/{token}/board",
+        data={"card": NINE[1], "to": "next", "version": "0"},
+        headers={"HX-Request": "true"},
+    )
+    assert soup(moved).find(class_="app-card__reason") is None
+    assert "You rated" not in moved.get_data(as_text=True)

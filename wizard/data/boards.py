@@ -44,11 +44,15 @@ def own_cards(plan: Plan | None) -> list[OwnCard]:
     )
 
 
-def load_board(school_id: int, academic_year: int, locale: str) -> BoardState:
+def load_board(
+    school_id: int, academic_year: int, locale: str, *, neutral: bool = False
+) -> BoardState:
+    """The school's board and its cards (`neutral`: with no sign of its self-review, see
+    CardCatalogue)."""
     plan, answers = plan_and_answers(school_id, academic_year)
     row = answers.get(BOARD_STEP)
     board = normalise((row.data or {}).get("slots") if row else None)
-    catalogue = CardCatalogue(answer_data(answers), own_cards(plan), locale)
+    catalogue = CardCatalogue(answer_data(answers), own_cards(plan), locale, neutral=neutral)
     history = read_history((row.data or {}).get("history") if row else None)
     return BoardState(plan, board, row.revision if row else 0, catalogue, answers, history)
 

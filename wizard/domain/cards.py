@@ -119,12 +119,23 @@ def _title(locale: str, key: str, title: object, part: str = "title") -> str:
 
 
 class CardCatalogue:
-    """Every card this plan may use, looked up by key; titles are worked out when needed."""
+    """Every card this plan may use, looked up by key; titles are worked out when needed.
+
+    `neutral`: no sign of the school's self-review, for staff voice responders, whom the school's
+    own ratings would steer: the bank holds the designed cards and the school's own, and no card
+    is marked as suggested or says why (a card for a hallmark the school rated low would tell
+    its rating)."""
 
     def __init__(
-        self, answers: Mapping[str, Mapping[str, Any]], own_cards: list[OwnCard], locale: str
+        self,
+        answers: Mapping[str, Mapping[str, Any]],
+        own_cards: list[OwnCard],
+        locale: str,
+        *,
+        neutral: bool = False,
     ) -> None:
         self.locale = locale
+        self.neutral = neutral
         self._reasons = suggestions(answers)
         self.suggested = list(self._reasons)
         self._suggested = set(self.suggested)
@@ -146,10 +157,10 @@ class CardCatalogue:
                 key,
                 _title(self.locale, key, content.title),
                 content.kind,
-                key in self._suggested,
+                key in self._suggested and not self.neutral,
                 description=_title(self.locale, key, content.description, "description"),
                 full_title=_title(self.locale, key, content.full_title or "", "full title"),
-                reason=self._reasons.get(key),
+                reason=None if self.neutral else self._reasons.get(key),
             )
         return self._made[key]
 
@@ -161,6 +172,9 @@ class CardCatalogue:
         A designed card that nearly repeats an element on offer is merged into it (left out)."""
         offered = self._suggested | placed
         order = self.suggested + list(self._own) + _DESIGNED_ORDER
+        if self.neutral:  # the designed cards, then the school's own: no suggestions at all
+            order = _DESIGNED_ORDER + list(self._own)
+            offered = placed
         return [
             self[key]
             for key in order

@@ -394,9 +394,10 @@ def start(token: str) -> ResponseReturnValue:
 
 
 def _responder_state(plan: Plan, mine: StaffVoiceResponse | None) -> BoardState:
-    """The school's card bank (designed cards, its own cards and its suggestions) with this
-    responder's board."""
-    state = load_board(plan.school_id, plan.academic_year, select_locale())
+    """The designed cards and the school's own, with this responder's board. Nothing of the
+    school's self-review shows: no suggested cards, no "You rated hallmark 8 as..." (those are
+    the school's ratings, not the responder's, and they would steer them)."""
+    state = load_board(plan.school_id, plan.academic_year, select_locale(), neutral=True)
     board = normalise(mine.board) if mine else {}
     return BoardState(
         state.plan,
@@ -440,6 +441,7 @@ def _board_response(
     )
     # The card bank is the school's: its own cards are the school's, not the responder's.
     context["texts"] = {**context["texts"], "own": _("School's card")}
+    context["reasons"] = {}
     partial = wants_partial()
     template = "staff_voice/move_response.html" if partial else "staff_voice/board_page.html"
     response = Response(render_template(template, **context), status=status)
