@@ -19,6 +19,16 @@ from wizard.render.csv_export import pounds, safe_cell, to_csv
         ("@cmd", "'@cmd"),
         ("\tTab", "'\tTab"),
         ("\rReturn", "'\rReturn"),
+        ("\nLine", "'\nLine"),
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20cmd", "'\uff20cmd"),
+        ('  =HYPERLINK("http://x")', '\'  =HYPERLINK("http://x")'),
+        (" @cmd", "' @cmd"),
+        ("\u00a0+1", "'\u00a0+1"),
+        ("\u3000\uff1d1", "'\u3000\uff1d1"),
+        ("   ", "   "),
         ("Ysgol Tŷ Gwyn", "Ysgol Tŷ Gwyn"),
         ("a=b", "a=b"),
         (None, ""),
@@ -35,6 +45,11 @@ def test_cells_that_start_a_formula_are_escaped(value: object, expected: str) ->
 )
 def test_money_is_plain_pounds_with_two_decimals(pence: int | None, expected: str) -> None:
     assert pounds(pence) == expected
+
+
+def test_every_cell_is_quoted() -> None:
+    body = to_csv(["Ysgol", "Swm"], [["Glan Ŵy", 12], ["", None]]).decode("utf-8-sig")
+    assert body.splitlines() == ['"Ysgol","Swm"', '"Glan Ŵy","12"', '"",""']
 
 
 def test_the_file_is_utf8_with_a_byte_order_mark() -> None:

@@ -26,8 +26,9 @@ from wizard.domain.values import DashboardStatus
 if TYPE_CHECKING:
     from wizard.data.clusters import SchoolPlanRow
 
-# What a spreadsheet may read as the start of a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula (OWASP's list), with the full-width
+# forms some spreadsheets also accept (＝ ＋ － ＠).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
 
 
@@ -36,9 +37,10 @@ def _(string: str, **variables: Any) -> str:
 
 
 def safe_cell(value: object) -> str:
-    """The cell as text, with a ' in front if a spreadsheet would run it as a formula."""
+    """The cell as text, with a ' in front if a spreadsheet would run it as a formula: when
+    it starts with a formula character, also after leading spaces (which spreadsheets skip)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS) else text
 
 
 def pounds(pence: int | None) -> str:
@@ -50,9 +52,10 @@ def pounds(pence: int | None) -> str:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """The CSV file: a byte-order mark, the header, then the rows, every cell made safe."""
+    """The CSV file: a byte-order mark, the header, then the rows, every cell made safe and
+    quoted (so no spreadsheet splits or reinterprets one)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
