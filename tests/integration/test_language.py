@@ -71,7 +71,7 @@ def test_a_signed_in_users_stored_preference_wins(
 ) -> None:
     client = app.test_client()
     sign_in(client, lead.email)
-    client.get("/cy/account/")
+    assert client.post("/cy/account/language", data={"language": "cy"}).status_code == 302
     db.session.rollback()
     assert db.session.scalar(select(User.locale).where(User.id == lead.id)) == "cy"
     # A new browser, asking for English, still gets Welsh once signed in.

@@ -429,13 +429,6 @@ def name_of(user_id: int | None) -> str | None:
     return user.name if user else None
 
 
-def remember_locale(user: User, lang: str) -> None:
-    """Keep the language the user is reading in as their preference."""
-    if user.locale != lang:
-        user.locale = lang
-        db.session.commit()
-
-
 def change_password(user: User, current_token: str, password: str, address: str) -> None:
     """Set a new password chosen on the account page: every OTHER session of the user ends
     (their rows, and the cookies of the old password's session version); the session of
@@ -479,8 +472,9 @@ def set_preferred_language(user: User, lang: str) -> None:
 
 
 def chosen_language(user_id: int) -> str | None:
-    """The language last chosen on the account page (None: never chosen). Pages read in a
-    language also update `User.locale`, so the choice itself is read from its audit record."""
+    """The language last chosen on the account page (None: never chosen). `User.locale` is
+    also set when an account is made (the invitation's language), so the choice itself is read
+    from its audit record."""
     detail = db.session.scalar(
         select(AuditEvent.detail)
         .where(AuditEvent.user_id == user_id, AuditEvent.action == AuditAction.LANGUAGE_CHANGED)

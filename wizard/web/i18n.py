@@ -59,13 +59,13 @@ def select_locale() -> str:
 
 
 def remember_language(lang: str) -> None:
-    """Keep the language of the page the user is on, in the session and on their account."""
+    """Keep the language of the page the user is on in their session (this browser's cookie).
+
+    Never on their account: reading a page (a GET, which a link or a prefetch can make) does
+    not change what is stored. Their preference, which emails follow, changes only by the
+    account page's language form (a POST)."""
     if session.get("lang") != lang:
         session["lang"] = lang
-    if current_user.is_authenticated:
-        from wizard.data.accounts import remember_locale
-
-        remember_locale(current_user, lang)
 
 
 def switch_language_url(lang: str) -> str:
