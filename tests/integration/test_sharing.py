@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_links, error_summary, heading, soup
 from tests.plans import complete_plan, revision
 from wizard.data.database import db
-from wizard.data.models import AuditEvent, ShareLink, User
+from wizard.data.models import AuditEvent, ShareLink, User, UserSession
 from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
@@ -102,6 +102,52 @@ def test_last_use_is_recorded_and_listed(app: Flask, lead_client: FlaskClient) -
     assert "share-link-created" in actions
     page = lead_client.get(SHARE).get_data(as_text=True)
     assert "Not used yet" not in page and "Working" in page
+
+
+def demote(lead: User) -> None:
+    lead.is_school_lead = False
+
+
+def move_school(directory: Directory) -> Any:
+    def move(lead: User) -> None:
+        lead.school = directory.school(name_en="Another School")
+
+    return move
+
+
+def remove_account(lead: User) -> None:
+    db.session.execute(delete(UserSession).where(UserSession.user_id == lead.id))
+    db.session.delete(lead)
+
+
+@pytest.mark.parametrize("change", ["role changed", "moved school", "account removed"])
+def test_a_link_stops_working_when_its_maker_is_no_longer_the_lead(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient, change: str
+) -> None:
+    complete_plan(lead_client, YEAR, reflection="Draft words")
+    token = make_link(lead_client, "draft")
+    anonymous = app.test_client()
+    assert "Draft words" in anonymous.get(f"/en/shared/{token}").get_data(as_text=True)
+    school = lead.school
+    {
+        "role changed": demote,
+        "moved school": move_school(directory),
+        "account removed": remove_account,
+    }[change](lead)
+    db.session.commit()
+    for suffix in ("", ".pdf", "/diamond-9.svg"):
+        assert anonymous.get(f"/en/shared/{token}{suffix}").status_code == 404
+    # The school's new lead sees the link as stopped, and may revoke it.
+    successor = directory.user(email="new.lead@school.example", school=school, lead=True)
+    as_successor = app.test_client()
+    sign_in(as_successor, successor.email)
+    page = as_successor.get(SHARE).get_data(as_text=True)
+    assert "Stopped: its maker is no longer the lead" in page and "Working" not in page
+    # Still gone once the school has a lead again: the link was the old lead's.
+    assert anonymous.get(f"/en/shared/{token}").status_code == 404
+    # A link the new lead makes works.
+    fresh = make_link(as_successor, "draft")
+    assert "Draft words" in anonymous.get(f"/en/shared/{fresh}").get_data(as_text=True)
 
 
 def not_found_body(response: Any) -> str:

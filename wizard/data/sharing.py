@@ -73,15 +73,31 @@ def is_live(link: ShareLink, today: date) -> bool:
     return link.revoked_at is None and (link.expires_on is None or link.expires_on >= today)
 
 
+def maker_is_lead(link: ShareLink, plan: Plan) -> bool:
+    """Whether the link's maker is still the lead of the plan's school: a link stops working
+    when its maker's role changes, they move school or their account is removed."""
+    maker = db.session.get(User, link.created_by_id) if link.created_by_id else None
+    return maker is not None and maker.is_school_lead and maker.school_id == plan.school_id
+
+
 def find_shared(token: str) -> tuple[ShareLink, Plan] | None:
-    """The link a token opens and its plan, or None for an unknown, revoked or expired token
-    (all alike). Records when the link was last used."""
+    """The link a token opens and its plan, or None for an unknown, revoked or expired token,
+    or one whose maker is no longer the school's lead (all alike). Records when the link was
+    last used."""
     if not token or len(token) > TOKEN_MAX_LENGTH or not set(token) <= _TOKEN_CHARACTERS:
         return None
     digest = token_hash(token)
+    # The maker in the same statement: only a link whose maker is the lead of the plan's
+    # school today opens it.
     row = db.session.execute(
         select(ShareLink, Plan)
         .join(Plan, Plan.id == ShareLink.plan_id)
+        .join(
+            User,
+            (User.id == ShareLink.created_by_id)
+            & (User.school_id == Plan.school_id)
+            & User.is_school_lead.is_(True),
+        )
         .where(ShareLink.token_hash == digest)
     ).first()
     if row is None:

@@ -22,7 +22,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from wizard.data.sharing import create_share_link, is_live, latest_version, revoke, share_links_of
+from wizard.data.sharing import (
+    create_share_link,
+    is_live,
+    latest_version,
+    maker_is_lead,
+    revoke,
+    share_links_of,
+)
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
 from wizard.render.mail import link
@@ -101,7 +108,11 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
             "link": share,
             "state": "revoked"
             if share.revoked_at
-            else ("live" if is_live(share, now) else "expired"),
+            else "expired"
+            if not is_live(share, now)
+            else "live"
+            if maker_is_lead(share, plan)
+            else "stopped",
         }
         for share in share_links_of(plan)
     ]
