@@ -193,4 +193,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "ALLOWED_HOSTS": trusted_hosts if production else None,
     }
     config.update(overrides)
+    # Whatever else the engine is given: hide_parameters, so that a statement's values (emails,
+    # password hashes) never appear in a database error's message, a log or a traceback.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
     return config

@@ -774,10 +774,7 @@ def test_accepting_an_invitation_is_audited(
 
 
 def test_tokens_are_redacted_from_the_access_log(caplog: pytest.LogCaptureFixture) -> None:
-    from wizard.web.security import RedactTokens
-
     logger = logging.getLogger("werkzeug")
-    assert any(isinstance(f, RedactTokens) for f in logger.filters)
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         logger.info('"%s" %s %s', "GET /en/reset-password/SECRETtoken123456 HTTP/1.1", "200", "-")
         logger.info('"%s" %s %s', "GET /cy/invitation/ANOTHERsecret987 HTTP/1.1", "404", "-")

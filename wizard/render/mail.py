@@ -5,6 +5,7 @@ is set, otherwise written to the log."""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,9 @@ from wizard.web.i18n import using_locale
 
 # The RQ job, by name: the worker imports it (wizard.jobs sets up the app around it).
 JOB = "wizard.jobs.send_mail"
+# Without MAIL_SERVER each email is written to this log instead (outside production, the only
+# log that keeps the tokens of links: see wizard.web.security).
+DEV_MAIL_LOGGER = "wizard.mail"
 
 
 class MailNotSent(RuntimeError):
@@ -58,7 +62,7 @@ def _message(mail: Mail) -> EmailMessage:
 def _transmit(mail: Mail) -> None:
     server = current_app.config["MAIL_SERVER"]
     if not server:
-        current_app.logger.warning(
+        logging.getLogger(DEV_MAIL_LOGGER).warning(
             "No MAIL_SERVER is set, so this email was not sent:\nTo: %s\nSubject: %s\n\n%s",
             mail.to,
             mail.subject,

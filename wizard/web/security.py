@@ -21,6 +21,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.utils import host_is_trusted
 
 from wizard.domain.inputs import MAX_ID, has_unsafe_characters
+from wizard.render.mail import DEV_MAIL_LOGGER
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -52,8 +53,20 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-# Paths that carry a secret token: it never reaches a log.
-_TOKEN_IN_PATH = re.compile(r"(/(?:reset-password|invitation|shared)/)[^/?#\s\"]+")
+# Paths that carry a secret token (a password reset, an invitation, a share link, a staff
+# voice round), also inside a query string or a Referer, raw or with its slashes
+# percent-encoded: the token never reaches a log.
+_SLASH = r"(?:/|%2[Ff])"
+_TOKEN_IN_PATH = re.compile(
+    rf"({_SLASH}(?:en|cy){_SLASH}(?:reset-password|invitation|shared|staff-voice){_SLASH})"
+    r"[A-Za-z0-9_\-]+"
+)
+# What a database's own error message quotes of a row (PostgreSQL's DETAIL lines): the values
+# of a unique key, or the whole failing row (emails, password hashes).
+_DATABASE_DETAIL = (
+    (re.compile(r"(Key \([^)]*\))=\((?:[^()]|\([^()]*\))*\)"), r"\1=([hidden])"),
+    (re.compile(r"(Failing row contains) \(.*\)"), r"\1 ([hidden])"),
+)
 
 
 def is_utf8_form(body: bytes) -> bool:
@@ -70,18 +83,73 @@ def is_utf8_form(body: bytes) -> bool:
 
 
 def redact_tokens(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(r"\1[token]", text)
+    """The text without the tokens of any links in it, nor the values a database error
+    quotes."""
+    text = _TOKEN_IN_PATH.sub(r"\1[token]", text)
+    for pattern, replacement in _DATABASE_DETAIL:
+        text = pattern.sub(replacement, text)
+    return text
 
 
-class RedactTokens(logging.Filter):
-    """Rewrites log records (the access logs of the dev server and gunicorn) without tokens."""
+def _keeps_tokens(name: str) -> bool:
+    """Only the development mail transport's log (no MAIL_SERVER: each email is written to the
+    log so that a developer can follow its links) shows links whole, outside production."""
+    if name != DEV_MAIL_LOGGER:
+        return False
+    from flask import current_app, has_app_context
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    return has_app_context() and not current_app.config.get("PRODUCTION")
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """The record without tokens: its message, its traceback and its stack. The traceback is
+    formatted here once (`exc_text`, which every `logging.Formatter` then prints as it is)."""
+    if _keeps_tokens(record.name):
+        return record
+    try:
         message = record.getMessage()
+    except Exception:  # a bad format: the handler reports it, with the raw text redacted
+        message = None
+        record.msg = redact_tokens(str(record.msg))
+    if message is not None:
         redacted = redact_tokens(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = redact_tokens(logging.Formatter().formatException(record.exc_info))
+    elif record.exc_text:
+        record.exc_text = redact_tokens(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact_tokens(record.stack_info)
+    return record
+
+
+class RedactTokens(logging.Filter):
+    """A filter for a handler or logger of one's own (the record factory below already covers
+    every record made in this process)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redact_record(record)
         return True
+
+
+class _RedactingFactory:
+    """The process's log record factory, wrapped: every record of every logger (the dev
+    server's, gunicorn's access and error logs, Flask's, SQLAlchemy's, the root logger's)
+    is made without tokens, before any handler or filter sees it."""
+
+    def __init__(self, made_by: Any) -> None:
+        self.made_by = made_by
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record: logging.LogRecord = self.made_by(*args, **kwargs)
+        return redact_record(record)
+
+
+def redact_every_log_record() -> None:
+    """Install the redacting record factory (once per process)."""
+    if not isinstance(logging.getLogRecordFactory(), _RedactingFactory):
+        logging.setLogRecordFactory(_RedactingFactory(logging.getLogRecordFactory()))
 
 
 def protect_database_file(database_uri: str) -> None:
@@ -204,10 +272,7 @@ def _csrf_token() -> str:
 def init_app(app: Flask) -> None:
     _hide_server_version()
     app.jinja_env.globals["csrf_token"] = _csrf_token
-    for name in ("werkzeug", "gunicorn.access"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactTokens) for f in logger.filters):
-            logger.addFilter(RedactTokens())
+    redact_every_log_record()
 
     def refuse_forms_not_in_utf8() -> None:
         """A form that is not UTF-8 is a bad request, and one with more fields than any of our
