@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from wizard.data.accounts import hash_password, normalise_email
+from wizard.data.accounts import hash_password
 from wizard.data.backup import ImportRefused, export_data, import_data
 from wizard.data.database import db
 from wizard.data.demo import seed_demo
@@ -30,6 +30,7 @@ from wizard.data.privacy import erase_person, export_person, holds_anything
 from wizard.data.retention import Purged, purge_expired
 from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
+from wizard.domain.inputs import normalise_email
 from wizard.render.mail import mail_queue, sweep
 from wizard.web.assets import build_static
 

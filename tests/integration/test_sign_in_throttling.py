@@ -179,8 +179,8 @@ def test_accepting_an_invitation_trusts_the_browser(app: Flask, lead_client: Fla
         f"/en/invitation/{token}",
         data={
             "name": "New",
-            "password": "a long new passphrase",
-            "confirm": "a long new passphrase",
+            "password": "a long fresh passphrase",
+            "confirm": "a long fresh passphrase",
         },
     )
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
@@ -25,6 +26,7 @@ from wizard.data.models import (
     utcnow,
 )
 from wizard.data.outbox import Mail, stage
+from wizard.domain.inputs import normalise_email
 
 
 def _hasher() -> PasswordHasher:
@@ -70,10 +72,6 @@ def set_password(user: User, password: str) -> None:
     user.session_version = (user.session_version or 1) + 1
     if user.id is not None:
         end_all_sessions(user.id)
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -352,10 +350,32 @@ def find_invitation(token: str) -> Invitation | None:
     return invitation
 
 
+class AccountExists(Exception):
+    """There is already an account with this email address (one was created at the same
+    moment: two acceptances of one invitation, say)."""
+
+
+def email_of(user_id: int) -> str | None:
+    user = db.session.get(User, user_id)
+    return user.email if user else None
+
+
 def create_invited_account(
     invitation: Invitation, name: str, password: str, locale: str
 ) -> tuple[User, str]:
-    """Create the invited account, signed in; return it and its session token."""
+    """Create the invited account, signed in; return it and its session token. Raises
+    AccountExists, with nothing changed, when the address has an account by the time this
+    commits (the unique email decides between two acceptances at once)."""
+    try:
+        return _create_invited_account(invitation, name, password, locale)
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AccountExists(invitation.email) from error
+
+
+def _create_invited_account(
+    invitation: Invitation, name: str, password: str, locale: str
+) -> tuple[User, str]:
     user = User(
         email=normalise_email(invitation.email),
         name=name or invitation.name,

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # Ids, revisions and versions: PostgreSQL's INTEGER holds up to 2**31 - 1.
@@ -75,3 +76,13 @@ def safe_next_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def normalise_email(email: str) -> str:
+    """An email address as it is stored and compared everywhere (signing in, resets,
+    invitations, the one account per address): without surrounding spaces, in Unicode's
+    compatibility form and case-folded (NFKC, then case folding, then NFKC again: the
+    "NFKC_Casefold" of identifiers), so that "ＪＯ@Ysgol.Cymru" and "jo@ysgol.cymru" are one
+    address."""
+    folded = unicodedata.normalize("NFKC", email.strip()).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()

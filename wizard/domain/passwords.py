@@ -10,8 +10,11 @@ collections; when it is one character or a short block repeated ("aaaaaaaaaaaa",
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
+
+from wizard.domain.inputs import normalise_email
 
 _LIST = Path(__file__).parent / "common-passwords.txt"
 _RUNS = (
@@ -62,3 +65,19 @@ def is_too_common(password: str) -> bool:
     if re.fullmatch(r"(.+?)\1+", compact):
         return True
     return _is_run(compact)
+
+
+# A local part shorter than this ("jo@...") is too common a string to refuse in passwords.
+_SHORTEST_LOCAL_PART = 3
+
+
+def contains_email(password: str, email: str) -> bool:
+    """Whether the password holds the account's email address, or the part before the @
+    (compared as emails are: NFKC and case folding), which anyone who knows the address
+    would try first."""
+    folded = unicodedata.normalize("NFKC", password).casefold()
+    address = normalise_email(email)
+    if not address:
+        return False
+    local = address.rpartition("@")[0] or address
+    return address in folded or (len(local) >= _SHORTEST_LOCAL_PART and local in folded)

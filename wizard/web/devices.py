@@ -19,7 +19,7 @@ from typing import Any
 from flask import Response, after_this_request, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from wizard.data.accounts import normalise_email
+from wizard.domain.inputs import normalise_email
 
 COOKIE_NAME = "device"
 _SALT = "trusted-device"

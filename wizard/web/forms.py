@@ -27,7 +27,7 @@ from wizard.domain.inputs import (
     without_unsafe_characters,
 )
 from wizard.domain.money import MoneyError
-from wizard.domain.passwords import is_too_common
+from wizard.domain.passwords import contains_email, is_too_common
 from wizard.web.fields import ChoicesField, MoneyField, WholeNumberField, stripped
 from wizard.web.labels import PHASES
 from wizard.web.widgets import (
@@ -432,6 +432,20 @@ def _password_fields() -> tuple[PasswordField, PasswordField]:
     return password, confirm
 
 
+def refuse_email_in_password(form: Form, email: str | None) -> bool:
+    """After the form's own checks: give its new password an error, and return True, when it
+    holds the account's email address or the part before the @ (the form does not know whose
+    account it is)."""
+    password = getattr(form, "password", None)
+    if password is None or not email or not contains_email(password.data or "", email):
+        return False
+    password.errors = [
+        *password.errors,
+        _l("Choose a password that does not contain your email address or the part before the @"),
+    ]
+    return True
+
+
 class NewPasswordForm(Form):
     password, confirm = _password_fields()
 
@@ -584,6 +598,7 @@ __all__ = [
     "AcceptInvitationForm",
     "InviteColleagueForm",
     "NewPasswordForm",
+    "refuse_email_in_password",
     "ChangePasswordForm",
     "LanguageForm",
     "OwnCardForm",

@@ -29,7 +29,6 @@ from wizard.data.accounts import (
     colleagues_of,
     find_user_by_email,
     invite_colleague,
-    normalise_email,
     password_change_refused,
     password_check_passed,
     pending_invitations,
@@ -37,11 +36,17 @@ from wizard.data.accounts import (
     sign_in_throttled,
 )
 from wizard.data.outbox import Mail
+from wizard.domain.inputs import normalise_email
 from wizard.render.mail import compose, dispatch, link, send_email
 from wizard.web.access import Access, allow
 from wizard.web.devices import trusted_device
 from wizard.web.extensions import limiter
-from wizard.web.forms import ChangePasswordForm, InviteColleagueForm, LanguageForm
+from wizard.web.forms import (
+    ChangePasswordForm,
+    InviteColleagueForm,
+    LanguageForm,
+    refuse_email_in_password,
+)
 from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale, valid_language
 
 if TYPE_CHECKING:
@@ -74,7 +79,7 @@ def password() -> ResponseReturnValue:
     this one goes on."""
     user: User = current_user
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_email_in_password(form, user.email):
         address = _client_address()
         # Guesses of the current password count as failed sign-ins (and wait as they do).
         attempt, wait = begin_sign_in(user.email, address, trusted_device(user.email))

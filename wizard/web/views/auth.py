@@ -23,14 +23,15 @@ from flask_login import current_user, login_user, logout_user
 from wizard.data.accounts import (
     SESSION_SEEN_KEY,
     SESSION_TOKEN_KEY,
+    AccountExists,
     begin_sign_in,
     check_password,
     chosen_language,
     create_invited_account,
+    email_of,
     find_invitation,
     find_password_reset,
     find_user_by_email,
-    normalise_email,
     request_password_reset,
     reset_password_with,
     sign_in_failed,
@@ -39,7 +40,7 @@ from wizard.data.accounts import (
     signed_out,
 )
 from wizard.data.outbox import Mail
-from wizard.domain.inputs import safe_next_path
+from wizard.domain.inputs import normalise_email, safe_next_path
 from wizard.render.mail import compose, dispatch, link
 from wizard.web.access import Access, allow
 from wizard.web.devices import remember_device, trusted_device
@@ -50,6 +51,7 @@ from wizard.web.forms import (
     NewPasswordForm,
     PasswordResetRequestForm,
     SignInForm,
+    refuse_email_in_password,
 )
 from wizard.web.i18n import LANG_PREFIX, select_locale, valid_language
 from wizard.web.views import home_url
@@ -196,7 +198,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     if reset is None:
         return render_template("auth/link_expired.html", kind="reset"), 404
     form = NewPasswordForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_email_in_password(form, email_of(reset.user_id)):
         if reset_password_with(reset, form.password.data or "", _client_address()) is None:
             abort(404)
         if current_user.is_authenticated:
@@ -218,10 +220,15 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = invitation.name
-    if form.validate_on_submit():
-        user, session_token = create_invited_account(
-            invitation, form.name.data or "", form.password.data or "", select_locale()
-        )
+    if form.validate_on_submit() and not refuse_email_in_password(form, invitation.email):
+        try:
+            user, session_token = create_invited_account(
+                invitation, form.name.data or "", form.password.data or "", select_locale()
+            )
+        except AccountExists:
+            # Accepted at the same moment in another tab or by a double submission: the
+            # account is there (the database keeps one per address), so say so.
+            return render_template("auth/link_expired.html", kind="existing-account"), 409
         _start_session(user, session_token)
         remember_device(user.email)
         flash(_("Your account has been created."), "success")
