@@ -93,6 +93,28 @@ def test_the_build_is_deterministic(tmp_path: Path) -> None:
                 assert one.read_bytes() == (tmp_path / "two" / f"{name}{suffix}").read_bytes()
 
 
+def test_a_new_build_keeps_the_previous_fingerprinted_files_for_a_week(tmp_path: Path) -> None:
+    """A rolling release: pages from the previous release still name its files."""
+    source = _source(tmp_path)
+    build = tmp_path / "build"
+    first = build_static(build, source, now=1_000_000)
+    (source / "css" / "app.css").write_text("a{color:red}" * 40)
+    second = build_static(build, source, now=1_000_100)
+    old, new = first["css/app.css"], second["css/app.css"]
+    assert old != new
+    assert (build / old).read_bytes() != (build / new).read_bytes()
+    assert (build / f"{old}.gz").exists() and (build / f"{old}.br").exists()
+    assert (build / "css/app.css").read_text() == "a{color:red}" * 40
+    assert load_manifest(build, source) == second  # pages name the new files
+    # A third build the same day keeps it still; one more than a week later, no more.
+    (source / "js" / "app.mjs").write_text("// changed\n" * 40)
+    build_static(build, source, now=1_000_200)
+    assert (build / old).exists()
+    build_static(build, source, now=1_000_100 + 7 * 24 * 60 * 60 + 1)
+    assert not (build / old).exists()
+    assert (build / new).exists()
+
+
 def test_a_stale_or_missing_build_is_not_used(tmp_path: Path) -> None:
     source = _source(tmp_path)
     build = tmp_path / "build"

@@ -15,6 +15,11 @@ request's `Accept-Encoding`, and sends fingerprinted names with `Cache-Control: 
 315360000, public, immutable` (their content never changes under that name) and the plain
 names with `max-age=0`. `static_url()` in templates names the fingerprinted file.
 
+A new build keeps the previous builds' fingerprinted files (with their compressed copies) for
+KEEP_RETIRED_SECONDS after they stop being current, listed under "retired" in `assets.json`:
+pages opened before a release, or served by a host still on the previous release in a rolling
+one, go on finding the files they name.
+
 When the build folder is missing or older than `static/` (a file changed since the last
 build, as in the test suite), the app serves `static/` itself, uncompressed, and
 `static_url()` falls back to the plain name with `?v=<hash>`: pages always get current files.
@@ -28,6 +33,7 @@ import json
 import logging
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +57,9 @@ COMPRESSIBLE = {".css", ".js", ".mjs", ".svg", ".json", ".ico", ".txt", ".map", 
 # Not worth a compressed copy (WhiteNoise serves the file itself).
 MIN_COMPRESS_BYTES = 256
 HASH_LENGTH = 12
+# How long a fingerprinted file stays in the build after a build stops naming it (a week: longer
+# than any page stays open, or a rolling release takes).
+KEEP_RETIRED_SECONDS = 7 * 24 * 60 * 60
 # A year is what browsers honour; WhiteNoise's own default for immutable files is 10 years.
 IMMUTABLE_MAX_AGE = 315360000
 
@@ -179,8 +188,37 @@ def _compress(path: Path) -> None:
     path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=11))
 
 
-def build_static(destination: Path, source: Path = SOURCE) -> dict[str, str]:
-    """Build the served static folder in `destination` (replaced); returns the manifest."""
+def _retired(destination: Path, current: set[str], now: float) -> dict[str, float]:
+    """The earlier builds' fingerprinted names still kept in `destination`, each with when it
+    stopped being current (now, for the names of the build being replaced)."""
+    try:
+        record: Any = json.loads((destination / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict):
+        return {}
+    retired: dict[str, float] = {}
+    earlier = record.get("retired")
+    if isinstance(earlier, dict):
+        for name, when in earlier.items():
+            if isinstance(when, int | float) and now - when < KEEP_RETIRED_SECONDS:
+                retired[str(name)] = float(when)
+    files = record.get("files")
+    if isinstance(files, dict):
+        for name in files.values():
+            retired.setdefault(str(name), now)
+    return {
+        name: when
+        for name, when in retired.items()
+        if name not in current and (destination / name).is_file()
+    }
+
+
+def build_static(
+    destination: Path, source: Path = SOURCE, now: float | None = None
+) -> dict[str, str]:
+    """Build the served static folder in `destination` (replaced, keeping the fingerprinted
+    files of earlier builds for a while); returns the manifest."""
     builder = _Builder(source)
     for name in sorted(builder.names):
         builder.build(name)
@@ -195,7 +233,16 @@ def build_static(destination: Path, source: Path = SOURCE) -> dict[str, str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             _compress(path)
-    record = {"source": source_digest(source), "files": builder.manifest}
+    retired = _retired(
+        destination, set(builder.manifest.values()), time.time() if now is None else now
+    )
+    for name in retired:
+        for suffix in ("", ".gz", ".br"):
+            old = destination / f"{name}{suffix}"
+            if old.is_file():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(old, staging / f"{name}{suffix}")
+    record = {"source": source_digest(source), "files": builder.manifest, "retired": retired}
     (staging / MANIFEST).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(destination, ignore_errors=True)
     staging.rename(destination)
