@@ -15,7 +15,7 @@ INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 WORKERS ?= 4
 PROXY ?= nginx
 
-.PHONY: serve worker send-mail load backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
+.PHONY: serve worker send-mail load load-multihost backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
 
 run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
@@ -34,6 +34,10 @@ send-mail: install ## Send (or queue, with REDIS_URL) every email still unsent i
 
 load: install compile-messages ## Load test: gunicorn with 4 workers on PostgreSQL and Redis, 200+ users (see README)
 	bash scripts/load/run.sh
+
+# Not part of `make test`: it needs several minutes and most of a small machine.
+load-multihost: install compile-messages static ## Two app hosts behind a TLS balancer, with faults (see docs/several-machines.md)
+	bash scripts/load/multihost.sh
 
 backup-check: install ## pg_dump and pg_restore a seeded PostgreSQL database and compare (see README)
 	bash scripts/backup-restore-check.sh

@@ -67,6 +67,11 @@ def main() -> None:
     parser.add_argument("--certificate")
     parser.add_argument("--certificate-key")
     parser.add_argument("--worker-processes", type=int, default=1)
+    parser.add_argument(
+        "--error-log",
+        default="stderr crit",
+        help="nginx's error_log (only critical errors by default: its lines quote requests)",
+    )
     args = parser.parse_args()
     if args.kind == "free-port":
         print(free_port())
@@ -82,6 +87,7 @@ def main() -> None:
             backend=backend,
             trusted=args.trust,
             worker_processes=args.worker_processes,
+            error_log=args.error_log,
         )
     else:
         if not args.certificate or not args.certificate_key:
@@ -94,6 +100,7 @@ def main() -> None:
             certificate=str(Path(args.certificate).resolve()),
             certificate_key=str(Path(args.certificate_key).resolve()),
             worker_processes=args.worker_processes,
+            error_log=args.error_log,
         )
     print(path)
 

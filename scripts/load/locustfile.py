@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import time
 from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
@@ -73,25 +74,36 @@ def move_fields(version: int, card: str, to: str, csrf: str) -> dict[str, str]:
 
 
 COUNTS: Counter[str] = Counter()
+# Second by second (when each request ended): requests, errors by their status, and requests
+# cut off (no answer from the service), for `make load-multihost` to count each phase's.
+TIMELINE: dict[int, Counter[str]] = {}
+
+
+def _second() -> Counter[str]:
+    return TIMELINE.setdefault(int(time.time()), Counter())
 
 
 @events.request.add_listener
-def _count(exception: BaseException | None = None, **_: Any) -> None:
+def _count(exception: BaseException | None = None, response: Any = None, **_: Any) -> None:
     """Every request, to the last one answered while the users stop (locust's CSV is written
     before those)."""
     COUNTS["requests"] += 1
+    second = _second()
+    second["requests"] += 1
     if exception is not None:
         COUNTS["errors"] += 1
+        second[f"error {getattr(response, 'status_code', 0) or 0}"] += 1
 
 
 @events.test_stop.add_listener
 def _write_log(**_: Any) -> None:
     with open(os.environ["LOAD_ACKS"], "w", encoding="utf-8") as out:
-        json.dump({"acks": ACKS, "stats": STATS, "counts": COUNTS}, out)
+        json.dump({"acks": ACKS, "stats": STATS, "counts": COUNTS, "timeline": TIMELINE}, out)
 
 
 class Cut(Exception):
-    """No response: the connection was cut (a worker killed mid-request)."""
+    """No response from the service: the connection was cut (a worker killed mid-request), or
+    a proxy in front answered 502 or 504 for it (the worker or host behind it died)."""
 
 
 class Visitor(FastHttpUser):
@@ -110,19 +122,33 @@ class Visitor(FastHttpUser):
         no response at all (it is then counted apart, and the caller looks and retries)."""
         if isinstance(kwargs.get("data"), dict):
             kwargs["data"] = urlencode(kwargs["data"], doseq=True)
-            kwargs["headers"] = {"Content-Type": "application/x-www-form-urlencoded"}
+            # Over HTTPS the CSRF check also wants a Referer from this site, as a browser sends.
+            kwargs["headers"] = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"{(self.host or '').rstrip('/')}{path}",
+            }
         with self.client.request(
             method, path, name=name, catch_response=True, allow_redirects=False, **kwargs
         ) as response:
-            if not response.status_code:
+            if not response.status_code or response.status_code in (502, 504):
                 response.success()  # not an answer from the service: counted in STATS
                 STATS[f"cut: {name}"] += 1
+                _second()[f"cut {response.status_code or 0}"] += 1
                 raise Cut(name)
             if response.status_code in expect:
                 response.success()
             else:
                 response.failure(f"{response.status_code} for {method} {path}")
             return response
+
+    @staticmethod
+    def shown(page: str) -> bool:
+        """Whether the form came (with its CSRF token); if not (an error page: the database
+        away, say), the user waits a moment and loads it again rather than post nothing."""
+        if hidden(page, "csrf_token") is not None:
+            return True
+        time.sleep(1)
+        return False
 
     def get(self, path: str, name: str) -> str:
         for _ in range(5):
@@ -136,6 +162,8 @@ class Visitor(FastHttpUser):
         for _ in range(5):
             try:
                 page = self.get(f"/{self.lang}/sign-in", "GET sign-in")
+                if not self.shown(page):
+                    continue
                 self.send(
                     "POST",
                     f"/{self.lang}/sign-in",
@@ -183,6 +211,8 @@ class Lead(Visitor):
         entry = self.write("step", step=step, field=field, value=data[field])
         for _ in range(5):
             page = self.get(f"{self.base}/{step}", f"GET {step.split('-')[0]} step")
+            if not self.shown(page):
+                continue
             form = {**data, "revision": hidden(page, "revision") or "0"}
             form["csrf_token"] = hidden(page, "csrf_token") or ""
             try:
@@ -264,6 +294,8 @@ class Lead(Visitor):
         entry = self.write("line", description=description)
         for _ in range(5):
             page = self.get(f"{self.base}/funding-plan/lines/new", "GET new funding line")
+            if not self.shown(page):
+                continue
             form = {
                 "purpose": "release-and-cover",
                 "priority": "card:pedagogy",
@@ -328,6 +360,8 @@ class Lead(Visitor):
     def submit(self) -> None:
         for _ in range(5):
             page = self.get(f"{self.base}/submit", "GET check and submit")
+            if not self.shown(page):
+                continue
             try:
                 response = self.send(
                     "POST",
@@ -344,6 +378,8 @@ class Lead(Visitor):
                 self.write("version", number=int(found.group(1)))["state"] = "acked"
             break
         page = self.get(f"{self.base}/", "GET task list")
+        if not self.shown(page):
+            return
         try:
             self.send(
                 "POST",

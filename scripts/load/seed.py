@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 
@@ -144,7 +146,11 @@ def complete_plans(leads: list[dict[str, Any]], password: str, year: str) -> set
     from tests.conftest import ParsingClient
     from tests.plans import complete_plan
 
-    app = create_app({"WTF_CSRF_ENABLED": False})
+    # In production only the service's own host is served: the client asks for it, over https.
+    base = urlsplit(os.environ.get("WIZARD_BASE_URL") or "http://127.0.0.1:5000")
+    app = create_app(
+        {"WTF_CSRF_ENABLED": False, "SERVER_NAME": base.netloc, "PREFERRED_URL_SCHEME": base.scheme}
+    )
     app.test_client_class = ParsingClient  # tests.plans reads the pages it parses
     done = set()
     for lead in leads:
