@@ -103,7 +103,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # The mail queue (RQ) is in Redis when REDIS_URL is set; otherwise emails are sent by
         # the request, after its commit.
         "MAIL_QUEUE_URL": env.get("REDIS_URL", ""),
-        "MAIL_QUEUE_NAME": env.get("WIZARD_MAIL_QUEUE", "mail"),
+        # The queue's name carries WIZARD_REDIS_PREFIX too, as the jobs' ids do (render/mail.py).
+        "MAIL_QUEUE_NAME": env.get("WIZARD_MAIL_QUEUE")
+        or "-".join(filter(None, [env.get("WIZARD_REDIS_PREFIX", ""), "mail"])),
         # Seconds between the retries of an email the mail server refused (RQ Retry).
         "MAIL_RETRY_INTERVALS": [30, 120, 600, 1800, 3600],
         # How long one sender holds an email before another may take it.

@@ -322,6 +322,39 @@ def test_deliver_raises_for_retry(app: Flask, ctx: None, smtp: type[FakeSMTP]) -
         deliver(outbox_id)
 
 
+def test_job_ids_carry_the_configured_redis_prefix(
+    app: Flask, ctx: None, smtp: type[FakeSMTP], rq_queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two services sharing a Redis (WIZARD_REDIS_PREFIX each) never take each other's email
+    of the same number for their own."""
+    prefix = f"holes-test-{uuid.uuid4().hex[:8]}"
+    [outbox_id] = outbox.queue("comment:14", [outbox.Mail("a@b.example", "S", "B\n", "en")])
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", f"{prefix}:one")
+    dispatch([outbox_id])
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", f"{prefix}:two")
+    dispatch([outbox_id])
+    assert sorted(rq_queue.job_ids) == [
+        f"{prefix}_one-mail-{outbox_id}",
+        f"{prefix}_two-mail-{outbox_id}",
+    ]
+    assert rq_queue.connection.exists(f"rq:job:{prefix}_two-mail-{outbox_id}")
+    assert not rq_queue.connection.exists(f"rq:job:mail-{outbox_id}")
+    with app.app_context():
+        assert sweep() == 0  # its job, under the prefix, is alive
+    work(app, rq_queue)
+    assert len(smtp.sent) == 1  # one service's job sent it; the other found it sent
+
+
+def test_the_mail_queue_is_named_with_the_prefix(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WIZARD_REDIS_PREFIX", "planner-a")
+    monkeypatch.delenv("WIZARD_MAIL_QUEUE", raising=False)
+    assert make_app().config["MAIL_QUEUE_NAME"] == "planner-a-mail"
+    monkeypatch.setenv("WIZARD_MAIL_QUEUE", "chosen")
+    assert make_app().config["MAIL_QUEUE_NAME"] == "chosen"
+
+
 def test_the_worker_also_runs_the_retention_sweep(app: Flask, ctx: None, rq_queue: Queue) -> None:
     """`make worker` deletes sent emails past RETENTION_SENT_EMAIL_DAYS (and the rest of the
     retention schedule, tests/integration/test_retention.py)."""

@@ -6,6 +6,7 @@ is set, otherwise written to the log."""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -107,8 +108,13 @@ def mail_queue() -> Any:
 
 
 def job_id(outbox_id: int) -> str:
-    """One RQ job per email: the sweep can tell whether an email's job is still alive."""
-    return f"mail-{outbox_id}"
+    """One RQ job per email: the sweep can tell whether an email's job is still alive.
+
+    The id carries the configured prefix (WIZARD_REDIS_PREFIX), so that services sharing a
+    Redis never take each other's email 5 for their own (RQ allows letters, digits, _ and -
+    in an id: anything else in the prefix becomes _)."""
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "_", current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
+    return f"{prefix}-mail-{outbox_id}" if prefix else f"mail-{outbox_id}"
 
 
 def enqueue(ids: Iterable[int], queue: Any) -> None:
