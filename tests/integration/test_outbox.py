@@ -4,6 +4,7 @@ the mail server is down, and never sent twice for one event."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from tests.conftest import Directory, sign_in
+from tests.html import soup
 from tests.plans import complete_plan
 from wizard.data import outbox
 from wizard.data.database import db
@@ -99,6 +101,56 @@ def test_mail_server_down_keeps_the_email_unsent_until_it_is_back(
     # Sweeping again sends nothing more.
     app.test_cli_runner().invoke(args=["send-mail"])
     assert len(smtp.sent) == 1
+
+
+def links_with_tokens(text: str) -> list[str]:
+    return re.findall(
+        r"http://localhost(/(?:en|cy)/(?:reset-password|invitation)/[\w-]{20,})", text
+    )
+
+
+def test_sent_reset_and_invitation_links_are_not_kept_readable(
+    app: Flask, client: FlaskClient, lead: User, lead_client: FlaskClient, smtp: type[FakeSMTP]
+) -> None:
+    """Once sent, the outbox keeps the email without its link's token; until then (the mail
+    server down) it keeps it whole, and the sweep sends the working link."""
+    smtp.down = True
+    request_reset(client, lead.email)
+    invited = lead_client.post(
+        "/en/account/invite",
+        data={"name": "Rhys", "email": "rhys@school.example", "language": "cy"},
+    )
+    assert invited.status_code == 302
+    unsent = rows()
+    assert len(unsent) == 2 and all(row.sent_at is None for row in unsent)
+    assert all(len(links_with_tokens(row.body)) == 1 for row in unsent)
+
+    smtp.down = False
+    with app.app_context():
+        assert sweep() == 2
+    links = [link for message in smtp.sent for link in links_with_tokens(message.get_content())]
+    assert len(links) == 2
+    for row in rows():
+        assert row.sent_at is not None
+        assert links_with_tokens(row.body) == [] and "/[token]" in row.body
+        stored = " ".join(str(value) for value in vars(row).values())
+        assert not any(link.rsplit("/", 1)[1] in stored for link in links)
+    # The links sent still work.
+    for link in links:
+        page = app.test_client().get(link)
+        assert page.status_code == 200, link
+        assert soup(page).find("input", attrs={"type": "password"}) is not None
+
+
+def test_an_email_sent_at_once_keeps_no_token_either(
+    app: Flask, client: FlaskClient, lead: User, smtp: type[FakeSMTP]
+) -> None:
+    request_reset(client, lead.email)
+    [message] = smtp.sent
+    [link] = links_with_tokens(message.get_content())
+    [row] = rows()
+    assert row.sent_at is not None and link.rsplit("/", 1)[1] not in row.body
+    assert "/en/reset-password/[token]" in row.body
 
 
 def test_the_same_event_twice_is_one_email(app: Flask, ctx: None, smtp: type[FakeSMTP]) -> None:

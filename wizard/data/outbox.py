@@ -18,6 +18,7 @@ from sqlalchemy import or_, select, update
 
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, utcnow
+from wizard.domain.redaction import without_link_tokens
 
 # Ids staged in this session's transaction, for the caller to send once it has committed.
 _STAGED = "outbox_staged"
@@ -114,10 +115,19 @@ def claim(outbox_id: int, lease_seconds: int = 300) -> OutboxMail | None:
 
 
 def mark_sent(outbox_id: int) -> None:
+    """The email is sent: what is kept of it no longer holds the token of any link (a reset
+    or an invitation link in it would otherwise stay readable in the table, and in backups,
+    for as long as the row is kept). Unsent emails keep theirs, for the next attempt."""
+    body = db.session.scalar(select(OutboxMail.body).where(OutboxMail.id == outbox_id))
     db.session.execute(
         update(OutboxMail)
         .where(OutboxMail.id == outbox_id)
-        .values(sent_at=utcnow(), claimed_until=None, last_error=None)
+        .values(
+            sent_at=utcnow(),
+            claimed_until=None,
+            last_error=None,
+            body=without_link_tokens(body or ""),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

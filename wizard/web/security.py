@@ -21,6 +21,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.utils import host_is_trusted
 
 from wizard.domain.inputs import MAX_ID, has_unsafe_characters
+from wizard.domain.redaction import without_link_tokens
 from wizard.render.mail import DEV_MAIL_LOGGER
 
 if TYPE_CHECKING:
@@ -53,14 +54,6 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-# Paths that carry a secret token (a password reset, an invitation, a share link, a staff
-# voice round), also inside a query string or a Referer, raw or with its slashes
-# percent-encoded: the token never reaches a log.
-_SLASH = r"(?:/|%2[Ff])"
-_TOKEN_IN_PATH = re.compile(
-    rf"({_SLASH}(?:en|cy){_SLASH}(?:reset-password|invitation|shared|staff-voice){_SLASH})"
-    r"[A-Za-z0-9_\-]+"
-)
 # What a database's own error message quotes of a row (PostgreSQL's DETAIL lines): the values
 # of a unique key, or the whole failing row (emails, password hashes).
 _DATABASE_DETAIL = (
@@ -85,7 +78,7 @@ def is_utf8_form(body: bytes) -> bool:
 def redact_tokens(text: str) -> str:
     """The text without the tokens of any links in it, nor the values a database error
     quotes."""
-    text = _TOKEN_IN_PATH.sub(r"\1[token]", text)
+    text = without_link_tokens(text)
     for pattern, replacement in _DATABASE_DETAIL:
         text = pattern.sub(replacement, text)
     return text
