@@ -180,6 +180,8 @@ def test_config(url: str, instance: Path) -> dict[str, Any]:
         # Tests serve static/ itself unless they build it (tests/integration/test_static_files.py),
         # so that a build left by `make run` never changes what they see.
         "STATIC_BUILD_DIR": str(instance / "no-static-build"),
+        # Each run keeps its submitted versions' PDFs apart.
+        "PDF_CACHE_DIR": str(instance / "pdf-cache"),
         # Emails are sent by the request after its commit (the RQ path has its own tests).
         "MAIL_QUEUE_URL": "",
     }

@@ -139,6 +139,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "INVITATIONS_PER_LEAD": "30 per day",
         # Shared plans (read through a share link, without signing in), per address.
         "SHARED_PLAN_REQUESTS_PER_ADDRESS": "60 per minute",
+        # PDFs: each signed-in user's (all their PDFs together), and each share link's.
+        "PDF_REQUESTS_PER_USER": "20 per minute; 300 per day",
+        "PDF_REQUESTS_PER_SHARE_LINK": "20 per minute; 300 per day",
+        # Renders at once in each process, and over every process and machine (PostgreSQL
+        # advisory locks); a submitted version's PDF is rendered once and kept in PDF_CACHE_DIR
+        # (by default instance/pdf-cache).
+        "PDF_RENDERS_PER_PROCESS": 2,
+        "PDF_RENDERS_AT_ONCE": int(env.get("WIZARD_PDF_RENDERS_AT_ONCE", "4") or 4),
+        "PDF_CACHE_DIR": env.get("WIZARD_PDF_CACHE_DIR", ""),
         # Staff voice responses (through the round's link, without signing in), per address:
         # a whole staff room may share one address, so this is generous.
         "STAFF_VOICE_REQUESTS_PER_ADDRESS": "300 per minute",

@@ -4,17 +4,23 @@ service do is bounded, each limit with a clear message in the page's language.""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select, text
 
+from tests.conftest import Directory, sign_in
 from tests.html import heading, soup
 from tests.html import text as text_of
-from tests.plans import revision
+from tests.integration.test_sharing import make_link
+from tests.plans import complete_plan, revision
 from wizard.data.database import db
-from wizard.data.models import PlanAnswer
+from wizard.data.models import PlanAnswer, User
+from wizard.data.render_slots import PDF_LOCK_KEY
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.render import pdf
 
 YEAR = year_slug(academic_year_of(date.today()))
 
@@ -50,3 +56,176 @@ def test_a_form_with_more_fields_than_any_of_ours_is_refused(
     # A form of a size ours have is read as usual.
     fewer = {**form, **{f"x{n}": "" for n in range(100)}}
     assert lead_client.post(url, data=fewer).status_code == 302
+
+
+# PDFs: a submitted version's is rendered once per language; renders are capped; PDFs are rate
+# limited per user and per share link ------------------------------------------------------------
+
+
+@pytest.fixture
+def renders(app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """Every WeasyPrint render, counted (and skipped: a test here needs the count, not the
+    PDF); each test has a cache of its own."""
+    made: list[str] = []
+
+    def counted(html: str) -> bytes:
+        made.append(html)
+        return b"%PDF-1.7 " + str(len(made)).encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", counted)
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "pdf-cache"))
+    return made
+
+
+def submitted(client: FlaskClient) -> None:
+    complete_plan(client, YEAR)
+    assert client.post(f"/en/plan/{YEAR}/submit").status_code == 302
+
+
+def test_a_submitted_versions_pdf_is_rendered_once_per_language(
+    app: Flask, lead_client: FlaskClient, renders: list[str], tmp_path: Path
+) -> None:
+    submitted(lead_client)
+    token = make_link(lead_client)
+    first = lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    again = lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf")
+    shared = app.test_client().get(f"/en/shared/{token}.pdf")
+    assert again.get_data() == first.get_data() == shared.get_data()
+    assert len(renders) == 1
+    welsh = lead_client.get(f"/cy/plan/{YEAR}/versions/1.pdf")
+    assert welsh.get_data() != first.get_data()
+    assert len(renders) == 2
+    assert lead_client.get(f"/cy/plan/{YEAR}/versions/1.pdf").get_data() == welsh.get_data()
+    assert len(renders) == 2
+    # The draft's PDF is made each time (it changes with every save).
+    lead_client.get(f"/en/plan/{YEAR}/summary.pdf")
+    lead_client.get(f"/en/plan/{YEAR}/summary.pdf")
+    assert len(renders) == 4
+    assert len(list((tmp_path / "pdf-cache").glob("*.pdf"))) == 2
+
+
+def test_a_change_to_what_the_pdf_is_made_from_renders_it_again(
+    lead_client: FlaskClient, renders: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    submitted(lead_client)
+    lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf")
+    assert len(renders) == 1
+    # A new WeasyPrint (or stylesheet, template, translation: anything in the digest).
+    monkeypatch.setattr(pdf, "package_version", lambda name: "999.0")
+    lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf")
+    assert len(renders) == 2
+    # Only the current copy is kept.
+    assert len(list((tmp_path / "pdf-cache").glob("*.pdf"))) == 1
+
+
+BUSY = {
+    "en": ("Sorry, the service is busy", "Wait a few seconds"),
+    "cy": ("Mae'n ddrwg gennym, mae'r gwasanaeth yn brysur", "Arhoswch ychydig eiliadau"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_when_every_render_slot_in_the_process_is_taken_the_pdf_is_a_busy_503(
+    app: Flask, lead_client: FlaskClient, renders: list[str], lang: str
+) -> None:
+    submitted(lead_client)
+    slots = pdf._process_slots(app.config["PDF_RENDERS_PER_PROCESS"])
+    held = 0
+    while slots.acquire(blocking=False):
+        held += 1
+    try:
+        response = lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf")
+    finally:
+        for _ in range(held):
+            slots.release()
+    assert held == app.config["PDF_RENDERS_PER_PROCESS"]
+    assert response.status_code == 503
+    assert response.headers["Retry-After"].isdigit()
+    assert soup(response).html["lang"] == lang
+    title, said = BUSY[lang]
+    assert heading(response) == title
+    assert said in text_of(soup(response).find("main"))
+    assert renders == []
+    # Free again: the PDF is made.
+    assert lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf").status_code == 200
+
+
+def test_renders_are_capped_over_every_process_on_postgresql(
+    app: Flask, lead_client: FlaskClient, renders: list[str]
+) -> None:
+    """Another process (here a connection of the test's own) holds every shared slot."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the shared cap is PostgreSQL's (SQLite is one machine)")
+    submitted(lead_client)
+    slots = app.config["PDF_RENDERS_AT_ONCE"]
+    with engine.connect() as other:
+        for slot in range(slots):
+            assert other.scalar(select(func.pg_try_advisory_lock(PDF_LOCK_KEY, slot)))
+        response = lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf")
+        assert response.status_code == 503
+        assert heading(response) == BUSY["en"][0]
+        other.scalar(select(func.pg_advisory_unlock(PDF_LOCK_KEY, 0)))
+        other.commit()
+        assert lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf").status_code == 200
+        other.execute(text("SELECT pg_advisory_unlock_all()"))
+        other.commit()
+    assert len(renders) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "a lot of PDFs in a short time"), ("cy", "lawer o ffeiliau PDF mewn amser byr")],
+)
+def test_pdfs_are_rate_limited_per_user(
+    app: Flask,
+    lead_client: FlaskClient,
+    directory: Directory,
+    lead: User,
+    renders: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    said: str,
+) -> None:
+    submitted(lead_client)
+    monkeypatch.setitem(app.config, "PDF_REQUESTS_PER_USER", "3 per minute")
+    # Every PDF of the user counts together, from any address.
+    for n, url in enumerate(["versions/1.pdf", "summary.pdf", "versions/1.pdf"]):
+        address = {"REMOTE_ADDR": f"198.51.100.{n + 1}"}
+        assert (
+            lead_client.get(f"/{lang}/plan/{YEAR}/{url}", environ_base=address).status_code == 200
+        )
+    limited = lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf")
+    assert limited.status_code == 429
+    assert limited.headers["Retry-After"].isdigit()
+    assert soup(limited).html["lang"] == lang
+    assert said in text_of(soup(limited).find("main"))
+    # A colleague has their own allowance.
+    colleague = directory.user(email="colleague@school.example", school=lead.school)
+    other = app.test_client()
+    sign_in(other, colleague.email)
+    assert other.get(f"/{lang}/plan/{YEAR}/versions/1.pdf").status_code == 200
+
+
+def test_pdfs_are_rate_limited_per_share_link(
+    app: Flask, lead_client: FlaskClient, renders: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submitted(lead_client)
+    token, another = make_link(lead_client), make_link(lead_client)
+    monkeypatch.setitem(app.config, "PDF_REQUESTS_PER_SHARE_LINK", "2 per minute")
+    for n in range(2):
+        address = {"REMOTE_ADDR": f"203.0.113.{n + 1}"}
+        assert (
+            app.test_client().get(f"/cy/shared/{token}.pdf", environ_base=address).status_code
+            == 200
+        )
+    limited = app.test_client().get(
+        f"/cy/shared/{token}.pdf", environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
+    assert limited.status_code == 429
+    assert soup(limited).html["lang"] == "cy"
+    # The page itself and other links are not held back.
+    assert app.test_client().get(f"/cy/shared/{token}").status_code == 200
+    assert app.test_client().get(f"/cy/shared/{another}.pdf").status_code == 200

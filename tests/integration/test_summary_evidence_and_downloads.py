@@ -65,11 +65,13 @@ def rendered_pdfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     collect the HTML the PDF would be made from."""
     pages: list[str] = []
 
-    def fake(html: str) -> bytes:
+    def fake(html: str, *cache_key: object) -> bytes:
         pages.append(html)
         return b"%PDF-1.7 test"
 
-    monkeypatch.setattr(documents, "render_pdf", fake)
+    # Drafts are rendered each time, submitted versions through their cache.
+    monkeypatch.setattr(documents, "bounded_render", fake)
+    monkeypatch.setattr(documents, "version_pdf", fake)
     yield pages
 
 

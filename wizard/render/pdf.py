@@ -1,16 +1,107 @@
-"""The plan summary as a PDF, rendered by WeasyPrint from the same HTML as the page."""
+"""The plan summary as a PDF, rendered by WeasyPrint from the same HTML as the page.
+
+Rendering is the heaviest work the service does, so it is bounded: a submitted version's PDF
+never changes, so each is rendered once per version, language and content, and kept as a file
+(`PDF_CACHE_DIR`, by default in the instance folder); and only a few renders run at once, in
+each process (`PDF_RENDERS_PER_PROCESS`) and over every process and machine on one PostgreSQL
+database (`PDF_RENDERS_AT_ONCE`). A request that finds no free slot gets `RenderBusy` at once.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
+import threading
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+from flask import current_app
+
 from wizard.config import ROOT
+from wizard.data.render_slots import shared_slot
 
 PDF_STYLESHEET = ROOT / "static" / "css" / "pdf.css"
 
 
-def render_pdf(html: str) -> bytes:
+class RenderBusy(RuntimeError):
+    """Every render slot is taken: the request should be tried again in a moment."""
+
+
+def _write_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint is large and only this route needs it.
     from weasyprint import CSS, HTML
 
     document = HTML(string=html, base_url=str(ROOT / "static"))
     pdf: bytes = document.write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
+    return pdf
+
+
+def render_pdf(html: str) -> bytes:
+    return _write_pdf(html)
+
+
+_semaphores: dict[int, threading.BoundedSemaphore] = {}
+_semaphores_lock = threading.Lock()
+
+
+def _process_slots(count: int) -> threading.BoundedSemaphore:
+    with _semaphores_lock:
+        if count not in _semaphores:
+            _semaphores[count] = threading.BoundedSemaphore(count)
+        return _semaphores[count]
+
+
+def bounded_render(html: str) -> bytes:
+    """Render, holding a slot in this process and one over every process; RenderBusy when
+    either has none free."""
+    config = current_app.config
+    local = _process_slots(int(config["PDF_RENDERS_PER_PROCESS"]))
+    if not local.acquire(blocking=False):
+        raise RenderBusy
+    try:
+        with shared_slot(int(config["PDF_RENDERS_AT_ONCE"])) as held:
+            if not held:
+                raise RenderBusy
+            return render_pdf(html)
+    finally:
+        local.release()
+
+
+def _digest(html: str) -> str:
+    """What the PDF is made from: the HTML (the version's content in its language, and what
+    the templates and translations made of it), the stylesheet and WeasyPrint's version. A
+    change to any of them is a new PDF."""
+    content = hashlib.sha256()
+    content.update(package_version("weasyprint").encode())
+    content.update(PDF_STYLESHEET.read_bytes())
+    content.update(html.encode())
+    return content.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    configured = current_app.config.get("PDF_CACHE_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "pdf-cache"
+
+
+def version_pdf(html: str, version_id: int, lang: str) -> bytes:
+    """A submitted version's PDF: from the cache when it was made from the same content, else
+    rendered (bounded) and kept, replacing what was kept for this version and language."""
+    directory = cache_dir()
+    prefix = f"version-{version_id}-{lang}-"
+    path = directory / f"{prefix}{_digest(html)}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = bounded_render(html)
+    directory.mkdir(parents=True, exist_ok=True)
+    # Written whole, then renamed: another process never reads half a file.
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
+    with os.fdopen(handle, "wb") as file:
+        file.write(pdf)
+    os.replace(temporary, path)
+    for old in directory.glob(f"{prefix}*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
     return pdf

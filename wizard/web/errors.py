@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from wizard.data.database import db
 from wizard.data.plans import PlanLocked
+from wizard.render.pdf import RenderBusy
 from wizard.web.extensions import login_manager
 from wizard.web.forms import PASSWORD_FIELD_NAMES
 from wizard.web.text import gettext as _
@@ -60,6 +61,14 @@ def render_error(status: int, **context: object) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, **context), status
 
 
+def _http_error_page(status: int) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+    if status == 429 and request.path.endswith(".pdf"):
+        # PDFs have their own limits (per user, per share link), counted by the minute.
+        page, _status = render_error(429, pdf=True)
+        return page, 429, {"Retry-After": "60"}
+    return render_error(status)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -72,11 +81,19 @@ def init_app(app: Flask) -> None:
         return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def http_error(
+        error: HTTPException,
+    ) -> tuple[str, int] | tuple[str, int, dict[str, str]] | HTTPException:
         status = error.code or 500
         if status not in HANDLED:
             return error
-        return render_error(status)
+        return _http_error_page(status)
+
+    @app.errorhandler(RenderBusy)
+    def render_busy(error: RenderBusy) -> tuple[str, int, dict[str, str]]:
+        """Every PDF render slot is taken: a moment later one will be free."""
+        page, _status = render_error(503, busy=True)
+        return page, 503, {"Retry-After": "10"}
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -33,7 +33,7 @@ from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import file_word, signed_in_user
-from wizard.web.views.documents import draft_snapshot, pdf_response
+from wizard.web.views.documents import draft_snapshot, limit_pdfs_per_user, pdf_response
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanVersion
@@ -116,6 +116,7 @@ def plan(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
 
 @bp.get("/plan.pdf")
 @allow(Access.COORDINATOR, plan=True)
+@limit_pdfs_per_user
 def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A version (?version=N, else the latest) as a PDF in the page's language."""
     plan = _plan()
@@ -124,7 +125,13 @@ def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
         abort(404)
     context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
     return pdf_response(
-        context, file_word("plan"), year, file_word("version"), version.number, select_locale()
+        context,
+        file_word("plan"),
+        year,
+        file_word("version"),
+        version.number,
+        select_locale(),
+        version_id=version.id,
     )
 
 

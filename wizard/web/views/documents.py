@@ -3,15 +3,19 @@ scope, a snapshot of its draft, one of its versions, and the PDF response."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template, request
+from flask_login import current_user
 
 from wizard.data.boards import own_cards
 from wizard.data.plans import answer_data, get_plan, plan_and_answers
 from wizard.data.versions import get_version
 from wizard.domain.summary import build_snapshot
-from wizard.render.pdf import render_pdf
+from wizard.render.pdf import bounded_render, version_pdf
+from wizard.web.extensions import limiter
+from wizard.web.i18n import select_locale
 from wizard.web.scope import plan_scope
 from wizard.web.views import attachment
 
@@ -45,6 +49,37 @@ def version_or_404(number: int) -> tuple[Plan, PlanVersion]:
     return plan, version
 
 
-def pdf_response(context: dict[str, Any], *name: str | int) -> Response:
+def pdf_limit_per_user() -> str:
+    return str(current_app.config["PDF_REQUESTS_PER_USER"])
+
+
+def pdf_limit_per_link() -> str:
+    return str(current_app.config["PDF_REQUESTS_PER_SHARE_LINK"])
+
+
+def _user_key() -> str:
+    return f"pdf-user:{getattr(current_user, 'id', None)}"
+
+
+def share_link_key() -> str:
+    """A share link's PDFs are counted together, whoever asks (never by the token itself)."""
+    token = str((request.view_args or {}).get("token", ""))
+    return "pdf-link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+# Every PDF a signed-in user asks for (summary, versions, coordinator's view), counted together.
+limit_pdfs_per_user = limiter.shared_limit(pdf_limit_per_user, scope="pdf", key_func=_user_key)
+
+
+def pdf_response(
+    context: dict[str, Any], *name: str | int, version_id: int | None = None
+) -> Response:
+    """The PDF of a summary: a submitted version's (`version_id`) from the cache when it has
+    been made before; every render bounded (RenderBusy when no slot is free)."""
     html = render_template("pdf/summary.html", **context)
-    return Response(render_pdf(html), mimetype="application/pdf", headers=attachment(*name, "pdf"))
+    pdf = (
+        version_pdf(html, version_id, select_locale())
+        if version_id is not None
+        else bounded_render(html)
+    )
+    return Response(pdf, mimetype="application/pdf", headers=attachment(*name, "pdf"))

@@ -41,7 +41,13 @@ from wizard.web.presenters import summary_context
 from wizard.web.scope import SharedScope, resolve_shared_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import attachment, file_word, signed_in_user
-from wizard.web.views.documents import draft_snapshot, pdf_response, plan_or_404
+from wizard.web.views.documents import (
+    draft_snapshot,
+    pdf_limit_per_link,
+    pdf_response,
+    plan_or_404,
+    share_link_key,
+)
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan
@@ -165,16 +171,20 @@ def page(token: str) -> ResponseReturnValue:
 
 @shared.get("/<token>.pdf")
 @allow(Access.PUBLIC)
+# Per link, whoever asks; the blueprint's limit per address still holds.
+@limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
 def pdf(token: str) -> ResponseReturnValue:
     scope, context = _shared_summary(token)
     if context is None:
         abort(404)
+    version = None if scope.shows_draft else latest_version(plan_or_404())
     return pdf_response(
         context,
         file_word("plan"),
         year_slug(scope.plan.academic_year),
         file_word("shared"),
         select_locale(),
+        version_id=version.id if version else None,
     )
 
 

@@ -13,7 +13,7 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import file_word
-from wizard.web.views.documents import draft_snapshot, pdf_response
+from wizard.web.views.documents import draft_snapshot, limit_pdfs_per_user, pdf_response
 
 bp = Blueprint("summary", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
@@ -35,6 +35,7 @@ def page(year: str) -> ResponseReturnValue:
 
 @bp.get("/summary.pdf")
 @allow(Access.SCHOOL_MEMBER, plan=True)
+@limit_pdfs_per_user
 def pdf(year: str) -> ResponseReturnValue:
     """The plan as it stands, as a PDF in the page's language."""
     _, snapshot = draft_snapshot()

@@ -14,7 +14,12 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import attachment, file_word
-from wizard.web.views.documents import pdf_response, plan_or_404, version_or_404
+from wizard.web.views.documents import (
+    limit_pdfs_per_user,
+    pdf_response,
+    plan_or_404,
+    version_or_404,
+)
 
 bp = Blueprint("versions", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/versions")
 
@@ -53,6 +58,7 @@ def show(year: str, number: int) -> ResponseReturnValue:
 
 @bp.get("/<int:number>.pdf")
 @allow(Access.SCHOOL_MEMBER, plan=True)
+@limit_pdfs_per_user
 def pdf(year: str, number: int) -> ResponseReturnValue:
     """A submitted version as a PDF in the page's language."""
     _, frozen = version_or_404(number)
@@ -64,6 +70,7 @@ def pdf(year: str, number: int) -> ResponseReturnValue:
         file_word("version"),
         number,
         select_locale(),
+        version_id=frozen.id,
     )
 
 
