@@ -127,6 +127,9 @@ class ParsingClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         # Run each request in an empty context, as a real server would: otherwise Flask reuses
         # the test's own app context (and its `g`, where Flask-Babel caches the locale).
+        # Buffered, as a server sends the whole response and then closes it: what a view does
+        # after its response (`call_on_close`) has happened when the test looks.
+        kwargs.setdefault("buffered", True)
         response: TestResponse = contextvars.Context().run(super().open, *args, **kwargs)
         record_cookies(response)
         if response.mimetype == "text/html":

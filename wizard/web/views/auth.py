@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from flask import (
     Blueprint,
     abort,
+    copy_current_request_context,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -166,28 +168,47 @@ def reset_password_request() -> ResponseReturnValue:
     """
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data or "")
-        if user is not None:
-            locale = valid_language(user.locale) or select_locale()
-            recipient = user
-
-            def reset_mail(token: str) -> list[Mail]:
-                return [
-                    compose(
-                        recipient.email,
-                        "password_reset",
-                        locale,
-                        name=recipient.name,
-                        link=link("auth.reset_password", token=token, lang=locale),
-                        hours=current_app.config["PASSWORD_RESET_HOURS"],
-                    )
-                ]
-
-            # The email is in the outbox with the token (one transaction), sent after it.
-            request_password_reset(user, _client_address(), mail=reset_mail)
-            dispatch()
-        return render_template("auth/reset_sent.html", email=form.email.data)
+        email = normalise_email(form.email.data or "")
+        address = _client_address()
+        page_locale = select_locale()
+        # Whether there is an account is looked up, and its email written and sent, only once
+        # the page has gone: the response takes the same path, and so the same time, whether
+        # or not the address has an account.
+        response = make_response(render_template("auth/reset_sent.html", email=form.email.data))
+        response.call_on_close(
+            copy_current_request_context(lambda: _send_reset_link(email, address, page_locale))
+        )
+        return response
     return render_template("auth/reset_request.html", form=form)
+
+
+def _send_reset_link(email: str, address: str, page_locale: str) -> None:
+    """After the response to a reset request: the link, by email, if the address has an
+    account and has not had too many this hour; nothing otherwise."""
+    try:
+        user = find_user_by_email(email)
+        if user is None:
+            return
+        locale = valid_language(user.locale) or page_locale
+        recipient = user
+
+        def reset_mail(token: str) -> list[Mail]:
+            return [
+                compose(
+                    recipient.email,
+                    "password_reset",
+                    locale,
+                    name=recipient.name,
+                    link=link("auth.reset_password", token=token, lang=locale),
+                    hours=current_app.config["PASSWORD_RESET_HOURS"],
+                )
+            ]
+
+        # The email is in the outbox with the token (one transaction), sent after it.
+        request_password_reset(user, address, mail=reset_mail)
+        dispatch()
+    except Exception:  # the page has gone: nobody to tell but the log
+        current_app.logger.exception("A password reset request could not be handled")
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
