@@ -344,7 +344,7 @@ def _purged_report(purged: Purged) -> str:
     return (
         f"Deleted {purged.total} rows past their retention period: "
         f"{purged.sessions} sessions, {purged.sign_in_attempts} sign-in attempts, "
-        f"{purged.sign_in_events} sign-in records of the audit trail, "
+        f"{purged.account_events} records of signing in, passwords and invitations in the audit trail, "
         f"{purged.sent_emails} sent emails, {purged.password_resets} password reset links, "
         f"{purged.invitations} invitations."
     )

@@ -189,9 +189,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Sign-in records: ended or expired sessions, and sign-in attempts.
         "RETENTION_SESSION_DAYS": _days(env, "RETENTION_SESSION_DAYS", 30),
         "RETENTION_SIGN_IN_ATTEMPTS_DAYS": _days(env, "RETENTION_SIGN_IN_ATTEMPTS_DAYS", 30),
-        # The audit trail's records of signing in and out and of passwords (with the address
-        # they came from); a plan's history is kept with the plan.
-        "RETENTION_SIGN_IN_EVENTS_DAYS": _days(env, "RETENTION_SIGN_IN_EVENTS_DAYS", 90),
+        # The audit trail's records of signing in and out, of passwords and of invitations (with
+        # the address they came from, or whom they invited); a plan's history stays with it.
+        "RETENTION_ACCOUNT_EVENTS_DAYS": _days(env, "RETENTION_ACCOUNT_EVENTS_DAYS", 90),
         # Emails, once sent.
         "RETENTION_SENT_EMAIL_DAYS": _days(env, "RETENTION_SENT_EMAIL_DAYS", 30),
         # Password reset links and invitations, after they expire.

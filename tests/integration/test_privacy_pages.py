@@ -109,7 +109,7 @@ def test_the_retention_periods_shown_are_the_ones_the_sweep_uses(
     assert _row(page, "retention-sent-emails") == two
     for row_id, key in (
         ("retention-sessions", "RETENTION_SESSION_DAYS"),
-        ("retention-sign-in-events", "RETENTION_SIGN_IN_EVENTS_DAYS"),
+        ("retention-account-events", "RETENTION_ACCOUNT_EVENTS_DAYS"),
         ("retention-expired-tokens", "RETENTION_EXPIRED_TOKEN_DAYS"),
     ):
         assert _row(page, row_id).split()[0] == str(app.config[key])

@@ -72,18 +72,24 @@ def test_sign_in_records_older_than_their_periods_are_deleted_newer_kept(
     output = _purge(app)
     assert "1 sessions" in output
     assert "2 sign-in attempts" in output
-    assert "2 sign-in records of the audit trail" in output
+    assert "2 records of signing in, passwords and invitations in the audit trail" in output
     assert _count(SignInAttempt) == 0 and _count(UserSession) == 0 and _count(AuditEvent) == 0
     # The account itself is untouched.
     assert db.session.get(User, member.id) is not None
 
 
-def test_a_plans_history_is_not_part_of_the_sign_in_records(
+def test_account_records_go_but_a_plans_history_and_the_chosen_language_stay(
     app: Flask, ctx: None, member: User
 ) -> None:
     record(AuditAction.ANSWER_SAVED, user_id=member.id, at=utcnow() - timedelta(days=400))
     record(AuditAction.LANGUAGE_CHANGED, user_id=member.id, at=utcnow() - timedelta(days=400))
     record(AuditAction.SIGNED_IN, user_id=member.id, at=utcnow() - timedelta(days=400))
+    record(
+        AuditAction.COLLEAGUE_INVITED,
+        user_id=member.id,
+        email="new@school.example",
+        at=utcnow() - timedelta(days=91),
+    )
     db.session.commit()
     _purge(app)
     kept = set(db.session.scalars(select(AuditEvent.action)))

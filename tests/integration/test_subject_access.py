@@ -21,7 +21,7 @@ from tests.html import soup, text
 from tests.integration.test_coordinator import YEAR, submit
 from tests.plans import complete_plan
 from wizard.data.database import db
-from wizard.data.models import AuditEvent, PlanComment, PlanVersion, User
+from wizard.data.models import AuditEvent, PlanComment, PlanVersion, User, coordinator_cluster
 
 EMAIL = "eleri.rees@school.example"
 NAME = "Eleri Rees"
@@ -189,3 +189,18 @@ def test_export_erase_export_leaves_nothing_identifying_and_keeps_the_plan(
         assert NAME not in coordinator_view.get_data(as_text=True)
         pdf = colleague.get(f"/{lang}/plan/{YEAR}/versions/1.pdf")
         assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+
+def test_erasing_a_coordinator_keeps_their_comment_without_their_name(
+    app: Flask, ctx: None, world: World
+) -> None:
+    result = app.test_cli_runner().invoke(args=["erase-person", "owain@la.example", "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert "Owain Hughes" not in _every_row() and "owain@la.example" not in _every_row()
+    assert db.session.scalar(select(coordinator_cluster.c.cluster_id)) is None
+    for lang, left in (("en", "Someone who has left"), ("cy", "Rhywun sydd wedi gadael")):
+        hub = world.colleague_client.get(f"/{lang}/plan/{YEAR}/")
+        assert hub.status_code == 200
+        feedback = text(soup(hub).find(id="feedback"))
+        assert "A clear plan overall" in feedback and left in feedback

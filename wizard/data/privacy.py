@@ -117,12 +117,16 @@ def _events_about(user_id: int | None, email: str) -> list[AuditEvent]:
     return sorted(events, key=lambda event: (event.created_at, event.id))
 
 
+def _attempts_on(email: str) -> Any:
+    """The condition on sign-in attempts that picks this email's (the one place that knows
+    how attempts keep the email)."""
+    return func.lower(SignInAttempt.email) == email
+
+
 def _attempts(email: str) -> list[SignInAttempt]:
     return list(
         db.session.scalars(
-            select(SignInAttempt)
-            .where(func.lower(SignInAttempt.email) == email)
-            .order_by(SignInAttempt.created_at)
+            select(SignInAttempt).where(_attempts_on(email)).order_by(SignInAttempt.created_at)
         )
     )
 
@@ -414,7 +418,7 @@ def erase_person(email: str) -> Erased:
         _count(delete(coordinator_cluster).where(coordinator_cluster.c.user_id == user.id))
         db.session.expunge(user)
         _count(delete(User).where(User.id == user_id))
-    attempts = _count(delete(SignInAttempt).where(func.lower(SignInAttempt.email) == email))
+    attempts = _count(delete(SignInAttempt).where(_attempts_on(email)))
     emails = _count(delete(OutboxMail).where(func.lower(OutboxMail.recipient) == email))
     if user is not None and user.name.strip():
         # Copies of other people's emails that name the person (an invitation from them, say)

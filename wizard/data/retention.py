@@ -26,9 +26,11 @@ from wizard.data.models import (
     utcnow,
 )
 
-# The audit trail's records of signing in, out and of passwords: they carry the address a
-# request came from, and are needed only to investigate a recent misuse of an account.
-SIGN_IN_EVENTS = (
+# The audit trail's records of signing in and out, of passwords and of invitations: they carry
+# the address a request came from or the email of the person invited, and are needed only to
+# investigate a recent misuse of an account. (A plan's history is kept with the plan; the
+# language chosen on the account page stays, since it is read as the preference.)
+ACCOUNT_EVENTS = (
     AuditAction.SIGNED_IN,
     AuditAction.SIGN_IN_FAILED,
     AuditAction.SIGN_IN_THROTTLED,
@@ -37,6 +39,8 @@ SIGN_IN_EVENTS = (
     AuditAction.PASSWORD_RESET_USED,
     AuditAction.PASSWORD_CHANGED,
     AuditAction.PASSWORD_CHANGE_REFUSED,
+    AuditAction.COLLEAGUE_INVITED,
+    AuditAction.INVITATION_ACCEPTED,
 )
 
 
@@ -46,7 +50,7 @@ class Purged:
 
     sessions: int
     sign_in_attempts: int
-    sign_in_events: int
+    account_events: int
     sent_emails: int
     password_resets: int
     invitations: int
@@ -56,7 +60,7 @@ class Purged:
         return (
             self.sessions
             + self.sign_in_attempts
-            + self.sign_in_events
+            + self.account_events
             + self.sent_emails
             + self.password_resets
             + self.invitations
@@ -86,8 +90,8 @@ def purge_expired(config: Mapping[str, Any], now: datetime | None = None) -> Pur
     )
     events = _deleted(
         delete(AuditEvent).where(
-            AuditEvent.action.in_([action.value for action in SIGN_IN_EVENTS]),
-            AuditEvent.created_at < cutoff("RETENTION_SIGN_IN_EVENTS_DAYS"),
+            AuditEvent.action.in_([action.value for action in ACCOUNT_EVENTS]),
+            AuditEvent.created_at < cutoff("RETENTION_ACCOUNT_EVENTS_DAYS"),
         )
     )
     # Only sent emails: one still unsent is work to do.
@@ -114,7 +118,7 @@ def purge_expired(config: Mapping[str, Any], now: datetime | None = None) -> Pur
     return Purged(
         sessions=sessions,
         sign_in_attempts=attempts,
-        sign_in_events=events,
+        account_events=events,
         sent_emails=emails,
         password_resets=resets,
         invitations=invitations,

@@ -90,7 +90,7 @@ def _privacy_details() -> dict[str, Any]:
         for key in (
             "RETENTION_SESSION_DAYS",
             "RETENTION_SIGN_IN_ATTEMPTS_DAYS",
-            "RETENTION_SIGN_IN_EVENTS_DAYS",
+            "RETENTION_ACCOUNT_EVENTS_DAYS",
             "RETENTION_SENT_EMAIL_DAYS",
             "RETENTION_EXPIRED_TOKEN_DAYS",
         )
