@@ -32,6 +32,7 @@ from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
 from wizard.domain.inputs import normalise_email
 from wizard.render.mail import mail_queue, sweep
+from wizard.render.pdf import clear_pdf_cache
 from wizard.web.assets import build_static
 
 
@@ -322,7 +323,9 @@ def erase_person_command(email: str, yes: bool) -> None:
     counts = ", ".join(
         f"{key.replace('_', ' ')}: {value}" for key, value in erased.counts().items()
     )
-    click.echo(f"Erased {email} ({counts}).")
+    # Kept PDFs of submitted versions may name the person: they are made again when asked for.
+    pdfs = clear_pdf_cache()
+    click.echo(f"Erased {email} ({counts}; kept PDFs deleted: {pdfs}).")
 
 
 @click.command("send-mail")

@@ -5,6 +5,7 @@ name or email. Round trip: export, erase, export again, and the pages where the 
 
 from __future__ import annotations
 
+import io
 import json
 import stat
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.conftest import Directory, sign_in
@@ -83,6 +85,12 @@ def _export(app: Flask, path: Path) -> dict[str, Any]:
     return document
 
 
+def _pdf_text(client: FlaskClient, lang: str) -> str:
+    response = client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+
+
 def _every_row() -> str:
     """Every row of every table, as text."""
     rows = []
@@ -138,6 +146,11 @@ def test_export_erase_export_leaves_nothing_identifying_and_keeps_the_plan(
     app: Flask, ctx: None, world: World, tmp_path: Path
 ) -> None:
     assert NAME in _every_row() and EMAIL in _every_row()
+    # The version's PDF, kept once made, names the person who submitted it.
+    for lang in ("en", "cy"):
+        assert NAME in _pdf_text(world.colleague_client, lang)
+    kept = Path(app.config["PDF_CACHE_DIR"])
+    assert len(list(kept.glob("*.pdf"))) >= 2
     result = app.test_cli_runner().invoke(args=["erase-person", EMAIL, "--yes"])
     assert result.exit_code == 0, result.output
     assert "Erased" in result.output
@@ -187,8 +200,8 @@ def test_export_erase_export_leaves_nothing_identifying_and_keeps_the_plan(
         page = text(soup(coordinator_view).find("main"))
         assert "Diolch, we will" in page and left[lang] in page
         assert NAME not in coordinator_view.get_data(as_text=True)
-        pdf = colleague.get(f"/{lang}/plan/{YEAR}/versions/1.pdf")
-        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        pdf = _pdf_text(colleague, lang)
+        assert NAME not in pdf and submitted_by[lang] in " ".join(pdf.split())
 
 
 def test_erasing_a_coordinator_keeps_their_comment_without_their_name(

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 
+from wizard.data.accounts import account_key
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import (
@@ -34,6 +35,7 @@ from wizard.data.models import (
     coordinator_cluster,
     utcnow,
 )
+from wizard.domain.inputs import normalise_email
 
 # Keys of an audit event's detail that identify a person: their email, and the internet
 # address a request came from.
@@ -43,7 +45,7 @@ REMOVED_NAME = "[...]"
 
 
 def _normalised(email: str) -> str:
-    return email.strip().lower()
+    return normalise_email(email)
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -120,7 +122,7 @@ def _events_about(user_id: int | None, email: str) -> list[AuditEvent]:
 def _attempts_on(email: str) -> Any:
     """The condition on sign-in attempts that picks this email's (the one place that knows
     how attempts keep the email)."""
-    return func.lower(SignInAttempt.email) == email
+    return SignInAttempt.account == account_key(email)
 
 
 def _attempts(email: str) -> list[SignInAttempt]:

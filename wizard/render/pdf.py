@@ -105,3 +105,14 @@ def version_pdf(html: str, version_id: int, lang: str) -> bytes:
         if old != path:
             old.unlink(missing_ok=True)
     return pdf
+
+
+def clear_pdf_cache() -> int:
+    """Delete every kept PDF (after an erasure: a kept copy may name the person); each is
+    rendered again when next asked for. Returns how many were deleted."""
+    directory = cache_dir()
+    deleted = 0
+    for path in directory.glob("*.pdf") if directory.is_dir() else ():
+        path.unlink(missing_ok=True)
+        deleted += 1
+    return deleted
