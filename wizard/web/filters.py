@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from wizard.domain.academic_year import year_label, year_slug
 from wizard.domain.money import pence_to_decimal
+from wizard.domain.names import plain_name
 
 
 def _locale() -> str:
@@ -72,6 +73,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_time, "date_time")
     app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(year_label, "year_label")
+    # A person's name in an email: plain words only (wizard/domain/names.py).
+    app.add_template_filter(plain_name, "plain_name")
     app.add_template_filter(year_slug, "year_slug")
     app.add_template_global(localised)
 

@@ -27,6 +27,7 @@ from wizard.domain.inputs import (
     without_unsafe_characters,
 )
 from wizard.domain.money import MoneyError
+from wizard.domain.names import has_link
 from wizard.domain.passwords import contains_email, is_too_common
 from wizard.web.fields import ChoicesField, MoneyField, WholeNumberField, stripped
 from wizard.web.labels import PHASES
@@ -476,6 +477,14 @@ class LanguageForm(Form):
     )
 
 
+class NoLink:
+    """A person's name, which emails repeat to others: never a web or email address."""
+
+    def __call__(self, form: Form, field: StringField) -> None:
+        if has_link(field.data or ""):
+            raise ValidationError(_l("Enter a name without a web address or email address"))
+
+
 class InviteColleagueForm(Form):
     name = StringField(
         _l("Full name"),
@@ -483,6 +492,7 @@ class InviteColleagueForm(Form):
         validators=[
             InputRequired(_l("Enter your colleague's full name")),
             Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+            NoLink(),
         ],
         widget=TextInput(),
     )
@@ -502,6 +512,7 @@ class AcceptInvitationForm(Form):
         validators=[
             InputRequired(_l("Enter your full name")),
             Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+            NoLink(),
         ],
         widget=TextInput(),
     )
