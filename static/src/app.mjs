@@ -49,6 +49,38 @@ document.addEventListener('click', function (event) {
   }
 })
 
+// A button with data-copy="<id>" copies the text of that element (a new
+// link) to the clipboard and says so in its status region. The button's
+// paragraph is served hidden and shown here, only where the Clipboard API
+// exists, so that without JavaScript there is no button that does nothing:
+// the link itself can still be selected and copied.
+function showCopyButtons (root) {
+  if (!navigator.clipboard) {
+    return
+  }
+  for (const button of root.querySelectorAll('[data-copy]')) {
+    const holder = button.closest('[hidden]')
+    if (holder) {
+      holder.hidden = false
+    }
+  }
+}
+showCopyButtons(document)
+
+document.addEventListener('click', function (event) {
+  const button = event.target instanceof Element && event.target.closest('[data-copy]')
+  const source = button && document.getElementById(button.getAttribute('data-copy'))
+  if (!source) {
+    return
+  }
+  const status = button.parentElement.querySelector('[data-copy-status]')
+  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+    if (status) {
+      status.textContent = button.getAttribute('data-copied') || ''
+    }
+  })
+})
+
 if (htmx) {
   // 2. GOV.UK Frontend components in content that htmx swaps in later, and
   //    only inside that content (initialising a component twice logs an
@@ -64,6 +96,7 @@ if (htmx) {
     if (!(el instanceof Element) || el === document.body) {
       return
     }
+    showCopyButtons(el)
     initAll({ scope: el })
 
     const moduleName = el.getAttribute('data-module')

@@ -163,11 +163,13 @@ MATRIX: dict[str, Row] = {
     "staff_voice.apply": Row(post="SAFNFFF"),
     "staff_voice.undo": Row(post="SAFNFFF"),
     "staff_voice.close": Row(post="SAFNFFF"),
+    "staff_voice.new_link": Row(post="SAFNFFF"),
     "staff_voice.delete": LEAD_FORM,
     "staff_voice_response.start": Row(get="AAAAAAA", post="BBBBBBB", voice="BNFN"),
     "staff_voice_response.board": Row(get="AAAAAAA", voice="ANAN"),
     "staff_voice_response.move": Row(post="AAAAAAA", voice="ANFN"),
     "staff_voice_response.done": Row(get="AAAAAAA", voice="ANAN"),
+    "staff_voice_response.forget": Row(post="AAAAAAA", voice="ANAN"),
     # Coordinators, exports and the national view.
     "clusters.index": Row(get="SFFFAAF"),
     "clusters.dashboard": COORDINATOR_PAGE,
@@ -542,5 +544,5 @@ def test_staff_voice_routes_with_every_kind_of_round_token(make_app: Any, world:
             client.get(path) if method == "GET" else client.post(path, data={"csrf_token": token})
         )
         assert outcome(response) == "N", rule.endpoint
-    assert tried == 4 * len(VOICE_TOKENS)
+    assert tried == 5 * len(VOICE_TOKENS)
     assert not wrong, "\n".join(wrong)

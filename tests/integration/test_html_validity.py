@@ -110,7 +110,8 @@ def staff_voice_pages(
     save("staff-voice", lead, f"{base}/staff-voice")
     save("staff-voice-results", lead, f"{base}/staff-voice/{voice}/results")
     save("staff-voice-delete", lead, f"{base}/staff-voice/{voice}/delete")
-    save("staff-voice-respond", member, f"/{lang}/staff-voice/{token}")
+    save("staff-voice-already", member, f"/{lang}/staff-voice/{token}")
+    save("staff-voice-respond", member, f"/{lang}/staff-voice/{token}?change=1")
     save("staff-voice-board", member, f"/{lang}/staff-voice/{token}/board")
     save("staff-voice-done", member, f"/{lang}/staff-voice/{token}/done")
     save("history", lead, f"{base}/history")
@@ -178,7 +179,10 @@ def test_every_page_type_is_valid_html_in_both_languages(
     for lang in ("en", "cy"):
         draft_pages(pages, lead, lang)
         staff_voice_pages(pages, lead, staff[0], lang, token, voice)
-    respond(app.test_client(), token, role="teacher", cards=NINE)
+    last = app.test_client()
+    respond(last, token, role="teacher", cards=NINE)
+    forgotten = last.post(f"/cy/staff-voice/{token}/forget")
+    pages.save_html("staff-voice-forgotten", "forget", forgotten.get_data(as_text=True))
     assert lead.post(f"/en/plan/{YEAR}/staff-voice/{voice}/close").status_code == 302
     for lang in ("en", "cy"):
         pages.save("staff-voice-closed", lead, f"/{lang}/plan/{YEAR}/staff-voice/{voice}/results")

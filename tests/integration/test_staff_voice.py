@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_links, error_summary, heading, soup
@@ -128,7 +128,7 @@ def test_the_same_browser_changes_its_answers_and_others_cannot(
     token = open_round(lead_client)
     browser = app.test_client()
     respond(browser, token, "teacher", "developing", cards=(NINE[0],))
-    page = browser.get(f"/en/staff-voice/{token}")
+    page = browser.get(f"/en/staff-voice/{token}?change=1")
     assert soup(page).find("input", {"name": "role", "checked": True})["value"] == "teacher"
     respond(browser, token, "leader", "embedded", cards=(NINE[1],))
     with app.app_context():
@@ -686,7 +686,7 @@ def test_a_responder_may_rather_not_give_a_role(app: Flask, lead_client: FlaskCl
     with app.app_context():
         row = db.session.scalar(select(StaffVoiceResponse))
         assert row is not None and row.role == ""
-    page = browser.get(f"/en/staff-voice/{token}")
+    page = browser.get(f"/en/staff-voice/{token}?change=1")
     assert soup(page).find("input", {"name": "role", "checked": True})["value"] == "none"
 
 
@@ -719,3 +719,106 @@ def test_the_responders_board_shows_nothing_of_the_schools_self_review(
     )
     assert soup(moved).find(class_="app-card__reason") is None
     assert "You rated" not in moved.get_data(as_text=True)
+
+
+def cookie_names(client: FlaskClient) -> set[str]:
+    return {c.key for c in client._cookies.values()}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_shared_browser_never_shows_the_last_persons_answers_unasked(
+    app: Flask, lead_client: FlaskClient, lang: str
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    staff_room = app.test_client()
+    respond(staff_room, token, "leader", "embedded", cards=(NINE[0],), lang=lang)
+    # The next person opens the link in the same browser: a choice, none of the answers.
+    page = staff_room.get(f"/{lang}/staff-voice/{token}")
+    assert page.status_code == 200
+    assert soup(page).find("input", {"type": "radio"}) is None
+    assert soup(page).find(id="change-answers")["href"] == f"/{lang}/staff-voice/{token}?change=1"
+    # They start their own: the browser forgets the first response (kept, but out of reach).
+    forgot = staff_room.post(f"/{lang}/staff-voice/{token}/forget")
+    assert forgot.status_code == 200
+    assert "staff-voice-" not in " ".join(cookie_names(staff_room))
+    fresh = staff_room.get(f"/{lang}/staff-voice/{token}")
+    assert soup(fresh).find("input", {"type": "radio", "checked": True}) is None
+    assert staff_room.get(f"/{lang}/staff-voice/{token}/board").status_code == 302
+    respond(staff_room, token, "teacher", "developing", cards=(NINE[1],), lang=lang)
+    with app.app_context():
+        rows = db.session.scalars(select(StaffVoiceResponse)).all()
+        assert sorted(row.role for row in rows) == ["leader", "teacher"]
+
+
+def test_finishing_offers_to_forget_this_browser(app: Flask, lead_client: FlaskClient) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, "teacher", cards=(NINE[0],))
+    board = soup(browser.get(f"/en/staff-voice/{token}/board"))
+    finish = board.find("a", string=re.compile("Finish"))
+    assert finish["href"] == f"/en/staff-voice/{token}/done"
+    done = soup(browser.get(finish["href"]))
+    form = done.find(id="forget-browser").find_parent("form")
+    assert form["action"] == f"/en/staff-voice/{token}/forget"
+    assert "staff-voice-" in " ".join(cookie_names(browser))
+    forgot = browser.post(form["action"])
+    assert heading(forgot) == "This browser has forgotten your response"
+    assert any(
+        header.startswith("staff-voice-") and "Expires=Thu, 01 Jan 1970" in header
+        for header in forgot.headers.getlist("Set-Cookie")
+    )
+    assert "staff-voice-" not in " ".join(cookie_names(browser))
+    # The answers are kept; this browser can no longer reach them.
+    assert browser.get(f"/en/staff-voice/{token}/done").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StaffVoiceResponse.id))) == 1
+
+
+def test_a_lost_link_is_replaced_and_the_old_one_stops_working(
+    app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    old = open_round(lead_client)
+    number = round_id(app)
+    browser = app.test_client()
+    respond(browser, old, "teacher", cards=(NINE[0],))
+    page = soup(lead_client.get(LEAD_PAGE))
+    form = page.find("form", action=f"{LEAD_PAGE}/{number}/new-link")
+    assert form is not None and form.find("button").get_text(strip=True).startswith(
+        "Make a new link"
+    )
+    reissued = lead_client.post(form["action"])
+    assert reissued.status_code == 200
+    banner = soup(reissued).find(id="new-staff-voice-link")
+    found = LINK.search(banner["href"])
+    assert found is not None
+    new = found.group(2)
+    assert new != old and len(new) >= 43
+    # The copy button: served hidden, shown by the script where the clipboard can be used.
+    copy = soup(reissued).find("button", attrs={"data-copy": "new-staff-voice-link"})
+    assert copy is not None and copy.find_parent(attrs={"hidden": True}) is not None
+    assert app.test_client().get(f"/en/staff-voice/{old}").status_code == 404
+    assert app.test_client().get(f"/en/staff-voice/{new}").status_code == 200
+    # The response is kept, and its browser still finds it through the new link.
+    assert browser.get(f"/en/staff-voice/{new}/done").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StaffVoiceResponse.id))) == 1
+        row = db.session.scalar(select(StaffVoiceRound))
+        assert row is not None
+        assert row.token_hash == hashlib.sha256(new.encode()).hexdigest()
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "staff-voice-link-reissued")
+        )
+        assert event is not None and event.user_id == lead.id
+        assert event.detail == {"round_id": number}
+    # Only the lead may do it, and not for a closed round.
+    colleague = directory.user(email="colleague@school.example", school=lead.school)
+    as_colleague = app.test_client()
+    sign_in(as_colleague, colleague.email)
+    assert as_colleague.post(f"{LEAD_PAGE}/{number}/new-link").status_code == 403
+    close(lead_client, number)
+    refused = lead_client.post(f"{LEAD_PAGE}/{number}/new-link", follow_redirects=True)
+    assert "needs no new link" in refused.get_data(as_text=True)
+    assert app.test_client().get(f"/en/staff-voice/{new}").status_code == 200  # still the same

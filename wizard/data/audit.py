@@ -35,6 +35,7 @@ class AuditAction(enum.StrEnum):
     STAFF_VOICE_DELETED = "staff-voice-deleted"
     STAFF_VOICE_APPLIED = "staff-voice-applied"
     STAFF_VOICE_UNDONE = "staff-voice-undone"
+    STAFF_VOICE_LINK_REISSUED = "staff-voice-link-reissued"
     # Accounts and signing in
     COLLEAGUE_INVITED = "colleague-invited"
     INVITATION_ACCEPTED = "invitation-accepted"

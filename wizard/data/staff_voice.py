@@ -111,6 +111,22 @@ def close_round(plan: Plan, round_: StaffVoiceRound, user: User) -> None:
         db.session.commit()
 
 
+def reissue_link(plan: Plan, round_: StaffVoiceRound, user: User) -> str:
+    """Give the round a new link and return its token (the only time it is known): the old link
+    stops working; the responses stay (a responder's browser still finds its own, by its
+    cookie, through the new link)."""
+    token, digest = new_token()
+    round_.token_hash = digest
+    record(
+        AuditAction.STAFF_VOICE_LINK_REISSUED,
+        user_id=user.id,
+        plan_id=plan.id,
+        round_id=round_.id,
+    )
+    db.session.commit()
+    return token
+
+
 def delete_round(plan: Plan, round_: StaffVoiceRound, user: User) -> None:
     """Delete the round and every response to it; its link stops working."""
     round_id = round_.id

@@ -99,14 +99,17 @@ def _date_errors(form: OpenRoundForm) -> list[dict[str, str]]:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def index(year: str) -> ResponseReturnValue:
     """The plan's rounds; the lead opens one (its link shown once, in full), closes or deletes it."""
+    return _index(year)
+
+
+def _index(year: str, new_link: str | None = None, reissued: bool = False) -> ResponseReturnValue:
     scope = plan_scope()
     plan = get_plan(scope.school_id, scope.academic_year)
     user = signed_in_user()
-    form = OpenRoundForm()
-    new_link = None
+    form = OpenRoundForm(formdata=None) if reissued else OpenRoundForm()
     rounds = data.rounds_of(plan) if plan else []
     has_open = any(data.is_open(row.round, today()) for row in rounds)
-    if request.method == "POST":
+    if request.method == "POST" and not reissued:
         if not user.is_school_lead or plan is None:
             abort(403)
         if has_open:
@@ -123,6 +126,7 @@ def index(year: str) -> ResponseReturnValue:
         form=form,
         errors=_date_errors(form),
         new_link=new_link,
+        reissued=reissued,
         rounds=rounds,
         has_open=has_open,
         today=today(),
@@ -148,6 +152,22 @@ def close(year: str, round_id: int) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("staff_voice.index", year=year))
+
+
+@bp.post("/<int:round_id>/new-link")
+@allow(Access.SCHOOL_LEAD, plan=True)
+def new_link(year: str, round_id: int) -> ResponseReturnValue:
+    """A lost link: the round gets a new one (shown once, in full) and the old one stops
+    working; the responses stay."""
+    plan = _plan()
+    round_ = _round(plan, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not data.is_open(round_, today()):
+        flash(_("This round has closed, so it needs no new link."), "important")
+        return redirect(url_for("staff_voice.index", year=year))
+    token = data.reissue_link(plan, round_, signed_in_user())
+    return _index(year, link("staff_voice_response.start", token=token), reissued=True)
 
 
 @bp.route("/<int:round_id>/delete", methods=["GET", "POST"])
@@ -353,14 +373,37 @@ def _closed_page(token: str, round_: StaffVoiceRound, plan: Plan) -> ResponseRet
     )
 
 
+def _forget_cookie(response: BaseResponse, round_: StaffVoiceRound) -> BaseResponse:
+    response.delete_cookie(
+        _cookie_name(round_),
+        path="/",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 @respond.route("/<token>", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
 def start(token: str) -> ResponseReturnValue:
-    """Your role (optional) and a rating for each of the eight hallmarks."""
+    """Your role (optional) and a rating for each of the eight hallmarks.
+
+    A staff room's browser may be shared: when it has responded already, the page asks first
+    whether this is the same person changing their answers or someone new, and shows the
+    earlier answers only to the one who says they are changing theirs (?change)."""
     round_, plan = _found(token)
     if not data.is_open(round_, today()):
         return _closed_page(token, round_, plan)
     mine = _my_response(round_)
+    if mine is not None and request.method == "GET" and "change" not in request.args:
+        return render_template(
+            "staff_voice/already.html",
+            token=token,
+            round=round_,
+            school=plan.school,
+            form=ConfirmForm(),
+        )
     initial: dict[str, Any] = {}
     if mine is not None:
         initial["role"] = mine.role or RATHER_NOT_SAY
@@ -522,6 +565,26 @@ def move(token: str) -> ResponseReturnValue:
     )
 
 
+@respond.post("/<token>/forget")
+@allow(Access.PUBLIC)
+def forget(token: str) -> ResponseReturnValue:
+    """This browser forgets the response it made (its cookie goes): the next person to use it
+    starts afresh and cannot see or change those answers. The response itself is kept."""
+    round_, plan = _found(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    page = Response(
+        render_template(
+            "staff_voice/forgotten.html",
+            token=token,
+            round=round_,
+            school=plan.school,
+            is_open=data.is_open(round_, today()),
+        )
+    )
+    return _forget_cookie(page, round_)
+
+
 @respond.get("/<token>/done")
 @allow(Access.PUBLIC)
 def done(token: str) -> ResponseReturnValue:
@@ -536,6 +599,7 @@ def done(token: str) -> ResponseReturnValue:
         token=token,
         round=round_,
         school=plan.school,
+        form=ConfirmForm(),
         board_cards=board_cards,
         role=ROLE_LABELS.get(mine.role or "", ""),
         is_open=data.is_open(round_, today()),
