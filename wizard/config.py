@@ -139,6 +139,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "INVITATIONS_PER_LEAD": "30 per day",
         # Shared plans (read through a share link, without signing in), per address.
         "SHARED_PLAN_REQUESTS_PER_ADDRESS": "60 per minute",
+        # What one school can create: its own Diamond 9 cards (per plan), share links not
+        # revoked (per plan), and comments with replies (per submitted version).
+        "OWN_CARDS_PER_PLAN": 30,
+        "SHARE_LINKS_PER_PLAN": 20,
+        "COMMENTS_PER_VERSION": 200,
         # PDFs: each signed-in user's (all their PDFs together), and each share link's.
         "PDF_REQUESTS_PER_USER": "20 per minute; 300 per day",
         "PDF_REQUESTS_PER_SHARE_LINK": "20 per minute; 300 per day",

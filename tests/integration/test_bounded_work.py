@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
 from tests.conftest import Directory, sign_in
-from tests.html import heading, soup
+from tests.html import error_summary, heading, soup
 from tests.html import text as text_of
 from tests.integration.test_sharing import make_link
 from tests.plans import complete_plan, revision
 from wizard.data.database import db
-from wizard.data.models import PlanAnswer, User
+from wizard.data.models import OwnCard, PlanAnswer, PlanComment, ShareLink, User
 from wizard.data.render_slots import PDF_LOCK_KEY
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.render import pdf
@@ -229,3 +229,100 @@ def test_pdfs_are_rate_limited_per_share_link(
     # The page itself and other links are not held back.
     assert app.test_client().get(f"/cy/shared/{token}").status_code == 200
     assert app.test_client().get(f"/cy/shared/{another}.pdf").status_code == 200
+
+
+# What one school can create ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "up to 3 cards of its own"), ("cy", "hyd at 3 o'i chardiau ei hun")],
+)
+def test_a_school_has_a_cap_on_its_own_cards(
+    app: Flask,
+    lead_client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    said: str,
+) -> None:
+    monkeypatch.setitem(app.config, "OWN_CARDS_PER_PLAN", 3)
+    new = f"/{lang}/plan/{YEAR}/diamond-9/cards/new"
+    for n in range(3):
+        assert lead_client.post(new, data={"title_en": f"Card {n}"}).status_code == 302
+    refused = lead_client.post(new, data={"title_en": "One too many"})
+    assert refused.status_code == 200
+    assert soup(refused).html["lang"] == lang
+    assert any(said in message for message in error_summary(refused))
+    with app.app_context():
+        assert db.session.query(OwnCard).count() == 3
+    # A card can still be changed.
+    with app.app_context():
+        card_id = db.session.query(OwnCard.id).order_by(OwnCard.id).first()[0]
+    changed = lead_client.post(
+        f"/{lang}/plan/{YEAR}/diamond-9/cards/{card_id}", data={"title_en": "Renamed"}
+    )
+    assert changed.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "up to 2 share links at once"), ("cy", "hyd at 2 o ddolenni rhannu")],
+)
+def test_a_plan_has_a_cap_on_its_live_share_links(
+    app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    complete_plan(lead_client, YEAR)
+    monkeypatch.setitem(app.config, "SHARE_LINKS_PER_PLAN", 2)
+    make_link(lead_client, "draft")
+    make_link(lead_client, "draft")
+    share = f"/{lang}/plan/{YEAR}/share"
+    refused = lead_client.post(share, data={"shows": "draft"})
+    assert refused.status_code == 200
+    assert soup(refused).html["lang"] == lang
+    assert any(said in message for message in error_summary(refused))
+    assert soup(refused).find(id="new-share-link") is None
+    with app.app_context():
+        links = db.session.query(ShareLink).order_by(ShareLink.id).all()
+        assert len(links) == 2
+        first = links[0].id
+    # Revoking one makes room for another.
+    assert lead_client.post(f"{share}/{first}/revoke").status_code == 302
+    make_link(lead_client, "draft")
+
+
+COMMENT_CAP = {
+    "en": "already has 2 comments and replies",
+    "cy": "2 o sylwadau ac ymatebion yn barod",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_version_has_a_cap_on_comments_and_replies(
+    app: Flask, directory: Directory, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    cluster = directory.cluster("West")
+    school = directory.school(cluster=cluster)
+    directory.user("lead@school.example", school=school, lead=True)
+    directory.user("coord@la.example", coordinator_of=[cluster])
+    lead_client, coordinator = app.test_client(), app.test_client()
+    sign_in(lead_client, "lead@school.example")
+    sign_in(coordinator, "coord@la.example")
+    submitted(lead_client)
+    monkeypatch.setitem(app.config, "COMMENTS_PER_VERSION", 2)
+    url = f"/{lang}/clusters/{cluster.id}/schools/{school.id}/{YEAR}/comments"
+    form = {"version": "1", "task": "whole-plan", "body": "Da iawn"}
+    assert coordinator.post(url, data=form).status_code == 302
+    with app.app_context():
+        first = db.session.query(PlanComment.id).scalar()
+    reply = f"/{lang}/plan/{YEAR}/feedback/{first}/reply"
+    assert lead_client.post(reply, data={"body": "Diolch"}).status_code == 302
+
+    refused = coordinator.post(url, data=form)
+    assert refused.status_code == 200
+    assert soup(refused).html["lang"] == lang
+    assert any(COMMENT_CAP[lang] in message for message in error_summary(refused))
+    refused_reply = lead_client.post(reply, data={"body": "Diolch eto"})
+    assert refused_reply.status_code == 200
+    assert any(COMMENT_CAP[lang] in message for message in error_summary(refused_reply))
+    with app.app_context():
+        assert db.session.query(PlanComment).count() == 2

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from wizard.data.accounts import name_of
 from wizard.data.audit import AuditAction, record
+from wizard.data.caps import check_own_cards
 from wizard.data.database import db
 from wizard.data.models import OwnCard, Plan, PlanAnswer, User
 from wizard.data.plans import (
@@ -130,6 +131,7 @@ def save_own_card(
     lock_draft(plan)
     added = card is None
     if card is None:
+        check_own_cards(plan.id)
         card = OwnCard(plan_id=plan.id, created_by_id=user.id)
         db.session.add(card)
     card.title_en = title_en or None

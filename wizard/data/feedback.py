@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from wizard.data.audit import AuditAction, record
+from wizard.data.caps import check_comments
 from wizard.data.database import db
 from wizard.data.models import (
     Plan,
@@ -45,6 +46,7 @@ def add_comment(
     """
     if reply_to is not None:
         version_number, task_key = reply_to.version_number, reply_to.task_key
+    check_comments(plan.id, version_number)
     comment = PlanComment(
         plan_id=plan.id,
         version_number=version_number,

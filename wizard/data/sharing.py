@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from wizard.data.accounts import new_token, token_hash
 from wizard.data.audit import AuditAction, record
+from wizard.data.caps import check_share_links
 from wizard.data.database import db
 from wizard.data.models import Plan, PlanVersion, ShareLink, User, utcnow
 
@@ -19,7 +20,9 @@ _TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 
 def create_share_link(plan: Plan, user: User, shows_draft: bool, expires_on: date | None) -> str:
-    """Make a link to the plan and return its token (the only time it is known)."""
+    """Make a link to the plan and return its token (the only time it is known); CapReached
+    when the plan has as many live links as it may."""
+    check_share_links(plan.id)
     token, digest = new_token()
     link = ShareLink(
         plan_id=plan.id,

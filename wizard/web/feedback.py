@@ -258,3 +258,11 @@ def feedback_mail(plan: Plan, school: School, number: int, kind: str) -> Callabl
         ]
 
     return compose_for
+
+
+def comments_cap_message(cap: int) -> str:
+    """What a coordinator or lead is told when a version has as many comments as it may."""
+    return _(
+        "This version of the plan already has %(count)s comments and replies, the most one version can have.",
+        count=cap,
+    )

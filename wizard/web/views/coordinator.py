@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from wizard.data.caps import CapReached
 from wizard.data.feedback import add_comment, comments_of, set_review
 from wizard.data.plans import get_plan
 from wizard.data.versions import versions_of
@@ -25,6 +26,7 @@ from wizard.web.feedback import (
     CommentForm,
     ReviewForm,
     change_list,
+    comments_cap_message,
     feedback_mail,
     version_number_of,
 )
@@ -154,14 +156,18 @@ def comment(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
         if "csrf_token" in form.errors:
             abort(400)
         return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
-    add_comment(
-        plan,
-        version.number,
-        form.task_key(),
-        signed_in_user(),
-        form.body.data or "",
-        mail=feedback_mail(plan, plan.school, version.number, "comment"),
-    )
+    try:
+        add_comment(
+            plan,
+            version.number,
+            form.task_key(),
+            signed_in_user(),
+            form.body.data or "",
+            mail=feedback_mail(plan, plan.school, version.number, "comment"),
+        )
+    except CapReached as reached:
+        form.body.errors = [comments_cap_message(reached.cap)]
+        return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
     dispatch()
     flash(_("Your comment has been added."), "success")
     return redirect(

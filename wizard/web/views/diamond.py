@@ -30,6 +30,7 @@ from wizard.data.boards import (
     save_board,
     save_own_card,
 )
+from wizard.data.caps import CapReached
 from wizard.data.plans import get_or_create_plan, require_draft
 from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import (
@@ -664,7 +665,22 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
     if form.validate_on_submit():
         user = signed_in_user()
         plan = state.plan or get_or_create_plan(plan_scope().school_id, academic_year)
-        card = save_own_card(plan, card, form.title_en.data, form.title_cy.data, user)
+        try:
+            card = save_own_card(plan, card, form.title_en.data, form.title_cy.data, user)
+        except CapReached as reached:
+            form.title_en.errors = [
+                _(
+                    "Your school can have up to %(count)s cards of its own on this plan. Delete one you no longer need to add another.",
+                    count=reached.cap,
+                )
+            ]
+            return render_template(
+                "plan/diamond/card_form.html",
+                form=form,
+                year_slug=year,
+                academic_year=academic_year,
+                card=None,
+            )
         if card_id:
             flash(_("Your card has been changed."), "success")
         else:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from wizard.data.caps import CapReached
 from wizard.data.feedback import add_comment, get_comment
 from wizard.web.access import Access, allow
-from wizard.web.feedback import ReplyForm
+from wizard.web.feedback import ReplyForm, comments_cap_message
 from wizard.web.i18n import LANG_PREFIX
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
@@ -30,16 +31,20 @@ def reply(year: str, comment_id: int) -> ResponseReturnValue:
         abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
-        add_comment(
-            plan,
-            comment.version_number,
-            comment.task_key,
-            signed_in_user(),
-            form.body.data or "",
-            reply_to=comment,
-        )
-        flash(_("Your reply has been added."), "success")
-        return redirect(url_for("plan.hub", year=year) + "#feedback")
+        try:
+            add_comment(
+                plan,
+                comment.version_number,
+                comment.task_key,
+                signed_in_user(),
+                form.body.data or "",
+                reply_to=comment,
+            )
+        except CapReached as reached:
+            form.body.errors = [comments_cap_message(reached.cap)]
+        else:
+            flash(_("Your reply has been added."), "success")
+            return redirect(url_for("plan.hub", year=year) + "#feedback")
     if "csrf_token" in form.errors:
         abort(400)
     return render_template(

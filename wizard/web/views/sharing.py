@@ -22,6 +22,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from wizard.data.caps import CapReached
 from wizard.data.sharing import (
     create_share_link,
     is_live,
@@ -66,17 +67,27 @@ def index(year: str) -> ResponseReturnValue:
     plan = plan_or_404()
     form = ShareLinkForm()
     new_link = None
+    errors: list[dict[str, str]] = []
     if form.validate_on_submit():
-        token = create_share_link(
-            plan, signed_in_user(), form.shows.data == "draft", form.expires_on
-        )
-        # Only its hash is kept: this is the one time the link can be shown.
-        new_link = link("shared.page", token=token)
-        form = ShareLinkForm(formdata=None)
+        try:
+            token = create_share_link(
+                plan, signed_in_user(), form.shows.data == "draft", form.expires_on
+            )
+        except CapReached as reached:
+            message = _(
+                "You can have up to %(count)s share links at once. Revoke one you no longer need to make another.",
+                count=reached.cap,
+            )
+            form.shows.errors = [message]
+        else:
+            # Only its hash is kept: this is the one time the link can be shown.
+            new_link = link("shared.page", token=token)
+            form = ShareLinkForm(formdata=None)
+    errors = _errors(form)
     return render_template(
         "plan/share.html",
         form=form,
-        errors=_errors(form),
+        errors=errors,
         new_link=new_link,
         links=_rows(plan),
         plan=plan,
