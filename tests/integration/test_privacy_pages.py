@@ -170,6 +170,16 @@ def test_the_notice_covers_the_icos_checklist(client: Any, lang: str) -> None:
         ]
     missing = [phrase for phrase in needed if phrase not in body]
     assert missing == []
+    # Every kind of record kept, with how long.
+    rows = [row["id"] for row in page.select("#retention tbody tr[id]")]
+    assert rows == [
+        "retention-sessions",
+        "retention-sign-in-attempts",
+        "retention-account-events",
+        "retention-rate-limits",
+        "retention-sent-emails",
+        "retention-expired-tokens",
+    ]
     assert page.find("a", href=f"/{lang}/cookies") is not None
 
 
