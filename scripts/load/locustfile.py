@@ -159,12 +159,12 @@ class Visitor(FastHttpUser):
         return ""
 
     def sign_in(self) -> None:
-        for _ in range(5):
+        for _ in range(10):
             try:
                 page = self.get(f"/{self.lang}/sign-in", "GET sign-in")
                 if not self.shown(page):
                     continue
-                self.send(
+                response = self.send(
                     "POST",
                     f"/{self.lang}/sign-in",
                     "POST sign-in",
@@ -175,9 +175,11 @@ class Visitor(FastHttpUser):
                         "csrf_token": hidden(page, "csrf_token") or "",
                     },
                 )
-                return
             except Cut:
                 continue
+            if response.status_code != 503:
+                return
+            time.sleep(1)  # "try again in a moment": the database is away
 
 
 class Lead(Visitor):
@@ -281,7 +283,10 @@ class Lead(Visitor):
             # when it is already on the board) is answered the same way but saves nothing, so
             # the board's version says which it was (only this user works on this board).
             after = board_version(self.get(f"{self.base}/diamond-9", "GET Diamond 9 board"))
-            entry["state"] = "acked" if after is not None and after > version else "unchanged"
+            if after is None:
+                entry["state"] = "cut"  # the board did not come (the database away): unknown
+            else:
+                entry["state"] = "acked" if after > version else "unchanged"
             return
 
     @task(3)

@@ -4,7 +4,8 @@
 #  1. a PostgreSQL database of its own (LOAD_DB, default wizard_load), made afresh;
 #  2. seeded: seed-wales in the background (LOAD_BACKGROUND schools) and LOAD_SCHOOLS schools
 #     whose leads sign in, a password for every coordinator, an administrator;
-#  3. `make serve`: gunicorn with 4 workers (LOAD_WORKERS) on 127.0.0.1:LOAD_PORT, with Redis
+#  3. `make serve`: nginx on 127.0.0.1:LOAD_PORT in front of gunicorn with 4 workers
+#     (LOAD_WORKERS), with Redis
 #     for the rate limits and the mail queue (its own key prefix and queue), and `make worker`;
 #  4. locust, headless, LOAD_USERS users (spawned LOAD_SPAWN_RATE a second) for LOAD_TIME;
 #     with LOAD_KILL_WORKER=1 one gunicorn worker is killed (SIGKILL) halfway;
