@@ -563,3 +563,55 @@ def test_the_503_page_never_shows_a_password(
     page = soup(response)
     kept = {i["name"]: i["value"] for i in page.find_all("input") if i["name"] != "csrf_token"}
     assert kept == {k: v for k, v in typed.items() if SECRET not in v}
+
+
+@contextmanager
+def database_refusing_connections(url: str) -> Iterator[None]:
+    """PostgreSQL as during a restart: the test database takes no new connections and every
+    open one is ended (its owner's ALLOW_CONNECTIONS, no pg_hba.conf change), until the block
+    ends."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = target.database
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
+def test_error_pages_while_postgresql_refuses_connections_mid_session(
+    app: Flask, make_app: Callable[..., Flask], lead: User
+) -> None:
+    """The same signed-in browser, before and while its database is away, as an operator saw it
+    during a PostgreSQL restart: a 400 stays a 400, a 404 a 404, pages are our 503, all in the
+    request's language, none a 500."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's own refusal of connections")
+    served = make_app(WTF_CSRF_ENABLED=True, PROPAGATE_EXCEPTIONS=False)
+    client = served.test_client()
+    sign_in_with_csrf(client, lead.email)
+    assert client.get(f"/en/plan/{YEAR}/").status_code == 200
+    stale = {**HALLMARK, "csrf_token": "stale"}
+    with database_refusing_connections(url):
+        answers = [
+            (client.post(f"/en/plan/{YEAR}/hallmark-1", data=stale), 400, "en"),
+            (client.post(f"/cy/plan/{YEAR}/hallmark-1", data=stale), 400, "cy"),
+            (client.get(f"/cy/plan/{YEAR}/hallmark-1"), 503, "cy"),
+            (client.get("/cy/account/language"), 503, "cy"),
+            (client.get("/cy/dim-yma"), 404, "cy"),
+        ]
+        for response, status, lang in answers:
+            assert (response.status_code, soup(response).html["lang"]) == (status, lang)
+    assert client.get(f"/en/plan/{YEAR}/").status_code == 200
