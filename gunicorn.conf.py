@@ -37,3 +37,11 @@ proc_name = "wizard"
 pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 # No control socket: it is one path per machine user, and several servers may run here.
 control_socket_disable = True
+
+
+def on_starting(server: object) -> None:
+    """The master's own log records are made without tokens too (each worker's are, from the
+    moment it makes the app: wizard.web.security.redact_every_log_record)."""
+    from wizard.web.security import redact_every_log_record
+
+    redact_every_log_record()

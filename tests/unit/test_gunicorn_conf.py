@@ -49,3 +49,15 @@ def test_gunicorn_trusts_the_same_proxies_as_the_app(monkeypatch: pytest.MonkeyP
         monkeypatch, WIZARD_TRUSTED_PROXY_ADDRESSES="10.0.0.5", FORWARDED_ALLOW_IPS="10.0.0.6"
     )
     assert conf["forwarded_allow_ips"] == "10.0.0.6"
+
+
+def test_the_master_redacts_tokens_in_its_own_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.LogRecord)
+    conf = settings(monkeypatch)
+    conf["on_starting"](None)  # type: ignore[operator]
+    record = logging.getLogger("gunicorn.error").makeRecord(
+        "gunicorn.error", logging.ERROR, __file__, 1, "at %s", ("/en/shared/SECRETabc",), None
+    )
+    assert record.getMessage() == "at /en/shared/[token]"
