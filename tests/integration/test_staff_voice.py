@@ -7,19 +7,31 @@ import hashlib
 import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from pypdf import PdfReader
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Integer, func, inspect, select, text
+from sqlalchemy.exc import OperationalError
 
-from tests.conftest import Directory, sign_in
+from tests.conftest import Directory, database_url, sign_in, test_config
 from tests.html import error_links, error_summary, heading, soup
 from tests.plans import NINE, complete_plan, revision
+from wizard import create_app
 from wizard.data.database import db
-from wizard.data.models import AuditEvent, StaffVoiceResponse, StaffVoiceRound, User
+from wizard.data.models import (
+    AuditEvent,
+    LocalAuthority,
+    Plan,
+    School,
+    StaffVoiceResponse,
+    StaffVoiceRound,
+    User,
+)
 from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
 
@@ -822,3 +834,76 @@ def test_a_lost_link_is_replaced_and_the_old_one_stops_working(
     refused = lead_client.post(f"{LEAD_PAGE}/{number}/new-link", follow_redirects=True)
     assert "needs no new link" in refused.get_data(as_text=True)
     assert app.test_client().get(f"/en/staff-voice/{new}").status_code == 200  # still the same
+
+
+def test_responses_carry_no_order_of_arrival(app: Flask, lead_client: FlaskClient) -> None:
+    """A random key, no time, and on SQLite no rowid counting up: nothing lines the responses up
+    with the order they came in (or with a web server's log)."""
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    for _ in range(3):
+        respond(app.test_client(), token, "teacher")
+    with app.app_context():
+        columns = {c["name"]: c for c in inspect(db.engine).get_columns("staff_voice_response")}
+        ids = db.session.scalars(select(StaffVoiceResponse.id)).all()
+        if db.engine.dialect.name == "sqlite":
+            with pytest.raises(OperationalError):
+                db.session.execute(text("SELECT rowid FROM staff_voice_response")).all()
+            db.session.rollback()
+    assert not isinstance(columns["id"]["type"], Integer)
+    assert not any("created" in name or "_at" in name for name in columns)
+    assert len(set(ids)) == 3
+    assert all(re.fullmatch(r"[0-9a-f]{32}", value) for value in ids)
+
+
+def test_the_migration_gives_existing_responses_random_ids(tmp_path: Path) -> None:
+    url, schema = database_url(tmp_path)
+    migrated = create_app(test_config(url, tmp_path))
+    try:
+        with migrated.app_context():
+            upgrade(revision="0009")
+            authority = LocalAuthority(code="x", name_en="X", name_cy="X")
+            db.session.add(authority)
+            db.session.flush()
+            school = School(school_number="1", name_en="S", local_authority_id=authority.id)
+            db.session.add(school)
+            db.session.flush()
+            plan = Plan(school_id=school.id, academic_year=2026)
+            db.session.add(plan)
+            db.session.flush()
+            db.session.add(
+                StaffVoiceRound(id=1, plan_id=plan.id, token_hash="a" * 64, closes_on=date.today())
+            )
+            db.session.flush()
+            for number, role in enumerate(["teacher", "leader"], start=1):
+                db.session.execute(
+                    text(
+                        "INSERT INTO staff_voice_response"
+                        " (id, round_id, cookie_hash, role, ratings, board)"
+                        " VALUES (:id, 1, :hash, :role, :ratings, :board)"
+                    ),
+                    {
+                        "id": number,
+                        "hash": str(number) * 64,
+                        "role": role,
+                        "ratings": '{"1": "embedded"}',
+                        "board": '{"1": "card:pedagogy"}',
+                    },
+                )
+            db.session.commit()
+            upgrade()
+            rows = db.session.execute(
+                text("SELECT id, role, ratings, board FROM staff_voice_response")
+            ).all()
+            assert sorted(row.role for row in rows) == ["leader", "teacher"]
+            assert all(re.fullmatch(r"[0-9a-f]{32}", row.id) for row in rows)
+            answers = db.session.scalars(select(StaffVoiceResponse)).all()
+            assert {a.board["1"] for a in answers} == {"card:pedagogy"}
+            assert {a.ratings["1"] for a in answers} == {"embedded"}
+    finally:
+        with migrated.app_context():
+            db.session.remove()
+            if schema:
+                db.session.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                db.session.commit()
+            db.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -441,11 +442,14 @@ class StaffVoiceRound(db.Model):  # type: ignore[name-defined]
 class StaffVoiceResponse(db.Model):  # type: ignore[name-defined]
     """One anonymous response: a role (optional), ratings and a board, and the hash of the
     random token in the responder's cookie, so that the same browser can change its answers
-    until the round closes. No name, email, address, user agent or time is kept."""
+    until the round closes. No name, email, address, user agent or time is kept, and the key is
+    random (uuid4), so that no order of arrival is kept either (on SQLite the table has no rowid,
+    which would count up)."""
 
     __tablename__ = "staff_voice_response"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     round_id: Mapped[int] = mapped_column(
         ForeignKey("staff_voice_round.id", ondelete="CASCADE"), index=True
     )

@@ -204,7 +204,8 @@ def answer_of(response: StaffVoiceResponse) -> StaffAnswer:
 
 
 def answers_of(round_id: int) -> list[StaffAnswer]:
-    """Every response to the round, for the results (one query)."""
+    """Every response to the round, for the results (one query), in the order of their random
+    keys: nothing here follows the order they came in."""
     rows = db.session.scalars(
         select(StaffVoiceResponse)
         .where(StaffVoiceResponse.round_id == round_id)
