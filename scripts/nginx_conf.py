@@ -42,6 +42,7 @@ def render(kind: str, prefix: Path, **values: object) -> str:
     )
     user = pwd.getpwuid(os.geteuid()).pw_name if os.geteuid() == 0 else ""
     worker_processes = values.pop("worker_processes", None) or 1
+    values.setdefault("error_log", "stderr crit")
     return environment.get_template(f"{kind}.conf.j2").render(
         prefix=str(prefix), user=user, worker_processes=worker_processes, **values
     )
