@@ -5,21 +5,28 @@ scripts/serve.sh starts them) with slow clients and while draining.
   request being answered (#22: four such connections froze all four workers of gunicorn alone).
 - SIGTERM drains: new connections are refused at once (a balancer sends them elsewhere), and a
   request already being sent still gets its answer.
+- The client's address: nginx believes X-Forwarded-For only from a configured balancer, and
+  passes the address on to the app (which believes that nginx alone).
 
 Each waits only as long as its client's timeout; nothing is timed."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -48,14 +55,18 @@ class Served:
     log: Path
 
 
-def _serve(instance: Path) -> Served:
+IGNORED = {"DATABASE_URL", "REDIS_URL", "WIZARD_ENV", "TEST_DATABASE_URL", "FORWARDED_ALLOW_IPS"}
+
+
+def _serve(instance: Path, extra: dict[str, str] | None = None) -> Served:
     """Migrate a SQLite database in INSTANCE, then start scripts/serve.sh with 2 workers."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "WIZARD_ENV", "TEST_DATABASE_URL"}
+        if key not in IGNORED and not key.startswith("WIZARD_TRUSTED_PROX")
     }
     env |= {"WIZARD_INSTANCE_PATH": str(instance), "GUNICORN_LOG_LEVEL": "warning"}
+    env |= extra or {}
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wizard", "db", "upgrade"],
         cwd=ROOT,
@@ -150,3 +161,42 @@ def test_sigterm_refuses_new_connections_and_answers_requests_in_flight(served: 
     assert status_line.split()[1] in (b"200", b"400"), status_line
     assert b"<html" in answer
     assert served.process.wait(timeout=60) == 0
+
+
+@pytest.mark.parametrize(
+    ("balancer", "recorded"),
+    [
+        pytest.param({}, "127.0.0.1", id="no balancer: a client's own header is not believed"),
+        pytest.param(
+            {"WIZARD_TRUSTED_PROXIES": "1", "WIZARD_TRUSTED_PROXY_ADDRESSES": "127.0.0.1"},
+            "203.0.113.9",
+            id="from the configured balancer: believed",
+        ),
+    ],
+)
+def test_the_client_address_comes_from_x_forwarded_for_only_from_the_balancer(
+    tmp_path: Path, balancer: dict[str, str], recorded: str
+) -> None:
+    served = _serve(tmp_path, balancer)
+    try:
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor()
+        )
+        with opener.open(f"{served.url}/en/sign-in", timeout=PATIENCE) as page:
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode())
+        assert token is not None
+        form = urlencode(
+            {"email": "nobody@example.org", "password": "wrong", "csrf_token": token.group(1)}
+        ).encode()
+        request = urllib.request.Request(
+            f"{served.url}/en/sign-in", data=form, headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+        try:
+            opener.open(request, timeout=PATIENCE).close()
+        except urllib.error.HTTPError:
+            pass  # a refused sign-in may answer 200 or 4xx: what matters is what was recorded
+    finally:
+        _stop(served)
+    with sqlite3.connect(tmp_path / "wizard.sqlite3") as database:
+        addresses = [row[0] for row in database.execute("SELECT address FROM sign_in_attempt")]
+    assert addresses == [recorded]
