@@ -326,3 +326,20 @@ def test_a_version_has_a_cap_on_comments_and_replies(
     assert any(COMMENT_CAP[lang] in message for message in error_summary(refused_reply))
     with app.app_context():
         assert db.session.query(PlanComment).count() == 2
+
+
+def test_a_cache_that_cannot_be_written_costs_the_cache_not_the_pdf(
+    app: Flask,
+    lead_client: FlaskClient,
+    renders: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(blocked / "pdf-cache"))
+    submitted(lead_client)
+    for _ in range(2):
+        response = lead_client.get(f"/en/plan/{YEAR}/versions/1.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert len(renders) == 2

@@ -92,15 +92,13 @@ def version_pdf(html: str, version_id: int, lang: str) -> bytes:
     path = directory / f"{prefix}{_digest(html)}.pdf"
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except OSError:  # not made yet (or the folder cannot be read): make it
         pass
     pdf = bounded_render(html)
-    directory.mkdir(parents=True, exist_ok=True)
-    # Written whole, then renamed: another process never reads half a file.
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
-    with os.fdopen(handle, "wb") as file:
-        file.write(pdf)
-    os.replace(temporary, path)
+    if not _keep(pdf, directory, path):
+        # A full or read-only disk costs the cache, never the download.
+        current_app.logger.warning("Could not keep the PDF of version %d", version_id)
+        return pdf
     for old in directory.glob(f"{prefix}*.pdf"):
         if old != path:
             old.unlink(missing_ok=True)
@@ -116,3 +114,21 @@ def clear_pdf_cache() -> int:
         path.unlink(missing_ok=True)
         deleted += 1
     return deleted
+
+
+def _keep(pdf: bytes, directory: Path, path: Path) -> bool:
+    """Write the file whole, then rename it into place: another process never reads half of
+    it. False when the disk refused."""
+    temporary: Path | None = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=directory, suffix=".part")
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as file:
+            file.write(pdf)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        return False
+    return True
