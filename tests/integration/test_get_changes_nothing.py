@@ -84,6 +84,8 @@ def test_a_welsh_page_leaves_the_stored_language_alone(app: Flask, lead: User) -
     assert soup(page).find("html")["lang"] == "cy"  # the page itself is in Welsh
     db.session.rollback()
     assert db.session.scalar(select(User.locale).where(User.id == lead.id)) == "en"
+    # This browser still goes on in the language it last read.
+    assert client.get("/").headers["Location"] == "/cy/"
     # The preference changes by the account page's form only.
     assert client.post("/cy/account/language", data={"language": "cy"}).status_code == 302
     db.session.rollback()

@@ -34,15 +34,17 @@ def valid_language(value: object) -> str | None:
 def preferred_language() -> str:
     """Choose a language for a page without a language in its URL.
 
-    Precedence: the signed-in user's stored preference, the session, Accept-Language, English.
+    Precedence: the language last read in this browser (the session), the signed-in user's
+    stored preference (a new browser), Accept-Language, English. (Reading a page changes only
+    the session: the stored preference changes by the account page's form.)
     """
+    from_session = valid_language(session.get("lang"))
+    if from_session:
+        return from_session
     if current_user.is_authenticated:
         stored = valid_language(current_user.locale)
         if stored:
             return stored
-    from_session = valid_language(session.get("lang"))
-    if from_session:
-        return from_session
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
 
 
