@@ -907,3 +907,91 @@ def test_the_migration_gives_existing_responses_random_ids(tmp_path: Path) -> No
                 db.session.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
                 db.session.commit()
             db.engine.dispose()
+
+
+RATED = {f"hallmark_{n}": "established" for n in HALLMARKS}
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_round_takes_at_most_its_cap_of_new_responses(
+    app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    monkeypatch.setitem(app.config, "STAFF_VOICE_RESPONSES_PER_ROUND", 3)
+    first = app.test_client()
+    respond(first, token, "teacher")
+    for _ in range(2):
+        respond(app.test_client(), token, "teacher")
+    refused = app.test_client().post(f"/{lang}/staff-voice/{token}", data=RATED)
+    assert refused.status_code == 403
+    title = {
+        "en": "This staff voice round has all the responses it can take",
+        "cy": "Mae gan y cylch llais staff hwn yr holl ymatebion y gall eu cymryd",
+    }[lang]
+    assert heading(refused) == title
+    assert "3" in soup(refused).find("main").get_text()
+    # Someone who has responded can still change their answers.
+    changed = first.post(f"/{lang}/staff-voice/{token}", data={**RATED, "role": "leader"})
+    assert changed.status_code == 302
+    with app.app_context():
+        roles = db.session.scalars(select(StaffVoiceResponse.role)).all()
+    assert sorted(roles) == ["leader", "teacher", "teacher"]
+
+
+def test_one_address_can_make_only_so_many_new_responses(
+    app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    monkeypatch.setitem(app.config, "STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS", "2 per hour")
+    stuffer = {"REMOTE_ADDR": "203.0.113.201"}
+    browsers = [app.test_client() for _ in range(3)]
+    for browser in browsers[:2]:
+        respond(browser, token, "teacher", environ=stuffer)
+    # Pages and changes to one's own response do not count; a third new response does.
+    assert browsers[2].get(f"/en/staff-voice/{token}", environ_base=stuffer).status_code == 200
+    again = browsers[0].post(
+        f"/en/staff-voice/{token}", data={**RATED, "role": "leader"}, environ_base=stuffer
+    )
+    assert again.status_code == 302
+    third = browsers[2].post(f"/en/staff-voice/{token}", data=RATED, environ_base=stuffer)
+    assert third.status_code == 429
+    # Another address is not held back.
+    respond(app.test_client(), token, "teacher", environ={"REMOTE_ADDR": "203.0.113.202"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StaffVoiceResponse.id))) == 3
+
+
+def test_the_lead_sees_the_number_of_staff_and_a_warning_when_responses_exceed_it(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    url = f"/en/plan/{YEAR}/about-your-school"
+    about = {
+        "phase": "primary",
+        "teaching_staff": "3",
+        "support_staff": "2",
+        "pl_lead": "Catrin Jones",
+        "funding_allocation": "1000",
+    }
+    saved = lead_client.post(url, data={**about, "revision": revision(lead_client, url)})
+    assert saved.status_code == 302
+    token = open_round(lead_client)
+    number = round_id(app)
+    for _ in range(5):
+        respond(app.test_client(), token, "teacher", cards=NINE)
+    index = soup(lead_client.get(LEAD_PAGE))
+    assert "5 members of staff" in index.find(id="expected-staff").get_text()
+    assert "5 of 5 staff" in index.find(id="staff-voice-rounds").get_text(" ")
+    assert index.find(id="more-than-staff") is None
+    assert index.find(id="round-guarantees") is not None  # what the link can and cannot promise
+    respond(app.test_client(), token, "teacher", cards=NINE)
+    index = soup(lead_client.get(LEAD_PAGE))
+    assert "6 of 5 staff" in index.find(id="staff-voice-rounds").get_text(" ")
+    assert "more responses than the 5 staff" in index.find(id="more-than-staff").get_text()
+    page = soup(results(lead_client, number))
+    assert "more responses than staff" in page.find(id="more-than-staff").get_text()
+    welsh = soup(lead_client.get(f"/cy/plan/{YEAR}/staff-voice"))
+    assert welsh.find(id="more-than-staff") is not None
+    assert "Warning" not in welsh.find(id="more-than-staff").get_text()

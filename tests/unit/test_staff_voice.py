@@ -15,8 +15,10 @@ from wizard.domain.staff_voice import (
     consensus_board,
     disclose,
     enough,
+    expected_staff,
     gaps,
     mean_rating,
+    more_than_expected,
     role_counts,
     shown_role_counts,
     spreads,
@@ -256,3 +258,13 @@ def test_the_gap_is_not_shown_when_the_rest_is_fewer_than_five() -> None:
     (gap,) = disclose(answers, True, [1], KEYS).gaps
     assert (gap.leader_count, gap.other_count) == (5, 4)
     assert not gap.shown and gap.difference is None
+
+
+def test_the_expected_number_of_staff_comes_from_about_your_school() -> None:
+    assert expected_staff({"teaching_staff": "12", "support_staff": "8"}) == 20
+    assert expected_staff({"teaching_staff": 12}) == 12
+    assert expected_staff({"teaching_staff": "", "support_staff": "lots"}) is None
+    assert expected_staff(None) is None
+    assert not more_than_expected(20, 20)
+    assert more_than_expected(21, 20)
+    assert not more_than_expected(500, None)

@@ -19,10 +19,19 @@ from wizard.data.accounts import new_token, token_hash
 from wizard.data.audit import AuditAction, record
 from wizard.data.boards import BoardState, save_board
 from wizard.data.database import db
-from wizard.data.models import AuditEvent, Plan, StaffVoiceResponse, StaffVoiceRound, User, utcnow
+from wizard.data.models import (
+    AuditEvent,
+    Plan,
+    PlanAnswer,
+    StaffVoiceResponse,
+    StaffVoiceRound,
+    User,
+    utcnow,
+)
 from wizard.data.sharing import TOKEN_MAX_LENGTH
 from wizard.domain.diamond import normalise, to_stored
-from wizard.domain.staff_voice import ROLES, StaffAnswer
+from wizard.domain.journey import ABOUT_STEP
+from wizard.domain.staff_voice import ROLES, StaffAnswer, expected_staff
 
 _TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -167,6 +176,29 @@ class RoundClosed(Exception):
     """The round no longer takes responses or changes to them."""
 
 
+class RoundFull(Exception):
+    """The round has as many responses as it may take (STAFF_VOICE_RESPONSES_PER_ROUND)."""
+
+
+def response_count(round_: StaffVoiceRound) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(StaffVoiceResponse.id)).where(
+                StaffVoiceResponse.round_id == round_.id
+            )
+        )
+        or 0
+    )
+
+
+def expected_staff_of(plan: Plan) -> int | None:
+    """The number of staff the school gave in "About your school" (one query)."""
+    about = db.session.scalar(
+        select(PlanAnswer.data).where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == ABOUT_STEP)
+    )
+    return expected_staff(about if isinstance(about, dict) else None)
+
+
 def save_response(
     round_: StaffVoiceRound,
     response: StaffVoiceResponse | None,
@@ -175,12 +207,23 @@ def save_response(
     role: str | None = None,
     ratings: dict[int, str] | None = None,
     board: dict[int, str] | None = None,
+    most: int | None = None,
 ) -> str | None:
     """Save a response's role and ratings, or its board. A new response returns the token for
-    the responder's cookie (only its hash is stored); a change returns None. Raises RoundClosed."""
+    the responder's cookie (only its hash is stored); a change returns None. Raises RoundClosed,
+    or RoundFull when a new response would make more than `most`."""
     if not is_open(round_, today):
         raise RoundClosed()
     token = None
+    if response is None and most is not None:
+        # New responses to one round wait for each other here (on PostgreSQL), so that two at
+        # once cannot both take the last place.
+        db.session.execute(
+            select(StaffVoiceRound.id).where(StaffVoiceRound.id == round_.id).with_for_update()
+        )
+        if response_count(round_) >= most:
+            db.session.rollback()
+            raise RoundFull()
     if response is None:
         token, digest = new_token()
         response = StaffVoiceResponse(round_id=round_.id, cookie_hash=digest, ratings={}, board={})

@@ -60,6 +60,25 @@ def enough(count: int) -> bool:
     return count >= THRESHOLD
 
 
+def expected_staff(about: Mapping[str, object] | None) -> int | None:
+    """How many staff the school said it has in "About your school" (teaching and support
+    staff together), or None when it has not said."""
+    total, found = 0, False
+    for key in ("teaching_staff", "support_staff"):
+        value = (about or {}).get(key)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+            total += int(value)
+            found = True
+    return total if found else None
+
+
+def more_than_expected(responses: int, expected: int | None) -> bool:
+    """More responses than the school has staff: someone may have responded more than once."""
+    return expected is not None and responses > expected
+
+
 def role_counts(answers: Sequence[StaffAnswer]) -> dict[str, int]:
     """How many responded in each role (every role listed, NO_ROLE last)."""
     found = Counter(answer.role if answer.role in ROLES else NO_ROLE for answer in answers)

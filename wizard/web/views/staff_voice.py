@@ -32,6 +32,7 @@ from wizard.domain import framework
 from wizard.domain.diamond import ChooseCard, InvalidMove, normalise, ranked, read_move
 from wizard.domain.diamond import move as move_card
 from wizard.domain.inputs import parse_whole_number
+from wizard.domain.staff_voice import more_than_expected
 from wizard.render.mail import link
 from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx, limiter
@@ -127,6 +128,8 @@ def _index(year: str, new_link: str | None = None, reissued: bool = False) -> Re
         errors=_date_errors(form),
         new_link=new_link,
         reissued=reissued,
+        expected=data.expected_staff_of(plan) if plan else None,
+        more_than_expected=more_than_expected,
         rounds=rounds,
         has_open=has_open,
         today=today(),
@@ -217,6 +220,7 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
     report = build_results(
         data.answers_of(round_.id), not is_open, state.catalogue, _school_ratings(state)
     )
+    expected = data.expected_staff_of(plan)
     user = signed_in_user()
     applied = data.last_applied(plan)
     return render_template(
@@ -238,6 +242,8 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
             and applied.revision == state.version
         ),
         is_open=is_open,
+        expected=expected,
+        too_many=more_than_expected(report.responses, expected),
         year_slug=year,
         academic_year=scope.academic_year,
     )
@@ -373,6 +379,31 @@ def _closed_page(token: str, round_: StaffVoiceRound, plan: Plan) -> ResponseRet
     )
 
 
+def _new_response_limit() -> str:
+    return str(current_app.config["STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS"])
+
+
+def _not_a_new_response() -> bool:
+    """Only a POST that would make a new response counts towards the limit on new responses
+    per address: not a page view, nor a change to this browser's own response."""
+    if request.method != "POST":
+        return True
+    found = data.find_round(str((request.view_args or {}).get("token", "")))
+    return found is None or _my_response(found[0]) is not None
+
+
+def _full_page(round_: StaffVoiceRound, plan: Plan) -> ResponseReturnValue:
+    return (
+        render_template(
+            "staff_voice/full.html",
+            round=round_,
+            school=plan.school,
+            most=current_app.config["STAFF_VOICE_RESPONSES_PER_ROUND"],
+        ),
+        403,
+    )
+
+
 def _forget_cookie(response: BaseResponse, round_: StaffVoiceRound) -> BaseResponse:
     response.delete_cookie(
         _cookie_name(round_),
@@ -386,6 +417,12 @@ def _forget_cookie(response: BaseResponse, round_: StaffVoiceRound) -> BaseRespo
 
 @respond.route("/<token>", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
+@limiter.limit(
+    _new_response_limit,
+    scope="staff-voice-new-response",
+    exempt_when=_not_a_new_response,
+    override_defaults=False,
+)
 def start(token: str) -> ResponseReturnValue:
     """Your role (optional) and a rating for each of the eight hallmarks.
 
@@ -413,10 +450,17 @@ def start(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             new_token = data.save_response(
-                round_, mine, today(), role=form.chosen_role(), ratings=form.ratings()
+                round_,
+                mine,
+                today(),
+                role=form.chosen_role(),
+                ratings=form.ratings(),
+                most=current_app.config["STAFF_VOICE_RESPONSES_PER_ROUND"],
             )
         except data.RoundClosed:
             return _closed_page(token, round_, plan)
+        except data.RoundFull:
+            return _full_page(round_, plan)
         response = redirect(url_for("staff_voice_response.board", token=token))
         return _set_cookie(response, round_, new_token)
     errors = [
