@@ -31,7 +31,7 @@ from wizard.data.staff_voice import answers_of, is_open
 from wizard.data.versions import incomplete_tasks
 from wizard.domain.academic_year import academic_year_of
 from wizard.domain.funding import summarise
-from wizard.domain.staff_voice import consensus_board, enough, gaps, role_counts, staff_heat_map
+from wizard.domain.staff_voice import SCORED, disclose
 from wizard.domain.values import DashboardStatus, PlanStatus
 
 THIS = academic_year_of(date.today())
@@ -128,21 +128,26 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     assert statuses[DashboardStatus.NOT_STARTED] >= 1
     lead_school = db.session.scalar(select(User).where(User.email == "lead@demo.example")).school
     # The lead's own plan has no answers (seed-demo never writes them), but a closed staff
-    # voice round with enough responses, in every role, to show the results.
+    # voice round with enough complete responses, in every role, to show the results, and an
+    # open round whose results wait for it to close.
     lead_plan = db.session.scalar(select(Plan).where(Plan.school_id == lead_school.id))
     assert lead_plan is not None
     assert not db.session.scalars(
         select(PlanAnswer).where(PlanAnswer.plan_id == lead_plan.id)
     ).all()
-    round_ = db.session.scalar(
+    rounds = db.session.scalars(
         select(StaffVoiceRound).where(StaffVoiceRound.plan_id == lead_plan.id)
-    )
-    assert round_ is not None and not is_open(round_, date.today())
-    answers = answers_of(round_.id)
-    assert len(answers) == 18
-    assert all(enough(n) for role, n in role_counts(answers).items() if role)
-    assert len(consensus_board(staff_heat_map(answers))) == 9
-    assert any(gap.shown and gap.difference for gap in gaps(answers, list(range(1, 9))))
+    ).all()
+    assert sorted(is_open(r, date.today()) for r in rounds) == [False, True]
+    closed = next(r for r in rounds if not is_open(r, date.today()))
+    answers = answers_of(closed.id)
+    assert len(answers) == 17
+    shown = disclose(answers, True, list(range(1, 9)), list(SCORED) + ["not-sure"])
+    assert all(number is not None for role, number in shown.roles.items() if role)
+    assert shown.complete_boards == 17 and len(shown.consensus) == 9
+    assert any(gap.shown and gap.difference for gap in shown.gaps)
+    still_open = next(r for r in rounds if is_open(r, date.today()))
+    assert len(answers_of(still_open.id)) == 3
     for row in rows:
         if row.latest_version is not None:
             assert incomplete_tasks(row.latest_version.snapshot["answers"]) == []

@@ -1,6 +1,8 @@
-"""A closed staff voice round for the demo lead's school, with enough anonymous responses (in
-every role, five or more each) to show the results: where staff agree and disagree, the staff
-heat map and a consensus board the demo lead can apply. All fictional.
+"""Two staff voice rounds for the demo lead's school, all fictional: a closed round with enough
+anonymous responses (five or more in every role, each with a complete board) to show the
+results: where staff agree and disagree, the staff heat map and a consensus board the demo lead
+can apply; and a newer round still open, with a few responses, whose results wait for it to
+close (only its count shows).
 
 Written once: a plan that already has a round is left as it is, and the plan's saved answers
 are never touched (a plan with no answers is made when the school has none yet).
@@ -17,7 +19,7 @@ from wizard.data.database import db
 from wizard.data.models import School, StaffVoiceResponse, StaffVoiceRound, User, utcnow
 from wizard.data.plans import get_or_create_plan
 from wizard.domain.diamond import SLOTS, to_stored
-from wizard.domain.staff_voice import LEADER, NO_ROLE, SUPPORT, TEACHER
+from wizard.domain.staff_voice import LEADER, SUPPORT, TEACHER
 
 # Boards staff tend to build, in slot order (row 1 first); each response takes one and the
 # variations below, so that the heat map shows agreement at the top and spread further down.
@@ -57,8 +59,12 @@ _BOARDS: tuple[tuple[str, ...], ...] = (
     ),
 )
 _RATINGS = ("not-yet-started", "developing", "established", "embedded", "not-sure")
-# (role, board, how far each hallmark's rating sits from "developing"): 17 responses, and one more that gives no role.
+# The closed round's 17 responses: every role has five or more, and so has the rest, so that
+# every role's count is shown (a response without a role would be hidden, and with it, so that
+# it cannot be found by subtraction, the smallest role).
 _ROLES = [TEACHER] * 7 + [SUPPORT] * 5 + [LEADER] * 5
+# The open round's responses so far.
+_OPEN_ROLES = [TEACHER, TEACHER, SUPPORT]
 
 
 def _response(index: int, role: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -79,26 +85,22 @@ def _response(index: int, role: str) -> tuple[dict[str, str], dict[str, str]]:
     return ratings, to_stored(dict(zip(SLOTS, board, strict=True)))
 
 
-def seed_demo_staff_voice(school: School, lead: User, academic_year: int) -> bool:
-    """Give the school's plan for the year a closed round with 18 responses, unless it has a
-    round already. True when one was made."""
-    plan = get_or_create_plan(school.id, academic_year)
-    db.session.flush()
-    if db.session.scalar(select(StaffVoiceRound.id).where(StaffVoiceRound.plan_id == plan.id)):
-        return False
-    _token, digest = new_token()  # closed: its link is never needed, so it is not kept
+def _round(plan_id: int, lead: User, roles: list[str], *, days_ago: int, closed: bool) -> None:
+    # The links are never shown (only their hashes are kept): the lead makes a new link for
+    # the open round to pass it on.
+    _token, digest = new_token()
     now = utcnow()
     round_ = StaffVoiceRound(
-        plan_id=plan.id,
+        plan_id=plan_id,
         token_hash=digest,
-        closes_on=date.today() - timedelta(days=3),
-        created_at=now - timedelta(days=17),
+        closes_on=date.today() + timedelta(days=-3 if closed else 14),
+        created_at=now - timedelta(days=days_ago),
         created_by_id=lead.id,
-        closed_at=now - timedelta(days=3),
+        closed_at=now - timedelta(days=3) if closed else None,
     )
     db.session.add(round_)
     db.session.flush()
-    for index, role in enumerate([*_ROLES, NO_ROLE]):
+    for index, role in enumerate(roles):
         ratings, board = _response(index, role)
         _cookie, cookie_hash = new_token()
         db.session.add(
@@ -106,5 +108,16 @@ def seed_demo_staff_voice(school: School, lead: User, academic_year: int) -> boo
                 round_id=round_.id, cookie_hash=cookie_hash, role=role, ratings=ratings, board=board
             )
         )
+
+
+def seed_demo_staff_voice(school: School, lead: User, academic_year: int) -> bool:
+    """Give the school's plan for the year a closed round with 17 responses and an open one
+    with 3, unless it has a round already. True when they were made."""
+    plan = get_or_create_plan(school.id, academic_year)
+    db.session.flush()
+    if db.session.scalar(select(StaffVoiceRound.id).where(StaffVoiceRound.plan_id == plan.id)):
+        return False
+    _round(plan.id, lead, _ROLES, days_ago=17, closed=True)
+    _round(plan.id, lead, _OPEN_ROLES, days_ago=1, closed=False)
     db.session.commit()
     return True
