@@ -21,7 +21,7 @@ from jinja2 import (
 from wizard import cli
 from wizard.config import ROOT, load_config
 from wizard.data.accounts import SESSION_SEEN_KEY, SESSION_TOKEN_KEY, user_of_session
-from wizard.data.database import db, migrate
+from wizard.data.database import db, end_requests_quietly, migrate
 from wizard.data.models import User
 from wizard.domain.inputs import parse_whole_number
 from wizard.web import assets, errors, filters, i18n, security
@@ -69,6 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
     db.init_app(app)
+    end_requests_quietly(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -28,6 +30,21 @@ class Base(DeclarativeBase):
 # what it has just written.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+def end_requests_quietly(app: Flask) -> None:
+    """At the end of each request, give its connection back even when the database went away
+    meanwhile (PostgreSQL restarting): a rollback on a connection the server has closed raises,
+    and at that point, after the answer was made (our 503 page, say), it would turn the answer
+    into a 500. The connection is dropped instead; the pool opens a new one when it is next
+    needed. (Registered after Flask-SQLAlchemy's own teardown, so it runs before it.)"""
+
+    @app.teardown_appcontext
+    def _give_back_the_connection(_: BaseException | None) -> None:
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session().invalidate()
+
 
 # The PostgreSQL advisory lock that the steps writing at start-up (the migrations, loading the
 # local authorities) take, so that hosts starting at the same moment run them one at a time.
