@@ -31,6 +31,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 
+
 def end_requests_quietly(app: Flask) -> None:
     """At the end of each request, give its connection back even when the database went away
     meanwhile (PostgreSQL restarting): a rollback on a connection the server has closed raises,
