@@ -27,8 +27,18 @@ from .support import (
 from .test_diamond_browser import card_control, centre, wait_until_draggable
 from .test_submission_browser import save_whole_plan
 
-# Every responder's board, top first: Digital competence (on no school board yet) leads.
+# Every responder's board, top first: Digital competence (on no school board yet) leads. The
+# first three are moved about; the other six complete the board (the heat map and consensus
+# board count complete boards only).
 CARDS = ("Digital competence", "Well-being", "Equity and the impact of poverty")
+MORE_CARDS = (
+    "Learner voice",
+    "Inclusion and diversity",
+    "Early career and induction",
+    "Leading teams",
+    "Subject and area knowledge",
+    "Research and critical enquiry",
+)
 ROLES = ("Teacher", "Leader", "Support staff", "Teacher", "Leader")
 
 
@@ -43,6 +53,8 @@ def open_round(page: Page, t: Translator) -> str:
     shown = page.locator("#new-staff-voice-link")
     href = shown.get_attribute("href") or ""
     expect(shown).to_have_text(href)
+    # With JavaScript and the Clipboard API, a copy button is shown beside the link.
+    expect(page.get_by_role("button", name=t("Copy the link"), exact=True)).to_be_visible()
     return urlparse(href).path
 
 
@@ -70,6 +82,19 @@ def card_move(page: Page, t: Translator, title: str, action: str, keyboard: bool
     press(page, place.get_by_role("button", name=t(action), exact=True), keyboard)
 
 
+def add_cards(page: Page, t: Translator, cards: tuple[str, ...], keyboard: bool) -> None:
+    """Each card from the bank to the next free place on the board."""
+    board = page.locator("#diamond-board")
+    for card in cards:
+        title = t(card)
+        press(
+            page,
+            page.get_by_role("button", name=card_control(t("Add to the board"), title)),
+            keyboard,
+        )
+        expect(board.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
 def respond(
     page: Page,
     t: Translator,
@@ -81,7 +106,7 @@ def respond(
     javascript: bool = True,
 ) -> None:
     """One member of staff: a role, the eight ratings, then a board of three cards, the last
-    one moved up a row."""
+    one moved up a row, completed with six more."""
     page.goto(path)
     if javascript:
         wait_until_ready(page)
@@ -104,14 +129,7 @@ def respond(
     if audit:
         audit.audit(t("Your Diamond 9"))
     board = page.locator("#diamond-board")
-    for card in CARDS:
-        title = t(card)
-        press(
-            page,
-            page.get_by_role("button", name=card_control(t("Add to the board"), title)),
-            keyboard,
-        )
-        expect(board.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    add_cards(page, t, CARDS, keyboard)
     # The third card (row 2) moves up a row: it swaps with the first.
     card_move(page, t, t(CARDS[2]), "Move up a row", keyboard)
     expect(board.locator('[data-slot="1"]')).to_contain_text(t(CARDS[2]))
@@ -120,6 +138,7 @@ def respond(
     # Back to the first order: the first card up again.
     card_move(page, t, t(CARDS[0]), "Move up a row", keyboard)
     expect(board.locator('[data-slot="1"]')).to_contain_text(t(CARDS[0]))
+    add_cards(page, t, MORE_CARDS, keyboard)
     if audit:
         audit.audit(t("Your Diamond 9"))
     page.get_by_role("button", name=t("Finish"), exact=True).click()
@@ -127,11 +146,23 @@ def respond(
         t("Thank you: your answers are saved")
     )
     expect(page.locator("#board-count")).to_have_text(
-        plural(t, "Your Diamond 9 has %(num)d card.", "Your Diamond 9 has %(num)d cards.", 3)
+        plural(t, "Your Diamond 9 has %(num)d card.", "Your Diamond 9 has %(num)d cards.", 9)
     )
     if audit:
         wait_until_ready(page)
         audit.audit(t("Thank you: your answers are saved"))
+    # On a shared computer the next person sees a choice, never these answers.
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Someone has already responded from this browser")
+    )
+    expect(page.get_by_role("radio")).to_have_count(0)
+    if audit:
+        audit.audit(t("Someone has already responded from this browser"))
+    page.get_by_role("button", name=t("Start a new response"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("This browser has forgotten your response")
+    )
 
 
 def test_staff_respond_and_the_lead_applies_and_undoes_the_consensus(
@@ -176,7 +207,7 @@ def test_staff_respond_and_the_lead_applies_and_undoes_the_consensus(
         if audit:
             audit.assert_clean()
 
-    # The lead sees the results and applies the consensus board.
+    # While the round is open the lead sees only the count; once closed, the results.
     page.goto(plan_path("en", plan_year, "staff-voice"))
     page.get_by_role("link", name=en("See the results"), exact=False).click()
     wait_until_ready(page)
@@ -188,6 +219,12 @@ def test_staff_respond_and_the_lead_applies_and_undoes_the_consensus(
             5,
         )
     )
+    expect(page.locator("#consensus-board")).to_have_count(0)
+    lead_audit.audit(en("Staff voice results"))
+    page.goto(plan_path("en", plan_year, "staff-voice"))
+    page.get_by_role("button", name=re.compile("^" + re.escape(en("Close the round")))).click()
+    page.get_by_role("link", name=en("See the results"), exact=False).click()
+    wait_until_ready(page)
     lead_audit.audit(en("Staff voice results"))
     consensus = page.locator("#consensus-board")
     expect(consensus.get_by_role("listitem").first).to_contain_text(en(CARDS[0]))
