@@ -216,10 +216,10 @@ def test_a_role_is_hidden_when_the_rest_is_fewer_than_five(
     # Five teachers and one leader: "Teacher 5" beside "6 responses" would single out the
     # leader, so neither role is shown.
     assert roles == {
-        "Teacher": "Fewer than 5",
-        "Support staff": "Fewer than 5",
-        "Leader": "Fewer than 5",
-        "Role not given": "Fewer than 5",
+        "Teacher": "Not shown",
+        "Support staff": "Not shown",
+        "Leader": "Not shown",
+        "Role not given": "Not shown",
     }
 
 
