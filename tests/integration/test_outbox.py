@@ -29,7 +29,7 @@ from wizard.data.database import db
 from wizard.data.models import OutboxMail, User
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.render import mail as mail_module
-from wizard.render.mail import MailNotSent, deliver, dispatch, sweep
+from wizard.render.mail import MailNotSent, deliver, dispatch, job_id, sweep
 
 YEAR = year_slug(academic_year_of(date.today()))
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -241,6 +241,8 @@ def _redis() -> Redis:
 def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
     connection = _redis()
     name = f"test-mail-{uuid.uuid4().hex}"
+    # Jobs of this test's own too: runs sharing the Redis never meet on "mail-1".
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", name)
     monkeypatch.setitem(app.config, "MAIL_QUEUE_URL", REDIS_URL)
     monkeypatch.setitem(app.config, "MAIL_QUEUE_NAME", name)
     queue = Queue(name, connection=connection)
@@ -250,8 +252,8 @@ def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Queue]:
         queue.scheduled_job_registry,
         queue.finished_job_registry,
     ):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
+        for leftover in registry.get_job_ids():
+            registry.remove(leftover, delete_job=True)
     queue.empty()
     queue.delete(delete_jobs=True)
 
@@ -316,7 +318,7 @@ def test_with_redis_retries_then_the_sweep_send_it_once(
     dispatch([outbox_id])
     dispatch([outbox_id])  # the same email queued twice (a lost acknowledgement, say)
     work(app, rq_queue)
-    assert FailedJobRegistry(queue=rq_queue).get_job_ids() == [f"mail-{outbox_id}"]
+    assert FailedJobRegistry(queue=rq_queue).get_job_ids() == [job_id(outbox_id)]
     [row] = rows()
     assert row.sent_at is None and row.attempts >= 3  # the first try and two retries
 
@@ -341,11 +343,11 @@ def test_with_redis_the_sweep_queues_only_emails_whose_job_is_gone(
     dispatch([kept, lost])
     assert rq_queue.count == 2
     # Redis loses one job (a restart without persistence, say).
-    rq_queue.remove(f"mail-{lost}")
-    Job.fetch(f"mail-{lost}", connection=rq_queue.connection).delete()
+    rq_queue.remove(job_id(lost))
+    Job.fetch(job_id(lost), connection=rq_queue.connection).delete()
     with app.app_context():
         assert sweep() == 1  # the queued one is left alone
-    assert sorted(rq_queue.job_ids) == sorted([f"mail-{kept}", f"mail-{lost}"])
+    assert sorted(rq_queue.job_ids) == sorted([job_id(kept), job_id(lost)])
     work(app, rq_queue)
     assert len(smtp.sent) == 2
     assert all(row.sent_at is not None for row in rows())
