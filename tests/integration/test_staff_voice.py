@@ -775,6 +775,11 @@ def test_finishing_offers_to_forget_this_browser(app: Flask, lead_client: FlaskC
     form = done.find(id="forget-browser").find_parent("form")
     assert form["action"] == f"/en/staff-voice/{token}/forget"
     assert "staff-voice-" in " ".join(cookie_names(browser))
+    # The responder's own ways back to their ratings go straight to them, not to the choice.
+    change = done.find("a", string="Change your role or ratings")["href"]
+    back = board.find("a", class_="govuk-back-link")["href"]
+    assert change == back == f"/en/staff-voice/{token}?change=1"
+    assert soup(browser.get(change)).find("input", {"name": "role", "checked": True}) is not None
     forgot = browser.post(form["action"])
     assert heading(forgot) == "This browser has forgotten your response"
     assert any(
