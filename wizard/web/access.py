@@ -6,10 +6,12 @@ import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, url_for
+from flask import Response, abort, g, redirect, request, url_for
 from flask_login import current_user
 
+from wizard.domain.inputs import safe_next_path
 from wizard.web.scope import resolve_plan_scope
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,6 +39,18 @@ def is_allowed(access: Access, user: Any) -> bool:
     return bool(user.is_admin)
 
 
+def _to_sign_in() -> Any:
+    """Signed out (or the session is over): to the sign-in page, which comes back here. An htmx
+    request (the board's poll, a move) takes the whole page there and back to the page it was
+    made from, rather than putting the sign-in page inside it."""
+    if request.headers.get("HX-Request") != "true":
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    page = current.path + (f"?{current.query}" if current.query else "")
+    target = url_for("auth.sign_in", next=safe_next_path(page) or request.path)
+    return Response(status=204, headers={"HX-Redirect": target})
+
+
 def allow(access: Access, *, plan: bool = False, feedback: bool = False) -> Callable[[F], F]:
     """Declare (and enforce) who may use a view. With `plan=True`, also resolve the plan the
     URL names and the user's right to it, once (see scope.py). `feedback=True` marks a route
@@ -48,7 +62,7 @@ def allow(access: Access, *, plan: bool = False, feedback: bool = False) -> Call
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if access is not Access.PUBLIC:
                 if not current_user.is_authenticated:
-                    return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+                    return _to_sign_in()
                 if not is_allowed(access, current_user):
                     abort(403)
             if plan:
