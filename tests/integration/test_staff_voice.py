@@ -245,7 +245,7 @@ def test_the_heat_map_and_consensus_need_five_complete_boards(
     assert lead_client.post(f"{LEAD_PAGE}/{number}/apply", data={"version": "1"}).status_code == 404
     summary = lead_client.get(f"/en/plan/{YEAR}/summary")
     assert soup(summary).find(id="summary-staff-heat-table") is None
-    assert "completed their Diamond 9" in soup(summary).find(id="staff-voice-wait").text
+    assert "completed their Diamond 9" in soup(summary).find(id="staff-voice-hidden").text
     pdf_response = lead_client.get(f"/en/plan/{YEAR}/summary.pdf")
     pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_response.data)).pages)
     assert "Staff heat map" not in pdf
@@ -1000,3 +1000,27 @@ def test_the_lead_sees_the_number_of_staff_and_a_warning_when_responses_exceed_i
     welsh = soup(lead_client.get(f"/cy/plan/{YEAR}/staff-voice"))
     assert welsh.find(id="more-than-staff") is not None
     assert "Warning" not in welsh.find(id="more-than-staff").get_text()
+
+
+def test_while_a_new_round_is_open_the_summary_shows_the_last_closed_rounds_results(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    complete_plan(lead_client, YEAR)
+    first = open_round(lead_client)
+    for _ in range(5):
+        respond(app.test_client(), first, cards=NINE)
+    close(lead_client, round_id(app))
+    second = open_round(lead_client)
+    respond(app.test_client(), second, cards=tuple(reversed(NINE)))
+    page = soup(lead_client.get(f"/en/plan/{YEAR}/summary"))
+    assert "1 member of staff responded" in page.find(id="staff-voice-count").text
+    assert page.find(id="staff-voice-wait") is not None  # the open round: its count only
+    earlier = page.find(id="staff-voice-earlier").text
+    assert "5 members of staff responded" in earlier
+    assert date.today().strftime("%-d %B %Y") in earlier
+    heat = {
+        row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
+        for row in page.find(id="summary-staff-heat-table").tbody.find_all("tr")
+    }
+    # Only the closed round's five boards (NINE[0] first), nothing of the open round's one.
+    assert heat["Pedagogy and teaching approaches"] == ["5", "0", "0", "0", "0", "25"]

@@ -113,6 +113,27 @@ def latest_round(school_id: int, academic_year: int) -> tuple[StaffVoiceRound, i
     return (row[0], row[1]) if row else None
 
 
+def latest_closed_round(
+    school_id: int, academic_year: int, today: date
+) -> tuple[StaffVoiceRound, int] | None:
+    """The plan's newest round that has closed (by the lead or its date) and its number of
+    responses: the summary's results while a newer round is still open (one query)."""
+    row = db.session.execute(
+        select(StaffVoiceRound, func.count(StaffVoiceResponse.id))
+        .join(Plan, Plan.id == StaffVoiceRound.plan_id)
+        .outerjoin(StaffVoiceResponse, StaffVoiceResponse.round_id == StaffVoiceRound.id)
+        .where(
+            Plan.school_id == school_id,
+            Plan.academic_year == academic_year,
+            (StaffVoiceRound.closed_at.is_not(None)) | (StaffVoiceRound.closes_on < today),
+        )
+        .group_by(StaffVoiceRound.id)
+        .order_by(StaffVoiceRound.created_at.desc(), StaffVoiceRound.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def close_round(plan: Plan, round_: StaffVoiceRound, user: User) -> None:
     if round_.closed_at is None:
         round_.closed_at = utcnow()

@@ -286,20 +286,25 @@ def mean_text(value: Any) -> str:
 def summary_panel(
     school_id: int, academic_year: int, catalogue: CardCatalogue
 ) -> dict[str, Any] | None:
-    """What the summary, PDF, shared and coordinator's views show of the plan's latest round:
-    how many staff responded and, once it has closed with five complete boards or more, the
-    staff heat map. None without a round."""
+    """What the summary, PDF, shared and coordinator's views show of the plan's staff voice: how
+    many staff responded to the latest round and the staff heat map of the latest round that
+    has closed (that one, or an earlier one while it is open), from five complete boards or
+    more. None without a round."""
     found = data.latest_round(school_id, academic_year)
     if found is None:
         return None
     round_, count = found
     closed = not data.is_open(round_, today())
     panel: dict[str, Any] = {"responses": count, "round": round_, "closed": closed}
-    report = (
-        disclose(data.answers_of(round_.id), closed, [], [], catalogue)
-        if closed and enough(count)
-        else None
-    )
+    source = found if closed else data.latest_closed_round(school_id, academic_year, today())
+    report = None
+    if source is not None and enough(source[1]):
+        report = disclose(data.answers_of(source[0].id), True, [], [], catalogue)
+    panel["results_round"] = source[0] if source is not None else None
+    panel["results_responses"] = source[1] if source is not None else 0
+    if source is not None:
+        closed_at = source[0].closed_at
+        panel["results_closed_on"] = closed_at.date() if closed_at else source[0].closes_on
     panel["shown"] = bool(report and report.shown)
     panel["boards_shown"] = bool(report and report.heat_rows is not None)
     if report is not None and report.heat_rows is not None:
