@@ -55,9 +55,11 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
         "staff_voice_response.board",
         "staff_voice_response.move",
         "staff_voice_response.done",
+        "staff_voice_response.forget",
     }
     assert declared["sharing.index"] is Access.SCHOOL_LEAD
     assert declared["staff_voice.close"] is Access.SCHOOL_LEAD
+    assert declared["staff_voice.new_link"] is Access.SCHOOL_LEAD
     assert declared["staff_voice.apply"] is Access.SCHOOL_LEAD
     assert declared["staff_voice.results"] is Access.SCHOOL_MEMBER
     assert declared["auth.stay_signed_in"] is Access.SIGNED_IN

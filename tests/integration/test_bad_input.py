@@ -211,11 +211,13 @@ SPECS: dict[str, Spec] = {
         {"closes_day": "number", "closes_month": "number", "closes_year": "number"}
     ),
     "staff_voice.close": Spec({}, round="closing_round_id"),
+    "staff_voice.new_link": Spec({}, round="closing_round_id"),
     "staff_voice.delete": Spec({}, round="deleting_round_id"),
     "staff_voice.apply": Spec({}, hidden="version", hidden_step="diamond-9"),
     "staff_voice.undo": Spec({}),
     "staff_voice_response.start": Spec(RESPONSE, who="anonymous"),
     "staff_voice_response.move": Spec({"card": "card", "to": "to"}, who="anonymous"),
+    "staff_voice_response.forget": Spec({}, who="anonymous"),
     "coordinator.comment": Spec(
         {"task": "task", "body": "long"}, who="coordinator", hidden="version"
     ),
