@@ -286,6 +286,9 @@ def make_app(app: Flask, tmp_path: Path) -> Iterator[Any]:
 
     def make(**overrides: Any) -> Flask:
         config = {**test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path), **overrides}
+        # The limiter is one extension object, and Flask-Limiter keeps the first key prefix it
+        # was ever given: forget it, so that this app counts under its own RATELIMIT_KEY_PREFIX.
+        limiter._key_prefix = ""
         other = create_app(config)
         other.test_client_class = ParsingClient
         made.append(other)
