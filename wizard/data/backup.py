@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, select, text
+from sqlalchemy import Date, DateTime, Integer, Table, func, select, text
 
 from wizard.data.database import db
 from wizard.data.models import utcnow
@@ -168,7 +168,8 @@ def _reset_sequences() -> None:
         return
     for table in exported_tables():
         column = table.columns.get("id")
-        if column is None or not column.primary_key:
+        # Only a number counting up has a sequence (staff voice responses have random ids).
+        if column is None or not column.primary_key or not isinstance(column.type, Integer):
             continue
         name = table.name.replace('"', "")
         db.session.execute(
