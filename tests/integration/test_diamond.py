@@ -434,6 +434,30 @@ def test_a_card_on_the_board_is_deleted_only_after_confirmation(lead_client: Fla
     assert db.session.scalar(select(OwnCard)) is None
 
 
+def test_a_card_in_the_bank_is_not_deleted_from_a_stale_page(lead_client: FlaskClient) -> None:
+    """The confirmation page was read before someone else changed the board: deleting from it
+    changes nothing, whether the card is on the board or in the bank."""
+    lead_client.post(board_url("en", "/cards/new"), data={"title_en": "Parents"})
+    card = db.session.scalar(select(OwnCard))
+    card_id, key = card.id, card.key
+    move(lead_client, key, "next")  # revision 1: on the board
+    move(lead_client, key, "bank")  # revision 2: back in the bank
+    stale = lead_client.post(
+        board_url("en", f"/cards/{card_id}/delete"), data={"version": "1", "confirm": "yes"}
+    )
+    assert stale.status_code == 302
+    db.session.rollback()
+    assert db.session.get(OwnCard, card_id) is not None
+    shown = lead_client.get(board_url("en"))
+    assert "Someone else changed the board at the same time" in shown.get_data(as_text=True)
+    current = lead_client.post(
+        board_url("en", f"/cards/{card_id}/delete"), data={"version": "2", "confirm": "yes"}
+    )
+    assert current.status_code == 302
+    db.session.rollback()
+    assert db.session.get(OwnCard, card_id) is None
+
+
 def test_another_schools_cards_cannot_be_seen_or_changed(
     app: Flask, directory: Directory, lead_client: FlaskClient
 ) -> None:

@@ -147,6 +147,16 @@ def save_own_card(
     return card
 
 
+def _board_revision(plan: Plan) -> int:
+    """The board's revision as stored now (0 before its first save)."""
+    revision = db.session.scalar(
+        select(PlanAnswer.revision).where(
+            PlanAnswer.plan_id == plan.id, PlanAnswer.step == BOARD_STEP
+        )
+    )
+    return revision or 0
+
+
 def delete_own_card(
     state: BoardState, card: OwnCard, user: User, board_version: int | None = None
 ) -> bool:
@@ -164,6 +174,10 @@ def delete_own_card(
         )
         if not result.saved:
             return False
+    elif board_version is not None and board_version != _board_revision(plan):
+        # A card in the bank: the board is not saved, but a stale page is still refused (the
+        # card may have been placed since), as for a card on the board.
+        return False
     db.session.delete(card)
     record(AuditAction.CARD_DELETED, user_id=user.id, plan_id=plan.id, card=key)
     db.session.commit()
