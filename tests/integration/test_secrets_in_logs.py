@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask, request
@@ -105,6 +106,42 @@ def test_every_logger_redacts_tokens_in_every_place(
         assert "/en/reset-password/[token]" in text and "%2Fcy%2Fshared%2F[token]" in text
         assert "/cy/staff-voice/[token]/board" in text and "/en/invitation/[token]" in text
         assert "Traceback" in text
+
+
+def spellings(secret: str) -> list[str]:
+    """Other spellings of token links that a server still routes to the link (percent-encoded
+    characters, in the path or the token, in either case of hexadecimal; "//" and "/./", which
+    are redirected to it), or that name the same secret (the language in capitals, a link
+    encoded twice inside a query string)."""
+    first = f"%{ord(secret[0]):02X}"
+    return [
+        f"/en/%73taff-voice/{secret}",
+        f"/cy/staff-voice/{first}{secret[1:]}/board",
+        f"/en/shared/{secret[:10]}%{ord(secret[10]):02x}{secret[11:]}.pdf",
+        f"/en//reset-password/{secret}",
+        f"/cy/./invitation/{secret}",
+        f"/EN/Shared/{secret}",
+        f"/en/sign-in?next=%2fen%2fstaff%2Dvoice%2f{secret}",
+        f"/en/sign-in?next=%252Fcy%252Fshared%252F{secret}",
+    ]
+
+
+@pytest.mark.parametrize("name", LOGGERS)
+def test_tokens_are_redacted_however_the_link_is_spelt(
+    app: Flask, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    secret = token()
+    adapter = app.url_map.bind("localhost")
+    routed = {
+        adapter.match(unquote(path.split("?")[0]))[0]
+        for path in spellings(secret)[:3]  # these are working links as they stand
+    }
+    assert routed == {"staff_voice_response.start", "staff_voice_response.board", "shared.pdf"}
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger=name or None):
+        for path in spellings(secret):
+            logging.getLogger(name).info('"GET %s HTTP/1.1" 404 -', path)
+    assert caplog.text.count("[token]") == len(spellings(secret))
+    assert secret[8:28] not in caplog.text, caplog.text
 
 
 def test_a_filter_of_ones_own_redacts_too() -> None:

@@ -5,13 +5,28 @@ from __future__ import annotations
 
 import re
 
+
+def _spelt(word: str) -> str:
+    """A pattern for the word as a server would still route it: each character raw or
+    percent-encoded (once or more, hexadecimal in either case); letters in either case (the
+    pattern is compiled ignoring case)."""
+    return "".join(f"(?:{re.escape(char)}|%(?:25)*{ord(char):02x})" for char in word)
+
+
 # Paths that carry a secret token (a password reset, an invitation, a share link, a staff
-# voice round), also inside a query string or a Referer, raw or with its slashes
-# percent-encoded: the token never reaches a log.
-_SLASH = r"(?:/|%2[Ff])"
+# voice round), also inside a query string or a Referer, raw or with any of its characters
+# percent-encoded (Werkzeug decodes "/en/%73taff-voice/%41bc" to a working link), with
+# repeated slashes or "." segments (answered by a redirect to the link): the token never
+# reaches a log.
+_SLASH = _spelt("/")
+_SEPARATOR = rf"{_SLASH}(?:(?:{_spelt('.')})?{_SLASH})*"
+_ROUTES = "|".join(
+    _spelt(route) for route in ("reset-password", "invitation", "shared", "staff-voice")
+)
 _TOKEN_IN_PATH = re.compile(
-    rf"({_SLASH}(?:en|cy){_SLASH}(?:reset-password|invitation|shared|staff-voice){_SLASH})"
-    r"[A-Za-z0-9_\-]+"
+    rf"({_SEPARATOR}(?:{_spelt('en')}|{_spelt('cy')}){_SEPARATOR}(?:{_ROUTES}){_SEPARATOR})"
+    r"(?:[A-Za-z0-9_\-]|%(?:25)*[0-9a-f]{2})+",
+    re.IGNORECASE,
 )
 
 
