@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -164,3 +165,63 @@ def test_the_summarys_board_image_shrinks_and_its_tables_scroll_in_their_own_reg
     expect(region).to_be_focused()
     amount = region.get_by_role("columnheader", name=cy("Amount"))
     expect(amount).to_be_attached()
+
+
+@pytest.mark.parametrize("lang", ["cy", "en"])
+def test_the_public_pages_and_a_link_shown_once_fit_at_320_px(
+    new_context: ContextFactory, plans: Plans, cy: Translator, en: Translator, lang: str
+) -> None:
+    """The cookies table wraps its long Welsh words; a new share or staff voice link, shown in
+    full so it can be copied, wraps rather than widening the page."""
+    t = cy if lang == "cy" else en
+    _, page = phone(new_context)
+    assert_fit(
+        page, [f"/{lang}/{name}" for name in ("privacy", "cookies", "accessibility", "sign-in")]
+    )
+    sign_in(page, "lead@school.example", t)
+    page.goto(f"/{lang}/plan/{plans.year}/share")
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name=t("Make a share link"), exact=True).click()
+    expect(page.locator("#new-share-link")).to_be_visible()
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], page.evaluate(OVERFLOWING)
+    closes = date.today() + timedelta(days=14)
+    page.goto(f"/{lang}/plan/{plans.next_year}/staff-voice")
+    for label, value in (
+        (t("Day"), closes.day),
+        (t("Month"), closes.month),
+        (t("Year"), closes.year),
+    ):
+        page.get_by_label(label, exact=True).fill(str(value))
+    page.get_by_role("button", name=t("Open the round"), exact=True).click()
+    expect(page.locator("#new-staff-voice-link")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], page.evaluate(OVERFLOWING)
+
+
+def test_the_open_rounds_buttons_stand_apart(
+    new_context: ContextFactory, plans: Plans, en: Translator
+) -> None:
+    """In the rounds table, "Make a new link" and "Close the round" are clear of each other and
+    of the links beside them (they overlapped as inline forms)."""
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(page, "lead@school.example", en)
+    closes = date.today() + timedelta(days=14)
+    page.goto(f"/en/plan/{plans.next_year}/staff-voice")
+    for label, value in (("Day", closes.day), ("Month", closes.month), ("Year", closes.year)):
+        page.get_by_label(label, exact=True).fill(str(value))
+    page.get_by_role("button", name="Open the round", exact=True).click()
+    expect(page.locator("#new-staff-voice-link")).to_be_visible()
+    rounds = page.get_by_role("region", name="Rounds")
+    controls = [
+        rounds.get_by_role("link", name="See the results"),
+        rounds.get_by_role("button", name="Make a new link"),
+        rounds.get_by_role("button", name="Close the round"),
+        rounds.get_by_role("link", name="Delete"),
+    ]
+    boxes = [control.bounding_box() for control in controls]
+    assert all(box is not None for box in boxes)
+    for above, below in zip(boxes, boxes[1:], strict=False):
+        assert above is not None and below is not None
+        # Clear of a button's 2px shadow and a link's underline: a gap of at least 5px.
+        assert below["y"] - (above["y"] + above["height"]) >= 5, (above, below)
