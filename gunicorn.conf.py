@@ -6,6 +6,9 @@ are rows in the database, rate limits and the mail queue are in Redis (REDIS_URL
 """
 
 import os
+from typing import Any
+
+from gunicorn.glogging import Logger
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "4"))
@@ -28,6 +31,27 @@ forwarded_allow_ips = (
     or "127.0.0.1"
 )
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+
+
+class AccessLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger, except that the requests of a staff voice response (and those made
+    from one of its pages, by their Referer: its stylesheet, the language switch) are logged
+    without the client's address: those pages promise that no IP address is kept."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Any:
+        from wizard.domain.redaction import is_staff_voice_response
+
+        atoms = super().atoms(resp, req, environ, request_time)
+        if is_staff_voice_response(environ.get("PATH_INFO", "")) or is_staff_voice_response(
+            environ.get("HTTP_REFERER", "")
+        ):
+            for name in list(atoms):
+                if name in ("h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i"):
+                    atoms[name] = "-"
+        return atoms
+
+
+logger_class = AccessLogger
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The app is made in each worker after the fork, so no database connection is shared.

@@ -232,9 +232,21 @@ def gunicorn_app() -> Flask:
     return exploding(create_app())
 
 
+RESPONDER = "203.0.113.9"
+SOMEONE = "192.0.2.1"
+
+
+def get(url: str, headers: dict[str, str]) -> None:
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers)).close()
+    except urllib.error.HTTPError as error:
+        error.close()
+
+
 def test_gunicorn_access_and_error_logs_carry_no_tokens(app: Flask, tmp_path: Path) -> None:
     """`make serve`'s gunicorn (its gunicorn.conf.py, one worker): the access log with its
-    Referer, and the error log with a 500's traceback."""
+    Referer, and the error log with a 500's traceback; and no address of a staff voice
+    responder, whose pages promise that none is kept."""
     port = free_port()
     log = tmp_path / "gunicorn.log"
     env = {
@@ -247,6 +259,9 @@ def test_gunicorn_access_and_error_logs_carry_no_tokens(app: Flask, tmp_path: Pa
         "WIZARD_INSTANCE_PATH": str(tmp_path),
         "WIZARD_BASE_URL": f"http://127.0.0.1:{port}",
         "REDIS_URL": "",
+        # Behind make serve's nginx: the client's address comes in X-Forwarded-For.
+        "WIZARD_TRUSTED_PROXIES": "1",
+        "WIZARD_TRUSTED_PROXY_ADDRESSES": "127.0.0.1",
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -274,14 +289,19 @@ def test_gunicorn_access_and_error_logs_carry_no_tokens(app: Flask, tmp_path: Pa
         for secret, path in [*token_paths(app), (failing, f"/en/staff-voice/{failing}/explode")]:
             referer = token()
             used += [secret, referer]
-            asked = urllib.request.Request(
+            # A staff voice responder's address (as the proxy in front passes it on) is not
+            # logged; anyone else's is.
+            client = RESPONDER if "/staff-voice/" in path else SOMEONE
+            get(
                 base + path + "?next=%2Fen%2Fshared%2F" + secret,
-                headers={"Referer": f"{base}/cy/invitation/{referer}"},
+                {"Referer": f"{base}/cy/invitation/{referer}", "X-Forwarded-For": client},
             )
-            try:
-                urllib.request.urlopen(asked).close()
-            except urllib.error.HTTPError as error:
-                error.close()
+        # ...nor when a page of the response asks for something else (a stylesheet, another
+        # page), whose Referer is that page.
+        get(
+            base + "/en/privacy",
+            {"Referer": f"{base}/cy/staff-voice/{token()}/board", "X-Forwarded-For": RESPONDER},
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -290,6 +310,8 @@ def test_gunicorn_access_and_error_logs_carry_no_tokens(app: Flask, tmp_path: Pa
     assert f'"{base}/cy/invitation/[token]"' in text  # the Referer
     assert "/en/staff-voice/[token]/explode" in text and "Traceback" in text  # the error log
     assert not [secret for secret in used if secret[:20] in text], text[:3000]
+    assert f"{SOMEONE} - - [" in text  # addresses are logged...
+    assert RESPONDER not in text, text[:3000]  # ...but not a staff voice responder's
 
 
 def test_a_database_error_never_quotes_emails_or_password_hashes(

@@ -4,6 +4,7 @@ and for emails kept once they are sent)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 
 def _spelt(word: str) -> str:
@@ -33,3 +34,18 @@ _TOKEN_IN_PATH = re.compile(
 def without_link_tokens(text: str) -> str:
     """The text with the token of every such link replaced by "[token]"."""
     return _TOKEN_IN_PATH.sub(r"\1[token]", text)
+
+
+# A staff voice round's response pages (the responder's, not the lead's under /plan/), as a
+# path or a full address (a Referer), raw or percent-encoded.
+_STAFF_VOICE_RESPONSE = re.compile(
+    r"^(?:[a-z][a-z0-9+.\-]*://[^/]*)?/+(?:\./+)*(?:en|cy)/+(?:\./+)*staff-voice/",
+    re.IGNORECASE,
+)
+
+
+def is_staff_voice_response(path_or_address: str) -> bool:
+    """Whether a path, or an address such as a Referer, is one of a staff voice round's response
+    pages: a request for one (or from one) is logged without the client's address, as those
+    pages promise (gunicorn.conf.py)."""
+    return _STAFF_VOICE_RESPONSE.match(unquote(unquote(path_or_address))) is not None
