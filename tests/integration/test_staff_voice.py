@@ -1000,6 +1000,8 @@ def test_the_lead_sees_the_number_of_staff_and_a_warning_when_responses_exceed_i
     welsh = soup(lead_client.get(f"/cy/plan/{YEAR}/staff-voice"))
     assert welsh.find(id="more-than-staff") is not None
     assert "Warning" not in welsh.find(id="more-than-staff").get_text()
+    # Two instructions, both in the imperative (not "dilëwch ... ac agor").
+    assert "dilëwch y cylch ac agorwch un newydd" in welsh.find(id="more-than-staff").get_text()
 
 
 def test_while_a_new_round_is_open_the_summary_shows_the_last_closed_rounds_results(
