@@ -19,7 +19,7 @@ PROXY ?= nginx
 
 run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	WIZARD_BASE_URL=$${WIZARD_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: install compile-messages static ## Migrate, then serve: nginx on HOST:PORT, gunicorn with WORKERS (4) behind it
 	$(FLASK) db upgrade
