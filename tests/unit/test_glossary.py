@@ -177,6 +177,24 @@ def test_entries_use_the_glossary_term(term: Term) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_five_before_a_noun_is_pum() -> None:
+    """Five is "pump" on its own or before "o" (pump o bobl) and "pum" before a noun (pum
+    ymateb, llai na phum sgôr), in each of its mutations: no glossary noun follows "pump"."""
+    nouns = sorted({form for term in terms() for form in term["forms"]}, key=len, reverse=True)
+    before_noun = re.compile(
+        r"(?<!" + _LETTER + r")(?:p|b|ph|m)ump (?:" + "|".join(map(re.escape, nouns)) + r")"
+        r"(?!" + _LETTER + r")",
+        re.IGNORECASE,
+    )
+    problems = [
+        f"{message.id!r}: {text!r}"
+        for message in entries()
+        for text in welsh(message)
+        if before_noun.search(text)
+    ]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_plural_forms_are_in_the_order_the_rule_assumes() -> None:
     assert catalogue().plural_forms == WELSH_PLURAL_FORMS
 
