@@ -157,7 +157,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # a whole staff room may share one address, so this is generous.
         "STAFF_VOICE_REQUESTS_PER_ADDRESS": "300 per minute",
         # New staff voice responses (not changes to one): at most this many per round (more than
-        # any school's staff), and per address, so that one person cannot stuff a round.
+        # any school's staff), and per address in each round (schools may share an address), so
+        # that one person cannot stuff a round.
         "STAFF_VOICE_RESPONSES_PER_ROUND": 300,
         "STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS": "60 per hour",
         # Rate limits (Flask-Limiter): shared through Redis when REDIS_URL is set, else kept

@@ -968,6 +968,26 @@ def test_one_address_can_make_only_so_many_new_responses(
         assert db.session.scalar(select(func.count(StaffVoiceResponse.id))) == 3
 
 
+def test_the_limit_on_new_responses_per_address_is_for_each_round(
+    app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schools may share an address (a local authority's network): one school's round using
+    up an address's allowance does not stop another round's staff from responding."""
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    monkeypatch.setitem(app.config, "STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS", "2 per hour")
+    network = {"REMOTE_ADDR": "203.0.113.210"}
+    for _ in range(2):
+        respond(app.test_client(), token, "teacher", environ=network)
+    refused = app.test_client().post(f"/en/staff-voice/{token}", data=RATED, environ_base=network)
+    assert refused.status_code == 429
+    close(lead_client, round_id(app))
+    other = open_round(lead_client)
+    respond(app.test_client(), other, "teacher", environ=network)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StaffVoiceResponse.id))) == 3
+
+
 def test_the_lead_sees_the_number_of_staff_and_a_warning_when_responses_exceed_it(
     app: Flask, lead_client: FlaskClient
 ) -> None:

@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 
 from wizard.data import staff_voice as data
 from wizard.data.boards import BoardState, load_board
@@ -383,6 +384,14 @@ def _new_response_limit() -> str:
     return str(current_app.config["STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS"])
 
 
+def _new_response_key() -> str:
+    """New responses are counted per address and round: schools may share an address (a local
+    authority's network), and one school's round must not use up another's allowance."""
+    found = data.find_round(str((request.view_args or {}).get("token", "")))
+    address = get_remote_address()
+    return f"{address}/round-{found[0].id}" if found is not None else address
+
+
 def _not_a_new_response() -> bool:
     """Only a POST that would make a new response counts towards the limit on new responses
     per address: not a page view, nor a change to this browser's own response."""
@@ -419,6 +428,7 @@ def _forget_cookie(response: BaseResponse, round_: StaffVoiceRound) -> BaseRespo
 @allow(Access.PUBLIC)
 @limiter.limit(
     _new_response_limit,
+    key_func=_new_response_key,
     scope="staff-voice-new-response",
     exempt_when=_not_a_new_response,
     override_defaults=False,
