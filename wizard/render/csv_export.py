@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 # forms some spreadsheets also accept (＝ ＋ － ＠).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
+# What may come before a formula's first character and be skipped or unseen: any space, line or
+# page break (ordinary, no-break, ideographic, em...), and the invisible zero-width characters.
+_LEADING = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*")
 
 
 def _(string: str, **variables: Any) -> str:
@@ -38,9 +42,11 @@ def _(string: str, **variables: Any) -> str:
 
 def safe_cell(value: object) -> str:
     """The cell as text, with a ' in front if a spreadsheet would run it as a formula: when
-    it starts with a formula character, also after leading spaces (which spreadsheets skip)."""
+    it starts with a formula character, also after any leading spaces, breaks or invisible
+    characters (which a spreadsheet may skip, and a reader does not see)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" \u00a0\u3000").startswith(FORMULA_STARTS) else text
+    starts = text.startswith(FORMULA_STARTS) or _LEADING.sub("", text).startswith(FORMULA_STARTS)
+    return "'" + text if starts else text
 
 
 def pounds(pence: int | None) -> str:
