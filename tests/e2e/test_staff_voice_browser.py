@@ -161,8 +161,9 @@ def respond(
         audit.audit(t("Someone has already responded from this browser"))
     page.get_by_role("button", name=t("Start a new response"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        t("This browser has forgotten your response")
+        t("Staff voice: your view of professional learning")
     )
+    expect(page.get_by_role("radio", checked=True)).to_have_count(0)
 
 
 def test_staff_respond_and_the_lead_applies_and_undoes_the_consensus(

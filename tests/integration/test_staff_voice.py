@@ -750,9 +750,13 @@ def test_a_shared_browser_never_shows_the_last_persons_answers_unasked(
     assert page.status_code == 200
     assert soup(page).find("input", {"type": "radio"}) is None
     assert soup(page).find(id="change-answers")["href"] == f"/{lang}/staff-voice/{token}?change=1"
-    # They start their own: the browser forgets the first response (kept, but out of reach).
-    forgot = staff_room.post(f"/{lang}/staff-voice/{token}/forget")
-    assert forgot.status_code == 200
+    # They start their own: the browser forgets the first response (kept, but out of reach),
+    # and they go straight to a blank response (not a page about the first person's).
+    choice = soup(page).find(id="start-new").find_parent("form")
+    fields = {i["name"]: i.get("value", "") for i in choice.find_all("input", type="hidden")}
+    forgot = staff_room.post(choice["action"], data=fields)
+    assert forgot.status_code == 303
+    assert forgot.headers["Location"] == f"/{lang}/staff-voice/{token}"
     assert "staff-voice-" not in " ".join(cookie_names(staff_room))
     fresh = staff_room.get(f"/{lang}/staff-voice/{token}")
     assert soup(fresh).find("input", {"type": "radio", "checked": True}) is None

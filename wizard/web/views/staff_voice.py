@@ -623,10 +623,16 @@ def move(token: str) -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def forget(token: str) -> ResponseReturnValue:
     """This browser forgets the response it made (its cookie goes): the next person to use it
-    starts afresh and cannot see or change those answers. The response itself is kept."""
+    starts afresh and cannot see or change those answers. The response itself is kept. From
+    the shared browser's choice ("Start a new response", then=start) the newcomer goes straight
+    to a blank response, not to a page telling the previous person their response is forgotten."""
     round_, plan = _found(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("then") == "start" and data.is_open(round_, today()):
+        return _forget_cookie(
+            redirect(url_for("staff_voice_response.start", token=token), code=303), round_
+        )
     page = Response(
         render_template(
             "staff_voice/forgotten.html",
