@@ -32,6 +32,10 @@ def test_ordinary_names_are_left_as_they_are(name: str) -> None:
         ("Rhys HTTP://EVIL.EXAMPLE", "Rhys"),
         ("Rhys evil.example", "Rhys"),
         ("Rhys evil\uff0eexample", "Rhys"),  # a full-width full stop
+        ("Rhys evil\u3002example", "Rhys"),  # an ideographic full stop (a dot in addresses)
+        ("Rhys evil\uff61example/claim", "Rhys"),  # its half-width form
+        ("Rhys 203.0.113.7/claim", "Rhys"),  # an address by number
+        ("Rhys 203.0.113.7", "Rhys"),
         (
             "Rhys \uff48\uff54\uff54\uff50\uff53\uff1a\uff0f\uff0fevil",
             "Rhys",

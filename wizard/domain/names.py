@@ -13,9 +13,9 @@ from wizard.domain.inputs import without_unsafe_characters
 NAME_IN_EMAIL_LENGTH = 70
 
 # What a mail program would turn into a link or an address: a scheme (https://, mailto:), a
-# www. address, an email address, or a host name ending in a top-level domain (evil.example,
-# evil.example/claim). Matched after NFKC normalisation, so that full-width or other
-# look-alike dots and slashes count too.
+# www. address, an email address, a host name ending in a top-level domain (evil.example,
+# evil.example/claim), or an address by number (203.0.113.7/claim). Matched after NFKC
+# normalisation, so that full-width or other look-alike dots and slashes count too.
 _LINK = re.compile(
     r"""
     (?:\b[a-z][a-z0-9+.\-]*://\S*)
@@ -23,13 +23,17 @@ _LINK = re.compile(
     | (?:\bwww\.\S*)
     | (?:\S+@\S+)
     | (?:\b[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,63}\b(?:[/:?\#]\S*)?)
+    | (?:\b\d{1,3}(?:\.\d{1,3}){3}\b(?:[/:?\#]\S*)?)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 
 
 def _normalised(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).split())
+    """NFKC, with the ideographic full stop (which browsers read as a dot in an address, and to
+    which NFKC takes the half-width one) as a dot, and spaces made single."""
+    text = unicodedata.normalize("NFKC", name).replace("\u3002", ".")
+    return " ".join(text.split())
 
 
 def has_link(name: str) -> bool:
