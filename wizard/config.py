@@ -161,6 +161,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # that one person cannot stuff a round.
         "STAFF_VOICE_RESPONSES_PER_ROUND": 300,
         "STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS": "60 per hour",
+        # A responder's sitting: after this long without a page of their response, a shared
+        # browser asks again whether it is the same person before showing their answers.
+        "STAFF_VOICE_SITTING_SECONDS": 30 * 60,
         # Rate limits (Flask-Limiter): shared through Redis when REDIS_URL is set, else kept
         # in each process's memory.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",

@@ -767,6 +767,41 @@ def test_a_shared_browser_never_shows_the_last_persons_answers_unasked(
         assert sorted(row.role for row in rows) == ["leader", "teacher"]
 
 
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_a_shared_browser_later_asks_again_before_showing_the_board(
+    app: Flask, lead_client: FlaskClient, lang: str
+) -> None:
+    """The last person left without forgetting the browser; the next opens the board's address
+    from the browser's history: the choice comes first, and no page shows the earlier answers
+    or board until someone says it is them."""
+    complete_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    staff_room = app.test_client()
+    respond(staff_room, token, "leader", "embedded", cards=(NINE[0],), lang=lang)
+    board_url = f"/{lang}/staff-voice/{token}/board"
+    assert staff_room.get(board_url).status_code == 200  # the same person, still at it
+    # Half an hour and more later, nothing of the answers shows without the choice.
+    sitting = f"staff-voice-sitting-{round_id(app)}"
+    with staff_room.session_transaction() as session:
+        session[sitting] -= app.config["STAFF_VOICE_SITTING_SECONDS"] + 1
+    for path in ("/board", "/done"):
+        later = staff_room.get(f"/{lang}/staff-voice/{token}{path}")
+        assert later.status_code == 302
+        assert later.headers["Location"] == f"/{lang}/staff-voice/{token}"
+    moved = staff_room.post(board_url, data={"card": NINE[1], "to": "next", "version": "0"})
+    assert moved.headers["Location"] == f"/{lang}/staff-voice/{token}"
+    choice = soup(staff_room.get(f"/{lang}/staff-voice/{token}"))
+    assert choice.find("input", {"type": "radio"}) is None
+    assert choice.find(id="change-answers") is not None
+    with app.app_context():
+        board = db.session.scalar(select(StaffVoiceResponse.board))
+    assert list((board or {}).values()) == [NINE[0]]  # the later move changed nothing
+    # The person says it is them: their answers and board again.
+    again = soup(staff_room.get(f"/{lang}/staff-voice/{token}?change=1"))
+    assert again.find("input", {"name": "role", "checked": True})["value"] == "leader"
+    assert staff_room.get(board_url).status_code == 200
+
+
 def test_finishing_offers_to_forget_this_browser(app: Flask, lead_client: FlaskClient) -> None:
     complete_plan(lead_client, YEAR)
     token = open_round(lead_client)

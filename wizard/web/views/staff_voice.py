@@ -9,6 +9,7 @@ token in the responder's cookie, whose hash alone is stored.
 
 from __future__ import annotations
 
+import time as clock
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -357,6 +359,30 @@ def _my_response(round_: StaffVoiceRound) -> StaffVoiceResponse | None:
     return data.find_response(round_, request.cookies.get(_cookie_name(round_)))
 
 
+def _sitting_key(round_: StaffVoiceRound) -> str:
+    return f"staff-voice-sitting-{round_.id}"
+
+
+def _continue_sitting(round_: StaffVoiceRound) -> None:
+    """This browser's responder is at work on their answers now (they have just answered, or
+    said it is them): their pages show their answers until they stop for a while."""
+    session[_sitting_key(round_)] = int(clock.time())
+
+
+def _in_sitting(round_: StaffVoiceRound) -> bool:
+    """Whether this browser's responder has been at work on their answers lately. A shared
+    browser opened later (the board's address from its history, say) is asked first whether it
+    is the same person, as the start page asks, and shows nothing of the earlier answers."""
+    seen = session.get(_sitting_key(round_))
+    limit = int(current_app.config["STAFF_VOICE_SITTING_SECONDS"])
+    now = int(clock.time())
+    if not isinstance(seen, int) or now - seen > limit:
+        return False
+    if now - seen >= 60:  # the session cookie is written again once a minute at most
+        _continue_sitting(round_)
+    return True
+
+
 def _set_cookie(response: BaseResponse, round_: StaffVoiceRound, token: str | None) -> BaseResponse:
     """Give a new responder's browser its token, kept until the day after the round closes."""
     if token:
@@ -453,6 +479,7 @@ def start(token: str) -> ResponseReturnValue:
         )
     initial: dict[str, Any] = {}
     if mine is not None:
+        _continue_sitting(round_)
         initial["role"] = mine.role or RATHER_NOT_SAY
         for number, key in (mine.ratings or {}).items():
             initial[f"hallmark_{number}"] = key
@@ -471,6 +498,7 @@ def start(token: str) -> ResponseReturnValue:
             return _closed_page(token, round_, plan)
         except data.RoundFull:
             return _full_page(round_, plan)
+        _continue_sitting(round_)
         response = redirect(url_for("staff_voice_response.board", token=token))
         return _set_cookie(response, round_, new_token)
     errors = [
@@ -556,7 +584,7 @@ def board(token: str) -> ResponseReturnValue:
     mine = _my_response(round_)
     if not data.is_open(round_, today()):
         return _closed_page(token, round_, plan)
-    if mine is None:
+    if mine is None or not _in_sitting(round_):
         return redirect(url_for("staff_voice_response.start", token=token))
     return _board_response(token, round_, plan, _responder_state(plan, mine))
 
@@ -574,8 +602,13 @@ def move(token: str) -> ResponseReturnValue:
             response.headers["HX-Redirect"] = url_for("staff_voice_response.board", token=token)
             return response
         return _closed_page(token, round_, plan)
-    if mine is None:
-        return redirect(url_for("staff_voice_response.start", token=token))
+    if mine is None or not _in_sitting(round_):
+        start_url = url_for("staff_voice_response.start", token=token)
+        if htmx:
+            response = Response(status=204)
+            response.headers["HX-Redirect"] = start_url
+            return response
+        return redirect(start_url)
     state = _responder_state(plan, mine)
     before = dict(state.board)
     card, target = read_move(request.form)
@@ -651,7 +684,7 @@ def done(token: str) -> ResponseReturnValue:
     """Thank you: what happens next, and how to change your answers."""
     round_, plan = _found(token)
     mine = _my_response(round_)
-    if mine is None:
+    if mine is None or not _in_sitting(round_):
         return redirect(url_for("staff_voice_response.start", token=token))
     board_cards = len(normalise(mine.board))
     return render_template(
