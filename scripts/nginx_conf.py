@@ -22,6 +22,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "deploy" / "nginx"
+# nginx's own error page (deploy/nginx/pages/unavailable.html), in both languages.
+PAGES = TEMPLATES / "pages"
 TEMP_FOLDERS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
@@ -44,7 +46,7 @@ def render(kind: str, prefix: Path, **values: object) -> str:
     worker_processes = values.pop("worker_processes", None) or 1
     values.setdefault("error_log", "stderr crit")
     return environment.get_template(f"{kind}.conf.j2").render(
-        prefix=str(prefix), user=user, worker_processes=worker_processes, **values
+        prefix=str(prefix), user=user, worker_processes=worker_processes, pages=str(PAGES), **values
     )
 
 

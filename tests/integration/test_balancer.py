@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.skipif(
     shutil.which("nginx") is None or shutil.which("openssl") is None,
@@ -125,7 +126,7 @@ def _balancer(tmp_path: Path, hosts: list[StandInHost]) -> Iterator[str]:
             host.server_close()
 
 
-def _status(url: str, method: str) -> int:
+def _answer(url: str, method: str) -> tuple[int, str]:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -133,9 +134,13 @@ def _status(url: str, method: str) -> int:
     request = urllib.request.Request(url, data=data, method=method)
     try:
         with urllib.request.urlopen(request, timeout=30, context=context) as response:
-            return int(response.status)
+            return int(response.status), response.read().decode()
     except urllib.error.HTTPError as error:
-        return int(error.code)
+        return int(error.code), error.read().decode()
+
+
+def _status(url: str, method: str) -> int:
+    return _answer(url, method)[0]
 
 
 def test_a_get_cut_off_by_a_dying_host_is_answered_by_the_other(tmp_path: Path) -> None:
@@ -150,8 +155,16 @@ def test_a_get_cut_off_by_a_dying_host_is_answered_by_the_other(tmp_path: Path) 
 def test_a_post_cut_off_by_a_dying_host_is_never_sent_again(tmp_path: Path) -> None:
     hosts = [StandInHost(answers=False), StandInHost(answers=False)]
     with _balancer(tmp_path, hosts) as url:
-        assert _status(f"{url}/en/plan/2026-27/about-your-school", "POST") == 502
+        status, body = _answer(f"{url}/en/plan/2026-27/about-your-school", "POST")
+    assert status == 502
     assert sum(host.seen["POST"] for host in hosts) == 1
+    # The balancer's own page, in both languages, says the change may not have been saved.
+    page = BeautifulSoup(body, "html.parser")
+    welsh, english = page.find("section", lang="cy"), page.find("section", lang="en")
+    assert welsh.h1.get_text() == "Mae'n ddrwg gennym, nid yw'r gwasanaeth ar gael"
+    assert english.h1.get_text() == "Sorry, the service is unavailable"
+    assert "may not have been saved" in english.get_text()
+    assert "efallai nad yw wedi'i gadw" in welsh.get_text()
 
 
 @pytest.mark.parametrize("kind", ["host", "balancer"])
