@@ -197,6 +197,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # emails (MAIL_SERVER when no name is given).
         "HOSTING_PROVIDER": env.get("WIZARD_HOSTING_PROVIDER", "").strip(),
         "MAIL_PROVIDER": (env.get("WIZARD_MAIL_PROVIDER") or env.get("MAIL_SERVER") or "").strip(),
+        # How long the web server's request log is kept (gunicorn's access log, wherever the
+        # operator sends it): the service does not delete it, so the notice says what is set here.
+        "REQUEST_LOG_RETENTION": env.get("WIZARD_REQUEST_LOG_RETENTION", "").strip(),
         # Retention, in days: the retention sweep (`flask purge-expired`, and `make worker`
         # every RETENTION_SWEEP_SECONDS) deletes what is older, and the privacy notice says so.
         # Sign-in records: ended or expired sessions, and sign-in attempts.

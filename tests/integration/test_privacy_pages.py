@@ -27,6 +27,7 @@ CONTROLLER = {
     "ACCESSIBILITY_EMAIL": "access@denbighshire.example",
     "HOSTING_PROVIDER": "Example Cloud Ltd (London)",
     "MAIL_PROVIDER": "Example Mail Ltd",
+    "REQUEST_LOG_RETENTION": "14 days",
 }
 
 
@@ -49,6 +50,7 @@ def test_without_configuration_the_notice_says_what_is_not_configured(
         "WIZARD_DPO_EMAIL",
         "WIZARD_HOSTING_PROVIDER",
         "WIZARD_MAIL_PROVIDER",
+        "WIZARD_REQUEST_LOG_RETENTION",
     }
     words = "Not configured yet" if lang == "en" else "Heb ei osod eto"
     assert words in text(page.find(id="controller-name"))
@@ -71,6 +73,17 @@ def test_the_notice_names_the_controller_dpo_and_processors_from_the_configurati
     assert "Ruthin" in text(page.find(id="controller-address"))
     assert text(page.find(id="hosting-provider")) == "Example Cloud Ltd (London)"
     assert text(page.find(id="mail-provider")) == "Example Mail Ltd"
+    assert _row(page, "retention-request-log") == "14 days"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "internet (IP) address"), ("cy", "(IP)")])
+def test_the_notice_says_what_the_request_log_keeps(client: Any, lang: str, words: str) -> None:
+    """make serve's gunicorn logs every request with the client's address (but no token, and
+    no staff voice responder's address): the notice says so, and how long the log is kept."""
+    page = soup(client.get(f"/{lang}/privacy"))
+    assert words in text(page.find(id="request-log"))
+    kept = page.find(id="retention-request-log").find(class_="app-not-configured")
+    assert kept["data-setting"] == "WIZARD_REQUEST_LOG_RETENTION"
 
 
 def test_the_controller_details_are_read_from_the_environment(
@@ -177,6 +190,7 @@ def test_the_notice_covers_the_icos_checklist(client: Any, lang: str) -> None:
         "retention-sign-in-attempts",
         "retention-account-events",
         "retention-rate-limits",
+        "retention-request-log",
         "retention-sent-emails",
         "retention-expired-tokens",
     ]

@@ -76,6 +76,7 @@ PRIVACY_SETTINGS = {
     "dpo_email": ("DPO_EMAIL", "WIZARD_DPO_EMAIL"),
     "hosting_provider": ("HOSTING_PROVIDER", "WIZARD_HOSTING_PROVIDER"),
     "mail_provider": ("MAIL_PROVIDER", "WIZARD_MAIL_PROVIDER"),
+    "request_log_retention": ("REQUEST_LOG_RETENTION", "WIZARD_REQUEST_LOG_RETENTION"),
 }
 
 
