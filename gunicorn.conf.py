@@ -35,15 +35,21 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 
 class AccessLogger(Logger):  # type: ignore[misc]
     """gunicorn's logger, except that the requests of a staff voice response (and those made
-    from one of its pages, by their Referer: its stylesheet, the language switch) are logged
-    without the client's address: those pages promise that no IP address is kept."""
+    from one of its pages, by their Referer: the language switch), and every static file, are
+    logged without the client's address: those pages promise that no IP address is kept."""
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Any:
         from wizard.domain.redaction import is_staff_voice_response
 
         atoms = super().atoms(resp, req, environ, request_time)
-        if is_staff_voice_response(environ.get("PATH_INFO", "")) or is_staff_voice_response(
-            environ.get("HTTP_REFERER", "")
+        path = environ.get("PATH_INFO", "")
+        # Static files: a response page sends no Referer (no-referrer), so its stylesheet and
+        # scripts cannot be told from anyone else's, and would log a responder's address at the
+        # time they answered. Nobody needs an address beside a static file.
+        if (
+            path.startswith("/static/")
+            or is_staff_voice_response(path)
+            or is_staff_voice_response(environ.get("HTTP_REFERER", ""))
         ):
             for name in list(atoms):
                 if name in ("h", "{x-forwarded-for}i", "{x-real-ip}i", "{forwarded}i"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -236,6 +237,11 @@ RESPONDER = "203.0.113.9"
 SOMEONE = "192.0.2.1"
 
 
+def fetched(url: str) -> str:
+    with urllib.request.urlopen(url) as response:
+        return str(response.read().decode())
+
+
 def get(url: str, headers: dict[str, str]) -> None:
     try:
         urllib.request.urlopen(urllib.request.Request(url, headers=headers)).close()
@@ -302,6 +308,12 @@ def test_gunicorn_access_and_error_logs_carry_no_tokens(app: Flask, tmp_path: Pa
             base + "/en/privacy",
             {"Referer": f"{base}/cy/staff-voice/{token()}/board", "X-Forwarded-For": RESPONDER},
         )
+        # ...nor for a static file, which a response page asks for without any Referer.
+        stylesheet = re.search(
+            r'rel="stylesheet" href="(/static/[^"]+)"', fetched(base + "/en/privacy")
+        )
+        assert stylesheet is not None
+        get(base + stylesheet.group(1), {"X-Forwarded-For": RESPONDER})
     finally:
         server.terminate()
         server.wait(timeout=30)
