@@ -255,6 +255,12 @@ def test_there_is_a_ceiling_per_address(
     )
     assert blocked.status_code == 429
     assert heading(blocked) == "Gormod o ymdrechion"
+    # It says when to try again (this address's ceiling lasts the window), not a fixed time.
+    window = app.config["SIGN_IN_WINDOW_SECONDS"]
+    assert 0 < int(blocked.headers["Retry-After"]) <= window
+    said = text(soup(blocked).main)
+    assert "Er mwyn diogelu cyfrifon" in said
+    assert re.search(r"Rhowch gynnig arall arni ar ôl \d\d:\d\d", said), said
 
 
 def test_behind_a_trusted_proxy_the_real_client_address_is_used(make_app: Any, lead: User) -> None:
@@ -374,6 +380,11 @@ def test_reset_requests_are_limited_per_address(
     limited = client.post("/cy/reset-password", data={"email": lead.email}, environ_base=ATTACKER)
     assert limited.status_code == 429
     assert heading(limited) == "Gormod o ymdrechion"
+    # The limit is per hour: the page says when it ends (not "wait 15 minutes"), in Welsh.
+    assert 0 < int(limited.headers["Retry-After"]) <= 3600
+    said = text(soup(limited).main)
+    assert "Er mwyn diogelu'r gwasanaeth" in said and "15 munud" not in said
+    assert re.search(r"Rhowch gynnig arall arni ar ôl \d", said), said
     other = app.test_client().post(
         "/en/reset-password", data={"email": lead.email}, environ_base=SCHOOL
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time as clock
+from datetime import UTC, datetime, timedelta
+
 from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -12,11 +15,13 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from wizard.data.database import db
 from wizard.data.plans import PlanLocked
 from wizard.render.pdf import RenderBusy
-from wizard.web.extensions import login_manager
+from wizard.web.extensions import limiter, login_manager
 from wizard.web.forms import PASSWORD_FIELD_NAMES
 from wizard.web.text import gettext as _
 
 HANDLED = (400, 403, 404, 405, 409, 413, 429, 500, 503)
+# Where a 429 protects accounts (guesses of a password), rather than the service.
+ACCOUNT_ENDPOINTS = ("auth.sign_in", "account.password")
 
 
 # Fields of our forms that say which version the user saw, not what they typed.
@@ -61,11 +66,32 @@ def render_error(status: int, **context: object) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, **context), status
 
 
+def _seconds_to_wait() -> int | None:
+    """How long the refused request must wait: what sign-in throttling said (g.retry_after), or
+    when the rate limit that refused it lets the next request through."""
+    said = g.get("retry_after")
+    if isinstance(said, int):
+        return max(1, said)
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return None
+    return max(1, int(limit.reset_at - clock.time()))
+
+
 def _http_error_page(status: int) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     if status == 429 and request.path.endswith(".pdf"):
         # PDFs have their own limits (per user, per share link), counted by the minute.
         page, _status = render_error(429, pdf=True)
         return page, 429, {"Retry-After": "60"}
+    if status == 429:
+        # Each limit has its own window (a minute for shared plans, an hour for resets, a day
+        # for invitations, a doubling wait for sign-in): the page says when this one ends.
+        wait = _seconds_to_wait()
+        retry_at = datetime.now(UTC) + timedelta(seconds=wait) if wait else None
+        page, _status = render_error(
+            429, retry_at=retry_at, accounts=request.endpoint in ACCOUNT_ENDPOINTS
+        )
+        return page, 429, ({"Retry-After": str(wait)} if wait else {})
     return render_error(status)
 
 

@@ -42,6 +42,18 @@ def format_time(value: datetime | None) -> str:
     )
 
 
+def clock_time(value: datetime) -> str:
+    """ "14:05" in Welsh time, with the day too when it is not today ("8 December 2026, 09:00")."""
+    zone = get_timezone("Europe/London")
+    locale = "en_GB" if _locale() == "en" else "cy_GB"
+    same_day = format_datetime(value, "y-MM-dd", tzinfo=zone) == format_datetime(
+        datetime.now(value.tzinfo), "y-MM-dd", tzinfo=zone
+    )
+    return format_datetime(
+        value, "HH:mm" if same_day else "d MMMM y, HH:mm", tzinfo=zone, locale=locale
+    )
+
+
 def format_money(pence: int | None) -> str:
     """£1,250.00 from 125000 pence."""
     if pence is None:
@@ -71,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_long_date, "long_date")
     app.add_template_filter(format_money, "money")
     app.add_template_filter(format_time, "date_time")
+    app.add_template_filter(clock_time, "clock_time")
     app.add_template_filter(iso_date, "iso_date")
     app.add_template_filter(year_label, "year_label")
     # A person's name in an email: plain words only (wizard/domain/names.py).

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -85,6 +86,7 @@ def password() -> ResponseReturnValue:
         attempt, wait = begin_sign_in(user.email, address, trusted_device(user.email))
         if wait:
             sign_in_throttled(attempt, address)
+            g.retry_after = wait
             abort(429)
         if not check_password(user, form.current.data or ""):
             password_change_refused(user, address)

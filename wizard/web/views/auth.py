@@ -11,6 +11,7 @@ from flask import (
     copy_current_request_context,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -109,6 +110,7 @@ def sign_in() -> ResponseReturnValue:
         attempt, wait = begin_sign_in(email, address, trusted_device(email))
         if wait:
             sign_in_throttled(attempt, address)
+            g.retry_after = wait
             abort(429)
         user = find_user_by_email(email)
         if check_password(user, form.password.data or "") and user is not None:
