@@ -790,6 +790,13 @@ def test_a_shared_browser_later_asks_again_before_showing_the_board(
         assert later.headers["Location"] == f"/{lang}/staff-voice/{token}"
     moved = staff_room.post(board_url, data={"card": NINE[1], "to": "next", "version": "0"})
     assert moved.headers["Location"] == f"/{lang}/staff-voice/{token}"
+    by_htmx = staff_room.post(
+        board_url,
+        data={"card": NINE[1], "to": "next", "version": "0"},
+        headers={"HX-Request": "true"},
+    )
+    assert by_htmx.status_code == 204
+    assert by_htmx.headers["HX-Redirect"] == f"/{lang}/staff-voice/{token}"
     choice = soup(staff_room.get(f"/{lang}/staff-voice/{token}"))
     assert choice.find("input", {"type": "radio"}) is None
     assert choice.find(id="change-answers") is not None

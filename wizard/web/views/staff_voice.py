@@ -383,6 +383,11 @@ def _in_sitting(round_: StaffVoiceRound) -> bool:
     return True
 
 
+def _whole_page_to(url: str) -> Response:
+    """An htmx move that cannot be made here: the whole page goes to `url` instead."""
+    return Response(status=204, headers={"HX-Redirect": url})
+
+
 def _set_cookie(response: BaseResponse, round_: StaffVoiceRound, token: str | None) -> BaseResponse:
     """Give a new responder's browser its token, kept until the day after the round closes."""
     if token:
@@ -598,17 +603,11 @@ def move(token: str) -> ResponseReturnValue:
     mine = _my_response(round_)
     if not data.is_open(round_, today()):
         if htmx:
-            response = Response(status=204)
-            response.headers["HX-Redirect"] = url_for("staff_voice_response.board", token=token)
-            return response
+            return _whole_page_to(url_for("staff_voice_response.board", token=token))
         return _closed_page(token, round_, plan)
     if mine is None or not _in_sitting(round_):
         start_url = url_for("staff_voice_response.start", token=token)
-        if htmx:
-            response = Response(status=204)
-            response.headers["HX-Redirect"] = start_url
-            return response
-        return redirect(start_url)
+        return _whole_page_to(start_url) if htmx else redirect(start_url)
     state = _responder_state(plan, mine)
     before = dict(state.board)
     card, target = read_move(request.form)
