@@ -59,8 +59,8 @@ from wizard.data.accounts import hash_password  # noqa: E402
 from wizard.data.database import db  # noqa: E402
 from wizard.data.models import Cluster, LocalAuthority, Plan, School, User  # noqa: E402
 from wizard.data.sharing import create_share_link  # noqa: E402
-from wizard.data.wales import seed_wales  # noqa: E402
 from wizard.domain.academic_year import academic_year_of, year_slug  # noqa: E402
+from wizard.seed.wales import seed_wales  # noqa: E402
 from wizard.web.access import Access, allow  # noqa: E402
 
 PASSWORD = "benchmark password"

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from wizard.data.accounts import hash_password
 from wizard.data.backup import ImportRefused, export_data, import_data
 from wizard.data.database import db
-from wizard.data.demo import seed_demo
 from wizard.data.directory import find_local_authority, import_schools, load_local_authorities
 from wizard.data.models import (
     Cluster,
@@ -28,11 +27,12 @@ from wizard.data.models import (
 )
 from wizard.data.privacy import erase_person, export_person, holds_anything
 from wizard.data.retention import Purged, purge_expired
-from wizard.data.wales import has_schools, seed_wales
 from wizard.domain.academic_year import academic_year_of, year_label
 from wizard.domain.inputs import normalise_email
 from wizard.render.mail import mail_queue, sweep
 from wizard.render.pdf import clear_pdf_cache
+from wizard.seed.demo import seed_demo
+from wizard.seed.wales import has_schools, seed_wales
 from wizard.web.assets import build_static
 
 

@@ -22,10 +22,10 @@ from wizard import create_app
 from wizard.data.accounts import hash_password
 from wizard.data.database import db
 from wizard.data.models import Cluster, Plan, PlanAnswer, School, User, coordinator_cluster
-from wizard.data.wales import seed_wales
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.domain.journey import BOARD_STEP
 from wizard.domain.values import LanguageMedium
+from wizard.seed.wales import seed_wales
 
 
 def main() -> None:

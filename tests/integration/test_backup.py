@@ -19,10 +19,10 @@ from tests.conftest import ParsingClient, database_url, sign_in, test_config
 from wizard import create_app
 from wizard.data.backup import SKIPPED, exported_tables
 from wizard.data.database import db
-from wizard.data.demo import seed_demo
 from wizard.data.models import Plan, ShareLink, User
 from wizard.data.sharing import create_share_link
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.seed.demo import seed_demo
 
 YEAR = academic_year_of(date.today())
 

@@ -21,9 +21,9 @@ from tests.factories import Directory
 from wizard.data.database import db
 from wizard.data.models import Cluster, OwnCard, Plan, PlanAnswer, PlanVersion, School, User
 from wizard.data.versions import submit
-from wizard.data.wales import random_answers
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.domain.journey import BOARD_STEP, FUNDING_STEP
+from wizard.seed.wales import random_answers
 
 THIS = academic_year_of(date.today())
 YEAR = year_slug(THIS)

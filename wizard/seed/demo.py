@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from wizard.data.accounts import check_password, hash_password
 from wizard.data.database import db
-from wizard.data.demo_plans import seed_demo_plans
-from wizard.data.demo_staff_voice import seed_demo_staff_voice
 from wizard.data.directory import load_local_authorities
 from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, User
 from wizard.domain.academic_year import academic_year_of
+from wizard.seed.demo_plans import seed_demo_plans
+from wizard.seed.demo_staff_voice import seed_demo_staff_voice
 
 # (cluster English name, cluster Welsh name, authority code, schools)
 # Each school: (number, English name, Welsh name, language medium). All fictional.
