@@ -2,7 +2,8 @@
 lead with a whole plan. A new query fails here, and so does an N+1: the task list and the board
 run as many queries for ten own cards and ten lines of spending as for one.
 
-A count that changes for a good reason is updated here, with the README's benchmark table."""
+A count that changes for a good reason is updated here; the figures of `make bench` are in
+benchmarks/."""
 
 from __future__ import annotations
 
