@@ -32,14 +32,14 @@ worker: install compile-messages ## The mail queue's RQ worker (needs REDIS_URL)
 send-mail: install ## Send (or queue, with REDIS_URL) every email still unsent in the outbox
 	$(FLASK) send-mail
 
-load: install compile-messages ## Load test: gunicorn with 4 workers on PostgreSQL and Redis, 200+ users (see README)
+load: install compile-messages ## Load test: gunicorn with 4 workers on PostgreSQL and Redis, 200+ users (see benchmarks/README.md)
 	bash scripts/load/run.sh
 
 # Not part of `make test`: it needs several minutes and most of a small machine.
 load-multihost: install compile-messages static ## Two app hosts behind a TLS balancer, with faults (see docs/several-machines.md)
 	bash scripts/load/multihost.sh
 
-backup-check: install ## pg_dump and pg_restore a seeded PostgreSQL database and compare (see README)
+backup-check: install ## pg_dump and pg_restore a seeded PostgreSQL database and compare (see docs/operations.md)
 	bash scripts/backup-restore-check.sh
 
 test: install compile-messages db system-packages vnu ## Set everything up and run every check and test
@@ -132,17 +132,17 @@ assets: ## Rebuild the committed front-end assets (needs Node and npm)
 	bash scripts/build-assets.sh
 
 # `make bench` on SQLite; with BENCH_DATABASE_URL (an EMPTY PostgreSQL database) it also runs
-# under gunicorn. The table goes to benchmarks/<date>.md and into the README.
+# under gunicorn. The table goes to benchmarks/<date>.md (see benchmarks/README.md).
 BENCH_REQUESTS ?= 200
 bench: install compile-messages ## Measure every kind of request at the scale of Wales
-	$(BIN)/python scripts/bench.py --requests $(BENCH_REQUESTS) --write-readme \
+	$(BIN)/python scripts/bench.py --requests $(BENCH_REQUESTS) \
 		$(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL) --gunicorn,)
 
 benchmark: bench
 
-lighthouse: install compile-messages ## Lighthouse on six pages in both languages; scores into the README (needs npm ci)
+lighthouse: install compile-messages ## Lighthouse on six pages in both languages; scores into benchmarks/ (needs npm ci)
 	test -x node_modules/.bin/lighthouse || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	CHROME_PATH=/usr/bin/chromium $(BIN)/python scripts/lighthouse.py --write-readme
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python scripts/lighthouse.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

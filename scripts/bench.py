@@ -1,7 +1,7 @@
 """`make bench`: server time, size and query count of every kind of request, at the scale of Wales.
 
     .venv/bin/python scripts/bench.py [--requests 200] [--database-url URL] [--gunicorn]
-                                      [--schools 1500] [--write-readme] [--profile NAME]
+                                      [--schools 1500] [--output-dir DIR] [--profile NAME]
 
 The database (a fresh SQLite file unless --database-url names an EMPTY database) is migrated
 and filled with the scale of Wales (`seed-wales`: 1,500 schools in 200 clusters, each with a
@@ -18,9 +18,9 @@ with --database-url a PostgreSQL URL): one gunicorn worker serving the same app 
 the server time is measured inside the worker (from the WSGI call to the end of the response
 body) and sent back in a header, so the client's own time is left out.
 
-The table goes to benchmarks/<date>.md, and with --write-readme between the README's
-`<!-- bench -->` markers. --profile NAME runs that request under pyinstrument instead and
-prints where the time goes.
+The table goes to benchmarks/<date>.md (--output-dir to put it elsewhere), never into the
+README. --profile NAME runs that request under pyinstrument instead and prints where the time
+goes.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, select, update
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(ROOT))
 
 from tests.conftest import ParsingClient  # noqa: E402
@@ -69,8 +70,6 @@ TIME_HEADER = "X-Bench-Server-Ms"
 LEAD = "bench-lead@school.example"
 COORDINATOR = "bench-coordinator@cluster.example"
 ADMIN = "bench-admin@wales.example"
-README_START = "<!-- bench -->"
-README_END = "<!-- /bench -->"
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
 BOARD_VERSION = re.compile(r'id="diamond-board"[^>]*data-version="(\d+)"')
 PLACED_CARD = re.compile(
@@ -618,23 +617,14 @@ def profile(app: Flask, world: World, transport: Transport, name: str, repeat: i
     print(profiler.output_text(unicode=True, show_all=os.environ.get("BENCH_PROFILE_ALL") == "1"))
 
 
-def write_readme(section: str) -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    start, end = text.find(README_START), text.find(README_END)
-    if start < 0 or end < 0:
-        raise SystemExit(f"README.md has no {README_START} ... {README_END} markers")
-    readme.write_text(text[: start + len(README_START)] + "\n" + section + "\n" + text[end:])
-
-
-def publish(sections: list[str], to_readme: bool) -> None:
+def publish(sections: list[str], output_dir: Path) -> Path:
+    """Print the tables and write them to <output_dir>/<date>.md (benchmarks/ by default)."""
     section = "\n".join(sections)
     print(section)
-    out = ROOT / "benchmarks" / f"{date.today().isoformat()}.md"
-    out.parent.mkdir(exist_ok=True)
+    out = output_dir / f"{date.today().isoformat()}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(f"# Benchmark {date.today().isoformat()}\n\n{section}\n")
-    if to_readme:
-        write_readme(section)
+    return out
 
 
 def main() -> None:
@@ -643,7 +633,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="an EMPTY database (else SQLite)")
     parser.add_argument("--schools", type=int, default=1500)
     parser.add_argument("--gunicorn", action="store_true", help="also measure under gunicorn")
-    parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument(
+        "--output-dir", type=Path, default=BENCHMARKS, help="where <date>.md goes (benchmarks/)"
+    )
     parser.add_argument("--profile", default=None, help="profile the request with this name")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -687,7 +679,7 @@ def main() -> None:
             "",
         ]
         if args.gunicorn:
-            publish([*sections, "(under gunicorn: still running)"], args.write_readme)
+            publish([*sections, "(under gunicorn: still running)"], args.output_dir)
             served = gunicorn(url)
             port = next(served)
             try:
@@ -722,7 +714,7 @@ def main() -> None:
             "",
             *weights,
         ]
-        publish(sections, args.write_readme)
+        publish(sections, args.output_dir)
 
 
 if __name__ == "__main__":

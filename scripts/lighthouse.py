@@ -1,7 +1,8 @@
 """`make lighthouse`: Lighthouse 12.2.3 (node_modules, Debian's Chromium) on six pages in both
-languages, signed in where the page needs it; scores and main metrics into the README.
+languages, signed in where the page needs it; scores and main metrics into
+benchmarks/lighthouse-<date>.md (never into the README).
 
-    .venv/bin/python scripts/lighthouse.py [--write-readme] [--port 5108]
+    .venv/bin/python scripts/lighthouse.py [--output-dir benchmarks] [--port 5108]
 
 A fresh SQLite database in a temporary instance folder gets the demo data (`seed-demo`); the
 static files are built (`build-static`) and the app is served by gunicorn, as in production
@@ -29,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 PASSWORD = "lighthouse demo password"
-START, END = "<!-- lighthouse -->", "<!-- /lighthouse -->"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = (
     ("first-contentful-paint", "FCP"),
@@ -106,7 +106,12 @@ def audit(url: str, cookie: str, out: Path) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=ROOT / "benchmarks",
+        help="where lighthouse-<date>.md goes (benchmarks/)",
+    )
     parser.add_argument("--port", type=int, default=5108)
     parser.add_argument("--only", default="", help="audit only the pages whose name has this")
     args = parser.parse_args()
@@ -176,13 +181,13 @@ def main() -> None:
                         row = {key: "-" for key in (*CATEGORIES, *(m for _, m in METRICS))}
                         row["failed"] = ["the page did not load"]
                     rows.append((name, lang, row))
-                    write(rows, args.write_readme)
+                    write(rows, args.output_dir)
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def write(rows: list[tuple[str, str, dict[str, object]]], to_readme: bool) -> None:
+def write(rows: list[tuple[str, str, dict[str, object]]], output_dir: Path) -> Path:
     """The table so far (written after every page, so a long run leaves what it measured)."""
     lines = [
         f"Measured {date.today().isoformat()} by `make lighthouse` (Lighthouse 12.2.3, default "
@@ -201,16 +206,10 @@ def write(rows: list[tuple[str, str, dict[str, object]]], to_readme: bool) -> No
         )
     section = "\n".join(lines)
     print(lines[-1], file=sys.stderr)
-    out = ROOT / "benchmarks" / f"lighthouse-{date.today().isoformat()}.md"
-    out.parent.mkdir(exist_ok=True)
+    out = output_dir / f"lighthouse-{date.today().isoformat()}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(f"# Lighthouse {date.today().isoformat()}\n\n{section}\n")
-    if to_readme:
-        readme = ROOT / "README.md"
-        text = readme.read_text()
-        start, end = text.find(START), text.find(END)
-        if start < 0 or end < 0:
-            raise SystemExit(f"README.md has no {START} ... {END} markers")
-        readme.write_text(text[: start + len(START)] + "\n" + section + "\n" + text[end:])
+    return out
 
 
 if __name__ == "__main__":
