@@ -3,7 +3,7 @@
 Titles and summaries are in English here and in Welsh in the catalogue
 (translations/cy/LC_MESSAGES/messages.po). Summaries are our own words. `verified=False` marks
 items whose name or placement we could not confirm from an official source; they are listed
-in the README and should be checked with Welsh Government / the national professional
+in docs/framework-content.md and should be checked with Welsh Government / the national professional
 learning body before launch.
 """
 
