@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from wizard.data.models import User
 from wizard.domain import framework
 from wizard.domain.academic_year import year_label, year_slug
-from wizard.web.filters import format_money
+from wizard.render.locale import format_money
 
 from .support import (
     ABOUT_TASK,

@@ -17,7 +17,7 @@ from flask import current_app, render_template, url_for
 
 from wizard.data import outbox
 from wizard.data.outbox import Mail
-from wizard.web.i18n import using_locale
+from wizard.render.locale import using_locale
 
 # The RQ job, by name: the worker imports it (wizard.jobs sets up the app around it).
 JOB = "wizard.jobs.send_mail"

@@ -20,11 +20,11 @@ from wizard.domain.changes import compare
 from wizard.domain.journey import JOURNEY
 from wizard.domain.summary import view
 from wizard.domain.values import Language, ReviewStatus
+from wizard.render.locale import format_money, in_language
 from wizard.render.mail import compose, link
 from wizard.web.fields import stripped
-from wizard.web.filters import format_money
 from wizard.web.forms import Form
-from wizard.web.i18n import in_language, select_locale
+from wizard.web.i18n import select_locale
 from wizard.web.labels import TASK_TITLES
 from wizard.web.text import gettext as _
 from wizard.web.widgets import CharacterCount, RadioInput, Select

@@ -1,34 +1,26 @@
-"""Languages, locale selection and the mirrored /en/ and /cy/ URLs."""
+"""The language of a request: locale selection, the mirrored /en/ and /cy/ URLs and the
+language switch. (The languages themselves, translations and formatting are
+`wizard.render.locale`'s.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session, url_for
-from flask_babel import force_locale, get_translations
 from flask_login import current_user
 
-LANGUAGES: dict[str, str] = {"en": "English", "cy": "Cymraeg"}
-DEFAULT_LANGUAGE = "en"
+from wizard.render.locale import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    other_language,
+    translate,
+    translate_in_context,
+    translate_plural,
+    valid_language,
+)
+
 # The URL prefix that every localised blueprint uses.
 LANG_PREFIX = "/<any(en,cy):lang>"
-
-
-def in_language(english: str | None, welsh: str | None, lang: str) -> str:
-    """A name in the given language where there is one, else in the other (plain text)."""
-    preferred, fallback = (welsh, english) if lang == "cy" else (english, welsh)
-    return preferred or fallback or ""
-
-
-def other_language(lang: str) -> str:
-    return "cy" if lang == "en" else "en"
-
-
-def valid_language(value: object) -> str | None:
-    """Return the language code if it is one of ours, else None (never trust a stored value)."""
-    return value if isinstance(value, str) and value in LANGUAGES else None
 
 
 def preferred_language() -> str:
@@ -90,51 +82,11 @@ def alternate_url(lang: str) -> str:
     return base.rstrip("/") + switch_language_url(lang)
 
 
-_CACHE = "_wizard_translations"
-
-
-def _translations() -> Any:
-    """This request's translations, looked up once: Flask-Babel's own lookup goes through
-    several context proxies on every call, which adds up on pages with many strings."""
-    cached = g.get(_CACHE)
-    if cached is None:
-        cached = get_translations()
-        setattr(g, _CACHE, cached)
-    return cached
-
-
-def _template_gettext(string: str) -> str:
-    text: str = _translations().ugettext(string)
-    return text
-
-
-def _template_ngettext(singular: str, plural: str, num: int) -> str:
-    text: str = _translations().ungettext(singular, plural, num)
-    return text
-
-
-def _template_pgettext(context: str, string: str) -> str:
-    """A string with a msgctxt, for an English word that needs two Welsh translations."""
-    text: str = _translations().upgettext(context, string)
-    return text
-
-
-@contextmanager
-def using_locale(locale: str) -> Iterator[None]:
-    """Render in another language for a moment (an email in the recipient's language)."""
-    g.pop(_CACHE, None)
-    try:
-        with force_locale(locale):
-            yield
-    finally:
-        g.pop(_CACHE, None)
-
-
 def init_app(app: Flask) -> None:
     # Templates translate through the per-request cache above. Newstyle, as Flask-Babel installs
     # it: Jinja itself escapes and fills the named placeholders.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
+        translate, translate_plural, newstyle=True, pgettext=translate_in_context
     )
 
     """Pop the language out of every URL into `g.lang` and put it back when building URLs."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from wizard.domain.funding import Totals
-from wizard.web.filters import format_money
+from wizard.render.locale import format_money
 from wizard.web.text import gettext as _
 
 

@@ -28,8 +28,9 @@ from wizard.domain.journey import (
     TaskStatus,
 )
 from wizard.domain.summary import view
+from wizard.render.locale import in_language
 from wizard.render.svg import board_svg
-from wizard.web.i18n import in_language, select_locale
+from wizard.web.i18n import select_locale
 from wizard.web.labels import TASK_TITLES
 from wizard.web.scope import PlanScope
 from wizard.web.staff_voice import summary_panel

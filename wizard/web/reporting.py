@@ -25,7 +25,7 @@ from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import ROW_COUNT
 from wizard.domain.values import DashboardStatus
 from wizard.render.charts import Bar, bars_svg, heat_map_svg, stacked_bars_svg
-from wizard.web.filters import format_money
+from wizard.render.locale import format_money
 from wizard.web.text import gettext as _
 
 STATUS_LABELS = {

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from flask import url_for
 from flask_login import current_user
 
-from wizard.web.i18n import select_locale, valid_language
+from wizard.render.locale import valid_language
+from wizard.web.i18n import select_locale
 from wizard.web.text import pgettext
 
 if TYPE_CHECKING:

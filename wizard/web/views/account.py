@@ -38,6 +38,7 @@ from wizard.data.accounts import (
 )
 from wizard.data.outbox import Mail
 from wizard.domain.inputs import normalise_email
+from wizard.render.locale import using_locale, valid_language
 from wizard.render.mail import compose, dispatch, link, send_email
 from wizard.web.access import Access, allow
 from wizard.web.devices import trusted_device
@@ -48,7 +49,7 @@ from wizard.web.forms import (
     LanguageForm,
     refuse_email_in_password,
 )
-from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale, valid_language
+from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale
 
 if TYPE_CHECKING:
     from wizard.data.models import Invitation, User
@@ -127,9 +128,7 @@ def language() -> ResponseReturnValue:
 
 def _saved_in(lang: str) -> str:
     """The confirmation in the language just chosen, shown on the page in that language."""
-    from flask_babel import force_locale
-
-    with force_locale(lang):
+    with using_locale(lang):
         return str(_("Your preferred language has been saved."))
 
 

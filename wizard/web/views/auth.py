@@ -44,6 +44,7 @@ from wizard.data.accounts import (
 )
 from wizard.data.outbox import Mail
 from wizard.domain.inputs import normalise_email, safe_next_path
+from wizard.render.locale import valid_language
 from wizard.render.mail import compose, dispatch, link
 from wizard.web.access import Access, allow
 from wizard.web.devices import remember_device, trusted_device
@@ -56,7 +57,7 @@ from wizard.web.forms import (
     SignInForm,
     refuse_email_in_password,
 )
-from wizard.web.i18n import LANG_PREFIX, select_locale, valid_language
+from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.views import home_url
 
 if TYPE_CHECKING:

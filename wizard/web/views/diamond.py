@@ -53,12 +53,12 @@ from wizard.domain.diamond import (
     undo,
 )
 from wizard.domain.inputs import parse_whole_number
+from wizard.render.locale import format_time, in_language
 from wizard.render.svg import board_svg
 from wizard.web.access import Access, allow
 from wizard.web.extensions import htmx
-from wizard.web.filters import format_time
 from wizard.web.forms import OwnCardForm
-from wizard.web.i18n import LANG_PREFIX, in_language, select_locale
+from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import about_cards, board_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
