@@ -67,16 +67,6 @@ def get_plan(school_id: int, academic_year: int) -> Plan | None:
     )
 
 
-def plans_of_schools(school_ids: list[int], academic_year: int) -> dict[int, Plan]:
-    """Each school's plan for the year, by school id (one query)."""
-    if not school_ids:
-        return {}
-    rows = db.session.scalars(
-        select(Plan).where(Plan.school_id.in_(school_ids), Plan.academic_year == academic_year)
-    )
-    return {plan.school_id: plan for plan in rows}
-
-
 def get_or_create_plan(school_id: int, academic_year: int) -> Plan:
     """Return the school's plan for the year, creating it if this is the first answer.
 

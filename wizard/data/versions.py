@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.boards import own_cards
@@ -220,13 +220,4 @@ def latest_plan_before(school_id: int, academic_year: int) -> Plan | None:
         .where(Plan.school_id == school_id, Plan.academic_year < academic_year)
         .order_by(Plan.academic_year.desc())
         .limit(1)
-    )
-
-
-def version_count(plan: Plan) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(PlanVersion).where(PlanVersion.plan_id == plan.id)
-        )
-        or 0
     )

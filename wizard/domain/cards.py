@@ -98,11 +98,6 @@ def suggestions(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Reason]:
     return found
 
 
-def suggested_keys(answers: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Elements the school chose to prioritise, then hallmarks it rated low, in framework order."""
-    return list(suggestions(answers))
-
-
 # The designed cards' titles by (locale, key), worked out once per process: turning a lazy
 # title into text looks up the catalogue each time, and the board shows every card on every
 # move. The titles are constants of the framework, so they never go stale.

@@ -40,7 +40,6 @@ class Step:
     """One page of questions. `required` answers must all be present for it to be complete."""
 
     slug: str
-    fields: tuple[str, ...]
     required: tuple[str, ...] = ()
     is_complete: Callable[[Mapping[str, Any]], bool] | None = None
     endpoint: str = "plan.step"
@@ -129,9 +128,6 @@ class Journey:
     def statuses(self, answers: Answers) -> dict[str, TaskStatus]:
         return {task.key: self.task_status(task, answers) for task in self.tasks}
 
-    def completed_count(self, answers: Answers) -> int:
-        return sum(1 for s in self.statuses(answers).values() if s == TaskStatus.COMPLETED)
-
     # Navigation
     def can_access(self, slug: str, answers: Answers) -> bool:
         found = self.find_step(slug)
@@ -190,13 +186,6 @@ ABOUT_YOUR_SCHOOL = Task(
     steps=(
         Step(
             slug=ABOUT_STEP,
-            fields=(
-                "phase",
-                "teaching_staff",
-                "support_staff",
-                "pl_lead",
-                "funding_allocation_pence",
-            ),
             required=(
                 "phase",
                 "teaching_staff",
@@ -211,10 +200,7 @@ ABOUT_YOUR_SCHOOL = Task(
 CONTEXT_KEYS = ("school", "regional", "national")
 CONTEXTS = Task(
     key="contexts",
-    steps=tuple(
-        Step(slug=f"context-{key}", fields=("reflection", "priorities"), required=("reflection",))
-        for key in CONTEXT_KEYS
-    ),
+    steps=tuple(Step(slug=f"context-{key}", required=("reflection",)) for key in CONTEXT_KEYS),
     confirm_completion=True,
 )
 
@@ -224,7 +210,6 @@ HALLMARKS = Task(
     steps=tuple(
         Step(
             slug=f"hallmark-{number}",
-            fields=("rating", "evidence", "next_steps"),
             required=("rating", "evidence", "next_steps"),
         )
         for number in range(1, HALLMARK_COUNT + 1)
@@ -243,7 +228,6 @@ DIAMOND_9 = Task(
     steps=(
         Step(
             slug=BOARD_STEP,
-            fields=("slots",),
             is_complete=_board_complete,
             endpoint="diamond.board",
         ),
@@ -258,11 +242,7 @@ def _has_lines(data: Mapping[str, Any]) -> bool:
 
 FUNDING_PLAN = Task(
     key=FUNDING_STEP,
-    steps=(
-        Step(
-            slug=FUNDING_STEP, fields=("lines",), is_complete=_has_lines, endpoint="funding.lines"
-        ),
-    ),
+    steps=(Step(slug=FUNDING_STEP, is_complete=_has_lines, endpoint="funding.lines"),),
     # The plan needs the year's allocation from "About your school".
     depends_on=(ABOUT_STEP,),
     confirm_completion=True,

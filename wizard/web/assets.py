@@ -60,8 +60,6 @@ HASH_LENGTH = 12
 # How long a fingerprinted file stays in the build after a build stops naming it (a week: longer
 # than any page stays open, or a rolling release takes).
 KEEP_RETIRED_SECONDS = 7 * 24 * 60 * 60
-# A year is what browsers honour; WhiteNoise's own default for immutable files is 10 years.
-IMMUTABLE_MAX_AGE = 315360000
 
 _JS_REFERENCE = re.compile(
     r"""(?P<before>(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s*|\bnew\s+URL\(\s*))"""

@@ -89,8 +89,7 @@ def init_app(app: Flask) -> None:
         translate, translate_plural, newstyle=True, pgettext=translate_in_context
     )
 
-    """Pop the language out of every URL into `g.lang` and put it back when building URLs."""
-
+    # Pop the language out of every URL into `g.lang` and put it back when building URLs.
     @app.url_value_preprocessor
     def pull_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and "lang" in values:
