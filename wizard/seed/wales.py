@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -117,6 +117,22 @@ def random_answers(rng: random.Random, lang: str) -> dict[str, dict[str, Any]]:
             "funding_allocation_pence": allocation,
         }
     }
+    answers |= _random_contexts(rng, lang)
+    answers |= _random_hallmarks(rng, lang)
+    cards = rng.sample([f"card:{c.key}" for c in framework.CARDS], len(SLOTS))
+    answers[BOARD_STEP] = {
+        "slots": {str(slot): card for slot, card in zip(SLOTS, cards, strict=True)}
+    }
+    answers[FUNDING_STEP] = {"lines": _random_lines(rng, lang, allocation, cards)}
+    for task in JOURNEY.tasks:
+        if task.confirm_completion:
+            answers[task.completion_key] = {"completed": True}
+    return answers
+
+
+def _random_contexts(rng: random.Random, lang: str) -> dict[str, dict[str, Any]]:
+    """A reflection on each context, and some of its elements chosen, in framework order."""
+    answers: dict[str, dict[str, Any]] = {}
     for key in CONTEXT_KEYS:
         elements = [e.key for e in framework.elements_of(key)]
         answers[f"context-{key}"] = {
@@ -125,17 +141,27 @@ def random_answers(rng: random.Random, lang: str) -> dict[str, dict[str, Any]]:
                 rng.sample(elements, rng.randint(0, len(elements))), key=elements.index
             ),
         }
+    return answers
+
+
+def _random_hallmarks(rng: random.Random, lang: str) -> dict[str, dict[str, Any]]:
+    """Every hallmark rated (mostly developing or established), with evidence and next steps."""
     ratings = [r.key for r in framework.RATINGS]
-    for hallmark in framework.HALLMARKS:
-        answers[f"hallmark-{hallmark.number}"] = {
+    return {
+        f"hallmark-{hallmark.number}": {
             "rating": rng.choices(ratings, weights=(1, 4, 4, 2, 1))[0],
             "evidence": rng.choice(EVIDENCE[lang]),
             "next_steps": rng.choice(NEXT_STEPS[lang]),
         }
-    cards = rng.sample([f"card:{c.key}" for c in framework.CARDS], len(SLOTS))
-    answers[BOARD_STEP] = {
-        "slots": {str(slot): card for slot, card in zip(SLOTS, cards, strict=True)}
+        for hallmark in framework.HALLMARKS
     }
+
+
+def _random_lines(
+    rng: random.Random, lang: str, allocation: int, cards: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Two to five funding lines, each at most an equal share of the allocation, for the
+    board's top priorities in turn."""
     count = rng.randint(2, 5)
     share = allocation // count
     lines = []
@@ -153,11 +179,7 @@ def random_answers(rng: random.Random, lang: str) -> dict[str, dict[str, Any]]:
                 "amount_pence": amount,
             }
         )
-    answers[FUNDING_STEP] = {"lines": lines}
-    for task in JOURNEY.tasks:
-        if task.confirm_completion:
-            answers[task.completion_key] = {"completed": True}
-    return answers
+    return lines
 
 
 def _snapshot(
@@ -220,46 +242,47 @@ def _free_numbers(prefix: int, taken: set[str]) -> Iterable[str]:
             yield number
 
 
-def seed_wales(  # noqa: C901 - one bulk load, step by step
-    schools: int, clusters: int, drafts: float, academic_year: int, seed: int = 2026
-) -> WalesReport:
-    """Fill the database with clusters, schools, plans, versions and facts, in bulk."""
-    started = time.perf_counter()
-    rng = random.Random(seed)
-    load_local_authorities()
-    authorities = list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.code)))
-    clusters = max(1, clusters)
-    now = utcnow()
-
-    taken_names = set(db.session.execute(select(Cluster.local_authority_id, Cluster.name_en)))
-    cluster_rows: list[dict[str, Any]] = []
-    for index in range(clusters):
+def _cluster_rows(authorities: Sequence[LocalAuthority], count: int) -> list[dict[str, Any]]:
+    """`count` clusters, dealt round the authorities, each named after its authority and a
+    serial number no cluster of that authority has yet."""
+    taken = set(db.session.execute(select(Cluster.local_authority_id, Cluster.name_en)))
+    rows: list[dict[str, Any]] = []
+    for index in range(count):
         authority = authorities[index % len(authorities)]
         serial = index // len(authorities) + 1
-        while (authority.id, f"{authority.name_en} cluster {serial}") in taken_names:
+        while (authority.id, f"{authority.name_en} cluster {serial}") in taken:
             serial += 1000
-        cluster_rows.append(
+        rows.append(
             {
                 "name_en": f"{authority.name_en} cluster {serial}",
                 "name_cy": f"Clwstwr {serial} {authority.name_cy}",
                 "local_authority_id": authority.id,
             }
         )
-    cluster_ids = _insert_returning_ids(Cluster, cluster_rows)
-    by_id = {a.id: a for a in authorities}
+    return rows
 
+
+def _school_rows(
+    rng: random.Random,
+    authorities: Sequence[LocalAuthority],
+    cluster_ids: Sequence[int],
+    cluster_rows: Sequence[dict[str, Any]],
+    count: int,
+) -> list[dict[str, Any]]:
+    """`count` schools, dealt round the clusters, a quarter of them Welsh-medium, each with a
+    school number free in its authority's range."""
     taken = set(db.session.scalars(select(School.school_number)))
     numbers = {
         a.id: iter(_free_numbers(660 + position, taken)) for position, a in enumerate(authorities)
     }
-    school_rows: list[dict[str, Any]] = []
-    for index in range(schools):
+    rows: list[dict[str, Any]] = []
+    for index in range(count):
         cluster_id = cluster_ids[index % len(cluster_ids)]
         authority_id = cluster_rows[index % len(cluster_ids)]["local_authority_id"]
         place = rng.choice(PLACES)
         welsh = rng.random() < 0.25
         medium = LanguageMedium.WELSH if welsh else LanguageMedium.ENGLISH
-        school_rows.append(
+        rows.append(
             {
                 "school_number": next(numbers[authority_id]),
                 "name_en": f"Ysgol Gymraeg {place}" if welsh else f"{place} Primary School",
@@ -269,9 +292,14 @@ def seed_wales(  # noqa: C901 - one bulk load, step by step
                 "cluster_id": cluster_id,
             }
         )
-    school_ids = _insert_returning_ids(School, school_rows)
+    return rows
 
-    coordinator_ids = _insert_returning_ids(
+
+def _insert_coordinators(
+    cluster_ids: Sequence[int], cluster_rows: Sequence[dict[str, Any]], now: datetime
+) -> None:
+    """One coordinator (with no password) for each cluster."""
+    user_ids = _insert_returning_ids(
         User,
         [
             {
@@ -290,17 +318,24 @@ def seed_wales(  # noqa: C901 - one bulk load, step by step
         coordinator_cluster,
         [
             {"user_id": user_id, "cluster_id": cluster_id}
-            for user_id, cluster_id in zip(coordinator_ids, cluster_ids, strict=True)
+            for user_id, cluster_id in zip(user_ids, cluster_ids, strict=True)
         ],
     )
 
-    # Each school: "submitted" (v1), "draft" (v1 submitted, reopened as v2) or "twice" (v1 and
-    # v2 submitted: the facts of v1 are no longer the latest).
-    kinds = [
+
+def _plan_kinds(rng: random.Random, count: int, drafts: float) -> list[str]:
+    """Each school's plan: "submitted" (v1), "draft" (v1 submitted, reopened as v2) or "twice"
+    (v1 and v2 submitted: the facts of v1 are no longer the latest)."""
+    return [
         "draft" if rng.random() < drafts else ("twice" if rng.random() < 0.05 else "submitted")
-        for _ in school_ids
+        for _ in range(count)
     ]
-    plan_ids = _insert_returning_ids(
+
+
+def _insert_plans(
+    school_ids: Sequence[int], kinds: Sequence[str], academic_year: int, now: datetime
+) -> list[int]:
+    return _insert_returning_ids(
         Plan,
         [
             {
@@ -315,73 +350,112 @@ def seed_wales(  # noqa: C901 - one bulk load, step by step
         ],
     )
 
-    answer_rows: list[dict[str, Any]] = []
-    version_rows: list[dict[str, Any]] = []
-    ratings: list[dict[str, Any]] = []
-    placements: list[dict[str, Any]] = []
-    funding: list[dict[str, Any]] = []
-    drafted = 0
-    for school_id, plan_id, kind, school in zip(
-        school_ids, plan_ids, kinds, school_rows, strict=True
-    ):
+
+@dataclass
+class _PlanRows:
+    """The rows of every plan's versions, current answers and facts, gathered to be inserted
+    together."""
+
+    academic_year: int
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    ratings: list[dict[str, Any]] = field(default_factory=list)
+    placements: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+    drafts: int = 0
+
+    def add_plan(
+        self,
+        rng: random.Random,
+        plan_id: int,
+        kind: str,
+        school_id: int,
+        school: dict[str, Any],
+        authority: LocalAuthority,
+        now: datetime,
+    ) -> None:
+        """One school's plan: its submitted versions with their facts, and its answers now."""
         lang = "cy" if school["language_medium"] == LanguageMedium.WELSH else "en"
-        authority = by_id[school["local_authority_id"]]
         submitted = now - timedelta(days=rng.randrange(20, 90), minutes=rng.randrange(600))
         versions = [random_answers(rng, lang)]
         if kind == "twice":
             versions.append(random_answers(rng, lang))
         for number, answers in enumerate(versions, start=1):
             at = submitted + timedelta(days=7 * (number - 1))
-            version_rows.append(
-                {
-                    "plan_id": plan_id,
-                    "number": number,
-                    "snapshot": _snapshot(
-                        school, authority, academic_year, number, answers, at.isoformat()
-                    ),
-                    "submitted_at": at,
-                }
+            snapshot = _snapshot(
+                school, authority, self.academic_year, number, answers, at.isoformat()
+            )
+            self.versions.append(
+                {"plan_id": plan_id, "number": number, "snapshot": snapshot, "submitted_at": at}
             )
             keys = {
                 "school_id": school_id,
                 "cluster_id": school["cluster_id"],
                 "local_authority_id": school["local_authority_id"],
-                "academic_year": academic_year,
+                "academic_year": self.academic_year,
                 "version_number": number,
                 "latest": number == len(versions),
             }
-            made = fact_rows(keys, answers)
-            ratings += made[0]
-            placements += made[1]
-            funding += made[2]
+            ratings, placements, funding = fact_rows(keys, answers)
+            self.ratings += ratings
+            self.placements += placements
+            self.funding += funding
         current = versions[-1]
         if kind == "draft":
-            drafted += 1
+            self.drafts += 1
             # Reopened: the "have you completed this section?" answers are asked again.
             completion = {task.completion_key for task in JOURNEY.tasks}
             current = {step: data for step, data in current.items() if step not in completion}
-        answer_rows += [
-            {
-                "plan_id": plan_id,
-                "step": step,
-                "data": data,
-                "revision": 1,
-                "updated_at": submitted,
-            }
+        self.answers += [
+            {"plan_id": plan_id, "step": step, "data": data, "revision": 1, "updated_at": submitted}
             for step, data in current.items()
         ]
-    _insert(PlanVersion, version_rows)
-    _insert(PlanAnswer, answer_rows)
-    _insert(FactRating, ratings)
-    _insert(FactPlacement, placements)
-    _insert(FactFunding, funding)
+
+    def insert(self) -> None:
+        _insert(PlanVersion, self.versions)
+        _insert(PlanAnswer, self.answers)
+        _insert(FactRating, self.ratings)
+        _insert(FactPlacement, self.placements)
+        _insert(FactFunding, self.funding)
+
+    @property
+    def facts(self) -> int:
+        return len(self.ratings) + len(self.placements) + len(self.funding)
+
+
+def seed_wales(
+    schools: int, clusters: int, drafts: float, academic_year: int, seed: int = 2026
+) -> WalesReport:
+    """Fill the database with clusters, schools, plans, versions and facts, in bulk."""
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    load_local_authorities()
+    authorities = list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.code)))
+    now = utcnow()
+
+    cluster_rows = _cluster_rows(authorities, max(1, clusters))
+    cluster_ids = _insert_returning_ids(Cluster, cluster_rows)
+    school_rows = _school_rows(rng, authorities, cluster_ids, cluster_rows, schools)
+    school_ids = _insert_returning_ids(School, school_rows)
+    _insert_coordinators(cluster_ids, cluster_rows, now)
+    kinds = _plan_kinds(rng, len(school_ids), drafts)
+    plan_ids = _insert_plans(school_ids, kinds, academic_year, now)
+
+    by_id = {a.id: a for a in authorities}
+    plans = _PlanRows(academic_year)
+    for school_id, plan_id, kind, school in zip(
+        school_ids, plan_ids, kinds, school_rows, strict=True
+    ):
+        authority = by_id[school["local_authority_id"]]
+        plans.add_plan(rng, plan_id, kind, school_id, school, authority, now)
+    plans.insert()
     db.session.commit()
     return WalesReport(
         authorities=len(authorities),
         clusters=len(cluster_ids),
         schools=len(school_ids),
-        versions=len(version_rows),
-        drafts=drafted,
-        facts=len(ratings) + len(placements) + len(funding),
+        versions=len(plans.versions),
+        drafts=plans.drafts,
+        facts=plans.facts,
         seconds=time.perf_counter() - started,
     )
