@@ -111,43 +111,59 @@ def import_schools(text: str) -> ImportReport:
     if missing:
         report.errors.append(f"missing columns: {', '.join(missing)}")
         return report
-    authorities = {a.id: a for a in db.session.scalars(select(LocalAuthority))}
-    rows: list[tuple[int, dict[str, str], LocalAuthority]] = []
-    seen: set[str] = set()
-    for line, raw in enumerate(reader, start=2):
-        row = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
-        problems = _check_row(line, row, seen)
-        seen.add(row["school_number"])
-        authority = next(
-            (
-                a
-                for a in authorities.values()
-                if row["local_authority"].lower() in (a.code, a.name_en.lower(), a.name_cy.lower())
-            ),
-            None,
-        )
-        if authority is None:
-            problems.append(f"line {line}: unknown local_authority {row['local_authority']!r}")
-        report.errors.extend(problems)
-        if not problems and authority is not None:
-            rows.append((line, row, authority))
+    rows = _checked_rows(reader, report)
     if report.errors:
         return report
     if not rows:
         report.errors.append("the file has no schools in it")
         return report
+    _write_schools(rows, report)
+    db.session.commit()
+    return report
 
+
+def _checked_rows(
+    reader: csv.DictReader[str], report: ImportReport
+) -> list[tuple[dict[str, str], LocalAuthority]]:
+    """Every row with its local authority, once checked; each problem goes into the report."""
+    authorities = list(db.session.scalars(select(LocalAuthority)))
+    rows: list[tuple[dict[str, str], LocalAuthority]] = []
+    seen: set[str] = set()
+    for line, raw in enumerate(reader, start=2):
+        row = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
+        problems = _check_row(line, row, seen)
+        seen.add(row["school_number"])
+        authority = _authority_named(row["local_authority"], authorities)
+        if authority is None:
+            problems.append(f"line {line}: unknown local_authority {row['local_authority']!r}")
+        report.errors.extend(problems)
+        if not problems and authority is not None:
+            rows.append((row, authority))
+    return rows
+
+
+def _authority_named(value: str, authorities: list[LocalAuthority]) -> LocalAuthority | None:
+    """The authority whose code, or English or Welsh name, the value is (ignoring case)."""
+    wanted = value.lower()
+    return next(
+        (a for a in authorities if wanted in (a.code, a.name_en.lower(), a.name_cy.lower())),
+        None,
+    )
+
+
+def _write_schools(rows: list[tuple[dict[str, str], LocalAuthority]], report: ImportReport) -> None:
+    """Create or update each row's school, and its cluster when the authority has none of that
+    name yet; the report counts what was made."""
     clusters = {(c.local_authority_id, c.name_en): c for c in db.session.scalars(select(Cluster))}
     schools = {s.school_number: s for s in db.session.scalars(select(School))}
-    for _line, row, authority in rows:
+    for row, authority in rows:
         cluster = None
         if row["cluster"]:
             key = (authority.id, row["cluster"])
             cluster = clusters.get(key)
             if cluster is None:
-                cluster = Cluster(name_en=row["cluster"], local_authority=authority)
+                cluster = clusters[key] = Cluster(name_en=row["cluster"], local_authority=authority)
                 db.session.add(cluster)
-                clusters[key] = cluster
                 report.clusters_created += 1
         school = schools.get(row["school_number"])
         if school is None:
@@ -161,8 +177,6 @@ def import_schools(text: str) -> ImportReport:
         school.local_authority = authority
         school.cluster = cluster
         school.language_medium = row["language_medium"] or LanguageMedium.ENGLISH
-    db.session.commit()
-    return report
 
 
 def clusters_coordinated_by(user_id: int) -> list[Cluster]:
