@@ -46,33 +46,68 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     production = env.get("WIZARD_ENV", "development") == "production" and not overrides.get(
         "TESTING"
     )
+    secret_key = _secret_key(env, overrides, instance_path, production)
+    base_url, trusted_hosts = _base_url_and_hosts(env, production)
+    config: dict[str, Any] = {
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
+        **_web(env, production),
+        **_mail(env),
+        **_accounts(),
+        **_limits(env),
+        **_proxies(env),
+        **_privacy_notice(env),
+        **_retention(env),
+        # Every link in an email starts with this, never with what a request says its host is.
+        "BASE_URL": base_url,
+        # In production, requests for any other host are refused (400), except the health
+        # checks (security.HostCheck; not Flask's TRUSTED_HOSTS, which compares case).
+        "ALLOWED_HOSTS": trusted_hosts if production else None,
+    }
+    config.update(overrides)
+    # Whatever else the engine is given: hide_parameters, so that a statement's values (emails,
+    # password hashes) never appear in a database error's message, a log or a traceback.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
+    return config
+
+
+def _secret_key(
+    env: Mapping[str, str], overrides: Mapping[str, Any], instance_path: Path, production: bool
+) -> str:
+    secret_key = env.get("SECRET_KEY") or overrides.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when WIZARD_ENV=production.")
+        secret_key = _instance_secret(instance_path)
+    return str(secret_key)
+
+
+def _base_url_and_hosts(env: Mapping[str, str], production: bool) -> tuple[str, list[str]]:
+    """The service's own address, and the host names it answers to (by default, the address's)."""
+    base_url = (env.get("WIZARD_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    hosts = env.get("WIZARD_TRUSTED_HOSTS") or urlsplit(base_url).hostname or ""
+    trusted_hosts = [host.strip() for host in hosts.split(",") if host.strip()]
+    if production and not base_url.startswith("https://"):
+        raise ConfigError("WIZARD_BASE_URL must be an https:// address when WIZARD_ENV=production.")
+    return base_url, trusted_hosts
+
+
+def _database_url(env: Mapping[str, str], instance_path: Path) -> str:
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'wizard.sqlite3'}"
     # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    return database_url
 
-    secret_key = env.get("SECRET_KEY") or overrides.get("SECRET_KEY")
-    if not secret_key:
-        if production:
-            raise ConfigError("SECRET_KEY must be set when WIZARD_ENV=production.")
-        secret_key = _instance_secret(instance_path)
 
-    base_url = (env.get("WIZARD_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    trusted_hosts = [
-        host.strip()
-        for host in (env.get("WIZARD_TRUSTED_HOSTS") or urlsplit(base_url).hostname or "").split(
-            ","
-        )
-        if host.strip()
-    ]
-    if production and not base_url.startswith("https://"):
-        raise ConfigError("WIZARD_BASE_URL must be an https:// address when WIZARD_ENV=production.")
-
-    config: dict[str, Any] = {
-        "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": database_url,
+def _web(env: Mapping[str, str], production: bool) -> dict[str, Any]:
+    """The engine, templates, static files, cookies, forms and languages."""
+    return {
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PRODUCTION": production,
         # Templates are never reloaded in production (Flask's default follows debug mode).
@@ -97,6 +132,12 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+    }
+
+
+def _mail(env: Mapping[str, str]) -> dict[str, Any]:
+    """The mail server, the queue and its retries, and how long emailed links last."""
+    return {
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_FROM": env.get("MAIL_FROM", "no-reply@pl-planner.example"),
@@ -114,6 +155,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_FAILED_AGAIN_AFTER": 1800,
         "PASSWORD_RESET_HOURS": 2,
         "INVITATION_DAYS": 14,
+    }
+
+
+def _accounts() -> dict[str, Any]:
+    """Password hashing, sign-in throttling and how long a sign-in lasts."""
+    return {
+        # Argon2id cost; tests lower it so that the suite stays quick.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 64 * 1024,
         # Sign-in throttling (docs/decisions/0002-sign-in-throttling.md), by account and
         # device for a browser that has signed in before, by account for any other: a few free
         # failures, then a wait that doubles with each failure (up to the window); and a
@@ -132,6 +182,12 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # long before the end (the GOV.UK timeout warning pattern).
         "SESSION_IDLE_SECONDS": 60 * 60,
         "SESSION_WARNING_SECONDS": 5 * 60,
+    }
+
+
+def _limits(env: Mapping[str, str]) -> dict[str, Any]:
+    """Rate limits, what one school can create, PDF renders and staff voice responses."""
+    return {
         # Password reset emails: a few per account per hour (more are dropped without
         # saying so), and a limit per address on asking.
         "RESETS_PER_ACCOUNT_PER_HOUR": 3,
@@ -175,15 +231,23 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RATELIMIT_HEADERS_ENABLED": False,
         # Where in a shared Redis this service's counters live.
         "RATELIMIT_KEY_PREFIX": env.get("WIZARD_REDIS_PREFIX", ""),
+    }
+
+
+def _proxies(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
         # Behind a reverse proxy, how many proxies' X-Forwarded-For and -Proto to trust.
         "TRUSTED_PROXIES": int(env.get("WIZARD_TRUSTED_PROXIES", "0") or 0),
         # ...and only from these peers (addresses or CIDR blocks, comma-separated): a request
         # from anywhere else keeps its own address, whatever X-Forwarded-For says. gunicorn's
         # FORWARDED_ALLOW_IPS defaults to the same list (gunicorn.conf.py).
         "TRUSTED_PROXY_ADDRESSES": env.get("WIZARD_TRUSTED_PROXY_ADDRESSES") or "127.0.0.1",
-        # Argon2id cost; tests lower it so that the suite stays quick.
-        "ARGON2_TIME_COST": 3,
-        "ARGON2_MEMORY_COST": 64 * 1024,
+    }
+
+
+def _privacy_notice(env: Mapping[str, str]) -> dict[str, Any]:
+    """Who is responsible for the personal data, and who processes it."""
+    return {
         # Who is responsible for the personal data (the privacy notice and the accessibility
         # statement show these; empty means not configured, and the pages say so).
         "CONTROLLER_NAME": env.get("WIZARD_CONTROLLER_NAME", "").strip(),
@@ -200,6 +264,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # How long the web server's request log is kept (gunicorn's access log, wherever the
         # operator sends it): the service does not delete it, so the notice says what is set here.
         "REQUEST_LOG_RETENTION": env.get("WIZARD_REQUEST_LOG_RETENTION", "").strip(),
+    }
+
+
+def _retention(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
         # Retention, in days: the retention sweep (`flask purge-expired`, and `make worker`
         # every RETENTION_SWEEP_SECONDS) deletes what is older, and the privacy notice says so.
         # Sign-in records: ended or expired sessions, and sign-in attempts.
@@ -213,17 +282,4 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Password reset links and invitations, after they expire.
         "RETENTION_EXPIRED_TOKEN_DAYS": _days(env, "RETENTION_EXPIRED_TOKEN_DAYS", 7),
         "RETENTION_SWEEP_SECONDS": 60 * 60,
-        # Every link in an email starts with this, never with what a request says its host is.
-        "BASE_URL": base_url,
-        # In production, requests for any other host are refused (400), except the health
-        # checks (security.HostCheck; not Flask's TRUSTED_HOSTS, which compares case).
-        "ALLOWED_HOSTS": trusted_hosts if production else None,
     }
-    config.update(overrides)
-    # Whatever else the engine is given: hide_parameters, so that a statement's values (emails,
-    # password hashes) never appear in a database error's message, a log or a traceback.
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-        "hide_parameters": True,
-    }
-    return config
