@@ -29,10 +29,10 @@ from wizard.data.privacy import erase_person, export_person, holds_anything
 from wizard.data.retention import Purged, purge_expired
 from wizard.domain.academic_year import academic_year_of, year_label
 from wizard.domain.inputs import normalise_email
-from wizard.render.mail import mail_queue, sweep
 from wizard.render.pdf import clear_pdf_cache
 from wizard.seed.demo import seed_demo
 from wizard.seed.wales import has_schools, seed_wales
+from wizard.services.outbox import mail_queue, sweep
 from wizard.web.assets import build_static
 
 

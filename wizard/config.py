@@ -144,7 +144,7 @@ def _mail(env: Mapping[str, str]) -> dict[str, Any]:
         # The mail queue (RQ) is in Redis when REDIS_URL is set; otherwise emails are sent by
         # the request, after its commit.
         "MAIL_QUEUE_URL": env.get("REDIS_URL", ""),
-        # The queue's name carries WIZARD_REDIS_PREFIX too, as the jobs' ids do (render/mail.py).
+        # The queue's name carries WIZARD_REDIS_PREFIX too, as the jobs' ids do (services/outbox.py).
         "MAIL_QUEUE_NAME": env.get("WIZARD_MAIL_QUEUE")
         or "-".join(filter(None, [env.get("WIZARD_REDIS_PREFIX", ""), "mail"])),
         # Seconds between the retries of an email the mail server refused (RQ Retry).

@@ -23,7 +23,7 @@ def _application() -> Flask:
 
 def send_mail(outbox_id: int) -> bool:
     """Send one email of the outbox; raises (so that RQ retries it) when the server fails."""
-    from wizard.render.mail import deliver
+    from wizard.services.outbox import deliver
 
     if has_app_context():
         return deliver(outbox_id)

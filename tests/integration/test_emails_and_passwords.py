@@ -23,7 +23,7 @@ from wizard.data.database import db
 from wizard.data.models import Invitation, User
 from wizard.domain.inputs import normalise_email
 from wizard.domain.passwords import contains_email
-from wizard.web.views import auth as auth_views
+from wizard.services import accounts as account_service
 
 NEW_PASSWORD = "a long fresh passphrase"
 
@@ -167,7 +167,7 @@ def test_an_account_made_between_the_check_and_the_save_is_a_clear_message(
 ) -> None:
     token = invite_colleague(lead, "new@school.example", "New", "en")
     # The other acceptance saved its account after this one looked for it.
-    monkeypatch.setattr(auth_views, "find_user_by_email", lambda email: None)
+    monkeypatch.setattr(account_service, "find_user_by_email", lambda email: None)
     directory.user(email="new@school.example", name="The other tab")
     response = app.test_client().post(
         f"/{lang}/invitation/{token}",
@@ -185,13 +185,13 @@ def test_two_acceptances_of_one_invitation_at_once(
 ) -> None:
     token = invite_colleague(lead, "new@school.example", "New", "en")
     both_checked = threading.Barrier(2)
-    create = auth_views.create_invited_account
+    create = account_service.create_invited_account
 
     def create_after_both_checked(*args: Any) -> Any:
         both_checked.wait()
         return create(*args)
 
-    monkeypatch.setattr(auth_views, "create_invited_account", create_after_both_checked)
+    monkeypatch.setattr(account_service, "create_invited_account", create_after_both_checked)
 
     def accept(_: int) -> int:
         return (

@@ -17,7 +17,7 @@ from tests.conftest import Directory, sign_in
 from tests.html import error_summary
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, User
-from wizard.render import mail as mail_module
+from wizard.services import outbox as mail_module
 
 EVIL = "Click https://evil.example/claim to claim your bonus"
 

@@ -28,8 +28,8 @@ from wizard.data import outbox
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, User
 from wizard.domain.academic_year import academic_year_of, year_slug
-from wizard.render import mail as mail_module
-from wizard.render.mail import MailNotSent, deliver, dispatch, job_id, sweep
+from wizard.services import outbox as mail_module
+from wizard.services.outbox import MailNotSent, deliver, dispatch, job_id, sweep
 
 YEAR = year_slug(academic_year_of(date.today()))
 REDIS_URL = "redis://127.0.0.1:6379/0"

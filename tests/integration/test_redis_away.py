@@ -22,7 +22,7 @@ from tests.plans import complete_plan
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, User
 from wizard.domain.academic_year import academic_year_of, year_slug
-from wizard.render import mail
+from wizard.services import outbox as mail
 from wizard.web.extensions import limiter
 
 YEAR = year_slug(academic_year_of(date.today()))

@@ -16,7 +16,8 @@ from sqlalchemy import event, func, select
 from tests.conftest import Directory
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, PasswordResetToken, User
-from wizard.web.views import auth as auth_views
+from wizard.services import accounts as account_service
+from wizard.services import notifications
 
 
 @contextmanager
@@ -35,14 +36,19 @@ def work_done(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str,
     def finished(_sender: Any, **_: Any) -> None:
         phase[0] = "after"
 
-    for name in ("find_user_by_email", "request_password_reset", "compose", "dispatch"):
-        real = getattr(auth_views, name)
+    for module, name in (
+        (account_service, "find_user_by_email"),
+        (account_service, "request_password_reset"),
+        (notifications, "compose"),
+        (account_service, "dispatch"),
+    ):
+        real = getattr(module, name)
 
         def counted(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
             note(_name)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(auth_views, name, counted)
+        monkeypatch.setattr(module, name, counted)
     event.listen(db.engine, "before_cursor_execute", on_statement)
     try:
         with request_finished.connected_to(finished, app):
@@ -99,7 +105,7 @@ def test_a_failure_after_the_response_is_logged_and_the_page_is_unchanged(
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(auth_views, "request_password_reset", broken)
+    monkeypatch.setattr(account_service, "request_password_reset", broken)
     response = app.test_client().post(
         "/en/reset-password", data={"email": "teacher@school.example"}
     )

@@ -164,7 +164,7 @@ def test_emails_written_to_the_log_keep_their_links_outside_production_only(
 ) -> None:
     """Without MAIL_SERVER the development server writes each email to its log, so that a
     developer can follow its links; in production nothing is written whole."""
-    from wizard.render.mail import DEV_MAIL_LOGGER
+    from wizard.services.outbox import DEV_MAIL_LOGGER
 
     secret = token()
     with caplog.at_level(logging.INFO):

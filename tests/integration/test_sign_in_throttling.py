@@ -27,7 +27,7 @@ from tests.conftest import PASSWORD, Directory, database_url, test_config
 from wizard import create_app
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, SignInAttempt, User, utcnow
-from wizard.web.views import auth as auth_views
+from wizard.services import accounts as account_service
 
 SCHOOL = {"REMOTE_ADDR": "198.51.100.7"}
 ELSEWHERE = {"REMOTE_ADDR": "203.0.113.66"}
@@ -222,7 +222,7 @@ def test_a_burst_of_wrong_passwords_gets_no_more_tries_than_a_sequence(
 ) -> None:
     evaluated: list[int] = []
     lock = threading.Lock()
-    check = auth_views.check_password
+    check = account_service.check_password
 
     def counted_check(user: User | None, password: str) -> bool:
         with lock:
@@ -231,7 +231,7 @@ def test_a_burst_of_wrong_passwords_gets_no_more_tries_than_a_sequence(
         return check(user, password)
 
     cookie = trusted_browser(app, lead.email).get_cookie("device") if trusted else None
-    monkeypatch.setattr(auth_views, "check_password", counted_check)
+    monkeypatch.setattr(account_service, "check_password", counted_check)
     burst = 10
     start = threading.Barrier(burst)
 

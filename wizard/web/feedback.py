@@ -1,9 +1,9 @@
-"""Feedback on a plan, as pages and emails show it: the change list between two versions, the
-comments of a version by task, and the emails sent after feedback or a submission commits."""
+"""Feedback on a plan, as pages show it: the change list between two versions, the comments of
+a version by task, and the forms of comments, replies and verdicts. (The emails that feedback
+and submissions send are `wizard.services.notifications`'.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,16 +12,13 @@ from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length
 
-from wizard.data.feedback import comments_of, coordinators_of_school, leads_of_school
-from wizard.data.outbox import Mail
+from wizard.data.feedback import comments_of
 from wizard.data.versions import versions_of
-from wizard.domain.academic_year import year_slug
 from wizard.domain.changes import compare
 from wizard.domain.journey import JOURNEY
 from wizard.domain.summary import view
-from wizard.domain.values import Language, ReviewStatus
-from wizard.render.locale import format_money, in_language
-from wizard.render.mail import compose, link
+from wizard.domain.values import ReviewStatus
+from wizard.render.locale import format_money
 from wizard.web.fields import stripped
 from wizard.web.forms import Form
 from wizard.web.i18n import select_locale
@@ -30,7 +27,7 @@ from wizard.web.text import gettext as _
 from wizard.web.widgets import CharacterCount, RadioInput, Select
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanVersion, School, User
+    from wizard.data.models import Plan, PlanVersion
 
 COMMENT_MAX = 2000
 WHOLE_PLAN = "whole-plan"
@@ -200,64 +197,6 @@ def school_feedback(plan: Plan | None, number: int | None = None) -> dict[str, A
         "review_status": latest.review_status,
         "comments": comments_of(plan).get(latest.number, {}),
     }
-
-
-def _locale_of(user: User) -> str:
-    return user.locale if user.locale in (Language.EN, Language.CY) else Language.EN
-
-
-def submitted_mail(plan: Plan, school: School) -> Callable[[PlanVersion], list[Mail]]:
-    """The emails to the school's cluster coordinators that a version was submitted, each in
-    their own language (written to the outbox by the submission's own transaction)."""
-
-    def compose_for(version: PlanVersion) -> list[Mail]:
-        if school.cluster_id is None:
-            return []
-        mails = []
-        for coordinator in coordinators_of_school(school):
-            locale = _locale_of(coordinator)
-            mails.append(
-                compose(
-                    coordinator.email,
-                    "plan_submitted",
-                    locale,
-                    school_name=in_language(school.name_en, school.name_cy, locale),
-                    number=version.number,
-                    academic_year=plan.academic_year,
-                    url=link(
-                        "coordinator.plan",
-                        lang=locale,
-                        cluster_id=school.cluster_id,
-                        school_id=school.id,
-                        year=year_slug(plan.academic_year),
-                        version=version.number,
-                    ),
-                )
-            )
-        return mails
-
-    return compose_for
-
-
-def feedback_mail(plan: Plan, school: School, number: int, kind: str) -> Callable[[], list[Mail]]:
-    """The emails to the school's leads that feedback arrived on a version (written to the
-    outbox by the feedback's own transaction)."""
-
-    def compose_for() -> list[Mail]:
-        return [
-            compose(
-                lead.email,
-                "feedback_received",
-                _locale_of(lead),
-                kind=kind,
-                number=number,
-                academic_year=plan.academic_year,
-                url=link("plan.hub", lang=_locale_of(lead), year=year_slug(plan.academic_year)),
-            )
-            for lead in leads_of_school(school.id)
-        ]
-
-    return compose_for
 
 
 def comments_cap_message(cap: int) -> str:

@@ -22,7 +22,7 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from wizard.domain.inputs import MAX_ID, has_unsafe_characters
 from wizard.domain.redaction import without_link_tokens
-from wizard.render.mail import DEV_MAIL_LOGGER
+from wizard.services.outbox import DEV_MAIL_LOGGER
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -3,7 +3,6 @@ by the school lead."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from flask import (
@@ -22,24 +21,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from wizard.data.accounts import (
-    SESSION_TOKEN_KEY,
-    begin_sign_in,
-    change_password,
-    check_password,
-    colleagues_of,
-    find_user_by_email,
-    invite_colleague,
-    password_change_refused,
-    password_check_passed,
-    pending_invitations,
-    set_preferred_language,
-    sign_in_throttled,
-)
-from wizard.data.outbox import Mail
 from wizard.domain.inputs import normalise_email
 from wizard.render.locale import using_locale, valid_language
-from wizard.render.mail import compose, dispatch, link, send_email
+from wizard.services import accounts
 from wizard.web.access import Access, allow
 from wizard.web.devices import trusted_device
 from wizard.web.extensions import limiter
@@ -52,7 +36,7 @@ from wizard.web.forms import (
 from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale
 
 if TYPE_CHECKING:
-    from wizard.data.models import Invitation, User
+    from wizard.data.models import User
 
 bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 
@@ -62,11 +46,7 @@ bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 def index() -> ResponseReturnValue:
     """Show who the user is, their school or clusters, and their colleagues."""
     user: User = current_user
-    colleagues: list[User] = []
-    pending: list[Invitation] = []
-    if user.school_id is not None:
-        colleagues = colleagues_of(user.school_id)
-        pending = pending_invitations(user.school_id)
+    colleagues, pending = accounts.colleagues_and_invitations(user.school_id)
     return render_template("account/index.html", user=user, colleagues=colleagues, pending=pending)
 
 
@@ -82,22 +62,24 @@ def password() -> ResponseReturnValue:
     user: User = current_user
     form = ChangePasswordForm()
     if form.validate_on_submit() and not refuse_email_in_password(form, user.email):
-        address = _client_address()
+        token = session.get(accounts.SESSION_TOKEN_KEY)
+        if not isinstance(token, str):
+            abort(400)
         # Guesses of the current password count as failed sign-ins (and wait as they do).
-        attempt, wait = begin_sign_in(user.email, address, trusted_device(user.email))
-        if wait:
-            sign_in_throttled(attempt, address)
-            g.retry_after = wait
+        result = accounts.change_password(
+            user,
+            form.current.data or "",
+            form.password.data or "",
+            token,
+            _client_address(),
+            trusted_device(user.email),
+        )
+        if result.wait:
+            g.retry_after = result.wait
             abort(429)
-        if not check_password(user, form.current.data or ""):
-            password_change_refused(user, address)
+        if result.outcome is accounts.PasswordChange.WRONG_CURRENT:
             form.current.errors = [_("Your current password is not right")]
         else:
-            password_check_passed(attempt)
-            token = session.get(SESSION_TOKEN_KEY)
-            if not isinstance(token, str):
-                abort(400)
-            change_password(user, token, form.password.data or "", address)
             # The cookie now names the new password's session version.
             login_user(user)
             flash(
@@ -118,7 +100,7 @@ def language() -> ResponseReturnValue:
         form.language.data = valid_language(user.locale) or select_locale()
     if form.validate_on_submit():
         chosen = valid_language(form.language.data) or select_locale()
-        set_preferred_language(user, chosen)
+        accounts.set_preferred_language(user, chosen)
         remember_language(chosen)
         # The account page in the language chosen, with its confirmation in that language.
         flash(_saved_in(chosen), "success")
@@ -159,42 +141,12 @@ def invite() -> ResponseReturnValue:
     form = InviteColleagueForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
-        existing = find_user_by_email(email)
-        locale = form.language.data or "cy"
-        if existing is not None and existing.school_id == user.school_id:
+        invited = accounts.invite_colleague(
+            user, email, form.name.data or "", form.language.data or "cy"
+        )
+        if invited is accounts.Invited.ALREADY_COLLEAGUE:
             form.email.errors = [_("%(email)s is already a colleague at your school", email=email)]
             return render_template("account/invite.html", form=form)
-        if existing is not None:
-            their_locale = valid_language(existing.locale) or locale
-            send_email(
-                email,
-                "invitation_existing",
-                their_locale,
-                # One event per lead, address and minute: a double click sends one email.
-                f"invitation-existing:{user.id}:{email}:{datetime.now(UTC):%Y-%m-%dT%H:%M}",
-                inviter=user.name,
-                school=user.school,
-                link=link("auth.sign_in", lang=their_locale),
-            )
-        else:
-            name = form.name.data or ""
-
-            def invitation_mail(token: str) -> list[Mail]:
-                return [
-                    compose(
-                        email,
-                        "invitation",
-                        locale,
-                        name=name,
-                        inviter=user.name,
-                        school=user.school,
-                        link=link("auth.accept_invitation", token=token, lang=locale),
-                        days=current_app.config["INVITATION_DAYS"],
-                    )
-                ]
-
-            invite_colleague(user, email, name, locale, mail=invitation_mail)
-            dispatch()
         flash(_("We have sent an invitation to %(email)s.", email=email), "success")
         return redirect(url_for("account.index"))
     return render_template("account/invite.html", form=form)

@@ -23,29 +23,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wizard.data.accounts import (
-    SESSION_SEEN_KEY,
-    SESSION_TOKEN_KEY,
-    AccountExists,
-    begin_sign_in,
-    check_password,
-    chosen_language,
-    create_invited_account,
-    email_of,
-    find_invitation,
-    find_password_reset,
-    find_user_by_email,
-    request_password_reset,
-    reset_password_with,
-    sign_in_failed,
-    sign_in_succeeded,
-    sign_in_throttled,
-    signed_out,
-)
-from wizard.data.outbox import Mail
 from wizard.domain.inputs import normalise_email, safe_next_path
-from wizard.render.locale import valid_language
-from wizard.render.mail import compose, dispatch, link
+from wizard.services import accounts
 from wizard.web.access import Access, allow
 from wizard.web.devices import remember_device, trusted_device
 from wizard.web.extensions import limiter
@@ -78,13 +57,13 @@ def _start_session(user: User, token: str) -> None:
     session.clear()
     if lang:
         session["lang"] = lang
-    session[SESSION_TOKEN_KEY] = token
-    session[SESSION_SEEN_KEY] = int(time.time())
+    session[accounts.SESSION_TOKEN_KEY] = token
+    session[accounts.SESSION_SEEN_KEY] = int(time.time())
     login_user(user)
 
 
 def _session_token() -> str | None:
-    token = session.get(SESSION_TOKEN_KEY)
+    token = session.get(accounts.SESSION_TOKEN_KEY)
     return token if isinstance(token, str) else None
 
 
@@ -106,23 +85,23 @@ def sign_in() -> ResponseReturnValue:
     failed = False
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
-        address = _client_address()
         # Recorded first, then counted: a burst of attempts gets no more tries than a sequence.
-        attempt, wait = begin_sign_in(email, address, trusted_device(email))
-        if wait:
-            sign_in_throttled(attempt, address)
-            g.retry_after = wait
+        result = accounts.sign_in(
+            email, form.password.data or "", _client_address(), trusted_device(email)
+        )
+        if result.wait:
+            g.retry_after = result.wait
             abort(429)
-        user = find_user_by_email(email)
-        if check_password(user, form.password.data or "") and user is not None:
-            _start_session(user, sign_in_succeeded(user, address, attempt))
+        if result.user is not None:
+            user = result.user
+            _start_session(user, result.token)
             remember_device(user.email)
             # Without a page to go back to: the service in the language chosen on the account
             # page, if one was chosen, else in the sign-in page's.
             return redirect(
-                safe_next_path(request.args.get("next")) or home_url(user, chosen_language(user.id))
+                safe_next_path(request.args.get("next"))
+                or home_url(user, accounts.chosen_language(user.id))
             )
-        sign_in_failed(user, address)
         failed = True
         # The same message whether the email is unknown or the password wrong.
         form.email.errors = [_("Enter a correct email address and password")]
@@ -136,7 +115,7 @@ def sign_out() -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    signed_out(current_user.id, _session_token())
+    accounts.sign_out(current_user.id, _session_token())
     _end_session()
     flash(_("You have signed out."), "success")
     return redirect(url_for("public.start"))
@@ -179,51 +158,26 @@ def reset_password_request() -> ResponseReturnValue:
         # or not the address has an account.
         response = make_response(render_template("auth/reset_sent.html", email=form.email.data))
         response.call_on_close(
-            copy_current_request_context(lambda: _send_reset_link(email, address, page_locale))
+            copy_current_request_context(
+                lambda: accounts.send_reset_link(email, address, page_locale)
+            )
         )
         return response
     return render_template("auth/reset_request.html", form=form)
-
-
-def _send_reset_link(email: str, address: str, page_locale: str) -> None:
-    """After the response to a reset request: the link, by email, if the address has an
-    account and has not had too many this hour; nothing otherwise."""
-    try:
-        user = find_user_by_email(email)
-        if user is None:
-            return
-        locale = valid_language(user.locale) or page_locale
-        recipient = user
-
-        def reset_mail(token: str) -> list[Mail]:
-            return [
-                compose(
-                    recipient.email,
-                    "password_reset",
-                    locale,
-                    name=recipient.name,
-                    link=link("auth.reset_password", token=token, lang=locale),
-                    hours=current_app.config["PASSWORD_RESET_HOURS"],
-                )
-            ]
-
-        # The email is in the outbox with the token (one transaction), sent after it.
-        request_password_reset(user, address, mail=reset_mail)
-        dispatch()
-    except Exception:  # the page has gone: nobody to tell but the log
-        current_app.logger.exception("A password reset request could not be handled")
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
 def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password from a one-time link."""
-    reset = find_password_reset(token)
+    reset = accounts.find_password_reset(token)
     if reset is None:
         return render_template("auth/link_expired.html", kind="reset"), 404
     form = NewPasswordForm()
-    if form.validate_on_submit() and not refuse_email_in_password(form, email_of(reset.user_id)):
-        if reset_password_with(reset, form.password.data or "", _client_address()) is None:
+    if form.validate_on_submit() and not refuse_email_in_password(
+        form, accounts.email_of(reset.user_id)
+    ):
+        if accounts.reset_password(reset, form.password.data or "", _client_address()) is None:
             abort(404)
         if current_user.is_authenticated:
             _end_session()
@@ -236,20 +190,20 @@ def reset_password(token: str) -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def accept_invitation(token: str) -> ResponseReturnValue:
     """Create an account from a colleague's invitation."""
-    invitation = find_invitation(token)
+    invitation, has_account = accounts.open_invitation(token)
     if invitation is None:
         return render_template("auth/link_expired.html", kind="invitation"), 404
-    if find_user_by_email(invitation.email) is not None:
+    if has_account:
         return render_template("auth/link_expired.html", kind="existing-account"), 409
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = invitation.name
     if form.validate_on_submit() and not refuse_email_in_password(form, invitation.email):
         try:
-            user, session_token = create_invited_account(
+            user, session_token = accounts.accept_invitation(
                 invitation, form.name.data or "", form.password.data or "", select_locale()
             )
-        except AccountExists:
+        except accounts.AccountExists:
             # Accepted at the same moment in another tab or by a double submission: the
             # account is there (the database keeps one per address), so say so.
             return render_template("auth/link_expired.html", kind="existing-account"), 409

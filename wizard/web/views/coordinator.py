@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from wizard.data.caps import CapReached
-from wizard.data.feedback import add_comment, comments_of, set_review
+from wizard.data.feedback import comments_of
 from wizard.data.plans import get_plan
 from wizard.data.versions import versions_of
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.values import PlanStatus, ReviewStatus
-from wizard.render.mail import dispatch
+from wizard.services import feedback
 from wizard.web.access import Access, allow
 from wizard.web.feedback import (
     REVIEW_LABELS,
@@ -27,7 +26,6 @@ from wizard.web.feedback import (
     ReviewForm,
     change_list,
     comments_cap_message,
-    feedback_mail,
     version_number_of,
 )
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -157,18 +155,10 @@ def comment(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
             abort(400)
         return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
     try:
-        add_comment(
-            plan,
-            version.number,
-            form.task_key(),
-            signed_in_user(),
-            form.body.data or "",
-            mail=feedback_mail(plan, plan.school, version.number, "comment"),
-        )
-    except CapReached as reached:
+        feedback.comment(plan, version, form.task_key(), signed_in_user(), form.body.data or "")
+    except feedback.CapReached as reached:
         form.body.errors = [comments_cap_message(reached.cap)]
         return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
-    dispatch()
     flash(_("Your comment has been added."), "success")
     return redirect(
         url_for(
@@ -192,13 +182,7 @@ def review(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
             abort(400)
         return _render(cluster_id, school_id, year, str(version.number), review_form=form)
     status = ReviewStatus(form.status.data)
-    set_review(
-        version,
-        status,
-        signed_in_user(),
-        mail=feedback_mail(plan, plan.school, version.number, status.value),
-    )
-    dispatch()
+    feedback.review(plan, version, status, signed_in_user())
     flash(
         _(
             "You have marked version %(number)d as: %(status)s",

@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from wizard.data.caps import CapReached
-from wizard.data.feedback import add_comment, get_comment
+from wizard.services import feedback
 from wizard.web.access import Access, allow
 from wizard.web.feedback import ReplyForm, comments_cap_message
 from wizard.web.i18n import LANG_PREFIX
@@ -26,21 +25,14 @@ bp = Blueprint("feedback", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/feed
 def reply(year: str, comment_id: int) -> ResponseReturnValue:
     """Reply to a comment on one of the school's versions."""
     plan = plan_or_404()
-    comment = get_comment(plan, comment_id)
+    comment = feedback.find_comment(plan, comment_id)
     if comment is None or comment.reply_to_id is not None:
         abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            add_comment(
-                plan,
-                comment.version_number,
-                comment.task_key,
-                signed_in_user(),
-                form.body.data or "",
-                reply_to=comment,
-            )
-        except CapReached as reached:
+            feedback.reply(plan, comment, signed_in_user(), form.body.data or "")
+        except feedback.CapReached as reached:
             form.body.errors = [comments_cap_message(reached.cap)]
         else:
             flash(_("Your reply has been added."), "success")

@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from wizard.data.plans import answer_data, plan_and_answers
 from wizard.data.versions import CannotSubmit, incomplete_tasks, reopen, submit
 from wizard.domain.values import PlanStatus
-from wizard.render.mail import dispatch
+from wizard.services.notifications import submitted_mail
+from wizard.services.outbox import dispatch
 from wizard.web.access import Access, allow
-from wizard.web.feedback import submitted_mail
 from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX
 from wizard.web.scope import plan_scope

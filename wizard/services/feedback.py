@@ -1,0 +1,56 @@
+"""Feedback on a submitted version: a coordinator's comments and verdict, which the school's
+leads are emailed about (after the commit), and a lead's reply to a comment. Feedback never
+changes the plan itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wizard.data import feedback
+from wizard.data.caps import CapReached
+from wizard.domain.values import ReviewStatus
+from wizard.services import notifications, outbox
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, PlanComment, PlanVersion, User
+
+__all__ = ["CapReached", "comment", "find_comment", "reply", "review"]
+
+
+def comment(
+    plan: Plan, version: PlanVersion, task_key: str | None, author: User, body: str
+) -> PlanComment:
+    """A coordinator's comment on a version (the whole plan, or one task); the school's leads
+    are emailed. Raises CapReached when the version has as many comments as it may."""
+    added = feedback.add_comment(
+        plan,
+        version.number,
+        task_key,
+        author,
+        body,
+        mail=notifications.feedback_mail(plan, plan.school, version.number, "comment"),
+    )
+    outbox.dispatch()
+    return added
+
+
+def review(plan: Plan, version: PlanVersion, status: ReviewStatus, reviewer: User) -> None:
+    """A coordinator's verdict on a version (the latest stands); the school's leads are
+    emailed."""
+    feedback.set_review(
+        version,
+        status,
+        reviewer,
+        mail=notifications.feedback_mail(plan, plan.school, version.number, status.value),
+    )
+    outbox.dispatch()
+
+
+def find_comment(plan: Plan, comment_id: int) -> PlanComment | None:
+    """A comment on the plan, by its id (None: not one of this plan's)."""
+    return feedback.get_comment(plan, comment_id)
+
+
+def reply(plan: Plan, to: PlanComment, author: User, body: str) -> PlanComment:
+    """A lead's reply to a comment (no email). Raises CapReached as a comment does."""
+    return feedback.add_comment(plan, to.version_number, to.task_key, author, body, reply_to=to)
