@@ -74,6 +74,8 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+# The directory rows are built from the models: the product adds clusters and schools only by
+# the CSV import (data/directory.py), and the demo's have fixed names and numbers.
 def _cluster(name_en: str, name_cy: str, authority: LocalAuthority) -> Cluster:
     cluster = db.session.scalar(
         select(Cluster).where(

@@ -427,6 +427,10 @@ def seed_demo_plans(cluster: Cluster, coordinator: User, academic_year: int) -> 
 def _write_plan(
     demo: DemoPlan, school: School, lead: User, coordinator: User, academic_year: int
 ) -> None:
+    # The plan, its answers, its own card, the coordinator's comments and the review are built
+    # from the models, written whole: save_step takes one step at a time with its revision and
+    # commit, and save_own_card, add_comment and set_review each record a person's action in the
+    # audit trail, which a made-up plan should not have. Submitting goes through submit().
     plan = Plan(school_id=school.id, academic_year=academic_year)
     db.session.add(plan)
     db.session.flush()

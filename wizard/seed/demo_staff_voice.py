@@ -86,6 +86,9 @@ def _response(index: int, role: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _round(plan_id: int, lead: User, roles: list[str], *, days_ago: int, closed: bool) -> None:
+    # Built from the models: open_round records the lead's action in the audit trail and dates
+    # the round today, and save_response takes one responder's form; the demo's rounds are
+    # back-dated, and their responses are made up.
     # The links are never shown (only their hashes are kept): the lead makes a new link for
     # the open round to pass it on.
     _token, digest = new_token()

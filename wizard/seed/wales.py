@@ -39,6 +39,9 @@ from wizard.domain.diamond import ROW_OF, SLOTS
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, CONTEXT_KEYS, FUNDING_STEP, JOURNEY
 from wizard.domain.values import LanguageMedium, PlanStatus
 
+# Written with bulk INSERTs straight into the models' tables, a batch at a time: a database at
+# the scale of Wales is hundreds of thousands of rows, which the data layer's one-plan-at-a-time
+# functions (each with its audit record and commit) would take many minutes to write.
 BATCH = 1000
 
 PLACES = (
