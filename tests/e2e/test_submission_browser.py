@@ -289,7 +289,7 @@ def test_welsh_plan_from_sign_in_to_submitted_and_reopened(
 
     # Every task is complete: check and submit.
     page.get_by_role("link", name=cy("Check and submit your plan"), exact=True).click()
-    expect(heading(page)).to_have_text(cy("Check and submit your plan"))
+    expect(heading(page)).to_have_text(cy.page_title("Check and submit your plan"))
     page.get_by_role("button", name=cy("Submit your plan"), exact=True).click()
 
     # The confirmation: a panel saying which version was submitted.
@@ -407,7 +407,7 @@ def test_funding_and_submission_pages_are_accessible(
     audit.audit(t("Change a line of spending"))
 
     # Check and submit: with tasks still to do, and refused when submitted anyway.
-    submit_title = t("Check and submit your plan")
+    submit_title = t.page_title("Check and submit your plan")
     audit.visit("submit", submit_title)
     expect(page.get_by_text(t("Before you can submit, complete these tasks:"))).to_be_visible()
     page.get_by_role("button", name=t("Submit your plan"), exact=True).click()

@@ -269,3 +269,163 @@ def test_page_titles_that_ask_for_an_action_are_imperatives() -> None:
         if not words or not words[0].endswith("wch"):
             problems.append(f"{template}: {msgid!r} (msgctxt {context!r}) is {text!r}")
     assert not problems, "\n".join(problems)
+
+
+# The English side of a term ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", [t for t in terms() if "english_avoid" in t], ids=name)
+def test_entries_use_one_english_term(term: Term) -> None:
+    """One term for each thing in English too: "line of spending", never "funding line"."""
+    problems = [
+        f"{message.id!r} uses {pattern!r}"
+        for message in entries()
+        for text in english(message)
+        for pattern in term["english_avoid"]
+        if re.search(pattern, text, re.IGNORECASE)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+# Register and mutation -------------------------------------------------------------------------
+
+
+def test_negatives_keep_one_register() -> None:
+    """ "Nid oes sylwadau...", never the spoken "Does dim sylwadau..."."""
+    avoid = glossary()["register"]["avoid"]
+    problems = [
+        f"{message.id!r}: {text!r} uses {used}"
+        for message in entries()
+        for text in welsh(message)
+        if (used := uses(avoid, text))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+# c, p, t, ll, rh and m always change after the soft mutation; g, b and d may be a mutated c, p
+# or t, so a word starting with them is flagged only where it is a known radical (a glossary
+# term's Welsh, or one of [mutation] radicals).
+_ALWAYS_MUTATES = re.compile(r"^(?:ll|rh|[cptm](?!h))", re.IGNORECASE)
+
+
+def known_radicals() -> set[str]:
+    radicals = {term["welsh"].split()[0].lower() for term in terms()}
+    return radicals | {word.lower() for word in glossary()["mutation"]["radicals"]}
+
+
+def unmutated_after(trigger: str, text: str) -> list[str]:
+    """Words after `trigger` ("neu", "o leiaf") that should have taken the soft mutation, leaving
+    out quoted labels and the exceptions (prepositions and conjunctions)."""
+    exceptions = {word.lower() for word in glossary()["mutation"]["exceptions"]}
+    radicals = known_radicals()
+    found = []
+    pattern = rf"(?<!{_LETTER}){trigger} ({_LETTER}+)"
+    for word in re.findall(pattern, _PLACEHOLDER.sub("0", text), re.IGNORECASE):
+        lower = word.lower()
+        if lower in exceptions or lower.startswith(("dd", "ngh", "nh", "mh")):
+            continue
+        if _ALWAYS_MUTATES.match(word) or (lower[0] in "gbd" and lower in radicals):
+            found.append(f"{trigger} {word}")
+    return found
+
+
+@pytest.mark.parametrize("trigger", ["neu", "o leiaf"])
+def test_soft_mutation_after_neu_and_o_leiaf(trigger: str) -> None:
+    problems = [
+        f"{message.id!r}: {text!r} has {found}"
+        for message in entries()
+        for text in welsh(message)
+        if (found := unmutated_after(trigger, text))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Agorwch symudiadau cerdyn, neu llusgwch y cardiau", ["neu llusgwch"]),
+        ("Agorwch symudiadau cerdyn, neu lusgwch y cardiau", []),
+        ("darllenwch ei ganlyniadau, neu dilëwch y cylch", ["neu dilëwch"]),
+        ("o leiaf dau dymor neu flwyddyn", ["o leiaf dau"]),
+        ("lle mae gan y ddau grŵp o leiaf bum sgôr", []),
+        ("Dewiswch “Adolygwyd” neu “Gofynnwyd am newidiadau”", []),
+        ("neu gan weinyddwr", []),
+        ("fersiwn %(number)d neu ddim", []),
+    ],
+)
+def test_the_rule_for_neu_and_o_leiaf(text: str, found: list[str]) -> None:
+    assert [*unmutated_after("neu", text), *unmutated_after("o leiaf", text)] == found
+
+
+def feminine_nouns() -> list[str]:
+    """The singular forms of the glossary's feminine nouns (fersiwn, dolen, ddolen, rhes...)."""
+    nouns = set()
+    for term in terms():
+        if term.get("gender") != "f":
+            continue
+        radical = term["welsh"].split()[0]
+        nouns |= {radical, soft(radical.lower()), *term.get("numerals", {}).values()}
+    return sorted(nouns, key=len, reverse=True)
+
+
+_VOWEL = "aeiouwyâêîôûŵŷ"
+
+
+def wedi_i_errors(text: str) -> list[str]:
+    """ "wedi'i" straight after a feminine noun (a number or placeholder may stand between)
+    followed by a vowel without h, and "wedi'i" before an unmutated c, p or t anywhere."""
+    text = _PLACEHOLDER.sub("0", text)
+    nouns = "|".join(map(re.escape, feminine_nouns()))
+    after_feminine = re.compile(
+        rf"(?<!{_LETTER})(?:{nouns})(?: \d+)? wedi['’]i ([{_VOWEL}]{_LETTER}*)", re.IGNORECASE
+    )
+    found = [f"wedi'i {word}" for word in after_feminine.findall(text)]
+    found += [f"wedi'i {word}" for word in re.findall(rf"wedi['’]i ([cpt](?!h){_LETTER}*)", text)]
+    return found
+
+
+def test_wedi_i_after_a_feminine_noun_takes_h() -> None:
+    problems = [
+        f"{message.id!r}: {text!r} has {found}"
+        for message in entries()
+        for text in welsh(message)
+        if (found := wedi_i_errors(text))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Wedi nodi bod fersiwn %(number)d wedi'i adolygu", ["wedi'i adolygu"]),
+        ("Wedi nodi bod fersiwn %(number)d wedi'i hadolygu", []),
+        ("Mae'r cynllun wedi'i adolygu", []),
+        ("y ddolen wedi'i creu", ["wedi'i creu"]),
+        ("y ddolen wedi'i chreu", []),
+    ],
+)
+def test_the_rule_for_wedi_i(text: str, found: list[str]) -> None:
+    assert wedi_i_errors(text) == found
+
+
+# Links ---------------------------------------------------------------------------------------
+
+_LINK = re.compile(r"<a\b[^>]*>\s*{{\s*_\(\s*" + _STRING + r"\s*\)\s*}}\s*</a>")
+
+
+def test_links_take_the_verb_noun() -> None:
+    """A link whose English starts with one of the title verbs ("Write your own card") reads
+    as a verb-noun in Welsh ("Ysgrifennu..."); where the same English is a page title, the
+    title has msgctxt "page title" and the imperative."""
+    verbs = glossary()["page_titles"]["verbs"]
+    problems = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        for msgid in _LINK.findall(path.read_text(encoding="utf-8")):
+            msgid = msgid.replace('\\"', '"')
+            if msgid.split()[0] not in verbs:
+                continue
+            message = catalogue().get(msgid)
+            text = str(message.string) if message else ""
+            if text.split() and text.split()[0].endswith("wch"):
+                problems.append(f"{path.relative_to(TEMPLATES)}: {msgid!r} is {text!r}")
+    assert not problems, "\n".join(problems)

@@ -41,14 +41,19 @@ REVIEW_LABELS = {
 class CommentField(TextAreaField):
     widget = CharacterCount()
 
-    def __init__(self, label: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, label: Any, *, empty: Any = None, too_long: Any = None, **kwargs: Any
+    ) -> None:
+        """`empty` and `too_long` are the errors, which name what the label asks for (a
+        comment unless told)."""
         super().__init__(
             label,
             filters=[stripped],
             validators=[
-                InputRequired(_l("Enter your comment")),
+                InputRequired(empty or _l("Enter your comment")),
                 Length(
-                    max=COMMENT_MAX, message=_l("Your comment must be 2,000 characters or fewer")
+                    max=COMMENT_MAX,
+                    message=too_long or _l("Your comment must be 2,000 characters or fewer"),
                 ),
             ],
             **kwargs,
@@ -102,7 +107,11 @@ class ReviewForm(Form):
 class ReplyForm(Form):
     """A school lead's reply to a comment."""
 
-    body = CommentField(_l("Your reply"))
+    body = CommentField(
+        _l("Your reply"),
+        empty=_l("Enter your reply"),
+        too_long=_l("Your reply must be 2,000 characters or fewer"),
+    )
 
 
 def version_number_of(form: FlaskForm) -> int | None:

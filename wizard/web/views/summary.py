@@ -37,13 +37,19 @@ def page(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 @limit_pdfs_per_user
 def pdf(year: str) -> ResponseReturnValue:
-    """The plan as it stands, as a PDF in the page's language."""
-    _, snapshot = draft_snapshot()
-    context = summary_context(snapshot, PlanStatus.DRAFT, None)
+    """The plan as it stands, as a PDF in the page's language: titled and named as a draft
+    while it is one, and as its submitted version once it is submitted."""
+    plan, snapshot = draft_snapshot()
+    if plan.status == PlanStatus.DRAFT:
+        context = summary_context(snapshot, PlanStatus.DRAFT, None)
+        name: tuple[str | int, ...] = (file_word("draft"),)
+    else:
+        context = summary_context(snapshot, plan.status, plan.version)
+        name = (file_word("version"), plan.version)
     return pdf_response(
         context,
         file_word("plan"),
         year_slug(plan_scope().academic_year),
-        file_word("draft"),
+        *name,
         select_locale(),
     )
