@@ -279,10 +279,42 @@ def test_comments_verdicts_replies_and_emails(
     page = world.lead_client.get(reply_url)
     assert heading(page) == "Ymatebwch i sylw"
     empty_reply = world.lead_client.post(reply_url, data={"body": ""})
-    assert error_summary(empty_reply) == ["Rhowch eich sylw"]
+    assert error_summary(empty_reply) == ["Rhowch eich ymateb"]  # it asks for a reply
+    english = world.lead_client.post(reply_url.replace("/cy/", "/en/"), data={"body": ""})
+    assert error_summary(english) == ["Enter your reply"]
+    too_long = world.lead_client.post(reply_url, data={"body": "a" * 2001})
+    assert error_summary(too_long) == ["Rhaid i'ch ymateb fod yn 2,000 nod neu lai"]
     assert world.lead_client.post(reply_url, data={"body": "Diolch, we will"}).status_code == 302
     shown = coordinator.get(world.url())
     assert "Diolch, we will" in shown.get_data(as_text=True)
+
+
+def test_the_welsh_verdict_is_adolygwyd_in_its_label_its_error_and_the_history(
+    world: World,
+) -> None:
+    """The error names the options as the page shows them, quoted; the history and the
+    confirmation say "nodi", with "wedi'i hadolygu" agreeing with "fersiwn"."""
+    submitted(world)
+    coordinator = world.coordinator_client
+    page = soup(coordinator.get(world.url("cy")))
+    options = [
+        text(page.find("label", attrs={"for": radio["id"]}))
+        for radio in page.select('input[name="status"]')
+    ]
+    assert options == ["Adolygwyd", "Gofynnwyd am newidiadau"]
+    empty = coordinator.post(world.url("cy", "/review"), data={"version": "1"})
+    assert error_summary(empty) == ["Dewiswch “Adolygwyd” neu “Gofynnwyd am newidiadau”"]
+    assert all(f"“{option}”" in error_summary(empty)[0] for option in options)
+    done = coordinator.post(
+        world.url("cy", "/review"),
+        data={"version": "1", "status": "reviewed"},
+        follow_redirects=True,
+    )
+    assert "Rydych wedi nodi fersiwn 1 fel: “Adolygwyd”" in text(soup(done))
+    history = text(soup(world.lead_client.get(f"/cy/plan/{YEAR}/history")))
+    assert "Wedi nodi bod fersiwn 1 wedi'i hadolygu" in history
+    english = text(soup(world.lead_client.get(f"/en/plan/{YEAR}/history")))
+    assert "Marked version 1 as reviewed" in english
 
 
 def test_comments_stay_with_their_version_after_reopen(world: World) -> None:

@@ -348,6 +348,40 @@ def test_the_pdf_is_in_the_page_language_with_welsh_letters(
     assert draft.mimetype == "application/pdf"
 
 
+@pytest.mark.parametrize(
+    ("lang", "draft_name", "version_name"),
+    [
+        (
+            "en",
+            "professional-learning-plan-{year}-draft-en.pdf",
+            "professional-learning-plan-{year}-version-1-en.pdf",
+        ),
+        (
+            "cy",
+            "cynllun-dysgu-proffesiynol-{year}-drafft-cy.pdf",
+            "cynllun-dysgu-proffesiynol-{year}-fersiwn-1-cy.pdf",
+        ),
+    ],
+)
+def test_the_summary_pdf_of_a_submitted_plan_is_its_version_not_a_draft(
+    app: Flask, lead_client: FlaskClient, lang: str, draft_name: str, version_name: str
+) -> None:
+    """The plan as it stands is a draft until it is submitted; then its PDF is named and titled
+    as the version submitted (it said "Draft: not yet submitted", in a ...-draft-... file)."""
+    complete_plan(lead_client, YEAR)
+    draft_title = translate(app, lang, "Draft: not yet submitted")
+    draft = lead_client.get(url(lang, "/summary.pdf"))
+    assert draft_name.format(year=YEAR) in draft.headers["Content-Disposition"]
+    assert draft_title in pdf_text(draft.get_data())
+    lead_client.post(url("en", "/submit"))
+    submitted = lead_client.get(url(lang, "/summary.pdf"))
+    assert version_name.format(year=YEAR) in submitted.headers["Content-Disposition"]
+    text = pdf_text(submitted.get_data())
+    assert draft_title not in text
+    assert translate(app, lang, "Version %(number)d", number=1) in text
+    assert translate(app, lang, "Submitted on %(date)s", date="").strip() in text
+
+
 def test_the_summary_page_shows_the_whole_plan(lead_client: FlaskClient) -> None:
     complete_plan(lead_client, YEAR)
     page = lead_client.get(url("en", "/summary"))

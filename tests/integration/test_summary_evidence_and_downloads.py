@@ -308,7 +308,7 @@ def file_name(response: Any) -> str:
         (
             "en",
             [
-                "professional-learning-plan-{year}-draft-en.pdf",
+                "professional-learning-plan-{year}-version-1-en.pdf",
                 "professional-learning-plan-{year}-version-1-en.pdf",
                 "diamond-9-{year}-version-1-en.svg",
                 "diamond-9-{year}-en.svg",
@@ -322,7 +322,7 @@ def file_name(response: Any) -> str:
         (
             "cy",
             [
-                "cynllun-dysgu-proffesiynol-{year}-drafft-cy.pdf",
+                "cynllun-dysgu-proffesiynol-{year}-fersiwn-1-cy.pdf",
                 "cynllun-dysgu-proffesiynol-{year}-fersiwn-1-cy.pdf",
                 "diemwnt-9-{year}-fersiwn-1-cy.svg",
                 "diemwnt-9-{year}-cy.svg",

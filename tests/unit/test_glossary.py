@@ -429,3 +429,30 @@ def test_links_take_the_verb_noun() -> None:
             if text.split() and text.split()[0].endswith("wch"):
                 problems.append(f"{path.relative_to(TEMPLATES)}: {msgid!r} is {text!r}")
     assert not problems, "\n".join(problems)
+
+
+# The demo data's Welsh -----------------------------------------------------------------------
+
+SEED = ROOT / "wizard" / "seed"
+_GYDA_VOWEL = re.compile(r"(?<![^\W\d_])gyda [aeiouwyâêîôûŵŷ]", re.IGNORECASE)
+
+
+def test_gyda_before_a_vowel_is_gydag() -> None:
+    """ "gydag Ysgol Gymraeg Glan Ffrwd", in the catalogue and the demo data."""
+    problems = [
+        f"{message.id!r}: {text!r}"
+        for message in entries()
+        for text in welsh(message)
+        if _GYDA_VOWEL.search(text)
+    ]
+    for path in sorted(SEED.glob("*.py")):
+        problems += [f"{path.name}: {m.group(0)!r}" for m in _GYDA_VOWEL.finditer(path.read_text())]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_demo_data_uses_the_glossary_for_self_evaluation() -> None:
+    """The demo school's Welsh says "hunanwerthuso" (Hwb's term) for its self-evaluation."""
+    term = next(t for t in terms() if t["english"].startswith("self-evaluation"))
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SEED.glob("*.py")))
+    assert uses(term["forms"], text)
+    assert not re.search(r"hunanarfarn|hunanasesiad|hunan-asesu", text, re.IGNORECASE)

@@ -63,7 +63,7 @@ class DemoPlan:
 TEXT: dict[str, dict[str, Any]] = {
     "cy": {
         "reflection": {
-            "school": "Mae ein hunanarfarniad yn dangos bod angen i ni rannu arfer da rhwng dosbarthiadau yn fwy cyson. Byddwn yn defnyddio triawdau dysgu a theithiau dysgu i wneud hynny.",
+            "school": "Mae ein hunanwerthuso yn dangos bod angen i ni rannu arfer da rhwng dosbarthiadau yn fwy cyson. Byddwn yn defnyddio triawdau dysgu a theithiau dysgu i wneud hynny.",
             "regional": "Mae cynnig dysgu proffesiynol y consortiwm yn cyd-fynd â'n blaenoriaethau ar asesu ac ar y Gymraeg; byddwn yn anfon dau aelod o staff i'r rhwydwaith asesu.",
             "national": "Byddwn yn defnyddio'r hawl genedlaethol i ddysgu proffesiynol a'r safonau proffesiynol wrth gynllunio datblygiad pob aelod o staff.",
         },
@@ -244,7 +244,7 @@ DEMO_PLANS = (
                 "release-and-cover",
                 "card:curriculum-design",
                 "autumn",
-                "Dau ddiwrnod o gyflenwi i gynllunio'r cwricwlwm gyda Ysgol Gymraeg Glan Ffrwd",
+                "Dau ddiwrnod o gyflenwi i gynllunio'r cwricwlwm gydag Ysgol Gymraeg Glan Ffrwd",
                 320_000,
             ),
             (

@@ -13,6 +13,7 @@ from wizard.data.boards import own_cards
 from wizard.data.plans import answer_data, get_plan, plan_and_answers
 from wizard.data.versions import get_version
 from wizard.domain.summary import build_snapshot
+from wizard.domain.values import PlanStatus
 from wizard.render.pdf import bounded_render, version_pdf
 from wizard.web.extensions import limiter
 from wizard.web.i18n import select_locale
@@ -39,6 +40,13 @@ def draft_snapshot() -> tuple[Plan, dict[str, Any]]:
     if plan is None:
         abort(404)
     return plan, build_snapshot(plan, answer_data(answers), own_cards(plan), plan.school)
+
+
+def submitted_version(plan: Plan) -> PlanVersion | None:
+    """The version a submitted plan stands as (None while it is a draft)."""
+    if plan.status == PlanStatus.DRAFT:
+        return None
+    return get_version(plan, plan.version)
 
 
 def version_or_404(number: int) -> tuple[Plan, PlanVersion]:

@@ -13,7 +13,12 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import file_word
-from wizard.web.views.documents import draft_snapshot, limit_pdfs_per_user, pdf_response
+from wizard.web.views.documents import (
+    draft_snapshot,
+    limit_pdfs_per_user,
+    pdf_response,
+    submitted_version,
+)
 
 bp = Blueprint("summary", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
@@ -38,18 +43,21 @@ def page(year: str) -> ResponseReturnValue:
 @limit_pdfs_per_user
 def pdf(year: str) -> ResponseReturnValue:
     """The plan as it stands, as a PDF in the page's language: titled and named as a draft
-    while it is one, and as its submitted version once it is submitted."""
+    while it is one; once submitted, the plan as it stands is the version submitted, so the
+    PDF is that version's (its title, its name, its cached file)."""
     plan, snapshot = draft_snapshot()
-    if plan.status == PlanStatus.DRAFT:
+    year = year_slug(plan_scope().academic_year)
+    frozen = submitted_version(plan)
+    if frozen is None:
         context = summary_context(snapshot, PlanStatus.DRAFT, None)
-        name: tuple[str | int, ...] = (file_word("draft"),)
-    else:
-        context = summary_context(snapshot, plan.status, plan.version)
-        name = (file_word("version"), plan.version)
+        return pdf_response(context, file_word("plan"), year, file_word("draft"), select_locale())
+    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, frozen.number)
     return pdf_response(
         context,
         file_word("plan"),
-        year_slug(plan_scope().academic_year),
-        *name,
+        year,
+        file_word("version"),
+        frozen.number,
         select_locale(),
+        version_id=frozen.id,
     )
