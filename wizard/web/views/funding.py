@@ -1,38 +1,30 @@
 """The funding plan: lines of spending added one at a time (GOV.UK add-another), with the
-total planned and what remains of the allocation, live with htmx and on every save."""
+total planned and what remains of the allocation, live with htmx and on every save.
+
+The rules (the allocation, the 50-line cap, saving with compare-and-set) live in
+wizard/services/funding.py; this module reads the request and turns results into pages."""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
-from wizard.data.boards import own_cards
-from wizard.data.plans import (
-    answer_data,
-    get_or_create_plan,
-    is_draft,
-    plan_and_answers,
-    require_draft,
-    save_step,
-)
-from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import normalise, ranked
-from wizard.domain.funding import (
-    MAX_LINES,
-    find_line,
-    lines_of,
-    new_line_id,
-    replace_line,
-    totals,
-    totals_with,
-)
+from wizard.domain.funding import MAX_LINES
 from wizard.domain.inputs import parse_whole_number
-from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.money import InvalidMoney, parse_pence
+from wizard.services import funding
+from wizard.services.funding import (
+    Editing,
+    FundingState,
+    LineInput,
+    LineOutcome,
+    LineRefused,
+    RemoveOutcome,
+)
 from wizard.web.access import Access, allow
 from wizard.web.forms import FundingLineForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -41,74 +33,45 @@ from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
 
-if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanAnswer
-
 bp = Blueprint("funding", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/funding-plan")
 
 
-class FundingState:
-    """What every funding page needs: the plan, its lines, the allocation and the priorities."""
-
-    def __init__(self, academic_year: int) -> None:
-        self.user = signed_in_user()
-        self.plan: Plan | None
-        self.plan, self.answers = plan_and_answers(plan_scope().school_id, academic_year)
-        self.data = answer_data(self.answers)
-        self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
-        self.lines = lines_of(self.row.data if self.row else None)
-        self.revision = self.row.revision if self.row else 0
-        self.allocation: int | None = (self.data.get(ABOUT_STEP) or {}).get(
-            "funding_allocation_pence"
-        )
-        board = normalise((self.data.get(BOARD_STEP) or {}).get("slots"))
-        self.priorities = [key for row in ranked(board) for key in row]
-
-    @cached_property
-    def cards(self) -> CardCatalogue:
-        """The cards, for the priorities' titles: loaded (with the school's own cards) only by a
-        page that names them, not by the live total."""
-        return CardCatalogue(self.data, own_cards(self.plan), select_locale())
-
-    @property
-    def editable(self) -> bool:
-        return is_draft(self.plan)
-
-    def priority_choices(self) -> list[Any]:
-        choices = [SelectChoice("", _("Not linked to a Diamond 9 priority"))]
-        return choices + [SelectChoice(key, self.cards[key].title) for key in self.priorities]
+def _editing() -> FundingState | None:
+    """The funding plan to change (None: the task cannot start yet; a submitted plan stops
+    the request, see errors.py)."""
+    scope = plan_scope()
+    return funding.open_for_editing(
+        scope.school_id, scope.academic_year, signed_in_user(), select_locale()
+    )
 
 
-def _guard(state: FundingState, year: str) -> ResponseReturnValue | None:
-    """Send people back to the task list if the task cannot start or the plan is submitted."""
-    task = JOURNEY.task(FUNDING_STEP)
-    assert task is not None
-    if not JOURNEY.can_access(FUNDING_STEP, state.data):
-        return redirect(url_for("plan.hub", year=year))
-    require_draft(state.plan)
-    return None
+def _to_hub(year: str) -> ResponseReturnValue:
+    return redirect(url_for("plan.hub", year=year))
 
 
 @bp.get("")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def lines(year: str) -> ResponseReturnValue:
     """The funding plan so far: each line, the totals, and a way to add another."""
-    academic_year = plan_scope().academic_year
-    state = FundingState(academic_year)
-    if (stop := _guard(state, year)) is not None:
-        return stop
+    if (state := _editing()) is None:
+        return _to_hub(year)
     return render_template(
         "plan/funding/lines.html",
         state=state,
-        totals=totals(state.lines, state.allocation),
+        totals=state.totals,
         year_slug=year,
-        academic_year=academic_year,
+        academic_year=state.academic_year,
         school=state.user.school,
         max_lines=MAX_LINES,
     )
 
 
-def _line_to_form(line: dict[str, Any]) -> dict[str, Any]:
+def _priority_choices(state: FundingState) -> list[Any]:
+    choices = [SelectChoice("", _("Not linked to a Diamond 9 priority"))]
+    return choices + [SelectChoice(key, state.cards[key].title) for key in state.priorities]
+
+
+def _line_to_form(line: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "purpose": line.get("purpose"),
         "purpose_other": line.get("purpose_other"),
@@ -120,19 +83,49 @@ def _line_to_form(line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _line_from_form(line_id: str, form: FundingLineForm) -> dict[str, Any]:
-    return {
-        "id": line_id,
-        "purpose": form.purpose.data,
-        "purpose_other": form.purpose_other.data if form.purpose.data == "other" else "",
-        "priority": form.priority.data or "",
-        "beneficiaries": [
-            v for v in form.beneficiaries.choice_values() if v in (form.beneficiaries.data or [])
-        ],
-        "term": form.term.data,
-        "description": form.description.data,
-        "amount_pence": form.amount.pence,
-    }
+def _line_form(state: FundingState, editing: Editing) -> FundingLineForm:
+    existing = _line_to_form(editing.existing) if editing.existing else {}
+    form = FundingLineForm(data={**existing, "revision": str(state.revision)})
+    form.priority.choices = _priority_choices(state)
+    return form
+
+
+def _line_input(form: FundingLineForm) -> LineInput:
+    chosen = form.beneficiaries.data or []
+    return LineInput(
+        purpose=form.purpose.data,
+        purpose_other=form.purpose_other.data or "",
+        priority=form.priority.data or "",
+        beneficiaries=[v for v in form.beneficiaries.choice_values() if v in chosen],
+        term=form.term.data,
+        description=form.description.data or "",
+        amount_pence=form.amount.pence or 0,
+    )
+
+
+def _line_page(
+    state: FundingState,
+    form: FundingLineForm,
+    line_id: str | None,
+    year: str,
+    *,
+    conflict: bool = False,
+) -> ResponseReturnValue:
+    amount = form.amount.pence
+    return (
+        render_template(
+            "plan/funding/line.html",
+            form=form,
+            state=state,
+            line_id=line_id,
+            totals=state.totals if amount is None else state.totals_with(line_id, amount),
+            conflict=conflict,
+            year_slug=year,
+            academic_year=state.academic_year,
+            back_url=url_for("funding.lines", year=year),
+        ),
+        409 if conflict else 200,
+    )
 
 
 @bp.route("/lines/new", methods=["GET", "POST"])
@@ -140,81 +133,44 @@ def _line_from_form(line_id: str, form: FundingLineForm) -> dict[str, Any]:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
     """Add a line of spending, or change one."""
-    academic_year = plan_scope().academic_year
-    state = FundingState(academic_year)
-    if (stop := _guard(state, year)) is not None:
-        return stop
-    existing = find_line(state.lines, line_id) if line_id else None
-    if line_id and existing is None:
+    if (state := _editing()) is None:
+        return _to_hub(year)
+    editing = funding.edit_line(state, line_id)
+    if editing is LineRefused.NOT_FOUND:
         abort(404)
-    if existing is None and len(state.lines) >= MAX_LINES:
+    if editing is LineRefused.FULL:
         flash(_("A funding plan can have up to 50 lines."), "important")
         return redirect(url_for("funding.lines", year=year))
-    form = FundingLineForm(
-        data={
-            **(_line_to_form(dict(existing)) if existing else {}),
-            "revision": str(state.revision),
-        }
-    )
-    form.priority.choices = state.priority_choices()
-    status = 200
-    conflict = False
-    if form.validate_on_submit():
-        amount = form.amount.pence or 0
-        check = totals_with(state.lines, line_id, amount, state.allocation)
-        if state.allocation is not None and check.over:
-            form.amount.errors = [over_field_error(check)]
-        else:
-            new_line = _line_from_form(line_id or new_line_id(), form)
-            plan = state.plan or get_or_create_plan(plan_scope().school_id, academic_year)
-            result = save_step(
-                plan,
-                FUNDING_STEP,
-                {"lines": replace_line(state.lines, new_line)},
-                form.based_on_revision(),
-                state.user,
-            )
-            if result.saved:
-                flash(_("Your funding plan has been saved."), "success")
-                return redirect(url_for("funding.lines", year=year))
-            conflict = True
-            status = 409
-            form.revision.data = str(result.current.revision if result.current else 0)
-    return (
-        render_template(
-            "plan/funding/line.html",
-            form=form,
-            state=state,
-            line_id=line_id,
-            totals=totals_with(state.lines, line_id, form.amount.pence or 0, state.allocation)
-            if form.amount.pence is not None
-            else totals(state.lines, state.allocation),
-            conflict=conflict,
-            year_slug=year,
-            academic_year=academic_year,
-            back_url=url_for("funding.lines", year=year),
-        ),
-        status,
-    )
+    assert isinstance(editing, Editing)
+    form = _line_form(state, editing)
+    if not form.validate_on_submit():
+        return _line_page(state, form, line_id, year)
+    result = funding.save_line(state, line_id, _line_input(form), form.based_on_revision())
+    if result.outcome is LineOutcome.SAVED:
+        flash(_("Your funding plan has been saved."), "success")
+        return redirect(url_for("funding.lines", year=year))
+    if result.outcome is LineOutcome.OVER_ALLOCATION:
+        form.amount.errors = [over_field_error(result.totals)]
+        return _line_page(state, form, line_id, year)
+    # Someone else saved the funding plan since the user opened it: keep what the user typed
+    # and base the next save on their version.
+    form.revision.data = str(result.revision)
+    return _line_page(state, form, line_id, year, conflict=True)
 
 
 @bp.route("/lines/<line_id>/remove", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def remove_line(year: str, line_id: str) -> ResponseReturnValue:
     """Remove a line of spending, after confirming."""
-    academic_year = plan_scope().academic_year
-    state = FundingState(academic_year)
-    if (stop := _guard(state, year)) is not None:
-        return stop
-    existing = find_line(state.lines, line_id)
+    if (state := _editing()) is None:
+        return _to_hub(year)
+    existing = state.line(line_id)
     if existing is None or state.plan is None:
         abort(404)
     if request.method == "POST":
         revision = parse_whole_number(request.form.get("revision", ""))
-        based_on = -1 if revision is None else revision
-        remaining = [line for line in state.lines if line["id"] != line_id]
-        result = save_step(state.plan, FUNDING_STEP, {"lines": remaining}, based_on, state.user)
-        if result.saved:
+        outcome = funding.remove_line(state, line_id, -1 if revision is None else revision)
+        if outcome is RemoveOutcome.REMOVED:
             flash(_("The line has been removed."), "success")
         else:
             flash(
@@ -229,7 +185,7 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
         line=existing,
         state=state,
         year_slug=year,
-        academic_year=academic_year,
+        academic_year=state.academic_year,
     )
 
 
@@ -237,14 +193,15 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def total(year: str) -> ResponseReturnValue:
     """The running total while an amount is typed (an htmx partial)."""
-    academic_year = plan_scope().academic_year
-    state = FundingState(academic_year)
-    line_id = request.args.get("line") or None
+    scope = plan_scope()
+    state = funding.open_funding(
+        scope.school_id, scope.academic_year, signed_in_user(), select_locale()
+    )
     try:
         amount = parse_pence(request.args.get("amount"))
     except InvalidMoney:
         amount = 0
-    check = totals_with(state.lines, line_id, amount, state.allocation)
+    check = state.totals_with(request.args.get("line") or None, amount)
     html = render_template("plan/funding/total.html", totals=check, oob=True)
     response = Response(html)
     response.headers["Vary"] = "HX-Request"

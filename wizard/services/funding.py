@@ -1,0 +1,207 @@
+"""The funding plan's use cases: add, change or remove a line of spending, within the
+allocation and the 50-line cap, saved with compare-and-set on the funding answer's revision.
+
+The view reads the request and validates the form; this module decides and saves, and says
+what happened as a typed result the view turns into HTTP.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from wizard.data.boards import own_cards
+from wizard.data.plans import (
+    answer_data,
+    get_or_create_plan,
+    is_draft,
+    plan_and_answers,
+    require_draft,
+    save_step,
+)
+from wizard.domain.cards import CardCatalogue
+from wizard.domain.diamond import normalise, ranked
+from wizard.domain.funding import (
+    MAX_LINES,
+    Totals,
+    find_line,
+    lines_of,
+    new_line_id,
+    replace_line,
+    totals,
+    totals_with,
+)
+from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, PlanAnswer, User
+
+
+class FundingState:
+    """What every funding page needs: the plan, its lines, the allocation and the priorities."""
+
+    def __init__(self, school_id: int, academic_year: int, user: User, locale: str) -> None:
+        self.school_id = school_id
+        self.academic_year = academic_year
+        self.user = user
+        self.locale = locale
+        self.plan: Plan | None
+        self.plan, self.answers = plan_and_answers(school_id, academic_year)
+        self.data = answer_data(self.answers)
+        self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
+        self.lines = lines_of(self.row.data if self.row else None)
+        self.revision = self.row.revision if self.row else 0
+        self.allocation: int | None = (self.data.get(ABOUT_STEP) or {}).get(
+            "funding_allocation_pence"
+        )
+        board = normalise((self.data.get(BOARD_STEP) or {}).get("slots"))
+        self.priorities = [key for row in ranked(board) for key in row]
+
+    @cached_property
+    def cards(self) -> CardCatalogue:
+        """The cards, for the priorities' titles: loaded (with the school's own cards) only by a
+        page that names them, not by the live total."""
+        return CardCatalogue(self.data, own_cards(self.plan), self.locale)
+
+    @property
+    def editable(self) -> bool:
+        return is_draft(self.plan)
+
+    @property
+    def totals(self) -> Totals:
+        return totals(self.lines, self.allocation)
+
+    @property
+    def full(self) -> bool:
+        """Whether the plan has as many lines as it may (no more can be added)."""
+        return len(self.lines) >= MAX_LINES
+
+    def line(self, line_id: str) -> Mapping[str, Any] | None:
+        return find_line(self.lines, line_id)
+
+    def totals_with(self, line_id: str | None, amount: int) -> Totals:
+        """The totals if the line `line_id` (None: a new line) had this amount."""
+        return totals_with(self.lines, line_id, amount, self.allocation)
+
+
+def open_funding(school_id: int, academic_year: int, user: User, locale: str) -> FundingState:
+    """The funding plan as it stands, for reading (the running total)."""
+    return FundingState(school_id, academic_year, user, locale)
+
+
+def open_for_editing(
+    school_id: int, academic_year: int, user: User, locale: str
+) -> FundingState | None:
+    """The funding plan, if its task can start (None: it cannot yet, go to the task list).
+
+    Raises PlanLocked if the plan has been submitted.
+    """
+    state = FundingState(school_id, academic_year, user, locale)
+    if not JOURNEY.can_access(FUNDING_STEP, state.data):
+        return None
+    require_draft(state.plan)
+    return state
+
+
+class LineRefused(enum.Enum):
+    NOT_FOUND = "not-found"
+    """There is no line with that id."""
+    FULL = "full"
+    """A new line was asked for, but the plan already has MAX_LINES."""
+
+
+@dataclass(frozen=True)
+class Editing:
+    """A line opened to change (`existing` None: a new line)."""
+
+    line_id: str | None
+    existing: Mapping[str, Any] | None
+
+
+def edit_line(state: FundingState, line_id: str | None) -> Editing | LineRefused:
+    """Open a line to change, or a new one: unless there is no such line, or no room."""
+    if line_id is not None:
+        existing = state.line(line_id)
+        return LineRefused.NOT_FOUND if existing is None else Editing(line_id, existing)
+    if state.full:
+        return LineRefused.FULL
+    return Editing(None, None)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A line of spending as the (validated) form gave it."""
+
+    purpose: str
+    purpose_other: str
+    priority: str
+    beneficiaries: list[str]
+    term: str
+    description: str
+    amount_pence: int
+
+    def stored(self, line_id: str) -> dict[str, Any]:
+        """The line as kept in the funding answer: a description of "other" only with it."""
+        return {
+            "id": line_id,
+            "purpose": self.purpose,
+            "purpose_other": self.purpose_other if self.purpose == "other" else "",
+            "priority": self.priority,
+            "beneficiaries": list(self.beneficiaries),
+            "term": self.term,
+            "description": self.description,
+            "amount_pence": self.amount_pence,
+        }
+
+
+class LineOutcome(enum.Enum):
+    SAVED = "saved"
+    OVER_ALLOCATION = "over-allocation"
+    """Refused: the lines would add up to more than the allocation."""
+    CONFLICT = "conflict"
+    """Refused: someone else saved the funding plan since the form was opened."""
+
+
+@dataclass(frozen=True)
+class LineResult:
+    outcome: LineOutcome
+    totals: Totals
+    """The totals with the line's amount (what the refusal is about)."""
+    revision: int
+    """The funding answer's revision now (the next save's base after a conflict)."""
+
+
+def save_line(
+    state: FundingState, line_id: str | None, line: LineInput, based_on_revision: int
+) -> LineResult:
+    """Add the line (`line_id` None) or change it, unless it would take the plan over its
+    allocation or someone else saved the funding plan meanwhile."""
+    check = state.totals_with(line_id, line.amount_pence)
+    if state.allocation is not None and check.over:
+        return LineResult(LineOutcome.OVER_ALLOCATION, check, state.revision)
+    lines = replace_line(state.lines, line.stored(line_id or new_line_id()))
+    plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
+    result = save_step(plan, FUNDING_STEP, {"lines": lines}, based_on_revision, state.user)
+    if result.saved:
+        return LineResult(LineOutcome.SAVED, check, based_on_revision + 1)
+    current = result.current.revision if result.current else 0
+    return LineResult(LineOutcome.CONFLICT, check, current)
+
+
+class RemoveOutcome(enum.Enum):
+    REMOVED = "removed"
+    CONFLICT = "conflict"
+    """Someone else saved the funding plan since the line was shown: nothing removed."""
+
+
+def remove_line(state: FundingState, line_id: str, based_on_revision: int) -> RemoveOutcome:
+    """Remove a line (which the caller found in `state`) if the plan is as the user saw it."""
+    assert state.plan is not None
+    remaining = [line for line in state.lines if line["id"] != line_id]
+    result = save_step(
+        state.plan, FUNDING_STEP, {"lines": remaining}, based_on_revision, state.user
+    )
+    return RemoveOutcome.REMOVED if result.saved else RemoveOutcome.CONFLICT
