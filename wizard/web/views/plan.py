@@ -1,35 +1,20 @@
-"""The plan: its task list (the hub), the generic step route and check-your-answers pages."""
+"""The plan: its task list (the hub), the generic step route and check-your-answers pages.
+
+Saving a step and the "completed?" answer live in wizard/services/steps.py; this module reads
+the request and turns the results into pages."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from wizard.data.accounts import name_of
-from wizard.data.boards import DiamondSummary, summarise
-from wizard.data.plans import (
-    answer_data,
-    get_or_create_plan,
-    is_draft,
-    plan_and_answers,
-    require_draft,
-    save_step,
-)
-from wizard.data.versions import confirmed_revisions, latest_plan_before
 from wizard.domain.academic_year import academic_year_of, year_slug
-from wizard.domain.funding import summarise as summarise_funding
-from wizard.domain.journey import (
-    ABOUT_STEP,
-    BOARD_STEP,
-    FUNDING_STEP,
-    JOURNEY,
-    RETURN_TO,
-    Task,
-    is_marked_complete,
-)
+from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, RETURN_TO, Task
+from wizard.services import steps
+from wizard.services.steps import Conflict, PlanAnswers
 from wizard.web.access import Access, allow
 from wizard.web.feedback import school_feedback
 from wizard.web.forms import CompletionForm, ConfirmForm
@@ -40,20 +25,11 @@ from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
 from wizard.web.views import signed_in_user
 
-if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanAnswer, User
-
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
 
 
-def _author_name(user_id: int | None) -> str | None:
-    return name_of(user_id)
-
-
-def _load(academic_year: int) -> tuple[User, Plan | None, dict[str, PlanAnswer]]:
-    user = signed_in_user()
-    plan, answers = plan_and_answers(plan_scope().school_id, academic_year)
-    return user, plan, answers
+def _hub_url() -> str:
+    return url_for("plan.hub", year=year_slug(plan_scope().academic_year))
 
 
 @bp.get("/")
@@ -67,26 +43,25 @@ def index() -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def hub(year: str) -> ResponseReturnValue:
     """Show the plan's task list."""
-    academic_year = plan_scope().academic_year
-    user, plan, answers = _load(academic_year)
-    data = answer_data(answers)
-    tasks = hub_tasks(data, academic_year)
-    previous = latest_plan_before(plan_scope().school_id, academic_year)
+    scope = plan_scope()
+    academic_year = scope.academic_year
+    state = steps.load_plan(scope.school_id, academic_year)
+    tasks = hub_tasks(state.data, academic_year)
     current = academic_year_of(date.today())
     return render_template(
         "plan/hub.html",
-        plan=plan,
-        school=user.school,
+        plan=state.plan,
+        school=signed_in_user().school,
         academic_year=academic_year,
         tasks=tasks,
         completed=sum(1 for t in tasks if t["status"] == "completed"),
         all_complete=all(t["status"] == "completed" for t in tasks),
-        previous=previous,
+        previous=steps.previous_plan(scope.school_id, academic_year),
         # The latest submitted version's feedback (None: nothing submitted yet).
-        feedback=(feedback := school_feedback(plan)),
+        feedback=(feedback := school_feedback(state.plan)),
         has_versions=feedback is not None,
         next_year=academic_year + 1 if academic_year + 1 <= current + 1 else None,
-        funding_totals=summarise_funding(data).totals,
+        funding_totals=state.funding_totals,
         start_form=ConfirmForm(),
     )
 
@@ -95,42 +70,34 @@ def hub(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def step(year: str, step: str) -> ResponseReturnValue:
     """Show one step of the plan, and save it when the user continues (post-redirect-get)."""
-    academic_year = plan_scope().academic_year
+    scope = plan_scope()
     found = JOURNEY.find_step(step)
     page = STEP_PAGES.get(step)
     if found is None or page is None:
         abort(404)
-    user, plan, answers = _load(academic_year)
-    data = answer_data(answers)
-    hub_url = url_for("plan.hub", year=year_slug(academic_year))
-    if not JOURNEY.can_access(step, data):
-        return redirect(hub_url)
-    require_draft(plan)
-
+    state = steps.open_step(scope.school_id, scope.academic_year, step)
+    if state is None:
+        return redirect(_hub_url())
     requested = request.args.get("return_to")
     return_to = requested if requested in RETURN_TO else None
-    saved = answers.get(step)
+    saved = state.saved(step)
     initial = page.to_form(saved.data) if saved else {}
     form = page.form(data={**initial, "revision": str(saved.revision if saved else 0)})
     page.setup(form)
     conflict = None
-    status = 200
     if form.validate_on_submit():
-        plan = plan or get_or_create_plan(plan_scope().school_id, academic_year)
-        new_data = page.from_form(form)
-        result = save_step(plan, step, new_data, form.based_on_revision(), user)
-        if result.saved:
-            data[step] = new_data
-            if step == ABOUT_STEP and (funding := summarise_funding(data).totals).over:
-                # A lower allocation than is already planned is saved, and said at once.
-                flash(over_warning(funding), "important")
-            next_location = JOURNEY.next_location(step, data, return_to)
-            return redirect(location_url(next_location, academic_year))
+        user = signed_in_user()
+        result = steps.save_answers(
+            state, step, page.from_form(form), form.based_on_revision(), user, return_to
+        )
+        if not isinstance(result, Conflict):
+            if result.over is not None:
+                flash(over_warning(result.over), "important")
+            return redirect(location_url(result.next, scope.academic_year))
         # Someone else saved this page since the user opened it: keep what the user typed,
         # show what the other person saved, and base the next save on their version.
-        conflict = result.current
-        form.revision.data = str(conflict.revision if conflict else 0)
-        status = 409
+        conflict = result
+        form.revision.data = str(conflict.revision)
     task, step_ = found
     return (
         render_template(
@@ -138,21 +105,17 @@ def step(year: str, step: str) -> ResponseReturnValue:
             form=form,
             step=step_,
             task=task,
-            school=user.school,
-            academic_year=academic_year,
-            back_url=location_url(JOURNEY.previous_location(step, return_to), academic_year),
-            conflict=conflict,
-            conflict_author=_author_name(conflict.updated_by_id if conflict else None),
+            school=signed_in_user().school,
+            academic_year=scope.academic_year,
+            back_url=location_url(JOURNEY.previous_location(step, return_to), scope.academic_year),
+            conflict=conflict.current if conflict else None,
+            conflict_author=conflict.author if conflict else None,
             conflict_template=CHECK_TEMPLATES.get(task.key),
-            funding_totals=summarise_funding(data).totals,
+            funding_totals=state.funding_totals,
             **page.extra,
         ),
-        status,
+        409 if conflict else 200,
     )
-
-
-def _diamond(plan: Plan | None, data: dict[str, Any]) -> DiamondSummary:
-    return summarise(plan, data, select_locale())
 
 
 def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
@@ -165,68 +128,64 @@ def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _completion_form(state: PlanAnswers, task: Task) -> CompletionForm:
+    completed = steps.completion(state, task)
+    marked = state.saved(task.completion_key)
+    return CompletionForm(
+        data={
+            "completed": None if completed is None else ("yes" if completed else "no"),
+            "revision": str(marked.revision if marked else 0),
+        }
+    )
+
+
 @bp.route("/<year>/<task>/check", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def check(year: str, task: str) -> ResponseReturnValue:
     """Show a task's answers with Change links, and ask whether the section is complete."""
-    academic_year = plan_scope().academic_year
+    scope = plan_scope()
     found = JOURNEY.task(task)
     if found is None or task not in CHECK_TEMPLATES:
         abort(404)
-    user, plan, answers = _load(academic_year)
-    data = answer_data(answers)
-    hub_url = url_for("plan.hub", year=year_slug(academic_year))
-    if JOURNEY.task_entry(found, data) is None:
-        return redirect(hub_url)
-    marked = answers.get(found.completion_key)
-    form = CompletionForm(
-        data={
-            "completed": ("yes" if is_marked_complete(found, data) else "no") if marked else None,
-            "revision": str(marked.revision if marked else 0),
-        }
-    )
-    status = 200
+    state = steps.open_task(scope.school_id, scope.academic_year, found)
+    if state is None:
+        return redirect(_hub_url())
+    form = _completion_form(state, found)
     conflict = None
     if request.method == "POST":
         if not found.confirm_completion:
             abort(405)
-        require_draft(plan)
-        if any(not s.complete(data.get(s.slug)) for s in found.steps):
+        if not steps.ready_to_confirm(state, found):
             # The question is only asked once every step is answered.
-            return redirect(url_for("plan.check", year=year_slug(academic_year), task=task))
+            return redirect(url_for("plan.check", year=year_slug(scope.academic_year), task=task))
         if form.validate_on_submit():
-            plan = plan or get_or_create_plan(plan_scope().school_id, academic_year)
-            result = save_step(
-                plan,
-                found.completion_key,
-                {
-                    "completed": form.completed.data == "yes",
-                    "revisions": confirmed_revisions(found, answers),
-                },
+            result = steps.confirm_completion(
+                state,
+                found,
+                form.completed.data == "yes",
                 form.based_on_revision(),
-                user,
+                signed_in_user(),
             )
-            if result.saved:
-                return redirect(hub_url)
-            conflict = result.current
-            form.revision.data = str(conflict.revision if conflict else 0)
-            status = 409
+            if not isinstance(result, Conflict):
+                return redirect(_hub_url())
+            conflict = result
+            form.revision.data = str(conflict.revision)
     return (
         render_template(
             "plan/check.html",
-            plan=plan,
-            data=data,
-            school=user.school,
-            academic_year=academic_year,
-            editable=is_draft(plan),
+            plan=state.plan,
+            data=state.data,
+            school=signed_in_user().school,
+            academic_year=scope.academic_year,
+            editable=state.editable,
             return_to="check",
             form=form,
-            diamond=_diamond(plan, data) if task in (BOARD_STEP, FUNDING_STEP) else None,
-            completion_conflict=conflict,
-            conflict_author=_author_name(conflict.updated_by_id if conflict else None),
-            **_check_context(found, data),
+            diamond=state.diamond(select_locale()) if task in (BOARD_STEP, FUNDING_STEP) else None,
+            completion_conflict=conflict.current if conflict else None,
+            conflict_author=conflict.author if conflict else None,
+            **_check_context(found, state.data),
         ),
-        status,
+        409 if conflict else 200,
     )
 
 
@@ -234,18 +193,16 @@ def check(year: str, task: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def check_plan(year: str) -> ResponseReturnValue:
     """Show every answer of the plan so far, each with a Change link that returns here."""
-    academic_year = plan_scope().academic_year
-    user, plan, answers = _load(academic_year)
-    data = answer_data(answers)
-    sections = [_check_context(task, data) for task in JOURNEY.tasks]
+    scope = plan_scope()
+    state = steps.load_plan(scope.school_id, scope.academic_year)
     return render_template(
         "plan/check_plan.html",
-        plan=plan,
-        data=data,
-        school=user.school,
-        academic_year=academic_year,
-        editable=is_draft(plan),
+        plan=state.plan,
+        data=state.data,
+        school=signed_in_user().school,
+        academic_year=scope.academic_year,
+        editable=state.editable,
         return_to="plan",
-        sections=sections,
-        diamond=_diamond(plan, data),
+        sections=[_check_context(task, state.data) for task in JOURNEY.tasks],
+        diamond=state.diamond(select_locale()),
     )
