@@ -119,7 +119,7 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     db.session.rollback()
     coordinator = db.session.scalar(select(User).where(User.email == "coordinator@demo.example"))
     cluster = coordinator.coordinated_clusters[0]
-    rows = school_plan_rows(cluster.id, THIS)
+    rows = school_plan_rows(cluster.id, THIS, "en")
     statuses = Counter(row.status for row in rows)
     assert statuses[DashboardStatus.REVIEWED] == 1
     assert statuses[DashboardStatus.CHANGES_REQUESTED] == 1
@@ -156,7 +156,7 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     assert all(c.author_id == coordinator.id for c in comments)
     welsh = next(r for r in rows if r.school.name_en == "Ysgol Gymraeg Bryn Derw")
     reflection = welsh.latest_version.snapshot["answers"]["context-school"]["reflection"]
-    assert reflection.startswith("Mae ein hunanarfarniad")
+    assert reflection.startswith("Mae ein hunanwerthuso")
 
     before = {
         model.__name__: count(model)
