@@ -15,7 +15,7 @@ INSTANCE := $(or $(WIZARD_INSTANCE_PATH),instance)
 WORKERS ?= 4
 PROXY ?= nginx
 
-.PHONY: serve worker send-mail load load-multihost backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages lint format typecheck assets static bench benchmark lighthouse clean
+.PHONY: serve worker send-mail load load-multihost backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages build-packages lint format typecheck assets static bench benchmark lighthouse clean
 
 run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/"
@@ -63,7 +63,7 @@ $(VNU_JAR): package.json package-lock.json
 
 vnu: $(VNU_JAR) ## Fetch the Nu Html Checker (npm package vnu-jar) if it is missing
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt | build-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
@@ -106,7 +106,17 @@ seed-wales: db compile-messages ## Fill an empty database with the scale of Wale
 
 # Debian packages the tests need: Chromium for the browser tests; Pango and fonts with the
 # Welsh letters (ŵ, ŷ) for WeasyPrint's PDFs; nginx, the buffering proxy of `make serve`.
-DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation libharfbuzz-subset0 nginx
+# PyICU (Welsh alphabetical order, wizard/domain/collation.py) builds against the system's ICU:
+# it needs ICU's headers, pkg-config and a C++ compiler before `pip install`.
+BUILD_PACKAGES := libicu-dev pkg-config g++
+DEBIAN_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation libharfbuzz-subset0 nginx $(BUILD_PACKAGES)
+
+build-packages: ## Install the Debian packages that building the Python packages needs, if any is missing
+	@missing=$$(for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing from Debian's packages:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 system-packages: ## Install the Debian packages the tests need, if any is missing
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -66,11 +66,11 @@ def test_rows_cost_the_same_queries_for_5_and_50_schools(
     for cluster_id, size in ((small, 5), (large, 50)):
         db.session.expunge_all()
         with count_queries() as counted:  # type: ignore[operator]
-            rows = school_plan_rows(cluster_id, THIS)
+            rows = school_plan_rows(cluster_id, THIS, "en")
         assert len(rows) == size
         counts.append(counted.total)
     assert counts[0] == counts[1] == 3
-    statuses = [row.status for row in school_plan_rows(small, THIS)]
+    statuses = [row.status for row in school_plan_rows(small, THIS, "en")]
     assert statuses == [
         DashboardStatus.NOT_STARTED,
         DashboardStatus.IN_PROGRESS,

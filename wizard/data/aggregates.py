@@ -20,6 +20,7 @@ from wizard.data.models import (
     School,
 )
 from wizard.domain.aggregates import OWN_CARDS
+from wizard.domain.collation import in_order
 from wizard.domain.review import dashboard_status
 from wizard.domain.values import DashboardStatus
 
@@ -124,6 +125,8 @@ def status_counts(academic_year: int, local_authority_id: int | None = None) -> 
     return counts
 
 
-def local_authorities() -> list[LocalAuthority]:
-    """The local authorities of Wales, for the national view's filter."""
-    return list(db.session.scalars(select(LocalAuthority).order_by(LocalAuthority.name_en)))
+def local_authorities(locale: str) -> list[LocalAuthority]:
+    """The local authorities of Wales, for the national view's filter, in the alphabetical
+    order of their names in `locale` (Welsh order on a Welsh page)."""
+    found = db.session.scalars(select(LocalAuthority))
+    return in_order(found, lambda authority: authority.name(locale), locale)

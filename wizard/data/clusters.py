@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 
 from wizard.data.database import db
 from wizard.data.models import Cluster, Plan, PlanAnswer, PlanVersion, School, coordinator_cluster
+from wizard.domain.collation import in_order
 from wizard.domain.review import dashboard_status
 from wizard.domain.values import DashboardStatus
 
@@ -32,13 +33,19 @@ def cluster_of_coordinator(user_id: int, cluster_id: int) -> Cluster | None:
     )
 
 
-def school_plan_rows(cluster_id: int, academic_year: int) -> list[SchoolPlanRow]:
+def school_name(school: School, locale: str) -> str:
+    """The school's name in `locale` (its English name where it has no Welsh one)."""
+    return (school.name_cy or school.name_en) if locale == "cy" else school.name_en
+
+
+def school_plan_rows(cluster_id: int, academic_year: int, locale: str) -> list[SchoolPlanRow]:
     """Every school of the cluster with its plan for the year, the plan's latest submitted
-    version and its dashboard status, in three queries."""
-    schools = list(
-        db.session.scalars(
-            select(School).where(School.cluster_id == cluster_id).order_by(School.name_en)
-        )
+    version and its dashboard status, in three queries; in the alphabetical order of the
+    schools' names in `locale`."""
+    schools = in_order(
+        db.session.scalars(select(School).where(School.cluster_id == cluster_id)),
+        lambda school: school_name(school, locale),
+        locale,
     )
     ids = [school.id for school in schools]
     if not ids:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from wizard.data.database import db, hold_start_up_lock
 from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, coordinator_cluster
+from wizard.domain.collation import in_order
 
 # The 22 principal local authorities of Wales: (code, English name, Welsh name).
 # Source: Welsh Government list of unitary authorities, with the short Welsh names of the
@@ -179,17 +180,21 @@ def _write_schools(rows: list[tuple[dict[str, str], LocalAuthority]], report: Im
         school.language_medium = row["language_medium"] or LanguageMedium.ENGLISH
 
 
-def clusters_coordinated_by(user_id: int) -> list[Cluster]:
-    """The coordinator's clusters, with their schools and local authority loaded."""
-    return list(
-        db.session.scalars(
-            select(Cluster)
-            .join(coordinator_cluster, coordinator_cluster.c.cluster_id == Cluster.id)
-            .where(coordinator_cluster.c.user_id == user_id)
-            .options(selectinload(Cluster.schools), selectinload(Cluster.local_authority))
-            .order_by(Cluster.name_en)
-        )
+def clusters_coordinated_by(user_id: int, locale: str) -> list[Cluster]:
+    """The coordinator's clusters, with their schools and local authority loaded, in the
+    alphabetical order of their names in `locale`."""
+    found = db.session.scalars(
+        select(Cluster)
+        .join(coordinator_cluster, coordinator_cluster.c.cluster_id == Cluster.id)
+        .where(coordinator_cluster.c.user_id == user_id)
+        .options(selectinload(Cluster.schools), selectinload(Cluster.local_authority))
     )
+    return in_order(found, lambda cluster: cluster_name(cluster, locale), locale)
+
+
+def cluster_name(cluster: Cluster, locale: str) -> str:
+    """The cluster's name in `locale` (its English name where it has no Welsh one)."""
+    return (cluster.name_cy or cluster.name_en) if locale == "cy" else cluster.name_en
 
 
 def coordinates_school(user_id: int, school_id: int) -> bool:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _gettext
 
 from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
+from wizard.domain.collation import sort_key
 from wizard.domain.diamond import ROW_OF, SLOTS, normalise
 from wizard.domain.funding import lines_of, planned
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP
@@ -86,7 +87,9 @@ def _school_name(row: SchoolPlanRow, locale: str) -> str:
 
 def _by_name(rows: Iterable[SchoolPlanRow], locale: str) -> list[SchoolPlanRow]:
     """The schools in the order of their names in the page's language."""
-    return sorted(rows, key=lambda row: (_school_name(row, locale).casefold(), row.school.id))
+    return sorted(
+        rows, key=lambda row: (sort_key(_school_name(row, locale), locale), row.school.id)
+    )
 
 
 def _catalogue(snapshot: dict[str, Any], locale: str) -> CardCatalogue:

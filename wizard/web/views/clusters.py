@@ -15,7 +15,7 @@ from wizard.data.directory import clusters_coordinated_by
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
 from wizard.domain.values import DashboardStatus
 from wizard.web.access import Access, allow
-from wizard.web.i18n import LANG_PREFIX
+from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
 
 bp = Blueprint("clusters", __name__, url_prefix=LANG_PREFIX + "/clusters")
@@ -45,7 +45,7 @@ def chosen_year() -> int:
 @allow(Access.COORDINATOR)
 def index() -> ResponseReturnValue:
     """Choose one of the coordinator's clusters; with only one, go straight to its dashboard."""
-    clusters = clusters_coordinated_by(current_user.id)
+    clusters = clusters_coordinated_by(current_user.id, select_locale())
     if len(clusters) == 1:
         return redirect(url_for(".dashboard", cluster_id=clusters[0].id))
     return render_template("clusters/index.html", clusters=clusters)
@@ -63,7 +63,7 @@ def dashboard(cluster_id: int) -> ResponseReturnValue:
     status = request.args.get("status", "")
     if status and status not in set(DashboardStatus):
         abort(400)
-    rows = school_plan_rows(cluster.id, year)
+    rows = school_plan_rows(cluster.id, year, select_locale())
     shown = [row for row in rows if not status or row.status == status]
     return render_template(
         "clusters/dashboard.html",

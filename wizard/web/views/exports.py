@@ -35,7 +35,7 @@ def _export(
     if cluster_of_coordinator(signed_in_user().id, cluster_id) is None:
         abort(404)
     locale = select_locale()
-    body = build(school_plan_rows(cluster_id, academic_year), locale)
+    body = build(school_plan_rows(cluster_id, academic_year, locale), locale)
     headers = attachment(name, cluster_id, year_slug(academic_year), "csv")
     return Response(body, mimetype="text/csv", headers=headers)
 

@@ -10,7 +10,7 @@ from wizard.data.aggregates import Scope, local_authorities, status_counts
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import DashboardStatus
 from wizard.web.access import Access, allow
-from wizard.web.i18n import LANG_PREFIX
+from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
 from wizard.web.views.clusters import chosen_year, year_choices
 
@@ -21,7 +21,7 @@ bp = Blueprint("national", __name__, url_prefix=LANG_PREFIX + "/national")
 @allow(Access.ADMINISTRATOR)
 def index() -> ResponseReturnValue:
     year = chosen_year()
-    authorities = local_authorities()
+    authorities = local_authorities(select_locale())
     code = request.args.get("authority", "")
     authority = next((a for a in authorities if a.code == code), None)
     if code and authority is None:
