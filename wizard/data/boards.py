@@ -26,8 +26,10 @@ from wizard.domain.diamond import Step, normalise, ranked, read_history, to_stor
 from wizard.domain.journey import BOARD_STEP
 
 
-@dataclass
+@dataclass(frozen=True)
 class BoardState:
+    """A board as loaded: a value, never changed in place (services.board makes a new one)."""
+
     plan: Plan | None
     board: dict[int, str]
     version: int
@@ -161,22 +163,26 @@ def delete_own_card(
     state: BoardState, card: OwnCard, user: User, board_version: int | None = None
 ) -> bool:
     """Delete one of the school's own cards, taking it off the board first when it is there,
-    in one transaction. False (nothing changed) when the board changed since `board_version`."""
+    in one transaction. False (nothing changed) when the board changed since `board_version`,
+    wherever the card is: a wrong, stale or missing version changes nothing."""
     plan = state.plan
     assert plan is not None  # the card belongs to it
     lock_draft(plan)
     key = card.key
+    if board_version is None:
+        db.session.rollback()
+        return False
     if key in state.board.values():
         board = {slot: other for slot, other in state.board.items() if other != key}
-        based_on = -1 if board_version is None else board_version
         result = save_step(
-            plan, BOARD_STEP, {"slots": to_stored(board)}, based_on, user, commit=False
+            plan, BOARD_STEP, {"slots": to_stored(board)}, board_version, user, commit=False
         )
         if not result.saved:
             return False
-    elif board_version is not None and board_version != _board_revision(plan):
+    elif board_version != _board_revision(plan):
         # A card in the bank: the board is not saved, but a stale page is still refused (the
         # card may have been placed since), as for a card on the board.
+        db.session.rollback()
         return False
     db.session.delete(card)
     record(AuditAction.CARD_DELETED, user_id=user.id, plan_id=plan.id, card=key)

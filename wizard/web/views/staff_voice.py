@@ -29,15 +29,15 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 
 from wizard.data import staff_voice as data
-from wizard.data.boards import BoardState, load_board
-from wizard.data.plans import get_plan, is_draft, require_draft
+from wizard.data.plans import get_plan, is_draft
 from wizard.domain import framework
-from wizard.domain.diamond import ChooseCard, InvalidMove, normalise, ranked, read_move
-from wizard.domain.diamond import move as move_card
-from wizard.domain.inputs import parse_whole_number
+from wizard.domain.diamond import normalise, ranked, read_move
 from wizard.domain.staff_voice import more_than_expected
 from wizard.render.mail import link
+from wizard.services import board as boards
+from wizard.services.board import BoardState, Chooser, Outcome
 from wizard.web.access import Access, allow
+from wizard.web.board_words import announcement
 from wizard.web.extensions import htmx, limiter
 from wizard.web.forms import ConfirmForm, today
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -54,14 +54,7 @@ from wizard.web.staff_voice import (
 )
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
-from wizard.web.views.diamond import (
-    Chooser,
-    _announcement,
-    _move_error,
-    chooser_of,
-    question_before,
-    wants_partial,
-)
+from wizard.web.views.diamond import posted_version, wants_partial
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
@@ -200,6 +193,12 @@ def delete(year: str, round_id: int) -> ResponseReturnValue:
     )
 
 
+def _school_board(*, signed_in: bool = False) -> boards.SchoolBoard:
+    scope = plan_scope()
+    user = signed_in_user() if signed_in else None
+    return boards.SchoolBoard(scope.school_id, scope.academic_year, select_locale(), user)
+
+
 def _school_ratings(state: BoardState) -> dict[int, str]:
     ratings = {}
     for hallmark in framework.HALLMARKS:
@@ -218,7 +217,7 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
     plan = _plan()
     round_ = _round(plan, round_id)
     scope = plan_scope()
-    state = load_board(scope.school_id, scope.academic_year, select_locale())
+    state = _school_board().read()
     is_open = data.is_open(round_, today())
     report = build_results(
         data.answers_of(round_.id), not is_open, state.catalogue, _school_ratings(state)
@@ -252,11 +251,6 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
     )
 
 
-def _parse_version() -> int:
-    number = parse_whole_number((request.form.get("version") or "").strip())
-    return -1 if number is None else number
-
-
 @bp.post("/<int:round_id>/apply")
 @allow(Access.SCHOOL_LEAD, plan=True)
 def apply(year: str, round_id: int) -> ResponseReturnValue:
@@ -265,24 +259,15 @@ def apply(year: str, round_id: int) -> ResponseReturnValue:
     round_ = _round(plan, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    scope = plan_scope()
-    state = load_board(scope.school_id, scope.academic_year, select_locale())
-    require_draft(state.plan)
+    store = _school_board(signed_in=True)
+    state = store.load()
     closed = not data.is_open(round_, today())
     report = build_results(data.answers_of(round_.id), closed, state.catalogue, {})
     results_url = url_for("staff_voice.results", year=year, round_id=round_id)
     if not report.shown or not report.consensus:
         abort(404)
-    based_on = _parse_version()
-    if based_on != state.version or not data.apply_board(
-        state,
-        scope.school_id,
-        scope.academic_year,
-        report.consensus,
-        based_on,
-        signed_in_user(),
-        round_.id,
-    ):
+    based_on = posted_version(request.form)
+    if not boards.apply_consensus(store, state, report.consensus, based_on, round_.id):
         flash(
             _(
                 "Someone changed the school's board while you were looking at the results. Compare the boards again, then apply the consensus board."
@@ -307,14 +292,10 @@ def undo(year: str, round_id: int) -> ResponseReturnValue:
     _round(plan, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    scope = plan_scope()
-    state = load_board(scope.school_id, scope.academic_year, select_locale())
-    require_draft(state.plan)
-    change = data.last_applied(plan)
+    store = _school_board(signed_in=True)
+    state = store.load()
     results_url = url_for("staff_voice.results", year=year, round_id=round_id) + "#consensus"
-    if change is None or not data.undo_applied(
-        state, scope.school_id, scope.academic_year, change, signed_in_user()
-    ):
+    if not boards.undo_consensus(store, state, plan):
         flash(
             _(
                 "The board has changed since the consensus board was applied, so it cannot be undone."
@@ -523,19 +504,11 @@ def start(token: str) -> ResponseReturnValue:
     ), (400 if errors else 200)
 
 
-def _responder_state(plan: Plan, mine: StaffVoiceResponse | None) -> BoardState:
-    """The designed cards and the school's own, with this responder's board. Nothing of the
-    school's self-review shows: no suggested cards, no "You rated hallmark 8 as..." (those are
-    the school's ratings, not the responder's, and they would steer them)."""
-    state = load_board(plan.school_id, plan.academic_year, select_locale(), neutral=True)
-    board = normalise(mine.board) if mine else {}
-    return BoardState(
-        state.plan,
-        {s: c for s, c in board.items() if c in state.catalogue},
-        0,
-        state.catalogue,
-        state.answers,
-    )
+def _responder_board(
+    round_: StaffVoiceRound, plan: Plan, mine: StaffVoiceResponse | None
+) -> boards.ResponderBoard:
+    """This responder's board, from the school's cards (see services.board.ResponderBoard)."""
+    return boards.ResponderBoard(plan, round_, mine, today(), select_locale())
 
 
 def _board_response(
@@ -591,7 +564,7 @@ def board(token: str) -> ResponseReturnValue:
         return _closed_page(token, round_, plan)
     if mine is None or not _in_sitting(round_):
         return redirect(url_for("staff_voice_response.start", token=token))
-    return _board_response(token, round_, plan, _responder_state(plan, mine))
+    return _board_response(token, round_, plan, _responder_board(round_, plan, mine).load())
 
 
 @respond.post("/<token>/board")
@@ -608,46 +581,34 @@ def move(token: str) -> ResponseReturnValue:
     if mine is None or not _in_sitting(round_):
         start_url = url_for("staff_voice_response.start", token=token)
         return _whole_page_to(start_url) if htmx else redirect(start_url)
-    state = _responder_state(plan, mine)
-    before = dict(state.board)
     card, target = read_move(request.form)
+    result = boards.move(_responder_board(round_, plan, mine), card, target)
     board_url = url_for("staff_voice_response.board", token=token)
-    if target == "cancel":
-        # Close the "which card?" question without moving anything.
-        known = card in state.catalogue
-        if not wants_partial():
-            anchor = "card-" + card.replace(":", "-") if known else "diamond-board"
-            return redirect(board_url + "#" + anchor)
-        return _board_response(token, round_, plan, state, moved=card if known else None)
-    question = question_before(state, card, target)
-    if question is not None:
-        return _board_response(token, round_, plan, state, chooser=question)
-    try:
-        new_board, done = move_card(state.board, card, target, state.catalogue)
-    except ChooseCard as asked:
-        return _board_response(token, round_, plan, state, chooser=chooser_of(asked))
-    except InvalidMove as problem:
-        message = _move_error(problem.reason)
-        return _board_response(
-            token, round_, plan, state, announcement=message, errors=[(message, "#diamond-board")]
-        )
-    try:
-        data.save_response(round_, mine, today(), board=new_board)
-    except data.RoundClosed:
+    said = announcement(result)
+    if result.outcome == Outcome.CLOSED:
         return _closed_page(token, round_, plan)
-    announcement = _announcement(done, state, before)
-    state.board = new_board
+    if result.outcome == Outcome.ASKED:
+        return _board_response(token, round_, plan, result.state, chooser=result.question)
+    if result.outcome in (Outcome.REFUSED, Outcome.STALE):
+        errors = [(said, "#diamond-board")]
+        return _board_response(token, round_, plan, result.state, announcement=said, errors=errors)
+    card = result.card or ""
     if not wants_partial():
-        flash(announcement, "success")
-        return redirect(board_url + "#card-" + done.card.replace(":", "-"))
+        if result.outcome == Outcome.CANCELLED:
+            anchor = "card-" + card.replace(":", "-") if card else "diamond-board"
+            return redirect(board_url + "#" + anchor)
+        flash(said, "success")
+        return redirect(board_url + "#card-" + card.replace(":", "-"))
+    if result.outcome == Outcome.CANCELLED:
+        return _board_response(token, round_, plan, result.state, moved=result.card)
     return _board_response(
         token,
         round_,
         plan,
-        state,
-        announcement=announcement,
-        moved=done.card,
-        open_card=done.card if request.form.get("m") else None,
+        result.state,
+        announcement=said,
+        moved=result.card,
+        open_card=result.card if request.form.get("m") else None,
     )
 
 
