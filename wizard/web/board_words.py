@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import Move, MoveError, RowProblem, Step, slot_of
+from wizard.render.locale import format_time
 from wizard.services.board import BoardChange, BoardState, MoveResult, Outcome
-from wizard.web.filters import format_time
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
 

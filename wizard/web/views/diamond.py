@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from wizard.domain.academic_year import year_slug
 from wizard.domain.diamond import ROW_COUNT, read_move
 from wizard.domain.inputs import parse_whole_number
-from wizard.render.locale import format_time, in_language
+from wizard.render.locale import in_language
 from wizard.render.svg import board_svg
 from wizard.services import board as boards
 from wizard.services.board import (
