@@ -1,16 +1,20 @@
-"""A GET never changes what is stored: every route of the URL map, read in Welsh and in English
-by everyone who may read it, runs no INSERT, UPDATE or DELETE. (A link, a prefetch or a
-crawler makes GETs; only a form's POST may change something.)"""
+"""A GET changes nothing but what wizard/web/gets.py lists: every route of the URL map, read in
+Welsh and in English by everyone in the access matrix, runs no other INSERT, UPDATE or DELETE,
+leaves every table as it was (but the listed columns), and changes no other key of the cookie
+session. (A link, a prefetch or a crawler makes GETs; only a form's POST may change
+something.)"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from tests.conftest import Directory, sign_in
@@ -26,13 +30,18 @@ from tests.integration.test_access_matrix import (
 )
 from wizard.data.database import db
 from wizard.data.models import User
+from wizard.web.gets import (
+    COOKIE_WRITES,
+    DATABASE_WRITES,
+    allowed_cookie_write,
+    allowed_database_write,
+)
 
 __all__ = ["world"]  # the fixture, shared with the access matrix
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
-# What a read may record, as an access log would: when a share link was last opened (shown to
-# the lead beside each link). Nothing anyone chose or wrote.
-RECORDS_OF_USE = ("UPDATE share_link SET last_used_at=",)
+# The column each listed database write sets: left out of the before-and-after comparison.
+SETS = re.compile(r"^UPDATE (\w+) SET (\w+)=")
 
 
 @contextmanager
@@ -43,8 +52,8 @@ def writes(app: Flask) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if WRITE.match(statement) and not statement.startswith(RECORDS_OF_USE):
-            seen.append(" ".join(statement.split())[:160])
+        if WRITE.match(statement):
+            seen.append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -53,27 +62,99 @@ def writes(app: Flask) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
+def cookie_session(client: FlaskClient) -> dict[str, Any]:
+    with client.session_transaction() as session:
+        return dict(session)
+
+
+def everything_stored(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, without the columns a listed GET may set."""
+    skipped = {
+        found.groups() for write in DATABASE_WRITES if (found := SETS.match(write.statement))
+    }
+    with app.app_context():
+        stored = {}
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if (table.name, c.name) not in skipped]
+            rows = db.session.execute(select(*columns).order_by(*table.primary_key.columns))
+            stored[table.name] = [tuple(map(repr, row)) for row in rows]
+        db.session.rollback()
+    return stored
+
+
+@dataclass
+class Walk:
+    """What the GETs changed that they may not, and which listed writes they made."""
+
+    forbidden: list[str] = field(default_factory=list)
+    listed: set[tuple[str, str]] = field(default_factory=set)
+
+    def get(self, app: Flask, client: FlaskClient, endpoint: str, url: str, who: str) -> None:
+        before = cookie_session(client)
+        with writes(app) as written:
+            client.get(url)
+        for statement in written:
+            if allowed_database_write(endpoint, statement):
+                self.listed.add((endpoint, statement.split("=", 1)[0] + "="))
+            else:
+                self.forbidden.append(f"{who} GET {url}: {statement[:160]}")
+        after = cookie_session(client)
+        changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        self.forbidden += [
+            f"{who} GET {url}: the cookie session's {key!r}"
+            for key in sorted(changed)
+            if not allowed_cookie_write(key)
+        ]
+
+
 @pytest.mark.parametrize("lang", ["cy", "en"])
-def test_no_get_writes_anything(app: Flask, world: World, directory: Directory, lang: str) -> None:
-    # And a lead whose school has no plan yet: reading its pages starts none.
+def test_no_get_changes_anything_but_the_listed_records_of_use(
+    app: Flask, world: World, directory: Directory, lang: str
+) -> None:
+    """Every GET route of the access matrix, by everyone in it (and a lead whose school has no
+    plan yet: reading its pages starts none), share routes with every kind of token and staff
+    voice pages with every kind of round token: no write but those wizard/web/gets.py lists,
+    nothing stored changed but their columns, and no key of the cookie session but those it
+    lists."""
     newcomer = directory.user(
         "newcomer@new.example", school=directory.school(name_en="New School"), lead=True
     )
-    found: list[str] = []
-    for person in (*PEOPLE, "newcomer"):
-        client = app.test_client()
-        if person == "newcomer":
-            sign_in(client, newcomer.email)
-        else:
-            client = signed_in_as(app, person)
-        for rule in sorted(rules(app), key=lambda rule: rule.rule):
-            if not row_for(rule).get:
-                continue
-            url = url_of(world, rule, lang=lang)
-            with writes(app) as written:
-                client.get(url)
-            found += [f"{person} GET {url}: {statement}" for statement in written]
-    assert not found, "\n".join(found)
+    clients = {person: signed_in_as(app, person) for person in PEOPLE}
+    clients["newcomer"] = app.test_client()
+    sign_in(clients["newcomer"], newcomer.email)
+    get_rules = sorted((r for r in rules(app) if row_for(r).get), key=lambda rule: rule.rule)
+    stored = everything_stored(app)
+    walk = Walk()
+    for person, client in clients.items():
+        for rule in get_rules:
+            walk.get(app, client, rule.endpoint, url_of(world, rule, lang=lang), person)
+    anonymous = app.test_client()
+    for rule in get_rules:
+        kinds: dict[str, str] = {}
+        if row_for(rule).share:
+            kinds = {**world.tokens, "other school's": world.other_token}
+        elif row_for(rule).voice:
+            kinds = world.voice
+        for kind, token in kinds.items():
+            url = url_of(world, rule, lang=lang, token=token)
+            walk.get(app, anonymous, rule.endpoint, url, f"anonymous with a {kind} token")
+    assert not walk.forbidden, "\n".join(walk.forbidden)
+    assert everything_stored(app) == stored
+    # And the list holds nothing that no GET does.
+    assert walk.listed == {
+        (endpoint, write.statement) for write in DATABASE_WRITES for endpoint in write.endpoints
+    }
+
+
+def test_the_list_says_why_of_each_entry() -> None:
+    for write in DATABASE_WRITES:
+        assert write.endpoints and write.statement and write.why
+        assert SETS.match(write.statement), "a listed write sets one column: " + write.statement
+    assert all(why for why in COOKIE_WRITES.values())
+    assert not allowed_cookie_write("_user_id")
+    assert allowed_cookie_write("staff-voice-sitting-12")
+    assert not allowed_database_write("shared.page", "DELETE FROM share_link")
+    assert not allowed_database_write("plan.hub", DATABASE_WRITES[0].statement + "now")
 
 
 def test_a_welsh_page_leaves_the_stored_language_alone(app: Flask, lead: User) -> None:

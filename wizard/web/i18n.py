@@ -57,7 +57,8 @@ def remember_language(lang: str) -> None:
 
     Never on their account: reading a page (a GET, which a link or a prefetch can make) does
     not change what is stored. Their preference, which emails follow, changes only by the
-    account page's language form (a POST)."""
+    account page's language form (a POST). One of the GETs' writes listed in
+    wizard/web/gets.py."""
     if session.get("lang") != lang:
         session["lang"] = lang
 
