@@ -8,13 +8,35 @@ from typing import TYPE_CHECKING
 
 from wizard.data import feedback
 from wizard.data.caps import CapReached
+from wizard.data.plans import get_plan
+from wizard.data.versions import versions_of
 from wizard.domain.values import ReviewStatus
 from wizard.services import notifications, outbox
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanComment, PlanVersion, User
 
-__all__ = ["CapReached", "comment", "find_comment", "reply", "review"]
+__all__ = [
+    "CapReached",
+    "comment",
+    "comments_on",
+    "find_comment",
+    "plan_and_versions",
+    "reply",
+    "review",
+]
+
+
+def plan_and_versions(school_id: int, academic_year: int) -> tuple[Plan | None, list[PlanVersion]]:
+    """The school's plan for the year (None: not started) and its submitted versions, oldest
+    first: what a coordinator reviews."""
+    plan = get_plan(school_id, academic_year)
+    return plan, versions_of(plan) if plan else []
+
+
+def comments_on(plan: Plan, number: int) -> dict[str | None, list[PlanComment]]:
+    """The comments and replies on version `number`, by task, oldest first."""
+    return feedback.comments_of(plan).get(number, {})
 
 
 def comment(

@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from wizard.data.feedback import comments_of
-from wizard.data.plans import get_plan
-from wizard.data.versions import versions_of
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.values import PlanStatus, ReviewStatus
 from wizard.services import feedback
@@ -45,9 +42,9 @@ bp = Blueprint(
 )
 
 
-def _plan() -> Plan | None:
+def _plan_and_versions() -> tuple[Plan | None, list[PlanVersion]]:
     scope = plan_scope()
-    return get_plan(scope.school_id, scope.academic_year)
+    return feedback.plan_and_versions(scope.school_id, scope.academic_year)
 
 
 def _chosen(versions: list[PlanVersion], raw: str | None) -> PlanVersion | None:
@@ -70,15 +67,14 @@ def _render(
     review_form: ReviewForm | None = None,
 ) -> ResponseReturnValue:
     posted = comment_form or review_form
-    plan = _plan()
-    versions = versions_of(plan) if plan else []
+    plan, versions = _plan_and_versions()
     version = _chosen(versions, version_arg)
     context: dict[str, Any]
     if version is not None:
         context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
         index = versions.index(version)
         changes = change_list(versions[index - 1].snapshot, version.snapshot) if index else None
-        comments = comments_of(plan).get(version.number, {}) if plan else {}
+        comments = feedback.comments_on(plan, version.number) if plan else {}
         comment_form = comment_form or CommentForm(formdata=None, version=version.number)
         review_form = review_form or ReviewForm(
             formdata=None, version=version.number, status=version.review_status
@@ -119,8 +115,8 @@ def plan(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
 @limit_pdfs_per_user
 def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A version (?version=N, else the latest) as a PDF in the page's language."""
-    plan = _plan()
-    version = _chosen(versions_of(plan), request.args.get("version")) if plan else None
+    plan, versions = _plan_and_versions()
+    version = _chosen(versions, request.args.get("version")) if plan else None
     if version is None:
         abort(404)
     context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
@@ -136,9 +132,9 @@ def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
 
 
 def _version_posted(form: CommentForm | ReviewForm) -> tuple[Plan, PlanVersion]:
-    plan = _plan()
+    plan, versions = _plan_and_versions()
     number = version_number_of(form)
-    version = next((v for v in versions_of(plan) if v.number == number), None) if plan else None
+    version = next((v for v in versions if v.number == number), None)
     if plan is None or version is None:
         abort(404)
     return plan, version
