@@ -42,13 +42,18 @@ load-multihost: install compile-messages static ## Two app hosts behind a TLS ba
 backup-check: install ## pg_dump and pg_restore a seeded PostgreSQL database and compare (see docs/operations.md)
 	bash scripts/backup-restore-check.sh
 
+# The tests run in parallel (pytest-xdist), one worker per core: each worker has its own
+# database (a SQLite file, or a PostgreSQL schema) and instance folder, see tests/conftest.py.
+# `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= auto
+
 test: install compile-messages db system-packages vnu ## Set everything up and run every check and test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_messages.py
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # The Nu Html Checker (vnu.jar, from the exact-pinned npm package vnu-jar; it needs Java), which
 # tests/integration/test_html_validity.py runs over every page type. `npm ci --ignore-scripts`

@@ -1,5 +1,11 @@
 """Shared fixtures: an app on a clean database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
-set), a test client that parses every HTML response, and helpers to make schools and users."""
+set), a test client that parses every HTML response, and helpers to make schools and users.
+
+`make test` runs the tests in parallel (pytest-xdist). Each worker is a process of its own with
+its own session fixtures, so nothing here is shared between workers: the app's instance folder
+and SQLite file are in the worker's own temporary folder, a PostgreSQL run makes a schema for
+each worker, rate limits count in each app's memory (the tests that use Redis take a key prefix
+of their own), and live servers listen on a free port."""
 
 from __future__ import annotations
 
@@ -151,8 +157,10 @@ class ParsingClient(FlaskClient):
 
 
 def _postgres_schema(url: str) -> tuple[str, str]:
-    """Make a fresh schema for this run and return (URL that uses it, schema name)."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
+    """Make a fresh schema for this run and return (URL that uses it, schema name). Each run,
+    and each of a parallel run's workers (pytest-xdist: gw0, gw1, ...), has its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"test_{worker}_{uuid.uuid4().hex[:12]}"
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
