@@ -1,5 +1,5 @@
-"""Test data: schools, clusters and users made in one line each (a small factory module: the
-plans themselves are filled in through the real routes, see tests/plans.py)."""
+"""Test data: schools, clusters and users made in one line each (complete plans are made by
+tests/plans.py, straight through the data layer or through the routes)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import Directory
 from tests.conftest import sign_in as sign_in_client
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.domain.academic_year import parse_year_slug
 from wizard.domain.academic_year import year_label as label_of_year
 
@@ -45,7 +45,7 @@ def test_a_coordinator_asks_for_changes_in_welsh_and_the_lead_sees_them(
     # The school's plan is filled and submitted through the routes (the app without CSRF).
     school_client = app.test_client()
     sign_in_client(school_client, "lead@school.example")
-    complete_plan(school_client, plan_year)
+    write_plan(school_client, plan_year)
     assert school_client.post(f"/en/plan/{plan_year}/submit").status_code == 302
 
     path = f"/clusters/{cluster.id}/schools/{school.id}/{plan_year}"

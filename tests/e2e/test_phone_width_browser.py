@@ -14,7 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.conftest import Directory
 from tests.conftest import sign_in as sign_in_client
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.domain.academic_year import parse_year_slug, year_slug
 
 from .support import ContextFactory, Translator, sign_in
@@ -55,7 +55,7 @@ def plans(app: Flask, directory: Directory, plan_year: str) -> Plans:
     directory.user(email="coord@cardiff.example", name="Gareth Evans", coordinator_of=[cluster])
     client = app.test_client()
     sign_in_client(client, "lead@school.example")
-    complete_plan(client, plan_year, distinct_evidence=True)
+    write_plan(client, plan_year, distinct_evidence=True)
     assert client.post(f"/en/plan/{plan_year}/submit").status_code == 302
     shared = client.post(f"/en/plan/{plan_year}/share", data={"shows": "submitted"})
     found = SHARE_LINK.search(shared.get_data(as_text=True))

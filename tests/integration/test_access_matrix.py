@@ -53,7 +53,8 @@ from werkzeug.test import TestResponse
 from tests.conftest import Directory, sign_in
 from tests.factories import PASSWORD
 from tests.html import soup
-from tests.plans import NINE, complete_plan, revision
+from tests.plans import NINE, revision, write_plan
+from tests.rows import Rows
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
 from wizard.data.models import OwnCard, Plan, PlanAnswer, ShareLink, StaffVoiceRound
@@ -280,8 +281,25 @@ def test_every_route_has_a_row(app: Flask) -> None:
         assert not missing_args, f"{rule.endpoint}: add to ARGUMENTS how to fill {missing_args}"
 
 
+# The world is built once for this file (in each worker) and its rows put back for each test:
+# every test starts from it as built, whatever the routes tried before changed.
+BUILT: dict[int, tuple[World, Rows]] = {}
+
+
 @pytest.fixture
 def world(app: Flask, directory: Directory) -> World:
+    engine = db.engine
+    if id(app) in BUILT:
+        built, rows = BUILT[id(app)]
+        rows.put_back(engine)
+        db.session.expire_all()
+        return built
+    made = build_world(app, directory)
+    BUILT[id(app)] = (made, Rows.of(engine))
+    return made
+
+
+def build_world(app: Flask, directory: Directory) -> World:
     cluster = directory.cluster("North")
     other_cluster = directory.cluster("South")
     school = directory.school("Secretvale Primary", "Ysgol Gynradd Cyfrinachol", cluster=cluster)
@@ -295,7 +313,7 @@ def world(app: Flask, directory: Directory) -> World:
 
     setup = app.test_client()
     sign_in(setup, lead.email)
-    complete_plan(setup, YEAR, reflection="SECRET-REFLECTION")
+    write_plan(setup, YEAR, reflection="SECRET-REFLECTION")
     assert setup.post(f"/en/plan/{YEAR}/submit").status_code == 302
     assert setup.post(f"/en/plan/{YEAR}/reopen").status_code == 302
     new_card = f"/en/plan/{YEAR}/diamond-9/cards/new"

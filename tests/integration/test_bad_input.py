@@ -39,7 +39,8 @@ from tests.conftest import Directory, sign_in
 from tests.factories import PASSWORD
 from tests.html import soup
 from tests.integration.test_faults import dump
-from tests.plans import NINE, complete_plan
+from tests.plans import NINE, write_plan
+from tests.rows import Rows
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
 from wizard.data.models import (
@@ -279,27 +280,18 @@ class World:
     other_ids: dict[str, Any]
     plan_id: int
     engine: Engine
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: Rows = Rows({})
     cookies: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def save(self) -> None:
-        with self.engine.connect() as connection:
-            self.rows = {
-                table.name: [dict(row._mapping) for row in connection.execute(table.select())]
-                for table in db.metadata.sorted_tables
-            }
+        self.rows = Rows.of(self.engine)
         self.cookies = {
             who: dict(client._cookies)  # type: ignore[attr-defined]
             for who, client in self.clients.items()
         }
 
     def restore(self) -> None:
-        with self.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-            for table in db.metadata.sorted_tables:
-                if self.rows[table.name]:
-                    connection.execute(table.insert(), self.rows[table.name])
+        self.rows.put_back(self.engine)
         for who, cookies in self.cookies.items():
             client = self.app.test_client()
             client._cookies = dict(cookies)  # type: ignore[attr-defined]
@@ -357,7 +349,7 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> W
     for who in (lead, other_lead):
         setup = app.test_client()
         sign_in(setup, who.email)
-        complete_plan(setup, YEAR)
+        write_plan(setup, YEAR)
         assert setup.post(f"/en/plan/{YEAR}/submit").status_code == 302
         assert setup.post(f"/en/plan/{YEAR}/reopen").status_code == 302
     plan = db.session.query(Plan).filter_by(school_id=school.id).one()

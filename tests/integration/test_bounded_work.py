@@ -15,7 +15,7 @@ from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup
 from tests.html import text as text_of
 from tests.integration.test_sharing import make_link
-from tests.plans import complete_plan, revision
+from tests.plans import revision, write_plan
 from wizard.data.database import db
 from wizard.data.models import OwnCard, PlanAnswer, PlanComment, ShareLink, User
 from wizard.data.render_slots import PDF_LOCK_KEY
@@ -78,7 +78,7 @@ def renders(app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list
 
 
 def submitted(client: FlaskClient) -> None:
-    complete_plan(client, YEAR)
+    write_plan(client, YEAR)
     assert client.post(f"/en/plan/{YEAR}/submit").status_code == 302
 
 
@@ -271,7 +271,7 @@ def test_a_school_has_a_cap_on_its_own_cards(
 def test_a_plan_has_a_cap_on_its_live_share_links(
     app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     monkeypatch.setitem(app.config, "SHARE_LINKS_PER_PLAN", 2)
     make_link(lead_client, "draft")
     make_link(lead_client, "draft")

@@ -104,9 +104,9 @@ def test_the_completion_question_conflict_offers_both_choices(
     two_colleagues: tuple[FlaskClient, FlaskClient],
 ) -> None:
     mine, theirs = two_colleagues
-    from tests.plans import complete_plan
+    from tests.plans import write_plan
 
-    complete_plan(theirs, YEAR)  # contexts and hallmarks confirmed by the colleague
+    write_plan(theirs, YEAR)  # contexts and hallmarks confirmed by the colleague
     path = f"/en/plan/{YEAR}/hallmarks/check"
     stale = mine.post(path, data={"revision": "0", "completed": "no"})
     assert stale.status_code == 409

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from tests.conftest import record_cookies, unlisted_cookies
 from tests.factories import PASSWORD
 from tests.integration.test_staff_voice import HALLMARKS, YEAR, open_round
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.data.models import User
 
 
@@ -29,7 +29,7 @@ def test_every_cookie_set_by_signing_in_language_and_staff_voice_is_listed_in_bo
         visitor.post("/en/sign-in", data={"email": lead.email, "password": "wrong password!"})
     )
     # A member of staff answering a staff voice round.
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     staff = app.test_client()
     form = {f"hallmark_{number}": "established" for number in HALLMARKS}

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup, text
-from tests.plans import complete_plan, revision
+from tests.plans import revision, write_plan
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, Cluster, PlanVersion, School, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -56,7 +56,7 @@ def submit(client: FlaskClient) -> None:
 
 
 def submitted(world: World) -> World:
-    complete_plan(world.lead_client, YEAR)
+    write_plan(world.lead_client, YEAR)
     submit(world.lead_client)
     return world
 
@@ -84,7 +84,7 @@ def test_the_coordinator_reads_the_latest_submitted_version(world: World) -> Non
 
 
 def test_before_anything_is_submitted_the_draft_is_shown_read_only(world: World) -> None:
-    complete_plan(world.lead_client, YEAR, reflection="Draft words")
+    write_plan(world.lead_client, YEAR, reflection="Draft words")
     page = world.coordinator_client.get(world.url("cy"))
     assert page.status_code == 200
     body = page.get_data(as_text=True)

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup, task_status
 from tests.i18n import translate, translate_plural
-from tests.plans import NINE, complete_plan
+from tests.plans import NINE, write_plan
 from wizard.data.database import db
 from wizard.data.models import OwnCard, PlanAnswer, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -806,7 +806,7 @@ def test_an_own_card_back_in_the_bank_by_htmx_keeps_its_change_and_delete_links(
 def test_a_board_with_a_large_bank_is_under_30_kb(lead_client: FlaskClient) -> None:
     """A whole plan whose self-review suggests many cards (the benchmark's school): nine on
     the board and over twenty in the bank, in both languages."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     for lang in ("en", "cy"):
         page = lead_client.get(board_url(lang))
         assert page.status_code == 200

@@ -37,7 +37,7 @@ from tests.conftest import Directory, _postgres_schema
 from tests.factories import PASSWORD
 from tests.html import heading, soup
 from tests.html import text as text_of
-from tests.plans import complete_plan, revision
+from tests.plans import revision, write_plan
 from wizard.data.database import db
 from wizard.data.models import PlanAnswer, School, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -326,7 +326,7 @@ def injected(
 def test_a_failure_in_the_middle_of_submitting_writes_nothing(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     submit = f"/en/plan/{YEAR}/submit"
     # The version is written, then the reporting facts (many rows), then the audit record.
     injected(
@@ -339,7 +339,7 @@ def test_a_failure_in_the_middle_of_submitting_writes_nothing(
 def test_a_failure_in_the_middle_of_reopening_writes_nothing(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     reopen = f"/en/plan/{YEAR}/reopen"
     # The plan becomes a draft (a new version), the sections whose answers changed since they
@@ -352,7 +352,7 @@ def test_a_failure_in_the_middle_of_reopening_writes_nothing(
 def test_a_failure_in_the_middle_of_starting_next_years_plan_writes_nothing(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     start = f"/en/plan/{NEXT}/start"
     # The plan is written, then last year's answers are copied: the copy fails (on SQLite one

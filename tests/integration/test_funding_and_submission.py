@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import Directory, sign_in
 from tests.html import error_links, error_summary, heading, soup, task_status
 from tests.i18n import translate
-from tests.plans import LINE, complete_plan, revision
+from tests.plans import LINE, revision, write_plan
 from wizard.data.database import db
 from wizard.data.models import OwnCard, Plan, PlanAnswer, PlanStatus, PlanVersion, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -205,7 +205,7 @@ def test_submitting_an_incomplete_plan_says_which_tasks_are_missing(
 def test_only_the_lead_submits(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     directory.user(email="colleague@school.example", school=lead.school)
     colleague = app.test_client()
     sign_in(colleague, "colleague@school.example")
@@ -232,7 +232,7 @@ def _everything(plan_id: int) -> Any:
 
 
 def test_a_submitted_plan_cannot_be_changed_by_any_route(lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     lead_client.post(url("en", "/diamond-9/cards/new"), data={"title_en": "Before submitting"})
     card = db.session.scalar(select(OwnCard))
     submitted = lead_client.post(url("en", "/submit"))
@@ -278,7 +278,7 @@ def test_a_submitted_plan_cannot_be_changed_by_any_route(lead_client: FlaskClien
 
 
 def test_reopening_starts_a_new_version_and_keeps_the_old_one(lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     lead_client.post(url("en", "/submit"))
     db.session.rollback()
     first = db.session.scalar(select(PlanVersion)).snapshot
@@ -314,7 +314,7 @@ def test_the_versions_table_and_the_plan_status_translate_submitted_apart(
 ) -> None:
     """The word "Submitted" heads the versions table (of versions, feminine in Welsh) and is a
     plan status (a plan, masculine): the table's heading has its own msgctxt."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     lead_client.post(url("en", "/submit"))
     listing = soup(lead_client.get(url("cy", "/versions")))
     assert [th.get_text(strip=True) for th in listing.select("thead th")] == [
@@ -332,7 +332,7 @@ def pdf_text(data: bytes) -> str:
 def test_the_pdf_is_in_the_page_language_with_welsh_letters(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR, reflection="Dysgu ym mhob ŵyl a phob ŷd")
+    write_plan(lead_client, YEAR, reflection="Dysgu ym mhob ŵyl a phob ŷd")
     lead_client.post(url("en", "/submit"))
     welsh = lead_client.get(url("cy", "/versions/1.pdf"))
     assert welsh.mimetype == "application/pdf"
@@ -383,7 +383,7 @@ def test_the_summary_pdf_of_a_submitted_plan_is_its_version_not_a_draft(
 
 
 def test_the_summary_page_shows_the_whole_plan(lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     page = lead_client.get(url("en", "/summary"))
     body = soup(page)
     assert heading(page) == "Oakfield Primary School"
@@ -396,7 +396,7 @@ def test_the_summary_page_shows_the_whole_plan(lead_client: FlaskClient) -> None
 def test_next_years_plan_starts_from_last_years_and_the_years_compare(
     lead_client: FlaskClient,
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     lead_client.post(url("en", "/diamond-9/cards/new"), data={"title_cy": "Ein cerdyn ni"})
     card = db.session.scalar(select(OwnCard))
     version = soup(lead_client.get(url("en", "/diamond-9"))).find(id="diamond-board")[
@@ -438,7 +438,7 @@ def test_next_years_plan_starts_from_last_years_and_the_years_compare(
 
 
 def test_an_empty_start_and_the_years_on_offer(lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(url("en", "/start", NEXT), data={"start": "empty"}).status_code == 302
     db.session.rollback()
     new_plan = db.session.scalar(select(Plan).where(Plan.academic_year == THIS + 1))

@@ -179,9 +179,9 @@ def test_a_long_history_comes_a_page_at_a_time(app: Flask, lead_client: FlaskCli
 
 
 def test_submitting_and_reopening_are_in_the_history(lead_client: FlaskClient) -> None:
-    from tests.plans import complete_plan
+    from tests.plans import write_plan
 
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     assert lead_client.post(f"/en/plan/{YEAR}/reopen").status_code == 302
     found = rows(lead_client, f"/en/plan/{YEAR}/history")

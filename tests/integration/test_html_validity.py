@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from tests.conftest import Directory, sign_in
 from tests.html import soup
 from tests.integration.test_staff_voice import open_round, respond, round_id
-from tests.plans import NINE, complete_plan
+from tests.plans import NINE, write_plan
 from wizard.config import ROOT
 from wizard.domain.academic_year import academic_year_of, year_slug
 
@@ -166,7 +166,7 @@ def test_every_page_type_is_valid_html_in_both_languages(
     sign_in(coordinator, "coord@la.example")
     sign_in(admin, "admin@la.example")
 
-    complete_plan(lead, YEAR)
+    write_plan(lead, YEAR)
     lead.post(f"/en/plan/{YEAR}/diamond-9/cards/new", data={"title_cy": "Ein cerdyn ni"})
     # A staff voice round with five responses (four with a complete board), and once it has
     # closed its results.

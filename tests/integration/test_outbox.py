@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import Directory, sign_in
 from tests.html import soup
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.data import outbox
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, User
@@ -197,7 +197,7 @@ def test_a_failed_event_leaves_no_email(
     client.get(f"/en/plan/{YEAR}/")
     client.post(f"/en/plan/{YEAR}/submit")  # nothing filled in: refused
     assert rows() == []
-    complete_plan(client, YEAR)
+    write_plan(client, YEAR)
     assert client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     [row] = rows()
     assert row.recipient == "coord@la.example" and row.sent_at is not None
@@ -213,7 +213,7 @@ def test_mail_server_down_does_not_fail_or_lose_a_submission(
     directory.user("coord@la.example", coordinator_of=[cluster], locale="cy")
     client = app.test_client()
     sign_in(client, lead.email)
-    complete_plan(client, YEAR)
+    write_plan(client, YEAR)
     smtp.down = True
     response = client.post(f"/en/plan/{YEAR}/submit")
     assert response.status_code == 302 and "/versions/1/submitted" in response.headers["Location"]
@@ -271,7 +271,7 @@ def coordinator_comments(app: Flask, directory: Directory) -> tuple[FlaskClient,
     lead_client, coordinator = app.test_client(), app.test_client()
     sign_in(lead_client, lead.email)
     sign_in(coordinator, "coord@la.example")
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     url = f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}/comments"
     return coordinator, url

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import CountedQueries, Directory, sign_in
 from tests.html import soup
-from tests.plans import LINE, complete_plan, revision
+from tests.plans import LINE, revision, write_plan
 from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
@@ -40,7 +40,7 @@ CountQueries = Callable[[], AbstractContextManager[CountedQueries]]
 @pytest.fixture
 def plan_client(lead_client: FlaskClient) -> FlaskClient:
     """The lead, signed in, with every task of the plan done (one own card, one line)."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     add_own_cards(lead_client, 1)
     return lead_client
 

@@ -18,7 +18,7 @@ from tests.conftest import Directory, sign_in
 from tests.html import heading
 from tests.integration.test_sharing import make_link, submitted
 from tests.integration.test_staff_voice import HALLMARKS, open_round
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.data.database import db
 from wizard.data.models import OutboxMail, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -119,7 +119,7 @@ def test_an_invitation_is_sent_later(redis_away: Flask, directory: Directory, la
 def test_a_staff_voice_response_is_saved(
     redis_away: Flask, lead_client: FlaskClient, lang: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     client = redis_away.test_client()
     page = client.get(f"/{lang}/staff-voice/{token}")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import Directory, sign_in
 from tests.html import heading, soup, task_status, text
-from tests.plans import complete_plan, revision
+from tests.plans import revision, write_plan
 from wizard.data.database import db
 from wizard.data.models import Plan, PlanAnswer, PlanStatus, PlanVersion, User
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -24,7 +24,7 @@ def url(lang: str, path: str) -> str:
 
 
 def submitted(client: FlaskClient) -> None:
-    complete_plan(client, YEAR)
+    write_plan(client, YEAR)
     assert client.post(url("en", "/submit")).status_code == 302
     db.session.rollback()
 
@@ -81,7 +81,7 @@ def test_only_the_lead_is_asked(
 def test_sections_unchanged_since_they_were_confirmed_stay_completed(
     lead_client: FlaskClient,
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     # A hallmark changed after its section was confirmed (still a complete answer).
     path = url("en", "/hallmark-3")
     lead_client.post(
@@ -118,7 +118,7 @@ def test_a_section_confirmed_before_revisions_were_kept_is_compared_by_time(
     lead_client: FlaskClient,
 ) -> None:
     """Plans confirmed before the revisions were recorded (and the seed data) keep working."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(url("en", "/submit")).status_code == 302
     db.session.rollback()
     rows = {row.step: row for row in db.session.scalars(select(PlanAnswer))}

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import Directory, sign_in
-from tests.plans import NINE, complete_plan, revision
+from tests.plans import NINE, revision, write_plan
 from wizard.data import versions
 from wizard.data.database import db
 from wizard.data.models import FactFunding, FactPlacement, FactRating, Plan, PlanVersion, User
@@ -35,7 +35,7 @@ def lead_in_cluster(app: Flask, directory: Directory, client: FlaskClient) -> Us
     school = directory.school(cluster=cluster)
     user = directory.user(email="lead@school.example", school=school, lead=True)
     sign_in(client, user.email)
-    complete_plan(client, SLUG)
+    write_plan(client, SLUG)
     return user
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import PASSWORD, Directory, sign_in
 from tests.html import error_summary, heading, soup, text
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.data.database import db
 from wizard.data.models import (
     AuditEvent,
@@ -908,7 +908,7 @@ def test_a_request_that_loses_the_race_is_told_the_plan_was_submitted(
 def test_submitting_takes_the_lock_before_reading_the_answers(
     lead_client: FlaskClient, lead: User
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     db.session.rollback()
     plan = db.session.scalar(select(Plan))

@@ -140,9 +140,9 @@ def test_the_boards_poll_does_not_keep_an_idle_session_alive(
 ) -> None:
     """An open board asks every 15 seconds whether a colleague changed it: that is the page's
     doing, not the user's, so it never restarts the idle clock (issue 22, point 5)."""
-    from tests.plans import complete_plan
+    from tests.plans import write_plan
 
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     poll = f"/en/plan/{YEAR}/diamond-9/version?version=0"
     idle = app.config["SESSION_IDLE_SECONDS"]
     idle_for(lead_client, idle - 20)

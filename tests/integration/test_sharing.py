@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, text
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_links, error_summary, heading, soup
-from tests.plans import complete_plan, revision
+from tests.plans import revision, write_plan
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, ShareLink, User, UserSession
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -36,7 +36,7 @@ def make_link(client: FlaskClient, shows: str = "submitted", **expiry: str) -> s
 
 
 def submitted(client: FlaskClient, reflection: str = "Submitted words") -> None:
-    complete_plan(client, YEAR, reflection=reflection)
+    write_plan(client, YEAR, reflection=reflection)
     assert client.post(f"/en/plan/{YEAR}/submit").status_code == 302
 
 
@@ -47,7 +47,7 @@ def hrefs(response: Any) -> list[str]:
 
 
 def test_the_token_is_stored_only_as_a_hash(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = make_link(lead_client, "draft")
     assert len(token) >= 43  # 256 bits, URL-safe base64
     with app.app_context():
@@ -61,7 +61,7 @@ def test_the_token_is_stored_only_as_a_hash(app: Flask, lead_client: FlaskClient
 
 
 def test_draft_and_submitted_links_show_what_they_say(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR, reflection="Draft words")
+    write_plan(lead_client, YEAR, reflection="Draft words")
     latest = make_link(lead_client, "submitted")
     draft = make_link(lead_client, "draft")
     anonymous = app.test_client()
@@ -91,7 +91,7 @@ def test_draft_and_submitted_links_show_what_they_say(app: Flask, lead_client: F
 
 
 def test_last_use_is_recorded_and_listed(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = make_link(lead_client, "draft")
     assert "Not used yet" in lead_client.get(SHARE).get_data(as_text=True)
     app.test_client().get(f"/en/shared/{token}")
@@ -124,7 +124,7 @@ def remove_account(lead: User) -> None:
 def test_a_link_stops_working_when_its_maker_is_no_longer_the_lead(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient, change: str
 ) -> None:
-    complete_plan(lead_client, YEAR, reflection="Draft words")
+    write_plan(lead_client, YEAR, reflection="Draft words")
     token = make_link(lead_client, "draft")
     anonymous = app.test_client()
     assert "Draft words" in anonymous.get(f"/en/shared/{token}").get_data(as_text=True)
@@ -159,7 +159,7 @@ def not_found_body(response: Any) -> str:
 def test_unknown_revoked_and_expired_tokens_get_the_same_404(
     app: Flask, lead_client: FlaskClient, lang: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     revoked = make_link(lead_client, "draft")
     expired = make_link(lead_client, "draft")
     with app.app_context():
@@ -183,7 +183,7 @@ def test_unknown_revoked_and_expired_tokens_get_the_same_404(
 
 
 def test_a_link_works_through_its_expiry_date(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     today = date.today()
     token = make_link(
         lead_client,
@@ -229,7 +229,7 @@ def test_a_link_works_through_its_expiry_date(app: Flask, lead_client: FlaskClie
 def test_the_expiry_date_is_checked(
     app: Flask, lead_client: FlaskClient, expiry: dict[str, str], message: str, href: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     response = lead_client.post(SHARE, data={"shows": "draft", **expiry})
     assert response.status_code == 200
     assert error_summary(response) == [message]
@@ -240,7 +240,7 @@ def test_the_expiry_date_is_checked(
 
 
 def test_the_errors_are_in_welsh(lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     response = lead_client.post(
         f"/cy/plan/{YEAR}/share",
         data={"expires_day": "31", "expires_month": "2", "expires_year": "2030"},
@@ -253,7 +253,7 @@ def test_the_errors_are_in_welsh(lead_client: FlaskClient) -> None:
 def test_only_the_lead_makes_and_revokes_links(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     make_link(lead_client, "draft")
     with app.app_context():
         link_id = db.session.scalar(select(ShareLink.id))
@@ -269,7 +269,7 @@ def test_only_the_lead_makes_and_revokes_links(
 
     as_other = app.test_client()
     sign_in(as_other, other_lead.email)
-    complete_plan(as_other, YEAR)
+    write_plan(as_other, YEAR)
     # Their own plan's page works; another plan's link id is not theirs to revoke.
     assert as_other.get(SHARE).status_code == 200
     assert as_other.post(f"{SHARE}/{link_id}/revoke").status_code == 404
@@ -319,7 +319,7 @@ def test_the_shared_page_in_welsh(app: Flask, lead_client: FlaskClient) -> None:
 def test_shared_pages_are_rate_limited(
     app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = make_link(lead_client, "draft")
     monkeypatch.setitem(app.config, "SHARED_PLAN_REQUESTS_PER_ADDRESS", "3 per minute")
     client = app.test_client()
@@ -336,7 +336,7 @@ def test_shared_pages_are_rate_limited(
 def test_the_task_list_links_leads_to_sharing(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     assert SHARE in hrefs(lead_client.get(f"/en/plan/{YEAR}/"))
     colleague = directory.user(email="colleague@school.example", school=lead.school)
     as_colleague = app.test_client()

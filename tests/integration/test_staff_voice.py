@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import Directory, database_url, sign_in, test_config
 from tests.html import error_links, error_summary, heading, soup
-from tests.plans import NINE, complete_plan, revision
+from tests.plans import NINE, revision, write_plan
 from wizard import create_app
 from wizard.data.database import db
 from wizard.data.models import (
@@ -100,7 +100,7 @@ def round_id(app: Flask) -> int:
 
 
 def test_the_link_is_256_bits_stored_only_as_a_hash(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     assert len(token) >= 43
     with app.app_context():
@@ -111,7 +111,7 @@ def test_the_link_is_256_bits_stored_only_as_a_hash(app: Flask, lead_client: Fla
 
 
 def test_nothing_identifying_is_stored_with_responses(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browsers = [app.test_client() for _ in range(3)]
     agent = {"HTTP_USER_AGENT": "Mozilla/5.0 Spyglass", "REMOTE_ADDR": "198.51.100.23"}
@@ -136,7 +136,7 @@ def test_nothing_identifying_is_stored_with_responses(app: Flask, lead_client: F
 def test_the_same_browser_changes_its_answers_and_others_cannot(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browser = app.test_client()
     respond(browser, token, "teacher", "developing", cards=(NINE[0],))
@@ -155,7 +155,7 @@ def test_the_same_browser_changes_its_answers_and_others_cannot(
 
 
 def test_bad_answers_get_errors_in_the_page_language(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browser = app.test_client()
     response = browser.post(f"/cy/staff-voice/{token}", data={"hallmark_1": "embedded"})
@@ -175,7 +175,7 @@ def test_bad_answers_get_errors_in_the_page_language(app: Flask, lead_client: Fl
 def test_results_wait_for_the_round_to_close_and_five_responses(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     for _ in range(4):
@@ -202,7 +202,7 @@ def test_results_wait_for_the_round_to_close_and_five_responses(
 def test_a_role_is_hidden_when_the_rest_is_fewer_than_five(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     for _ in range(5):
@@ -228,7 +228,7 @@ def test_the_heat_map_and_consensus_need_five_complete_boards(
 ) -> None:
     """Five responses of which one has a whole board: that board alone is never shown, on the
     results page, the summary, the shared view or the PDF."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     for _ in range(4):
@@ -254,7 +254,7 @@ def test_the_heat_map_and_consensus_need_five_complete_boards(
 def test_the_aggregates_and_consensus_match_figures_worked_out_by_hand(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     # Five leaders rate hallmark 1 embedded (4) and five teachers developing (2): a gap of 2.0.
@@ -319,7 +319,7 @@ def test_the_aggregates_and_consensus_match_figures_worked_out_by_hand(
 def test_the_lead_applies_the_consensus_in_one_change_and_undoes_it(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     reversed_nine = tuple(reversed(NINE))
@@ -366,7 +366,7 @@ def test_the_lead_applies_the_consensus_in_one_change_and_undoes_it(
 def test_applying_and_undoing_the_consensus_are_in_the_plan_history(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     for _ in range(5):
@@ -398,7 +398,7 @@ def test_applying_and_undoing_the_consensus_are_in_the_plan_history(
 def test_a_closed_round_refuses_new_responses_and_edits(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     browser = app.test_client()
@@ -425,7 +425,7 @@ def test_a_closed_round_refuses_new_responses_and_edits(
 
 
 def test_a_round_past_its_closing_date_is_closed(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     with app.app_context():
         row = db.session.scalar(select(StaffVoiceRound))
@@ -439,7 +439,7 @@ def test_a_round_past_its_closing_date_is_closed(app: Flask, lead_client: FlaskC
 
 
 def test_the_lead_deletes_a_round_and_its_responses(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     respond(app.test_client(), token, "teacher")
@@ -453,7 +453,7 @@ def test_the_lead_deletes_a_round_and_its_responses(app: Flask, lead_client: Fla
 
 
 def test_the_closing_date_is_checked(lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     empty = lead_client.post(LEAD_PAGE, data={})
     assert error_summary(empty) == ["Enter the date the round closes"]
     past = date.today() - timedelta(days=1)
@@ -473,7 +473,7 @@ def test_the_closing_date_is_checked(lead_client: FlaskClient) -> None:
 def test_only_the_lead_opens_closes_and_applies(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     number = round_id(app)
     colleague = directory.user(email="colleague@school.example", school=lead.school)
@@ -494,7 +494,7 @@ def test_only_the_lead_opens_closes_and_applies(
 def test_the_response_link_is_rate_limited(
     app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     monkeypatch.setitem(app.config, "STAFF_VOICE_REQUESTS_PER_ADDRESS", "3 per minute")
     attacker = {"REMOTE_ADDR": "203.0.113.77"}
@@ -512,7 +512,7 @@ def test_the_response_link_is_rate_limited(
 def test_the_board_moves_by_htmx_and_without_javascript(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browser = app.test_client()
     respond(browser, token, cards=(NINE[0], NINE[1]))
@@ -560,7 +560,7 @@ def test_the_responder_moves_with_the_boards_buttons_and_chooses_in_a_full_row(
     """The buttons of the school's board (name "m", "<card> <where to>") move the responder's
     cards the same way: a full row asks which card to swap with, "Move to row" which row,
     "Swap with..." which card, and Cancel changes nothing."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browser = app.test_client()
     respond(browser, token, cards=NINE[:4])
@@ -638,7 +638,7 @@ def pdf_text(client: FlaskClient, lang: str) -> str:
 def test_the_summary_and_shared_view_show_the_staff_voice_once_closed(
     app: Flask, lead_client: FlaskClient, lang: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     for _ in range(5):
         respond(app.test_client(), token, cards=NINE)
@@ -673,7 +673,7 @@ def test_the_coordinator_and_the_pdf_show_the_staff_voice_once_closed(
     lead_client, coordinator_client = app.test_client(), app.test_client()
     sign_in(lead_client, lead.email)
     sign_in(coordinator_client, coordinator.email)
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     for _ in range(5):
         respond(app.test_client(), token, cards=NINE)
@@ -691,7 +691,7 @@ def test_the_coordinator_and_the_pdf_show_the_staff_voice_once_closed(
 
 
 def test_a_responder_may_rather_not_give_a_role(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browser = app.test_client()
     respond(browser, token, "none")
@@ -705,7 +705,7 @@ def test_a_responder_may_rather_not_give_a_role(app: Flask, lead_client: FlaskCl
 def test_the_responders_board_shows_nothing_of_the_schools_self_review(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)  # chooses an element in each context: suggested cards
+    write_plan(lead_client, YEAR)  # chooses an element in each context: suggested cards
     url = f"/en/plan/{YEAR}/hallmark-8"
     rated = {"rating": "not-yet-started", "evidence": "None yet", "next_steps": "Start"}
     saved = lead_client.post(url, data={**rated, "revision": revision(lead_client, url)})
@@ -741,7 +741,7 @@ def cookie_names(client: FlaskClient) -> set[str]:
 def test_a_shared_browser_never_shows_the_last_persons_answers_unasked(
     app: Flask, lead_client: FlaskClient, lang: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     staff_room = app.test_client()
     respond(staff_room, token, "leader", "embedded", cards=(NINE[0],), lang=lang)
@@ -774,7 +774,7 @@ def test_a_shared_browser_later_asks_again_before_showing_the_board(
     """The last person left without forgetting the browser; the next opens the board's address
     from the browser's history: the choice comes first, and no page shows the earlier answers
     or board until someone says it is them."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     staff_room = app.test_client()
     respond(staff_room, token, "leader", "embedded", cards=(NINE[0],), lang=lang)
@@ -810,7 +810,7 @@ def test_a_shared_browser_later_asks_again_before_showing_the_board(
 
 
 def test_finishing_offers_to_forget_this_browser(app: Flask, lead_client: FlaskClient) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     browser = app.test_client()
     respond(browser, token, "teacher", cards=(NINE[0],))
@@ -842,7 +842,7 @@ def test_finishing_offers_to_forget_this_browser(app: Flask, lead_client: FlaskC
 def test_a_lost_link_is_replaced_and_the_old_one_stops_working(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     old = open_round(lead_client)
     number = round_id(app)
     browser = app.test_client()
@@ -890,7 +890,7 @@ def test_a_lost_link_is_replaced_and_the_old_one_stops_working(
 def test_responses_carry_no_order_of_arrival(app: Flask, lead_client: FlaskClient) -> None:
     """A random key, no time, and on SQLite no rowid counting up: nothing lines the responses up
     with the order they came in (or with a web server's log)."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     for _ in range(3):
         respond(app.test_client(), token, "teacher")
@@ -967,7 +967,7 @@ RATED = {f"hallmark_{n}": "established" for n in HALLMARKS}
 def test_a_round_takes_at_most_its_cap_of_new_responses(
     app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     monkeypatch.setitem(app.config, "STAFF_VOICE_RESPONSES_PER_ROUND", 3)
     first = app.test_client()
@@ -993,7 +993,7 @@ def test_a_round_takes_at_most_its_cap_of_new_responses(
 def test_one_address_can_make_only_so_many_new_responses(
     app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     monkeypatch.setitem(app.config, "STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS", "2 per hour")
     stuffer = {"REMOTE_ADDR": "203.0.113.201"}
@@ -1019,7 +1019,7 @@ def test_the_limit_on_new_responses_per_address_is_for_each_round(
 ) -> None:
     """Schools may share an address (a local authority's network): one school's round using
     up an address's allowance does not stop another round's staff from responding."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     token = open_round(lead_client)
     monkeypatch.setitem(app.config, "STAFF_VOICE_NEW_RESPONSES_PER_ADDRESS", "2 per hour")
     network = {"REMOTE_ADDR": "203.0.113.210"}
@@ -1037,7 +1037,7 @@ def test_the_limit_on_new_responses_per_address_is_for_each_round(
 def test_the_lead_sees_the_number_of_staff_and_a_warning_when_responses_exceed_it(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     url = f"/en/plan/{YEAR}/about-your-school"
     about = {
         "phase": "primary",
@@ -1076,7 +1076,7 @@ def test_the_lead_sees_the_number_of_staff_and_a_warning_when_responses_exceed_i
 def test_while_a_new_round_is_open_the_summary_shows_the_last_closed_rounds_results(
     app: Flask, lead_client: FlaskClient
 ) -> None:
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     first = open_round(lead_client)
     for _ in range(5):
         respond(app.test_client(), first, cards=NINE)

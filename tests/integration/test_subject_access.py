@@ -21,7 +21,7 @@ from sqlalchemy import select
 from tests.conftest import Directory, sign_in
 from tests.html import soup, text
 from tests.integration.test_coordinator import YEAR, submit
-from tests.plans import complete_plan
+from tests.plans import write_plan
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, PlanComment, PlanVersion, User, coordinator_cluster
 
@@ -52,7 +52,7 @@ def world(app: Flask, directory: Directory) -> World:
     sign_in(lead_client, EMAIL)
     sign_in(colleague, "dafydd@school.example")
     sign_in(coordinator, "owain@la.example")
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     submit(lead_client)
     plan_url = f"/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
     assert (

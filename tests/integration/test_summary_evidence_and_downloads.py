@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from tests.conftest import Directory, sign_in
 from tests.html import soup, text
 from tests.i18n import translate
-from tests.plans import complete_plan, evidence_of
+from tests.plans import evidence_of, write_plan
 from wizard.config import ROOT
 from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -54,7 +54,7 @@ def world(app: Flask, directory: Directory) -> World:
     lead_client, coordinator_client = app.test_client(), app.test_client()
     sign_in(lead_client, lead.email)
     sign_in(coordinator_client, coordinator.email)
-    complete_plan(lead_client, YEAR, distinct_evidence=True)
+    write_plan(lead_client, YEAR, distinct_evidence=True)
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     return World(cluster.id, school.id, lead_client, coordinator_client)
 
@@ -401,7 +401,7 @@ def test_a_school_name_only_in_english_is_marked_english_on_welsh_pages(
     lead = directory.user("lead@stmarys.example", school=school, lead=True)
     client = app.test_client()
     sign_in(client, lead.email)
-    complete_plan(client, YEAR)
+    write_plan(client, YEAR)
     welsh = soup(client.get(f"/cy/plan/{YEAR}/summary"))
     marked = welsh.select_one("h1 [lang]")
     assert marked is not None and marked["lang"] == "en"
