@@ -368,7 +368,7 @@ def test_the_summary_pdf_of_a_submitted_plan_is_its_version_not_a_draft(
 ) -> None:
     """The plan as it stands is a draft until it is submitted; then its PDF is named and titled
     as the version submitted (it said "Draft: not yet submitted", in a ...-draft-... file)."""
-    complete_plan(lead_client, YEAR)
+    write_plan(lead_client, YEAR)
     draft_title = translate(app, lang, "Draft: not yet submitted")
     draft = lead_client.get(url(lang, "/summary.pdf"))
     assert draft_name.format(year=YEAR) in draft.headers["Content-Disposition"]
