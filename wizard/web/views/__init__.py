@@ -6,15 +6,33 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Literal
 
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 
+from wizard.domain.inputs import parse_whole_number
 from wizard.render.locale import valid_language
+from wizard.web.extensions import htmx
 from wizard.web.i18n import select_locale
 from wizard.web.text import pgettext
 
 if TYPE_CHECKING:
     from wizard.data.models import User
+
+
+def wants_partial() -> bool:
+    """Only a move made through htmx gets a board's partial: a page load, a boosted link and a
+    history restore (back button) always get the whole page."""
+    return (
+        request.method == "POST"
+        and bool(htmx)
+        and not htmx.boosted
+        and not htmx.history_restore_request
+    )
+
+
+def posted_version(values: Any) -> int | None:
+    """The version a page showed (its hidden "version"), None when missing or not a number."""
+    return parse_whole_number((values.get("version") or "").strip())
 
 
 FileWord = Literal["plan", "diamond-9", "draft", "version", "shared"]

@@ -45,13 +45,19 @@ from wizard.web.board_words import (
     stale_message,
     undo_label,
 )
-from wizard.web.extensions import htmx
 from wizard.web.forms import OwnCardForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import about_cards, board_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
-from wizard.web.views import attachment, compact_html, file_word, signed_in_user
+from wizard.web.views import (
+    attachment,
+    compact_html,
+    file_word,
+    posted_version,
+    signed_in_user,
+    wants_partial,
+)
 
 bp = Blueprint("diamond", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/diamond-9")
 
@@ -65,22 +71,6 @@ def _store(*, signed_in: bool = False) -> boards.SchoolBoard:
 
 def _board_url(year: str, **anchor: Any) -> str:
     return url_for("diamond.board", year=year, **anchor)
-
-
-def posted_version(args: Any) -> int | None:
-    """The board version a page showed (its hidden "version"), None when missing or not one."""
-    return parse_whole_number((args.get("version") or "").strip())
-
-
-def wants_partial() -> bool:
-    """Only a move made through htmx gets the board partial: a page load, a boosted link and a
-    history restore (back button) always get the whole page."""
-    return (
-        request.method == "POST"
-        and bool(htmx)
-        and not htmx.boosted
-        and not htmx.history_restore_request
-    )
 
 
 def _respond(

@@ -53,8 +53,7 @@ from wizard.web.staff_voice import (
     mean_text,
 )
 from wizard.web.text import gettext as _
-from wizard.web.views import signed_in_user
-from wizard.web.views.diamond import posted_version, wants_partial
+from wizard.web.views import posted_version, signed_in_user, wants_partial
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
