@@ -28,10 +28,10 @@ from wizard.data.models import (
     User,
 )
 from wizard.data.staff_voice import answers_of, is_open
-from wizard.data.versions import incomplete_tasks
 from wizard.domain.academic_year import academic_year_of
 from wizard.domain.funding import summarise
 from wizard.domain.staff_voice import SCORED, disclose
+from wizard.domain.submission import incomplete_tasks
 from wizard.domain.values import DashboardStatus, PlanStatus
 
 THIS = academic_year_of(date.today())

@@ -24,15 +24,9 @@ from wizard.data.models import (
 from wizard.data.outbox import Mail, stage
 from wizard.data.plans import answer_data, answers_of
 from wizard.domain.funding import lines_of
-from wizard.domain.funding import summarise as summarise_funding
-from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task, TaskStatus
+from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task
+from wizard.domain.submission import Readiness, readiness
 from wizard.domain.summary import build_snapshot
-
-
-def incomplete_tasks(data: dict[str, dict[str, Any]]) -> list[Task]:
-    return [
-        task for task in JOURNEY.tasks if JOURNEY.task_status(task, data) != TaskStatus.COMPLETED
-    ]
 
 
 def versions_of(plan: Plan) -> list[PlanVersion]:
@@ -58,10 +52,13 @@ def snapshot_of(
 
 
 class CannotSubmit(Exception):
-    def __init__(self, incomplete: list[Task], over: int) -> None:
+    """The plan was not submitted: it is not ready (`readiness` says why), or it was no
+    longer the draft it was (someone else submitted or changed it at the same moment: then
+    `readiness` is ready)."""
+
+    def __init__(self, readiness: Readiness) -> None:
         super().__init__("plan is not ready to submit")
-        self.incomplete = incomplete
-        self.over = over
+        self.readiness = readiness
 
 
 def submit(
@@ -85,13 +82,11 @@ def submit(
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
-        raise CannotSubmit([], 0)
-    data = answer_data(answers_of(plan))
-    incomplete = incomplete_tasks(data)
-    over = summarise_funding(data).totals.over
-    if incomplete or over:
+        raise CannotSubmit(Readiness())
+    ready = readiness(answer_data(answers_of(plan)))
+    if not ready.ready:
         db.session.rollback()
-        raise CannotSubmit(incomplete, over)
+        raise CannotSubmit(ready)
     version = PlanVersion(
         plan_id=plan.id,
         number=plan.version,

@@ -1,5 +1,8 @@
 """Check and submit: the whole plan checked, frozen as a numbered version, the confirmation
-page, and reopening a submitted plan as a new draft."""
+page, and reopening a submitted plan as a new draft.
+
+Who may submit, whether the plan is ready, and the coordinators' emails live in
+wizard/services/submission.py; this module reads the request and turns results into pages."""
 
 from __future__ import annotations
 
@@ -8,18 +11,21 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from wizard.data.plans import answer_data, plan_and_answers
-from wizard.data.versions import CannotSubmit, incomplete_tasks, reopen, submit
+from wizard.domain.funding import summarise
+from wizard.domain.journey import JOURNEY
+from wizard.domain.submission import Readiness
 from wizard.domain.values import PlanStatus
-from wizard.services.notifications import submitted_mail
-from wizard.services.outbox import dispatch
+from wizard.services import submission
+from wizard.services.submission import NotSubmitted, Refusal, SubmissionState
 from wizard.web.access import Access, allow
 from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX
+from wizard.web.labels import TASK_TITLES
+from wizard.web.over_allocation import over_warning
+from wizard.web.presenters import location_url
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
-from wizard.web.views.documents import plan_or_404, version_or_404
 
 bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
@@ -28,7 +34,11 @@ bp = Blueprint("submission", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def confirmation(year: str, number: int) -> ResponseReturnValue:
     """The confirmation page, which people can come back to as a receipt."""
-    plan, frozen = version_or_404(number)
+    scope = plan_scope()
+    found = submission.submitted_version(scope.school_id, scope.academic_year, number)
+    if found is None:
+        abort(404)
+    plan, frozen = found
     return render_template(
         "plan/confirmation.html",
         plan=plan,
@@ -42,64 +52,48 @@ def confirmation(year: str, number: int) -> ResponseReturnValue:
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def check_and_submit(year: str) -> ResponseReturnValue:
     """Check the whole plan and submit it (the school lead submits)."""
-    academic_year = plan_scope().academic_year
-    user = signed_in_user()
-    plan, answers = plan_and_answers(plan_scope().school_id, academic_year)
-    if plan is None:
+    scope = plan_scope()
+    state = submission.open_submission(scope.school_id, scope.academic_year)
+    if state is None:
         return redirect(url_for("plan.hub", year=year))
-    if plan.status != PlanStatus.DRAFT:
-        return redirect(url_for("submission.confirmation", year=year, number=plan.version))
-    data = answer_data(answers)
+    if not isinstance(state, SubmissionState):
+        return redirect(url_for("submission.confirmation", year=year, number=state.version))
     problems: list[tuple[str, str]] = []
     if request.method == "POST":
-        form = ConfirmForm()  # only the CSRF token
-        if not form.validate_on_submit():
+        if not ConfirmForm().validate_on_submit():  # only the CSRF token
             abort(400)
-        if not user.is_school_lead:
+        result = submission.submit_plan(state.plan, signed_in_user())
+        if not isinstance(result, NotSubmitted):
+            return redirect(
+                url_for("submission.confirmation", year=year, number=result.version.number)
+            )
+        if result.refusal is Refusal.NOT_LEAD:
             abort(403)
-        try:
-            assert user.school is not None
-            frozen = submit(plan, user.school, user, mail=submitted_mail(plan, user.school))
-        except CannotSubmit as refused:
-            problems = _problems(refused.incomplete, refused.over, year, data)
-            if not problems:
-                flash(
-                    _(
-                        "Someone else submitted or changed this plan at the same moment. Check it, then submit again."
-                    ),
-                    "important",
-                )
-                return redirect(url_for("submission.check_and_submit", year=year))
-        else:
-            # After the commit: the cluster's coordinators hear of it in their own language
-            # (their emails were written to the outbox with the version).
-            dispatch()
-            return redirect(url_for("submission.confirmation", year=year, number=frozen.number))
-
+        if result.refusal is Refusal.CHANGED:
+            flash(
+                _(
+                    "Someone else submitted or changed this plan at the same moment. Check it, then submit again."
+                ),
+                "important",
+            )
+            return redirect(url_for("submission.check_and_submit", year=year))
+        problems = _problems(result.readiness, year, state.data)
     return render_template(
         "plan/submit.html",
-        plan=plan,
-        data=data,
+        plan=state.plan,
+        data=state.data,
         problems=problems,
-        incomplete=incomplete_tasks(data),
+        incomplete=state.readiness.incomplete,
         year_slug=year,
-        academic_year=academic_year,
-        school=user.school,
+        academic_year=scope.academic_year,
+        school=signed_in_user().school,
     )
 
 
-def _problems(
-    incomplete: list[Any], over: int, year: str, data: dict[str, Any]
-) -> list[tuple[str, str]]:
+def _problems(refused: Readiness, year: str, data: dict[str, Any]) -> list[tuple[str, str]]:
     """What stops the plan being submitted, each linked to where to put it right."""
-    from wizard.domain.funding import summarise
-    from wizard.domain.journey import JOURNEY
-    from wizard.web.labels import TASK_TITLES
-    from wizard.web.over_allocation import over_warning
-    from wizard.web.presenters import location_url
-
     problems = []
-    for task in incomplete:
+    for task in refused.incomplete:
         entry = JOURNEY.task_entry(task, data)
         href = (
             location_url(entry, plan_scope().academic_year)
@@ -107,7 +101,7 @@ def _problems(
             else url_for("plan.hub", year=year)
         )
         problems.append((_("Complete the task: %(task)s", task=str(TASK_TITLES[task.key])), href))
-    if over:
+    if refused.over:
         problems.append((over_warning(summarise(data).totals), url_for("funding.lines", year=year)))
     return problems
 
@@ -116,7 +110,9 @@ def _problems(
 @allow(Access.SCHOOL_LEAD, plan=True)
 def confirm_reopen(year: str) -> ResponseReturnValue:
     """Ask before reopening: the submitted version stays as it is and a new draft starts."""
-    plan = plan_or_404()
+    scope = plan_scope()
+    if (plan := submission.open_plan(scope.school_id, scope.academic_year)) is None:
+        abort(404)
     if plan.status != PlanStatus.SUBMITTED:
         return redirect(url_for("plan.hub", year=year))
     return render_template(
@@ -133,11 +129,12 @@ def confirm_reopen(year: str) -> ResponseReturnValue:
 @allow(Access.SCHOOL_LEAD, plan=True)
 def reopen_plan(year: str) -> ResponseReturnValue:
     """Reopen a submitted plan as a new draft version; earlier versions stay as they were."""
-    plan = plan_or_404()
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    scope = plan_scope()
+    if (plan := submission.open_plan(scope.school_id, scope.academic_year)) is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    if reopen(plan, signed_in_user()):
+    if submission.reopen_plan(plan, signed_in_user()):
         flash(
             _(
                 "You have reopened the plan. This is now version %(number)d, a draft.",
