@@ -39,6 +39,7 @@ def add_comment(
     body: str,
     reply_to: PlanComment | None = None,
     mail: Callable[[], Sequence[Mail]] | None = None,
+    lang: str | None = None,
 ) -> PlanComment:
     """Add a comment on a version (on the whole plan or one task), or a reply to one.
 
@@ -54,6 +55,7 @@ def add_comment(
         reply_to_id=reply_to.id if reply_to else None,
         author_id=author.id,
         body=body,
+        lang=lang,
     )
     db.session.add(comment)
     db.session.flush()

@@ -236,6 +236,8 @@ class PlanComment(db.Model):  # type: ignore[name-defined]
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     body: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(2))
+    """The language the body was written in ("cy" or "en"; None: saved before we kept it)."""
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()
@@ -307,6 +309,8 @@ class PlanAnswer(db.Model):  # type: ignore[name-defined]
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
     step: Mapped[str] = mapped_column(String(60))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    lang: Mapped[str | None] = mapped_column(String(2))
+    """The language the answers were written in ("cy" or "en"; None: saved before we kept it)."""
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(

@@ -112,6 +112,11 @@ def answer_data(answers: dict[str, PlanAnswer]) -> dict[str, dict[str, Any]]:
     return {step: row.data for step, row in answers.items()}
 
 
+def answer_languages(answers: dict[str, PlanAnswer]) -> dict[str, str]:
+    """The language each step's answers were written in, where it is known."""
+    return {step: row.lang for step, row in answers.items() if row.lang}
+
+
 def save_step(
     plan: Plan,
     step: str,
@@ -120,13 +125,16 @@ def save_step(
     user: User,
     *,
     commit: bool = True,
+    lang: str | None = None,
 ) -> SaveResult:
     """Save one step's answers if nobody has changed them since `based_on_revision`.
 
     The update is a compare-and-set on the revision, so it is safe across processes: of two
     saves based on the same revision, exactly one wins and the other is told it is stale.
     Revision 0 means "there was no saved answer when I started". With `commit=False` the save
-    stays in the transaction, for a caller that writes more in the same one.
+    stays in the transaction, for a caller that writes more in the same one. `lang` is the
+    language the user wrote in (the page's); None (a save that writes no text of the user's,
+    like a move on the board) keeps the language the answers had.
     """
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
@@ -140,6 +148,7 @@ def save_step(
                         plan_id=plan.id,
                         step=step,
                         data=data,
+                        lang=lang,
                         revision=1,
                         updated_at=now,
                         updated_by_id=user.id,
@@ -161,6 +170,7 @@ def save_step(
                 revision=PlanAnswer.revision + 1,
                 updated_at=now,
                 updated_by_id=user.id,
+                **({"lang": lang} if lang else {}),
             )
             .execution_options(synchronize_session=False)
         )

@@ -22,7 +22,7 @@ from wizard.data.models import (
     utcnow,
 )
 from wizard.data.outbox import Mail, stage
-from wizard.data.plans import answer_data, answers_of
+from wizard.data.plans import answer_data, answer_languages, answers_of
 from wizard.domain.funding import lines_of
 from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task
 from wizard.domain.submission import Readiness, readiness
@@ -46,8 +46,15 @@ def get_version(plan: Plan, number: int) -> PlanVersion | None:
 def snapshot_of(
     plan: Plan, school: School, submitted_by: User | None = None, submitted_at: str | None = None
 ) -> dict[str, Any]:
+    answers = answers_of(plan)
     return build_snapshot(
-        plan, answer_data(answers_of(plan)), own_cards(plan), school, submitted_by, submitted_at
+        plan,
+        answer_data(answers),
+        own_cards(plan),
+        school,
+        submitted_by,
+        submitted_at,
+        languages=answer_languages(answers),
     )
 
 
@@ -175,12 +182,19 @@ def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user:
             db.session.flush()
             renamed[card.key] = copy.key
         completion_keys = {task.completion_key for task in JOURNEY.tasks}
-        for step, data in answer_data(answers_of(copy_from)).items():
+        for step, row in answers_of(copy_from).items():
             if step in completion_keys:
                 continue
-            data = _renamed(step, data, renamed)
+            data = _renamed(step, row.data, renamed)
             db.session.add(
-                PlanAnswer(plan_id=plan.id, step=step, data=data, revision=1, updated_by_id=user.id)
+                PlanAnswer(
+                    plan_id=plan.id,
+                    step=step,
+                    data=data,
+                    lang=row.lang,
+                    revision=1,
+                    updated_by_id=user.id,
+                )
             )
     record(
         AuditAction.PLAN_STARTED,

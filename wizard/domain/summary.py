@@ -41,8 +41,11 @@ def build_snapshot(
     school: School,
     submitted_by: User | None = None,
     submitted_at: str | None = None,
+    *,
+    languages: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the summary shows, as plain JSON: nothing in it points back into the database."""
+    """Everything the summary shows, as plain JSON: nothing in it points back into the database.
+    `languages` is the language each step's answers were written in, where it is known."""
     authority = school.local_authority
     return {
         "school": {
@@ -55,6 +58,7 @@ def build_snapshot(
         "academic_year": plan.academic_year,
         "version": plan.version,
         "answers": answers,
+        "languages": dict(languages or {}),
         "own_cards": [
             {"id": c.id, "title_en": c.title_en, "title_cy": c.title_cy} for c in own_cards
         ],

@@ -40,10 +40,16 @@ def comments_on(plan: Plan, number: int) -> dict[str | None, list[PlanComment]]:
 
 
 def comment(
-    plan: Plan, version: PlanVersion, task_key: str | None, author: User, body: str
+    plan: Plan,
+    version: PlanVersion,
+    task_key: str | None,
+    author: User,
+    body: str,
+    lang: str | None = None,
 ) -> PlanComment:
-    """A coordinator's comment on a version (the whole plan, or one task); the school's leads
-    are emailed. Raises CapReached when the version has as many comments as it may."""
+    """A coordinator's comment on a version (the whole plan, or one task), written in `lang`;
+    the school's leads are emailed. Raises CapReached when the version has as many comments as
+    it may."""
     added = feedback.add_comment(
         plan,
         version.number,
@@ -51,6 +57,7 @@ def comment(
         author,
         body,
         mail=notifications.feedback_mail(plan, plan.school, version.number, "comment"),
+        lang=lang,
     )
     outbox.dispatch()
     return added
@@ -73,6 +80,11 @@ def find_comment(plan: Plan, comment_id: int) -> PlanComment | None:
     return feedback.get_comment(plan, comment_id)
 
 
-def reply(plan: Plan, to: PlanComment, author: User, body: str) -> PlanComment:
-    """A lead's reply to a comment (no email). Raises CapReached as a comment does."""
-    return feedback.add_comment(plan, to.version_number, to.task_key, author, body, reply_to=to)
+def reply(
+    plan: Plan, to: PlanComment, author: User, body: str, lang: str | None = None
+) -> PlanComment:
+    """A lead's reply to a comment, written in `lang` (no email). Raises CapReached as a
+    comment does."""
+    return feedback.add_comment(
+        plan, to.version_number, to.task_key, author, body, reply_to=to, lang=lang
+    )

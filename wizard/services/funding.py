@@ -184,7 +184,9 @@ def save_line(
         return LineResult(LineOutcome.OVER_ALLOCATION, check, state.revision)
     lines = replace_line(state.lines, line.stored(line_id or new_line_id()))
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
-    result = save_step(plan, FUNDING_STEP, {"lines": lines}, based_on_revision, state.user)
+    result = save_step(
+        plan, FUNDING_STEP, {"lines": lines}, based_on_revision, state.user, lang=state.locale
+    )
     if result.saved:
         return LineResult(LineOutcome.SAVED, check, based_on_revision + 1)
     current = result.current.revision if result.current else 0

@@ -105,11 +105,16 @@ class Conflict:
 
 
 def _save(
-    state: PlanAnswers, key: str, data: dict[str, Any], based_on_revision: int, user: User
+    state: PlanAnswers,
+    key: str,
+    data: dict[str, Any],
+    based_on_revision: int,
+    user: User,
+    lang: str | None = None,
 ) -> Conflict | None:
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     state.plan = plan
-    result = save_step(plan, key, data, based_on_revision, user)
+    result = save_step(plan, key, data, based_on_revision, user, lang=lang)
     if result.saved:
         return None
     current = result.current
@@ -123,9 +128,12 @@ def save_answers(
     based_on_revision: int,
     user: User,
     return_to: str | None = None,
+    *,
+    lang: str | None = None,
 ) -> Saved | Conflict:
-    """Save a step's answers, if nobody has saved them since `based_on_revision`."""
-    if (conflict := _save(state, slug, data, based_on_revision, user)) is not None:
+    """Save a step's answers, written in `lang`, if nobody has saved them since
+    `based_on_revision`."""
+    if (conflict := _save(state, slug, data, based_on_revision, user, lang)) is not None:
         return conflict
     state.data[slug] = data
     over = None

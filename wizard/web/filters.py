@@ -18,8 +18,10 @@ from wizard.render.locale import (
     format_time,
     localised,
 )
+from wizard.render.written import written_in
 from wizard.web import labels
 from wizard.web.over_allocation import over_phrase, over_warning
+from wizard.web.written import in_other_language
 
 
 def iso_date(value: str | None) -> datetime | None:
@@ -38,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(plain_name, "plain_name")
     app.add_template_filter(year_slug, "year_slug")
     app.add_template_global(localised)
+    app.add_template_global(written_in, "written_in")
+    app.add_template_global(in_other_language, "in_other_language")
     app.add_template_global(funding_summary, "funding_summary")
     app.add_template_global(over_phrase, "over_phrase")
     app.add_template_global(over_warning, "over_warning")

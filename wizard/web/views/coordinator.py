@@ -31,6 +31,7 @@ from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import file_word, signed_in_user
 from wizard.web.views.documents import draft_snapshot, limit_pdfs_per_user, pdf_response
+from wizard.web.written import written_language
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanVersion
@@ -151,7 +152,14 @@ def comment(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
             abort(400)
         return _render(cluster_id, school_id, year, str(version.number), comment_form=form)
     try:
-        feedback.comment(plan, version, form.task_key(), signed_in_user(), form.body.data or "")
+        feedback.comment(
+            plan,
+            version,
+            form.task_key(),
+            signed_in_user(),
+            form.body.data or "",
+            lang=written_language(),
+        )
     except feedback.CapReached as reached:
         form.body.errors = [comments_cap_message(reached.cap)]
         return _render(cluster_id, school_id, year, str(version.number), comment_form=form)

@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from wizard.data.boards import own_cards
-from wizard.data.plans import answer_data, get_plan, plan_and_answers
+from wizard.data.plans import answer_data, answer_languages, get_plan, plan_and_answers
 from wizard.data.versions import get_version
 from wizard.domain.summary import build_snapshot
 from wizard.domain.values import PlanStatus
@@ -39,7 +39,14 @@ def draft_snapshot() -> tuple[Plan, dict[str, Any]]:
     plan, answers = plan_and_answers(scope.school_id, scope.academic_year)
     if plan is None:
         abort(404)
-    return plan, build_snapshot(plan, answer_data(answers), own_cards(plan), plan.school)
+    snapshot = build_snapshot(
+        plan,
+        answer_data(answers),
+        own_cards(plan),
+        plan.school,
+        languages=answer_languages(answers),
+    )
+    return plan, snapshot
 
 
 def submitted_version(plan: Plan) -> PlanVersion | None:

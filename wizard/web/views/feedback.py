@@ -16,6 +16,7 @@ from wizard.web.i18n import LANG_PREFIX
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
 from wizard.web.views.documents import plan_or_404
+from wizard.web.written import written_language
 
 bp = Blueprint("feedback", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/feedback")
 
@@ -31,7 +32,9 @@ def reply(year: str, comment_id: int) -> ResponseReturnValue:
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            feedback.reply(plan, comment, signed_in_user(), form.body.data or "")
+            feedback.reply(
+                plan, comment, signed_in_user(), form.body.data or "", written_language()
+            )
         except feedback.CapReached as reached:
             form.body.errors = [comments_cap_message(reached.cap)]
         else:

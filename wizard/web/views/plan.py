@@ -24,6 +24,7 @@ from wizard.web.presenters import hub_tasks, location_url
 from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
 from wizard.web.views import signed_in_user
+from wizard.web.written import written_language
 
 bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX + "/plan")
 
@@ -88,7 +89,13 @@ def step(year: str, step: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         user = signed_in_user()
         result = steps.save_answers(
-            state, step, page.from_form(form), form.based_on_revision(), user, return_to
+            state,
+            step,
+            page.from_form(form),
+            form.based_on_revision(),
+            user,
+            return_to,
+            lang=written_language(),
         )
         if not isinstance(result, Conflict):
             if result.over is not None:
@@ -112,6 +119,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
             conflict_author=conflict.author if conflict else None,
             conflict_template=CHECK_TEMPLATES.get(task.key),
             funding_totals=state.funding_totals,
+            saved_lang=saved.lang if saved else None,
             **page.extra,
         ),
         409 if conflict else 200,
