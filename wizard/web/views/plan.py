@@ -33,6 +33,20 @@ def _hub_url() -> str:
     return url_for("plan.hub", year=year_slug(plan_scope().academic_year))
 
 
+def _return_to() -> str | None:
+    """Where a change was asked from (a check page), if the link said so."""
+    requested = request.args.get("return_to")
+    return requested if requested in RETURN_TO else None
+
+
+def _conflict(conflict: Conflict | None, key: str = "conflict") -> dict[str, Any]:
+    """The page's account of someone else's save: their answer, and their name."""
+    return {
+        key: conflict.current if conflict else None,
+        "conflict_author": conflict.author if conflict else None,
+    }
+
+
 @bp.get("/")
 @allow(Access.SCHOOL_MEMBER)
 def index() -> ResponseReturnValue:
@@ -79,8 +93,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
     state = steps.open_step(scope.school_id, scope.academic_year, step)
     if state is None:
         return redirect(_hub_url())
-    requested = request.args.get("return_to")
-    return_to = requested if requested in RETURN_TO else None
+    return_to = _return_to()
     saved = state.saved(step)
     initial = page.to_form(saved.data) if saved else {}
     form = page.form(data={**initial, "revision": str(saved.revision if saved else 0)})
@@ -115,15 +128,18 @@ def step(year: str, step: str) -> ResponseReturnValue:
             school=signed_in_user().school,
             academic_year=scope.academic_year,
             back_url=location_url(JOURNEY.previous_location(step, return_to), scope.academic_year),
-            conflict=conflict.current if conflict else None,
-            conflict_author=conflict.author if conflict else None,
             conflict_template=CHECK_TEMPLATES.get(task.key),
             funding_totals=state.funding_totals,
             saved_lang=saved.lang if saved else None,
+            **_conflict(conflict),
             **page.extra,
         ),
         409 if conflict else 200,
     )
+
+
+_NAMES_CARDS = (BOARD_STEP, FUNDING_STEP)
+"""The tasks whose check pages name Diamond 9 cards."""
 
 
 def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
@@ -188,9 +204,8 @@ def check(year: str, task: str) -> ResponseReturnValue:
             editable=state.editable,
             return_to="check",
             form=form,
-            diamond=state.diamond(select_locale()) if task in (BOARD_STEP, FUNDING_STEP) else None,
-            completion_conflict=conflict.current if conflict else None,
-            conflict_author=conflict.author if conflict else None,
+            diamond=state.diamond(select_locale()) if task in _NAMES_CARDS else None,
+            **_conflict(conflict, "completion_conflict"),
             **_check_context(found, state.data),
         ),
         409 if conflict else 200,
