@@ -98,7 +98,11 @@ def test_a_submitted_versions_pdf_is_rendered_once_per_language(
     assert len(renders) == 2
     assert lead_client.get(f"/cy/plan/{YEAR}/versions/1.pdf").get_data() == welsh.get_data()
     assert len(renders) == 2
-    # The draft's PDF is made each time (it changes with every save).
+    # While the plan stays submitted, its summary's PDF is that version's, from the same copy.
+    assert lead_client.get(f"/en/plan/{YEAR}/summary.pdf").get_data() == first.get_data()
+    assert len(renders) == 2
+    # Reopened, the draft's PDF is made each time (it changes with every save).
+    assert lead_client.post(f"/en/plan/{YEAR}/reopen").status_code == 302
     lead_client.get(f"/en/plan/{YEAR}/summary.pdf")
     lead_client.get(f"/en/plan/{YEAR}/summary.pdf")
     assert len(renders) == 4
