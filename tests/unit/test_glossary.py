@@ -456,3 +456,18 @@ def test_the_demo_data_uses_the_glossary_for_self_evaluation() -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SEED.glob("*.py")))
     assert uses(term["forms"], text)
     assert not re.search(r"hunanarfarn|hunanasesiad|hunan-asesu", text, re.IGNORECASE)
+
+
+_TWO_NUMBERS = re.compile(r"(?:\d|%\([a-z_]+\)[sd]) %\((?:num|number|count)\)[sd]")
+
+
+def test_two_numbers_never_stand_side_by_side() -> None:
+    """ "Mae 3 cherdyn ar eich Diemwnt 9", not "Mae gan eich Diemwnt 9 3 cherdyn"; "Mae 7 ymateb
+    i'r cylch sy'n cau ar...", not "...sy'n cau ar 31 Mawrth 2027 7 ymateb"."""
+    problems = [
+        f"{message.id!r}: {text!r}"
+        for message in entries()
+        for text in welsh(message)
+        if _TWO_NUMBERS.search(text)
+    ]
+    assert not problems, "\n".join(problems)
