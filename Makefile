@@ -17,7 +17,20 @@ PROXY ?= nginx
 
 .PHONY: serve worker send-mail load load-multihost backup-check run test vnu install compile-messages messages check-messages db seed seed-wales reset-demo chromium system-packages build-packages lint format typecheck assets static bench benchmark lighthouse clean
 
+# "Sign in with Hwb" on a fresh clone: without a WIZARD_OIDC_ISSUER of one's own, `make run`
+# starts the local development stand-in for Hwb (scripts/dev_identity_provider.py, on
+# 127.0.0.1:HWB_PORT, with the demo identities), which stops when `make run` does.
+HWB_PORT ?= 9400
+ifeq ($(strip $(WIZARD_OIDC_ISSUER)),)
+run: export WIZARD_OIDC_ISSUER := http://127.0.0.1:$(HWB_PORT)
+run: export WIZARD_OIDC_CLIENT_ID := planner-development
+run: export WIZARD_OIDC_CLIENT_SECRET := development-only-secret
+run: export WIZARD_OIDC_DEV_PROVIDER := 1
+run: HWB_DEV := yes
+endif
+
 run: seed static ## Set everything up and serve the app on $(HOST):$(PORT)
+	@if [ -n "$(HWB_DEV)" ]; then $(BIN)/python scripts/dev_identity_provider.py --port $(HWB_PORT) --watch $$PPID; fi
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	WIZARD_BASE_URL=$${WIZARD_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -120,6 +120,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         feedback,
         funding,
         history,
+        hwb,
         national,
         next_year,
         plan,
@@ -128,12 +129,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         staff_voice,
         submission,
         summary,
+        team,
         versions,
     )
 
     app.register_blueprint(public.root)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(hwb.bp)
+    app.register_blueprint(hwb.callback_bp)
+    app.register_blueprint(team.bp)
     app.register_blueprint(plan.bp)
     app.register_blueprint(diamond.bp)
     app.register_blueprint(funding.bp)

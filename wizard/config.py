@@ -54,6 +54,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         **_web(env, production),
         **_mail(env),
         **_accounts(),
+        **_hwb(env, production),
         **_limits(env),
         **_proxies(env),
         **_privacy_notice(env),
@@ -182,6 +183,40 @@ def _accounts() -> dict[str, Any]:
         # long before the end (the GOV.UK timeout warning pattern).
         "SESSION_IDLE_SECONDS": 60 * 60,
         "SESSION_WARNING_SECONDS": 5 * 60,
+    }
+
+
+def _hwb(env: Mapping[str, str], production: bool) -> dict[str, Any]:
+    """Sign in with Hwb (OpenID Connect; docs/hwb.md) and whether passwords are offered at all.
+
+    WIZARD_OIDC_DEV_PROVIDER=1 says the issuer is the local development stand-in
+    (scripts/dev_identity_provider.py): the pages say so, and production refuses to start."""
+    issuer = (env.get("WIZARD_OIDC_ISSUER") or "").strip().rstrip("/")
+    dev_provider = env.get("WIZARD_OIDC_DEV_PROVIDER", "").strip().lower() in ("1", "true", "on")
+    if production and dev_provider:
+        raise ConfigError(
+            "WIZARD_OIDC_DEV_PROVIDER is the development stand-in for Hwb: it cannot be used "
+            "when WIZARD_ENV=production."
+        )
+    if production and issuer and not issuer.startswith("https://"):
+        raise ConfigError("WIZARD_OIDC_ISSUER must be an https:// address in production.")
+    password = (env.get("WIZARD_PASSWORD_SIGN_IN") or "on").strip().lower()
+    if password not in ("on", "off"):
+        raise ConfigError("WIZARD_PASSWORD_SIGN_IN must be on or off.")
+    tenants = [t.strip() for t in (env.get("WIZARD_OIDC_TENANTS") or "").split(",") if t.strip()]
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": (env.get("WIZARD_OIDC_CLIENT_ID") or "").strip(),
+        "OIDC_CLIENT_SECRET": env.get("WIZARD_OIDC_CLIENT_SECRET") or "",
+        "OIDC_TENANTS": tenants,
+        "OIDC_DEV_PROVIDER": dev_provider,
+        # Seconds of clock difference allowed on exp and iat; how long discovery is cached.
+        "OIDC_LEEWAY_SECONDS": 120,
+        "OIDC_METADATA_SECONDS": 3600,
+        "OIDC_TIMEOUT_SECONDS": 10,
+        "PASSWORD_SIGN_IN": password == "on",
+        # Asking to join a school: requests per address an hour, and pending per identity.
+        "JOIN_REQUESTS_PER_ADDRESS": "10 per hour",
     }
 
 

@@ -55,9 +55,18 @@ from tests.factories import PASSWORD
 from tests.html import soup
 from tests.plans import NINE, revision, write_plan
 from tests.rows import Rows
+from wizard.data.accounts import invite_colleague
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
-from wizard.data.models import OwnCard, Plan, PlanAnswer, ShareLink, StaffVoiceRound
+from wizard.data.models import (
+    Invitation,
+    JoinRequest,
+    OwnCard,
+    Plan,
+    PlanAnswer,
+    ShareLink,
+    StaffVoiceRound,
+)
 from wizard.data.sharing import create_share_link, revoke
 from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -113,6 +122,22 @@ MATRIX: dict[str, Row] = {
     "account.password": Row(get="SAAAAAA", post="SAAAAAA"),
     "account.language": Row(get="SAAAAAA", post="SAAAAAA"),
     "auth.stay_signed_in": Row(post="SAAAAAA"),
+    # Sign in with Hwb: not configured here, so its routes are not found (tests/integration/
+    # test_hwb.py tries them with a provider). Asking to join needs a Hwb identity first.
+    "hwb.start": Row(post="NNNNNNN"),
+    "hwb.start_invitation": Row(post="NNNNNNN"),
+    "hwb.start_link": Row(post="SNNNNNN"),
+    "hwb_callback.callback": Row(get="NNNNNNN"),
+    "hwb.join": Row(get="SSSSSSS", post="SSSSSSS"),
+    "hwb.signed_out": PUBLIC,
+    "team.remove_password": Row(post="SNNNNNN"),
+    # The lead's team: a POST without the confirmation its page asks for is refused (B).
+    "team.index": Row(get="SAFAFFF"),
+    "team.decide": Row(post="SBFNFFF"),
+    "team.remove": Row(get="SAFNFFF", post="SBFNFFF"),
+    "team.hand_over": Row(get="SAFNFFF", post="SBFNFFF"),
+    "team.resend": Row(post="SAFNFFF"),
+    "team.cancel": Row(post="SAFNFFF"),
     # The plan's task list, steps and check pages.
     "plan.index": Row(get="SAAAFFF"),
     "plan.hub": MEMBER_PAGE,
@@ -207,6 +232,9 @@ ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "comment_id": lambda world, rule: world.ids["comment"],
     "link_id": lambda world, rule: world.ids["link"],
     "round_id": lambda world, rule: world.ids["round"],
+    "request_id": lambda world, rule: world.ids["join"],
+    "user_id": lambda world, rule: world.ids["colleague"],
+    "invitation_id": lambda world, rule: world.ids["invitation"],
     "number": lambda world, rule: 1,
     "step": lambda world, rule: "about-your-school",
     "task": lambda world, rule: "contexts",
@@ -305,7 +333,7 @@ def build_world(app: Flask, directory: Directory) -> World:
     school = directory.school("Secretvale Primary", "Ysgol Gynradd Cyfrinachol", cluster=cluster)
     other_school = directory.school("Elsewhere Primary", None, cluster=other_cluster)
     lead = directory.user("lead@school.example", school=school, lead=True)
-    directory.user("colleague@school.example", school=school)
+    colleague = directory.user("colleague@school.example", school=school)
     other_lead = directory.user("stranger@x.example", school=other_school, lead=True)
     coordinator = directory.user("coord@la.example", coordinator_of=[cluster])
     directory.user("other@la.example", coordinator_of=[other_cluster])
@@ -371,6 +399,13 @@ def build_world(app: Flask, directory: Directory) -> World:
     assert setup.post(f"{base}/{deleted_id}/close").status_code == 302
     assert setup.post(f"{base}/{deleted_id}/delete").status_code == 302
     live, live_id = open_round(setup)
+    # Someone signed in with Hwb asks to join; the lead has invited someone.
+    join = JoinRequest(
+        school_id=school.id, issuer="https://hwb.example", subject="someone", name="Someone"
+    )
+    db.session.add(join)
+    db.session.commit()
+    invite_colleague(lead, "invited@school.example", "Invited", "en")
     voice = {
         "live": live,
         "foreign": secrets.token_urlsafe(32),
@@ -385,6 +420,9 @@ def build_world(app: Flask, directory: Directory) -> World:
         "comment": comment.id,
         "link": links[0].id,
         "round": closed_id,
+        "colleague": colleague.id,
+        "join": join.id,
+        "invitation": db.session.query(Invitation).one().id,
     }
     return World(app=app, ids=ids, tokens=tokens, other_token=other_token, voice=voice)
 
@@ -451,6 +489,7 @@ LAST = (
     "submission.check_and_submit",
     "submission.reopen_plan",
     "next_year.start",
+    "team.cancel",
     "auth.sign_out",
 )
 

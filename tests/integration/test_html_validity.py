@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -239,4 +240,98 @@ def test_every_page_type_is_valid_html_in_both_languages(
         if m.get("type") in ("error", "non-document-error")
     ]
     assert len(pages.saved) > 110
+    assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
+
+
+def check_with_vnu(vnu: list[str], pages: Pages, folder: Path) -> list[str]:
+    result = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", "--exit-zero-always", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        "{file} ({url}) line {line}: {message}\n    {extract}".format(
+            file=Path(m.get("url", "")).name,
+            url=pages.saved.get(Path(m.get("url", "")).name, "?"),
+            line=m.get("lastLine", "?"),
+            message=m.get("message", ""),
+            extract=(m.get("extract") or "").strip(),
+        )
+        for m in messages
+        if m.get("type") in ("error", "non-document-error")
+    ]
+
+
+def test_hwb_and_team_pages_are_valid_html_in_both_languages(
+    make_app: Any, directory: Directory, vnu: list[str], tmp_path: Path
+) -> None:
+    """Sign in with Hwb (against the real provider process: tests/hwb_provider.py), asking to
+    join, the refusal and signed-out pages, and the lead's team pages."""
+    from tests.hwb_provider import (
+        CLIENT_ID,
+        CLIENT_SECRET,
+        authorize,
+        local_path,
+        provider_process,
+        register,
+    )
+    from wizard.data.accounts import invite_colleague
+    from wizard.data.database import db
+    from wizard.data.models import Plan
+    from wizard.data.sharing import create_share_link
+    from wizard.services import identity
+
+    identity.forget_cache()
+    school = directory.school(name_en="Penrhos Primary", name_cy="Ysgol Gynradd Penrhos")
+    lead_user = directory.user(email="lead@school.example", school=school, lead=True)
+    colleague = directory.user(email="c@school.example", name="Rhys Evans", school=school)
+    invite_colleague(lead_user, "new@school.example", "Dafydd Lewis", "cy")
+    plan = Plan(school_id=school.id, academic_year=THIS)
+    db.session.add(plan)
+    db.session.commit()
+    create_share_link(plan, lead_user, False, None)
+    db.session.commit()
+    with provider_process() as issuer:
+        app = make_app(
+            OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET
+        )
+        register(issuer, "newcomer", name="Elin Davies", email="elin@hwbcymru.net")
+        pages = Pages(tmp_path)
+        newcomer = app.test_client()
+        back = authorize(newcomer.post("/en/sign-in/hwb").headers["Location"], "newcomer")
+        assert newcomer.get(local_path(back)).headers["Location"] == "/en/join"
+        lead = app.test_client()
+        sign_in(lead, "lead@school.example")
+        for lang in ("en", "cy"):
+            pages.save("hwb-sign-in", app.test_client(), f"/{lang}/sign-in")
+            pages.save("hwb-join", newcomer, f"/{lang}/join")
+            pages.save("hwb-join-search", newcomer, f"/{lang}/join?q=Penrhos")
+            pages.save("hwb-join-none", newcomer, f"/{lang}/join?q=Nowhere")
+            refused = newcomer.post(f"/{lang}/join?q=Penrhos", data={"school": "x"})
+            assert refused.status_code == 400
+            pages.save_html("hwb-join-error", "join error", refused.get_data(as_text=True))
+            pages.save("hwb-refused", app.test_client(), "/hwb/callback?state=x&code=y", 400)
+            pages.save("hwb-signed-out", app.test_client(), f"/{lang}/signed-out")
+            pages.save("account-hwb", lead, f"/{lang}/account/")
+        assert newcomer.post("/en/join", data={"school": str(school.id)}).status_code == 302
+        for lang in ("en", "cy"):
+            pages.save("hwb-join-pending", newcomer, f"/{lang}/join")
+            pages.save("hub-requests", lead, f"/{lang}/plan/{YEAR}/")
+            pages.save("team", lead, f"/{lang}/account/team")
+            pages.save("team-remove", lead, f"/{lang}/account/team/members/{colleague.id}/remove")
+            pages.save("team-lead", lead, f"/{lang}/account/team/members/{colleague.id}/lead")
+        invitation = lead.get("/en/account/team").soup.find(  # type: ignore[attr-defined]
+            "form", action=re.compile(r"/resend$")
+        )["action"]
+        for lang in ("en", "cy"):
+            link = lead.post(invitation.replace("/en/", f"/{lang}/"))
+            pages.save_html("team-link", "resend", link.get_data(as_text=True))
+            token = re.search(r"/invitation/([A-Za-z0-9_-]+)", link.get_data(as_text=True))
+            assert token is not None
+            pages.save("invitation-hwb", app.test_client(), f"/{lang}/invitation/{token.group(1)}")
+    problems = check_with_vnu(vnu, pages, tmp_path)
+    assert len(pages.saved) >= 30
     assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)

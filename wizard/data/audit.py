@@ -48,6 +48,16 @@ class AuditAction(enum.StrEnum):
     PASSWORD_CHANGED = "password-changed"
     PASSWORD_CHANGE_REFUSED = "password-change-refused"
     LANGUAGE_CHANGED = "language-changed"
+    # Hwb (single sign-on) and the lead's team
+    HWB_LINKED = "hwb-linked"
+    PASSWORD_REMOVED = "password-removed"
+    JOIN_REQUESTED = "join-requested"
+    JOIN_APPROVED = "join-approved"
+    JOIN_DECLINED = "join-declined"
+    COLLEAGUE_REMOVED = "colleague-removed"
+    LEAD_HANDED_OVER = "lead-handed-over"
+    INVITATION_CANCELLED = "invitation-cancelled"
+    INVITATION_RESENT = "invitation-resent"
     # Administration: a person erased (`flask erase-person`), with counts only
     PERSON_ERASED = "person-erased"
 

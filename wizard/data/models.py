@@ -22,6 +22,8 @@ from sqlalchemy import (
     UniqueConstraint,
     exists,
     false,
+    func,
+    select,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -116,6 +118,33 @@ coordinator_cluster = Table(
 )
 
 
+class JoinRequest(db.Model):  # type: ignore[name-defined]
+    """Someone signed in with Hwb whom the service does not know asks to join a school; its
+    lead approves (an account is made, linked to the identity) or declines. The person is told
+    the outcome the next time they sign in (`told_at`)."""
+
+    __tablename__ = "join_request"
+    __table_args__ = (Index("ix_join_request_identity", "issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    # As the provider gave them, for the lead to recognise the person: never used to match.
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # "approved" or "declined", once the lead has decided.
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    told_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    school: Mapped[School] = relationship()
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "user_account"
     __table_args__ = (UniqueConstraint("external_issuer", "external_subject"),)
@@ -142,6 +171,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # query of their own.
     is_coordinator: Mapped[bool] = column_property(
         exists().where(coordinator_cluster.c.user_id == id).correlate_except(coordinator_cluster)
+    )
+
+    # For a lead: the requests to join their school waiting for a decision (shown above the task
+    # list), loaded in the same statement as the user.
+    join_requests_waiting: Mapped[int] = column_property(
+        select(func.count())
+        .where(JoinRequest.school_id == school_id, JoinRequest.outcome.is_(None))
+        .correlate_except(JoinRequest)
+        .scalar_subquery()
     )
 
     school: Mapped[School | None] = relationship()

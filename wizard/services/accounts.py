@@ -20,6 +20,7 @@ from wizard.data.accounts import (
     find_user_by_email,
     request_password_reset,
 )
+from wizard.data.identity import open_invitation_to
 from wizard.render.locale import valid_language
 from wizard.services import notifications
 from wizard.services.outbox import dispatch, send_now
@@ -148,6 +149,8 @@ def reset_password(reset: PasswordResetToken, password: str, address: str) -> Us
 class Invited(enum.Enum):
     SENT = "sent"
     ALREADY_COLLEAGUE = "already-colleague"
+    # One open invitation per address at a school: it is sent again from the team page.
+    ALREADY_INVITED = "already-invited"
 
 
 def invite_colleague(lead: User, email: str, name: str, locale: str) -> Invited:
@@ -161,6 +164,8 @@ def invite_colleague(lead: User, email: str, name: str, locale: str) -> Invited:
     existing = find_user_by_email(email)
     if existing is not None and existing.school_id == lead.school_id:
         return Invited.ALREADY_COLLEAGUE
+    if lead.school_id is not None and open_invitation_to(lead.school_id, email) is not None:
+        return Invited.ALREADY_INVITED
     if existing is not None:
         event, mails = notifications.existing_account_mail(email, existing, lead, locale)
         send_now(event, mails)

@@ -147,6 +147,14 @@ def invite() -> ResponseReturnValue:
         if invited is accounts.Invited.ALREADY_COLLEAGUE:
             form.email.errors = [_("%(email)s is already a colleague at your school", email=email)]
             return render_template("account/invite.html", form=form)
+        if invited is accounts.Invited.ALREADY_INVITED:
+            form.email.errors = [
+                _(
+                    "You have already invited %(email)s. Get a new link from your team page.",
+                    email=email,
+                )
+            ]
+            return render_template("account/invite.html", form=form)
         flash(_("We have sent an invitation to %(email)s.", email=email), "success")
         return redirect(url_for("account.index"))
     return render_template("account/invite.html", form=form)

@@ -81,6 +81,8 @@ def sign_in() -> ResponseReturnValue:
     """Sign in with an email address and password."""
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
+    if request.method == "POST" and not _passwords():
+        abort(404)
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
@@ -115,8 +117,12 @@ def sign_out() -> ResponseReturnValue:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    with_hwb = bool(session.get("hwb"))
     accounts.sign_out(current_user.id, _session_token())
     _end_session()
+    if with_hwb:
+        # Signed in with Hwb: the next page offers to sign out of Hwb too (views/hwb.py).
+        return redirect(url_for("hwb.signed_out"))
     flash(_("You have signed out."), "success")
     return redirect(url_for("public.start"))
 
@@ -135,6 +141,11 @@ def stay_signed_in() -> ResponseReturnValue:
     return redirect(safe_next_path(request.form.get("next")) or home_url(current_user))
 
 
+def _passwords() -> bool:
+    """WIZARD_PASSWORD_SIGN_IN=off: no password sign-in, resets or password invitations."""
+    return bool(current_app.config.get("PASSWORD_SIGN_IN", True))
+
+
 def _reset_request_limit() -> str:
     return str(current_app.config["RESET_REQUESTS_PER_ADDRESS"])
 
@@ -148,6 +159,8 @@ def reset_password_request() -> ResponseReturnValue:
     The page says the same thing every time, whether or not there is an account and however
     often it is asked: emails beyond a few an hour for one account are dropped silently.
     """
+    if not _passwords():
+        abort(404)
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
@@ -170,6 +183,8 @@ def reset_password_request() -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password from a one-time link."""
+    if not _passwords():
+        abort(404)
     reset = accounts.find_password_reset(token)
     if reset is None:
         return render_template("auth/link_expired.html", kind="reset"), 404
@@ -195,6 +210,8 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         return render_template("auth/link_expired.html", kind="invitation"), 404
     if has_account:
         return render_template("auth/link_expired.html", kind="existing-account"), 409
+    if request.method == "POST" and not _passwords():
+        abort(404)
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = invitation.name
@@ -211,4 +228,6 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         remember_device(user.email)
         flash(_("Your account has been created."), "success")
         return redirect(home_url(user))
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+    return render_template(
+        "auth/accept_invitation.html", form=form, invitation=invitation, token=token
+    )
