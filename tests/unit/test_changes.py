@@ -7,10 +7,17 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.domain.changes import CardMove, LineChange, compare
+from wizard.domain import changes as change_list
+from wizard.domain.changes import CardMove, Changes, LineChange
 from wizard.domain.diamond import SLOTS
+from wizard.domain.plan_document import PlanDocument
 
 CARDS = [f"card:{n}" for n in "abcdefghijkl"]
+
+
+def compare(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+    """The changes between two snapshots, each read as a plan document."""
+    return change_list.compare(PlanDocument.from_stored(before), PlanDocument.from_stored(after))
 
 
 def snapshot(answers: dict[str, Any]) -> dict[str, Any]:

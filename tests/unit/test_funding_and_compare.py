@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from wizard.domain.compare import board_moves, funding_by_purpose, rating_changes
 from wizard.domain.funding import by, replace_line, totals, totals_with
+from wizard.domain.plan_document import PlanDocument
 
 
 def line(
@@ -45,8 +46,8 @@ def test_board_moves_between_years() -> None:
     before = {"diamond-9": {"slots": {"1": "card:a", "4": "card:b", "9": "own:1"}}}
     after = {"diamond-9": {"slots": {"1": "card:b", "4": "card:c", "9": "own:7"}}}
     moves = board_moves(
-        before,
-        after,
+        PlanDocument.from_answers(before),
+        PlanDocument.from_answers(after),
         lambda k: {"own:1": "own|Parents|"}.get(k, k),
         lambda k: {"own:7": "own|Parents|"}.get(k, k),
     )
@@ -63,10 +64,12 @@ def test_rating_and_funding_changes() -> None:
         "hallmark-1": {"rating": "established"},
         "funding-plan": {"lines": [line("b", 700, "other")]},
     }
-    first = rating_changes(before, after)[0]
-    assert (first[0].number, first[1], first[2]) == (1, "developing", "established")
+    old_plan, new_plan = PlanDocument.from_answers(before), PlanDocument.from_answers(after)
+    first = rating_changes(old_plan, new_plan)[0]
+    assert (first.hallmark.id, first.before, first.after) == (1, "developing", "established")
+    assert first.changed
     by_purpose = {
-        purpose.key: (old, new) for purpose, old, new in funding_by_purpose(before, after)
+        purpose.key: (old, new) for purpose, old, new in funding_by_purpose(old_plan, new_plan)
     }
     assert by_purpose["release-and-cover"] == (500, 0)
     assert by_purpose["other"] == (0, 700)

@@ -4,6 +4,7 @@ GROUP BY query whatever the number of schools."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
@@ -11,9 +12,8 @@ from sqlalchemy import update
 from wizard.data.database import db
 from wizard.data.models import FactFunding, FactPlacement, FactRating
 from wizard.domain import framework
-from wizard.domain.diamond import ROW_OF, normalise
-from wizard.domain.funding import lines_of
-from wizard.domain.journey import BOARD_STEP, FUNDING_STEP
+from wizard.domain.diamond import ROW_OF
+from wizard.domain.plan_document import PlanDocument
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, School
@@ -21,9 +21,12 @@ if TYPE_CHECKING:
 _FACTS = (FactRating, FactPlacement, FactFunding)
 
 
-def write_facts(plan: Plan, school: School, snapshot: dict[str, Any], version_number: int) -> None:
-    """Add the facts of a submitted version, and mark the school's earlier facts for the year as
-    no longer the latest. Does not commit: the caller's transaction (submit) does."""
+def write_facts(
+    plan: Plan, school: School, snapshot: Mapping[str, Any], version_number: int
+) -> None:
+    """Add the facts of a submitted version (its snapshot), and mark the school's earlier facts
+    for the year as no longer the latest. Does not commit: the caller's transaction (submit)
+    does. Hallmarks are recorded by their stable ids."""
     for model in _FACTS:
         db.session.execute(
             update(model)
@@ -42,33 +45,32 @@ def write_facts(plan: Plan, school: School, snapshot: dict[str, Any], version_nu
         "version_number": version_number,
         "latest": True,
     }
-    answers: dict[str, dict[str, Any]] = snapshot.get("answers") or {}
+    document = PlanDocument.from_stored(snapshot)
     known_ratings = {rating.key for rating in framework.RATINGS}
     ratings = [
-        FactRating(**keys, hallmark=hallmark.number, rating=rating)
-        for hallmark in framework.HALLMARKS
-        if (rating := (answers.get(f"hallmark-{hallmark.number}") or {}).get("rating"))
-        in known_ratings
+        FactRating(**keys, hallmark=hallmark.id, rating=rating)
+        for hallmark in sorted(framework.HALLMARKS, key=lambda h: h.id)
+        if (rating := document.rating(hallmark.id)) in known_ratings
     ]
-    own = {f"own:{card['id']}": card for card in snapshot.get("own_cards") or []}
-    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
-    placements = [
-        FactPlacement(
-            **keys,
-            card_key=card,
-            row=ROW_OF[slot],
-            title_en=(own.get(card) or {}).get("title_en"),
-            title_cy=(own.get(card) or {}).get("title_cy"),
+    placements = []
+    for slot, card in sorted(document.board.slots.items()):
+        own = document.own_card(card)
+        placements.append(
+            FactPlacement(
+                **keys,
+                card_key=card,
+                row=ROW_OF[slot],
+                title_en=own.title_en if own else None,
+                title_cy=own.title_cy if own else None,
+            )
         )
-        for slot, card in sorted(board.items())
-    ]
     funding = [
         FactFunding(
             **keys,
-            purpose=str(line.get("purpose") or ""),
-            priority=str(line.get("priority") or ""),
-            amount_pence=int(line.get("amount_pence") or 0),
+            purpose=line.purpose,
+            priority=line.priority,
+            amount_pence=line.amount_pence,
         )
-        for line in lines_of(answers.get(FUNDING_STEP))
+        for line in document.lines
     ]
     db.session.add_all([*ratings, *placements, *funding])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from wizard.data.outbox import Mail, stage
 from wizard.data.plans import answer_data, answer_languages, answers_of
 from wizard.domain.funding import lines_of
 from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task
+from wizard.domain.plan_document import OwnCardTitles, PlanDocument, SchoolDetails
 from wizard.domain.submission import Readiness, readiness
 from wizard.domain.summary import build_snapshot
 
@@ -43,15 +44,49 @@ def get_version(plan: Plan, number: int) -> PlanVersion | None:
     )
 
 
+def school_details(school: School) -> SchoolDetails:
+    """The school as a snapshot keeps it."""
+    authority = school.local_authority
+    return SchoolDetails(
+        school.name_en,
+        school.name_cy or "",
+        school.school_number,
+        authority.name_en if authority else "",
+        authority.name_cy if authority else "",
+    )
+
+
+def snapshot_from(
+    plan: Plan,
+    school: School,
+    data: Mapping[str, Any],
+    submitted_by: User | None = None,
+    submitted_at: str | None = None,
+    *,
+    languages: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A snapshot of the plan with these answers (its saved answers' data, and the language
+    each step's was written in), as a version keeps it."""
+    return build_snapshot(
+        PlanDocument.from_answers(data),
+        school=school_details(school),
+        academic_year=plan.academic_year,
+        version=plan.version,
+        own_cards=[OwnCardTitles(c.id, c.title_en, c.title_cy) for c in own_cards(plan)],
+        submitted_by=submitted_by.name if submitted_by else None,
+        submitted_at=submitted_at,
+        languages=languages,
+    )
+
+
 def snapshot_of(
     plan: Plan, school: School, submitted_by: User | None = None, submitted_at: str | None = None
 ) -> dict[str, Any]:
     answers = answers_of(plan)
-    return build_snapshot(
+    return snapshot_from(
         plan,
-        answer_data(answers),
-        own_cards(plan),
         school,
+        answer_data(answers),
         submitted_by,
         submitted_at,
         languages=answer_languages(answers),

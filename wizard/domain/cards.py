@@ -3,16 +3,14 @@ self-review, and its own cards, each titled in the page's language."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from flask_babel import LazyString
 
 from wizard.domain import framework
-
-if TYPE_CHECKING:
-    from wizard.data.models import OwnCard
+from wizard.domain.plan_document import PlanDocument
 
 DESIGNED = "card"
 ELEMENT = "element"
@@ -27,6 +25,8 @@ class _Content:
     description: LazyString
     full_title: LazyString | None = None
     """A hallmark's full title, when the card shows a short one."""
+    hallmark: int | None = None
+    """A hallmark card's stable id (its number shown is looked up when the card is shown)."""
 
 
 # Every framework card, by key, with its description (framework.py, with its source). Texts are
@@ -34,8 +34,8 @@ class _Content:
 _FRAMEWORK: dict[str, _Content] = {
     **{f"{ELEMENT}:{e.key}": _Content(ELEMENT, e.title, e.summary) for e in framework.ELEMENTS},
     **{
-        f"{HALLMARK}:{h.number}": _Content(
-            HALLMARK, framework.HALLMARK_SHORT_TITLES[h.number], h.summary, h.title
+        framework.hallmark_card(h): _Content(
+            HALLMARK, framework.HALLMARK_SHORT_TITLES[h.id], h.summary, h.title, h.id
         )
         for h in framework.HALLMARKS
     },
@@ -51,6 +51,7 @@ class Reason:
 
     context: str | None = None
     hallmark: int | None = None
+    """The hallmark's stable id."""
     rating: str | None = None
 
 
@@ -66,9 +67,24 @@ class CardInfo:
     description: str = ""
     full_title: str = ""
     reason: Reason | None = None
+    number: int | None = None
+    """A hallmark card's display number."""
 
 
-def _own(card: OwnCard, locale: str) -> CardInfo:
+class OwnCardText(Protocol):
+    """An own card's key and titles: the data layer's OwnCard, or a snapshot's OwnCardTitles."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def title_en(self) -> str | None: ...
+
+    @property
+    def title_cy(self) -> str | None: ...
+
+
+def _own(card: OwnCardText, locale: str) -> CardInfo:
     preferred, other = (
         (card.title_cy, card.title_en) if locale == "cy" else (card.title_en, card.title_cy)
     )
@@ -77,14 +93,19 @@ def _own(card: OwnCard, locale: str) -> CardInfo:
     return CardInfo(card.key, other or "", OWN, lang="en" if locale == "cy" else "cy")
 
 
-def suggestions(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Reason]:
+def _document(plan: PlanDocument | Mapping[str, Any]) -> PlanDocument:
+    return plan if isinstance(plan, PlanDocument) else PlanDocument.from_answers(plan)
+
+
+def suggestions(plan: PlanDocument | Mapping[str, Any]) -> dict[str, Reason]:
     """Elements the school chose to prioritise, then hallmarks it rated low, in framework order,
-    each with why it is suggested."""
+    each with why it is suggested. `plan`: its document, or its saved answers."""
+    document = _document(plan)
     chosen: dict[str, str] = {}
     for context in framework.CONTEXTS:
-        for key in (answers.get(f"context-{context.key}") or {}).get("priorities") or []:
-            if isinstance(key, str):
-                chosen.setdefault(key, context.key)
+        answer = document.context(context.key)
+        for key in answer.priorities if answer else ():
+            chosen.setdefault(key, context.key)
     low = {rating.key for rating in framework.RATINGS if rating.low}
     found = {
         f"{ELEMENT}:{e.key}": Reason(context=chosen[e.key])
@@ -92,9 +113,9 @@ def suggestions(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Reason]:
         if e.key in chosen
     }
     for h in framework.HALLMARKS:
-        rating = (answers.get(f"hallmark-{h.number}") or {}).get("rating")
+        rating = document.rating(h.id)
         if rating in low:
-            found[f"{HALLMARK}:{h.number}"] = Reason(hallmark=h.number, rating=rating)
+            found[framework.hallmark_card(h)] = Reason(hallmark=h.id, rating=rating)
     return found
 
 
@@ -123,15 +144,15 @@ class CardCatalogue:
 
     def __init__(
         self,
-        answers: Mapping[str, Mapping[str, Any]],
-        own_cards: list[OwnCard],
+        plan: PlanDocument | Mapping[str, Any],
+        own_cards: Sequence[OwnCardText],
         locale: str,
         *,
         neutral: bool = False,
     ) -> None:
         self.locale = locale
         self.neutral = neutral
-        self._reasons = suggestions(answers)
+        self._reasons = suggestions(plan)
         self.suggested = list(self._reasons)
         self._suggested = set(self.suggested)
         self.own = [_own(card, locale) for card in own_cards]
@@ -156,6 +177,7 @@ class CardCatalogue:
                 description=_title(self.locale, key, content.description, "description"),
                 full_title=_title(self.locale, key, content.full_title or "", "full title"),
                 reason=None if self.neutral else self._reasons.get(key),
+                number=_number(content.hallmark),
             )
         return self._made[key]
 
@@ -177,6 +199,12 @@ class CardCatalogue:
             and _MERGED.get(key) not in offered
             and not (key in self._suggested and _designed_twin(key) in placed)
         ]
+
+
+def _number(hallmark_id: int | None) -> int | None:
+    """A hallmark's display number, from its stable id."""
+    hallmark = framework.hallmark(hallmark_id) if hallmark_id is not None else None
+    return hallmark.number if hallmark else None
 
 
 def _designed_twin(element_key: str) -> str | None:

@@ -1,18 +1,15 @@
-"""What changed between two versions of a plan: compared from their snapshots (plain Python).
+"""What changed between two versions of a plan: compared from their documents (plain Python).
 
-A snapshot is what `summary.build_snapshot` makes: answers by step key, the Diamond 9 in the
-board step's "slots", the funding plan's lines (each with its id) in the funding step.
+Each version is read from its snapshot as a `PlanDocument` (of whatever schema it was frozen in):
+answers by step, the Diamond 9's rows by card key, the funding plan's lines by their ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from wizard.domain.diamond import ROW_OF, normalise
-from wizard.domain.funding import lines_of
 from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY
+from wizard.domain.plan_document import FundingLine, PlanDocument
 
 # What a funding line is compared on (its id says which line it is).
 LINE_FIELDS = ("purpose", "purpose_other", "priority", "beneficiaries", "term", "description")
@@ -57,51 +54,55 @@ class Changes:
         return bool(self.tasks or self.cards or self.lines)
 
 
-def _answers(snapshot: Mapping[str, Any]) -> Mapping[str, Any]:
-    answers = snapshot.get("answers")
-    return answers if isinstance(answers, Mapping) else {}
-
-
-def _rows(answers: Mapping[str, Any]) -> dict[str, int]:
-    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
-    return {card: ROW_OF[slot] for slot, card in board.items()}
-
-
-def _amount(line: Mapping[str, Any]) -> int:
-    return int(line.get("amount_pence") or 0)
-
-
-def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
-    """The changes from snapshot `before` to snapshot `after`, in task-list order."""
-    old, new = _answers(before), _answers(after)
-    tasks = [
+def _tasks(before: PlanDocument, after: PlanDocument) -> list[str]:
+    """The tasks (other than the board and the funding plan) whose answers changed."""
+    old, new = before.answers(), after.answers()
+    return [
         task.key
         for task in JOURNEY.tasks
         if task.key not in (BOARD_STEP, FUNDING_STEP)
         and any(old.get(step.slug) != new.get(step.slug) for step in task.steps)
     ]
-    rows_before, rows_after = _rows(old), _rows(new)
+
+
+def _card_moves(before: PlanDocument, after: PlanDocument) -> list[CardMove]:
+    """Cards added, removed or moved between rows: this board's order, then the ones gone."""
+    rows_before, rows_after = before.board.rows, after.board.rows
     order = list(rows_after) + [card for card in rows_before if card not in rows_after]
-    cards = [
+    return [
         CardMove(card, rows_before.get(card), rows_after.get(card))
         for card in sorted(order, key=lambda c: (rows_after.get(c) or 99, c))
         if rows_before.get(card) != rows_after.get(card)
     ]
-    lines_before = {line["id"]: line for line in lines_of(old.get(FUNDING_STEP))}
-    lines_after = {line["id"]: line for line in lines_of(new.get(FUNDING_STEP))}
+
+
+def _changed(previous: FundingLine, line: FundingLine) -> bool:
+    return previous.amount_pence != line.amount_pence or any(
+        getattr(previous, name) != getattr(line, name) for name in LINE_FIELDS
+    )
+
+
+def _line_changes(before: PlanDocument, after: PlanDocument) -> list[LineChange]:
+    """Funding lines added or changed (in this plan's order), then removed, by their ids."""
+    lines_before = {line.id: line for line in before.lines}
+    lines_after = {line.id: line for line in after.lines}
     lines: list[LineChange] = []
     for line_id, line in lines_after.items():
         previous = lines_before.get(line_id)
-        description = str(line.get("description") or "")
         if previous is None:
-            lines.append(LineChange("added", description, None, _amount(line)))
-        elif _amount(previous) != _amount(line) or any(
-            previous.get(name) != line.get(name) for name in LINE_FIELDS
-        ):
-            lines.append(LineChange("changed", description, _amount(previous), _amount(line)))
-    for line_id, line in lines_before.items():
-        if line_id not in lines_after:
+            lines.append(LineChange("added", line.description, None, line.amount_pence))
+        elif _changed(previous, line):
             lines.append(
-                LineChange("removed", str(line.get("description") or ""), _amount(line), None)
+                LineChange("changed", line.description, previous.amount_pence, line.amount_pence)
             )
-    return Changes(tasks, cards, lines)
+    lines += [
+        LineChange("removed", line.description, line.amount_pence, None)
+        for line_id, line in lines_before.items()
+        if line_id not in lines_after
+    ]
+    return lines
+
+
+def compare(before: PlanDocument, after: PlanDocument) -> Changes:
+    """The changes from version `before` to version `after`, in task-list order."""
+    return Changes(_tasks(before, after), _card_moves(before, after), _line_changes(before, after))

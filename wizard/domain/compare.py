@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+from flask_babel import LazyString
 
 from wizard.domain import framework
-from wizard.domain.diamond import ROW_OF, normalise
-from wizard.domain.funding import summarise as summarise_funding
-from wizard.domain.journey import BOARD_STEP
+from wizard.domain.plan_document import PlanDocument
 
 
 @dataclass(frozen=True)
@@ -26,17 +25,37 @@ class CardMove:
         return self.before - self.after
 
 
+@dataclass(frozen=True)
+class RatingChange:
+    """A hallmark's rating in each year (None: not rated)."""
+
+    hallmark: framework.Hallmark
+    before: str | None
+    after: str | None
+
+    @property
+    def before_title(self) -> LazyString | None:
+        return framework.RATING_TITLES.get(self.before or "")
+
+    @property
+    def after_title(self) -> LazyString | None:
+        return framework.RATING_TITLES.get(self.after or "")
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.before and self.after and self.before != self.after)
+
+
 def rows_by_card(
-    answers: dict[str, Any], identity: Callable[[str], str]
+    document: PlanDocument, identity: Callable[[str], str]
 ) -> dict[str, tuple[str, int]]:
     """identity -> (card key, row) for the cards on a board."""
-    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
-    return {identity(card): (card, ROW_OF[slot]) for slot, card in board.items()}
+    return {identity(card): (card, row) for card, row in document.board.rows.items()}
 
 
 def board_moves(
-    before: dict[str, Any],
-    after: dict[str, Any],
+    before: PlanDocument,
+    after: PlanDocument,
     identity_before: Callable[[str], str] = str,
     identity_after: Callable[[str], str] = str,
 ) -> list[CardMove]:
@@ -56,16 +75,13 @@ def board_moves(
     return moves
 
 
-def rating_changes(
-    before: dict[str, Any], after: dict[str, Any]
-) -> list[tuple[Any, str | None, str | None]]:
-    def rating(answers: dict[str, Any], number: int) -> str | None:
-        value: str | None = (answers.get(f"hallmark-{number}") or {}).get("rating")
-        return value
-
-    return [(h, rating(before, h.number), rating(after, h.number)) for h in framework.HALLMARKS]
+def rating_changes(before: PlanDocument, after: PlanDocument) -> list[RatingChange]:
+    """Each hallmark (by its stable id), in the order shown, with its rating in both years."""
+    return [RatingChange(h, before.rating(h.id), after.rating(h.id)) for h in framework.HALLMARKS]
 
 
-def funding_by_purpose(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Any, int, int]]:
-    old, new = summarise_funding(before).by_purpose, summarise_funding(after).by_purpose
+def funding_by_purpose(
+    before: PlanDocument, after: PlanDocument
+) -> list[tuple[framework.FundingPurpose, int, int]]:
+    old, new = before.funding.by_purpose, after.funding.by_purpose
     return [(p, old.get(p.key, 0), new.get(p.key, 0)) for p in framework.FUNDING_PURPOSES]

@@ -70,6 +70,27 @@ class SloDimension:
 
 @dataclass(frozen=True)
 class Hallmark:
+    """A hallmark of professional learning.
+
+    `id` is its identity in everything stored: the step slug and answers key `hallmark-<id>`,
+    the Diamond 9 card key `hallmark:<id>` (in board slots, funding lines' priorities and
+    staff voice boards), `fact_rating.hallmark` and staff voice ratings. It is the number the
+    hallmark had when the first plans were stored, and it never changes.
+
+    `number` is what people see ("Hallmark 3 of 8"). NAEL's own numbering is still to be
+    confirmed (README, "Framework content, and what is still to be confirmed"): when it is,
+    only `number` (and the order of HALLMARKS, which is the order shown) changes, and every
+    stored plan, version, board, funding line and fact still points at the same hallmark.
+
+    Why today's stored keys were kept as the ids rather than migrated to slugs: they are frozen
+    in submitted versions, which must read the same for ever, and in five tables; a slug would
+    have bought readability of the JSON at the price of a data migration of every snapshot
+    and two schemas for every reader. Keeping the keys, and separating them from the display
+    number, buys the renumbering without touching a stored byte
+    (tests/unit/test_plan_document.py renumbers the framework to show it).
+    """
+
+    id: int
     number: int
     key: str
     title: LazyString
@@ -269,6 +290,7 @@ SLO_DIMENSIONS: tuple[SloDimension, ...] = (
 HALLMARKS: tuple[Hallmark, ...] = (
     Hallmark(
         1,
+        1,
         "rooted-in-professional-enhancement",
         _l("Rooted in professional enhancement and school improvement"),
         _l(
@@ -283,6 +305,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
         True,
     ),
     Hallmark(
+        2,
         2,
         "centred-on-all-learners",
         _l("Centred on supporting all learners and mindful of well-being"),
@@ -299,6 +322,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
     ),
     Hallmark(
         3,
+        3,
         "designed-for-innovation",
         _l("Designed to enable innovative approaches to learning and pedagogy"),
         _l(
@@ -310,6 +334,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
         False,
     ),
     Hallmark(
+        4,
         4,
         "planned-strategically",
         _l("Planned strategically over short, medium and longer terms"),
@@ -326,6 +351,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
     ),
     Hallmark(
         5,
+        5,
         "focussed-on-application",
         _l("Focussed on the application of professional learning"),
         _l(
@@ -337,6 +363,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
         False,
     ),
     Hallmark(
+        6,
         6,
         "built-on-research",
         _l("Built on a critical view of research, professional enquiry and external expertise"),
@@ -352,6 +379,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
     ),
     Hallmark(
         7,
+        7,
         "strengthened-by-collaboration",
         _l("Strengthened by professional collaboration"),
         _l(
@@ -366,6 +394,7 @@ HALLMARKS: tuple[Hallmark, ...] = (
         True,
     ),
     Hallmark(
+        8,
         8,
         "bespoke-to-practitioners",
         _l("Bespoke to and driven by practitioners"),
@@ -535,8 +564,14 @@ def context(key: str) -> Context | None:
     return next((c for c in CONTEXTS if c.key == key), None)
 
 
-def hallmark(number: int) -> Hallmark | None:
-    return next((h for h in HALLMARKS if h.number == number), None)
+def hallmark(hallmark_id: int) -> Hallmark | None:
+    """The hallmark with this stable id (as stored), whatever its display number."""
+    return next((h for h in HALLMARKS if h.id == hallmark_id), None)
+
+
+def hallmark_card(hallmark: Hallmark) -> str:
+    """The key of a hallmark's card on the Diamond 9."""
+    return f"hallmark:{hallmark.id}"
 
 
 def slo_dimension(key: str) -> SloDimension | None:
@@ -545,7 +580,8 @@ def slo_dimension(key: str) -> SloDimension | None:
 
 RATING_TITLES = {rating.key: rating.title for rating in RATINGS}
 
-# Short titles for hallmark cards on the Diamond 9 (ours: the full hallmark is shown on demand).
+# Short titles for hallmark cards on the Diamond 9 (ours: the full hallmark is shown on demand),
+# by the hallmark's stable id.
 HALLMARK_SHORT_TITLES: dict[int, LazyString] = {
     1: _l("School improvement"),
     2: _l("All learners and well-being"),

@@ -1,7 +1,9 @@
 """The funding plan: lines of spending in integer pence, and their totals.
 
 Plain Python with no Flask imports. Lines are stored as a list of dicts in the plan's
-"funding-plan" answers; amounts are integer pence so that totals are exact.
+"funding-plan" answers; amounts are integer pence so that totals are exact. Readers take the
+plan's document (`PlanDocument.funding`); the helpers on stored lines below serve the funding
+plan's own pages, which edit them.
 """
 
 from __future__ import annotations
@@ -9,28 +11,13 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from wizard.domain.journey import ABOUT_STEP, FUNDING_STEP
+from wizard.domain.plan_document import Funding as Funding
+from wizard.domain.plan_document import PlanDocument
+from wizard.domain.plan_document import Totals as Totals
 
 MAX_LINES = 50
-
-
-@dataclass(frozen=True)
-class Totals:
-    allocation: int | None
-    planned: int
-
-    @property
-    def remaining(self) -> int | None:
-        return None if self.allocation is None else self.allocation - self.planned
-
-    @property
-    def over(self) -> int:
-        """How much more than the allocation is planned (0 if within it)."""
-        remaining = self.remaining
-        return -remaining if remaining is not None and remaining < 0 else 0
 
 
 def lines_of(data: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -77,18 +64,8 @@ def by(lines: Iterable[Mapping[str, Any]], field: str) -> dict[str, int]:
     return dict(result)
 
 
-@dataclass(frozen=True)
-class FundingSummary:
-    lines: list[dict[str, Any]]
-    totals: Totals
-    by_purpose: dict[str, int]
-    by_priority: dict[str, int]
-
-
-def summarise(answers: Mapping[str, Mapping[str, Any]]) -> FundingSummary:
-    """The funding plan of a plan's answers: its lines, totals, and totals by purpose and priority."""
-    lines = lines_of(answers.get(FUNDING_STEP))
-    allocation = (answers.get(ABOUT_STEP) or {}).get("funding_allocation_pence")
-    return FundingSummary(
-        lines, totals(lines, allocation), by(lines, "purpose"), by(lines, "priority")
-    )
+def summarise(plan: PlanDocument | Mapping[str, Any]) -> Funding:
+    """The funding plan of a plan (its document, or its saved answers): its lines, the
+    allocation, and totals overall, by purpose and by priority."""
+    document = plan if isinstance(plan, PlanDocument) else PlanDocument.from_answers(plan)
+    return document.funding

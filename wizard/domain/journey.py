@@ -207,12 +207,14 @@ CONTEXTS = Task(
 HALLMARK_COUNT = 8
 HALLMARKS = Task(
     key="hallmarks",
+    # The steps' slugs name each hallmark by its stable id (framework.Hallmark.id), not by the
+    # number shown, so that a renumbering changes no URL and no stored answer.
     steps=tuple(
         Step(
-            slug=f"hallmark-{number}",
+            slug=f"hallmark-{hallmark_id}",
             required=("rating", "evidence", "next_steps"),
         )
-        for number in range(1, HALLMARK_COUNT + 1)
+        for hallmark_id in range(1, HALLMARK_COUNT + 1)
     ),
     confirm_completion=True,
 )

@@ -2,101 +2,123 @@
 
 A submitted version stores the snapshot itself, so it can be shown, printed and downloaded in
 either language for ever, whatever happens to the plan afterwards. The draft summary is built
-from the same kind of snapshot, made on the spot.
+from the same kind of snapshot, made on the spot. Both are read as a `PlanDocument`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from flask_babel import LazyString
 
 from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import normalise, ranked
-from wizard.domain.funding import FundingSummary
-from wizard.domain.funding import summarise as summarise_funding
-from wizard.domain.journey import BOARD_STEP
-
-if TYPE_CHECKING:
-    from wizard.data.models import OwnCard, Plan, School, User
-
-
-@dataclass(frozen=True)
-class OwnCardTitles:
-    """An own card as a snapshot keeps it."""
-
-    id: int
-    title_en: str | None
-    title_cy: str | None
-
-    @property
-    def key(self) -> str:
-        return f"own:{self.id}"
+from wizard.domain.plan_document import (
+    ContextAnswer,
+    Funding,
+    HallmarkAnswer,
+    PlanDocument,
+    SchoolDetails,
+)
+from wizard.domain.plan_document import OwnCardTitles as OwnCardTitles
 
 
 def build_snapshot(
-    plan: Plan,
-    answers: dict[str, dict[str, Any]],
-    own_cards: list[OwnCard],
-    school: School,
-    submitted_by: User | None = None,
-    submitted_at: str | None = None,
+    document: PlanDocument,
     *,
-    languages: dict[str, str] | None = None,
-) -> dict[str, Any]:
+    school: SchoolDetails,
+    academic_year: int,
+    version: int,
+    own_cards: Sequence[OwnCardTitles],
+    submitted_by: str | None = None,
+    submitted_at: str | None = None,
+    languages: Mapping[str, str] | None = None,
+) -> dict[str, object]:
     """Everything the summary shows, as plain JSON: nothing in it points back into the database.
     `languages` is the language each step's answers were written in, where it is known."""
-    authority = school.local_authority
-    return {
-        "school": {
-            "name_en": school.name_en,
-            "name_cy": school.name_cy,
-            "number": school.school_number,
-            "local_authority_en": authority.name_en if authority else "",
-            "local_authority_cy": authority.name_cy if authority else "",
-        },
-        "academic_year": plan.academic_year,
-        "version": plan.version,
-        "answers": answers,
-        "languages": dict(languages or {}),
-        "own_cards": [
-            {"id": c.id, "title_en": c.title_en, "title_cy": c.title_cy} for c in own_cards
-        ],
-        "submitted_at": submitted_at,
-        "submitted_by": submitted_by.name if submitted_by else None,
-    }
+    return replace(
+        document,
+        languages=dict(languages or {}),
+        school=school,
+        academic_year=academic_year,
+        version=version,
+        own_cards=tuple(own_cards),
+        submitted_by=submitted_by,
+        submitted_at=submitted_at,
+        submitted_by_removed=False,
+    ).to_stored()
+
+
+@dataclass(frozen=True)
+class HallmarkRow:
+    """A hallmark of the framework, in the order shown, with the plan's answer (if any)."""
+
+    hallmark: framework.Hallmark
+    answer: HallmarkAnswer | None
+
+    @property
+    def rating(self) -> str | None:
+        return self.answer.rating if self.answer else None
+
+    @property
+    def rating_title(self) -> LazyString | None:
+        """The rating in words (None: not rated)."""
+        return framework.RATING_TITLES.get(self.rating or "")
+
+
+@dataclass(frozen=True)
+class ContextRow:
+    """A context of the framework with the plan's answer (if any)."""
+
+    context: framework.Context
+    answer: ContextAnswer | None
+
+    @property
+    def priority_titles(self) -> list[LazyString | str]:
+        """The elements chosen, by title (a key the framework no longer has, as it is)."""
+        priorities = self.answer.priorities if self.answer else ()
+        return [framework.ELEMENT_TITLES.get(key, key) for key in priorities]
 
 
 @dataclass
 class SummaryView:
     """What a summary page needs, in the page's language."""
 
-    snapshot: dict[str, Any]
-    answers: dict[str, dict[str, Any]]
+    document: PlanDocument
     cards: CardCatalogue
     board: dict[int, str]
     ranked: list[list[str]]
-    funding: FundingSummary
-    hallmark_ratings: list[tuple[Any, str | None]]
+    funding: Funding
+    hallmarks: list[HallmarkRow]
+    contexts: list[ContextRow]
 
     @property
-    def school(self) -> dict[str, Any]:
-        school: dict[str, Any] = self.snapshot["school"]
-        return school
+    def school(self) -> SchoolDetails:
+        return self.document.school
+
+    @property
+    def hallmark_ratings(self) -> list[tuple[framework.Hallmark, str | None]]:
+        return [(row.hallmark, row.rating) for row in self.hallmarks]
+
+    def purpose(self, key: str) -> framework.FundingPurpose | None:
+        return _PURPOSES.get(key)
+
+    @property
+    def purpose_totals(self) -> list[tuple[framework.FundingPurpose, int]]:
+        """Pence per purpose, in the framework's order, leaving out purposes with none."""
+        by_purpose = self.funding.by_purpose
+        return [(p, by_purpose[p.key]) for p in framework.FUNDING_PURPOSES if by_purpose.get(p.key)]
 
 
-def view(snapshot: dict[str, Any], locale: str) -> SummaryView:
-    answers: dict[str, dict[str, Any]] = snapshot.get("answers") or {}
-    own = [
-        OwnCardTitles(c["id"], c.get("title_en"), c.get("title_cy"))
-        for c in snapshot.get("own_cards") or []
-    ]
-    cards = CardCatalogue(answers, own, locale)  # type: ignore[arg-type]
-    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
-    ratings = [
-        (hallmark, (answers.get(f"hallmark-{hallmark.number}") or {}).get("rating"))
-        for hallmark in framework.HALLMARKS
-    ]
+_PURPOSES = {purpose.key: purpose for purpose in framework.FUNDING_PURPOSES}
+
+
+def view(document: PlanDocument, locale: str) -> SummaryView:
+    cards = CardCatalogue(document, document.own_cards, locale)
+    board = dict(document.board.slots)
+    hallmarks = [HallmarkRow(h, document.hallmark(h.id)) for h in framework.HALLMARKS]
+    contexts = [ContextRow(c, document.context(c.key)) for c in framework.CONTEXTS]
     return SummaryView(
-        snapshot, answers, cards, board, ranked(board), summarise_funding(answers), ratings
+        document, cards, board, document.board.ranked, document.funding, hallmarks, contexts
     )

@@ -19,10 +19,8 @@ from flask_babel import gettext as _gettext
 from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.collation import sort_key
-from wizard.domain.diamond import ROW_OF, SLOTS, normalise
-from wizard.domain.funding import lines_of, planned
-from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP
-from wizard.domain.summary import OwnCardTitles
+from wizard.domain.diamond import ROW_OF, SLOTS
+from wizard.domain.plan_document import FundingLine, PlanDocument
 from wizard.domain.values import DashboardStatus
 
 if TYPE_CHECKING:
@@ -92,14 +90,8 @@ def _by_name(rows: Iterable[SchoolPlanRow], locale: str) -> list[SchoolPlanRow]:
     )
 
 
-def _catalogue(snapshot: dict[str, Any], locale: str) -> CardCatalogue:
-    answers = snapshot.get("answers") or {}
-    own = [
-        OwnCardTitles(c["id"], c.get("title_en"), c.get("title_cy"))
-        for c in snapshot.get("own_cards") or []
-        if isinstance(c, dict) and "id" in c
-    ]
-    return CardCatalogue(answers, own, locale)  # type: ignore[arg-type]
+def _catalogue(document: PlanDocument, locale: str) -> CardCatalogue:
+    return CardCatalogue(document, document.own_cards, locale)
 
 
 def schools_header() -> list[str]:
@@ -129,15 +121,15 @@ def schools_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
         if version is None:
             lines.append(cells + [""] * (len(SLOTS) + 4))
             continue
-        snapshot = version.snapshot or {}
-        answers = snapshot.get("answers") or {}
-        catalogue = _catalogue(snapshot, locale)
-        board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
+        document = PlanDocument.from_stored(version.snapshot)
+        catalogue = _catalogue(document, locale)
+        board = document.board.slots
+        funding = document.funding
         cells += [
             version.number,
             version.submitted_at.date().isoformat() if version.submitted_at else "",
-            pounds((answers.get(ABOUT_STEP) or {}).get("funding_allocation_pence")),
-            pounds(planned(lines_of(answers.get(FUNDING_STEP)))),
+            pounds(funding.allocation),
+            pounds(funding.totals.planned),
             *(catalogue[board[slot]].title if slot in board else "" for slot in SLOTS),
         ]
         lines.append(cells)
@@ -158,31 +150,31 @@ def funding_header() -> list[str]:
     ]
 
 
-def _purpose(line: dict[str, Any]) -> str:
-    found = next((p for p in framework.FUNDING_PURPOSES if p.key == line.get("purpose")), None)
-    title = str(found.title) if found else str(line.get("purpose") or "")
-    other = line.get("purpose_other")
+def _purpose(line: FundingLine) -> str:
+    found = next((p for p in framework.FUNDING_PURPOSES if p.key == line.purpose), None)
+    title = str(found.title) if found else line.purpose
+    other = line.purpose_other
     return f"{title}: {other}" if other else title
 
 
-def _beneficiaries(line: dict[str, Any]) -> str:
+def _beneficiaries(line: FundingLine) -> str:
     labels = {
         "teachers": _("Teachers"),
         "support-staff": _("Support staff"),
         "leaders": _("Leaders"),
         "all-staff": _("All staff"),
     }
-    return "; ".join(labels.get(key, key) for key in line.get("beneficiaries") or [])
+    return "; ".join(labels.get(key, key) for key in line.beneficiaries)
 
 
-def _term(line: dict[str, Any]) -> str:
+def _term(line: FundingLine) -> str:
     labels = {
         "autumn": _("Autumn term"),
         "spring": _("Spring term"),
         "summer": _("Summer term"),
         "whole-year": _("Across the whole year"),
     }
-    term = str(line.get("term") or "")
+    term = line.term or ""
     return labels.get(term, term)
 
 
@@ -193,10 +185,10 @@ def funding_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
         version = row.latest_version
         if version is None:
             continue
-        snapshot = version.snapshot or {}
-        catalogue = _catalogue(snapshot, locale)
-        for line in lines_of((snapshot.get("answers") or {}).get(FUNDING_STEP)):
-            priority = str(line.get("priority") or "")
+        document = PlanDocument.from_stored(version.snapshot)
+        catalogue = _catalogue(document, locale)
+        for line in document.lines:
+            priority = line.priority
             lines.append(
                 [
                     row.school.school_number,
@@ -206,8 +198,8 @@ def funding_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
                     catalogue[priority].title if priority else "",
                     _beneficiaries(line),
                     _term(line),
-                    line.get("description") or "",
-                    pounds(int(line.get("amount_pence") or 0)),
+                    line.description,
+                    pounds(line.amount_pence),
                 ]
             )
     return to_csv(funding_header(), lines)

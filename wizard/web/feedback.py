@@ -4,6 +4,7 @@ and submissions send are `wizard.services.notifications`'.)"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,9 +15,10 @@ from wtforms.validators import InputRequired, Length
 
 from wizard.data.feedback import comments_of
 from wizard.data.versions import versions_of
+from wizard.domain.cards import CardCatalogue
 from wizard.domain.changes import compare
 from wizard.domain.journey import JOURNEY
-from wizard.domain.summary import view
+from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import ReviewStatus
 from wizard.render.locale import format_money
 from wizard.web.fields import stripped
@@ -119,13 +121,16 @@ def version_number_of(form: FlaskForm) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else None
 
 
-def change_list(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]] | None:
-    """What changed from one version to the next, as sentences in the page's language."""
-    changes = compare(before, after)
+def change_list(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[str]] | None:
+    """What changed from one version to the next (their snapshots), as sentences in the page's
+    language."""
+    old, new = PlanDocument.from_stored(before), PlanDocument.from_stored(after)
+    changes = compare(old, new)
     if not changes:
         return None
     lang = select_locale()
-    old_cards, new_cards = view(before, lang).cards, view(after, lang).cards
+    old_cards = CardCatalogue(old, old.own_cards, lang)
+    new_cards = CardCatalogue(new, new.own_cards, lang)
 
     def title(key: str) -> str:
         card = new_cards.get(key) or old_cards.get(key)

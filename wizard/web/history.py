@@ -12,6 +12,7 @@ from wizard.data.audit import AuditAction, HistoryEntry
 from wizard.domain import framework
 from wizard.domain.academic_year import year_label
 from wizard.domain.journey import JOURNEY
+from wizard.domain.plan_document import hallmark_of_step
 from wizard.web.labels import TASK_TITLES
 from wizard.web.text import gettext as _
 
@@ -46,14 +47,13 @@ def part_of_plan(step: object) -> str:
         context = framework.context(step.removeprefix("context-"))
         if context is not None:
             return f"{TASK_TITLES['contexts']}: {context.title}"
-    if step.startswith("hallmark-") and step.removeprefix("hallmark-").isdigit():
-        number = int(step.removeprefix("hallmark-"))
-        hallmark = framework.hallmark(number)
-        if hallmark is not None:
-            count = len(framework.HALLMARKS)
-            return _("Hallmark %(number)d of %(count)d", number=number, count=count) + (
-                f": {hallmark.title}"
-            )
+    hallmark_id = hallmark_of_step(step)
+    hallmark = framework.hallmark(hallmark_id) if hallmark_id is not None else None
+    if hallmark is not None:
+        count = len(framework.HALLMARKS)
+        return _("Hallmark %(number)d of %(count)d", number=hallmark.number, count=count) + (
+            f": {hallmark.title}"
+        )
     found = JOURNEY.find_step(step)
     return _task_title(found[0].key if found else None)
 

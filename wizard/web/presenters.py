@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import g, url_for
@@ -27,6 +28,7 @@ from wizard.domain.journey import (
     Task,
     TaskStatus,
 )
+from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import view
 from wizard.render.locale import in_language
 from wizard.render.svg import board_svg
@@ -37,16 +39,23 @@ from wizard.web.staff_voice import summary_panel
 from wizard.web.text import gettext as _
 
 
-def summary_context(snapshot: dict[str, Any], status: str, number: int | None) -> dict[str, Any]:
-    """The summary page's (and PDF's) context for a snapshot of a plan, in the page's language."""
+def summary_context(
+    snapshot: Mapping[str, Any] | PlanDocument, status: str, number: int | None
+) -> dict[str, Any]:
+    """The summary page's (and PDF's) context for a snapshot of a plan (stored, of any schema,
+    or read), in the page's language."""
     lang = select_locale()
-    summary = view(snapshot, lang)
-    school_name = in_language(summary.school["name_en"], summary.school["name_cy"], lang)
-    svg = board_svg(summary.board, summary.cards, school_name, snapshot["academic_year"])
+    document = (
+        snapshot if isinstance(snapshot, PlanDocument) else PlanDocument.from_stored(snapshot)
+    )
+    summary = view(document, lang)
+    school_name = in_language(summary.school.name_en, summary.school.name_cy, lang)
+    academic_year = document.academic_year or 0
+    svg = board_svg(summary.board, summary.cards, school_name, academic_year)
     return {
         "summary": summary,
         "school_name": school_name,
-        "academic_year": snapshot["academic_year"],
+        "academic_year": academic_year,
         "status": status,
         "version_number": number,
         "diamond_svg": svg,
@@ -124,11 +133,12 @@ def card_reason(card: CardInfo) -> str:
     reason = card.reason
     if reason is None:
         return ""
-    if reason.hallmark is not None:
+    hallmark = framework.hallmark(reason.hallmark) if reason.hallmark is not None else None
+    if hallmark is not None:
         rating = framework.RATING_TITLES.get(reason.rating or "")
         return _(
             "You rated hallmark %(number)d as %(rating)s",
-            number=reason.hallmark,
+            number=hallmark.number,
             rating=str(rating or reason.rating),
         )
     return {

@@ -90,8 +90,12 @@ def build_report(scope: aggregates.Scope) -> Report:
     rating_keys = [rating.key for rating in framework.RATINGS]
     rating_labels = [str(rating.title) for rating in framework.RATINGS]
     spreads = [
-        (str(framework.HALLMARKS[spread.hallmark - 1].title), spread)
-        for spread in rating_spread(ratings, [h.number for h in framework.HALLMARKS], rating_keys)
+        (str(hallmark.title), spread)
+        for hallmark, spread in zip(
+            framework.HALLMARKS,
+            rating_spread(ratings, [h.id for h in framework.HALLMARKS], rating_keys),
+            strict=True,
+        )
     ]
     schools = max((spread.total for _, spread in spreads), default=0)
     purposes = [(purpose_title(s.key), s) for s in shares(aggregates.funding_by_purpose(scope))]

@@ -106,9 +106,9 @@ def closing_date_problem(parts: dict[str, str], now: date) -> date | tuple[Any, 
     return chosen
 
 
-def _hallmark_field(number: int) -> RadioField:
+def _hallmark_field(hallmark: framework.Hallmark) -> RadioField:
     return RadioField(
-        str(framework.HALLMARKS[number - 1].title),
+        str(hallmark.title),
         choices=[SelectChoice(rating.key, rating.title) for rating in framework.RATINGS],
         validators=[InputRequired(_l("Select how well the school does this"))],
         widget=RadioInput(),
@@ -141,7 +141,8 @@ class ResponseForm(Form):
         return role if role in (TEACHER, SUPPORT, LEADER) else NO_ROLE
 
     def ratings(self) -> dict[int, str]:
-        return {h.number: str(self[f"hallmark_{h.number}"].data) for h in framework.HALLMARKS}
+        # By the hallmark's stable id, as the fields are named.
+        return {h.id: str(self[f"hallmark_{h.id}"].data) for h in framework.HALLMARKS}
 
     @classmethod
     def build(cls, **kwargs: Any) -> ResponseForm:
@@ -152,7 +153,7 @@ class ResponseForm(Form):
             pass
 
         for hallmark in framework.HALLMARKS:
-            setattr(Filled, f"hallmark_{hallmark.number}", _hallmark_field(hallmark.number))
+            setattr(Filled, f"hallmark_{hallmark.id}", _hallmark_field(hallmark))
         form: ResponseForm = Filled(**kwargs)
         return form
 
@@ -216,8 +217,8 @@ def build_results(
     """Everything the results page may show (domain.staff_voice.disclose): only the count while
     the round is open or fewer than five responded."""
     rating_keys = [rating.key for rating in framework.RATINGS]
-    numbers = [h.number for h in framework.HALLMARKS]
-    found = disclose(answers, closed, numbers, rating_keys, catalogue)
+    ids = [h.id for h in framework.HALLMARKS]
+    found = disclose(answers, closed, ids, rating_keys, catalogue)
     if not found.shown:
         return Results(
             found.responses, closed, False, [], [], [], None, 0, False, [], None, [], {}, []
@@ -225,13 +226,15 @@ def build_results(
     rating_labels = [str(rating.title) for rating in framework.RATINGS]
     hallmarks = [
         HallmarkResult(
-            number,
-            str(framework.HALLMARKS[number - 1].title),
+            hallmark.number,
+            str(hallmark.title),
             spread,
-            school_ratings.get(number),
+            school_ratings.get(hallmark.id),
             gap,
         )
-        for number, spread, gap in zip(numbers, found.spreads, found.gaps, strict=True)
+        for hallmark, spread, gap in zip(
+            framework.HALLMARKS, found.spreads, found.gaps, strict=True
+        )
     ]
     spread_svg = stacked_bars_svg(
         _("The number of staff giving each rating, for each hallmark"),

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from wizard.domain import framework
 from wizard.domain.journey import CONTEXT_KEYS, HALLMARK_COUNT
+from wizard.domain.plan_document import hallmark_step
 from wizard.web.forms import AboutYourSchoolForm, ContextForm, HallmarkForm, RevisionForm
 
 
@@ -109,16 +110,15 @@ for _number, _key in enumerate(CONTEXT_KEYS, start=1):
         },
     )
 
-for _number in range(1, HALLMARK_COUNT + 1):
-    _hallmark = framework.hallmark(_number)
-    STEP_PAGES[f"hallmark-{_number}"] = StepPage(
+for _hallmark in framework.HALLMARKS:
+    STEP_PAGES[hallmark_step(_hallmark.id)] = StepPage(
         form=HallmarkForm,
         template="plan/steps/hallmark.html",
         to_form=_same_fields("rating", "evidence", "next_steps"),
         from_form=_hallmark_from_form,
         extra={
             "hallmark": _hallmark,
-            "dimension": framework.slo_dimension(_hallmark.slo_dimension) if _hallmark else None,
+            "dimension": framework.slo_dimension(_hallmark.slo_dimension),
             "count": HALLMARK_COUNT,
         },
     )

@@ -12,6 +12,7 @@ from wizard.data.plans import answer_data, plan_and_answers
 from wizard.domain import compare as comparison
 from wizard.domain.academic_year import parse_year_slug
 from wizard.domain.cards import CardCatalogue
+from wizard.domain.plan_document import PlanDocument
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.scope import plan_scope
@@ -40,7 +41,8 @@ def years(year: str) -> ResponseReturnValue:
     that_plan, that_answers = plan_and_answers(plan_scope().school_id, other_year)
     if this_plan is None or that_plan is None:
         abort(404)
-    before, after = answer_data(that_answers), answer_data(this_answers)
+    before = PlanDocument.from_answers(answer_data(that_answers))
+    after = PlanDocument.from_answers(answer_data(this_answers))
     that_cards, this_cards = own_cards(that_plan), own_cards(this_plan)
     locale = select_locale()
     return render_template(

@@ -9,10 +9,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from wizard.data.boards import own_cards
 from wizard.data.plans import answer_data, answer_languages, get_plan, plan_and_answers
-from wizard.data.versions import get_version
-from wizard.domain.summary import build_snapshot
+from wizard.data.versions import get_version, snapshot_from
 from wizard.domain.values import PlanStatus
 from wizard.render.pdf import bounded_render, version_pdf
 from wizard.web.extensions import limiter
@@ -39,12 +37,8 @@ def draft_snapshot() -> tuple[Plan, dict[str, Any]]:
     plan, answers = plan_and_answers(scope.school_id, scope.academic_year)
     if plan is None:
         abort(404)
-    snapshot = build_snapshot(
-        plan,
-        answer_data(answers),
-        own_cards(plan),
-        plan.school,
-        languages=answer_languages(answers),
+    snapshot = snapshot_from(
+        plan, plan.school, answer_data(answers), languages=answer_languages(answers)
     )
     return plan, snapshot
 

@@ -32,6 +32,7 @@ from wizard.data import staff_voice as data
 from wizard.data.plans import get_plan, is_draft
 from wizard.domain import framework
 from wizard.domain.diamond import normalise, ranked, read_move
+from wizard.domain.plan_document import hallmark_step
 from wizard.domain.staff_voice import more_than_expected
 from wizard.render.mail import link
 from wizard.services import board as boards
@@ -201,10 +202,10 @@ def _school_board(*, signed_in: bool = False) -> boards.SchoolBoard:
 def _school_ratings(state: BoardState) -> dict[int, str]:
     ratings = {}
     for hallmark in framework.HALLMARKS:
-        row = state.answers.get(f"hallmark-{hallmark.number}")
+        row = state.answers.get(hallmark_step(hallmark.id))
         rating = (row.data or {}).get("rating") if row else None
         if isinstance(rating, str):
-            ratings[hallmark.number] = rating
+            ratings[hallmark.id] = rating
     return ratings
 
 
@@ -466,8 +467,8 @@ def start(token: str) -> ResponseReturnValue:
     if mine is not None:
         _continue_sitting(round_)
         initial["role"] = mine.role or RATHER_NOT_SAY
-        for number, key in (mine.ratings or {}).items():
-            initial[f"hallmark_{number}"] = key
+        for hallmark_id, key in (mine.ratings or {}).items():
+            initial[f"hallmark_{hallmark_id}"] = key
     form = ResponseForm.build(data=initial or None)
     if form.validate_on_submit():
         try:
