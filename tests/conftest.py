@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +22,9 @@ from typing import Any
 
 import html5lib
 import pytest
+import wtforms
 from bs4 import BeautifulSoup
-from flask import Flask
+from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
@@ -53,11 +54,29 @@ def _normalise(value: str) -> str:
     return " ".join(value.split())
 
 
-def page_problems(page: BeautifulSoup, full_page: bool) -> list[str]:
+def form_problems(contexts: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A page's main form is passed to its template as `form`, as every step page's is, so that
+    templates, their macros and tests find it the same way. Checked on the context of every
+    template the request rendered: one given exactly one WTForms form must call it `form` (a
+    page with several forms, such as the coordinator's comment and review, names each)."""
+    problems = []
+    for context in contexts:
+        forms = [name for name, value in context.items() if isinstance(value, wtforms.Form)]
+        if len(forms) == 1 and forms[0] != "form":
+            problems.append(
+                f"the page's form is passed to its template as {forms[0]!r}, not `form`"
+            )
+    return problems
+
+
+def page_problems(
+    page: BeautifulSoup, full_page: bool, contexts: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
     """What is wrong with a page (or, when not `full_page`, an htmx partial), as
     alphagov/notifications-admin's test client checks: one h1, a title that begins with it, no
-    duplicate ids and an action on every POST form."""
-    problems = []
+    duplicate ids, an action on every POST form, and (given the contexts its templates were
+    rendered with) its form passed as `form`."""
+    problems = form_problems(contexts)
     if full_page:
         headings = page.find_all("h1")
         if len(headings) != 1:
@@ -136,7 +155,13 @@ class ParsingClient(FlaskClient):
         # Buffered, as a server sends the whole response and then closes it: what a view does
         # after its response (`call_on_close`) has happened when the test looks.
         kwargs.setdefault("buffered", True)
-        response: TestResponse = contextvars.Context().run(super().open, *args, **kwargs)
+        contexts: list[dict[str, Any]] = []
+
+        def rendered(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+            contexts.append(context)
+
+        with template_rendered.connected_to(rendered, self.application):
+            response: TestResponse = contextvars.Context().run(super().open, *args, **kwargs)
         record_cookies(response)
         if response.mimetype == "text/html":
             body = response.get_data()
@@ -149,7 +174,7 @@ class ParsingClient(FlaskClient):
             if parser.errors:
                 raise HtmlParseError(f"{response.request.path}: {parser.errors[:5]}")
             page = BeautifulSoup(body, "html.parser")
-            problems = page_problems(page, full_page)
+            problems = page_problems(page, full_page, contexts)
             if problems:
                 raise PageCheckError(f"{response.request.path}: {'; '.join(problems)}")
             response.soup = page  # type: ignore[attr-defined]

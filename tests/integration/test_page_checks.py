@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import Flask
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm as Form
 from sqlalchemy import select
 
 from tests.conftest import page_problems
@@ -51,6 +53,21 @@ def test_a_partial_needs_no_heading_but_unique_ids_and_form_actions() -> None:
     assert page_problems(BeautifulSoup('<div id="board"></div>', "html.parser"), False) == []
     partial = BeautifulSoup('<p id="b"></p><p id="b"></p><form method="post">', "html.parser")
     assert len(page_problems(partial, full_page=False)) == 2
+
+
+class _Form(Form):
+    pass
+
+
+def test_a_pages_one_form_is_passed_to_its_template_as_form(app: Flask) -> None:
+    good = page("<h1>Your plan</h1>")
+    with app.test_request_context():
+        form = _Form()
+        assert page_problems(good, True, [{"form": form, "title": "x"}]) == []
+        # Several forms on one page are each named for what they do.
+        assert page_problems(good, True, [{"comment_form": form, "review_form": _Form()}]) == []
+        problems = page_problems(good, True, [{"start_form": form}])
+    assert problems == ["the page's form is passed to its template as 'start_form', not `form`"]
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

@@ -15,11 +15,14 @@ from flask_babel import LazyString
 from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.plan_document import (
+    CONTEXT_PREFIX,
+    About,
     ContextAnswer,
     Funding,
     HallmarkAnswer,
     PlanDocument,
     SchoolDetails,
+    hallmark_step,
 )
 from wizard.domain.plan_document import OwnCardTitles as OwnCardTitles
 
@@ -62,6 +65,10 @@ class HallmarkRow:
         return self.answer.rating if self.answer else None
 
     @property
+    def step(self) -> str:
+        return hallmark_step(self.hallmark.id)
+
+    @property
     def rating_title(self) -> LazyString | None:
         """The rating in words (None: not rated)."""
         return framework.RATING_TITLES.get(self.rating or "")
@@ -75,27 +82,33 @@ class ContextRow:
     answer: ContextAnswer | None
 
     @property
+    def step(self) -> str:
+        return f"{CONTEXT_PREFIX}{self.context.key}"
+
+    @property
     def priority_titles(self) -> list[LazyString | str]:
         """The elements chosen, by title (a key the framework no longer has, as it is)."""
         priorities = self.answer.priorities if self.answer else ()
         return [framework.ELEMENT_TITLES.get(key, key) for key in priorities]
 
 
-@dataclass
-class SummaryView:
-    """What a summary page needs, in the page's language."""
+@dataclass(frozen=True)
+class PlanView:
+    """A plan's answers as the check-your-answers pages and the summary show them: every
+    context and hallmark of the framework in the order shown, each with the plan's answer (if
+    any), the funding plan, and the titles of what the answers name."""
 
     document: PlanDocument
-    cards: CardCatalogue
-    board: dict[int, str]
-    ranked: list[list[str]]
-    funding: Funding
-    hallmarks: list[HallmarkRow]
     contexts: list[ContextRow]
+    hallmarks: list[HallmarkRow]
 
     @property
-    def school(self) -> SchoolDetails:
-        return self.document.school
+    def about(self) -> About:
+        return self.document.about
+
+    @property
+    def funding(self) -> Funding:
+        return self.document.funding
 
     @property
     def hallmark_ratings(self) -> list[tuple[framework.Hallmark, str | None]]:
@@ -114,11 +127,36 @@ class SummaryView:
 _PURPOSES = {purpose.key: purpose for purpose in framework.FUNDING_PURPOSES}
 
 
+def plan_view(document: PlanDocument) -> PlanView:
+    return PlanView(
+        document,
+        [ContextRow(c, document.context(c.key)) for c in framework.CONTEXTS],
+        [HallmarkRow(h, document.hallmark(h.id)) for h in framework.HALLMARKS],
+    )
+
+
+@dataclass(frozen=True)
+class SummaryView(PlanView):
+    """What a summary page needs, in the page's language: the plan's view, its cards titled,
+    and its Diamond 9."""
+
+    cards: CardCatalogue
+    board: dict[int, str]
+    ranked: list[list[str]]
+
+    @property
+    def school(self) -> SchoolDetails:
+        return self.document.school
+
+
 def view(document: PlanDocument, locale: str) -> SummaryView:
+    plain = plan_view(document)
     cards = CardCatalogue(document, document.own_cards, locale)
-    board = dict(document.board.slots)
-    hallmarks = [HallmarkRow(h, document.hallmark(h.id)) for h in framework.HALLMARKS]
-    contexts = [ContextRow(c, document.context(c.key)) for c in framework.CONTEXTS]
     return SummaryView(
-        document, cards, board, document.board.ranked, document.funding, hallmarks, contexts
+        document,
+        plain.contexts,
+        plain.hallmarks,
+        cards,
+        dict(document.board.slots),
+        document.board.ranked,
     )

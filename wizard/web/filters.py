@@ -7,9 +7,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from wizard.domain import framework
 from wizard.domain.academic_year import year_label, year_slug
-from wizard.domain.funding import summarise as funding_summary
 from wizard.domain.names import plain_name
 from wizard.render.locale import (
     clock_time,
@@ -42,8 +40,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(localised)
     app.add_template_global(written_in, "written_in")
     app.add_template_global(in_other_language, "in_other_language")
-    app.add_template_global(funding_summary, "funding_summary")
     app.add_template_global(over_phrase, "over_phrase")
     app.add_template_global(over_warning, "over_warning")
     app.jinja_env.globals["labels"] = labels
-    app.jinja_env.globals["framework"] = framework

@@ -9,14 +9,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import g, url_for
+from markupsafe import Markup
 
 from wizard.data.boards import BoardState
 from wizard.data.plans import is_draft
 from wizard.domain import framework
-from wizard.domain.academic_year import year_slug
+from wizard.domain.academic_year import year_label, year_slug
 from wizard.domain.cards import CardInfo
 from wizard.domain.diamond import CAPACITY, ROW_COUNT, ROW_OF, ROWS, is_complete, ranked
 from wizard.domain.journey import (
@@ -29,14 +30,17 @@ from wizard.domain.journey import (
     TaskStatus,
 )
 from wizard.domain.plan_document import PlanDocument
-from wizard.domain.summary import view
+from wizard.domain.summary import PlanView, plan_view, view
 from wizard.render.locale import in_language
 from wizard.render.svg import board_svg
 from wizard.web.i18n import select_locale
-from wizard.web.labels import TASK_TITLES
+from wizard.web.labels import STATUS_LABELS, TASK_HINTS, TASK_TITLES
 from wizard.web.scope import PlanScope
 from wizard.web.staff_voice import summary_panel
 from wizard.web.text import gettext as _
+
+if TYPE_CHECKING:
+    from wizard.data.models import Plan, User
 
 
 def summary_context(
@@ -63,6 +67,11 @@ def summary_context(
     }
 
 
+def answers_view(data: Mapping[str, Any]) -> PlanView:
+    """A plan's saved answers (step -> data) as the check-your-answers pages show them."""
+    return plan_view(PlanDocument.from_answers(data))
+
+
 def _staff_voice(cards: Any) -> dict[str, Any] | None:
     """The plan's latest staff voice round, for the summary (None without one)."""
     scope = g.get("plan_scope")
@@ -86,22 +95,107 @@ def location_url(location: Location, year: int) -> str:
     return url_for("plan.hub", year=slug)
 
 
+# How the GOV.UK task list shows each status (its `status` parameter, without the words).
+_STATUS_PARAMS: dict[TaskStatus, dict[str, Any]] = {
+    TaskStatus.COMPLETED: {},
+    TaskStatus.CANNOT_START: {"classes": "govuk-task-list__status--cannot-start-yet"},
+    TaskStatus.IN_PROGRESS: {"tag": {"classes": "govuk-tag--light-blue"}},
+    TaskStatus.NOT_STARTED: {"tag": {"classes": "govuk-tag--blue"}},
+}
+
+
+def _task_item(
+    task: Task, status: TaskStatus, href: str | None, waits: str | None
+) -> dict[str, Any]:
+    """A task as the GOV.UK task list component takes it: title, hint, status and link."""
+    words = STATUS_LABELS[status]
+    shown = _STATUS_PARAMS[status]
+    if "tag" in shown:
+        status_param: dict[str, Any] = {"tag": {**shown["tag"], "text": words}}
+    else:
+        status_param = {"text": words, **shown}
+    hint: dict[str, Any] = {"text": TASK_HINTS[task.key]}
+    if waits:
+        # What must be done before this task can start.
+        hint = {
+            "html": Markup('{} <span class="app-task-list__waits">{}</span>').format(
+                TASK_HINTS[task.key], waits
+            )
+        }
+    item: dict[str, Any] = {
+        "title": {"text": TASK_TITLES[task.key]},
+        "hint": hint,
+        "status": status_param,
+    }
+    if href:
+        item["href"] = href
+    return item
+
+
 def hub_tasks(data: Answers, academic_year: int) -> list[dict[str, Any]]:
-    """The task list: each task, its status, where its link goes (None: cannot start) and,
-    for a task that cannot start yet, what must be done first."""
+    """The task list: each task, its status, where its link goes (None: cannot start), for a
+    task that cannot start yet what must be done first, and the whole as the GOV.UK task list
+    component's item (`item`)."""
     tasks = []
     for task in JOURNEY.tasks:
         status = JOURNEY.task_status(task, data)
         entry = JOURNEY.task_entry(task, data)
+        href = location_url(entry, academic_year) if entry else None
+        waits = waits_for(task, data) if status == TaskStatus.CANNOT_START else None
         tasks.append(
             {
                 "task": task,
                 "status": status,
-                "href": location_url(entry, academic_year) if entry else None,
-                "waits_for": waits_for(task, data) if status == TaskStatus.CANNOT_START else None,
+                "href": href,
+                "waits_for": waits,
+                "item": _task_item(task, status, href, waits),
             }
         )
     return tasks
+
+
+def hub_links(
+    academic_year: int,
+    plan: Plan | None,
+    user: User,
+    school_id: int,
+    *,
+    previous: Plan | None,
+    has_versions: bool,
+    next_year: int | None,
+) -> list[tuple[str, str]]:
+    """ "More about this plan": (address, words) for each page about the plan the user may open."""
+    year = year_slug(academic_year)
+    own = user.school_id == school_id
+    links = []
+    if plan is not None:
+        links += [
+            (
+                url_for("plan.check_plan", year=year),
+                _("Check your answers for the whole plan so far"),
+            ),
+            (url_for("summary.page", year=year), _("Plan summary: read, print or download")),
+            (url_for("history.plan", year=year), _("History: who changed what, and when")),
+        ]
+    if has_versions:
+        links.append((url_for("versions.index", year=year), _("Submitted versions")))
+    if plan is not None and user.is_school_lead and own:
+        links.append((url_for("sharing.index", year=year), _("Share this plan")))
+    if plan is not None and own:
+        links.append(
+            (url_for("staff_voice.index", year=year), _("Staff voice: ask every member of staff"))
+        )
+    if plan is not None and previous is not None:
+        other: dict[str, Any] = {"with": year_slug(previous.academic_year)}
+        compare = url_for("compare.years", year=year, **other)
+        links.append((compare, _("Compare with %(year)s", year=year_label(previous.academic_year))))
+    if next_year:
+        links.append((url_for("plan.hub", year=year_slug(next_year)), _next_year(next_year)))
+    return links
+
+
+def _next_year(year: int) -> str:
+    return _("Your plan for %(year)s", year=year_label(year))
 
 
 def waits_for(task: Task, data: Answers) -> str:

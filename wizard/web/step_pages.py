@@ -119,6 +119,7 @@ for _hallmark in framework.HALLMARKS:
         extra={
             "hallmark": _hallmark,
             "dimension": framework.slo_dimension(_hallmark.slo_dimension),
+            "ratings": framework.RATINGS,
             "count": HALLMARK_COUNT,
         },
     )

@@ -29,6 +29,7 @@ from wizard.web.access import Access, allow
 from wizard.web.forms import FundingLineForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.over_allocation import over_field_error
+from wizard.web.presenters import answers_view
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
@@ -58,6 +59,7 @@ def lines(year: str) -> ResponseReturnValue:
     return render_template(
         "plan/funding/lines.html",
         state=state,
+        plan_view=answers_view(state.data),
         totals=state.totals,
         year_slug=year,
         academic_year=state.academic_year,

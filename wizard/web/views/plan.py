@@ -20,7 +20,7 @@ from wizard.web.feedback import school_feedback
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.over_allocation import over_warning
-from wizard.web.presenters import hub_tasks, location_url
+from wizard.web.presenters import answers_view, hub_links, hub_tasks, location_url
 from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
 from wizard.web.views import signed_in_user
@@ -63,6 +63,10 @@ def hub(year: str) -> ResponseReturnValue:
     state = steps.load_plan(scope.school_id, academic_year)
     tasks = hub_tasks(state.data, academic_year)
     current = academic_year_of(date.today())
+    previous = steps.previous_plan(scope.school_id, academic_year)
+    # The latest submitted version's feedback (None: nothing submitted yet).
+    feedback = school_feedback(state.plan)
+    next_year = academic_year + 1 if academic_year + 1 <= current + 1 else None
     return render_template(
         "plan/hub.html",
         plan=state.plan,
@@ -71,13 +75,20 @@ def hub(year: str) -> ResponseReturnValue:
         tasks=tasks,
         completed=sum(1 for t in tasks if t["status"] == "completed"),
         all_complete=all(t["status"] == "completed" for t in tasks),
-        previous=steps.previous_plan(scope.school_id, academic_year),
-        # The latest submitted version's feedback (None: nothing submitted yet).
-        feedback=(feedback := school_feedback(state.plan)),
-        has_versions=feedback is not None,
-        next_year=academic_year + 1 if academic_year + 1 <= current + 1 else None,
+        previous=previous,
+        feedback=feedback,
+        more=hub_links(
+            academic_year,
+            state.plan,
+            signed_in_user(),
+            scope.school_id,
+            previous=previous,
+            has_versions=feedback is not None,
+            next_year=next_year,
+        ),
         funding_totals=state.funding_totals,
-        start_form=ConfirmForm(),
+        # Starting the year's plan (from last year's, or empty): the page's one form.
+        form=ConfirmForm(),
     )
 
 
@@ -129,6 +140,11 @@ def step(year: str, step: str) -> ResponseReturnValue:
             academic_year=scope.academic_year,
             back_url=location_url(JOURNEY.previous_location(step, return_to), scope.academic_year),
             conflict_template=CHECK_TEMPLATES.get(task.key),
+            conflict_view=(
+                answers_view({conflict.current.step: conflict.current.data})
+                if conflict and conflict.current
+                else None
+            ),
             funding_totals=state.funding_totals,
             saved_lang=saved.lang if saved else None,
             **_conflict(conflict),
@@ -198,7 +214,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
         render_template(
             "plan/check.html",
             plan=state.plan,
-            data=state.data,
+            plan_view=answers_view(state.data),
             school=signed_in_user().school,
             academic_year=scope.academic_year,
             editable=state.editable,
@@ -221,7 +237,7 @@ def check_plan(year: str) -> ResponseReturnValue:
     return render_template(
         "plan/check_plan.html",
         plan=state.plan,
-        data=state.data,
+        plan_view=answers_view(state.data),
         school=signed_in_user().school,
         academic_year=scope.academic_year,
         editable=state.editable,
