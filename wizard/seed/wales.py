@@ -151,7 +151,7 @@ def _random_hallmarks(rng: random.Random, lang: str) -> dict[str, dict[str, Any]
     """Every hallmark rated (mostly developing or established), with evidence and next steps."""
     ratings = [r.key for r in framework.RATINGS]
     return {
-        f"hallmark-{hallmark.number}": {
+        f"hallmark-{hallmark.id}": {
             "rating": rng.choices(ratings, weights=(1, 4, 4, 2, 1))[0],
             "evidence": rng.choice(EVIDENCE[lang]),
             "next_steps": rng.choice(NEXT_STEPS[lang]),
@@ -217,9 +217,9 @@ def fact_rows(
     """The facts of one submitted version: one per hallmark rating, placed card and funding
     line, each with the version's keys (school, cluster, authority, year, version, latest)."""
     ratings = [
-        {**keys, "hallmark": h.number, "rating": answers[f"hallmark-{h.number}"]["rating"]}
+        {**keys, "hallmark": h.id, "rating": answers[f"hallmark-{h.id}"]["rating"]}
         for h in framework.HALLMARKS
-        if (answers.get(f"hallmark-{h.number}") or {}).get("rating")
+        if (answers.get(f"hallmark-{h.id}") or {}).get("rating")
     ]
     slots = (answers.get(BOARD_STEP) or {}).get("slots") or {}
     placements = [
