@@ -28,14 +28,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 
-from wizard.data import staff_voice as data
-from wizard.data.plans import get_plan, is_draft
 from wizard.domain import framework
 from wizard.domain.diamond import normalise, ranked, read_move
-from wizard.domain.plan_document import hallmark_step
 from wizard.domain.staff_voice import more_than_expected
 from wizard.render.mail import link
 from wizard.services import board as boards
+from wizard.services import staff_voice as voice
 from wizard.services.board import BoardState, Chooser, Outcome
 from wizard.web.access import Access, allow
 from wizard.web.board_words import announcement
@@ -59,7 +57,9 @@ from wizard.web.views import posted_version, signed_in_user, wants_partial
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
-    from wizard.data.models import Plan, StaffVoiceResponse, StaffVoiceRound
+    from wizard.services.staff_voice import Plan
+    from wizard.services.staff_voice import Response as StaffVoiceResponse
+    from wizard.services.staff_voice import Round as StaffVoiceRound
 
 bp = Blueprint("staff_voice", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/staff-voice")
 respond = Blueprint("staff_voice_response", __name__, url_prefix=LANG_PREFIX + "/staff-voice")
@@ -72,14 +72,14 @@ COOKIE_PREFIX = "staff-voice-"
 
 def _plan() -> Plan:
     scope = plan_scope()
-    plan = get_plan(scope.school_id, scope.academic_year)
+    plan = voice.plan_of(scope.school_id, scope.academic_year)
     if plan is None:
         abort(404)
     return plan
 
 
 def _round(plan: Plan, round_id: int) -> StaffVoiceRound:
-    found = data.round_of(plan, round_id)
+    found = voice.round_of(plan, round_id)
     if found is None:
         abort(404)
     return found
@@ -101,11 +101,11 @@ def index(year: str) -> ResponseReturnValue:
 
 def _index(year: str, new_link: str | None = None, reissued: bool = False) -> ResponseReturnValue:
     scope = plan_scope()
-    plan = get_plan(scope.school_id, scope.academic_year)
+    plan = voice.plan_of(scope.school_id, scope.academic_year)
     user = signed_in_user()
     form = OpenRoundForm(formdata=None) if reissued else OpenRoundForm()
-    rounds = data.rounds_of(plan) if plan else []
-    has_open = any(data.is_open(row.round, today()) for row in rounds)
+    listed = voice.rounds(plan, today())
+    rounds, has_open = listed.rows, listed.has_open
     if request.method == "POST" and not reissued:
         if not user.is_school_lead or plan is None:
             abort(403)
@@ -113,10 +113,10 @@ def _index(year: str, new_link: str | None = None, reissued: bool = False) -> Re
             flash(_("Close the open round before you open another."), "important")
             return redirect(url_for("staff_voice.index", year=year))
         if form.validate_on_submit() and form.closes_on is not None:
-            token = data.open_round(plan, user, form.closes_on)
+            token = voice.open_round(plan, user, form.closes_on)
             new_link = link("staff_voice_response.start", token=token)
             form = OpenRoundForm(formdata=None)
-            rounds = data.rounds_of(plan)
+            rounds = voice.rounds(plan, today()).rows
             has_open = True
     return render_template(
         "staff_voice/index.html",
@@ -124,12 +124,12 @@ def _index(year: str, new_link: str | None = None, reissued: bool = False) -> Re
         errors=_date_errors(form),
         new_link=new_link,
         reissued=reissued,
-        expected=data.expected_staff_of(plan) if plan else None,
+        expected=voice.expected_staff_of(plan),
         more_than_expected=more_than_expected,
         rounds=rounds,
         has_open=has_open,
         today=today(),
-        is_open=data.is_open,
+        is_open=voice.is_open,
         can_manage=user.is_school_lead and scope.can_write,
         plan=plan,
         year_slug=year,
@@ -145,7 +145,7 @@ def close(year: str, round_id: int) -> ResponseReturnValue:
     round_ = _round(plan, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    data.close_round(plan, round_, signed_in_user())
+    voice.close_round(plan, round_, signed_in_user())
     flash(
         _("You have closed the round. Staff can no longer respond or change their answers."),
         "success",
@@ -162,10 +162,10 @@ def new_link(year: str, round_id: int) -> ResponseReturnValue:
     round_ = _round(plan, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not data.is_open(round_, today()):
+    if not voice.is_open(round_, today()):
         flash(_("This round has closed, so it needs no new link."), "important")
         return redirect(url_for("staff_voice.index", year=year))
-    token = data.reissue_link(plan, round_, signed_in_user())
+    token = voice.reissue_link(plan, round_, signed_in_user())
     return _index(year, link("staff_voice_response.start", token=token), reissued=True)
 
 
@@ -179,7 +179,7 @@ def delete(year: str, round_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        data.delete_round(plan, round_, signed_in_user())
+        voice.delete_round(plan, round_, signed_in_user())
         flash(
             _("You have deleted the round and its responses. Its link no longer works."), "success"
         )
@@ -187,7 +187,7 @@ def delete(year: str, round_id: int) -> ResponseReturnValue:
     return render_template(
         "staff_voice/delete.html",
         round=round_,
-        responses=len(data.answers_of(round_.id)),
+        responses=len(voice.answers_of(round_)),
         year_slug=year,
         academic_year=plan.academic_year,
     )
@@ -199,16 +199,6 @@ def _school_board(*, signed_in: bool = False) -> boards.SchoolBoard:
     return boards.SchoolBoard(scope.school_id, scope.academic_year, select_locale(), user)
 
 
-def _school_ratings(state: BoardState) -> dict[int, str]:
-    ratings = {}
-    for hallmark in framework.HALLMARKS:
-        row = state.answers.get(hallmark_step(hallmark.id))
-        rating = (row.data or {}).get("rating") if row else None
-        if isinstance(rating, str):
-            ratings[hallmark.id] = rating
-    return ratings
-
-
 @bp.get("/<int:round_id>/results")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def results(year: str, round_id: int) -> ResponseReturnValue:
@@ -218,13 +208,12 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
     round_ = _round(plan, round_id)
     scope = plan_scope()
     state = _school_board().read()
-    is_open = data.is_open(round_, today())
+    is_open = voice.is_open(round_, today())
     report = build_results(
-        data.answers_of(round_.id), not is_open, state.catalogue, _school_ratings(state)
+        voice.answers_of(round_), not is_open, state.catalogue, voice.school_ratings(state)
     )
-    expected = data.expected_staff_of(plan)
-    user = signed_in_user()
-    applied = data.last_applied(plan)
+    expected = voice.expected_staff_of(plan)
+    lead = voice.lead_choices(signed_in_user().is_school_lead, state, report.consensus, plan)
     return render_template(
         "staff_voice/results.html",
         round=round_,
@@ -235,14 +224,9 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
         rating_titles=framework.RATING_TITLES,
         gap_text=gap_text,
         mean_text=mean_text,
-        can_apply=user.is_school_lead and is_draft(state.plan) and bool(report.consensus),
+        can_apply=lead.can_apply,
         same_board=report.consensus == state.board,
-        can_undo=bool(
-            user.is_school_lead
-            and is_draft(state.plan)
-            and applied
-            and applied.revision == state.version
-        ),
+        can_undo=lead.can_undo,
         is_open=is_open,
         expected=expected,
         too_many=more_than_expected(report.responses, expected),
@@ -261,8 +245,8 @@ def apply(year: str, round_id: int) -> ResponseReturnValue:
         abort(400)
     store = _school_board(signed_in=True)
     state = store.load()
-    closed = not data.is_open(round_, today())
-    report = build_results(data.answers_of(round_.id), closed, state.catalogue, {})
+    closed = not voice.is_open(round_, today())
+    report = build_results(voice.answers_of(round_), closed, state.catalogue, {})
     results_url = url_for("staff_voice.results", year=year, round_id=round_id)
     if not report.shown or not report.consensus:
         abort(404)
@@ -326,7 +310,7 @@ def _private(response: Response) -> Response:
 
 
 def _found(token: str) -> tuple[StaffVoiceRound, Plan]:
-    found = data.find_round(token)
+    found = voice.find_round(token)
     if found is None:
         abort(404)
     return found
@@ -337,7 +321,7 @@ def _cookie_name(round_: StaffVoiceRound) -> str:
 
 
 def _my_response(round_: StaffVoiceRound) -> StaffVoiceResponse | None:
-    return data.find_response(round_, request.cookies.get(_cookie_name(round_)))
+    return voice.find_response(round_, request.cookies.get(_cookie_name(round_)))
 
 
 def _sitting_key(round_: StaffVoiceRound) -> str:
@@ -399,7 +383,7 @@ def _new_response_limit() -> str:
 def _new_response_key() -> str:
     """New responses are counted per address and round: schools may share an address (a local
     authority's network), and one school's round must not use up another's allowance."""
-    found = data.find_round(str((request.view_args or {}).get("token", "")))
+    found = voice.find_round(str((request.view_args or {}).get("token", "")))
     address = get_remote_address()
     return f"{address}/round-{found[0].id}" if found is not None else address
 
@@ -409,7 +393,7 @@ def _not_a_new_response() -> bool:
     per address: not a page view, nor a change to this browser's own response."""
     if request.method != "POST":
         return True
-    found = data.find_round(str((request.view_args or {}).get("token", "")))
+    found = voice.find_round(str((request.view_args or {}).get("token", "")))
     return found is None or _my_response(found[0]) is not None
 
 
@@ -452,7 +436,7 @@ def start(token: str) -> ResponseReturnValue:
     whether this is the same person changing their answers or someone new, and shows the
     earlier answers only to the one who says they are changing theirs (?change)."""
     round_, plan = _found(token)
-    if not data.is_open(round_, today()):
+    if not voice.is_open(round_, today()):
         return _closed_page(token, round_, plan)
     mine = _my_response(round_)
     if mine is not None and request.method == "GET" and "change" not in request.args:
@@ -472,7 +456,7 @@ def start(token: str) -> ResponseReturnValue:
     form = ResponseForm.build(data=initial or None)
     if form.validate_on_submit():
         try:
-            new_token = data.save_response(
+            new_token = voice.save_response(
                 round_,
                 mine,
                 today(),
@@ -480,9 +464,9 @@ def start(token: str) -> ResponseReturnValue:
                 ratings=form.ratings(),
                 most=current_app.config["STAFF_VOICE_RESPONSES_PER_ROUND"],
             )
-        except data.RoundClosed:
+        except voice.RoundClosed:
             return _closed_page(token, round_, plan)
-        except data.RoundFull:
+        except voice.RoundFull:
             return _full_page(round_, plan)
         _continue_sitting(round_)
         response = redirect(url_for("staff_voice_response.board", token=token))
@@ -536,7 +520,7 @@ def _board_response(
         chooser=chooser,
         open_card=open_card,
         undo_label=None,
-        editable=data.is_open(round_, today()),
+        editable=voice.is_open(round_, today()),
         move_url=url_for("staff_voice_response.move", token=token),
         token=token,
         round=round_,
@@ -560,7 +544,7 @@ def board(token: str) -> ResponseReturnValue:
     """Your own Diamond 9 from the school's card bank: by buttons, drag or without JavaScript."""
     round_, plan = _found(token)
     mine = _my_response(round_)
-    if not data.is_open(round_, today()):
+    if not voice.is_open(round_, today()):
         return _closed_page(token, round_, plan)
     if mine is None or not _in_sitting(round_):
         return redirect(url_for("staff_voice_response.start", token=token))
@@ -574,7 +558,7 @@ def move(token: str) -> ResponseReturnValue:
     an answer to "which card?" or "which row?", or a drag (card and to). No undo for responders."""
     round_, plan = _found(token)
     mine = _my_response(round_)
-    if not data.is_open(round_, today()):
+    if not voice.is_open(round_, today()):
         if htmx:
             return _whole_page_to(url_for("staff_voice_response.board", token=token))
         return _closed_page(token, round_, plan)
@@ -622,7 +606,7 @@ def forget(token: str) -> ResponseReturnValue:
     round_, plan = _found(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if request.form.get("then") == "start" and data.is_open(round_, today()):
+    if request.form.get("then") == "start" and voice.is_open(round_, today()):
         return _forget_cookie(
             redirect(url_for("staff_voice_response.start", token=token), code=303), round_
         )
@@ -632,7 +616,7 @@ def forget(token: str) -> ResponseReturnValue:
             token=token,
             round=round_,
             school=plan.school,
-            is_open=data.is_open(round_, today()),
+            is_open=voice.is_open(round_, today()),
         )
     )
     return _forget_cookie(page, round_)
@@ -655,5 +639,5 @@ def done(token: str) -> ResponseReturnValue:
         form=ConfirmForm(),
         board_cards=board_cards,
         role=ROLE_LABELS.get(mine.role or "", ""),
-        is_open=data.is_open(round_, today()),
+        is_open=voice.is_open(round_, today()),
     )

@@ -1,0 +1,157 @@
+"""Staff voice rounds and responses: the lead opens, closes, re-links and deletes a round; a
+member of staff, without an account, saves a response; the results read every response of a
+round. The board parts (moving a responder's card, applying the consensus) are services/board.py.
+
+The views call these and never the data layer; the types they need (a round, a response, the
+plan) are named here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from wizard.data import staff_voice as data
+from wizard.data.models import Plan, StaffVoiceResponse, StaffVoiceRound
+from wizard.data.plans import get_plan, is_draft
+from wizard.data.staff_voice import (
+    AppliedChange,
+    RoundClosed,
+    RoundFull,
+    RoundRow,
+    find_response,
+    find_round,
+    is_open,
+    save_response,
+)
+from wizard.domain import framework
+from wizard.domain.plan_document import hallmark_step
+from wizard.domain.staff_voice import StaffAnswer
+
+if TYPE_CHECKING:
+    from wizard.data.models import User
+    from wizard.services.board import BoardState
+
+__all__ = [
+    "AppliedChange",
+    "Lead",
+    "Plan",
+    "Response",
+    "Round",
+    "RoundClosed",
+    "RoundFull",
+    "RoundRow",
+    "Rounds",
+    "StaffAnswer",
+    "answers_of",
+    "close_round",
+    "delete_round",
+    "expected_staff_of",
+    "find_response",
+    "find_round",
+    "is_draft",
+    "is_open",
+    "last_applied",
+    "lead_choices",
+    "open_round",
+    "plan_of",
+    "reissue_link",
+    "round_of",
+    "rounds",
+    "save_response",
+    "school_ratings",
+]
+
+Round = StaffVoiceRound
+Response = StaffVoiceResponse
+
+
+def plan_of(school_id: int, academic_year: int) -> Plan | None:
+    """The school's plan for the year (None: not started)."""
+    return get_plan(school_id, academic_year)
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """A plan's rounds, newest first, and whether one of them is open today."""
+
+    rows: list[RoundRow]
+    has_open: bool
+
+
+def rounds(plan: Plan | None, today: date) -> Rounds:
+    """The plan's rounds (none before the plan exists) and whether one is open."""
+    rows = data.rounds_of(plan) if plan else []
+    return Rounds(rows, any(is_open(row.round, today) for row in rows))
+
+
+def open_round(plan: Plan, user: User, closes_on: date) -> str:
+    """Open a round and return its link's token (the only time it is known)."""
+    return data.open_round(plan, user, closes_on)
+
+
+def round_of(plan: Plan, round_id: int) -> Round | None:
+    """The plan's round `round_id` (None: not this plan's)."""
+    return data.round_of(plan, round_id)
+
+
+def close_round(plan: Plan, round_: Round, user: User) -> None:
+    """Stop the round taking responses; its results stay."""
+    data.close_round(plan, round_, user)
+
+
+def reissue_link(plan: Plan, round_: Round, user: User) -> str:
+    """A new link for the round (its token); the old one stops working."""
+    return data.reissue_link(plan, round_, user)
+
+
+def delete_round(plan: Plan, round_: Round, user: User) -> None:
+    """Delete the round and every response to it."""
+    data.delete_round(plan, round_, user)
+
+
+def answers_of(round_: Round) -> list[StaffAnswer]:
+    """Every response to the round (one query)."""
+    return data.answers_of(round_.id)
+
+
+def expected_staff_of(plan: Plan | None) -> int | None:
+    """The number of staff the school gave in "About your school" (None: not given)."""
+    return data.expected_staff_of(plan) if plan else None
+
+
+def last_applied(plan: Plan | None) -> AppliedChange | None:
+    """The latest consensus board applied to the plan, if not undone."""
+    return data.last_applied(plan)
+
+
+def school_ratings(state: BoardState) -> dict[int, str]:
+    """The school's own rating of each hallmark (by its stable id), to set beside the staff's."""
+    ratings = {}
+    for hallmark in framework.HALLMARKS:
+        row = state.answers.get(hallmark_step(hallmark.id))
+        rating = (row.data or {}).get("rating") if row else None
+        if isinstance(rating, str):
+            ratings[hallmark.id] = rating
+    return ratings
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the lead may do with the consensus board on the results page."""
+
+    can_apply: bool
+    can_undo: bool
+
+
+def lead_choices(
+    is_lead: bool, state: BoardState, consensus: dict[int, str] | None, plan: Plan
+) -> Lead:
+    """A lead of a draft plan may apply a consensus board there is, and undo the last one
+    applied while nobody has moved a card since."""
+    draft = is_lead and is_draft(state.plan)
+    applied = last_applied(plan)
+    return Lead(
+        can_apply=draft and bool(consensus),
+        can_undo=bool(draft and applied and applied.revision == state.version),
+    )
