@@ -8,7 +8,7 @@ noindex, and they are rate limited per address.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,18 +22,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from wizard.data.caps import CapReached
-from wizard.data.sharing import (
-    create_share_link,
-    is_live,
-    latest_version,
-    maker_is_lead,
-    revoke,
-    share_links_of,
-)
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
 from wizard.render.mail import link
+from wizard.services import sharing
 from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
 from wizard.web.forms import ConfirmForm, ShareLinkForm, today
@@ -49,9 +41,6 @@ from wizard.web.views.documents import (
     plan_or_404,
     share_link_key,
 )
-
-if TYPE_CHECKING:
-    from wizard.data.models import Plan
 
 bp = Blueprint("sharing", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/share")
 shared = Blueprint("shared", __name__, url_prefix=LANG_PREFIX + "/shared")
@@ -69,19 +58,16 @@ def index(year: str) -> ResponseReturnValue:
     new_link = None
     errors: list[dict[str, str]] = []
     if form.validate_on_submit():
-        try:
-            token = create_share_link(
-                plan, signed_in_user(), form.shows.data == "draft", form.expires_on
-            )
-        except CapReached as reached:
+        made = sharing.create(plan, signed_in_user(), form.shows.data == "draft", form.expires_on)
+        if isinstance(made, sharing.Refused):
             message = _(
                 "You can have up to %(count)s share links at once. Revoke one you no longer need to make another.",
-                count=reached.cap,
+                count=made.cap,
             )
             form.shows.errors = [message]
         else:
             # Only its hash is kept: this is the one time the link can be shown.
-            new_link = link("shared.page", token=token)
+            new_link = link("shared.page", token=made.token)
             form = ShareLinkForm(formdata=None)
     errors = _errors(form)
     return render_template(
@@ -89,7 +75,7 @@ def index(year: str) -> ResponseReturnValue:
         form=form,
         errors=errors,
         new_link=new_link,
-        links=_rows(plan),
+        links=sharing.links(plan, today()),
         plan=plan,
         year_slug=year,
         academic_year=plan.academic_year,
@@ -103,7 +89,7 @@ def revoke_link(year: str, link_id: int) -> ResponseReturnValue:
     plan = plan_or_404()
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not revoke(plan, link_id, signed_in_user()):
+    if not sharing.revoke(plan, link_id, signed_in_user()):
         abort(404)
     flash(_("You have revoked the link. It no longer opens the plan."), "success")
     return redirect(url_for("sharing.index", year=year))
@@ -116,23 +102,6 @@ def _errors(form: ShareLinkForm) -> list[dict[str, str]]:
         first = form.expires_error_parts[0] if form.expires_error_parts else "day"
         errors.append({"text": form.expires_error, "href": f"#expires-{first}"})
     return errors
-
-
-def _rows(plan: Plan) -> list[dict[str, Any]]:
-    now = today()
-    return [
-        {
-            "link": share,
-            "state": "revoked"
-            if share.revoked_at
-            else "expired"
-            if not is_live(share, now)
-            else "live"
-            if maker_is_lead(share, plan)
-            else "stopped",
-        }
-        for share in share_links_of(plan)
-    ]
 
 
 # The shared plan ------------------------------------------------------------------------------
@@ -162,7 +131,7 @@ def _shared_summary(token: str) -> tuple[SharedScope, dict[str, Any] | None]:
         plan, snapshot = draft_snapshot()
         number = None if plan.status == PlanStatus.DRAFT else plan.version
         return scope, summary_context(snapshot, plan.status, number)
-    version = latest_version(plan_or_404())
+    version = sharing.latest_version(plan_or_404())
     if version is None:
         return scope, None
     return scope, summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
@@ -188,7 +157,7 @@ def pdf(token: str) -> ResponseReturnValue:
     scope, context = _shared_summary(token)
     if context is None:
         abort(404)
-    version = None if scope.shows_draft else latest_version(plan_or_404())
+    version = None if scope.shows_draft else sharing.latest_version(plan_or_404())
     return pdf_response(
         context,
         file_word("plan"),
