@@ -9,7 +9,6 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from wizard.data import aggregates
 from wizard.domain import framework
 from wizard.domain.aggregates import (
     OWN_CARDS,
@@ -26,6 +25,7 @@ from wizard.domain.diamond import ROW_COUNT
 from wizard.domain.values import DashboardStatus
 from wizard.render.charts import Bar, bars_svg, heat_map_svg, stacked_bars_svg
 from wizard.render.locale import format_money
+from wizard.services.reporting import Facts
 from wizard.web.text import gettext as _
 
 STATUS_LABELS = {
@@ -79,14 +79,14 @@ def purpose_title(key: str) -> str:
     return str(found.title) if found else (key or _("No purpose given"))
 
 
-def build_report(scope: aggregates.Scope) -> Report:
-    """Every aggregate for the scope: four queries, whatever the number of schools."""
+def build_report(facts: Facts) -> Report:
+    """Every aggregate of the facts (services.reporting.facts), as charts and tables."""
     locale = _locale()
     catalogue = CardCatalogue({}, [], locale)
-    rows = heat_map(aggregates.placement_counts(scope))
+    rows = heat_map(facts.placements)
     heat_rows = [(card_title(row.card, catalogue), row) for row in rows]
     row_labels = [_("Row %(number)d", number=number) for number in range(1, ROW_COUNT + 1)]
-    ratings = aggregates.rating_counts(scope)
+    ratings = facts.ratings
     rating_keys = [rating.key for rating in framework.RATINGS]
     rating_labels = [str(rating.title) for rating in framework.RATINGS]
     spreads = [
@@ -98,9 +98,9 @@ def build_report(scope: aggregates.Scope) -> Report:
         )
     ]
     schools = max((spread.total for _, spread in spreads), default=0)
-    purposes = [(purpose_title(s.key), s) for s in shares(aggregates.funding_by_purpose(scope))]
+    purposes = [(purpose_title(s.key), s) for s in shares(facts.by_purpose)]
     amounts = []
-    for name_en, name_cy, pence in aggregates.funding_by_school(scope):
+    for name_en, name_cy, pence in facts.by_school:
         name = (name_cy or name_en) if locale == "cy" else name_en
         amounts.append((name, pence))
     by_school = [(s.key, s) for s in shares(amounts)]

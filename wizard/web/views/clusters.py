@@ -9,11 +9,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from wizard.data.aggregates import Scope
-from wizard.data.clusters import cluster_of_coordinator, school_plan_rows
-from wizard.data.directory import clusters_coordinated_by
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
 from wizard.domain.values import DashboardStatus
+from wizard.services import reporting
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
@@ -45,7 +43,7 @@ def chosen_year() -> int:
 @allow(Access.COORDINATOR)
 def index() -> ResponseReturnValue:
     """Choose one of the coordinator's clusters; with only one, go straight to its dashboard."""
-    clusters = clusters_coordinated_by(current_user.id, select_locale())
+    clusters = reporting.clusters_of(current_user.id, select_locale())
     if len(clusters) == 1:
         return redirect(url_for(".dashboard", cluster_id=clusters[0].id))
     return render_template("clusters/index.html", clusters=clusters)
@@ -56,20 +54,18 @@ def index() -> ResponseReturnValue:
 def dashboard(cluster_id: int) -> ResponseReturnValue:
     """Every school of the cluster with its plan's status for the year, filtered by status,
     and the aggregates of the schools' latest submitted versions."""
-    cluster = cluster_of_coordinator(current_user.id, cluster_id)
-    if cluster is None:
-        abort(404)
     year = chosen_year()
     status = request.args.get("status", "")
     if status and status not in set(DashboardStatus):
         abort(400)
-    rows = school_plan_rows(cluster.id, year, select_locale())
-    shown = [row for row in rows if not status or row.status == status]
+    found = reporting.cluster_dashboard(current_user.id, cluster_id, year, status, select_locale())
+    if found is None:
+        abort(404)
     return render_template(
         "clusters/dashboard.html",
-        cluster=cluster,
-        rows=shown,
-        all_count=len(rows),
+        cluster=found.cluster,
+        rows=found.rows,
+        all_count=found.all_count,
         status=status,
         year=year,
         slug=year_slug(year),
@@ -77,5 +73,5 @@ def dashboard(cluster_id: int) -> ResponseReturnValue:
         statuses=list(DashboardStatus),
         status_labels=STATUS_LABELS,
         status_tags=STATUS_TAGS,
-        report=build_report(Scope(year, cluster_id=cluster.id)),
+        report=build_report(found.facts),
     )

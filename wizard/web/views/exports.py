@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, abort
 from flask.typing import ResponseReturnValue
 
-from wizard.data.clusters import cluster_of_coordinator, school_plan_rows
 from wizard.domain.academic_year import parse_year_slug, year_slug
 from wizard.render import csv_export
+from wizard.services import reporting
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.text import gettext as _
 from wizard.web.views import attachment, signed_in_user
 
 if TYPE_CHECKING:
-    from wizard.data.clusters import SchoolPlanRow
+    from wizard.services.reporting import SchoolPlanRow
 
 bp = Blueprint("exports", __name__, url_prefix=LANG_PREFIX + "/clusters/<int:cluster_id>/<year>")
 
@@ -32,10 +32,11 @@ def _export(
     academic_year = parse_year_slug(year)
     if academic_year is None:
         abort(404)
-    if cluster_of_coordinator(signed_in_user().id, cluster_id) is None:
-        abort(404)
     locale = select_locale()
-    body = build(school_plan_rows(cluster_id, academic_year, locale), locale)
+    rows = reporting.cluster_rows(signed_in_user().id, cluster_id, academic_year, locale)
+    if rows is None:
+        abort(404)
+    body = build(rows, locale)
     headers = attachment(name, cluster_id, year_slug(academic_year), "csv")
     return Response(body, mimetype="text/csv", headers=headers)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from wizard.data.aggregates import Scope, local_authorities, status_counts
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import DashboardStatus
+from wizard.services import reporting
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
@@ -21,22 +21,19 @@ bp = Blueprint("national", __name__, url_prefix=LANG_PREFIX + "/national")
 @allow(Access.ADMINISTRATOR)
 def index() -> ResponseReturnValue:
     year = chosen_year()
-    authorities = local_authorities(select_locale())
-    code = request.args.get("authority", "")
-    authority = next((a for a in authorities if a.code == code), None)
-    if code and authority is None:
+    found = reporting.national(year, request.args.get("authority", ""), select_locale())
+    if found is None:
         abort(400)
-    authority_id = authority.id if authority else None
     return render_template(
         "national/index.html",
         year=year,
         slug=year_slug(year),
         years=year_choices(),
-        authorities=authorities,
-        authority=authority,
-        counts=status_counts(year, authority_id),
+        authorities=found.authorities,
+        authority=found.authority,
+        counts=found.counts,
         statuses=list(DashboardStatus),
         status_labels=STATUS_LABELS,
         status_tags=STATUS_TAGS,
-        report=build_report(Scope(year, local_authority_id=authority_id)),
+        report=build_report(found.facts),
     )

@@ -1,0 +1,120 @@
+"""What coordinators and administrators see across schools: a coordinator's clusters, a
+cluster's dashboard (its schools' plans and the aggregates of their latest submitted versions),
+the national view by local authority, and the rows of a cluster's CSV exports. The views call
+these and never the data layer; web/reporting.py turns the facts into charts and tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.data import aggregates
+from wizard.data.aggregates import Scope
+from wizard.data.clusters import SchoolPlanRow, cluster_of_coordinator, school_plan_rows
+from wizard.data.directory import clusters_coordinated_by
+from wizard.data.models import Cluster, LocalAuthority
+
+__all__ = [
+    "Cluster",
+    "ClusterDashboard",
+    "Facts",
+    "LocalAuthority",
+    "National",
+    "SchoolPlanRow",
+    "Scope",
+    "cluster_dashboard",
+    "cluster_rows",
+    "clusters_of",
+    "facts",
+    "national",
+]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The reporting facts of a scope's latest submitted versions, counted (four queries,
+    whatever the number of schools)."""
+
+    placements: list[tuple[str, int, int]]
+    """(card, row, schools)"""
+    ratings: list[tuple[int, str, int]]
+    """(hallmark, rating, schools)"""
+    by_purpose: list[tuple[str, int]]
+    """(funding purpose, pence)"""
+    by_school: list[tuple[str, str | None, int]]
+    """(English name, Welsh name, pence)"""
+
+
+def facts(scope: Scope) -> Facts:
+    """Every aggregate of the scope."""
+    return Facts(
+        aggregates.placement_counts(scope),
+        aggregates.rating_counts(scope),
+        aggregates.funding_by_purpose(scope),
+        aggregates.funding_by_school(scope),
+    )
+
+
+def clusters_of(user_id: int, locale: str) -> list[Cluster]:
+    """The coordinator's clusters, in the alphabetical order of their names in `locale`."""
+    return clusters_coordinated_by(user_id, locale)
+
+
+@dataclass(frozen=True)
+class ClusterDashboard:
+    cluster: Cluster
+    rows: list[SchoolPlanRow]
+    """The schools shown: those with the status asked for, or all."""
+    all_count: int
+    """How many schools the cluster has."""
+    facts: Facts
+
+
+def cluster_dashboard(
+    user_id: int, cluster_id: int, academic_year: int, status: str, locale: str
+) -> ClusterDashboard | None:
+    """Every school of the cluster with its plan's status for the year (only those of `status`
+    when one is given), and the aggregates; None when the user does not coordinate it."""
+    cluster = cluster_of_coordinator(user_id, cluster_id)
+    if cluster is None:
+        return None
+    rows = school_plan_rows(cluster.id, academic_year, locale)
+    shown = [row for row in rows if not status or row.status == status]
+    return ClusterDashboard(
+        cluster, shown, len(rows), facts(Scope(academic_year, cluster_id=cluster.id))
+    )
+
+
+def cluster_rows(
+    user_id: int, cluster_id: int, academic_year: int, locale: str
+) -> list[SchoolPlanRow] | None:
+    """The cluster's schools with their plans, for its CSV exports; None when the user does
+    not coordinate it."""
+    if cluster_of_coordinator(user_id, cluster_id) is None:
+        return None
+    return school_plan_rows(cluster_id, academic_year, locale)
+
+
+@dataclass(frozen=True)
+class National:
+    authorities: list[LocalAuthority]
+    authority: LocalAuthority | None
+    """The local authority chosen (None: all of Wales)."""
+    counts: dict[str, int]
+    """The number of schools by dashboard status."""
+    facts: Facts
+
+
+def national(academic_year: int, authority_code: str, locale: str) -> National | None:
+    """The aggregates of all Wales or of one local authority (by its code); None when the code
+    is not one of them."""
+    authorities = aggregates.local_authorities(locale)
+    authority = next((a for a in authorities if a.code == authority_code), None)
+    if authority_code and authority is None:
+        return None
+    authority_id = authority.id if authority else None
+    return National(
+        authorities,
+        authority,
+        aggregates.status_counts(academic_year, authority_id),
+        facts(Scope(academic_year, local_authority_id=authority_id)),
+    )
