@@ -26,13 +26,21 @@ from wizard.services import notifications
 from wizard.services.outbox import dispatch, send_now
 
 if TYPE_CHECKING:
-    from wizard.data.models import Invitation, PasswordResetToken, User
+    from wizard.data.models import Invitation, PasswordResetToken
+
+    # The signed-in user, the type the views name (they import nothing from the data layer).
+    from wizard.data.models import User as User
 
 # The cookie session's keys for the server-side session's token and its last activity.
 SESSION_TOKEN_KEY = accounts.SESSION_TOKEN_KEY
 SESSION_SEEN_KEY = accounts.SESSION_SEEN_KEY
 # An account was made for the address at the same moment (two acceptances of one invitation).
 AccountExists = accounts.AccountExists
+
+
+def database_ready() -> bool:
+    """Whether the database can be reached (the readiness check)."""
+    return accounts.database_ready()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from wizard.web.i18n import select_locale
 from wizard.web.text import pgettext
 
 if TYPE_CHECKING:
-    from wizard.data.models import User
+    from wizard.services.accounts import User
 
 
 def wants_partial() -> bool:

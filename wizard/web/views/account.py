@@ -36,7 +36,7 @@ from wizard.web.forms import (
 from wizard.web.i18n import LANG_PREFIX, remember_language, select_locale
 
 if TYPE_CHECKING:
-    from wizard.data.models import User
+    from wizard.services.accounts import User
 
 bp = Blueprint("account", __name__, url_prefix=LANG_PREFIX + "/account")
 

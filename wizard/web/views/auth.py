@@ -40,7 +40,7 @@ from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.views import home_url
 
 if TYPE_CHECKING:
-    from wizard.data.models import User
+    from wizard.services.accounts import User
 
 bp = Blueprint("auth", __name__, url_prefix=LANG_PREFIX)
 

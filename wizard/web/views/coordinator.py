@@ -34,7 +34,7 @@ from wizard.web.views.documents import draft_snapshot, limit_pdfs_per_user, pdf_
 from wizard.web.written import written_language
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanVersion
+    from wizard.services.plans import Plan, PlanVersion
 
 bp = Blueprint(
     "coordinator",

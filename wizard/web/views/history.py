@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from wizard.data.audit import plan_history
 from wizard.domain.inputs import parse_whole_number
+from wizard.services import plans
 from wizard.web.access import Access, allow
 from wizard.web.history import describe
 from wizard.web.i18n import LANG_PREFIX
@@ -61,7 +61,7 @@ def _pagination(current: int, pages: int, page_url: Any) -> dict[str, Any] | Non
 def _render(back_url: str, page_url: Any, **context: Any) -> ResponseReturnValue:
     plan = plan_or_404()
     number = _page_number()
-    history = plan_history(plan.id, number, PER_PAGE)
+    history = plans.history(plan, number, PER_PAGE)
     if number > history.pages:
         abort(404)
     return render_template(

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from wizard.data.accounts import database_ready
+from wizard.services.accounts import database_ready
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, preferred_language
 from wizard.web.views import home_url
@@ -64,7 +64,7 @@ def accessibility() -> ResponseReturnValue:
 @allow(Access.PUBLIC)
 def privacy() -> ResponseReturnValue:
     """Show the privacy notice: who is responsible, from the configuration, and the retention
-    periods the retention sweep uses (wizard/data/retention.py)."""
+    periods the retention sweep uses (retention.py in the data layer)."""
     return render_template("public/privacy.html", **_privacy_details())
 
 

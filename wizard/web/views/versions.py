@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 
-from wizard.data.versions import versions_of
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
+from wizard.services import plans
 from wizard.web.access import Access, allow
 from wizard.web.feedback import school_feedback, version_changes
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -29,7 +29,7 @@ bp = Blueprint("versions", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/vers
 def index(year: str) -> ResponseReturnValue:
     """Every submitted version of the plan."""
     plan = plan_or_404()
-    versions = versions_of(plan)
+    versions = plans.versions_of(plan)
     return render_template(
         "plan/versions.html",
         plan=plan,
