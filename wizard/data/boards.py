@@ -22,8 +22,9 @@ from wizard.data.plans import (
     save_step,
 )
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import Step, normalise, ranked, read_history, to_stored
+from wizard.domain.diamond import Step, normalise, read_history, to_stored
 from wizard.domain.journey import BOARD_STEP
+from wizard.domain.plan_document import PlanDocument
 
 
 @dataclass(frozen=True)
@@ -198,5 +199,5 @@ class DiamondSummary:
 
 def summarise(plan: Plan | None, answers: dict[str, dict[str, Any]], locale: str) -> DiamondSummary:
     """The board row by row, with the cards to title it, for check-your-answers pages."""
-    board = normalise((answers.get(BOARD_STEP) or {}).get("slots"))
-    return DiamondSummary(ranked(board), CardCatalogue(answers, own_cards(plan), locale))
+    document = PlanDocument.from_answers(answers)
+    return DiamondSummary(document.board.ranked, CardCatalogue(document, own_cards(plan), locale))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import Plan, PlanAnswer, PlanStatus, User, utcnow
+from wizard.domain.plan_document import PlanDocument
 
 
 class PlanLocked(Exception):
@@ -115,6 +116,13 @@ def answer_data(answers: dict[str, PlanAnswer]) -> dict[str, dict[str, Any]]:
 def answer_languages(answers: dict[str, PlanAnswer]) -> dict[str, str]:
     """The language each step's answers were written in, where it is known."""
     return {step: row.lang for step, row in answers.items() if row.lang}
+
+
+def document_of(answers: dict[str, PlanAnswer]) -> PlanDocument:
+    """A plan's saved answers as its typed document, with the language each was written in."""
+    return replace(
+        PlanDocument.from_answers(answer_data(answers)), languages=answer_languages(answers)
+    )
 
 
 def save_step(

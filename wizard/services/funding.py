@@ -23,7 +23,6 @@ from wizard.data.plans import (
     save_step,
 )
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import normalise, ranked
 from wizard.domain.funding import (
     MAX_LINES,
     Totals,
@@ -34,7 +33,8 @@ from wizard.domain.funding import (
     totals,
     totals_with,
 )
-from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
+from wizard.domain.journey import FUNDING_STEP, JOURNEY
+from wizard.domain.plan_document import PlanDocument
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer, User
@@ -54,11 +54,9 @@ class FundingState:
         self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
         self.lines = lines_of(self.row.data if self.row else None)
         self.revision = self.row.revision if self.row else 0
-        self.allocation: int | None = (self.data.get(ABOUT_STEP) or {}).get(
-            "funding_allocation_pence"
-        )
-        board = normalise((self.data.get(BOARD_STEP) or {}).get("slots"))
-        self.priorities = [key for row in ranked(board) for key in row]
+        document = PlanDocument.from_answers(self.data)
+        self.allocation: int | None = document.funding.allocation
+        self.priorities = [key for row in document.board.ranked for key in row]
 
     @cached_property
     def cards(self) -> CardCatalogue:

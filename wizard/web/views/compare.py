@@ -8,11 +8,10 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from wizard.data.boards import own_cards
-from wizard.data.plans import answer_data, plan_and_answers
+from wizard.data.plans import document_of, plan_and_answers
 from wizard.domain import compare as comparison
 from wizard.domain.academic_year import parse_year_slug
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.plan_document import PlanDocument
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.scope import plan_scope
@@ -41,8 +40,7 @@ def years(year: str) -> ResponseReturnValue:
     that_plan, that_answers = plan_and_answers(plan_scope().school_id, other_year)
     if this_plan is None or that_plan is None:
         abort(404)
-    before = PlanDocument.from_answers(answer_data(that_answers))
-    after = PlanDocument.from_answers(answer_data(this_answers))
+    before, after = document_of(that_answers), document_of(this_answers)
     that_cards, this_cards = own_cards(that_plan), own_cards(this_plan)
     locale = select_locale()
     return render_template(
