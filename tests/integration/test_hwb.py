@@ -565,3 +565,40 @@ def test_one_open_invitation_per_address(app_hwb: Flask, directory: Directory) -
     again = client.post("/en/account/invite", data=form)
     assert again.status_code == 200
     assert "You have already invited dafydd@school.example" in again.get_data(as_text=True)
+
+
+def test_production_refuses_to_start_with_the_development_stand_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from wizard.config import ConfigError, load_config
+
+    monkeypatch.setenv("WIZARD_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("WIZARD_BASE_URL", "https://planner.example")
+    monkeypatch.setenv("WIZARD_OIDC_ISSUER", "http://127.0.0.1:9400")
+    monkeypatch.setenv("WIZARD_OIDC_DEV_PROVIDER", "1")
+    with pytest.raises(ConfigError, match="development stand-in"):
+        load_config(tmp_path)
+    monkeypatch.delenv("WIZARD_OIDC_DEV_PROVIDER")
+    with pytest.raises(ConfigError, match="https"):
+        load_config(tmp_path)
+    monkeypatch.setenv("WIZARD_OIDC_ISSUER", "https://login.microsoftonline.com/tenant-id/v2.0")
+    monkeypatch.setenv("WIZARD_OIDC_TENANTS", "tenant-id, other")
+    config = load_config(tmp_path)
+    assert config["OIDC_TENANTS"] == ["tenant-id", "other"]
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("coordinator", "/en/clusters/"), ("admin", "/en/account/")]
+)
+def test_coordinators_and_administrators_sign_in_with_hwb_the_same_way(
+    app_hwb: Flask, provider: str, directory: Directory, role: str, home: str
+) -> None:
+    sub = person(provider)
+    if role == "coordinator":
+        linked_user(directory, provider, sub, coordinator_of=[directory.cluster()])
+    else:
+        linked_user(directory, provider, sub, admin=True)
+    client = app_hwb.test_client()
+    assert sign_in_with_hwb(client, sub).headers["Location"] == home
+    assert signed_in(client)

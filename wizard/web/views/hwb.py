@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -28,6 +30,7 @@ from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
 from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.security import CONTENT_SECURITY_POLICY
 from wizard.web.views import home_url
 
 if TYPE_CHECKING:
@@ -53,6 +56,21 @@ def hwb_globals() -> dict[str, Any]:
         "hwb_dev_provider": bool(config.get("OIDC_DEV_PROVIDER")),
         "password_sign_in": bool(config.get("PASSWORD_SIGN_IN", True)),
     }
+
+
+@bp.after_app_request
+def allow_forms_to_reach_hwb(response: Response) -> Response:
+    """ "Sign in with Hwb" is a form whose answer redirects to the provider: the
+    Content-Security-Policy's form-action (which browsers apply to a form's redirects too)
+    names the provider's origin beside our own, when Hwb is configured."""
+    issuer = current_app.config.get("OIDC_ISSUER") or ""
+    if issuer and "Content-Security-Policy" not in response.headers:
+        parts = urlsplit(issuer)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return response
 
 
 def _address() -> str:
