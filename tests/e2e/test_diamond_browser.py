@@ -12,6 +12,7 @@ heading), and in each row a list of places, each holding a card (its title a hea
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, Response, expect
@@ -301,14 +302,14 @@ def card_box(page: Page, t: Translator, card: str) -> dict[str, float]:
 
 @pytest.mark.e2e
 def test_a_full_board_fits_one_screen_as_a_diamond(
-    page: Page, school_lead: User, cy: Translator, plan_year: str
+    page: Page, school_lead: User, cy: Translator, plan_year: str, tmp_path: Path
 ) -> None:
     save_board_for(school_lead, full_board())
     sign_in(page, school_lead.email, cy)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(board_path("cy", plan_year))
     wait_until_draggable(page)
-    page.screenshot(path="/tmp/h13-1280.png")
+    page.screenshot(path=tmp_path / "board-1280.png")  # kept for a failure's post-mortem
     heading_box = heading(page).bounding_box()
     assert heading_box is not None
     boxes = {slot: card_box(page, cy, card) for slot, card in full_board().items()}
@@ -338,7 +339,7 @@ def test_a_full_board_fits_one_screen_as_a_diamond(
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    page.screenshot(path="/tmp/h13-375.png", full_page=True)
+    page.screenshot(path=tmp_path / "board-375.png", full_page=True)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 375, f"The board page is {width}px wide at 375px"
     # Still a diamond: row 3's three places side by side, row 1's one in the middle.
