@@ -37,7 +37,7 @@ def write_first_context_in_welsh(client: FlaskClient) -> str:
     return "context-school"
 
 
-def test_answers_keep_their_language_in_the_plan_and_the_submitted_version(
+def test_answers_keep_their_language_on_the_summary_and_the_submitted_version(
     app: Flask, lead_client: FlaskClient
 ) -> None:
     complete_plan(lead_client, YEAR, reflection=ENGLISH)  # written on English pages
@@ -46,9 +46,20 @@ def test_answers_keep_their_language_in_the_plan_and_the_submitted_version(
     assert languages[step] == "cy" and languages["hallmark-1"] == "en"
     assert languages["funding-plan"] == "en"
 
+    welsh_summary = lead_client.get(f"/cy/plan/{YEAR}/summary")
+    assert lang_of(welsh_summary, ENGLISH) == "en"  # the other contexts, written in English
+    assert lang_of(welsh_summary, WELSH) is None  # the page's own language: no mark
+    english_summary = lead_client.get(f"/en/plan/{YEAR}/summary")
+    assert lang_of(english_summary, WELSH) == "cy"
+    assert lang_of(english_summary, ENGLISH) is None
+
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     snapshot = db.session.query(PlanVersion).one().snapshot
     assert snapshot["languages"][step] == "cy" and snapshot["languages"]["hallmark-1"] == "en"
+    version = lead_client.get(f"/cy/plan/{YEAR}/versions/1")
+    assert lang_of(version, ENGLISH) == "en" and lang_of(version, WELSH) is None
+    # "Not provided" and the page's own words are never marked.
+    assert all(tag.get("lang") in (None, "en", "cy") for tag in soup(version).select(".app-answer"))
 
 
 def test_a_move_on_the_board_keeps_the_language_of_the_answers(
@@ -110,3 +121,5 @@ def test_a_person_writing_in_the_other_language_says_so(lead_client: FlaskClient
     assert soup(lead_client.get(step)).find(id="written-in-other-language").has_attr("checked")
     english = soup(lead_client.get(f"/en/plan/{YEAR}/hallmark-1"))
     assert not english.find(id="written-in-other-language").has_attr("checked")
+    summary = lead_client.get(f"/cy/plan/{YEAR}/summary")
+    assert lang_of(summary, "Lesson visits") == "en"  # hallmark 1 (the first), now English
