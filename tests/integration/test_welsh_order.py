@@ -9,6 +9,7 @@ import io
 from datetime import date
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.conftest import Directory, sign_in
 from tests.html import soup, text
@@ -95,3 +96,30 @@ def test_the_cluster_chooser_lists_clusters_in_welsh_order(
     assert names == ["Clwstwr Cwm", "Clwstwr Cydweli", "Clwstwr Chwilog"]
     names = [text(a) for a in soup(client.get("/en/clusters/")).select("main ul a")]
     assert names == ["Chwilog", "Cwm", "Cydweli"]
+
+
+def test_the_schools_own_cards_are_in_welsh_order_in_the_bank(
+    lead_client: FlaskClient,
+) -> None:
+    """The school's own cards in the card bank, in Welsh order: ch after c, ll after l."""
+    for title in ("Llythrennedd", "Lobi", "Chwarae", "Cwricwlwm"):
+        response = lead_client.post(
+            f"/cy/plan/{SLUG}/diamond-9/cards/new", data={"title_cy": title}
+        )
+        assert response.status_code == 302
+    bank = soup(lead_client.get(f"/cy/plan/{SLUG}/diamond-9")).find(id="bank-cards")
+    own = [
+        card["data-card"]
+        for card in bank.select(".app-card")
+        if card["data-card"].startswith("own:")
+    ]
+    titles = {
+        card["data-card"]: text(card)
+        for card in bank.select(".app-card")
+        if card["data-card"].startswith("own:")
+    }
+    shown = [
+        next(t for t in ("Llythrennedd", "Lobi", "Chwarae", "Cwricwlwm") if t in titles[k])
+        for k in own
+    ]
+    assert shown == ["Cwricwlwm", "Chwarae", "Lobi", "Llythrennedd"]

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from flask_babel import LazyString
 
 from wizard.domain import framework
+from wizard.domain.collation import in_order
 from wizard.domain.plan_document import PlanDocument
 
 DESIGNED = "card"
@@ -93,6 +94,10 @@ def _own(card: OwnCardText, locale: str) -> CardInfo:
     return CardInfo(card.key, other or "", OWN, lang="en" if locale == "cy" else "cy")
 
 
+def _title_of(card: CardInfo) -> str:
+    return card.title
+
+
 def _document(plan: PlanDocument | Mapping[str, Any]) -> PlanDocument:
     return plan if isinstance(plan, PlanDocument) else PlanDocument.from_answers(plan)
 
@@ -155,7 +160,9 @@ class CardCatalogue:
         self._reasons = suggestions(plan)
         self.suggested = list(self._reasons)
         self._suggested = set(self.suggested)
-        self.own = [_own(card, locale) for card in own_cards]
+        # The school's own cards in the alphabetical order of their titles in the page's
+        # language (Welsh order on a Welsh page).
+        self.own = in_order((_own(card, locale) for card in own_cards), _title_of, locale)
         self._own = {info.key: info for info in self.own}
         self._made: dict[str, CardInfo] = {}
 
