@@ -34,7 +34,7 @@ from wizard.web.security import CONTENT_SECURITY_POLICY
 from wizard.web.views import home_url
 
 if TYPE_CHECKING:
-    from wizard.data.models import User
+    from wizard.services.accounts import User
 
 bp = Blueprint("hwb", __name__, url_prefix=LANG_PREFIX)
 # The one address the provider sends people back to (registered with it: docs/hwb.md).

@@ -30,7 +30,7 @@ from wizard.web.forms import ConfirmForm
 from wizard.web.i18n import LANG_PREFIX
 
 if TYPE_CHECKING:
-    from wizard.data.models import User
+    from wizard.services.accounts import User
 
 bp = Blueprint("team", __name__, url_prefix=LANG_PREFIX + "/account")
 
