@@ -123,3 +123,7 @@ def test_a_person_writing_in_the_other_language_says_so(lead_client: FlaskClient
     assert not english.find(id="written-in-other-language").has_attr("checked")
     summary = lead_client.get(f"/cy/plan/{YEAR}/summary")
     assert lang_of(summary, "Lesson visits") == "en"  # hallmark 1 (the first), now English
+    check = lead_client.get(f"/cy/plan/{YEAR}/hallmarks/check")
+    assert lang_of(check, "Lesson visits") == "en"
+    contexts = lead_client.get(f"/en/plan/{YEAR}/contexts/check")
+    assert lang_of(contexts, WELSH) == "cy"

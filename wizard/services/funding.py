@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.data.boards import own_cards
 from wizard.data.plans import (
     answer_data,
+    answer_languages,
     get_or_create_plan,
     is_draft,
     plan_and_answers,
@@ -51,6 +52,7 @@ class FundingState:
         self.plan: Plan | None
         self.plan, self.answers = plan_and_answers(school_id, academic_year)
         self.data = answer_data(self.answers)
+        self.languages = answer_languages(self.answers)
         self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
         self.lines = lines_of(self.row.data if self.row else None)
         self.revision = self.row.revision if self.row else 0

@@ -15,6 +15,7 @@ from wizard.data.accounts import name_of
 from wizard.data.boards import DiamondSummary, summarise
 from wizard.data.plans import (
     answer_data,
+    answer_languages,
     get_or_create_plan,
     is_draft,
     plan_and_answers,
@@ -54,6 +55,11 @@ class PlanAnswers:
 
     def saved(self, key: str) -> PlanAnswer | None:
         return self.answers.get(key)
+
+    @property
+    def languages(self) -> dict[str, str]:
+        """The language each step's answers were written in, where it is known."""
+        return answer_languages(self.answers)
 
 
 def load_plan(school_id: int, academic_year: int) -> PlanAnswers:

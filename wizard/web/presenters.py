@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from flask import g, url_for
@@ -67,9 +68,11 @@ def summary_context(
     }
 
 
-def answers_view(data: Mapping[str, Any]) -> PlanView:
-    """A plan's saved answers (step -> data) as the check-your-answers pages show them."""
-    return plan_view(PlanDocument.from_answers(data))
+def answers_view(data: Mapping[str, Any], languages: Mapping[str, str] | None = None) -> PlanView:
+    """A plan's saved answers (step -> data) as the check-your-answers pages show them, with
+    the language each step's answers were written in (where known), to mark them."""
+    document = PlanDocument.from_answers(data)
+    return plan_view(replace(document, languages=dict(languages or {})))
 
 
 def _staff_voice(cards: Any) -> dict[str, Any] | None:

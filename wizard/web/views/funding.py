@@ -59,7 +59,7 @@ def lines(year: str) -> ResponseReturnValue:
     return render_template(
         "plan/funding/lines.html",
         state=state,
-        plan_view=answers_view(state.data),
+        plan_view=answers_view(state.data, state.languages),
         totals=state.totals,
         year_slug=year,
         academic_year=state.academic_year,

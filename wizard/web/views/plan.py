@@ -214,7 +214,7 @@ def check(year: str, task: str) -> ResponseReturnValue:
         render_template(
             "plan/check.html",
             plan=state.plan,
-            plan_view=answers_view(state.data),
+            plan_view=answers_view(state.data, state.languages),
             school=signed_in_user().school,
             academic_year=scope.academic_year,
             editable=state.editable,
@@ -237,7 +237,7 @@ def check_plan(year: str) -> ResponseReturnValue:
     return render_template(
         "plan/check_plan.html",
         plan=state.plan,
-        plan_view=answers_view(state.data),
+        plan_view=answers_view(state.data, state.languages),
         school=signed_in_user().school,
         academic_year=scope.academic_year,
         editable=state.editable,
