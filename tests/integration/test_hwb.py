@@ -447,6 +447,10 @@ def test_password_sign_in_off_hides_passwords_resets_and_password_invitations(
         client.post("/en/sign-in", data={"email": lead.email, "password": "x"}).status_code == 404
     )
     assert client.get("/en/reset-password").status_code == 404
+    lead.external_issuer, lead.external_subject = provider, person(provider)
+    db.session.commit()
+    sign_in_with_hwb(client, str(lead.external_subject))
+    assert client.get("/en/account/password").status_code == 404
     invitation = client.get(f"/en/invitation/{token}")
     assert invitation.soup.find("input", attrs={"type": "password"}) is None  # type: ignore[attr-defined]
 

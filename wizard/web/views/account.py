@@ -59,6 +59,8 @@ def _client_address() -> str:
 def password() -> ResponseReturnValue:
     """Change the password: the current one is asked for; the user's other sessions end, and
     this one goes on."""
+    if not current_app.config.get("PASSWORD_SIGN_IN", True):
+        abort(404)  # WIZARD_PASSWORD_SIGN_IN=off: Hwb only (docs/hwb.md)
     user: User = current_user
     form = ChangePasswordForm()
     if form.validate_on_submit() and not refuse_email_in_password(form, user.email):
