@@ -4,13 +4,25 @@ data layer; the types they need are named here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.data import versions
 from wizard.data.audit import AuditAction, HistoryEntry, HistoryPage, plan_history
+from wizard.data.boards import own_cards
 from wizard.data.models import Plan, PlanVersion
-from wizard.data.plans import get_plan
+from wizard.data.plans import (
+    answer_data,
+    answer_languages,
+    document_of,
+    get_plan,
+    plan_and_answers,
+)
+from wizard.domain import compare as comparison
+from wizard.domain import framework
+from wizard.domain.cards import CardCatalogue, OwnCardText
+from wizard.domain.values import PlanStatus
 
 if TYPE_CHECKING:
     from wizard.data.models import User
@@ -23,9 +35,13 @@ __all__ = [
     "PlanVersion",
     "Started",
     "StartRefused",
+    "YearsCompared",
+    "compare_years",
+    "draft",
     "history",
     "plan_of",
     "start",
+    "submitted_version",
     "version_of",
     "versions_of",
 ]
@@ -39,6 +55,25 @@ def plan_of(school_id: int, academic_year: int) -> Plan | None:
 def version_of(plan: Plan, number: int) -> PlanVersion | None:
     """The plan's submitted version `number` (None: no such version)."""
     return versions.get_version(plan, number)
+
+
+def submitted_version(plan: Plan) -> PlanVersion | None:
+    """The version a submitted plan stands as (None while it is a draft)."""
+    if plan.status == PlanStatus.DRAFT:
+        return None
+    return versions.get_version(plan, plan.version)
+
+
+def draft(school_id: int, academic_year: int) -> tuple[Plan, dict[str, Any]] | None:
+    """The plan and a snapshot of it as it stands, from one load of the plan and its answers
+    (None: not started)."""
+    plan, answers = plan_and_answers(school_id, academic_year)
+    if plan is None:
+        return None
+    snapshot = versions.snapshot_from(
+        plan, plan.school, answer_data(answers), languages=answer_languages(answers)
+    )
+    return plan, snapshot
 
 
 def versions_of(plan: Plan) -> list[PlanVersion]:
@@ -83,3 +118,43 @@ def start(
     copy_from = previous if how == "copy" else None
     versions.start_plan(school_id, academic_year, copy_from, user)
     return Started(copy_from.academic_year if copy_from else None)
+
+
+@dataclass(frozen=True)
+class YearsCompared:
+    """One year's plan beside another's: the Diamond 9's moves, the ratings' changes, funding
+    by purpose (before, after), and each year's cards to name them by."""
+
+    moves: list[comparison.CardMove]
+    ratings: list[comparison.RatingChange]
+    funding: list[tuple[framework.FundingPurpose, int, int]]
+    cards_before: CardCatalogue
+    cards_after: CardCatalogue
+
+
+def _own_card_identity(cards: Sequence[OwnCardText]) -> Callable[[str], str]:
+    """Own cards are matched across years by their titles; other cards by their keys."""
+    titles = {card.key: f"own|{card.title_en or ''}|{card.title_cy or ''}" for card in cards}
+    return lambda key: titles.get(key, key)
+
+
+def compare_years(
+    school_id: int, academic_year: int, other_year: int, locale: str
+) -> YearsCompared | None:
+    """The school's plan for `academic_year` beside its plan for `other_year` (None: either
+    not started)."""
+    this_plan, this_answers = plan_and_answers(school_id, academic_year)
+    that_plan, that_answers = plan_and_answers(school_id, other_year)
+    if this_plan is None or that_plan is None:
+        return None
+    before, after = document_of(that_answers), document_of(this_answers)
+    that_cards, this_cards = own_cards(that_plan), own_cards(this_plan)
+    return YearsCompared(
+        moves=comparison.board_moves(
+            before, after, _own_card_identity(that_cards), _own_card_identity(this_cards)
+        ),
+        ratings=comparison.rating_changes(before, after),
+        funding=comparison.funding_by_purpose(before, after),
+        cards_before=CardCatalogue(before, that_cards, locale),
+        cards_after=CardCatalogue(after, this_cards, locale),
+    )

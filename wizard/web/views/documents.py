@@ -9,23 +9,21 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from wizard.data.plans import answer_data, answer_languages, get_plan, plan_and_answers
-from wizard.data.versions import get_version, snapshot_from
-from wizard.domain.values import PlanStatus
 from wizard.render.pdf import bounded_render, version_pdf
+from wizard.services import plans
 from wizard.web.extensions import limiter
 from wizard.web.i18n import select_locale
 from wizard.web.scope import plan_scope
 from wizard.web.views import attachment
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanVersion
+    from wizard.services.plans import Plan, PlanVersion
 
 
 def plan_or_404() -> Plan:
     """The plan of this request's scope."""
     scope = plan_scope()
-    plan = get_plan(scope.school_id, scope.academic_year)
+    plan = plans.plan_of(scope.school_id, scope.academic_year)
     if plan is None:
         abort(404)
     return plan
@@ -34,25 +32,20 @@ def plan_or_404() -> Plan:
 def draft_snapshot() -> tuple[Plan, dict[str, Any]]:
     """The plan and a snapshot of it as it stands, from one load of the plan and its answers."""
     scope = plan_scope()
-    plan, answers = plan_and_answers(scope.school_id, scope.academic_year)
-    if plan is None:
+    found = plans.draft(scope.school_id, scope.academic_year)
+    if found is None:
         abort(404)
-    snapshot = snapshot_from(
-        plan, plan.school, answer_data(answers), languages=answer_languages(answers)
-    )
-    return plan, snapshot
+    return found
 
 
 def submitted_version(plan: Plan) -> PlanVersion | None:
     """The version a submitted plan stands as (None while it is a draft)."""
-    if plan.status == PlanStatus.DRAFT:
-        return None
-    return get_version(plan, plan.version)
+    return plans.submitted_version(plan)
 
 
 def version_or_404(number: int) -> tuple[Plan, PlanVersion]:
     plan = plan_or_404()
-    version = get_version(plan, number)
+    version = plans.version_of(plan, number)
     if version is None:
         abort(404)
     return plan, version
