@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import Directory, sign_in
 from tests.html import soup
-from tests.plans import complete_plan, revision
+from tests.plans import LINE, complete_plan, revision
 from wizard.data.database import db
 from wizard.data.models import PlanAnswer, PlanComment, PlanVersion
 from wizard.domain.academic_year import academic_year_of, year_slug
@@ -123,6 +123,13 @@ def test_a_person_writing_in_the_other_language_says_so(lead_client: FlaskClient
     assert not english.find(id="written-in-other-language").has_attr("checked")
     summary = lead_client.get(f"/cy/plan/{YEAR}/summary")
     assert lang_of(summary, "Lesson visits") == "en"  # hallmark 1 (the first), now English
+    new_line = f"/cy/plan/{YEAR}/funding-plan/lines/new"
+    line = {**LINE, "amount": "1", "written_in_other_language": "yes"}
+    line["revision"] = revision(lead_client, new_line)
+    assert lead_client.post(new_line, data=line).status_code == 302
+    funding = db.session.query(PlanAnswer).filter_by(step="funding-plan").one()
+    db.session.refresh(funding)
+    assert funding.lang == "en"
     check = lead_client.get(f"/cy/plan/{YEAR}/hallmarks/check")
     assert lang_of(check, "Lesson visits") == "en"
     contexts = lead_client.get(f"/en/plan/{YEAR}/contexts/check")

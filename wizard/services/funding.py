@@ -175,17 +175,27 @@ class LineResult:
 
 
 def save_line(
-    state: FundingState, line_id: str | None, line: LineInput, based_on_revision: int
+    state: FundingState,
+    line_id: str | None,
+    line: LineInput,
+    based_on_revision: int,
+    lang: str | None = None,
 ) -> LineResult:
     """Add the line (`line_id` None) or change it, unless it would take the plan over its
-    allocation or someone else saved the funding plan meanwhile."""
+    allocation or someone else saved the funding plan meanwhile. `lang`: the language the
+    line was written in (the page's unless told)."""
     check = state.totals_with(line_id, line.amount_pence)
     if state.allocation is not None and check.over:
         return LineResult(LineOutcome.OVER_ALLOCATION, check, state.revision)
     lines = replace_line(state.lines, line.stored(line_id or new_line_id()))
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     result = save_step(
-        plan, FUNDING_STEP, {"lines": lines}, based_on_revision, state.user, lang=state.locale
+        plan,
+        FUNDING_STEP,
+        {"lines": lines},
+        based_on_revision,
+        state.user,
+        lang=lang or state.locale,
     )
     if result.saved:
         return LineResult(LineOutcome.SAVED, check, based_on_revision + 1)

@@ -33,6 +33,7 @@ from wizard.web.presenters import answers_view
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
+from wizard.web.written import written_language
 
 bp = Blueprint("funding", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/funding-plan")
 
@@ -147,7 +148,9 @@ def line(year: str, line_id: str | None = None) -> ResponseReturnValue:
     form = _line_form(state, editing)
     if not form.validate_on_submit():
         return _line_page(state, form, line_id, year)
-    result = funding.save_line(state, line_id, _line_input(form), form.based_on_revision())
+    result = funding.save_line(
+        state, line_id, _line_input(form), form.based_on_revision(), written_language()
+    )
     if result.outcome is LineOutcome.SAVED:
         flash(_("Your funding plan has been saved."), "success")
         return redirect(url_for("funding.lines", year=year))
