@@ -471,3 +471,51 @@ def test_two_numbers_never_stand_side_by_side() -> None:
         if _TWO_NUMBERS.search(text)
     ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("msgid", "context", "corrected"),
+    [
+        (
+            "Open a card's moves, or drag the cards into place: drop a card on another card to swap them.",
+            None,
+            "neu lusgwch",
+        ),
+        ("Marked version %(number)d as reviewed", None, "wedi'i hadolygu"),
+        ("Reviewed", None, "Adolygwyd"),
+        ("Select reviewed or changes requested", None, "“Adolygwyd” neu “Gofynnwyd am newidiadau”"),
+        (
+            "Your answers are kept on this page. When the service is back, select “Try again” to save them.",
+            None,
+            "yn dal ar y dudalen hon",
+        ),
+        (
+            "The board is full. Which card should %(card)s take the place of? That card goes back to the card bank.",
+            None,
+            "Pa gerdyn y dylai %(card)s gymryd ei le?",
+        ),
+        ("the link made %(date)s", None, "a grëwyd ar %(date)s"),
+        (
+            "%(num)d member of staff responded to the staff voice round (closing %(date)s).",
+            None,
+            "(dyddiad cau: %(date)s)",
+        ),
+        (
+            "You have marked version %(number)d as: %(status)s",
+            None,
+            "Rydych wedi nodi fersiwn %(number)d fel: “%(status)s”",
+        ),
+        ("What each card is about", None, "Disgrifiad o bob cerdyn"),
+        ("What is your comment about?", None, "Beth yw pwnc eich sylw?"),
+        ("Enter your reply", None, "Rhowch eich ymateb"),
+        ("Write your own card", None, "Ysgrifennu eich cerdyn eich hun"),
+        ("Write your own card", "page title", "Ysgrifennwch eich cerdyn eich hun"),
+    ],
+)
+def test_the_second_fluent_reviews_corrections_hold(
+    msgid: str, context: str | None, corrected: str
+) -> None:
+    """The corrections of the second fluent review (issue #30), each in its entry."""
+    message = catalogue().get(msgid, context=context)
+    assert message is not None, msgid
+    assert all(corrected in text for text in welsh(message)), welsh(message)
