@@ -123,3 +123,19 @@ def test_the_schools_own_cards_are_in_welsh_order_in_the_bank(
         for k in own
     ]
     assert shown == ["Cwricwlwm", "Chwarae", "Lobi", "Llythrennedd"]
+
+
+def test_the_account_page_lists_coordinated_clusters_in_welsh_order(
+    app: Flask, directory: Directory
+) -> None:
+    clusters = [directory.cluster(name) for name in ("Chwilog", "Cwm", "Cydweli")]
+    directory.user(email="two@la.example", coordinator_of=clusters)
+    client = app.test_client()
+    sign_in(client, "two@la.example", "cy")
+    page = soup(client.get("/cy/account/"))
+    listed = [text(li) for li in page.select("main ul.govuk-list li")]
+    assert [name for name in listed if name.startswith("Clwstwr")] == [
+        "Clwstwr Cwm",
+        "Clwstwr Cydweli",
+        "Clwstwr Chwilog",
+    ]

@@ -16,6 +16,7 @@ from wizard.render.locale import (
     format_time,
     localised,
 )
+from wizard.render.order import alphabetical
 from wizard.render.written import written_in
 from wizard.web import labels
 from wizard.web.over_allocation import over_phrase, over_warning
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(year_slug, "year_slug")
     app.add_template_global(localised)
     app.add_template_global(written_in, "written_in")
+    app.add_template_filter(alphabetical, "alphabetical")
     app.add_template_global(in_other_language, "in_other_language")
     app.add_template_global(over_phrase, "over_phrase")
     app.add_template_global(over_warning, "over_warning")
