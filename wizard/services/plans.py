@@ -17,6 +17,7 @@ from wizard.data.plans import (
     answer_languages,
     document_of,
     get_plan,
+    is_draft,
     plan_and_answers,
 )
 from wizard.domain import compare as comparison
@@ -39,6 +40,7 @@ __all__ = [
     "compare_years",
     "draft",
     "history",
+    "is_draft",
     "plan_of",
     "start",
     "submitted_version",

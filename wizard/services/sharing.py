@@ -25,6 +25,7 @@ __all__ = [
     "Refused",
     "ShareLink",
     "create",
+    "find_shared",
     "latest_version",
     "links",
     "revoke",
@@ -83,6 +84,11 @@ def links(plan: Plan, today: date) -> list[LinkRow]:
 def revoke(plan: Plan, link_id: int, user: User) -> bool:
     """Stop the link working, at once and for good (False: not this plan's link)."""
     return data.revoke(plan, link_id, user)
+
+
+def find_shared(token: str) -> tuple[ShareLink, Plan] | None:
+    """The live link of `token` and its plan (None: no such link, or not live)."""
+    return data.find_shared(token)
 
 
 def latest_version(plan: Plan) -> PlanVersion | None:

@@ -22,6 +22,8 @@ from wizard.data.staff_voice import (
     find_response,
     find_round,
     is_open,
+    latest_closed_round,
+    latest_round,
     save_response,
 )
 from wizard.domain import framework
@@ -52,6 +54,8 @@ __all__ = [
     "is_draft",
     "is_open",
     "last_applied",
+    "latest_closed_round",
+    "latest_round",
     "lead_choices",
     "open_round",
     "plan_of",

@@ -1,7 +1,7 @@
 """Device cookies (OWASP, "Slow down online guessing attacks with device cookies"): a browser
 that has signed in to an account gets a signed, long-lived cookie naming the account in a way
 that cannot be read back (an HMAC of the email under SECRET_KEY) and a random nonce. Sign-in
-attempts from such a browser are counted for that browser alone (wizard/data/accounts.py), so
+attempts from such a browser are counted for that browser alone (accounts.py of the data layer), so
 failures from anywhere else, a whole school's address included, never hold it back.
 
 The cookie keeps the last few accounts signed in on the browser (a staff room's computer may

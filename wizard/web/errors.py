@@ -12,9 +12,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from wizard.data.database import db
-from wizard.data.plans import PlanLocked
 from wizard.render.pdf import RenderBusy
+from wizard.services.transactions import PlanLocked, rollback
 from wizard.web.extensions import limiter, login_manager
 from wizard.web.forms import PASSWORD_FIELD_NAMES
 from wizard.web.text import gettext as _
@@ -57,7 +56,7 @@ def _signed_in_or_not() -> None:
         current_user.is_authenticated  # noqa: B018 - loads the user through Flask-Login
     except DBAPIError:
         current_app.logger.warning("Database unavailable: the error page is shown signed out")
-        db.session.rollback()
+        rollback()
         g._login_user = login_manager.anonymous_user()
 
 
@@ -126,7 +125,7 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: Exception) -> tuple[str, int]:
         # Nothing half-saved: whatever this request had started is rolled back.
         app.logger.exception("Database error")
-        db.session.rollback()
+        rollback()
         # Render the page as if signed out: looking up the user would need the database.
         g._login_user = login_manager.anonymous_user()
         answers = _typed_answers()
@@ -150,13 +149,13 @@ def init_app(app: Flask) -> None:
         # A value the database cannot hold (input checks should have caught it first): the
         # request was bad, the database is fine.
         app.logger.warning("Value refused by the database: %s", error.orig)
-        db.session.rollback()
+        rollback()
         return render_error(400)
 
     @app.errorhandler(PlanLocked)
     def plan_locked(error: PlanLocked) -> ResponseReturnValue:
         """A write reached a plan that was submitted meanwhile: nothing was written."""
-        db.session.rollback()
+        rollback()
         flash(_("This plan has been submitted, so its answers cannot be changed."), "important")
         year = (request.view_args or {}).get("year")
         target = url_for("plan.hub", year=year) if year else url_for("plan.index")
@@ -166,5 +165,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> tuple[str, int]:
-        db.session.rollback()
+        rollback()
         return render_error(500)

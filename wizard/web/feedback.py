@@ -13,14 +13,14 @@ from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length
 
-from wizard.data.feedback import comments_of
-from wizard.data.versions import versions_of
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.changes import compare
 from wizard.domain.journey import JOURNEY
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import ReviewStatus
 from wizard.render.locale import format_money
+from wizard.services import feedback as feedback_service
+from wizard.services.plans import versions_of
 from wizard.web.fields import stripped
 from wizard.web.forms import Form
 from wizard.web.i18n import select_locale
@@ -29,7 +29,7 @@ from wizard.web.text import gettext as _
 from wizard.web.widgets import CharacterCount, RadioInput, Select
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanVersion
+    from wizard.services.plans import Plan, PlanVersion
 
 COMMENT_MAX = 2000
 WHOLE_PLAN = "whole-plan"
@@ -209,7 +209,7 @@ def school_feedback(plan: Plan | None, number: int | None = None) -> dict[str, A
         "version": latest,
         "review": REVIEW_LABELS.get(latest.review_status or ""),
         "review_status": latest.review_status,
-        "comments": comments_of(plan).get(latest.number, {}),
+        "comments": feedback_service.comments_on(plan, latest.number),
     }
 
 

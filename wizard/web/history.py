@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from wizard.data.audit import AuditAction, HistoryEntry
 from wizard.domain import framework
 from wizard.domain.academic_year import year_label
 from wizard.domain.journey import JOURNEY
 from wizard.domain.plan_document import hallmark_of_step
+from wizard.services.plans import AuditAction, HistoryEntry
 from wizard.web.labels import TASK_TITLES
 from wizard.web.text import gettext as _
 

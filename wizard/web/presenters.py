@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 from flask import g, url_for
 from markupsafe import Markup
 
-from wizard.data.boards import BoardState
-from wizard.data.plans import is_draft
 from wizard.domain import framework
 from wizard.domain.academic_year import year_label, year_slug
 from wizard.domain.cards import CardInfo
@@ -34,6 +32,8 @@ from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import PlanView, plan_view, view
 from wizard.render.locale import in_language
 from wizard.render.svg import board_svg
+from wizard.services.board import BoardState
+from wizard.services.plans import is_draft
 from wizard.web.i18n import select_locale
 from wizard.web.labels import STATUS_LABELS, TASK_HINTS, TASK_TITLES
 from wizard.web.scope import PlanScope
@@ -41,7 +41,8 @@ from wizard.web.staff_voice import summary_panel
 from wizard.web.text import gettext as _
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, User
+    from wizard.services.accounts import User
+    from wizard.services.plans import Plan
 
 
 def summary_context(

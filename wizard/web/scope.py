@@ -30,9 +30,9 @@ from typing import Any
 
 from flask import abort, g, request
 
-from wizard.data.directory import coordinates_school, coordinates_school_in
-from wizard.data.sharing import find_shared
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
+from wizard.services.access import coordinates_school, coordinates_school_in
+from wizard.services.sharing import find_shared
 
 # A school may look back at earlier years and plan one year ahead.
 YEARS_BACK = 10

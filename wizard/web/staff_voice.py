@@ -12,7 +12,6 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired
 
-from wizard.data import staff_voice as data
 from wizard.domain import framework
 from wizard.domain.aggregates import HeatRow, Spread, heat_max
 from wizard.domain.cards import CardCatalogue
@@ -29,6 +28,7 @@ from wizard.domain.staff_voice import (
     enough,
 )
 from wizard.render.charts import heat_map_svg, stacked_bars_svg
+from wizard.services import staff_voice as voice
 from wizard.web.fields import stripped
 from wizard.web.forms import Form, today
 from wizard.web.text import gettext as _
@@ -293,16 +293,16 @@ def summary_panel(
     many staff responded to the latest round and the staff heat map of the latest round that
     has closed (that one, or an earlier one while it is open), from five complete boards or
     more. None without a round."""
-    found = data.latest_round(school_id, academic_year)
+    found = voice.latest_round(school_id, academic_year)
     if found is None:
         return None
     round_, count = found
-    closed = not data.is_open(round_, today())
+    closed = not voice.is_open(round_, today())
     panel: dict[str, Any] = {"responses": count, "round": round_, "closed": closed}
-    source = found if closed else data.latest_closed_round(school_id, academic_year, today())
+    source = found if closed else voice.latest_closed_round(school_id, academic_year, today())
     report = None
     if source is not None and enough(source[1]):
-        report = disclose(data.answers_of(source[0].id), True, [], [], catalogue)
+        report = disclose(voice.answers_of(source[0]), True, [], [], catalogue)
     panel["results_round"] = source[0] if source is not None else None
     panel["results_responses"] = source[1] if source is not None else 0
     if source is not None:
