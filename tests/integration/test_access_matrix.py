@@ -164,9 +164,11 @@ MATRIX: dict[str, Row] = {
     # Summary, versions, submission, next year, compare.
     "summary.page": MEMBER_PAGE,
     "summary.pdf": MEMBER_PAGE,
+    "summary.docx": MEMBER_PAGE,
     "versions.index": MEMBER_PAGE,
     "versions.show": MEMBER_ID_PAGE,
     "versions.pdf": MEMBER_ID_PAGE,
+    "versions.docx": MEMBER_ID_PAGE,
     "versions.svg": MEMBER_ID_PAGE,
     "submission.check_and_submit": Row(get="SAAAFFF", post="SAFAFFF"),
     "submission.confirmation": MEMBER_ID_PAGE,
@@ -180,6 +182,7 @@ MATRIX: dict[str, Row] = {
     "sharing.revoke_link": Row(post="SAFNFFF"),
     "shared.page": Row(get="AAAAAAA", share="ANNN"),
     "shared.pdf": Row(get="AAAAAAA", share="ANNN"),
+    "shared.docx": Row(get="AAAAAAA", share="ANNN"),
     "shared.svg": Row(get="AAAAAAA", share="ANNN"),
     # Staff voice: the lead's pages (the stranger's own plan has no such round), then the
     # responders' pages, public by the round's token. An empty response is refused (400); the
@@ -203,6 +206,7 @@ MATRIX: dict[str, Row] = {
     "exports.funding_csv": COORDINATOR_PAGE,
     "coordinator.plan": COORDINATOR_PAGE,
     "coordinator.pdf": COORDINATOR_PAGE,
+    "coordinator.docx": COORDINATOR_PAGE,
     "coordinator.comment": COORDINATOR_POST,
     "coordinator.review": COORDINATOR_POST,
     "history.coordinator": COORDINATOR_PAGE,

@@ -178,7 +178,7 @@ def test_unknown_revoked_and_expired_tokens_get_the_same_404(
     assert heading(response) == ("Page not found" if lang == "en" else "Heb ddod o hyd i'r dudalen")
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response.headers["X-Robots-Tag"]
-    for suffix in (".pdf", "/diamond-9.svg"):
+    for suffix in (".pdf", ".docx", "/diamond-9.svg"):
         assert anonymous.get(f"/{lang}/shared/{expired}{suffix}").status_code == 404
 
 

@@ -30,7 +30,12 @@ from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import file_word, signed_in_user
-from wizard.web.views.documents import draft_snapshot, limit_pdfs_per_user, pdf_response
+from wizard.web.views.documents import (
+    docx_response,
+    draft_snapshot,
+    limit_pdfs_per_user,
+    pdf_response,
+)
 from wizard.web.written import written_language
 
 if TYPE_CHECKING:
@@ -129,6 +134,21 @@ def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
         version.number,
         select_locale(),
         version_id=version.id,
+    )
+
+
+@bp.get("/plan.docx")
+@allow(Access.COORDINATOR, plan=True)
+@limit_pdfs_per_user
+def docx(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
+    """A version (?version=N, else the latest) as a Word file in the page's language."""
+    plan, versions = _plan_and_versions()
+    version = _chosen(versions, request.args.get("version")) if plan else None
+    if version is None:
+        abort(404)
+    context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
+    return docx_response(
+        context, file_word("plan"), year, file_word("version"), version.number, select_locale()
     )
 
 

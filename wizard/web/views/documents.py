@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
+from wizard.render.docx_export import MIME_TYPE as DOCX_TYPE
+from wizard.render.docx_export import Labels, render_docx
 from wizard.render.pdf import bounded_render, version_pdf
 from wizard.services import plans
+from wizard.web import labels
 from wizard.web.extensions import limiter
 from wizard.web.i18n import select_locale
 from wizard.web.scope import plan_scope
@@ -85,3 +88,11 @@ def pdf_response(
         else bounded_render(html)
     )
     return Response(pdf, mimetype="application/pdf", headers=attachment(*name, "pdf"))
+
+
+def docx_response(context: dict[str, Any], *name: str | int) -> Response:
+    """The Word file of a summary, in the page's language (quick to write: no render slot)."""
+    words = Labels(labels.PHASES, labels.BENEFICIARY_LABELS, labels.TERM_LABELS)
+    return Response(
+        render_docx(context, words), mimetype=DOCX_TYPE, headers=attachment(*name, "docx")
+    )

@@ -36,6 +36,7 @@ from wizard.web.text import gettext as _
 from wizard.web.views import attachment, file_word, signed_in_user
 from wizard.web.views.documents import (
     draft_snapshot,
+    docx_response,
     pdf_limit_per_link,
     pdf_response,
     plan_or_404,
@@ -165,6 +166,23 @@ def pdf(token: str) -> ResponseReturnValue:
         file_word("shared"),
         select_locale(),
         version_id=version.id if version else None,
+    )
+
+
+@shared.get("/<token>.docx")
+@allow(Access.PUBLIC)
+@limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
+def docx(token: str) -> ResponseReturnValue:
+    """What the link shows, as a Word file in the page's language."""
+    scope, context = _shared_summary(token)
+    if context is None:
+        abort(404)
+    return docx_response(
+        context,
+        file_word("plan"),
+        year_slug(scope.plan.academic_year),
+        file_word("shared"),
+        select_locale(),
     )
 
 

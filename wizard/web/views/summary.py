@@ -14,6 +14,7 @@ from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import file_word
 from wizard.web.views.documents import (
+    docx_response,
     draft_snapshot,
     limit_pdfs_per_user,
     pdf_response,
@@ -60,4 +61,22 @@ def pdf(year: str) -> ResponseReturnValue:
         frozen.number,
         select_locale(),
         version_id=frozen.id,
+    )
+
+
+@bp.get("/summary.docx")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+@limit_pdfs_per_user
+def docx(year: str) -> ResponseReturnValue:
+    """The plan as it stands, as a Word file in the page's language: the draft's while it is
+    one, else the version submitted (named as the PDF is)."""
+    plan, snapshot = draft_snapshot()
+    year = year_slug(plan_scope().academic_year)
+    frozen = submitted_version(plan)
+    if frozen is None:
+        context = summary_context(snapshot, PlanStatus.DRAFT, None)
+        return docx_response(context, file_word("plan"), year, file_word("draft"), select_locale())
+    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, frozen.number)
+    return docx_response(
+        context, file_word("plan"), year, file_word("version"), frozen.number, select_locale()
     )

@@ -15,6 +15,7 @@ from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import attachment, file_word
 from wizard.web.views.documents import (
+    docx_response,
     limit_pdfs_per_user,
     pdf_response,
     plan_or_404,
@@ -71,6 +72,23 @@ def pdf(year: str, number: int) -> ResponseReturnValue:
         number,
         select_locale(),
         version_id=frozen.id,
+    )
+
+
+@bp.get("/<int:number>.docx")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+@limit_pdfs_per_user
+def docx(year: str, number: int) -> ResponseReturnValue:
+    """A submitted version as a Word file in the page's language."""
+    _, frozen = version_or_404(number)
+    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
+    return docx_response(
+        context,
+        file_word("plan"),
+        year_slug(plan_scope().academic_year),
+        file_word("version"),
+        number,
+        select_locale(),
     )
 
 
