@@ -183,7 +183,9 @@ def test_the_diamond_9_is_a_labelled_table_of_1_2_3_2_1_cards_as_the_page_ranks_
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_table_has_a_header_row_that_repeats_and_a_title(app: Flask, world: World, lang: str) -> None:
+def test_every_table_has_a_header_row_that_repeats_and_a_title(
+    app: Flask, world: World, lang: str
+) -> None:
     document = download(world.lead, f"/{lang}/plan/{YEAR}/summary.docx")
     titles = [caption(table) for table in document.tables]
     assert titles == [
@@ -198,7 +200,9 @@ def test_every_table_has_a_header_row_that_repeats_and_a_title(app: Flask, world
         first, *others = table.rows
         marked = first._tr.trPr.find(qn("w:tblHeader"))
         assert marked is not None and marked.get(qn("w:val")) == "true"
-        assert all(row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None for row in others)  # noqa: E501
+        assert all(
+            row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None for row in others
+        )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -207,9 +211,13 @@ def test_money_and_dates_are_written_as_the_page_writes_them(
 ) -> None:
     document = download(world.lead, f"/{lang}/plan/{YEAR}/versions/1.docx")
     with app.test_request_context(f"/{lang}/"), using_locale(lang):
-        allocation, line, today = format_money(100000), format_money(60000), format_long_date(date.today())  # noqa: E501
+        allocation, line, today = (
+            format_money(100000),
+            format_money(60000),
+            format_long_date(date.today()),
+        )
     text = "\n".join(p.text for p in document.paragraphs)
-    about = dict(row_texts(table_called(document, translate(app, lang, "About the school")))[1:])  # type: ignore[arg-type]  # noqa: E501
+    about = dict(row_texts(table_called(document, translate(app, lang, "About the school")))[1:])  # type: ignore[arg-type]
     assert about[translate(app, lang, "Funding allocation")] == allocation
     lines = row_texts(table_called(document, translate(app, lang, "Lines of spending")))
     assert lines[1][-1] == line
@@ -217,7 +225,23 @@ def test_money_and_dates_are_written_as_the_page_writes_them(
     submitted = translate(app, lang, "Submitted on %(date)s by %(name)s", date=today, name="@")
     assert submitted.split("@")[0] in text
     if lang == "cy":
-        assert any(month in today for month in ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"))  # noqa: E501
+        assert any(
+            month in today
+            for month in (
+                "Ionawr",
+                "Chwefror",
+                "Mawrth",
+                "Ebrill",
+                "Mai",
+                "Mehefin",
+                "Gorffennaf",
+                "Awst",
+                "Medi",
+                "Hydref",
+                "Tachwedd",
+                "Rhagfyr",
+            )
+        )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -251,9 +275,7 @@ def test_the_schools_words_are_kept_exactly_and_marked_with_their_language(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_word_files_are_named_as_the_pdfs_are(
-    world: World, lang: str, no_pdf_render: None
-) -> None:
+def test_word_files_are_named_as_the_pdfs_are(world: World, lang: str, no_pdf_render: None) -> None:
     client = world.lead
     for base in (
         f"/{lang}/plan/{YEAR}/summary",
@@ -272,7 +294,9 @@ def test_word_files_are_named_as_the_pdfs_are(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_page_with_a_pdf_link_has_a_word_link_beside_it(app: Flask, world: World, lang: str) -> None:
+def test_every_page_with_a_pdf_link_has_a_word_link_beside_it(
+    app: Flask, world: World, lang: str
+) -> None:
     pages = {
         f"/{lang}/plan/{YEAR}/summary": f"/{lang}/plan/{YEAR}/summary.docx",
         f"/{lang}/plan/{YEAR}/versions/1": f"/{lang}/plan/{YEAR}/versions/1.docx",
@@ -290,7 +314,9 @@ def test_every_page_with_a_pdf_link_has_a_word_link_beside_it(app: Flask, world:
     assert any("/plan.docx" in h and h.startswith("/en/") for h in hrefs)
     assert any("/plan.docx" in h and h.startswith("/cy/") for h in hrefs)
     labels = [a.get_text() for a in coordinator.select("a[href*='plan.docx']")]
-    assert translate(app, lang, "Download this version as a Word document (.docx) in Welsh") in labels
+    assert (
+        translate(app, lang, "Download this version as a Word document (.docx) in Welsh") in labels
+    )
 
 
 def make_share_link(client: FlaskClient, shows: str = "submitted") -> str:
@@ -326,7 +352,7 @@ def test_only_the_school_and_its_coordinators_download_the_word_file(
 ) -> None:
     other_school = directory.school(cluster=directory.cluster("East"))
     colleague = directory.user("other@school.example", school=other_school, lead=True)
-    other_coordinator = directory.user("coord@east.example", coordinator_of=[other_school.cluster])  # noqa: E501
+    other_coordinator = directory.user("coord@east.example", coordinator_of=[other_school.cluster])
     stranger = app.test_client()
     colleague_client, other_coordinator_client = app.test_client(), app.test_client()
     sign_in(colleague_client, colleague.email)

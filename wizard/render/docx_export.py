@@ -47,7 +47,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _(string: str, **variables: Any) -> str:
-    return _gettext(string, **variables)
+    text: str = _gettext(string, **variables)
+    return text
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,13 @@ class _Writer:
     # --- Pieces --------------------------------------------------------------------------
 
     def heading(self, text: str, level: int) -> Paragraph:
-        paragraph = self.document.add_heading(level=level)
+        paragraph: Paragraph = self.document.add_heading(level=level)
         self.run(paragraph, text)
         return paragraph
 
-    def run(self, paragraph: Paragraph, text: str, lang: str | None = None, bold: bool = False) -> None:  # noqa: E501
+    def run(
+        self, paragraph: Paragraph, text: str, lang: str | None = None, bold: bool = False
+    ) -> None:
         """Text in a run of its own, marked with its language (the document's unless given)."""
         run = paragraph.add_run(_plain(text))
         run.bold = bold or None
@@ -180,7 +183,8 @@ class _Writer:
         """A table with a header row that repeats on every page it runs on, and its caption
         as the table's title (what screen readers announce) and as a line above it."""
         self.para(caption).runs[0].bold = True
-        table = self.document.add_table(rows=1, cols=len(headers))
+        body = list(rows)
+        table: Table = self.document.add_table(rows=1 + len(body), cols=len(headers))
         table.style = "Table Grid"
         _caption(table, caption)
         header = table.rows[0]
@@ -188,9 +192,8 @@ class _Writer:
         for cell, text in zip(header.cells, headers, strict=True):
             paragraph = cell.paragraphs[0]
             self.run(paragraph, text, bold=True)
-        for values in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, values, strict=True):
+        for row, values in zip(table.rows[1:], body, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
                 self.cell(cell.paragraphs[0], value)
         return table
 
@@ -208,12 +211,16 @@ class _Writer:
         school = self.summary.school
         name = (school.get("name_cy") if self.lang == "cy" else school.get("name_en")) or ""
         other = school.get("name_en") if self.lang == "cy" else school.get("name_cy")
-        self.para(f"{_('Professional learning plan')} · {year_label(self.context['academic_year'])}")  # noqa: E501
+        self.para(
+            f"{_('Professional learning plan')} · {year_label(self.context['academic_year'])}"
+        )
         heading = self.document.add_heading(level=1)
         if name:
             self.run(heading, name)
         else:
-            self.run(heading, other or self.context["school_name"], "en" if self.lang == "cy" else "cy")  # noqa: E501
+            self.run(
+                heading, other or self.context["school_name"], "en" if self.lang == "cy" else "cy"
+            )
         authority = school.get(f"local_authority_{self.lang}") or ""
         parts = [authority] if authority else []
         number = self.context.get("version_number")
@@ -247,7 +254,10 @@ class _Writer:
             (_("Teaching staff"), _count(about.get("teaching_staff"), missing)),
             (_("Support staff"), _count(about.get("support_staff"), missing)),
             (_("Professional learning lead"), str(about.get("pl_lead") or missing)),
-            (_("Funding allocation"), format_money(allocation) if allocation is not None else missing),  # noqa: E501
+            (
+                _("Funding allocation"),
+                format_money(allocation) if allocation is not None else missing,
+            ),
         ]
         self.heading(_("About the school"), 2)
         self.table(_("About the school"), (_("Question"), _("Answer")), rows)

@@ -35,8 +35,8 @@ from wizard.web.scope import SharedScope, resolve_shared_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import attachment, file_word, signed_in_user
 from wizard.web.views.documents import (
-    draft_snapshot,
     docx_response,
+    draft_snapshot,
     pdf_limit_per_link,
     pdf_response,
     plan_or_404,
