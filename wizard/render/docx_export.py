@@ -179,10 +179,19 @@ class _Writer:
         self.run(paragraph, label, bold=True)
         self.written_text(text, step)
 
-    def table(self, caption: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Table:
+    def table(
+        self,
+        caption: str,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Cell]],
+        *,
+        shown: bool = True,
+    ) -> Table:
         """A table with a header row that repeats on every page it runs on, and its caption
-        as the table's title (what screen readers announce) and as a line above it."""
-        self.para(caption).runs[0].bold = True
+        as the table's title (what screen readers announce) and, `shown`, as a line above it
+        (not where the heading just above says the same)."""
+        if shown:
+            self.para(caption).runs[0].bold = True
         body = list(rows)
         table: Table = self.document.add_table(rows=1 + len(body), cols=len(headers))
         table.style = "Table Grid"
@@ -198,10 +207,13 @@ class _Writer:
         return table
 
     def cell(self, paragraph: Paragraph, value: Cell) -> None:
+        """A cell's parts in runs of their own, joined by "; " (a `Lines` cell: one a line)."""
         parts = value if isinstance(value, list) else [value]
         for index, part in enumerate(parts):
             text, lang = part if isinstance(part, tuple) else (part, None)
-            if index:
+            if index and isinstance(value, Lines):
+                paragraph.add_run().add_break()
+            elif index:
                 self.run(paragraph, "; ")
             self.run(paragraph, text, lang)
 
@@ -260,7 +272,7 @@ class _Writer:
             ),
         ]
         self.heading(_("About the school"), 2)
-        self.table(_("About the school"), (_("Question"), _("Answer")), rows)
+        self.table(_("About the school"), (_("Question"), _("Answer")), rows, shown=False)
 
     def _contexts(self) -> None:
         self.heading(_("Contexts of the national approach"), 2)
@@ -301,7 +313,6 @@ class _Writer:
         its width (six grid columns: one place spans six, two span three, three span two)."""
         self.heading(_("Professional learning Diamond 9"), 2)
         caption = _("Professional learning Diamond 9")
-        self.para(caption).runs[0].bold = True
         table = self.document.add_table(rows=1 + len(ROWS), cols=7)
         table.style = "Table Grid"
         _caption(table, caption)
@@ -341,7 +352,7 @@ class _Writer:
         rows: list[Sequence[Cell]] = []
         for line in funding.lines:
             purpose = purposes.get(line.get("purpose") or "")
-            what: list[Part] = [str(purpose.title) if purpose else str(line.get("purpose") or "")]
+            what = Lines([str(purpose.title) if purpose else str(line.get("purpose") or "")])
             if line.get("purpose") == "other" and line.get("purpose_other"):
                 what.append((str(line["purpose_other"]), written))
             if line.get("description"):
@@ -396,6 +407,10 @@ class _Writer:
 # A table cell: text, text in a known language, or several of those joined by "; ".
 Part = str | tuple[str, str | None]
 Cell = Part | list[Part]
+
+
+class Lines(list[Part]):
+    """A cell whose parts are each on a line of their own."""
 
 
 def _count(value: object, missing: str) -> str:
