@@ -301,14 +301,23 @@ def test_every_page_with_a_pdf_link_has_a_word_link_beside_it(
         f"/{lang}/plan/{YEAR}/summary": f"/{lang}/plan/{YEAR}/summary.docx",
         f"/{lang}/plan/{YEAR}/versions/1": f"/{lang}/plan/{YEAR}/versions/1.docx",
         f"/{lang}/plan/{YEAR}/versions": f"/{lang}/plan/{YEAR}/versions/1.docx",
-        f"/{lang}/plan/{YEAR}/submitted/1": f"/{lang}/plan/{YEAR}/versions/1.docx",
+        f"/{lang}/plan/{YEAR}/versions/1/submitted": f"/{lang}/plan/{YEAR}/versions/1.docx",
     }
     for page, href in pages.items():
         response = world.lead.get(page)
-        if response.status_code == 404:  # the confirmation's address, checked below
-            continue
+        assert response.status_code == 200, page
         links = [a["href"] for a in soup(response).select("a[href]")]
         assert href in links, page
+    summary = soup(world.lead.get(f"/{lang}/plan/{YEAR}/summary"))
+    word_link = summary.select_one(f"a[href='/{lang}/plan/{YEAR}/summary.docx']")
+    assert word_link is not None
+    assert (
+        word_link.get_text()
+        == {
+            "en": "Download the plan as a Word document (.docx)",
+            "cy": "Lawrlwytho'r cynllun fel dogfen Word (.docx)",
+        }[lang]
+    )
     coordinator = soup(world.coordinator.get(world.coordinator_url(lang)))
     hrefs = [a["href"] for a in coordinator.select("a[href]")]
     assert any("/plan.docx" in h and h.startswith("/en/") for h in hrefs)

@@ -23,7 +23,7 @@ class DatabaseWrite:
 
 DATABASE_WRITES: tuple[DatabaseWrite, ...] = (
     DatabaseWrite(
-        endpoints=frozenset({"shared.page", "shared.pdf", "shared.svg"}),
+        endpoints=frozenset({"shared.page", "shared.pdf", "shared.docx", "shared.svg"}),
         statement="UPDATE share_link SET last_used_at=",
         why="When a share link was last opened, as an access log would keep it: shown to the "
         "lead beside each link, so that they can tell a link still in use from one to revoke.",
