@@ -30,11 +30,18 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from flask_babel import gettext as _gettext
 
-from wizard.domain import framework
 from wizard.domain.academic_year import year_label
 from wizard.domain.diamond import ROWS
-from wizard.domain.journey import ABOUT_STEP, FUNDING_STEP
-from wizard.render.locale import current_locale, format_long_date, format_money, valid_language
+from wizard.domain.journey import FUNDING_STEP
+from wizard.domain.plan_document import PlanDocument
+from wizard.domain.summary import SummaryView
+from wizard.render.locale import (
+    current_locale,
+    format_long_date,
+    format_money,
+    other_language,
+    valid_language,
+)
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -79,14 +86,11 @@ def render_docx(context: Mapping[str, Any], labels: Labels) -> bytes:
 
 class _Writer:
     def __init__(self, context: Mapping[str, Any], labels: Labels) -> None:
-        self.summary = context["summary"]
+        self.summary: SummaryView = context["summary"]
+        self.plan: PlanDocument = self.summary.document
         self.context = context
         self.labels = labels
         self.lang = current_locale()
-        snapshot: Mapping[str, Any] = self.summary.snapshot
-        self.snapshot = snapshot
-        self.written: Mapping[str, Any] = snapshot.get("languages") or {}
-        self.answers: Mapping[str, Mapping[str, Any]] = self.summary.answers
         self.document: DocxDocument = Document()
 
     # --- The file ------------------------------------------------------------------------
@@ -136,7 +140,7 @@ class _Writer:
         properties.last_modified_by = ""
         properties.comments = ""
         properties.subject = _("Professional learning plan")
-        submitted = _stored_time(self.snapshot.get("submitted_at"))
+        submitted = _stored_time(self.plan.submitted_at)
         if submitted is not None:
             properties.created = submitted
             properties.modified = submitted
@@ -172,7 +176,7 @@ class _Writer:
             self.para(_("Not provided"))
             return
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-            self.para(line, self.written.get(step))
+            self.para(line, self.plan.language(step))
 
     def labelled(self, label: str, text: str | None, step: str) -> None:
         paragraph = self.document.add_paragraph()
@@ -221,19 +225,16 @@ class _Writer:
 
     def _header(self) -> None:
         school = self.summary.school
-        name = (school.get("name_cy") if self.lang == "cy" else school.get("name_en")) or ""
-        other = school.get("name_en") if self.lang == "cy" else school.get("name_cy")
-        self.para(
-            f"{_('Professional learning plan')} · {year_label(self.context['academic_year'])}"
-        )
+        name = school.name_cy if self.lang == "cy" else school.name_en
+        other = school.name_en if self.lang == "cy" else school.name_cy
+        year = year_label(self.context["academic_year"])
+        self.para(f"{_('Professional learning plan')} · {year}")
         heading = self.document.add_heading(level=1)
         if name:
             self.run(heading, name)
-        else:
-            self.run(
-                heading, other or self.context["school_name"], "en" if self.lang == "cy" else "cy"
-            )
-        authority = school.get(f"local_authority_{self.lang}") or ""
+        else:  # named only in the other language: marked as such
+            self.run(heading, other or self.context["school_name"], other_language(self.lang))
+        authority = school.local_authority(self.lang)
         parts = [authority] if authority else []
         number = self.context.get("version_number")
         if number:
@@ -242,14 +243,13 @@ class _Writer:
         self.para(" · ".join(parts))
 
     def _status(self) -> str:
-        submitted = _stored_time(self.snapshot.get("submitted_at"))
+        submitted = _stored_time(self.plan.submitted_at)
         if self.context.get("status") != "submitted" or submitted is None:
             return _("Draft: not yet submitted")
         on = format_long_date(submitted)
-        by = self.snapshot.get("submitted_by")
-        if by:
-            return _("Submitted on %(date)s by %(name)s", date=on, name=by)
-        if self.snapshot.get("submitted_by_removed"):
+        if self.plan.submitted_by:
+            return _("Submitted on %(date)s by %(name)s", date=on, name=self.plan.submitted_by)
+        if self.plan.submitted_by_removed:
             return _(
                 "Submitted on %(date)s by %(name)s",
                 date=on,
@@ -258,14 +258,14 @@ class _Writer:
         return _("Submitted on %(date)s", date=on)
 
     def _about(self) -> None:
-        about = self.answers.get(ABOUT_STEP) or {}
+        about = self.summary.about
         missing = _("Not provided")
-        allocation = about.get("funding_allocation_pence")
+        allocation = about.funding_allocation_pence
         rows: list[Sequence[Cell]] = [
-            (_("Phase"), str(self.labels.phases.get(about.get("phase") or "", missing))),
-            (_("Teaching staff"), _count(about.get("teaching_staff"), missing)),
-            (_("Support staff"), _count(about.get("support_staff"), missing)),
-            (_("Professional learning lead"), str(about.get("pl_lead") or missing)),
+            (_("Phase"), str(self.labels.phases.get(about.phase or "", missing))),
+            (_("Teaching staff"), _count(about.teaching_staff, missing)),
+            (_("Support staff"), _count(about.support_staff, missing)),
+            (_("Professional learning lead"), about.pl_lead or missing),
             (
                 _("Funding allocation"),
                 format_money(allocation) if allocation is not None else missing,
@@ -276,37 +276,35 @@ class _Writer:
 
     def _contexts(self) -> None:
         self.heading(_("Contexts of the national approach"), 2)
-        for context in framework.CONTEXTS:
-            step = f"context-{context.key}"
-            answer = self.answers.get(step) or {}
-            self.heading(str(context.title), 3)
-            self.written_text(answer.get("reflection"), step)
-            priorities = answer.get("priorities") or []
-            if priorities:
-                titles = [str(framework.ELEMENT_TITLES.get(key, key)) for key in priorities]
+        for row in self.summary.contexts:
+            self.heading(str(row.context.title), 3)
+            self.written_text(row.answer.reflection if row.answer else None, row.step)
+            titles = [str(title) for title in row.priority_titles]
+            if titles:
                 self.para(f"{_('Elements to prioritise:')} {'; '.join(titles)}")
 
     def _hallmarks(self) -> None:
         missing = _("Not provided")
-        ratings = list(self.summary.hallmark_ratings)
+        rows = self.summary.hallmarks
         self.heading(_("Self-review against the eight hallmarks"), 2)
         self.table(
             _("Hallmark ratings"),
             (_("Hallmark"), _("Rating")),
             [
-                (f"{h.number}. {h.title}", str(framework.RATING_TITLES.get(rating, missing)))
-                for h, rating in ratings
+                (f"{row.hallmark.number}. {row.hallmark.title}", str(row.rating_title or missing))
+                for row in rows
             ],
         )
-        for hallmark, rating in ratings:
-            step = f"hallmark-{hallmark.number}"
-            answer = self.answers.get(step) or {}
-            self.heading(f"{hallmark.number}. {hallmark.title}", 3)
+        for row in rows:
+            self.heading(f"{row.hallmark.number}. {row.hallmark.title}", 3)
             paragraph = self.document.add_paragraph()
             self.run(paragraph, f"{_('Rating')}: ", bold=True)
-            self.run(paragraph, str(framework.RATING_TITLES.get(rating, missing)))
-            self.labelled(_("How do you know?"), answer.get("evidence"), step)
-            self.labelled(_("What will you do next?"), answer.get("next_steps"), step)
+            self.run(paragraph, str(row.rating_title or missing))
+            answer = row.answer
+            self.labelled(_("How do you know?"), answer.evidence if answer else None, row.step)
+            self.labelled(
+                _("What will you do next?"), answer.next_steps if answer else None, row.step
+            )
 
     def _diamond(self) -> None:
         """Five rows of 1, 2, 3, 2 and 1 places, each row labelled; the places of a row share
@@ -347,28 +345,25 @@ class _Writer:
                 allocation=format_money(funding.totals.allocation or 0),
             )
         )
-        purposes = {purpose.key: purpose for purpose in framework.FUNDING_PURPOSES}
-        written = self.written.get(FUNDING_STEP)
+        written = self.plan.language(FUNDING_STEP)
         rows: list[Sequence[Cell]] = []
         for line in funding.lines:
-            purpose = purposes.get(line.get("purpose") or "")
-            what = Lines([str(purpose.title) if purpose else str(line.get("purpose") or "")])
-            if line.get("purpose") == "other" and line.get("purpose_other"):
-                what.append((str(line["purpose_other"]), written))
-            if line.get("description"):
-                what.append((str(line["description"]), written))
-            priority = line.get("priority")
-            card = cards[priority] if priority else None
+            purpose = self.summary.purpose(line.purpose)
+            what = Lines([str(purpose.title) if purpose else line.purpose])
+            if line.purpose == "other" and line.purpose_other:
+                what.append((line.purpose_other, written))
+            if line.description:
+                what.append((line.description, written))
+            card = cards[line.priority] if line.priority else None
             rows.append(
                 (
                     what,
                     (card.title, card.lang) if card else "–",
                     ", ".join(
-                        str(self.labels.beneficiaries.get(who, who))
-                        for who in line.get("beneficiaries") or []
+                        str(self.labels.beneficiaries.get(who, who)) for who in line.beneficiaries
                     ),
-                    str(self.labels.terms.get(line.get("term") or "", line.get("term") or "")),
-                    format_money(int(line.get("amount_pence") or 0)),
+                    str(self.labels.terms.get(line.term or "", line.term or "")),
+                    format_money(line.amount_pence),
                 )
             )
         headers = (
@@ -382,10 +377,9 @@ class _Writer:
             self.para(_("No lines of spending yet."))
         else:
             self.table(_("Lines of spending"), headers, rows)
-        by_purpose = [
-            (str(purposes[key].title) if key in purposes else key, format_money(pence))
-            for key, pence in funding.by_purpose.items()
-            if pence
+        by_purpose: list[Sequence[Cell]] = [
+            (str(purpose.title), format_money(pence))
+            for purpose, pence in self.summary.purpose_totals
         ]
         if by_purpose:
             self.table(_("Totals by purpose"), (_("Purpose"), _("Amount")), by_purpose)
