@@ -141,6 +141,7 @@ def test_the_word_file_has_real_headings_in_order_and_its_language_set(
         translate(app, lang, "Self-review against the eight hallmarks"),
         translate(app, lang, "Professional learning Diamond 9"),
         translate(app, lang, "Funding plan"),
+        translate(app, lang, "For your School Development Plan"),
     ]
     # Each context and hallmark is a Heading 3 under its section, in the framework's order.
     with_locale = [text for style, text in found if style == "Heading 3"]
@@ -195,6 +196,7 @@ def test_every_table_has_a_header_row_that_repeats_and_a_title(
         translate(app, lang, "Lines of spending"),
         translate(app, lang, "Totals by purpose"),
         translate(app, lang, "Totals by Diamond 9 priority"),
+        translate(app, lang, "Priorities, actions and costs"),
     ]
     for table in document.tables:
         first, *others = table.rows
@@ -390,3 +392,36 @@ def test_a_submitted_versions_word_file_does_not_change_when_the_plan_is_reopene
     assert "Something new entirely" not in [p.text for p in after.paragraphs]
     draft = download(world.lead, f"/en/plan/{YEAR}/summary.docx")
     assert "Something new entirely" in [p.text for p in draft.paragraphs]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_section_for_the_school_development_plan_lists_the_top_priorities_with_actions_and_costs(
+    app: Flask, world: World, lang: str
+) -> None:
+    """The six cards of the Diamond 9's top three rows, in order; the one the funding line is
+    linked to has its action, term and cost, the others no spending yet."""
+    document = download(world.lead, f"/{lang}/plan/{YEAR}/versions/1.docx")
+    table = table_called(document, translate(app, lang, "Priorities, actions and costs"))
+    header, *rows = row_texts(table)
+    assert header == [
+        translate(app, lang, "Priority"),
+        translate(app, lang, "Actions"),
+        translate(app, lang, "When"),
+        translate(app, lang, "Cost"),
+    ]
+    diamond = row_texts(
+        table_called(document, translate(app, lang, "Professional learning Diamond 9"))
+    )
+    top = [card for row in diamond[1:4] for card in row[1:]]
+    assert [row[0] for row in rows] == top and len(top) == 6
+    with app.test_request_context(f"/{lang}/"), using_locale(lang):
+        cost, nothing = format_money(60000), format_money(0)
+    first, *others = rows
+    assert first[1:] == [
+        "Cover so that triads can plan together",
+        translate(app, lang, "Autumn term"),
+        cost,
+    ]
+    assert all(
+        row[1:] == [translate(app, lang, "No spending planned yet"), "–", nothing] for row in others
+    )

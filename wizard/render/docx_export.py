@@ -104,6 +104,7 @@ class _Writer:
         self._hallmarks()
         self._diamond()
         self._funding()
+        self._development_plan()
         out = io.BytesIO()
         self.document.save(out)
         return out.getvalue()
@@ -396,6 +397,50 @@ class _Writer:
                 (_("Diamond 9 priority"), _("Amount")),
                 by_priority,
             )
+
+    def _development_plan(self) -> None:
+        """A short section to paste into the School Development Plan: the priorities of the
+        Diamond 9's top three rows, in order, each with the actions (lines of spending linked
+        to it: what, when) and what they cost."""
+        self.heading(_("For your School Development Plan"), 2)
+        self.para(
+            _(
+                "Your priorities from the top three rows of your Diamond 9, with the actions "
+                "and costs from your funding plan. Copy this table into your School "
+                "Development Plan."
+            )
+        )
+        cards = self.summary.cards
+        written = self.plan.language(FUNDING_STEP)
+        rows: list[Sequence[Cell]] = []
+        for keys in self.summary.ranked[:3]:
+            for key in keys:
+                card = cards[key]
+                lines = [line for line in self.summary.funding.lines if line.priority == key]
+                actions = Lines(
+                    (line.description or line.purpose_other or "", written)
+                    for line in lines
+                    if line.description or line.purpose_other
+                )
+                terms = dict.fromkeys(
+                    str(self.labels.terms.get(line.term, line.term)) for line in lines if line.term
+                )
+                rows.append(
+                    (
+                        (card.title, card.lang),
+                        actions if actions else _("No spending planned yet"),
+                        ", ".join(terms) or "–",
+                        format_money(sum(line.amount_pence for line in lines)),
+                    )
+                )
+        if not rows:
+            self.para(_("No cards yet"))
+            return
+        self.table(
+            _("Priorities, actions and costs"),
+            (_("Priority"), _("Actions"), _("When"), _("Cost")),
+            rows,
+        )
 
 
 # A table cell: text, text in a known language, or several of those joined by "; ".
