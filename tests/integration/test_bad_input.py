@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,12 +39,16 @@ from werkzeug.test import TestResponse
 from tests.conftest import Directory, sign_in
 from tests.factories import PASSWORD
 from tests.html import soup
+from tests.hwb_provider import CLIENT_ID, CLIENT_SECRET, provider_process
 from tests.integration.test_faults import dump
 from tests.plans import NINE, write_plan
 from tests.rows import Rows
+from wizard.data.accounts import invite_colleague
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
 from wizard.data.models import (
+    Invitation,
+    JoinRequest,
     OwnCard,
     Plan,
     PlanAnswer,
@@ -55,7 +60,9 @@ from wizard.data.sharing import create_share_link
 from wizard.data.staff_voice import close_round, open_round, round_of, save_response
 from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.services import identity
 from wizard.web.extensions import limiter
+from wizard.web.views.hwb import IDENTITY_KEY
 
 YEAR = year_slug(academic_year_of(date.today()))
 
@@ -85,11 +92,16 @@ VALID = {
     "confirm": "yes",
     "day": "",
     "role": "teacher",
+    "decision": "approve",
+    "school": "",
+    "keep": "",
 }
 # Kinds whose value is only compared, never stored or shown, so that any other value is simply
-# "not that one": a wrong password, and the "confirm" of deleting an own card (needed only for a
-# card on the board; a card in the bank is deleted without it, whatever is sent).
-IGNORED_WHEN_WRONG = ("password", "confirm")
+# "not that one": a wrong password, the "confirm" of deleting an own card (needed only for a
+# card on the board; a card in the bank is deleted without it, whatever is sent), and a share
+# link the lead keeps when handing the lead role over (a checkbox whose value is compared with
+# the ids of the lead's own links: any other value keeps none, and the others are revoked).
+IGNORED_WHEN_WRONG = ("password", "confirm", "keep")
 # Kinds whose every wrong value is refused (a free text field takes any text).
 CHOSEN = {
     "number",
@@ -108,6 +120,8 @@ CHOSEN = {
     "status",
     "language",
     "role",
+    "decision",
+    "school",
 }
 
 
@@ -224,6 +238,22 @@ SPECS: dict[str, Spec] = {
         {"task": "task", "body": "long"}, who="coordinator", hidden="version"
     ),
     "coordinator.review": Spec({"status": "status"}, who="coordinator", hidden="version"),
+    # Hwb: the buttons that send the browser to the provider (a valid press is a redirect to
+    # it), and asking to join a school, by someone the provider knows and the service does not
+    # (the anonymous browser holds such an identity; a valid request is recorded).
+    "hwb.start": Spec({}, who="anonymous"),
+    "hwb.start_invitation": Spec({}, who="anonymous"),
+    "hwb.start_link": Spec({}),
+    "hwb.join": Spec({"school": "school"}, who="anonymous"),
+    # The lead's team: a request to join to decide, a colleague to remove or to hand the lead
+    # role to (keeping a share link), an invitation to cancel or send again. The spare member's
+    # account is linked to Hwb, so that its password can go.
+    "team.decide": Spec({"decision": "decision"}),
+    "team.remove": Spec({"confirm": "confirm"}),
+    "team.hand_over": Spec({"confirm": "confirm", "keep": "keep"}),
+    "team.cancel": Spec({}),
+    "team.resend": Spec({}),
+    "team.remove_password": Spec({}, who="spare"),
 }
 # Which SPEC each rule uses, when an endpoint has more than one rule or page kind.
 RULE_SPECS = {"/<any(en,cy):lang>/plan/<year>/funding-plan/lines/new": "funding.line new"}
@@ -334,15 +364,44 @@ def _things_of(plan: Plan, lead: Any, coordinator: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """A real OpenID provider (tests/hwb_provider.py), so that "Sign in with Hwb" goes to it."""
+    with provider_process() as issuer:
+        yield issuer
+
+
+def _team_of(lead: Any, colleague: Any, issuer: str, subject: str) -> dict[str, Any]:
+    """A colleague, an open invitation and a request to join the lead's school."""
+    email = f"invited-{subject}@school.example"
+    invite_colleague(lead, email, "Dafydd Lewis", "en")
+    join = JoinRequest(
+        school_id=lead.school_id,
+        issuer=issuer,
+        subject=subject,
+        name="Gwen Hughes",
+        email=f"{subject}@hwbcymru.net",
+    )
+    db.session.add(join)
+    db.session.commit()
+    invitation = db.session.query(Invitation).filter_by(email=email).one()
+    return {"user_id": colleague.id, "invitation_id": invitation.id, "request_id": join.id}
+
+
 @pytest.fixture
-def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> World:
+def world(app: Flask, directory: Directory, make_app: Callable[..., Flask], provider: str) -> World:
     cluster = directory.cluster("North")
     other_cluster = directory.cluster("South")
     school = directory.school(cluster=cluster)
     other_school = directory.school("Elsewhere", None, cluster=other_cluster)
     lead = directory.user("lead@school.example", school=school, lead=True)
-    directory.user("spare@school.example", school=school)
+    spare = directory.user("spare@school.example", school=school)
+    colleague = directory.user("colleague@school.example", school=school)
     other_lead = directory.user("other@x.example", school=other_school, lead=True)
+    other_colleague = directory.user("colleague@x.example", school=other_school)
+    # The spare member signs in with a password, and has linked Hwb (so may remove it).
+    spare.external_issuer, spare.external_subject = provider, "spare-member"
+    db.session.commit()
     coordinator = directory.user("coord@la.example", coordinator_of=[cluster])
     other_coordinator = directory.user("oc@la.example", coordinator_of=[other_cluster])
 
@@ -354,9 +413,15 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> W
         assert setup.post(f"/en/plan/{YEAR}/reopen").status_code == 302
     plan = db.session.query(Plan).filter_by(school_id=school.id).one()
     other_plan = db.session.query(Plan).filter_by(school_id=other_school.id).one()
-    ids = {**_things_of(plan, lead, coordinator), "cluster_id": cluster.id, "school_id": school.id}
+    ids = {
+        **_things_of(plan, lead, coordinator),
+        **_team_of(lead, colleague, provider, "asks-to-join"),
+        "cluster_id": cluster.id,
+        "school_id": school.id,
+    }
     other_ids = {
         **_things_of(other_plan, other_lead, other_coordinator),
+        **_team_of(other_lead, other_colleague, provider, "asks-elsewhere"),
         "cluster_id": other_cluster.id,
         "school_id": other_school.id,
     }
@@ -383,7 +448,13 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> W
     other_round = max(r.id for r in db.session.query(StaffVoiceRound).all())
     ids.update(rounds, voice_token=voice_token)
     other_ids.update(dict.fromkeys(rounds, other_round), voice_token=voice_token)
-    protected = make_app(WTF_CSRF_ENABLED=True)
+    identity.forget_cache()
+    protected = make_app(
+        WTF_CSRF_ENABLED=True,
+        OIDC_ISSUER=provider,
+        OIDC_CLIENT_ID=CLIENT_ID,
+        OIDC_CLIENT_SECRET=CLIENT_SECRET,
+    )
     clients, csrf = {}, {}
     for who, email in (
         ("anonymous", None),
@@ -392,6 +463,16 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask]) -> W
         ("coordinator", coordinator.email),
     ):
         clients[who], csrf[who] = _signed_in(protected, email)
+    # The anonymous browser has signed in with Hwb as someone the service does not know (so
+    # may ask to join a school).
+    with clients["anonymous"].session_transaction() as session:
+        session[IDENTITY_KEY] = {
+            "issuer": provider,
+            "subject": "a-newcomer",
+            "name": "Rhys Evans",
+            "email": "a-newcomer@hwbcymru.net",
+            "at": int(time.time()),
+        }
     # The anonymous browser has responded to the round, so that its board moves.
     response = {"hallmark_1": "developing", "csrf_token": csrf["anonymous"]}
     response.update({f"hallmark_{h.number}": "developing" for h in framework.HALLMARKS})
@@ -479,6 +560,10 @@ def _body(
         value = VALID[kind]
         if kind == "card" and example["ids"] == "other":
             value, refuse = ids["card_key"], True  # another school's own card
+        if kind in ("school", "keep"):
+            # Any school may be asked to join; another school's link is simply not kept.
+            key = "school_id" if kind == "school" else "link_id"
+            value = str((ids if example["ids"] == "other" else world.ids)[key])
         if mutation == "missing":
             continue
         if mutation == "wrong_type":
