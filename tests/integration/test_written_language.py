@@ -134,3 +134,72 @@ def test_a_person_writing_in_the_other_language_says_so(lead_client: FlaskClient
     assert lang_of(check, "Lesson visits") == "en"
     contexts = lead_client.get(f"/en/plan/{YEAR}/contexts/check")
     assert lang_of(contexts, WELSH) == "cy"
+
+
+WELSH_LINE = "Amser i'r triawdau gynllunio gyda'i gilydd"
+
+
+def _line_ids() -> dict[str, str]:
+    """The funding lines' ids by description, and each stored line's language."""
+    funding = db.session.query(PlanAnswer).filter_by(step="funding-plan").one()
+    db.session.refresh(funding)
+    return {line["description"]: line.get("lang") for line in funding.data["lines"]} | {
+        f"id:{line['description']}": line["id"] for line in funding.data["lines"]
+    }
+
+
+def test_each_funding_line_keeps_its_own_language(lead_client: FlaskClient) -> None:
+    """A line added on a Welsh page does not relabel the lines written on English pages."""
+    complete_plan(lead_client, YEAR)  # its line written on English pages
+    new_line = f"/cy/plan/{YEAR}/funding-plan/lines/new"
+    line = {**LINE, "description": WELSH_LINE, "amount": "1"}
+    assert (
+        lead_client.post(
+            new_line, data={**line, "revision": revision(lead_client, new_line)}
+        ).status_code
+        == 302
+    )
+    stored = _line_ids()
+    assert stored[LINE["description"]] == "en" and stored[WELSH_LINE] == "cy"
+
+    for page in (f"/en/plan/{YEAR}/summary", f"/en/plan/{YEAR}/funding-plan"):
+        english = lead_client.get(page)
+        assert lang_of(english, LINE["description"]) is None, page
+        assert lang_of(english, WELSH_LINE) == "cy", page
+    welsh = lead_client.get(f"/cy/plan/{YEAR}/summary")
+    assert lang_of(welsh, LINE["description"]) == "en" and lang_of(welsh, WELSH_LINE) is None
+
+    # The line form's "I am writing in …" box says how the line being changed was written.
+    def ticked(description: str) -> bool:
+        page = f"/cy/plan/{YEAR}/funding-plan/lines/{stored['id:' + description]}"
+        return bool(
+            soup(lead_client.get(page)).find(id="written-in-other-language").has_attr("checked")
+        )
+
+    assert ticked(LINE["description"]) and not ticked(WELSH_LINE)
+
+
+def test_a_line_saved_before_lines_kept_their_language_keeps_the_steps(
+    lead_client: FlaskClient,
+) -> None:
+    """An older line (no "lang" of its own) reads as the funding step's language, and keeps it
+    when another line is added in the other language."""
+    complete_plan(lead_client, YEAR)
+    funding = db.session.query(PlanAnswer).filter_by(step="funding-plan").one()
+    funding.data = {
+        "lines": [{k: v for k, v in line.items() if k != "lang"} for line in funding.data["lines"]]
+    }
+    db.session.commit()
+    assert lang_of(lead_client.get(f"/cy/plan/{YEAR}/summary"), LINE["description"]) == "en"
+    new_line = f"/cy/plan/{YEAR}/funding-plan/lines/new"
+    line = {**LINE, "description": WELSH_LINE, "amount": "1"}
+    assert (
+        lead_client.post(
+            new_line, data={**line, "revision": revision(lead_client, new_line)}
+        ).status_code
+        == 302
+    )
+    stored = _line_ids()
+    assert stored[LINE["description"]] == "en" and stored[WELSH_LINE] == "cy"
+    english = lead_client.get(f"/en/plan/{YEAR}/summary")
+    assert lang_of(english, LINE["description"]) is None and lang_of(english, WELSH_LINE) == "cy"

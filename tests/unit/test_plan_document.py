@@ -167,6 +167,23 @@ def test_the_schema_version_read_is_kept_and_the_current_one_written() -> None:
     assert written.languages == {"context-school": "cy"}
 
 
+def test_a_funding_line_keeps_its_own_language_and_older_lines_take_the_steps() -> None:
+    older = PlanDocument.from_stored(schema_1(languages={"funding-plan": "cy"}))
+    assert [line.lang for line in older.lines] == [None, None]
+    assert [older.line_language(line) for line in older.lines] == ["cy", "cy"]
+    assert all("lang" not in line for line in older.answers()["funding-plan"]["lines"])
+    assert PlanDocument.from_stored(schema_1()).line_language(older.lines[0]) is None
+
+    saved = answers()
+    saved["funding-plan"]["lines"][1]["lang"] = "en"
+    document = replace(PlanDocument.from_stored(saved), languages={"funding-plan": "cy"})
+    assert [document.line_language(line) for line in document.lines] == ["cy", "en"]
+    assert document.answers() == saved
+    odd = answers()
+    odd["funding-plan"]["lines"][0]["lang"] = "fr"
+    assert PlanDocument.from_stored(odd).lines[0].lang is None
+
+
 def test_todays_answers_are_read_and_written_back_as_they_were() -> None:
     saved = answers()
     document = PlanDocument.from_stored(saved)

@@ -26,7 +26,9 @@ Answers are a mapping of step slug to that step's data, as the steps save them:
 "about-your-school" {phase, teaching_staff, support_staff, pl_lead, funding_allocation_pence};
 "context-<key>" {reflection, priorities}; "hallmark-<id>" {rating, evidence, next_steps};
 "diamond-9" {slots: {"1".."9": card key}, history: [...]}; "funding-plan" {lines: [{id,
-purpose, purpose_other, priority, beneficiaries, term, description, amount_pence}]}; and
+purpose, purpose_other, priority, beneficiaries, term, description, amount_pence, lang}]} (a
+line's "lang", "en" or "cy", the language it was written in, from December 2026; older lines
+have none and take the step's language); and
 "<task>:completed" {completed}. Keys a step saves that this module does not know (the board's
 undo history, anything a later issue adds) are kept as they are and written back.
 """
@@ -261,6 +263,9 @@ class FundingLine:
     description: str = ""
     amount_pence: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    lang: str | None = None
+    """The language the line was written in ("en" or "cy"); None for a line saved before
+    lines kept their own (the funding step's language holds for it: `PlanDocument.line_language`)."""
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any]) -> FundingLine:
@@ -274,12 +279,14 @@ class FundingLine:
             _text(stored.get("term")),
             str(stored.get("description") or ""),
             _int(stored.get("amount_pence")) or 0,
-            _extra(stored, cls.FIELDS),
+            _extra(stored, (*cls.FIELDS, "lang")),
+            lang if (lang := stored.get("lang")) in ("en", "cy") else None,
         )
 
     def to_stored(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.FIELDS}
-        return {**data, "beneficiaries": list(self.beneficiaries), **self.extra}
+        written = {"lang": self.lang} if self.lang else {}
+        return {**data, "beneficiaries": list(self.beneficiaries), **written, **self.extra}
 
 
 @dataclass(frozen=True)
@@ -505,6 +512,11 @@ class PlanDocument:
     def language(self, step: str) -> str | None:
         """The language a step's answers were written in, if known."""
         return self.languages.get(step)
+
+    def line_language(self, line: FundingLine) -> str | None:
+        """The language a funding line was written in: its own, or for a line saved before
+        lines kept theirs, the funding step's (if known)."""
+        return line.lang or self.language(FUNDING_STEP)
 
     def own_card(self, key: str) -> OwnCardTitles | None:
         return next((card for card in self.own_cards if card.key == key), None)

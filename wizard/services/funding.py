@@ -82,6 +82,23 @@ class FundingState:
     def line(self, line_id: str) -> Mapping[str, Any] | None:
         return find_line(self.lines, line_id)
 
+    def line_language(self, line_id: str | None) -> str | None:
+        """The language the line `line_id` was written in: its own, or for a line saved before
+        lines kept theirs, the funding step's (None: a new line, or not known)."""
+        line = self.line(line_id) if line_id else None
+        if line is None:
+            return None
+        return line.get("lang") or self.languages.get(FUNDING_STEP)
+
+    def lines_with_languages(self) -> list[dict[str, Any]]:
+        """The lines, each line saved before lines kept their own language given the funding
+        step's, so that saving another line in the other language does not relabel it."""
+        step_lang = self.languages.get(FUNDING_STEP)
+        return [
+            line if line.get("lang") or not step_lang else {**line, "lang": step_lang}
+            for line in self.lines
+        ]
+
     def totals_with(self, line_id: str | None, amount: int) -> Totals:
         """The totals if the line `line_id` (None: a new line) had this amount."""
         return totals_with(self.lines, line_id, amount, self.allocation)
@@ -143,8 +160,9 @@ class LineInput:
     description: str
     amount_pence: int
 
-    def stored(self, line_id: str) -> dict[str, Any]:
-        """The line as kept in the funding answer: a description of "other" only with it."""
+    def stored(self, line_id: str, lang: str) -> dict[str, Any]:
+        """The line as kept in the funding answer: a description of "other" only with it, and
+        the language it was written in."""
         return {
             "id": line_id,
             "purpose": self.purpose,
@@ -154,6 +172,7 @@ class LineInput:
             "term": self.term,
             "description": self.description,
             "amount_pence": self.amount_pence,
+            "lang": lang,
         }
 
 
@@ -187,7 +206,9 @@ def save_line(
     check = state.totals_with(line_id, line.amount_pence)
     if state.allocation is not None and check.over:
         return LineResult(LineOutcome.OVER_ALLOCATION, check, state.revision)
-    lines = replace_line(state.lines, line.stored(line_id or new_line_id()))
+    lines = replace_line(
+        state.lines_with_languages(), line.stored(line_id or new_line_id(), lang or state.locale)
+    )
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     result = save_step(
         plan,
@@ -212,7 +233,7 @@ class RemoveOutcome(enum.Enum):
 def remove_line(state: FundingState, line_id: str, based_on_revision: int) -> RemoveOutcome:
     """Remove a line (which the caller found in `state`) if the plan is as the user saw it."""
     assert state.plan is not None
-    remaining = [line for line in state.lines if line["id"] != line_id]
+    remaining = [line for line in state.lines_with_languages() if line["id"] != line_id]
     result = save_step(
         state.plan, FUNDING_STEP, {"lines": remaining}, based_on_revision, state.user
     )
