@@ -32,7 +32,6 @@ from flask_babel import gettext as _gettext
 
 from wizard.domain.academic_year import year_label
 from wizard.domain.diamond import ROWS
-from wizard.domain.journey import FUNDING_STEP
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import SummaryView
 from wizard.render.locale import (
@@ -346,9 +345,9 @@ class _Writer:
                 allocation=format_money(funding.totals.allocation or 0),
             )
         )
-        written = self.plan.language(FUNDING_STEP)
         rows: list[Sequence[Cell]] = []
         for line in funding.lines:
+            written = self.plan.line_language(line)
             purpose = self.summary.purpose(line.purpose)
             what = Lines([str(purpose.title) if purpose else line.purpose])
             if line.purpose == "other" and line.purpose_other:
@@ -411,14 +410,13 @@ class _Writer:
             )
         )
         cards = self.summary.cards
-        written = self.plan.language(FUNDING_STEP)
         rows: list[Sequence[Cell]] = []
         for keys in self.summary.ranked[:3]:
             for key in keys:
                 card = cards[key]
                 lines = [line for line in self.summary.funding.lines if line.priority == key]
                 actions = Lines(
-                    (line.description or line.purpose_other or "", written)
+                    (line.description or line.purpose_other or "", self.plan.line_language(line))
                     for line in lines
                     if line.description or line.purpose_other
                 )
