@@ -165,6 +165,7 @@ MATRIX: dict[str, Row] = {
     "summary.page": MEMBER_PAGE,
     "summary.pdf": MEMBER_PAGE,
     "summary.docx": MEMBER_PAGE,
+    "summary.development_plan_page": MEMBER_PAGE,
     "versions.index": MEMBER_PAGE,
     "versions.show": MEMBER_ID_PAGE,
     "versions.pdf": MEMBER_ID_PAGE,

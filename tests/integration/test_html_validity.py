@@ -128,6 +128,7 @@ def submitted_pages(
     save("task-list-submitted", lead, f"{base}/")
     save("reopen", lead, f"{base}/reopen")
     save("summary", lead, f"{base}/summary")
+    save("development-plan", lead, f"{base}/summary/development-plan")
     save("confirmation", lead, f"{base}/versions/1/submitted")
     save("versions", lead, f"{base}/versions")
     save("version", lead, f"{base}/versions/1")

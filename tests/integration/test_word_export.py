@@ -425,3 +425,20 @@ def test_the_section_for_the_school_development_plan_lists_the_top_priorities_wi
     assert all(
         row[1:] == [translate(app, lang, "No spending planned yet"), "–", nothing] for row in others
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_section_for_the_school_development_plan_is_also_a_page(
+    app: Flask, world: World, lang: str
+) -> None:
+    summary = soup(world.lead.get(f"/{lang}/plan/{YEAR}/summary"))
+    page_url = f"/{lang}/plan/{YEAR}/summary/development-plan"
+    assert page_url in [a["href"] for a in summary.select("a[href]")]
+    page = soup(world.lead.get(page_url))
+    assert page.h1.get_text() == translate(app, lang, "For your School Development Plan")
+    cells = [
+        [cell.get_text() for cell in row.select("th, td")] for row in page.select("table tbody tr")
+    ]
+    document = download(world.lead, f"/{lang}/plan/{YEAR}/summary.docx")
+    word = row_texts(table_called(document, translate(app, lang, "Priorities, actions and costs")))
+    assert cells == word[1:]

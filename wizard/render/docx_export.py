@@ -34,6 +34,7 @@ from wizard.domain.academic_year import year_label
 from wizard.domain.diamond import ROWS
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import SummaryView
+from wizard.render.development_plan import development_plan
 from wizard.render.locale import (
     current_locale,
     format_long_date,
@@ -409,28 +410,15 @@ class _Writer:
                 "Development Plan."
             )
         )
-        cards = self.summary.cards
-        rows: list[Sequence[Cell]] = []
-        for keys in self.summary.ranked[:3]:
-            for key in keys:
-                card = cards[key]
-                lines = [line for line in self.summary.funding.lines if line.priority == key]
-                actions = Lines(
-                    (line.description or line.purpose_other or "", self.plan.line_language(line))
-                    for line in lines
-                    if line.description or line.purpose_other
-                )
-                terms = dict.fromkeys(
-                    str(self.labels.terms.get(line.term, line.term)) for line in lines if line.term
-                )
-                rows.append(
-                    (
-                        (card.title, card.lang),
-                        actions if actions else _("No spending planned yet"),
-                        ", ".join(terms) or "–",
-                        format_money(sum(line.amount_pence for line in lines)),
-                    )
-                )
+        rows: list[Sequence[Cell]] = [
+            (
+                (row.card.title, row.card.lang),
+                Lines(row.actions) if row.actions else _("No spending planned yet"),
+                ", ".join(row.terms) or "–",
+                format_money(row.cost_pence),
+            )
+            for row in development_plan(self.summary, self.labels.terms)
+        ]
         if not rows:
             self.para(_("No cards yet"))
             return

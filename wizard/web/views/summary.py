@@ -7,6 +7,8 @@ from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
+from wizard.render.development_plan import development_plan
+from wizard.web import labels
 from wizard.web.access import Access, allow
 from wizard.web.feedback import school_feedback
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -80,3 +82,15 @@ def docx(year: str) -> ResponseReturnValue:
     return docx_response(
         context, file_word("plan"), year, file_word("version"), frozen.number, select_locale()
     )
+
+
+@bp.get("/summary/development-plan")
+@allow(Access.SCHOOL_MEMBER, plan=True)
+def development_plan_page(year: str) -> ResponseReturnValue:
+    """The plan as it stands, as a short section to copy into the School Development Plan."""
+    plan, snapshot = draft_snapshot()
+    context = summary_context(
+        snapshot, plan.status, None if plan.status == PlanStatus.DRAFT else plan.version
+    )
+    rows = development_plan(context["summary"], labels.TERM_LABELS)
+    return render_template("plan/development_plan.html", year_slug=year, rows=rows, **context)

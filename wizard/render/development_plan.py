@@ -1,0 +1,52 @@
+"""A short section for a school's School Development Plan: the priorities of the Diamond 9's
+top three rows, in order, each with its actions (the lines of spending linked to it), when
+they happen and what they cost. The Word file and its page both show it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from wizard.domain.cards import CardInfo
+from wizard.domain.summary import SummaryView
+
+# The rows of the Diamond 9 whose cards are the plan's priorities: 1, 2 and 3 (six cards).
+TOP_ROWS = 3
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    card: CardInfo
+    actions: list[tuple[str, str | None]]
+    """What each line of spending linked to the card is for, with the language it was written
+    in (if known)."""
+    terms: list[str]
+    cost_pence: int
+
+
+def development_plan(summary: SummaryView, terms: Mapping[str, object]) -> list[PriorityRow]:
+    """The priorities in the Diamond 9's order; `terms` names the terms (web labels)."""
+    rows = []
+    for keys in summary.ranked[:TOP_ROWS]:
+        for key in keys:
+            lines = [line for line in summary.funding.lines if line.priority == key]
+            rows.append(
+                PriorityRow(
+                    summary.cards[key],
+                    [
+                        (
+                            line.description or line.purpose_other or "",
+                            summary.document.line_language(line),
+                        )
+                        for line in lines
+                        if line.description or line.purpose_other
+                    ],
+                    list(
+                        dict.fromkeys(
+                            str(terms.get(line.term, line.term)) for line in lines if line.term
+                        )
+                    ),
+                    sum(line.amount_pence for line in lines),
+                )
+            )
+    return rows
