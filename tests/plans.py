@@ -83,10 +83,11 @@ def _first_element(context: str) -> str:
 
 
 def plan_answers(
-    reflection: str = "Our reflection", distinct_evidence: bool = False
+    reflection: str = "Our reflection", distinct_evidence: bool = False, lang: str = "en"
 ) -> dict[str, dict[str, Any]]:
     """Each step's answers of a complete plan, as the routes store them (money in pence,
-    numbers as numbers, the board by slot)."""
+    numbers as numbers, the board by slot, a funding line with the language it was written
+    in)."""
     answers: dict[str, dict[str, Any]] = {
         ABOUT_STEP: {
             "phase": ABOUT["phase"],
@@ -113,6 +114,7 @@ def plan_answers(
         "term": LINE["term"],
         "description": LINE["description"],
         "amount_pence": int(LINE["amount"]) * 100,
+        "lang": lang,
     }
     answers[FUNDING_STEP] = {"lines": [line]}
     return answers
@@ -123,15 +125,19 @@ def write_plan_for(
     academic_year: int,
     reflection: str = "Our reflection",
     distinct_evidence: bool = False,
+    lang: str = "en",
 ) -> Plan:
     """Write a complete plan of the user's school for the year through the data layer (over
-    any answers it has), every task confirmed complete, as `user` would by the routes."""
+    any answers it has), every task confirmed complete, as `user` would by the routes on pages
+    in `lang` (the language each answer's text is kept as written in)."""
     assert user.school_id is not None, "only a school's member fills in its plan"
     plan = get_or_create_plan(user.school_id, academic_year)
     existing = answers_of(plan)
-    for step, data in plan_answers(reflection, distinct_evidence).items():
+    for step, data in plan_answers(reflection, distinct_evidence, lang).items():
         based_on = existing[step].revision if step in existing else 0
-        assert save_step(plan, step, data, based_on, user, commit=False).saved, step
+        written_in = None if step == BOARD_STEP else lang  # a move on the board writes no text
+        saved = save_step(plan, step, data, based_on, user, commit=False, lang=written_in)
+        assert saved.saved, step
     answers = answers_of(plan)
     for task in (CONTEXTS, HALLMARKS, FUNDING_PLAN):
         marked = answers.get(task.completion_key)
@@ -160,6 +166,7 @@ def write_plan(
     year: str,
     reflection: str = "Our reflection",
     distinct_evidence: bool = False,
+    lang: str = "en",
 ) -> None:
     """`write_plan_for` the user the client is signed in as, for the year of the slug. It
     writes in an app context (and so a database session) of its own, as a request would: the
@@ -167,7 +174,7 @@ def write_plan(
     academic_year = parse_year_slug(year)
     assert academic_year is not None, year
     with client.application.app_context():
-        write_plan_for(signed_in_user(client), academic_year, reflection, distinct_evidence)
+        write_plan_for(signed_in_user(client), academic_year, reflection, distinct_evidence, lang)
 
 
 # Through the routes.

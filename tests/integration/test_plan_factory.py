@@ -33,7 +33,7 @@ def stored(school: School) -> dict[str, Any]:
             data["lines"] = [{**line, "id": "-"} for line in data["lines"]]
         if answer.step.endswith(":completed"):
             data["revisions"] = sorted(data["revisions"])
-        answers[answer.step] = data
+        answers[answer.step] = {"data": data, "written in": answer.lang}
     return answers
 
 
