@@ -4,7 +4,7 @@ set), a test client that parses every HTML response, and helpers to make schools
 `make test` runs the tests in parallel (pytest-xdist). Each worker is a process of its own with
 its own session fixtures, so nothing here is shared between workers: the app's instance folder
 and SQLite file are in the worker's own temporary folder, a PostgreSQL run makes a schema for
-each worker, rate limits count in each app's memory (the tests that use Redis take a key prefix
+each worker in a database of the worker's own, rate limits count in each app's memory (the tests that use Redis take a key prefix
 of their own), and live servers listen on a free port."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 from werkzeug.test import TestResponse
 
 from tests.factories import PASSWORD, Directory
@@ -194,12 +195,43 @@ def _postgres_schema(url: str) -> tuple[str, str]:
     return f"{url}{separator}options=-csearch_path%3D{schema}", schema
 
 
-def database_url(tmp_dir: Path) -> tuple[str, str | None]:
+def _worker_database(url: str) -> str:
+    """In a parallel run, the URL of this worker's own database beside TEST_DATABASE_URL's
+    (`test_gw0`, made if missing): advisory locks, such as the PDF render slots', are the
+    database's, so workers in schemas of one database would take each other's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def test_database_url() -> str | None:
+    """TEST_DATABASE_URL for SQLAlchemy's psycopg driver, this worker's own database in it."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        return f"sqlite:///{tmp_dir / 'test.sqlite3'}", None
+        return None
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return _worker_database(url)
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined]
+
+
+def database_url(tmp_dir: Path) -> tuple[str, str | None]:
+    url = test_database_url()
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.sqlite3'}", None
     return _postgres_schema(url)
 
 
@@ -244,9 +276,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.session.remove()
         db.engine.dispose()
     if schema:
-        engine = create_engine(
-            os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
-        )
+        engine = create_engine(str(test_database_url()))
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -15,7 +14,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
-from tests.conftest import ParsingClient, database_url, sign_in, test_config
+from tests.conftest import ParsingClient, database_url, sign_in, test_config, test_database_url
 from wizard import create_app
 from wizard.data.backup import SKIPPED, exported_tables
 from wizard.data.database import db
@@ -41,9 +40,7 @@ def empty_app(tmp_path: Path) -> Iterator[Flask]:
         db.session.remove()
         db.engine.dispose()
     if schema:
-        engine = create_engine(
-            os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
-        )
+        engine = create_engine(str(test_database_url()))
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
