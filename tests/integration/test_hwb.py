@@ -239,6 +239,31 @@ def test_tokens_signed_again_with_a_published_key_work_and_a_rotated_key_is_fetc
 
 
 @pytest.mark.parametrize(
+    ("lang", "heading", "says"),
+    [
+        ("en", "You have not been signed in", "could not be reached"),
+        ("cy", "Nid ydych wedi cael eich mewngofnodi", "nid oedd modd ei gyrraedd"),
+    ],
+)
+def test_a_key_set_that_cannot_be_fetched_is_a_refusal_not_an_error(
+    app_hwb: Flask, provider: str, directory: Directory, lang: str, heading: str, says: str
+) -> None:
+    sub = person(provider)
+    linked_user(directory, provider, sub)
+    client = app_hwb.test_client()
+    back = authorize(to_provider(client, lang), sub)
+    # The provider's key set moves somewhere nothing answers (port 9, discard).
+    key = f"meta:{provider}"
+    at, meta = identity._cache[key]
+    identity._cache[key] = (at, {**meta, "jwks_uri": "http://127.0.0.1:9/jwks"})
+    response = client.get(local_path(back))
+    assert refused(response) == heading
+    assert says in response.get_data(as_text=True)
+    assert not signed_in(client)
+    assert refusal_reasons() == ["provider"]
+
+
+@pytest.mark.parametrize(
     ("mode", "reason"), [("none", "signature"), ("hs256", "signature"), ("no-nonce", "nonce")]
 )
 def test_unsigned_hs256_and_nonceless_tokens_are_refused(
@@ -374,6 +399,98 @@ def test_a_request_to_join_approved_by_the_lead_lets_the_person_in(
     assert "Your request to join Penrhos Primary was approved." in page.get_data(as_text=True)
     made = db.session.scalars(select(User).where(User.external_subject == sub)).one()
     assert made.school_id == school.id and made.password_hash is None
+
+
+def choose_school(client: FlaskClient, school_name: str) -> None:
+    found = client.get("/en/join", query_string={"q": school_name[:8]})
+    radio = found.soup.find("input", attrs={"name": "school"})  # type: ignore[attr-defined]
+    assert client.post("/en/join", data={"school": radio["value"]}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "Hwb did not give an email address for Owain Rees"),
+        ("cy", "Ni roddodd Hwb gyfeiriad e-bost ar gyfer Owain Rees"),
+    ],
+)
+def test_a_request_without_an_email_address_is_not_approved_and_the_lead_is_told_why(
+    app_hwb: Flask, provider: str, directory: Directory, lang: str, says: str
+) -> None:
+    from tests.conftest import sign_in
+    from wizard.data.models import JoinRequest
+
+    school = directory.school(name_en="Ysgol Bryn Teg")
+    lead = directory.user(school=school, lead=True)
+    sub = person(provider, name="Owain Rees", email=None, preferred_username="owain")
+    client = app_hwb.test_client()
+    assert sign_in_with_hwb(client, sub).headers["Location"] == "/en/join"
+    choose_school(client, "Ysgol Bryn Teg")
+    join = db.session.scalars(select(JoinRequest)).one()
+    assert join.email == ""
+    before = users()
+    lead_client = app_hwb.test_client()
+    sign_in(lead_client, lead.email)
+    page = lead_client.post(
+        f"/{lang}/account/team/requests/{join.id}",
+        data={"decision": "approve"},
+        follow_redirects=True,
+    )
+    text = page.get_data(as_text=True)
+    assert says in text
+    assert "already has an account" not in text and "gyfrif eisoes" not in text
+    assert users() == before
+    db.session.refresh(join)
+    assert join.outcome is None
+
+
+def test_a_removed_colleague_asks_to_join_again_and_the_lead_lets_them_back_in(
+    app_hwb: Flask, provider: str, directory: Directory
+) -> None:
+    from tests.conftest import sign_in
+    from wizard.data.models import JoinRequest
+
+    school = directory.school(name_en="Ysgol Glan Môr")
+    lead = directory.user(school=school, lead=True)
+    sub = person(provider, name="Siân Pugh")
+    colleague = linked_user(directory, provider, sub, email="sian@school.example", school=school)
+    ours = app_hwb.test_client()
+    sign_in(ours, lead.email)
+    ours.post(f"/en/account/team/members/{colleague.id}/remove", data={"confirm": "yes"})
+    db.session.refresh(colleague)
+    assert colleague.school_id is None
+
+    theirs = app_hwb.test_client()
+    assert sign_in_with_hwb(theirs, sub).headers["Location"] == "/en/join"
+    page = theirs.get("/en/join").get_data(as_text=True)
+    assert "your account is not at a school any more" in page
+    choose_school(theirs, "Ysgol Glan Môr")
+    join = db.session.scalars(select(JoinRequest)).one()
+    before = users()
+    assert (
+        ours.post(f"/en/account/team/requests/{join.id}", data={"decision": "approve"}).status_code
+        == 302
+    )
+    assert users() == before
+    db.session.refresh(colleague)
+    assert colleague.school_id == school.id and not colleague.is_school_lead
+    # Still signed in, now at the school: its plan opens.
+    plan = theirs.get("/en/plan/", follow_redirects=True)
+    assert plan.status_code == 200 and plan.request.path.startswith("/en/plan")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "join-approved")).one()
+    assert event.detail["account"] == colleague.id and event.detail["rejoined"] is True
+
+
+def test_a_coordinator_without_a_school_is_not_offered_to_join_one(
+    app_hwb: Flask, provider: str, directory: Directory
+) -> None:
+    sub = person(provider)
+    admin = linked_user(directory, provider, sub, admin=True)
+    client = app_hwb.test_client()
+    response = sign_in_with_hwb(client, sub)
+    assert response.headers["Location"] != "/en/join"
+    assert client.get("/en/join").headers["Location"].startswith("/en/sign-in")
+    assert admin.school_id is None
 
 
 def test_a_request_to_join_declined_is_told_and_makes_no_account(

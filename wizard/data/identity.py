@@ -239,13 +239,40 @@ class EmailTaken(Exception):
     """Another account has the email address the provider gave (it can link Hwb itself)."""
 
 
+def without_school(user: User) -> bool:
+    """An account at no school that is not a coordinator's or an administrator's (a colleague
+    removed from their school): it may ask to join one."""
+    return user.school_id is None and not user.is_admin and not user.is_coordinator
+
+
+class NoEmail(Exception):
+    """The provider gave no email address for the person, and an account needs one."""
+
+
 def approve(lead: User, join: JoinRequest) -> User:
-    """Make the account, linked to the identity and with no password, at the lead's school.
-    Raises IdentityTaken or EmailTaken with nothing changed."""
-    if user_of_identity(join.issuer, join.subject) is not None:
-        raise IdentityTaken
+    """Make the account, linked to the identity and with no password, at the lead's school; or,
+    for an identity whose account has no school (a colleague removed from theirs), put that
+    account at the lead's school. Raises IdentityTaken, NoEmail or EmailTaken with nothing
+    changed."""
+    existing = user_of_identity(join.issuer, join.subject)
+    if existing is not None:
+        if not without_school(existing):
+            raise IdentityTaken
+        existing.school_id = join.school_id
+        join.outcome, join.decided_at, join.decided_by_id = APPROVED, utcnow(), lead.id
+        record(
+            AuditAction.JOIN_APPROVED,
+            user_id=lead.id,
+            request=join.id,
+            account=existing.id,
+            rejoined=True,
+        )
+        db.session.commit()
+        return existing
     email = normalise_email(join.email) if join.email else ""
-    if not email or db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if not email:
+        raise NoEmail
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken
     user = User(
         email=email,

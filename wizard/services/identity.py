@@ -29,7 +29,7 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from wizard.data import accounts, identity
-from wizard.data.identity import EmailTaken, IdentityTaken
+from wizard.data.identity import EmailTaken, IdentityTaken, NoEmail
 from wizard.domain.identity import (
     ALLOWED_ALGORITHMS,
     Identity,
@@ -48,6 +48,7 @@ __all__ = [
     "Identity",
     "IdentityRefused",
     "IdentityTaken",
+    "NoEmail",
     "Refusal",
 ]
 
@@ -158,13 +159,22 @@ def authorization_url(redirect_uri: str, lang: str) -> tuple[str, Pending]:
     return str(url), pending
 
 
+def _keys(force: bool = False) -> KeySet:
+    """The provider's key set; one that cannot be fetched or read is the provider being
+    unavailable (a refusal, never a 500)."""
+    try:
+        return _key_set(force)
+    except (requests.RequestException, KeyError, ValueError, TypeError, JoseError) as error:
+        raise IdentityRefused(Refusal.PROVIDER, f"key set: {type(error).__name__}") from error
+
+
 def _verified_claims(id_token: str) -> dict[str, Any]:
     try:
         try:
-            token = jwt.decode(id_token, _key_set(), algorithms=list(ALLOWED_ALGORITHMS))
+            token = jwt.decode(id_token, _keys(), algorithms=list(ALLOWED_ALGORITHMS))
         except InvalidKeyIdError:
             # A key not seen yet: the provider may have rotated its keys.
-            token = jwt.decode(id_token, _key_set(force=True), algorithms=list(ALLOWED_ALGORITHMS))
+            token = jwt.decode(id_token, _keys(force=True), algorithms=list(ALLOWED_ALGORITHMS))
     except (JoseError, ValueError) as error:
         raise IdentityRefused(Refusal.SIGNATURE, type(error).__name__) from error
     if token.header.get("alg") not in ALLOWED_ALGORITHMS:
@@ -305,11 +315,28 @@ def pending_request(found: Identity) -> JoinRequest | None:
     return identity.pending_request_of(found.issuer, found.subject)
 
 
+def may_ask_to_join(user: User) -> bool:
+    """Whether a signed-in account may ask to join a school (one removed from theirs)."""
+    return bool(user.external_issuer and user.external_subject) and identity.without_school(user)
+
+
+def identity_of_account(user: User) -> Identity:
+    """The Hwb identity linked to the account (may_ask_to_join said there is one)."""
+    return Identity(
+        issuer=user.external_issuer or "",
+        subject=user.external_subject or "",
+        name=user.name,
+        email=user.email,
+    )
+
+
 def ask_to_join(found: Identity, school_id: int, address: str) -> JoinRequest | None:
-    """Ask to join the school (None: no such school, or the identity has an account)."""
+    """Ask to join the school (None: no such school, or the identity's account is at a school
+    already; an account without a school, a colleague removed from theirs, may ask)."""
     if identity.school(school_id) is None:
         return None
-    if identity.user_of_identity(found.issuer, found.subject) is not None:
+    user = identity.user_of_identity(found.issuer, found.subject)
+    if user is not None and not identity.without_school(user):
         return None
     return identity.ask_to_join(found, school_id, address)
 

@@ -13,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from wizard.domain.inputs import parse_whole_number, safe_next_path
+from wizard.render.locale import valid_language
 from wizard.services import identity
 from wizard.services.accounts import SESSION_SEEN_KEY, SESSION_TOKEN_KEY, AccountExists
 from wizard.web.access import Access, allow
@@ -146,7 +148,10 @@ def callback() -> ResponseReturnValue:
         abort(404)
     stored = session.pop(PENDING_KEY, None)
     pending = identity.Pending.from_session(stored)
-    lang = stored.get("lang", "en") if isinstance(stored, dict) else "en"
+    lang = (valid_language(stored.get("lang")) if isinstance(stored, dict) else None) or "en"
+    # This address has no language in it: the answer, refusals too, is in the language the
+    # sign-in started in.
+    g.lang = lang
     try:
         found = identity.identity_of_answer(
             pending, request.args.to_dict(), _redirect_uri(), _address()
@@ -182,6 +187,9 @@ def _sign_in(found: identity.Identity, lang: str, next_path: str) -> ResponseRet
             _("Your request to join %(school)s was approved.", school=_school(decision)),
             "success",
         )
+    if identity.may_ask_to_join(result.user):
+        # Removed from their school: they may ask to join one again.
+        return redirect(url_for("hwb.join", lang=lang))
     return redirect(safe_next_path(next_path) or home_url(result.user, lang))
 
 
@@ -245,6 +253,9 @@ def join() -> ResponseReturnValue:
     """Someone signed in with Hwb whom the service does not know: find the school and ask to
     join it. Nothing is made until its lead approves."""
     found = _identity_in_session()
+    if found is None and current_user.is_authenticated and identity.may_ask_to_join(current_user):
+        # Removed from their school: their account asks, with its Hwb identity.
+        found = identity.identity_of_account(current_user)
     if found is None:
         return redirect(url_for("auth.sign_in"))
     query = (request.args.get("q") or "").strip()[:100]
@@ -263,6 +274,7 @@ def join() -> ResponseReturnValue:
     return render_template(
         "auth/join.html",
         found=found,
+        known=current_user.is_authenticated,
         query=query,
         schools=schools,
         pending=identity.pending_request(found),

@@ -63,6 +63,15 @@ def decide(request_id: int) -> ResponseReturnValue:
     if decision == "approve":
         try:
             identity.approve(lead, join)
+        except identity.NoEmail:
+            flash(
+                _(
+                    "Hwb did not give an email address for %(name)s, so their account cannot be "
+                    "made yet. Ask them to sign in with Hwb again once their Hwb account has one.",
+                    name=join.name,
+                )
+            )
+            return redirect(url_for("team.index"))
         except (identity.IdentityTaken, identity.EmailTaken):
             flash(
                 _(
