@@ -50,6 +50,14 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
         "shared.page",
         "shared.pdf",
         "shared.svg",
+        "shared.docx",
+        # Hwb: signing in starts without an account; someone Hwb knows but we do not asks to
+        # join (the view needs their Hwb identity in the session); the provider's redirect back.
+        "hwb.start",
+        "hwb.start_invitation",
+        "hwb.join",
+        "hwb.signed_out",
+        "hwb_callback.callback",
         # Staff voice: staff respond through the round's link, without an account.
         "staff_voice_response.start",
         "staff_voice_response.board",
