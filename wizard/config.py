@@ -217,6 +217,9 @@ def _hwb(env: Mapping[str, str], production: bool) -> dict[str, Any]:
         "PASSWORD_SIGN_IN": password == "on",
         # Asking to join a school: requests per address an hour, and pending per identity.
         "JOIN_REQUESTS_PER_ADDRESS": "10 per hour",
+        # Answers at /hwb/callback that are refused (each is audited), per address; answers
+        # that sign someone in do not count (a school's staff may share one address).
+        "HWB_REFUSED_CALLBACKS_PER_ADDRESS": "30 per 10 minutes",
     }
 
 

@@ -298,6 +298,42 @@ def test_a_tenant_not_in_the_list_is_refused_and_one_in_it_signs_in(
     assert sign_in_with_hwb(app.test_client(), insider).status_code == 302
 
 
+def test_a_token_without_tid_is_checked_by_its_issuer_alone(
+    make_app: Any, provider: str, directory: Directory
+) -> None:
+    """docs/hwb.md: the tenant is checked where the token carries a `tid`; the issuer (the
+    tenant's own) is checked always."""
+    app = hwb_app(make_app, provider, OIDC_TENANTS=["tenant-hwb"])
+    sub = person(provider)
+    linked_user(directory, provider, sub)
+    client = app.test_client()
+    assert sign_in_with_hwb(client, sub).status_code == 302
+    assert signed_in(client)
+
+
+def test_refused_answers_are_rate_limited_and_listed_as_a_get_that_writes(
+    make_app: Any, provider: str, directory: Directory
+) -> None:
+    from wizard.web.gets import PROTOCOL_ANSWERS
+
+    assert "sign-in-failed" in PROTOCOL_ANSWERS["hwb_callback.callback"]
+    app = hwb_app(make_app, provider, HWB_REFUSED_CALLBACKS_PER_ADDRESS="2 per hour")
+    client = app.test_client()
+    codes = [client.get("/hwb/callback?state=junk").status_code for _ in range(3)]
+    assert codes == [400, 400, 429]
+    assert refusal_reasons() == ["state", "state"]
+
+
+def test_only_pages_with_a_hwb_form_let_forms_reach_the_provider(
+    app_hwb: Flask, provider: str
+) -> None:
+    client = app_hwb.test_client()
+    sign_in_page = client.get("/en/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider}" in sign_in_page
+    start = client.get("/en/").headers["Content-Security-Policy"]
+    assert "form-action 'self';" in start and provider not in start
+
+
 def test_an_unknown_identity_is_asked_to_join_and_no_account_is_made(
     app_hwb: Flask, provider: str, directory: Directory
 ) -> None:

@@ -46,6 +46,20 @@ COOKIE_WRITES: dict[str, str] = {
 }
 
 
+# GETs that are another service's answer rather than a page, and write by design: endpoint, and
+# why. The walk of tests/integration/test_get_changes_nothing.py never reaches them (no provider
+# is configured there); tests/integration/test_hwb.py holds them to what is said here.
+PROTOCOL_ANSWERS: dict[str, str] = {
+    "hwb_callback.callback": 'Hwb\'s answer to "Sign in with Hwb": OpenID Connect sends the '
+    "browser back with a GET (the protocol's redirect, not our choice). It acts only on the "
+    "request this browser's own POST started (its state): a sign-in starts a session and is "
+    "audited, the person is marked as told of a decision on their request to join, an "
+    "invitation is accepted or Hwb linked as that POST asked; any other answer is refused "
+    "and audited (sign-in-failed), rate limited per address "
+    "(HWB_REFUSED_CALLBACKS_PER_ADDRESS).",
+}
+
+
 def allowed_database_write(endpoint: str | None, statement: str) -> bool:
     """Whether a GET of `endpoint` may run this writing statement."""
     return any(

@@ -60,13 +60,23 @@ def hwb_globals() -> dict[str, Any]:
     }
 
 
+# The pages with a Hwb button (templates/auth/hwb_button.html): sign-in, accepting an
+# invitation, and the account page (linking Hwb).
+HWB_FORM_PAGES = frozenset({"auth.sign_in", "auth.accept_invitation", "account.index"})
+
+
 @bp.after_app_request
 def allow_forms_to_reach_hwb(response: Response) -> Response:
-    """ "Sign in with Hwb" is a form whose answer redirects to the provider: the
-    Content-Security-Policy's form-action (which browsers apply to a form's redirects too)
-    names the provider's origin beside our own, when Hwb is configured."""
+    """ "Sign in with Hwb" is a form whose answer redirects to the provider: on the pages with
+    such a form, the Content-Security-Policy's form-action (which browsers apply to a form's
+    redirects too) names the provider's origin beside our own, when Hwb is configured. Every
+    other page keeps form-action 'self'."""
     issuer = current_app.config.get("OIDC_ISSUER") or ""
-    if issuer and "Content-Security-Policy" not in response.headers:
+    if (
+        issuer
+        and request.endpoint in HWB_FORM_PAGES
+        and "Content-Security-Policy" not in response.headers
+    ):
         parts = urlsplit(issuer)
         origin = f"{parts.scheme}://{parts.netloc}"
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
@@ -140,8 +150,13 @@ def _refused(reason: str, status: int = 400) -> ResponseReturnValue:
     return render_template("auth/hwb_refused.html", reason=reason), status
 
 
+def _refused_callback_limit() -> str:
+    return str(current_app.config["HWB_REFUSED_CALLBACKS_PER_ADDRESS"])
+
+
 @callback_bp.get("/hwb/callback")
 @allow(Access.PUBLIC)
+@limiter.limit(_refused_callback_limit, deduct_when=lambda response: response.status_code >= 400)
 def callback() -> ResponseReturnValue:
     """The provider's answer: checked, then what the request was for."""
     if not identity.enabled():
