@@ -203,3 +203,28 @@ def test_a_line_saved_before_lines_kept_their_language_keeps_the_steps(
     assert stored[LINE["description"]] == "en" and stored[WELSH_LINE] == "cy"
     english = lead_client.get(f"/en/plan/{YEAR}/summary")
     assert lang_of(english, LINE["description"]) is None and lang_of(english, WELSH_LINE) == "cy"
+
+
+def test_a_colleagues_answers_in_the_conflict_panel_keep_their_language(
+    lead_client: FlaskClient,
+) -> None:
+    """Someone saved the school context in Welsh after the lead opened it in English: the 409
+    shows their answers marked as Welsh, beside the lead's own (still in the form)."""
+    complete_plan(lead_client, YEAR, reflection=ENGLISH)
+    step = f"/en/plan/{YEAR}/context-school"
+    opened = revision(lead_client, step)
+    write_first_context_in_welsh(lead_client)
+    element = soup(lead_client.get(step)).find("input", attrs={"name": "priorities"})
+    stale = lead_client.post(
+        step,
+        data={
+            "reflection": "Mine, in English",
+            "priorities": [element["value"]],
+            "revision": opened,
+        },
+    )
+    assert stale.status_code == 409
+    assert lang_of(stale, WELSH) == "cy"
+    assert soup(stale).find("textarea", attrs={"name": "reflection"}).get_text() == (
+        "Mine, in English"
+    )

@@ -141,7 +141,12 @@ def step(year: str, step: str) -> ResponseReturnValue:
             back_url=location_url(JOURNEY.previous_location(step, return_to), scope.academic_year),
             conflict_template=CHECK_TEMPLATES.get(task.key),
             conflict_view=(
-                answers_view({conflict.current.step: conflict.current.data})
+                answers_view(
+                    {conflict.current.step: conflict.current.data},
+                    {conflict.current.step: conflict.current.lang}
+                    if conflict.current.lang
+                    else None,
+                )
                 if conflict and conflict.current
                 else None
             ),
