@@ -15,6 +15,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.conftest import Directory
 from tests.conftest import sign_in as sign_in_client
 from tests.plans import write_plan
+from wizard.data.database import db
+from wizard.data.models import JoinRequest
 from wizard.domain.academic_year import parse_year_slug, year_slug
 
 from .support import ContextFactory, Translator, sign_in
@@ -53,6 +55,18 @@ def plans(app: Flask, directory: Directory, plan_year: str) -> Plans:
     school = directory.school(cluster=cluster)
     directory.user(email="lead@school.example", school=school, lead=True, locale="cy")
     directory.user(email="coord@cardiff.example", name="Gareth Evans", coordinator_of=[cluster])
+    directory.user(email="rhiannon.llewellyn-prydderch@hwbcymru.net", school=school)
+    # Someone signed in with Hwb asks to join: the team page lists them with their address.
+    db.session.add(
+        JoinRequest(
+            school_id=school.id,
+            issuer="https://login.example/tenant/v2.0",
+            subject="a-long-subject",
+            name="Gwenllian Llewellyn-Prydderch",
+            email="gwenllian.llewellyn-prydderch@hwbcymru.net",
+        )
+    )
+    db.session.commit()
     client = app.test_client()
     sign_in_client(client, "lead@school.example")
     write_plan(client, plan_year, distinct_evidence=True)
@@ -98,6 +112,7 @@ def school_pages(plans: Plans) -> list[str]:
         f"{after}/summary",
         f"{after}/compare?with={plans.year}",
         "/account/",
+        "/account/team",
     ]
 
 
