@@ -256,7 +256,7 @@ def test_the_schools_words_are_kept_exactly_and_marked_with_their_language(
     lead = directory.user("lead@words.example", school=school, lead=True)
     client = app.test_client()
     sign_in(client, lead.email)
-    write_plan(client, YEAR, reflection="Placeholder")
+    write_plan(client, YEAR, reflection="Placeholder", lang=lang)
     other = "cy" if lang == "en" else "en"
     context = framework.CONTEXTS[0].key
     url = f"/{other}/plan/{YEAR}/context-{context}"
