@@ -59,9 +59,17 @@ def open_round(page: Page, t: Translator) -> str:
 
 
 def press(page: Page, button: Locator, keyboard: bool) -> None:
-    """Press a button: with the keyboard alone (focus, then Enter), or a click."""
+    """Press a button: with the keyboard alone (focus, then Enter), or a click.
+
+    By keyboard, first let the last move settle: the board puts focus back on the moved card
+    when htmx has settled (`htmx:afterSettle`), which would otherwise take it from this button
+    between the focus and the Enter."""
     if keyboard:
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
         button.focus()
+        expect(button).to_be_focused()
         page.keyboard.press("Enter")
     else:
         button.click()
