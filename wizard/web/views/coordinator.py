@@ -116,15 +116,21 @@ def plan(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     return _render(cluster_id, school_id, year, request.args.get("version"))
 
 
+def _requested_version() -> PlanVersion:
+    """The version a download asks for (?version=N, else the latest submitted); 404 without."""
+    plan, versions = _plan_and_versions()
+    version = _chosen(versions, request.args.get("version")) if plan else None
+    if version is None:
+        abort(404)
+    return version
+
+
 @bp.get("/plan.pdf")
 @allow(Access.COORDINATOR, plan=True)
 @limit_pdfs_per_user
 def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A version (?version=N, else the latest) as a PDF in the page's language."""
-    plan, versions = _plan_and_versions()
-    version = _chosen(versions, request.args.get("version")) if plan else None
-    if version is None:
-        abort(404)
+    version = _requested_version()
     context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
     return pdf_response(
         context,
@@ -142,10 +148,7 @@ def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
 @limit_pdfs_per_user
 def docx(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A version (?version=N, else the latest) as a Word file in the page's language."""
-    plan, versions = _plan_and_versions()
-    version = _chosen(versions, request.args.get("version")) if plan else None
-    if version is None:
-        abort(404)
+    version = _requested_version()
     context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
     return docx_response(
         context, file_word("plan"), year, file_word("version"), version.number, select_locale()
