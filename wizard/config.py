@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.domain.next_year import DEFAULT_OPENS, parse_opens
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,6 +61,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         **_proxies(env),
         **_privacy_notice(env),
         **_retention(env),
+        **_next_year(env),
         # Every link in an email starts with this, never with what a request says its host is.
         "BASE_URL": base_url,
         # In production, requests for any other host are refused (400), except the health
@@ -321,3 +324,15 @@ def _retention(env: Mapping[str, str]) -> dict[str, Any]:
         "RETENTION_EXPIRED_TOKEN_DAYS": _days(env, "RETENTION_EXPIRED_TOKEN_DAYS", 7),
         "RETENTION_SWEEP_SECONDS": 60 * 60,
     }
+
+
+def _next_year(env: Mapping[str, str]) -> dict[str, Any]:
+    """From which day ("MM-DD", in the academic year before) a school may start next year's
+    plan before this year's is submitted (it may always once this year's is)."""
+    raw = env.get("WIZARD_NEXT_YEAR_FROM", "").strip()
+    if not raw:
+        return {"NEXT_YEAR_FROM": DEFAULT_OPENS}
+    opens = parse_opens(raw)
+    if opens is None:
+        raise ConfigError("WIZARD_NEXT_YEAR_FROM must be a month and day, MM-DD (06-01).")
+    return {"NEXT_YEAR_FROM": opens}

@@ -140,6 +140,7 @@ MATRIX: dict[str, Row] = {
     "team.cancel": Row(post="SAFNFFF"),
     # The plan's task list, steps and check pages.
     "plan.index": Row(get="SAAAFFF"),
+    "plan.years": Row(get="SAAAFFF"),
     "plan.hub": MEMBER_PAGE,
     "plan.step": MEMBER_FORM,
     "plan.check": MEMBER_FORM,

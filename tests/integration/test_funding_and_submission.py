@@ -289,9 +289,9 @@ def test_reopening_starts_a_new_version_and_keeps_the_old_one(lead_client: Flask
     lead_client.post(
         url("en", "/context-school"), data={"revision": "1", "reflection": "A new reflection"}
     )
-    lead_client.post(url("en", "/contexts/check"), data={"revision": "0", "completed": "yes"})
-    lead_client.post(url("en", "/hallmarks/check"), data={"revision": "0", "completed": "yes"})
-    lead_client.post(url("en", "/funding-plan/check"), data={"revision": "0", "completed": "yes"})
+    # The changed section is asked again; the others stay completed.
+    check = url("en", "/contexts/check")
+    lead_client.post(check, data={"revision": revision(lead_client, check), "completed": "yes"})
     assert lead_client.post(url("en", "/submit")).headers["Location"] == url(
         "en", "/versions/2/submitted"
     )
@@ -406,6 +406,8 @@ def test_next_years_plan_starts_from_last_years_and_the_years_compare(
     lead_client.post(
         url("en", "/diamond-9/move"), data={"version": version, "card": card.key, "to": "9"}
     )
+    # Next year's plan is offered once this year's is submitted.
+    assert lead_client.post(url("en", "/submit")).status_code == 302
     hub = lead_client.get(url("en", "/", NEXT))
     assert "Start from your" in hub.get_data(as_text=True)
     lead_client.post(url("en", "/start", NEXT), data={"start": "copy"})
@@ -439,6 +441,7 @@ def test_next_years_plan_starts_from_last_years_and_the_years_compare(
 
 def test_an_empty_start_and_the_years_on_offer(lead_client: FlaskClient) -> None:
     write_plan(lead_client, YEAR)
+    assert lead_client.post(url("en", "/submit")).status_code == 302
     assert lead_client.post(url("en", "/start", NEXT), data={"start": "empty"}).status_code == 302
     db.session.rollback()
     new_plan = db.session.scalar(select(Plan).where(Plan.academic_year == THIS + 1))

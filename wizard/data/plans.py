@@ -68,6 +68,11 @@ def get_plan(school_id: int, academic_year: int) -> Plan | None:
     )
 
 
+def plans_of_school(school_id: int) -> list[Plan]:
+    """Every plan of the school, any year."""
+    return list(db.session.scalars(select(Plan).where(Plan.school_id == school_id)))
+
+
 def get_or_create_plan(school_id: int, academic_year: int) -> Plan:
     """Return the school's plan for the year, creating it if this is the first answer.
 
@@ -134,6 +139,7 @@ def save_step(
     *,
     commit: bool = True,
     lang: str | None = None,
+    unconfirm: str | None = None,
 ) -> SaveResult:
     """Save one step's answers if nobody has changed them since `based_on_revision`.
 
@@ -142,7 +148,10 @@ def save_step(
     Revision 0 means "there was no saved answer when I started". With `commit=False` the save
     stays in the transaction, for a caller that writes more in the same one. `lang` is the
     language the user wrote in (the page's); None (a save that writes no text of the user's,
-    like a move on the board) keeps the language the answers had.
+    like a move on the board) keeps the language the answers had. `unconfirm`: the key of a
+    "Have you completed this section?" answer the change withdraws (see
+    Journey.confirmation_changed_by), cleared in the same transaction so that the section is
+    in progress again until someone confirms it.
     """
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
@@ -197,6 +206,15 @@ def save_step(
         step=step,
         revision=based_on_revision + 1,
     )
+    if unconfirm is not None:
+        # The question is unanswered again (a new revision, so that a confirmation based on
+        # the old answers is refused as stale).
+        db.session.execute(
+            update(PlanAnswer)
+            .where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == unconfirm)
+            .values(data={}, revision=PlanAnswer.revision + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
     if commit:
         db.session.commit()
     return SaveResult(saved=True, current=None)

@@ -24,7 +24,8 @@ from wizard.data.models import (
 from wizard.data.outbox import Mail, stage
 from wizard.data.plans import answer_data, answer_languages, answers_of
 from wizard.domain.funding import lines_of
-from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, Task
+from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, Task
+from wizard.domain.next_year import carried_over
 from wizard.domain.plan_document import OwnCardTitles, PlanDocument, SchoolDetails
 from wizard.domain.submission import Readiness, readiness
 from wizard.domain.summary import build_snapshot
@@ -157,20 +158,8 @@ def reopen(plan: Plan, user: User) -> bool:
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         return False
-    # A section whose answers changed after someone said it was complete asks again; the
-    # others stay complete.
-    answers = answers_of(plan)
-    stale = [
-        task.completion_key
-        for task in JOURNEY.tasks
-        if task.confirm_completion and not still_confirmed(task, answers)
-    ]
-    if stale:
-        db.session.execute(
-            PlanAnswer.__table__.delete().where(
-                PlanAnswer.plan_id == plan.id, PlanAnswer.step.in_(stale)
-            )
-        )
+    # Completion is not looked at here: a section's completion follows its answers when they
+    # change (plans.save_step), so the sections stay as they were submitted.
     record(AuditAction.PLAN_REOPENED, user_id=user.id, plan_id=plan.id)
     db.session.commit()
     db.session.refresh(plan)
@@ -183,24 +172,9 @@ def confirmed_revisions(task: Task, answers: dict[str, PlanAnswer]) -> dict[str,
     return {step.slug: answers[step.slug].revision for step in task.steps if step.slug in answers}
 
 
-def still_confirmed(task: Task, answers: dict[str, PlanAnswer]) -> bool:
-    """Whether the task was confirmed complete and none of its answers changed since."""
-    marked = answers.get(task.completion_key)
-    if marked is None or not (marked.data or {}).get("completed"):
-        return False
-    recorded = marked.data.get("revisions")
-    if isinstance(recorded, dict):
-        return confirmed_revisions(task, answers) == recorded
-    # Confirmed before the revisions were kept (or by the seed data): compare the times.
-    return all(
-        answers[step.slug].updated_at <= marked.updated_at
-        for step in task.steps
-        if step.slug in answers
-    )
-
-
 def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user: User) -> Plan:
-    """Create next year's plan, empty or with last year's answers, cards and funding lines."""
+    """Create next year's plan, empty or with last year's answers, cards and funding lines as
+    domain.next_year.carried_over takes them (not the allocation, nor any completion)."""
     plan = Plan(school_id=school_id, academic_year=academic_year)
     db.session.add(plan)
     db.session.flush()
@@ -216,16 +190,15 @@ def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user:
             db.session.add(copy)
             db.session.flush()
             renamed[card.key] = copy.key
-        completion_keys = {task.completion_key for task in JOURNEY.tasks}
         for step, row in answers_of(copy_from).items():
-            if step in completion_keys:
+            carried = carried_over(step, row.data or {})
+            if carried is None:
                 continue
-            data = _renamed(step, row.data, renamed)
             db.session.add(
                 PlanAnswer(
                     plan_id=plan.id,
                     step=step,
-                    data=data,
+                    data=_renamed(step, carried, renamed),
                     lang=row.lang,
                     revision=1,
                     updated_by_id=user.id,

@@ -75,7 +75,8 @@ class Task:
 class Location:
     """Where to go next: the hub, a step, or a task's check-your-answers page."""
 
-    kind: str  # "hub", "step", "check" (a task's answers) or "plan-check" (the whole plan)
+    kind: str  # "hub", "step", "check" (a task's answers), "plan-check" (the whole plan) or
+    # "submit" (the whole plan, on the page that submits it)
     slug: str = ""
     return_to: str | None = None
 
@@ -85,7 +86,10 @@ CHECK = "check"
 """Return to the task's check-your-answers page after a change."""
 PLAN = "plan"
 """Return to the whole plan's check-your-answers page after a change."""
-RETURN_TO = (CHECK, PLAN)
+SUBMIT = "submit"
+"""Return to the check-and-submit page (which shows every answer) after a change."""
+RETURN_TO = (CHECK, PLAN, SUBMIT)
+_RETURN_PAGES = {PLAN: "plan-check", SUBMIT: "submit"}
 
 
 def is_marked_complete(task: Task, answers: Answers) -> bool:
@@ -128,6 +132,26 @@ class Journey:
     def statuses(self, answers: Answers) -> dict[str, TaskStatus]:
         return {task.key: self.task_status(task, answers) for task in self.tasks}
 
+    def confirmation_changed_by(
+        self,
+        slug: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any],
+        answers: Answers,
+    ) -> str | None:
+        """The "Have you completed this section?" answer that saving `after` over `before` on
+        the step `slug` withdraws (its key), or None.
+
+        A section's completion follows its answers: once a confirmed section's answers change,
+        it is in progress until someone confirms it again (an unchanged save keeps it)."""
+        found = self.find_step(slug)
+        if found is None:
+            return None
+        task, _ = found
+        if not task.confirm_completion or not is_marked_complete(task, answers):
+            return None
+        return None if dict(before or {}) == dict(after) else task.completion_key
+
     # Navigation
     def can_access(self, slug: str, answers: Answers) -> bool:
         found = self.find_step(slug)
@@ -159,7 +183,9 @@ class Journey:
             for other in task.steps:
                 if other is not step and not other.complete(answers.get(other.slug)):
                     return Location("step", other.slug, return_to=return_to)
-            return Location("plan-check") if return_to == PLAN else Location("check", task.key)
+            if return_to in _RETURN_PAGES:
+                return Location(_RETURN_PAGES[return_to])
+            return Location("check", task.key)
         index = task.steps.index(step)
         if index + 1 < len(task.steps):
             return Location("step", task.steps[index + 1].slug)
@@ -173,8 +199,8 @@ class Journey:
         task, step = found
         if return_to == CHECK:
             return Location("check", task.key)
-        if return_to == PLAN:
-            return Location("plan-check")
+        if return_to in _RETURN_PAGES:
+            return Location(_RETURN_PAGES[return_to])
         index = task.steps.index(step)
         if index > 0:
             return Location("step", task.steps[index - 1].slug)

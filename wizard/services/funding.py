@@ -99,6 +99,12 @@ class FundingState:
             for line in self.lines
         ]
 
+    def unconfirms(self, data: Mapping[str, Any]) -> str | None:
+        """The completion answer that saving `data` as the funding plan withdraws, if any."""
+        return JOURNEY.confirmation_changed_by(
+            FUNDING_STEP, self.row.data if self.row else None, data, self.data
+        )
+
     def totals_with(self, line_id: str | None, amount: int) -> Totals:
         """The totals if the line `line_id` (None: a new line) had this amount."""
         return totals_with(self.lines, line_id, amount, self.allocation)
@@ -210,13 +216,15 @@ def save_line(
         state.lines_with_languages(), line.stored(line_id or new_line_id(), lang or state.locale)
     )
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
+    data = {"lines": lines}
     result = save_step(
         plan,
         FUNDING_STEP,
-        {"lines": lines},
+        data,
         based_on_revision,
         state.user,
         lang=lang or state.locale,
+        unconfirm=state.unconfirms(data),
     )
     if result.saved:
         return LineResult(LineOutcome.SAVED, check, based_on_revision + 1)
@@ -233,8 +241,13 @@ class RemoveOutcome(enum.Enum):
 def remove_line(state: FundingState, line_id: str, based_on_revision: int) -> RemoveOutcome:
     """Remove a line (which the caller found in `state`) if the plan is as the user saw it."""
     assert state.plan is not None
-    remaining = [line for line in state.lines_with_languages() if line["id"] != line_id]
+    data = {"lines": [line for line in state.lines_with_languages() if line["id"] != line_id]}
     result = save_step(
-        state.plan, FUNDING_STEP, {"lines": remaining}, based_on_revision, state.user
+        state.plan,
+        FUNDING_STEP,
+        data,
+        based_on_revision,
+        state.user,
+        unconfirm=state.unconfirms(data),
     )
     return RemoveOutcome.REMOVED if result.saved else RemoveOutcome.CONFLICT

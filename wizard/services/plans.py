@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.data import versions
@@ -19,9 +20,12 @@ from wizard.data.plans import (
     get_plan,
     is_draft,
     plan_and_answers,
+    plans_of_school,
 )
 from wizard.domain import compare as comparison
 from wizard.domain import framework
+from wizard.domain import next_year as next_years
+from wizard.domain.academic_year import academic_year_of
 from wizard.domain.cards import CardCatalogue, OwnCardText
 from wizard.domain.values import PlanStatus
 
@@ -37,6 +41,9 @@ __all__ = [
     "Started",
     "StartRefused",
     "YearsCompared",
+    "SchoolYear",
+    "next_year_offered",
+    "school_years",
     "compare_years",
     "draft",
     "history",
@@ -99,27 +106,88 @@ class Started:
 @dataclass(frozen=True)
 class StartRefused:
     """Nothing was started: the plan exists already ("exists"), the request was not confirmed
-    ("unconfirmed"), or the way to start it was not one offered ("unchosen": empty, or a copy
-    of a plan there is)."""
+    ("unconfirmed"), the way to start it was not one offered ("unchosen": empty, or a copy
+    of a plan there is), or the year's plan is not offered yet ("not-yet": next year's, before
+    this year's is submitted and before the configured day)."""
 
-    reason: Literal["exists", "unconfirmed", "unchosen"]
+    reason: Literal["exists", "unconfirmed", "unchosen", "not-yet"]
+
+
+def _submitted_once(plan: Plan | None) -> bool:
+    """Whether the plan has been submitted (a reopened plan has: its version 1 was)."""
+    return plan is not None and (plan.status != PlanStatus.DRAFT or plan.version > 1)
+
+
+def next_year_offered(
+    school_id: int,
+    academic_year: int,
+    opens: tuple[int, int],
+    today: date | None = None,
+    *,
+    year_before: Plan | None | Literal["unread"] = "unread",
+) -> bool:
+    """Whether the school may start its plan for `academic_year` (see domain.next_year).
+    `year_before`: the school's plan for the year before, where the caller has it already
+    (None: not started)."""
+    today = today or date.today()
+    if academic_year <= academic_year_of(today):
+        return True
+    before = get_plan(school_id, academic_year - 1) if year_before == "unread" else year_before
+    return next_years.offered(academic_year, today, _submitted_once(before), opens)
 
 
 def start(
-    school_id: int, academic_year: int, how: str | None, user: User, *, confirmed: bool
+    school_id: int,
+    academic_year: int,
+    how: str | None,
+    user: User,
+    *,
+    confirmed: bool,
+    opens: tuple[int, int] = next_years.DEFAULT_OPENS,
 ) -> Started | StartRefused:
     """Start the school's plan for the year, empty (`how` "empty") or as a copy of its latest
-    plan before that year ("copy")."""
+    plan before that year ("copy": its answers as domain.next_year.carried_over takes them)."""
     if get_plan(school_id, academic_year) is not None:
         return StartRefused("exists")
     if not confirmed:
         return StartRefused("unconfirmed")
+    if not next_year_offered(school_id, academic_year, opens):
+        return StartRefused("not-yet")
     previous = versions.latest_plan_before(school_id, academic_year)
     if how not in ("empty", "copy") or (how == "copy" and previous is None):
         return StartRefused("unchosen")
     copy_from = previous if how == "copy" else None
     versions.start_plan(school_id, academic_year, copy_from, user)
     return Started(copy_from.academic_year if copy_from else None)
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """One academic year on the school's list of plans: its plan (None: not started)."""
+
+    academic_year: int
+    plan: Plan | None
+
+    @property
+    def submitted_versions(self) -> int:
+        """How many versions have been submitted."""
+        if self.plan is None:
+            return 0
+        return self.plan.version if self.plan.status != PlanStatus.DRAFT else self.plan.version - 1
+
+
+def school_years(
+    school_id: int, opens: tuple[int, int], today: date | None = None
+) -> list[SchoolYear]:
+    """The school's plans by year, the newest first: every year it has a plan, this year's
+    (started or not), and next year's once it is offered (one query)."""
+    today = today or date.today()
+    current = academic_year_of(today)
+    plans = {plan.academic_year: plan for plan in plans_of_school(school_id)}
+    years = set(plans) | {current}
+    if next_years.offered(current + 1, today, _submitted_once(plans.get(current)), opens):
+        years.add(current + 1)
+    return [SchoolYear(year, plans.get(year)) for year in sorted(years, reverse=True)]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,8 @@ def _save(
 ) -> Conflict | None:
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     state.plan = plan
-    result = save_step(plan, key, data, based_on_revision, user, lang=lang)
+    unconfirm = JOURNEY.confirmation_changed_by(key, state.data.get(key), data, state.data)
+    result = save_step(plan, key, data, based_on_revision, user, lang=lang, unconfirm=unconfirm)
     if result.saved:
         return None
     current = result.current
@@ -157,7 +158,9 @@ def open_task(school_id: int, academic_year: int, task: Task) -> PlanAnswers | N
 
 def completion(state: PlanAnswers, task: Task) -> bool | None:
     """The answer to "Have you completed this section?" (None: not answered yet)."""
-    if state.saved(task.completion_key) is None:
+    saved = state.saved(task.completion_key)
+    if saved is None or "completed" not in (saved.data or {}):
+        # Not answered yet, or withdrawn by a change to the section's answers.
         return None
     return is_marked_complete(task, state.data)
 

@@ -10,7 +10,8 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wizard.data.plans import answer_data, get_plan, plan_and_answers
+from wizard.data.boards import DiamondSummary, summarise
+from wizard.data.plans import answer_data, answer_languages, get_plan, plan_and_answers
 from wizard.data.versions import CannotSubmit, get_version, reopen, submit
 from wizard.domain.submission import Readiness, may_submit, readiness
 from wizard.domain.values import PlanStatus
@@ -29,6 +30,12 @@ class SubmissionState:
     plan: Plan
     data: dict[str, dict[str, Any]]
     readiness: Readiness
+    languages: dict[str, str]
+    """The language each step's answers were written in, where it is known."""
+
+    def diamond(self, locale: str) -> DiamondSummary:
+        """The board row by row, with the cards to title it (one query for own cards)."""
+        return summarise(self.plan, self.data, locale)
 
 
 def open_plan(school_id: int, academic_year: int) -> Plan | None:
@@ -43,7 +50,7 @@ def open_submission(school_id: int, academic_year: int) -> Plan | SubmissionStat
     if plan is None or plan.status != PlanStatus.DRAFT:
         return plan
     data = answer_data(answers)
-    return SubmissionState(plan, data, readiness(data))
+    return SubmissionState(plan, data, readiness(data), answer_languages(answers))
 
 
 def submitted_version(

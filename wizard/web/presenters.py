@@ -84,6 +84,18 @@ def _staff_voice(cards: Any) -> dict[str, Any] | None:
     return summary_panel(scope.school_id, scope.academic_year, cards)
 
 
+def check_section(task: Task, data: Answers, template: str) -> dict[str, Any]:
+    """What a check-your-answers page shows of one task: its status, the template of its
+    answers, and its first step still to answer (None: all answered)."""
+    incomplete = [s for s in task.steps if not s.complete(data.get(s.slug))]
+    return {
+        "task": task,
+        "status": JOURNEY.task_status(task, data),
+        "check_template": template,
+        "first_incomplete": incomplete[0] if incomplete else None,
+    }
+
+
 def location_url(location: Location, year: int) -> str:
     slug = year_slug(year)
     if location.kind == "step":
@@ -96,6 +108,8 @@ def location_url(location: Location, year: int) -> str:
         return url_for("plan.check", year=slug, task=location.slug)
     if location.kind == "plan-check":
         return url_for("plan.check_plan", year=slug)
+    if location.kind == "submit":
+        return url_for("submission.check_and_submit", year=slug)
     return url_for("plan.hub", year=slug)
 
 

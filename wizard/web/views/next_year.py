@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import year_label
+from wizard.domain.journey import ABOUT_STEP
 from wizard.services import plans
 from wizard.web.access import Access, allow
 from wizard.web.forms import ConfirmForm
@@ -28,6 +29,7 @@ def start(year: str) -> ResponseReturnValue:
         request.form.get("start"),
         signed_in_user(),
         confirmed=ConfirmForm().validate_on_submit(),
+        opens=current_app.config["NEXT_YEAR_FROM"],
     )
     if isinstance(started, plans.StartRefused):
         if started.reason == "unconfirmed":
@@ -37,9 +39,12 @@ def start(year: str) -> ResponseReturnValue:
     elif started.copied_from is not None:
         flash(
             _(
-                "Your plan starts from your %(year)s plan. Check and update each task.",
+                "Your plan starts from your %(year)s plan. Enter this year's funding allocation,"
+                " then check and update each task.",
                 year=year_label(started.copied_from),
             ),
             "success",
         )
+        # The allocation is not copied: "About your school" asks for it first.
+        return redirect(url_for("plan.step", year=year, step=ABOUT_STEP))
     return redirect(url_for("plan.hub", year=year))

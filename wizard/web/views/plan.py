@@ -8,19 +8,34 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, RETURN_TO, Task
-from wizard.services import steps
+from wizard.services import plans, steps
 from wizard.services.steps import Conflict, PlanAnswers
 from wizard.web.access import Access, allow
 from wizard.web.feedback import school_feedback
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.over_allocation import over_warning
-from wizard.web.presenters import answers_view, hub_links, hub_tasks, location_url
+from wizard.web.presenters import (
+    answers_view,
+    check_section,
+    hub_links,
+    hub_tasks,
+    location_url,
+)
 from wizard.web.scope import plan_scope
 from wizard.web.step_pages import CHECK_TEMPLATES, STEP_PAGES
 from wizard.web.views import signed_in_user
@@ -54,6 +69,19 @@ def index() -> ResponseReturnValue:
     return redirect(url_for("plan.hub", year=year_slug(academic_year_of(date.today()))))
 
 
+@bp.get("/years")
+@allow(Access.SCHOOL_MEMBER)
+def years() -> ResponseReturnValue:
+    """The school's plans, year by year, each with its status."""
+    user = signed_in_user()
+    assert user.school_id is not None
+    return render_template(
+        "plan/years.html",
+        school=user.school,
+        years=plans.school_years(user.school_id, current_app.config["NEXT_YEAR_FROM"]),
+    )
+
+
 @bp.get("/<year>/")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def hub(year: str) -> ResponseReturnValue:
@@ -66,7 +94,16 @@ def hub(year: str) -> ResponseReturnValue:
     previous = steps.previous_plan(scope.school_id, academic_year)
     # The latest submitted version's feedback (None: nothing submitted yet).
     feedback = school_feedback(state.plan)
-    next_year = academic_year + 1 if academic_year + 1 <= current + 1 else None
+    opens = current_app.config["NEXT_YEAR_FROM"]
+    # Next year's plan: offered once this year's is submitted, or from the configured day.
+    next_year = (
+        academic_year + 1
+        if academic_year + 1 <= current + 1
+        and plans.next_year_offered(
+            scope.school_id, academic_year + 1, opens, year_before=state.plan
+        )
+        else None
+    )
     return render_template(
         "plan/hub.html",
         plan=state.plan,
@@ -87,6 +124,10 @@ def hub(year: str) -> ResponseReturnValue:
             next_year=next_year,
         ),
         funding_totals=state.funding_totals,
+        # Who submitted the version the plan stands as (None while it is a draft).
+        submitted=plans.submitted_version(state.plan) if state.plan else None,
+        can_start=state.plan is not None
+        or plans.next_year_offered(scope.school_id, academic_year, opens),
         # Starting the year's plan (from last year's, or empty): the page's one form.
         form=ConfirmForm(),
     )
@@ -164,13 +205,7 @@ _NAMES_CARDS = (BOARD_STEP, FUNDING_STEP)
 
 
 def _check_context(task: Task, data: dict[str, Any]) -> dict[str, Any]:
-    incomplete = [s for s in task.steps if not s.complete(data.get(s.slug))]
-    return {
-        "task": task,
-        "status": JOURNEY.task_status(task, data),
-        "check_template": CHECK_TEMPLATES[task.key],
-        "first_incomplete": incomplete[0] if incomplete else None,
-    }
+    return check_section(task, data, CHECK_TEMPLATES[task.key])
 
 
 def _completion_form(state: PlanAnswers, task: Task) -> CompletionForm:

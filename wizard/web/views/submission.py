@@ -19,11 +19,12 @@ from wizard.services import submission
 from wizard.services.submission import NotSubmitted, Refusal, SubmissionState
 from wizard.web.access import Access, allow
 from wizard.web.forms import ConfirmForm
-from wizard.web.i18n import LANG_PREFIX
+from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.labels import TASK_TITLES
 from wizard.web.over_allocation import over_warning
-from wizard.web.presenters import location_url
+from wizard.web.presenters import answers_view, check_section, location_url
 from wizard.web.scope import plan_scope
+from wizard.web.step_pages import CHECK_TEMPLATES
 from wizard.web.text import gettext as _
 from wizard.web.views import signed_in_user
 
@@ -87,6 +88,14 @@ def check_and_submit(year: str) -> ResponseReturnValue:
         year_slug=year,
         academic_year=scope.academic_year,
         school=signed_in_user().school,
+        # Every answer, each with a Change link that comes back here (GOV.UK "check answers").
+        plan_view=answers_view(state.data, state.languages),
+        sections=[
+            check_section(task, state.data, CHECK_TEMPLATES[task.key]) for task in JOURNEY.tasks
+        ],
+        diamond=state.diamond(select_locale()),
+        editable=True,
+        return_to="submit",
     )
 
 
