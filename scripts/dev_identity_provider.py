@@ -34,6 +34,7 @@ DEMO_IDENTITIES = (
     ("demo-colleague", "Rhys Evans", "colleague@demo.example"),
     ("demo-coordinator", "Siân Roberts", "coordinator@demo.example"),
     ("demo-admin", "Alex Morgan", "admin@demo.example"),
+    ("demo-la-admin", "Gareth Hughes", "la-admin@demo.example"),
     ("demo-new-teacher", "Elin Davies", "elin.davies@demo.example"),
 )
 

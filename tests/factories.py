@@ -43,12 +43,13 @@ class Directory:
         name_cy: str | None = "Ysgol Gynradd Oakfield",
         cluster: Cluster | None = None,
         number: str | None = None,
+        code: str = "cardiff",
     ) -> School:
         school = School(
             school_number=number or str(next(SCHOOL_NUMBERS)),
             name_en=name_en,
             name_cy=name_cy,
-            local_authority=cluster.local_authority if cluster else self.authority(),
+            local_authority=cluster.local_authority if cluster else self.authority(code),
             cluster=cluster,
         )
         db.session.add(school)
@@ -64,6 +65,7 @@ class Directory:
         admin: bool = False,
         name: str = "Catrin Jones",
         locale: str | None = None,
+        authority_admin: LocalAuthority | None = None,
     ) -> User:
         user = User(
             email=email,
@@ -73,6 +75,7 @@ class Directory:
             is_school_lead=lead,
             is_admin=admin,
             locale=locale,
+            admin_authority_id=authority_admin.id if authority_admin else None,
         )
         user.coordinated_clusters = list(coordinator_of or [])
         db.session.add(user)

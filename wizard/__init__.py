@@ -111,6 +111,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from wizard.web.views import (
         account,
+        admin,
         auth,
         clusters,
         compare,
@@ -158,4 +159,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(sharing.shared)
     app.register_blueprint(staff_voice.bp)
     app.register_blueprint(staff_voice.respond)
+    app.register_blueprint(admin.bp)
     return app

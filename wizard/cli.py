@@ -29,9 +29,11 @@ from wizard.data.privacy import erase_person, export_person, holds_anything
 from wizard.data.retention import Purged, purge_expired
 from wizard.domain.academic_year import academic_year_of, year_label
 from wizard.domain.inputs import normalise_email
+from wizard.domain.school_list import Problem
 from wizard.render.pdf import clear_pdf_cache
 from wizard.seed.demo import seed_demo
 from wizard.seed.wales import has_schools, seed_wales
+from wizard.services import administration
 from wizard.services.outbox import mail_queue, sweep
 from wizard.web.assets import build_static
 
@@ -141,7 +143,13 @@ def create_school(
 @click.option("--school", "school_number", default=None, help="School number (7 digits).")
 @click.option("--lead", is_flag=True, help="Make the user their school's lead.")
 @click.option("--coordinator-of", "clusters", multiple=True, help="Cluster name; repeatable.")
-@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--admin", is_flag=True, help="Make the user a national administrator.")
+@click.option(
+    "--authority-admin",
+    "authority_admin",
+    default=None,
+    help="Make the user the administrator of this local authority (code or name).",
+)
 @click.password_option(envvar="WIZARD_NEW_USER_PASSWORD", help="Prompted for if not given.")
 def create_user(
     email: str,
@@ -150,9 +158,11 @@ def create_user(
     lead: bool,
     clusters: tuple[str, ...],
     admin: bool,
+    authority_admin: str | None,
     password: str,
 ) -> None:
-    """Create an account: a school member, a coordinator or an administrator."""
+    """Create an account: a school member, a coordinator, a national administrator or a local
+    authority's administrator."""
     if len(password) < 12:
         raise click.BadParameter("the password must be at least 12 characters")
     school = None
@@ -169,6 +179,7 @@ def create_user(
         school=school,
         is_school_lead=lead,
         is_admin=admin,
+        admin_authority_id=_authority(authority_admin).id if authority_admin else None,
     )
     user.coordinated_clusters = [_cluster(value) for value in clusters]
     db.session.add(user)
@@ -197,6 +208,77 @@ def import_schools_command(csv_file: Path) -> None:
         f"Imported schools: {report.created} created, {report.updated} updated, "
         f"{report.clusters_created} clusters created."
     )
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        where = f"sheet {problem.sheet!r}, row {problem.row}, column {problem.column!r}: "
+        click.echo(
+            f"  {where if problem.row else ''}{problem.kind.value} {problem.value!r}", err=True
+        )
+    raise click.ClickException(f"Nothing was changed: {len(problems)} problem(s) found.")
+
+
+@click.command("import-school-list")
+@with_appcontext
+@click.argument("list_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--welsh-names",
+    "welsh_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV or spreadsheet with School Number and Welsh Name.",
+)
+@click.option("--authority", default=None, help="Change only this local authority's schools.")
+@click.option("--apply", "apply_", is_flag=True, help="Apply the changes (else only show them).")
+def import_school_list_command(
+    list_file: Path, welsh_file: Path | None, authority: str | None, apply_: bool
+) -> None:
+    """Welsh Government's "Address list of schools" (XLSX or ODS, as published): show what it
+    would change, and with --apply change it (all or nothing). Schools no longer listed are
+    closed, never deleted."""
+    preview = administration.preview_school_list(
+        list_file.read_bytes(),
+        list_file.name,
+        welsh_file.read_bytes() if welsh_file else None,
+        _authority(authority) if authority else None,
+        "en",
+    )
+    if preview.problems:
+        _print_problems(preview.problems)
+    changes = preview.changes
+    click.echo(
+        f"{len(changes.new)} new, {len(changes.renamed)} renamed, {len(changes.moved)} moved "
+        f"authority, {len(changes.closed)} closed, {len(changes.reopened)} reopened, "
+        f"{len(changes.welsh_named)} Welsh names, {changes.unchanged} unchanged."
+    )
+    if apply_:
+        administration.apply_preview(preview, None, date.today())
+        click.echo("Applied.")
+    else:
+        click.echo("Nothing changed yet: run again with --apply to apply.")
+
+
+@click.command("import-clusters")
+@with_appcontext
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--authority", required=True, help="The local authority (code or name).")
+@click.option("--apply", "apply_", is_flag=True, help="Apply the changes (else only show them).")
+def import_clusters_command(csv_file: Path, authority: str, apply_: bool) -> None:
+    """A local authority's clusters from CSV (School Number, Cluster Name (English), Cluster
+    Name (Welsh)): show what it would change, and with --apply change it (all or nothing)."""
+    preview = administration.preview_clusters(
+        csv_file.read_bytes(), csv_file.name, _authority(authority)
+    )
+    if preview.problems:
+        _print_problems(preview.problems)
+    click.echo(
+        f"{len(preview.new_clusters)} new clusters, {len(preview.moves)} schools change cluster."
+    )
+    if apply_:
+        administration.apply_cluster_preview(preview, None)
+        click.echo("Applied.")
+    else:
+        click.echo("Nothing changed yet: run again with --apply to apply.")
 
 
 @click.command("seed-demo")
@@ -423,6 +505,8 @@ COMMANDS = (
     create_school,
     create_user,
     import_schools_command,
+    import_school_list_command,
+    import_clusters_command,
     seed_demo_command,
     seed_wales_command,
     send_mail_command,

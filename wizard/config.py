@@ -128,6 +128,8 @@ def _web(env: Mapping[str, str], production: bool) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
         # 1 MB is far more than any form of ours needs.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # The administrators' uploads (the published list of schools, a file of clusters).
+        "IMPORT_MAX_BYTES": 4 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         # Fields in one form, URL-encoded (checked in security.py) or multipart (Werkzeug): our
         # largest, the Diamond 9 arranged without JavaScript, has about one per card.

@@ -213,6 +213,28 @@ MATRIX: dict[str, Row] = {
     "coordinator.review": COORDINATOR_POST,
     "history.coordinator": COORDINATOR_PAGE,
     "national.index": Row(get="SFFFFFA"),
+    # Administration (national administrators here; local authority administrators, and an
+    # administrator of another authority, in test_access_matrix_administration.py). An empty
+    # form is refused (B); a confirmation without its "yes", too; the colleague coordinates
+    # nothing, and upload tokens nobody made are not found.
+    "admin.index": Row(get="SFFFFFA"),
+    "admin.schools": Row(get="SFFFFFA"),
+    "admin.school": Row(get="SFFFFFA"),
+    "admin.make_lead": Row(get="SFFFFFA", post="SFFFFFB"),
+    "admin.invite_lead": Row(post="SFFFFFB"),
+    "admin.move_school": Row(post="SFFFFFA"),
+    "admin.school_category": Row(post="SFFFFFA"),
+    "admin.clusters": Row(get="SFFFFFA", post="SFFFFFB"),
+    "admin.cluster": Row(get="SFFFFFA", post="SFFFFFB"),
+    "admin.add_coordinator": Row(post="SFFFFFA"),
+    "admin.remove_coordinator": Row(get="SFFFFFN", post="SFFFFFN"),
+    "admin.requests": Row(get="SFFFFFA"),
+    "admin.decide": Row(post="SFFFFFB"),
+    "admin.history": Row(get="SFFFFFA"),
+    "admin.import_schools": Row(get="SFFFFFA", post="SFFFFFB"),
+    "admin.import_preview": Row(get="SFFFFFN", post="SFFFFFN"),
+    "admin.import_clusters": Row(get="SFFFFFA", post="SFFFFFB"),
+    "admin.clusters_preview": Row(get="SFFFFFN", post="SFFFFFN"),
 }
 
 
@@ -496,6 +518,7 @@ LAST = (
     "submission.reopen_plan",
     "next_year.start",
     "team.cancel",
+    "admin.move_school",
     "auth.sign_out",
 )
 

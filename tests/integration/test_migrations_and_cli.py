@@ -182,6 +182,7 @@ def test_seed_demo_is_idempotent_and_keeps_saved_answers(
         "colleague@demo.example",
         "coordinator@demo.example",
         "admin@demo.example",
+        "la-admin@demo.example",
     ):
         assert email in first.output
     assert "demo password for tests" in first.output
@@ -208,7 +209,7 @@ def test_seed_demo_is_idempotent_and_keeps_saved_answers(
     # Six schools of their own, and six more with plans in the coordinator's cluster, each
     # with a lead who cannot sign in (see tests/integration/test_seed_data.py).
     assert db.session.scalar(select(func.count()).select_from(School)) == 12
-    assert db.session.scalar(select(func.count()).select_from(User)) == 10
+    assert db.session.scalar(select(func.count()).select_from(User)) == 11
     lead = db.session.scalar(select(User).where(User.email == "lead@demo.example"))
     saved = db.session.scalar(select(PlanAnswer).join(Plan).where(Plan.school_id == lead.school_id))
     assert saved.data["pl_lead"] == "Catrin"

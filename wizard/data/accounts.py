@@ -386,6 +386,7 @@ def _create_invited_account(
     db.session.add(user)
     invitation.accepted_at = utcnow()
     db.session.flush()
+    become_lead_if_invited_as_one(invitation, user)
     record(AuditAction.INVITATION_ACCEPTED, user_id=user.id, invitation=invitation.id)
     token = start_session(user)
     user.last_signed_in_at = utcnow()
@@ -513,3 +514,19 @@ def database_ready() -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def become_lead_if_invited_as_one(invitation: Invitation, user: User) -> None:
+    """An invitation an administrator sent to name a school's lead: the new account leads the
+    school, and whoever led it before becomes a member."""
+    if not invitation.as_lead:
+        return
+    for other in db.session.scalars(
+        select(User).where(
+            User.school_id == invitation.school_id,
+            User.is_school_lead.is_(True),
+            User.id != user.id,
+        )
+    ):
+        other.is_school_lead = False
+    user.is_school_lead = True

@@ -60,6 +60,19 @@ class AuditAction(enum.StrEnum):
     INVITATION_RESENT = "invitation-resent"
     # Administration: a person erased (`flask erase-person`), with counts only
     PERSON_ERASED = "person-erased"
+    # Administration of the directory (national and local authority administrators), each
+    # with the local authority it concerns
+    LEAD_ASSIGNED = "lead-assigned"
+    LEAD_INVITED = "lead-invited"
+    SCHOOL_MOVED_CLUSTER = "school-moved-cluster"
+    SCHOOL_CATEGORY_SET = "school-category-set"
+    CLUSTER_CREATED = "cluster-created"
+    CLUSTER_RENAMED = "cluster-renamed"
+    COORDINATOR_ADDED = "coordinator-added"
+    COORDINATOR_REMOVED = "coordinator-removed"
+    SCHOOLS_IMPORTED = "schools-imported"
+    CLUSTERS_IMPORTED = "clusters-imported"
+    JOIN_DECLINED_BY_ADMIN = "join-declined-by-admin"
 
 
 def record(
@@ -68,6 +81,7 @@ def record(
     user_id: int | None = None,
     plan_id: int | None = None,
     at: datetime | None = None,
+    local_authority_id: int | None = None,
     **detail: Any,
 ) -> None:
     """Add an audit event to the current transaction (it is kept when the caller commits)."""
@@ -75,6 +89,7 @@ def record(
         AuditEvent(
             user_id=user_id,
             plan_id=plan_id,
+            local_authority_id=local_authority_id,
             action=action.value,
             detail=detail,
             created_at=at or utcnow(),

@@ -27,9 +27,17 @@ from wizard.data.models import utcnow
 FORMAT = "wizard-export"
 FORMAT_VERSION = 1
 
-# Of the moment only: a restored service starts with nobody signed in and no pending mail.
+# Of the moment only: a restored service starts with nobody signed in, no pending mail and no
+# upload waiting for its preview to be applied.
 SKIPPED = frozenset(
-    {"user_session", "sign_in_attempt", "password_reset_token", "outbox", "alembic_version"}
+    {
+        "user_session",
+        "sign_in_attempt",
+        "password_reset_token",
+        "outbox",
+        "pending_import",
+        "alembic_version",
+    }
 )
 
 

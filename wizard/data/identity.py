@@ -10,7 +10,13 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from wizard.data.accounts import end_all_sessions, new_token, start_session, token_hash
+from wizard.data.accounts import (
+    become_lead_if_invited_as_one,
+    end_all_sessions,
+    new_token,
+    start_session,
+    token_hash,
+)
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import (
@@ -115,6 +121,7 @@ def create_account_for_invitation(
     except IntegrityError as error:
         db.session.rollback()
         raise IdentityTaken from error
+    become_lead_if_invited_as_one(invitation, user)
     record(AuditAction.INVITATION_ACCEPTED, user_id=user.id, invitation=invitation.id, method="hwb")
     record(AuditAction.HWB_LINKED, user_id=user.id, address=address)
     token = start_session(user)

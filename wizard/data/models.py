@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -105,6 +106,15 @@ class School(db.Model):  # type: ignore[name-defined]
     cluster_id: Mapped[int | None] = mapped_column(
         ForeignKey("cluster.id", ondelete="SET NULL"), index=True
     )
+    # As Welsh Government's list of schools gives them: the sector and the (older) Welsh medium
+    # type, kept as published.
+    sector: Mapped[str | None] = mapped_column(String(60))
+    welsh_medium_type: Mapped[str | None] = mapped_column(String(120))
+    # The language category of the Welsh Language and Education (Wales) Act 2025, section 9
+    # (domain.values.LanguageCategory), once designated; None until then.
+    language_category: Mapped[str | None] = mapped_column(String(40))
+    # The day the school left the published list: closed schools are kept, with their plans.
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     local_authority: Mapped[LocalAuthority] = relationship()
     cluster: Mapped[Cluster | None] = relationship(back_populates="schools")
@@ -155,6 +165,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A local authority administrator: its schools, clusters, coordinators and leads.
+    admin_authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("local_authority.id", ondelete="SET NULL"), index=True
+    )
     school_id: Mapped[int | None] = mapped_column(
         ForeignKey("school.id", ondelete="SET NULL"), index=True
     )
@@ -390,6 +404,10 @@ class AuditEvent(db.Model):  # type: ignore[name-defined]
     )
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Changes to the directory: the local authority they concern (its administrators' history).
+    local_authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("local_authority.id", ondelete="SET NULL"), index=True
+    )
 
 
 class PasswordResetToken(db.Model):  # type: ignore[name-defined]
@@ -420,6 +438,8 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Sent by an administrator: the account made from it becomes the school's lead.
+    as_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     school: Mapped[School] = relationship()
 
@@ -554,3 +574,26 @@ class OutboxMail(db.Model):  # type: ignore[name-defined]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+
+
+class PendingImport(db.Model):  # type: ignore[name-defined]
+    """An uploaded file waiting for its administrator to look at the preview and apply it: kept
+    in the database (any web process may serve the next request), found by the hash of the
+    random token in the preview's URL, for the administrator who uploaded it only."""
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # "schools" (the published list) or "clusters" (a CSV for one authority).
+    kind: Mapped[str] = mapped_column(String(20))
+    # The authority it is for: a cluster file's, or a local authority administrator's own.
+    local_authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("local_authority.id", ondelete="CASCADE")
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The second file of Welsh names (number, Welsh name), if one was given.
+    welsh_names: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

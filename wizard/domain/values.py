@@ -36,3 +36,12 @@ class DashboardStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     CHANGES_REQUESTED = "changes-requested"
     REVIEWED = "reviewed"
+
+
+class LanguageCategory(enum.StrEnum):
+    """The school language categories of the Welsh Language and Education (Wales) Act 2025,
+    section 9(2); held beside the older Welsh medium types of the published list."""
+
+    PRIMARILY_WELSH = "primarily-welsh"
+    DUAL_LANGUAGE = "dual-language"
+    PRIMARILY_ENGLISH_PARTLY_WELSH = "primarily-english-partly-welsh"

@@ -1,5 +1,7 @@
 """Demo data: two local authorities, two clusters, twelve schools (six more in the coordinator's
-cluster, with plans: see demo_plans.py) and four accounts to sign in with."""
+cluster, with plans: see demo_plans.py) and five accounts to sign in with (a national and a
+local authority administrator among them, who can try the import with the sample files in
+docs/demo/)."""
 
 from __future__ import annotations
 
@@ -57,8 +59,13 @@ DEMO_ACCOUNTS = (
     DemoAccount("lead@demo.example", "Catrin Jones", "school lead"),
     DemoAccount("colleague@demo.example", "Rhys Evans", "school colleague"),
     DemoAccount("coordinator@demo.example", "Siân Roberts", "cluster coordinator"),
-    DemoAccount("admin@demo.example", "Alex Morgan", "administrator"),
+    DemoAccount("admin@demo.example", "Alex Morgan", "national administrator"),
+    DemoAccount(
+        "la-admin@demo.example", "Gareth Hughes", "local authority administrator (Gwynedd)"
+    ),
 )
+# The local authority the demo's local authority administrator administers.
+DEMO_ADMIN_AUTHORITY = "gwynedd"
 
 
 def demo_password() -> str:
@@ -127,12 +134,15 @@ def seed_demo() -> tuple[str, tuple[DemoAccount, ...]]:
     db.session.flush()
 
     password = demo_password()
-    lead, colleague, coordinator, admin = (_account(a, password) for a in DEMO_ACCOUNTS)
+    lead, colleague, coordinator, admin, authority_admin = (
+        _account(a, password) for a in DEMO_ACCOUNTS
+    )
     lead.school, lead.is_school_lead = schools[0], True
     colleague.school = schools[0]
     if clusters[0] not in coordinator.coordinated_clusters:
         coordinator.coordinated_clusters.append(clusters[0])
     admin.is_admin = True
+    authority_admin.admin_authority_id = authorities[DEMO_ADMIN_AUTHORITY].id
     db.session.commit()
     # The coordinator's cluster gets more schools and their plans (the lead's own is untouched).
     seed_demo_plans(clusters[0], coordinator, academic_year_of(date.today()))

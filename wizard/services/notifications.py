@@ -142,3 +142,48 @@ def existing_account_mail(
         link=link("auth.sign_in", lang=their_locale),
     )
     return event, [mail]
+
+
+def lead_invitation_mail(
+    email: str, name: str, admin: User, school: School, locale: str
+) -> Callable[[str], list[Mail]]:
+    """To the person an administrator names as a school's lead, in the language the
+    administrator chose for them: the link to create their account as the lead."""
+
+    def compose_for(token: str) -> list[Mail]:
+        return [
+            compose(
+                email,
+                "lead_invitation",
+                locale,
+                name=name,
+                inviter=admin.name,
+                school=school,
+                link=link("auth.accept_invitation", token=token, lang=locale),
+                days=current_app.config["INVITATION_DAYS"],
+            )
+        ]
+
+    return compose_for
+
+
+def coordinator_account_mail(
+    user: User, cluster_name: str, locale: str
+) -> Callable[[str], list[Mail]]:
+    """To a coordinator an administrator has made an account for: the cluster, and the
+    one-time link (its token) to choose a password."""
+
+    def compose_for(token: str) -> list[Mail]:
+        return [
+            compose(
+                user.email,
+                "coordinator_account",
+                locale,
+                name=user.name,
+                cluster=cluster_name,
+                link=link("auth.reset_password", token=token, lang=locale),
+                hours=current_app.config["PASSWORD_RESET_HOURS"],
+            )
+        ]
+
+    return compose_for

@@ -104,12 +104,18 @@ class National:
     facts: Facts
 
 
-def national(academic_year: int, authority_code: str, locale: str) -> National | None:
+def national(
+    academic_year: int, authority_code: str, locale: str, only_authority_id: int | None = None
+) -> National | None:
     """The aggregates of all Wales or of one local authority (by its code); None when the code
-    is not one of them."""
+    is not one of them. `only_authority_id`: a local authority administrator's, who sees their
+    own authority's figures and no other's (any other code is None)."""
     authorities = aggregates.local_authorities(locale)
+    if only_authority_id is not None:
+        authorities = [a for a in authorities if a.id == only_authority_id]
+        authority_code = authority_code or (authorities[0].code if authorities else "")
     authority = next((a for a in authorities if a.code == authority_code), None)
-    if authority_code and authority is None:
+    if (authority_code or only_authority_id is not None) and authority is None:
         return None
     authority_id = authority.id if authority else None
     return National(

@@ -12,7 +12,17 @@ from flask import Response, abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from wizard.domain.inputs import safe_next_path
+from wizard.services.access import is_administrator, may_administer_authority
 from wizard.web.scope import resolve_plan_scope
+
+__all__ = [
+    "Access",
+    "allow",
+    "declared_access",
+    "declares_plan_scope",
+    "is_allowed",
+    "may_administer_authority",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +34,9 @@ class Access(enum.StrEnum):
     SCHOOL_LEAD = "school lead"
     COORDINATOR = "coordinator"
     ADMINISTRATOR = "administrator"
+    # A national administrator or a local authority administrator: the view (its service)
+    # then checks the authority it is about with may_administer_authority.
+    AUTHORITY_ADMINISTRATOR = "authority administrator"
 
 
 def is_allowed(access: Access, user: Any) -> bool:
@@ -36,6 +49,8 @@ def is_allowed(access: Access, user: Any) -> bool:
         return user.school_id is not None and bool(user.is_school_lead)
     if access is Access.COORDINATOR:
         return bool(user.is_coordinator)
+    if access is Access.AUTHORITY_ADMINISTRATOR:
+        return is_administrator(user)
     return bool(user.is_admin)
 
 

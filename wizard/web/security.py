@@ -262,6 +262,10 @@ def _csrf_token() -> str:
     return token if isinstance(token, str) else generate_csrf()
 
 
+# The endpoints that take an uploaded file (views/admin.py).
+LARGER_UPLOADS = frozenset({"admin.import_schools", "admin.import_clusters"})
+
+
 def init_app(app: Flask) -> None:
     _hide_server_version()
     app.jinja_env.globals["csrf_token"] = _csrf_token
@@ -282,6 +286,14 @@ def init_app(app: Flask) -> None:
             abort(400)
 
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_forms_not_in_utf8)
+
+    def allow_larger_uploads() -> None:
+        """The administrators' imports take files larger than any form (IMPORT_MAX_BYTES);
+        set before anything reads the body."""
+        if request.endpoint in LARGER_UPLOADS:
+            request.max_content_length = app.config["IMPORT_MAX_BYTES"]
+
+    app.before_request_funcs[None].insert(0, allow_larger_uploads)
 
     @app.before_request
     def refuse_unsafe_query_strings() -> None:

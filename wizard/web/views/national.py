@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import DashboardStatus
 from wizard.services import reporting
+from wizard.services.access import administered_authority
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
@@ -18,10 +20,17 @@ bp = Blueprint("national", __name__, url_prefix=LANG_PREFIX + "/national")
 
 
 @bp.get("")
-@allow(Access.ADMINISTRATOR)
+@allow(Access.AUTHORITY_ADMINISTRATOR)
 def index() -> ResponseReturnValue:
+    """All of Wales or one authority for a national administrator; a local authority
+    administrator's own authority only."""
     year = chosen_year()
-    found = reporting.national(year, request.args.get("authority", ""), select_locale())
+    found = reporting.national(
+        year,
+        request.args.get("authority", ""),
+        select_locale(),
+        only_authority_id=administered_authority(current_user),
+    )
     if found is None:
         abort(400)
     return render_template(
