@@ -10,10 +10,13 @@ of their own), and live servers listen on a free port."""
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import os
 import re
 import secrets
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from bs4 import BeautifulSoup
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from werkzeug.test import TestResponse
@@ -36,6 +40,7 @@ from wizard import create_app
 from wizard.data.database import db
 from wizard.data.directory import load_local_authorities
 from wizard.data.models import User
+from wizard.render import pdf
 from wizard.web.extensions import limiter
 
 
@@ -259,9 +264,27 @@ def test_config(url: str, instance: Path) -> dict[str, Any]:
 test_config.__test__ = False  # type: ignore[attr-defined]
 
 
+def share_compiled_templates(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every app the run makes (the session's, `make_app`'s, a test's own `create_app`) keeps
+    its compiled templates in one folder of the run, shared by its workers: a template is
+    compiled once per run, not once per app and worker. Jinja keys each by its name and file
+    and checks its source's checksum; the folder is the run's own (pytest's temporary folder
+    of the run), so no other run's settings can reach it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # each worker's folder is in the run's
+    folder = root / "jinja-bytecode"
+    folder.mkdir(exist_ok=True)
+    Flask.jinja_options = {
+        **Flask.jinja_options,
+        "bytecode_cache": FileSystemBytecodeCache(str(folder)),
+    }
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the run, its schema built by the Alembic migrations."""
+    share_compiled_templates(tmp_path_factory)
     tmp = tmp_path_factory.mktemp("instance")
     os.environ["WIZARD_INSTANCE_PATH"] = str(tmp)
     url, schema = database_url(tmp)
@@ -292,6 +315,43 @@ def _empty_tables() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
+
+
+# WeasyPrint's PDF of a given HTML, kept for the rest of the worker's run: the GET walk, the
+# access matrix and the downloads' tests ask for the same plan's PDF as several people, and a
+# render is the costliest thing a request does. Everything before the render (the view, the
+# plan's HTML, the render slots, the version cache) still runs for each request; only the same
+# HTML's PDF is not made again. A test that counts renders replaces `render_pdf`, above this.
+RENDERED_PDFS: OrderedDict[bytes, bytes] = OrderedDict()
+KEPT_PDFS = 32
+
+
+def _render_once(write: Callable[[str], bytes]) -> Callable[[str], bytes]:
+    lock = threading.Lock()  # live servers render in threads of their own
+
+    def render(html: str) -> bytes:
+        key = hashlib.sha256(html.encode()).digest()
+        with lock:
+            if key in RENDERED_PDFS:
+                RENDERED_PDFS.move_to_end(key)
+                return RENDERED_PDFS[key]
+        made = write(html)
+        with lock:
+            RENDERED_PDFS[key] = made
+            while len(RENDERED_PDFS) > KEPT_PDFS:
+                RENDERED_PDFS.popitem(last=False)
+        return made
+
+    render.__wrapped__ = write  # type: ignore[attr-defined]
+    return render
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pdfs_rendered_once() -> Iterator[None]:
+    write = pdf._write_pdf
+    pdf._write_pdf = _render_once(write)
+    yield
+    pdf._write_pdf = write
 
 
 @pytest.fixture(autouse=True)

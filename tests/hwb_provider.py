@@ -12,6 +12,7 @@ provider's."""
 
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
@@ -41,9 +42,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def provider_process() -> Iterator[str]:
-    """Start the provider as its own process; yield its issuer address."""
+_started: list[tuple[subprocess.Popen[bytes], str]] = []
+
+
+def _start() -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
@@ -52,19 +54,40 @@ def provider_process() -> Iterator[str]:
         env={**os.environ, "NO_COLOR": "1"},
     )
     issuer = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError("the OpenID provider did not start")
-        yield issuer
-    finally:
-        process.terminate()
-        process.wait(10)
+    for _ in range(200):
+        try:
+            requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1)
+            return process, issuer
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    _stop(process)
+    raise RuntimeError("the OpenID provider did not start")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(10)
+
+
+def _stop_started() -> None:
+    while _started:
+        _stop(_started.pop()[0])
+
+
+atexit.register(_stop_started)
+
+
+@contextmanager
+def provider_process() -> Iterator[str]:
+    """The provider's issuer address. One process serves the whole run (each pytest-xdist
+    worker has its own), started when first asked for and stopped when the run ends: it keeps
+    only the people registered with it, and each test registers its own (a subject registered
+    again gets the new claims)."""
+    if _started and _started[0][0].poll() is not None:  # it stopped: start another
+        _started.clear()
+    if not _started:
+        _started.append(_start())
+    yield _started[0][1]
 
 
 def register(issuer: str, sub: str, **claims: Any) -> None:
