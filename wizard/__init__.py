@@ -125,6 +125,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         national,
         next_year,
         plan,
+        progress,
         public,
         sharing,
         staff_voice,
@@ -160,4 +161,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_voice.bp)
     app.register_blueprint(staff_voice.respond)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(progress.bp)
     return app

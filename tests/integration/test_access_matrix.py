@@ -178,6 +178,11 @@ MATRIX: dict[str, Row] = {
     "submission.reopen_plan": Row(post="SAFAFFF"),
     "next_year.start": Row(post="SAAAFFF"),
     "compare.years": MEMBER_PAGE,
+    # Progress through the year: the school's members write it (the stranger's plan has no
+    # submitted version, so no priority to update); the cluster's coordinators read it.
+    "progress.page": MEMBER_PAGE,
+    "progress.update": MEMBER_ID_FORM,
+    "progress.coordinator": COORDINATOR_PAGE,
     # Feedback and sharing.
     "feedback.reply": LEAD_FORM,
     "sharing.index": Row(get="SAFAFFF", post="SAFAFFF"),
@@ -265,6 +270,7 @@ ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "invitation_id": lambda world, rule: world.ids["invitation"],
     "number": lambda world, rule: 1,
     "step": lambda world, rule: "about-your-school",
+    "card": lambda world, rule: NINE[0],
     "task": lambda world, rule: "contexts",
     # Share routes open the live link, staff voice responses the open round; reset and
     # invitation links get a token nobody made.

@@ -12,12 +12,15 @@ from wizard.domain.journey import (
     HUB,
     JOURNEY,
     PLAN,
+    SUCCESS_CRITERIA,
     Journey,
     Location,
     Step,
     Task,
     TaskStatus,
+    required_tasks,
 )
+from wizard.domain.submission import incomplete_tasks
 
 ABOUT_DONE = {
     "about-your-school": {
@@ -123,6 +126,8 @@ def test_statuses_of_a_plan_with_only_its_school_described() -> None:
         "contexts": TaskStatus.NOT_STARTED,
         "hallmarks": TaskStatus.NOT_STARTED,
         "diamond-9": TaskStatus.NOT_STARTED,
+        # Optional, and about the board's nine cards: it waits for the board.
+        "success-criteria": TaskStatus.CANNOT_START,
         "funding-plan": TaskStatus.NOT_STARTED,
     }
     assert JOURNEY.statuses({})["funding-plan"] is TaskStatus.CANNOT_START
@@ -185,3 +190,15 @@ def test_a_change_from_the_whole_plan_returns_to_the_whole_plan() -> None:
     assert JOURNEY.next_location("hallmark-2", answers, return_to=PLAN) == Location(
         "step", "hallmark-7", return_to=PLAN
     )
+
+
+def test_success_criteria_are_optional_and_open_once_the_board_is_complete() -> None:
+    assert SUCCESS_CRITERIA.optional and SUCCESS_CRITERIA not in required_tasks()
+    board = {"diamond-9": {"slots": {str(n): f"card:c{n}" for n in range(1, 10)}}}
+    assert JOURNEY.task_status(SUCCESS_CRITERIA, board) == TaskStatus.NOT_STARTED
+    saved = {**board, "success-criteria": {"cards": {}}}
+    assert JOURNEY.task_status(SUCCESS_CRITERIA, saved) == TaskStatus.COMPLETED
+    assert SUCCESS_CRITERIA not in incomplete_tasks(board)
+    # After the board, before the funding plan.
+    keys = [task.key for task in JOURNEY.tasks]
+    assert keys.index("success-criteria") == keys.index("diamond-9") + 1

@@ -139,6 +139,21 @@ STORED_SHAPES: dict[str, dict[str, Any]] = {
         languages={"context-school": "cy", "hallmark-2": "en"}
     ),
     "schema 2": {**schema_1(), "schema_version": 2, "languages": {"hallmark-1": "cy"}},
+    "schema 3, with success criteria": {
+        **schema_1(),
+        "schema_version": 3,
+        "languages": {"success-criteria": "cy"},
+        "answers": {
+            **answers(),
+            "success-criteria": {
+                "cards": {
+                    "hallmark:2": {"difference": "Pob athro", "evidence": "Arsylwadau"},
+                    "card:pedagogy": {"difference": "Better questioning", "evidence": None},
+                    "card:gone": {"difference": "Taken off the board", "evidence": None},
+                }
+            },
+        },
+    },
 }
 
 
@@ -243,7 +258,7 @@ ODD_SHAPES: dict[str, dict[str, Any]] = {
     },
     "unknown steps and fields (a later schema's, kept)": {
         "answers": {
-            "success-criteria": {"criteria": ["Better reading"]},
+            "a-later-step": {"criteria": ["Better reading"]},
             "about-your-school": {"phase": "secondary", "governor": "Dr Evans"},
         },
         "schema_version": 3,
@@ -270,7 +285,7 @@ def test_what_odd_shapes_read_as() -> None:
     later = PlanDocument.from_stored(
         ODD_SHAPES["unknown steps and fields (a later schema's, kept)"]
     )
-    assert later.answers()["success-criteria"] == {"criteria": ["Better reading"]}
+    assert later.answers()["a-later-step"] == {"criteria": ["Better reading"]}
     assert later.about.extra == {"governor": "Dr Evans"}
 
 
@@ -342,3 +357,47 @@ def test_renumbering_the_framework_leaves_stored_plans_on_the_same_hallmarks(
     assert not changes.compare(document, PlanDocument.from_stored(before))
     statuses = JOURNEY.statuses(document.answers())
     assert statuses["hallmarks"] == TaskStatus.COMPLETED
+
+
+def test_success_criteria_are_read_typed_and_older_schemas_have_none() -> None:
+    stored = STORED_SHAPES["schema 3, with success criteria"]
+    document = PlanDocument.from_stored(copy.deepcopy(stored))
+    assert document.schema_version == 3
+    top = document.success_criteria("hallmark:2")
+    assert top is not None and top.difference == "Pob athro" and top.evidence == "Arsylwadau"
+    assert document.language("success-criteria") == "cy"
+    assert document.has_success_criteria
+    # A card without criteria, and one taken off the board (its criteria kept, never shown).
+    assert document.success_criteria("card:equity") is None
+    assert document.success_criteria("card:gone") is None
+    assert "card:gone" in document.criteria
+    for older in ("schema 1, submitted (versions.submit)", "schema 2"):
+        plain = PlanDocument.from_stored(copy.deepcopy(STORED_SHAPES[older]))
+        assert plain.criteria == {} and not plain.has_success_criteria
+        assert "success-criteria" not in plain.to_stored()["answers"]
+
+
+def test_success_criteria_follow_their_card_on_the_board() -> None:
+    stored = copy.deepcopy(STORED_SHAPES["schema 3, with success criteria"])
+    slots = stored["answers"]["diamond-9"]["slots"]
+    # Swap row 1 and the bottom row: the criteria go with the card, not the place.
+    slots["1"], slots["9"] = slots["9"], slots["1"]
+    moved = PlanDocument.from_stored(stored)
+    assert moved.board.rows["hallmark:2"] == 5
+    found = moved.success_criteria("hallmark:2")
+    assert found is not None and found.difference == "Pob athro"
+    # Taken off the board: nothing shows; put back: the same criteria again.
+    del slots["9"]
+    assert PlanDocument.from_stored(stored).success_criteria("hallmark:2") is None
+    slots["9"] = "hallmark:2"
+    back = PlanDocument.from_stored(stored).success_criteria("hallmark:2")
+    assert back is not None and back.evidence == "Arsylwadau"
+
+
+def test_empty_success_criteria_are_not_shown() -> None:
+    data = answers()
+    data["success-criteria"] = {"cards": {"card:pedagogy": {"difference": "", "evidence": None}}}
+    document = PlanDocument.from_answers(data)
+    assert document.success_criteria("card:pedagogy") is None
+    assert not document.has_success_criteria
+    assert "success-criteria" in document.saved

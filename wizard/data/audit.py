@@ -22,6 +22,7 @@ class AuditAction(enum.StrEnum):
     PLAN_SUBMITTED = "plan-submitted"
     PLAN_REOPENED = "plan-reopened"
     PLAN_STARTED = "plan-started"
+    PROGRESS_SAVED = "progress-saved"
     # Feedback
     COMMENT_ADDED = "comment-added"
     COMMENT_REPLIED = "comment-replied"
@@ -106,6 +107,7 @@ PLAN_ACTIONS = (
     AuditAction.PLAN_SUBMITTED,
     AuditAction.PLAN_REOPENED,
     AuditAction.PLAN_STARTED,
+    AuditAction.PROGRESS_SAVED,
     AuditAction.COMMENT_ADDED,
     AuditAction.COMMENT_REPLIED,
     AuditAction.VERSION_REVIEWED,

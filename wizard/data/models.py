@@ -372,6 +372,35 @@ class PlanAnswer(db.Model):  # type: ignore[name-defined]
     plan: Mapped[Plan] = relationship(back_populates="answers")
 
 
+class ProgressUpdate(db.Model):  # type: ignore[name-defined]
+    """How a priority of a submitted plan is going in one term: a status, a note and links to
+    evidence. Its own record, beside the plan: writing one never changes a submitted version.
+    One per priority (card key) and term, edited in its term; every save is audited."""
+
+    __tablename__ = "progress_update"
+    __table_args__ = (UniqueConstraint("plan_id", "card", "term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    card: Mapped[str] = mapped_column(String(100))
+    """The priority's card key, as on the submitted version's board."""
+    term: Mapped[str] = mapped_column(String(10))
+    """ "autumn", "spring" or "summer" of the plan's academic year."""
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lang: Mapped[str | None] = mapped_column(String(2))
+    """The language the note was written in."""
+    version: Mapped[int] = mapped_column(Integer)
+    """The number of the submitted version the update was written against."""
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
 class OwnCard(db.Model):  # type: ignore[name-defined]
     """A Diamond 9 card the school wrote itself, with a title in English, Welsh or both."""
 

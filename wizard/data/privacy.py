@@ -26,6 +26,7 @@ from wizard.data.models import (
     PlanAnswer,
     PlanComment,
     PlanVersion,
+    ProgressUpdate,
     School,
     ShareLink,
     SignInAttempt,
@@ -409,6 +410,7 @@ def erase_person(email: str) -> Erased:
         db.session.flush()
         for model, column in (
             (PlanAnswer, PlanAnswer.updated_by_id),
+            (ProgressUpdate, ProgressUpdate.updated_by_id),
             (OwnCard, OwnCard.created_by_id),
             (ShareLink, ShareLink.created_by_id),
             (StaffVoiceRound, StaffVoiceRound.created_by_id),

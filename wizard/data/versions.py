@@ -24,7 +24,7 @@ from wizard.data.models import (
 from wizard.data.outbox import Mail, stage
 from wizard.data.plans import answer_data, answer_languages, answers_of
 from wizard.domain.funding import lines_of
-from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, Task
+from wizard.domain.journey import BOARD_STEP, CRITERIA_STEP, FUNDING_STEP, Task
 from wizard.domain.next_year import carried_over
 from wizard.domain.plan_document import OwnCardTitles, PlanDocument, SchoolDetails
 from wizard.domain.submission import Readiness, readiness
@@ -215,7 +215,7 @@ def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user:
 
 
 def _renamed(step: str, data: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
-    """Point the copied board and funding lines at the copied own cards."""
+    """Point the copied board, success criteria and funding lines at the copied own cards."""
     if step == BOARD_STEP:
         slots = {slot: renamed.get(card, card) for slot, card in (data.get("slots") or {}).items()}
         return {**data, "slots": slots}
@@ -228,6 +228,8 @@ def _renamed(step: str, data: dict[str, Any], renamed: dict[str, str]) -> dict[s
             for line in lines_of(data)
         ]
         return {**data, "lines": lines}
+    if step == CRITERIA_STEP and isinstance(cards := data.get("cards"), Mapping):
+        return {**data, "cards": {renamed.get(card, card): v for card, v in cards.items()}}
     return data
 
 

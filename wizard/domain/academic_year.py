@@ -32,3 +32,28 @@ def parse_year_slug(slug: str) -> int | None:
     if (start + 1) % 100 != int(match.group(2)) or not 2000 <= start <= 2100:
         return None
     return start
+
+
+TERMS = ("autumn", "spring", "summer")
+"""The three terms of a school year in Wales, in order."""
+
+
+def term_of(day: date) -> tuple[int, str]:
+    """The academic year and term `day` falls in: autumn from 1 August to 31 December (the
+    summer holiday before it counts with it), spring from 1 January to 31 March, summer from
+    1 April to 31 July. Easter moves the real break between spring and summer by a week or
+    two; a fixed rule keeps "this term" the same for everyone, whatever their school's dates."""
+    if day.month >= 8:
+        term = "autumn"
+    elif day.month <= 3:
+        term = "spring"
+    else:
+        term = "summer"
+    return academic_year_of(day), term
+
+
+def current_term(academic_year: int, day: date) -> str | None:
+    """The term of `academic_year` that `day` falls in; None when `day` is outside that year
+    (before it starts or after it ends)."""
+    year, term = term_of(day)
+    return term if year == academic_year else None

@@ -14,6 +14,7 @@ from typing import Any
 # The keys of the answers other modules read, named once here.
 ABOUT_STEP = "about-your-school"
 BOARD_STEP = "diamond-9"
+CRITERIA_STEP = "success-criteria"
 FUNDING_STEP = "funding-plan"
 
 Answers = Mapping[str, Mapping[str, Any]]
@@ -64,6 +65,8 @@ class Task:
     confirm_completion: bool = False
     """Ask "Have you completed this section?" on the task's check page (GOV.UK pattern for
     tasks with long or optional answers); the task is complete only once the answer is yes."""
+    optional: bool = False
+    """An optional task (success criteria): shown on the task list, never needed to submit."""
 
     @property
     def completion_key(self) -> str:
@@ -276,4 +279,26 @@ FUNDING_PLAN = Task(
     confirm_completion=True,
 )
 
-JOURNEY = Journey(tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS, DIAMOND_9, FUNDING_PLAN))
+
+def _saved(data: Mapping[str, Any]) -> bool:
+    """An optional step is complete once it has been saved, whatever it holds."""
+    return True
+
+
+SUCCESS_CRITERIA = Task(
+    key=CRITERIA_STEP,
+    # For each priority on the board: what will be different, and how you will know. Optional,
+    # and only once the board is complete (the criteria are about its nine cards).
+    steps=(Step(slug=CRITERIA_STEP, is_complete=_saved),),
+    depends_on=(BOARD_STEP,),
+    optional=True,
+)
+
+JOURNEY = Journey(
+    tasks=(ABOUT_YOUR_SCHOOL, CONTEXTS, HALLMARKS, DIAMOND_9, SUCCESS_CRITERIA, FUNDING_PLAN)
+)
+
+
+def required_tasks() -> tuple[Task, ...]:
+    """The tasks a plan needs before it is submitted (every task but the optional ones)."""
+    return tuple(task for task in JOURNEY.tasks if not task.optional)

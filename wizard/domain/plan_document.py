@@ -21,6 +21,8 @@ The shapes ever stored in `plan_version.snapshot` (every one is read by `from_st
   From December 2026 a snapshot also has "languages": {step slug: "en" | "cy"}, the language
   each step's answers were written in, where it is known (migration 0011).
 - schema 2: the same, with "schema_version": 2 and always "languages" (empty where unknown).
+- schema 3 (December 2026): the same; its answers may also hold "success-criteria" (below).
+  Schemas 1 and 2 never have it, and are read as plans without success criteria.
 
 Answers are a mapping of step slug to that step's data, as the steps save them:
 "about-your-school" {phase, teaching_staff, support_staff, pl_lead, funding_allocation_pence};
@@ -28,8 +30,10 @@ Answers are a mapping of step slug to that step's data, as the steps save them:
 "diamond-9" {slots: {"1".."9": card key}, history: [...]}; "funding-plan" {lines: [{id,
 purpose, purpose_other, priority, beneficiaries, term, description, amount_pence, lang}]} (a
 line's "lang", "en" or "cy", the language it was written in, from December 2026; older lines
-have none and take the step's language); and
-"<task>:completed" {completed}. Keys a step saves that this module does not know (the board's
+have none and take the step's language);
+"success-criteria" {cards: {card key: {difference, evidence}}} (for each Diamond 9
+priority, what will be different if it goes well and how the school will know; optional);
+and "<task>:completed" {completed}. Keys a step saves that this module does not know (the board's
 undo history, anything a later issue adds) are kept as they are and written back.
 """
 
@@ -41,11 +45,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wizard.domain.diamond import ROW_OF, normalise, ranked, to_stored
-from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, CONTEXT_KEYS, FUNDING_STEP
+from wizard.domain.journey import (
+    ABOUT_STEP,
+    BOARD_STEP,
+    CONTEXT_KEYS,
+    CRITERIA_STEP,
+    FUNDING_STEP,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """1: the unversioned snapshots frozen before the plan document (some with "languages");
-2: the same with its version, and "languages" always."""
+2: the same with its version, and "languages" always; 3: the same, whose answers may hold
+success criteria."""
 
 CONTEXT_PREFIX = "context-"
 HALLMARK_PREFIX = "hallmark-"
@@ -239,6 +250,39 @@ class BoardAnswer:
 
 
 @dataclass(frozen=True)
+class SuccessCriteria:
+    """What will be different if a Diamond 9 priority goes well, and how the school will know:
+    keyed by the card's stable key, so that moving the card keeps them."""
+
+    FIELDS = ("difference", "evidence")
+
+    card: str
+    difference: str | None = None
+    """ "What will be different if this goes well?" """
+    evidence: str | None = None
+    """ "How will you know?": the evidence the school will look at."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_stored(cls, card: str, stored: Any) -> SuccessCriteria:
+        data = _mapping(stored)
+        return cls(
+            card,
+            _text(data.get("difference")) or None,
+            _text(data.get("evidence")) or None,
+            _extra(data, cls.FIELDS),
+        )
+
+    def to_stored(self) -> dict[str, Any]:
+        return {"difference": self.difference, "evidence": self.evidence, **self.extra}
+
+    @property
+    def written(self) -> bool:
+        """Whether either answer has been written."""
+        return bool(self.difference or self.evidence)
+
+
+@dataclass(frozen=True)
 class FundingLine:
     """A line of the funding plan; amounts in integer pence."""
 
@@ -366,6 +410,11 @@ class PlanDocument:
     board: BoardAnswer = field(default_factory=BoardAnswer)
     lines: tuple[FundingLine, ...] = ()
     funding_extra: Mapping[str, Any] = field(default_factory=dict)
+    criteria: Mapping[str, SuccessCriteria] = field(default_factory=dict)
+    """Card key -> its success criteria, as saved: also for a card since taken off the board
+    (kept, never shown: `success_criteria` gives only the board's cards', so a card put back
+    finds its criteria again)."""
+    criteria_extra: Mapping[str, Any] = field(default_factory=dict)
     completed: Mapping[str, Any] = field(default_factory=dict)
     """Task key -> the "Have you completed this section?" answer, as saved."""
     saved: frozenset[str] = frozenset()
@@ -400,7 +449,7 @@ class PlanDocument:
                 continue
             hallmark_id = hallmark_of_step(slug)
             context_key = slug.removeprefix(CONTEXT_PREFIX)
-            if slug in (ABOUT_STEP, BOARD_STEP, FUNDING_STEP):
+            if slug in (ABOUT_STEP, BOARD_STEP, FUNDING_STEP, CRITERIA_STEP):
                 saved.add(slug)
             elif hallmark_id is not None:
                 hallmarks[hallmark_id] = HallmarkAnswer.from_stored(hallmark_id, data)
@@ -417,6 +466,12 @@ class PlanDocument:
             for line in (raw_lines if isinstance(raw_lines, list) else [])
             if isinstance(line, Mapping) and line.get("id")
         )
+        stored_criteria = _mapping(answers.get(CRITERIA_STEP))
+        criteria = {
+            card: SuccessCriteria.from_stored(card, data)
+            for card, data in _mapping(stored_criteria.get("cards")).items()
+            if isinstance(card, str)
+        }
         return cls(
             about=About.from_stored(answers.get(ABOUT_STEP)),
             contexts=contexts,
@@ -424,6 +479,8 @@ class PlanDocument:
             board=BoardAnswer.from_stored(answers.get(BOARD_STEP)),
             lines=lines,
             funding_extra=_extra(funding, ("lines",)),
+            criteria=criteria,
+            criteria_extra=_extra(stored_criteria, ("cards",)),
             completed=completed,
             saved=frozenset(saved),
             other_answers=other,
@@ -472,6 +529,9 @@ class PlanDocument:
         if FUNDING_STEP in self.saved:
             lines = [line.to_stored() for line in self.lines]
             answers[FUNDING_STEP] = {"lines": lines, **self.funding_extra}
+        if CRITERIA_STEP in self.saved:
+            cards = {card: criteria.to_stored() for card, criteria in self.criteria.items()}
+            answers[CRITERIA_STEP] = {"cards": cards, **self.criteria_extra}
         for task, data in self.completed.items():
             answers[f"{task}{COMPLETED_SUFFIX}"] = data
         answers.update(self.other_answers)
@@ -517,6 +577,19 @@ class PlanDocument:
         """The language a funding line was written in: its own, or for a line saved before
         lines kept theirs, the funding step's (if known)."""
         return line.lang or self.language(FUNDING_STEP)
+
+    def success_criteria(self, card: str) -> SuccessCriteria | None:
+        """A priority's success criteria, if written and the card is on the board (a card
+        taken off the board shows none)."""
+        found = self.criteria.get(card)
+        if found is None or not found.written or card not in self.board.placed:
+            return None
+        return found
+
+    @property
+    def has_success_criteria(self) -> bool:
+        """Whether any priority on the board has success criteria."""
+        return any(self.success_criteria(card) for card in self.board.placed)
 
     def own_card(self, key: str) -> OwnCardTitles | None:
         return next((card for card in self.own_cards if card.key == key), None)

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.domain.funding import summarise as summarise_funding
-from wizard.domain.journey import JOURNEY, Task, TaskStatus
+from wizard.domain.journey import JOURNEY, Task, TaskStatus, required_tasks
 
 
 def incomplete_tasks(answers: Mapping[str, Mapping[str, Any]]) -> list[Task]:
-    """The tasks not completed yet, in the task list's order."""
+    """The tasks not completed yet, in the task list's order (optional tasks never count)."""
     return [
-        task for task in JOURNEY.tasks if JOURNEY.task_status(task, answers) != TaskStatus.COMPLETED
+        task
+        for task in required_tasks()
+        if JOURNEY.task_status(task, answers) != TaskStatus.COMPLETED
     ]
 
 

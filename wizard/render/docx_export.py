@@ -32,6 +32,7 @@ from flask_babel import gettext as _gettext
 
 from wizard.domain.academic_year import year_label
 from wizard.domain.diamond import ROWS
+from wizard.domain.journey import CRITERIA_STEP
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import SummaryView
 from wizard.render.development_plan import development_plan
@@ -103,6 +104,7 @@ class _Writer:
         self._contexts()
         self._hallmarks()
         self._diamond()
+        self._success_criteria()
         self._funding()
         self._development_plan()
         out = io.BytesIO()
@@ -334,6 +336,28 @@ class _Writer:
             for place, key in zip(places, keys, strict=False):
                 card = cards[key]
                 self.run(place.paragraphs[0], card.title, card.lang)
+
+    def _success_criteria(self) -> None:
+        """For each priority with success criteria, in rank order: what will be different,
+        and how the school will know (nothing when no priority has any)."""
+        if not self.plan.has_success_criteria:
+            return
+        self.heading(_("Success criteria"), 2)
+        cards = self.summary.cards
+        for keys in self.summary.ranked:
+            for key in keys:
+                criteria = self.plan.success_criteria(key)
+                if criteria is None:
+                    continue
+                card = cards[key]
+                heading = self.document.add_heading(level=3)
+                self.run(heading, card.title, card.lang)
+                self.labelled(
+                    _("What will be different if this goes well?"),
+                    criteria.difference,
+                    CRITERIA_STEP,
+                )
+                self.labelled(_("How will you know?"), criteria.evidence, CRITERIA_STEP)
 
     def _funding(self) -> None:
         funding = self.summary.funding

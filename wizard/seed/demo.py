@@ -20,6 +20,7 @@ from wizard.data.directory import load_local_authorities
 from wizard.data.models import Cluster, LanguageMedium, LocalAuthority, School, User
 from wizard.domain.academic_year import academic_year_of
 from wizard.seed.demo_plans import seed_demo_plans
+from wizard.seed.demo_progress import seed_demo_progress
 from wizard.seed.demo_staff_voice import seed_demo_staff_voice
 
 # (cluster English name, cluster Welsh name, authority code, schools)
@@ -146,6 +147,8 @@ def seed_demo() -> tuple[str, tuple[DemoAccount, ...]]:
     db.session.commit()
     # The coordinator's cluster gets more schools and their plans (the lead's own is untouched).
     seed_demo_plans(clusters[0], coordinator, academic_year_of(date.today()))
+    # Their submitted plans get progress updates through the year (issue 25).
+    seed_demo_progress(clusters[0], academic_year_of(date.today()), date.today())
     # The lead's school gets a closed staff voice round with enough responses to show results.
     seed_demo_staff_voice(schools[0], lead, academic_year_of(date.today()))
     return password, DEMO_ACCOUNTS

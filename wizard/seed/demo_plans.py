@@ -29,8 +29,9 @@ from wizard.data.models import (
 from wizard.data.plans import get_plan
 from wizard.data.versions import submit
 from wizard.domain.diamond import SLOTS
-from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
+from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, CRITERIA_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.values import ReviewStatus
+from wizard.seed.demo_progress import demo_success_criteria
 
 OWN_CARD = "own-card"
 """Stands for the school's own card on a board, replaced by its key once the card is saved."""
@@ -338,7 +339,8 @@ DEMO_PLANS = (
 
 
 def _answers(demo: DemoPlan, own_key: str | None, complete: bool) -> dict[str, dict[str, Any]]:
-    text = TEXT["cy" if demo.medium == LanguageMedium.WELSH else "en"]
+    text_lang = "cy" if demo.medium == LanguageMedium.WELSH else "en"
+    text = TEXT[text_lang]
     answers: dict[str, dict[str, Any]] = {
         ABOUT_STEP: {
             "phase": demo.phase,
@@ -367,6 +369,8 @@ def _answers(demo: DemoPlan, own_key: str | None, complete: bool) -> dict[str, d
     answers[BOARD_STEP] = {
         "slots": {str(slot): card for slot, card in zip(SLOTS, board, strict=True)}
     }
+    # Success criteria on the top priorities (issue 25: wizard/seed/demo_progress.py).
+    answers[CRITERIA_STEP] = demo_success_criteria(answers[BOARD_STEP]["slots"], text_lang)
     answers[FUNDING_STEP] = {
         "lines": [
             {

@@ -29,14 +29,16 @@ from wizard.domain.inputs import (
 from wizard.domain.money import MoneyError
 from wizard.domain.names import has_link
 from wizard.domain.passwords import contains_email, is_too_common
+from wizard.domain.progress import NOTE_MAX, LinkError, LinkProblem, parse_links
 from wizard.web.fields import ChoicesField, MoneyField, WholeNumberField, stripped
-from wizard.web.labels import PHASES
+from wizard.web.labels import PHASES, PROGRESS_STATUS_LABELS
 from wizard.web.widgets import (
     CharacterCount,
     CheckboxesInput,
     PasswordInput,
     RadioInput,
     Select,
+    TextArea,
     TextInput,
 )
 
@@ -222,6 +224,141 @@ class HallmarkForm(RevisionForm):
         required=_l("Enter what you will do next"),
         too_long=_l("What you will do next must be 2,000 characters or fewer"),
     )
+
+
+CRITERIA_ANSWER = 1000
+"""The longest answer about a priority's success criteria, in characters."""
+
+CRITERIA_PLACES = 9
+"""One place on the success criteria page per place on the Diamond 9."""
+
+
+class _CriteriaLength:
+    """At most CRITERIA_ANSWER characters, with an error that names the priority."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and len(field.data) > CRITERIA_ANSWER:
+            card = getattr(form, "card_titles", {}).get(field.name.rsplit("_", 1)[-1], "")
+            if self.kind == "difference":
+                message = _l(
+                    "What will be different for “%(card)s” must be 1,000 characters or fewer",
+                    card=card,
+                )
+            else:
+                message = _l(
+                    "How you will know for “%(card)s” must be 1,000 characters or fewer",
+                    card=card,
+                )
+            raise ValidationError(str(message))
+
+
+class CriteriaAnswerField(TextAreaField):
+    """An optional answer about a priority's success criteria, with a character count."""
+
+    widget = CharacterCount()
+
+    def __init__(self, label: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(label, filters=[stripped], validators=[_CriteriaLength(kind)], **kwargs)
+        self.max_length = CRITERIA_ANSWER
+
+
+class SuccessCriteriaForm(RevisionForm):
+    """Success criteria for each priority on the Diamond 9, in places 1 to 9: the card's key
+    (hidden, as shown when the page was opened), what will be different if it goes well, and
+    how the school will know. Every answer is optional. The view sets `card_titles` (place ->
+    the card's title) so that an error names the priority."""
+
+    card_titles: dict[str, str]
+
+
+for _place in range(1, CRITERIA_PLACES + 1):
+    setattr(SuccessCriteriaForm, f"card_{_place}", HiddenField())
+    setattr(
+        SuccessCriteriaForm,
+        f"difference_{_place}",
+        CriteriaAnswerField(_l("What will be different if this goes well?"), "difference"),
+    )
+    setattr(
+        SuccessCriteriaForm,
+        f"evidence_{_place}",
+        CriteriaAnswerField(
+            _l("How will you know?"),
+            "evidence",
+            description=_l(
+                "The evidence you will look at, for example lesson visits or learners’ work."
+            ),
+        ),
+    )
+
+
+class _EvidenceLinks:
+    """Links to evidence, one a line: http and https only (a javascript: or data: link would
+    run or show something else when followed), at most LINKS_MAX."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        found = parse_links(field.data)
+        if not isinstance(found, LinkError):
+            field.links = found
+            return
+        number = found.line
+        messages = {
+            LinkProblem.SCHEME: _l(
+                "Link %(number)d must start with http:// or https://", number=number
+            ),
+            LinkProblem.HOST: _l(
+                "Link %(number)d must be a full web address, like https://example.org/evidence",
+                number=number,
+            ),
+            LinkProblem.SPACES: _l("Link %(number)d must not contain spaces", number=number),
+            LinkProblem.TOO_LONG: _l(
+                "Link %(number)d must be 500 characters or fewer", number=number
+            ),
+            LinkProblem.TOO_MANY: _l("Enter 5 links or fewer"),
+        }
+        raise ValidationError(str(messages[found.problem]))
+
+
+class EvidenceLinksField(TextAreaField):
+    """Links to evidence, one a line; `links` holds them once valid."""
+
+    widget = TextArea()
+
+    links: tuple[str, ...] = ()
+
+
+class ProgressUpdateForm(RevisionForm):
+    """This term's update on a priority: how it is going, a short note, links to evidence."""
+
+    status = RadioField(
+        _l("How is this priority going?"),
+        choices=[SelectChoice(value, label) for value, label in PROGRESS_STATUS_LABELS.items()],
+        validators=[InputRequired(_l("Select how this priority is going"))],
+        widget=RadioInput(),
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l("What has happened this term, and what comes next."),
+        filters=[stripped],
+        validators=[
+            Length(max=NOTE_MAX, message=_l("The note must be 1,000 characters or fewer")),
+        ],
+        widget=CharacterCount(),
+    )
+    links = EvidenceLinksField(
+        _l("Links to evidence (optional)"),
+        description=_l(
+            "One link a line, starting with https://, for example to a shared folder or a "
+            "report. Up to 5."
+        ),
+        validators=[_EvidenceLinks()],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.note.max_length = NOTE_MAX  # type: ignore[attr-defined]
 
 
 class CompletionForm(Form):
@@ -606,6 +743,7 @@ __all__ = [
     "FundingLineForm",
     "ContextForm",
     "HallmarkForm",
+    "ProgressUpdateForm",
     "AcceptInvitationForm",
     "InviteColleagueForm",
     "NewPasswordForm",
@@ -616,6 +754,7 @@ __all__ = [
     "PasswordResetRequestForm",
     "RevisionForm",
     "SignInForm",
+    "SuccessCriteriaForm",
     "ConfirmForm",
 ]
 

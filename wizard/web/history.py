@@ -13,7 +13,7 @@ from wizard.domain.academic_year import year_label
 from wizard.domain.journey import JOURNEY
 from wizard.domain.plan_document import hallmark_of_step
 from wizard.services.plans import AuditAction, HistoryEntry
-from wizard.web.labels import TASK_TITLES
+from wizard.web.labels import PROGRESS_STATUS_LABELS, TASK_TITLES, TERM_LABELS
 from wizard.web.text import gettext as _
 
 
@@ -110,6 +110,11 @@ def describe(entry: HistoryEntry) -> HistoryRow:
             if isinstance(from_year, int)
             else _("Started an empty plan")
         )
+    elif action is AuditAction.PROGRESS_SAVED:
+        term = TERM_LABELS.get(str(detail.get("term")), "")
+        status = PROGRESS_STATUS_LABELS.get(str(detail.get("status")), "")
+        part = f"{_('Progress through the year')}: {term}"
+        what = _("Recorded how a priority is going: %(status)s", status=str(status))
     elif action is AuditAction.COMMENT_ADDED:
         part = _task_title(detail.get("task"))
         what = _("Commented on version %(number)d", number=version)

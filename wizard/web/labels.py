@@ -21,6 +21,7 @@ TASK_TITLES = {
     "contexts": _l("Contexts of the national approach"),
     "hallmarks": _l("Self-review against the eight hallmarks"),
     "diamond-9": _l("Professional learning Diamond 9"),
+    "success-criteria": _l("Success criteria"),
     "funding-plan": _l("Funding plan"),
 }
 
@@ -29,6 +30,9 @@ TASK_HINTS = {
     "contexts": _l("What the school, regional and national contexts mean for your priorities."),
     "hallmarks": _l("How well your school leads professional learning, and what you will do next."),
     "diamond-9": _l("Choose nine priorities and arrange them in rows of 1, 2, 3, 2 and 1."),
+    "success-criteria": _l(
+        "Optional: what will be different if each priority goes well, and how you will know."
+    ),
     "funding-plan": _l("How you will use your professional learning funding."),
 }
 
@@ -53,6 +57,14 @@ STATUS_LABELS = {
     TaskStatus.CANNOT_START: _l("Cannot start yet"),
 }
 
+# How a priority is going, in a progress update (wizard/domain/progress.py ProgressStatus).
+PROGRESS_STATUS_LABELS = {
+    "on-track": _l("On track"),
+    "some-concerns": _l("Some concerns"),
+    "off-track": _l("Off track"),
+    "done": _l("Done"),
+}
+
 PLAN_STATUS_LABELS = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
@@ -63,6 +75,7 @@ __all__ = [
     "TERM_LABELS",
     "PHASES",
     "PLAN_STATUS_LABELS",
+    "PROGRESS_STATUS_LABELS",
     "STATUS_LABELS",
     "TASK_HINTS",
     "TASK_TITLES",

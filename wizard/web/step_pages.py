@@ -13,9 +13,19 @@ from typing import Any
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from wizard.domain import framework
-from wizard.domain.journey import CONTEXT_KEYS, HALLMARK_COUNT
-from wizard.domain.plan_document import hallmark_step
-from wizard.web.forms import AboutYourSchoolForm, ContextForm, HallmarkForm, RevisionForm
+from wizard.domain.diamond import ROW_OF
+from wizard.domain.journey import BOARD_STEP, CONTEXT_KEYS, CRITERIA_STEP, HALLMARK_COUNT
+from wizard.domain.plan_document import PlanDocument, hallmark_step
+from wizard.services.steps import PlanAnswers
+from wizard.web.forms import (
+    CRITERIA_PLACES,
+    AboutYourSchoolForm,
+    ContextForm,
+    HallmarkForm,
+    RevisionForm,
+    SuccessCriteriaForm,
+)
+from wizard.web.i18n import select_locale
 
 
 def _no_setup(form: Any) -> None:
@@ -32,6 +42,23 @@ class StepPage:
     """Finish a new form: for example, set choices that depend on the step."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """More context for the template (the framework item the step is about)."""
+    from_plan: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    """For a step whose form depends on other answers (the success criteria, on the board):
+    the form's data from all the plan's answers, instead of `to_form` of the step's own."""
+    prepare: Callable[[Any, PlanAnswers], dict[str, Any]] | None = None
+    """Finish the form with the plan's answers, and return more context for the template."""
+    merge: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+    """The answers to save from the form's (`from_form`) and all the plan's answers."""
+
+    def initial(self, step: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+        if self.from_plan is not None:
+            return self.from_plan(answers)
+        saved = answers.get(step)
+        return self.to_form(saved) if saved else {}
+
+    def answers(self, form: Any, answers: Mapping[str, Any]) -> dict[str, Any]:
+        data = self.from_form(form)
+        return self.merge(data, answers) if self.merge is not None else data
 
 
 def _about_to_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +151,74 @@ for _hallmark in framework.HALLMARKS:
         },
     )
 
+
+def _criteria_from_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Each place of the board: its card, and that card's success criteria as saved."""
+    document = PlanDocument.from_answers(answers)
+    data: dict[str, Any] = {}
+    for place, card in document.board.slots.items():
+        criteria = document.criteria.get(card)
+        data[f"card_{place}"] = card
+        data[f"difference_{place}"] = criteria.difference if criteria else None
+        data[f"evidence_{place}"] = criteria.evidence if criteria else None
+    return data
+
+
+def _criteria_from_form(form: SuccessCriteriaForm) -> dict[str, Any]:
+    """Card key -> its criteria, for the cards the page showed."""
+    cards: dict[str, Any] = {}
+    for place in range(1, CRITERIA_PLACES + 1):
+        card = form[f"card_{place}"].data
+        if card:
+            cards[card] = {
+                "difference": form[f"difference_{place}"].data or None,
+                "evidence": form[f"evidence_{place}"].data or None,
+            }
+    return {"cards": cards}
+
+
+def _criteria_merge(data: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The criteria of the cards on the board now, from the form; those of cards taken off the
+    board kept as they were (hidden, back if the card is put back); nothing for a card that the
+    form named but is no longer on the board (it was taken off meanwhile)."""
+    document = PlanDocument.from_answers(answers)
+    placed = document.board.placed
+    kept = {
+        card: criteria.to_stored()
+        for card, criteria in document.criteria.items()
+        if card not in placed
+    }
+    sent = {card: value for card, value in data["cards"].items() if card in placed}
+    return {"cards": {**kept, **sent}}
+
+
+def _criteria_prepare(form: SuccessCriteriaForm, state: PlanAnswers) -> dict[str, Any]:
+    """The board's cards, in rank order with their places, for the page; their titles on the
+    form, for its errors."""
+    diamond = state.diamond(select_locale())
+    slots = PlanDocument.from_answers(state.data).board.slots
+    place_of = {card: place for place, card in slots.items()}
+    priorities = [
+        {"place": place_of[key], "card": diamond.cards[key], "row": ROW_OF[place_of[key]]}
+        for keys in diamond.ranked
+        for key in keys
+    ]
+    form.card_titles = {
+        str(place_of[key]): str(diamond.cards[key].title) for keys in diamond.ranked for key in keys
+    }
+    return {"priorities": priorities, "board_url_step": BOARD_STEP}
+
+
+STEP_PAGES[CRITERIA_STEP] = StepPage(
+    form=SuccessCriteriaForm,
+    template="plan/steps/success_criteria.html",
+    to_form=_same_fields(),
+    from_form=_criteria_from_form,
+    from_plan=_criteria_from_plan,
+    prepare=_criteria_prepare,
+    merge=_criteria_merge,
+)
+
 # Each task's answers as shown on its check-your-answers page and on the plan summary.
 CHECK_TEMPLATES: dict[str, str] = {
     "about-your-school": "plan/check/about_your_school.html",
@@ -131,4 +226,5 @@ CHECK_TEMPLATES: dict[str, str] = {
     "hallmarks": "plan/check/hallmarks.html",
     "diamond-9": "plan/check/diamond.html",
     "funding-plan": "plan/check/funding.html",
+    CRITERIA_STEP: "plan/check/success_criteria.html",
 }

@@ -17,6 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
+    GovTextArea,
     GovTextInput,
 )
 from markupsafe import Markup
@@ -45,6 +46,10 @@ class _TranslatedErrors:
 
 class TextInput(_TranslatedErrors, GovTextInput):
     pass
+
+
+class TextArea(_TranslatedErrors, GovTextArea):
+    """A textarea (without a character count) whose messages are in the page's language."""
 
 
 class PasswordInput(_TranslatedErrors, GovPasswordInput):

@@ -16,7 +16,9 @@ from flask.typing import ResponseReturnValue
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.values import PlanStatus, ReviewStatus
 from wizard.services import feedback
+from wizard.services.progress import progress_of
 from wizard.web.access import Access, allow
+from wizard.web.clock import today
 from wizard.web.feedback import (
     REVIEW_LABELS,
     CommentForm,
@@ -91,9 +93,17 @@ def _render(
         changes, comments = None, {}
     else:
         context, changes, comments = {}, None, {}
+    scope = plan_scope()
+    # The school's progress through the year (None until it has submitted a version).
+    progress = (
+        progress_of(scope.school_id, scope.academic_year, select_locale(), today())
+        if version is not None
+        else None
+    )
     return render_template(
         "coordinator/plan.html",
         plan=plan,
+        progress=progress,
         versions=versions,
         version=version,
         changes=changes,

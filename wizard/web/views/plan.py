@@ -21,10 +21,19 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import academic_year_of, year_slug
-from wizard.domain.journey import BOARD_STEP, FUNDING_STEP, JOURNEY, RETURN_TO, Task
+from wizard.domain.journey import (
+    BOARD_STEP,
+    CRITERIA_STEP,
+    FUNDING_STEP,
+    JOURNEY,
+    RETURN_TO,
+    Task,
+)
 from wizard.services import plans, steps
+from wizard.services.progress import progress_of
 from wizard.services.steps import Conflict, PlanAnswers
 from wizard.web.access import Access, allow
+from wizard.web.clock import today
 from wizard.web.feedback import school_feedback
 from wizard.web.forms import CompletionForm, ConfirmForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
@@ -90,10 +99,18 @@ def hub(year: str) -> ResponseReturnValue:
     academic_year = scope.academic_year
     state = steps.load_plan(scope.school_id, academic_year)
     tasks = hub_tasks(state.data, academic_year)
+    # Optional tasks (success criteria) are not counted: they are never needed to submit.
+    required = [t for t in tasks if not t["task"].optional]
     current = academic_year_of(date.today())
     previous = steps.previous_plan(scope.school_id, academic_year)
     # The latest submitted version's feedback (None: nothing submitted yet).
     feedback = school_feedback(state.plan)
+    # Progress through the year, once a version has been submitted.
+    progress = (
+        progress_of(scope.school_id, academic_year, select_locale(), today())
+        if feedback is not None
+        else None
+    )
     opens = current_app.config["NEXT_YEAR_FROM"]
     # Next year's plan: offered once this year's is submitted, or from the configured day.
     next_year = (
@@ -110,10 +127,12 @@ def hub(year: str) -> ResponseReturnValue:
         school=signed_in_user().school,
         academic_year=academic_year,
         tasks=tasks,
-        completed=sum(1 for t in tasks if t["status"] == "completed"),
-        all_complete=all(t["status"] == "completed" for t in tasks),
+        required_count=len(required),
+        completed=sum(1 for t in required if t["status"] == "completed"),
+        all_complete=all(t["status"] == "completed" for t in required),
         previous=previous,
         feedback=feedback,
+        progress=progress,
         more=hub_links(
             academic_year,
             state.plan,
@@ -147,16 +166,17 @@ def step(year: str, step: str) -> ResponseReturnValue:
         return redirect(_hub_url())
     return_to = _return_to()
     saved = state.saved(step)
-    initial = page.to_form(saved.data) if saved else {}
+    initial = page.initial(step, state.data)
     form = page.form(data={**initial, "revision": str(saved.revision if saved else 0)})
     page.setup(form)
+    prepared = page.prepare(form, state) if page.prepare else {}
     conflict = None
     if form.validate_on_submit():
         user = signed_in_user()
         result = steps.save_answers(
             state,
             step,
-            page.from_form(form),
+            page.answers(form, state.data),
             form.based_on_revision(),
             user,
             return_to,
@@ -195,12 +215,13 @@ def step(year: str, step: str) -> ResponseReturnValue:
             saved_lang=saved.lang if saved else None,
             **_conflict(conflict),
             **page.extra,
+            **prepared,
         ),
         409 if conflict else 200,
     )
 
 
-_NAMES_CARDS = (BOARD_STEP, FUNDING_STEP)
+_NAMES_CARDS = (BOARD_STEP, CRITERIA_STEP, FUNDING_STEP)
 """The tasks whose check pages name Diamond 9 cards."""
 
 
