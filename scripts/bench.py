@@ -58,7 +58,14 @@ from tests.plans import LINE, complete_plan  # noqa: E402
 from wizard import create_app  # noqa: E402
 from wizard.data.accounts import hash_password  # noqa: E402
 from wizard.data.database import db  # noqa: E402
-from wizard.data.models import Cluster, LocalAuthority, Plan, School, User  # noqa: E402
+from wizard.data.models import (  # noqa: E402
+    Cluster,
+    LocalAuthority,
+    Plan,
+    PlanVersion,
+    School,
+    User,
+)
 from wizard.data.sharing import create_share_link  # noqa: E402
 from wizard.domain.academic_year import academic_year_of, year_slug  # noqa: E402
 from wizard.seed.wales import seed_wales  # noqa: E402
@@ -145,6 +152,9 @@ class World:
     small_cluster_schools: int
     share_token: str
     line_id: str
+    version_school_id: int
+    """A school of the cluster with a submitted version (seed-wales's), for its PDF and Word
+    file as the coordinator downloads them: made once, then from the cache."""
 
 
 def seed(app: Flask, schools: int) -> World:
@@ -212,7 +222,17 @@ def seed(app: Flask, schools: int) -> World:
         lead = db.session.scalars(select(User).where(User.email == LEAD)).one()
         plan = db.session.scalars(select(Plan).where(Plan.school_id == lead.school_id)).one()
         token = create_share_link(plan, lead, shows_draft=True, expires_on=None)
-    return World(year, cluster_id, cluster_schools, small, sizes[small], token, line_id)
+        version_school_id = db.session.scalars(
+            select(Plan.school_id)
+            .join(PlanVersion, PlanVersion.plan_id == Plan.id)
+            .join(School, School.id == Plan.school_id)
+            .where(School.cluster_id == cluster_id, Plan.academic_year == academic_year)
+            .order_by(Plan.school_id)
+            .limit(1)
+        ).one()
+    return World(
+        year, cluster_id, cluster_schools, small, sizes[small], token, line_id, version_school_id
+    )
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
@@ -311,6 +331,7 @@ class Result:
 def cases(app: Flask, world: World) -> list[Case]:
     base = f"/en/plan/{world.year}"
     cy = f"/cy/plan/{world.year}"
+    version_base = f"/en/clusters/{world.cluster_id}/schools/{world.version_school_id}/{world.year}"
     htmx = {"HX-Request": "true"}
     lead = signed_in(app, LEAD)
     about = {
@@ -424,6 +445,21 @@ def cases(app: Flask, world: World) -> list[Case]:
         Case("GET plan summary", "get", lambda t: t.get("lead", f"{base}/summary")),
         Case("GET plan summary PDF", "pdf", lambda t: t.get("lead", f"{base}/summary.pdf")),
         Case(
+            "GET plan summary Word file (draft)",
+            "pdf",
+            lambda t: t.get("lead", f"{base}/summary.docx"),
+        ),
+        Case(
+            "GET submitted version PDF (cached)",
+            "get",
+            lambda t: t.get("coordinator", f"{version_base}/plan.pdf"),
+        ),
+        Case(
+            "GET submitted version Word file (cached)",
+            "get",
+            lambda t: t.get("coordinator", f"{version_base}/plan.docx"),
+        ),
+        Case(
             f"GET cluster dashboard ({world.cluster_schools} schools)",
             "get",
             lambda t: t.get("coordinator", dashboard),
@@ -529,6 +565,10 @@ def targets(results: list[Result]) -> list[str]:
             )
     pdf = by["GET plan summary PDF"].median_ms
     checks.append(("PDF under 1 s", pdf < 1000, f"{pdf:.0f} ms"))
+    for name in ("GET submitted version PDF (cached)", "GET submitted version Word file (cached)"):
+        if name in by:
+            kept = by[name].median_ms
+            checks.append((f"{name} under 50 ms median", kept < 50, f"{kept:.1f} ms"))
     lines = ["| target | met | measured |", "| --- | --- | ---: |"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
     return lines

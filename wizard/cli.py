@@ -405,9 +405,10 @@ def erase_person_command(email: str, yes: bool) -> None:
     counts = ", ".join(
         f"{key.replace('_', ' ')}: {value}" for key, value in erased.counts().items()
     )
-    # Kept PDFs of submitted versions may name the person: they are made again when asked for.
+    # Kept PDFs and Word files of submitted versions may name the person: they are made again
+    # when asked for.
     pdfs = clear_pdf_cache()
-    click.echo(f"Erased {email} ({counts}; kept PDFs deleted: {pdfs}).")
+    click.echo(f"Erased {email} ({counts}; kept PDFs and Word files deleted: {pdfs}).")
 
 
 @click.command("send-mail")

@@ -19,6 +19,8 @@ import './funding.mjs'
 // included), and before the session times out.
 import './leave-warning.mjs'
 import './session-timeout.mjs'
+// "Preparing your download" on a PDF, Word or ZIP link that takes a moment.
+import './downloads.mjs'
 
 const { initAll } = GOVUKFrontend
 

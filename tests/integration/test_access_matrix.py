@@ -211,6 +211,8 @@ MATRIX: dict[str, Row] = {
     "clusters.dashboard": COORDINATOR_PAGE,
     "exports.schools_csv": COORDINATOR_PAGE,
     "exports.funding_csv": COORDINATOR_PAGE,
+    # Every school's latest submitted plan in one ZIP: national administrators too.
+    "exports.plans_zip": Row(get="SFFFANA"),
     "coordinator.plan": COORDINATOR_PAGE,
     "coordinator.pdf": COORDINATOR_PAGE,
     "coordinator.docx": COORDINATOR_PAGE,

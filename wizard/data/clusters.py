@@ -33,6 +33,11 @@ def cluster_of_coordinator(user_id: int, cluster_id: int) -> Cluster | None:
     )
 
 
+def cluster_by_id(cluster_id: int) -> Cluster | None:
+    """Any cluster (for national administrators, who may see every one)."""
+    return db.session.get(Cluster, cluster_id)
+
+
 def school_name(school: School, locale: str) -> str:
     """The school's name in `locale` (its English name where it has no Welsh one)."""
     return (school.name_cy or school.name_en) if locale == "cy" else school.name_en

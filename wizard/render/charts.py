@@ -6,7 +6,7 @@ already translated; each chart sits beside a table with the same numbers."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import count
 from xml.sax.saxutils import escape
@@ -65,20 +65,65 @@ def _label(x: int, y: int, text: str, size: int = 15, anchor: str = "start") -> 
     )
 
 
+HEAT_HEADER = 40
+HEAT_CELL = 36
+
+
+def _heat_block_height(lines: Sequence[str]) -> int:
+    return len(lines) * LINE + HEAT_CELL + 12
+
+
 def heat_map_svg(
     title: str, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]], most: int
 ) -> Markup:
     """A grid of cards (each named above its cells) by Diamond 9 row, the number of schools
     written in every cell and the cell shaded by it."""
-    header = 40
-    cell_height = 36
-    width = WIDTH // len(columns)
     blocks: list[tuple[list[str], Sequence[int]]] = [(_lines(label), c) for label, c in rows]
-    height = header + sum(len(lines) * LINE + cell_height + 12 for lines, _ in blocks) + 4
+    return _heat_map(title, columns, blocks, most)
+
+
+def heat_map_parts(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[int]]],
+    most: int,
+    max_height: int,
+    part_title: Callable[[int, int], str],
+) -> list[Markup]:
+    """The heat map split by rows into charts no taller than `max_height` (in the chart's
+    units: 640 across), each with the column names, for a page that cannot split one image
+    (the PDF). The shading scale (`most`) is the whole map's, so parts compare; each part is
+    titled `part_title(number, count)` (a single part keeps `title`)."""
+    blocks: list[tuple[list[str], Sequence[int]]] = [(_lines(label), c) for label, c in rows]
+    groups: list[list[tuple[list[str], Sequence[int]]]] = [[]]
+    height = HEAT_HEADER + 4
+    for block in blocks:
+        block_height = _heat_block_height(block[0])
+        if groups[-1] and height + block_height > max_height:
+            groups.append([])
+            height = HEAT_HEADER + 4
+        groups[-1].append(block)
+        height += block_height
+    if len(groups) == 1:
+        return [_heat_map(title, columns, groups[0], most)]
+    return [
+        _heat_map(part_title(number, len(groups)), columns, group, most)
+        for number, group in enumerate(groups, start=1)
+    ]
+
+
+def _heat_map(
+    title: str,
+    columns: Sequence[str],
+    blocks: Sequence[tuple[list[str], Sequence[int]]],
+    most: int,
+) -> Markup:
+    width = WIDTH // len(columns)
+    height = HEAT_HEADER + sum(_heat_block_height(lines) for lines, _ in blocks) + 4
     parts = _open(title, height)
     for index, column in enumerate(columns):
         parts.append(_label(index * width + width // 2, 24, column, 14, "middle"))
-    y = header
+    y = HEAT_HEADER
     for lines, counts in blocks:
         for line in lines:
             y += LINE
@@ -87,14 +132,14 @@ def heat_map_svg(
             shade = SHADES[(value * 5 + most - 1) // most if most and value > 0 else 0]
             x = index * width
             parts.append(
-                f'<rect x="{x + 1}" y="{y}" width="{width - 2}" height="{cell_height}" '
+                f'<rect x="{x + 1}" y="{y}" width="{width - 2}" height="{HEAT_CELL}" '
                 f'fill="{shade}" stroke="{INK}" stroke-width="1"/>'
             )
             parts.append(
                 f'<text x="{x + width // 2}" y="{y + 24}" {FONT} font-size="16" '
                 f'font-weight="bold" fill="{_ink_on(shade)}" text-anchor="middle">{value}</text>'
             )
-        y += cell_height + 12
+        y += HEAT_CELL + 12
     parts.append("</svg>")
     return Markup("".join(parts))
 

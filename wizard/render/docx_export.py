@@ -14,11 +14,15 @@ Word file cannot hold.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from importlib.metadata import version as package_version
 from typing import Any
 
 from docx import Document
@@ -30,6 +34,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from flask_babel import gettext as _gettext
 
+from wizard.config import ROOT
 from wizard.domain.academic_year import year_label
 from wizard.domain.diamond import ROWS
 from wizard.domain.journey import CRITERIA_STEP
@@ -80,9 +85,51 @@ def _row_name(row: int, row_count: int) -> str:
 
 def render_docx(context: Mapping[str, Any], labels: Labels) -> bytes:
     """The summary (`summary_context`'s context) as the bytes of a .docx file, in the language
-    being rendered."""
+    being rendered: the same content always gives the same bytes (so a kept copy of a
+    submitted version's file is the file a fresh render would give)."""
     writer = _Writer(context, labels)
-    return writer.write()
+    return _same_bytes(writer.write())
+
+
+# Every entry of the file is dated this (the ZIP format's earliest date) rather than when it was
+# written: the document's own dates are in its properties.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _same_bytes(written: bytes) -> bytes:
+    """The .docx (a ZIP) written again with fixed entry dates, in the same order."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(written)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, _ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, source.read(entry))
+    return out.getvalue()
+
+
+_PACKAGE = ROOT / "wizard"
+_MADE_FROM = ("render", "domain", "web")
+
+
+@cache
+def docx_digest() -> str:
+    """What a version's Word file is made from besides the version itself (stored, never
+    changed): this code (the render, domain and web layers: the writer, the summary view, the
+    labels and framework content), the compiled translations, python-docx's and lxml's
+    versions. A deployment that changes any of them makes each file again when next asked."""
+    content = hashlib.sha256()
+    for name in ("python-docx", "lxml"):
+        content.update(package_version(name).encode())
+    files = [path for folder in _MADE_FROM for path in sorted((_PACKAGE / folder).rglob("*.py"))]
+    files += sorted((ROOT / "translations").rglob("*.mo"))
+    for path in files:
+        content.update(path.name.encode())
+        content.update(path.read_bytes())
+    return content.hexdigest()[:32]
 
 
 class _Writer:

@@ -1,10 +1,13 @@
-"""The plan summary as a PDF, rendered by WeasyPrint from the same HTML as the page.
+"""The plan summary as a PDF, rendered by WeasyPrint from the same HTML as the page: tagged
+(PDF/UA-1: headings, lists, tables and figures in a structure tree a screen reader navigates),
+with the document's language (the page's `lang`) and title (its `<title>`) set.
 
 Rendering is the heaviest work the service does, so it is bounded: a submitted version's PDF
-never changes, so each is rendered once per version, language and content, and kept as a file
-(`PDF_CACHE_DIR`, by default in the instance folder); and only a few renders run at once, in
-each process (`PDF_RENDERS_PER_PROCESS`) and over every process and machine on one PostgreSQL
-database (`PDF_RENDERS_AT_ONCE`). A request that finds no free slot gets `RenderBusy` at once.
+and Word file never change, so each is made once per version, language and content, and kept
+as a file (`PDF_CACHE_DIR`, by default in the instance folder); and only a few renders run at
+once, in each process (`PDF_RENDERS_PER_PROCESS`) and over every process and machine on one
+PostgreSQL database (`PDF_RENDERS_AT_ONCE`). A request that finds no free slot gets
+`RenderBusy` at once.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -24,6 +28,11 @@ from wizard.data.render_slots import shared_slot
 PDF_STYLESHEET = ROOT / "static" / "css" / "pdf.css"
 
 
+# Tagged PDF for accessibility (ISO 14289-1): WeasyPrint writes the structure tree, /Lang from
+# the root element's lang, the title from <title> shown as the window's title, and /MarkInfo.
+PDF_VARIANT = "pdf/ua-1"
+
+
 class RenderBusy(RuntimeError):
     """Every render slot is taken: the request should be tried again in a moment."""
 
@@ -33,7 +42,9 @@ def _write_pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
 
     document = HTML(string=html, base_url=str(ROOT / "static"))
-    pdf: bytes = document.write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
+    pdf: bytes = document.write_pdf(
+        stylesheets=[CSS(filename=str(PDF_STYLESHEET))], pdf_variant=PDF_VARIANT
+    )
     return pdf
 
 
@@ -52,9 +63,9 @@ def _process_slots(count: int) -> threading.BoundedSemaphore:
         return _semaphores[count]
 
 
-def bounded_render(html: str) -> bytes:
-    """Render, holding a slot in this process and one over every process; RenderBusy when
-    either has none free."""
+def bounded(work: Callable[[], bytes]) -> bytes:
+    """Do a render, holding a slot in this process and one over every process; RenderBusy
+    when either has none free."""
     config = current_app.config
     local = _process_slots(int(config["PDF_RENDERS_PER_PROCESS"]))
     if not local.acquire(blocking=False):
@@ -63,9 +74,14 @@ def bounded_render(html: str) -> bytes:
         with shared_slot(int(config["PDF_RENDERS_AT_ONCE"])) as held:
             if not held:
                 raise RenderBusy
-            return render_pdf(html)
+            return work()
     finally:
         local.release()
+
+
+def bounded_render(html: str) -> bytes:
+    """The PDF of `html`, rendered in a slot (RenderBusy when none is free)."""
+    return bounded(lambda: render_pdf(html))
 
 
 def _digest(html: str) -> str:
@@ -87,36 +103,45 @@ def cache_dir() -> Path:
 def version_pdf(html: str, version_id: int, lang: str) -> bytes:
     """A submitted version's PDF: from the cache when it was made from the same content, else
     rendered (bounded) and kept, replacing what was kept for this version and language."""
+    return version_file(version_id, lang, _digest(html), "pdf", lambda: bounded_render(html))
+
+
+def version_file(
+    version_id: int, lang: str, digest: str, extension: str, make: Callable[[], bytes]
+) -> bytes:
+    """A submitted version's file (PDF or Word) in `lang`: the kept copy when one was made from
+    the same content (`digest`), else `make()`'s, kept in place of any older copy."""
     directory = cache_dir()
     prefix = f"version-{version_id}-{lang}-"
-    path = directory / f"{prefix}{_digest(html)}.pdf"
+    path = directory / f"{prefix}{digest}.{extension}"
     try:
         return path.read_bytes()
     except OSError:  # not made yet (or the folder cannot be read): make it
         pass
-    pdf = bounded_render(html)
-    if not _keep(pdf, directory, path):
+    made = make()
+    if not _keep(made, directory, path):
         # A full or read-only disk costs the cache, never the download.
-        current_app.logger.warning("Could not keep the PDF of version %d", version_id)
-        return pdf
-    for old in directory.glob(f"{prefix}*.pdf"):
+        current_app.logger.warning("Could not keep the %s of version %d", extension, version_id)
+        return made
+    for old in directory.glob(f"{prefix}*.{extension}"):
         if old != path:
             old.unlink(missing_ok=True)
-    return pdf
+    return made
 
 
 def clear_pdf_cache() -> int:
-    """Delete every kept PDF (after an erasure: a kept copy may name the person); each is
-    rendered again when next asked for. Returns how many were deleted."""
+    """Delete every kept PDF and Word file (after an erasure: a kept copy may name the
+    person); each is made again when next asked for. Returns how many were deleted."""
     directory = cache_dir()
     deleted = 0
-    for path in directory.glob("*.pdf") if directory.is_dir() else ():
-        path.unlink(missing_ok=True)
-        deleted += 1
+    for pattern in ("*.pdf", "*.docx"):
+        for path in directory.glob(pattern) if directory.is_dir() else ():
+            path.unlink(missing_ok=True)
+            deleted += 1
     return deleted
 
 
-def _keep(pdf: bytes, directory: Path, path: Path) -> bool:
+def _keep(content: bytes, directory: Path, path: Path) -> bool:
     """Write the file whole, then rename it into place: another process never reads half of
     it. False when the disk refused."""
     temporary: Path | None = None
@@ -125,7 +150,7 @@ def _keep(pdf: bytes, directory: Path, path: Path) -> bool:
         handle, name = tempfile.mkstemp(dir=directory, suffix=".part")
         temporary = Path(name)
         with os.fdopen(handle, "wb") as file:
-            file.write(pdf)
+            file.write(content)
         os.replace(temporary, path)
     except OSError:
         if temporary is not None:

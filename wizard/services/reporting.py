@@ -6,10 +6,17 @@ these and never the data layer; web/reporting.py turns the facts into charts and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from wizard.data import aggregates
 from wizard.data.aggregates import Scope
-from wizard.data.clusters import SchoolPlanRow, cluster_of_coordinator, school_plan_rows
+from wizard.data.clusters import (
+    SchoolPlanRow,
+    cluster_by_id,
+    cluster_of_coordinator,
+    school_name,
+    school_plan_rows,
+)
 from wizard.data.directory import clusters_coordinated_by
 from wizard.data.models import Cluster, LocalAuthority
 
@@ -21,8 +28,10 @@ __all__ = [
     "National",
     "SchoolPlanRow",
     "Scope",
+    "SubmittedPlan",
     "cluster_dashboard",
     "cluster_rows",
+    "cluster_submitted",
     "clusters_of",
     "facts",
     "national",
@@ -92,6 +101,44 @@ def cluster_rows(
     if cluster_of_coordinator(user_id, cluster_id) is None:
         return None
     return school_plan_rows(cluster_id, academic_year, locale)
+
+
+@dataclass(frozen=True)
+class SubmittedPlan:
+    """A school's latest submitted version, for the cluster's ZIP of plans."""
+
+    school_id: int
+    school_name: str
+    """In the language asked for (its English name where it has no Welsh one)."""
+    version_id: int
+    number: int
+    snapshot: dict[str, Any]
+    """The version as it was submitted (plain values: the ZIP is made after the request's
+    database session has ended)."""
+
+
+def cluster_submitted(
+    user_id: int, is_admin: bool, cluster_id: int, academic_year: int, locale: str
+) -> list[SubmittedPlan] | None:
+    """Each school of the cluster that has submitted its plan for the year, with its latest
+    submitted version, in the alphabetical order of the names in `locale`. For the cluster's
+    coordinators and national administrators; None for anyone else (or no such cluster)."""
+    cluster = cluster_by_id(cluster_id) if is_admin else None
+    if cluster is None:
+        cluster = cluster_of_coordinator(user_id, cluster_id)
+    if cluster is None:
+        return None
+    return [
+        SubmittedPlan(
+            row.school.id,
+            school_name(row.school, locale),
+            row.latest_version.id,
+            row.latest_version.number,
+            dict(row.latest_version.snapshot),
+        )
+        for row in school_plan_rows(cluster.id, academic_year, locale)
+        if row.latest_version is not None
+    ]
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class Access(enum.StrEnum):
     # A national administrator or a local authority administrator: the view (its service)
     # then checks the authority it is about with may_administer_authority.
     AUTHORITY_ADMINISTRATOR = "authority administrator"
+    # A cluster's documents: its coordinators, and national administrators (the service then
+    # checks which cluster).
+    COORDINATOR_OR_ADMINISTRATOR = "coordinator or administrator"
 
 
 def is_allowed(access: Access, user: Any) -> bool:
@@ -51,6 +54,8 @@ def is_allowed(access: Access, user: Any) -> bool:
         return bool(user.is_coordinator)
     if access is Access.AUTHORITY_ADMINISTRATOR:
         return is_administrator(user)
+    if access is Access.COORDINATOR_OR_ADMINISTRATOR:
+        return bool(user.is_coordinator) or bool(user.is_admin)
     return bool(user.is_admin)
 
 

@@ -46,10 +46,15 @@ if TYPE_CHECKING:
 
 
 def summary_context(
-    snapshot: Mapping[str, Any] | PlanDocument, status: str, number: int | None
+    snapshot: Mapping[str, Any] | PlanDocument,
+    status: str,
+    number: int | None,
+    *,
+    school: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The summary page's (and PDF's) context for a snapshot of a plan (stored, of any schema,
-    or read), in the page's language."""
+    or read), in the page's language. The staff voice shown is that of the request's plan, or
+    of `school` (school id, academic year) for a request about several plans."""
     lang = select_locale()
     document = (
         snapshot if isinstance(snapshot, PlanDocument) else PlanDocument.from_stored(snapshot)
@@ -65,7 +70,7 @@ def summary_context(
         "status": status,
         "version_number": number,
         "diamond_svg": svg,
-        "staff_voice": _staff_voice(summary.cards),
+        "staff_voice": _staff_voice(summary.cards, school),
     }
 
 
@@ -76,8 +81,10 @@ def answers_view(data: Mapping[str, Any], languages: Mapping[str, str] | None = 
     return plan_view(replace(document, languages=dict(languages or {})))
 
 
-def _staff_voice(cards: Any) -> dict[str, Any] | None:
+def _staff_voice(cards: Any, school: tuple[int, int] | None) -> dict[str, Any] | None:
     """The plan's latest staff voice round, for the summary (None without one)."""
+    if school is not None:
+        return summary_panel(school[0], school[1], cards)
     scope = g.get("plan_scope")
     if not isinstance(scope, PlanScope):
         return None

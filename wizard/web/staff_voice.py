@@ -27,7 +27,7 @@ from wizard.domain.staff_voice import (
     disclose,
     enough,
 )
-from wizard.render.charts import heat_map_svg, stacked_bars_svg
+from wizard.render.charts import heat_map_parts, heat_map_svg, stacked_bars_svg
 from wizard.services import staff_voice as voice
 from wizard.web.fields import stripped
 from wizard.web.forms import Form, today
@@ -313,4 +313,27 @@ def summary_panel(
     if report is not None and report.heat_rows is not None:
         heat_rows, heat_svg, row_labels = heat_table(report.heat_rows, catalogue)
         panel.update(heat_rows=heat_rows, heat_svg=heat_svg, row_labels=row_labels)
+        panel["heat_svg_parts"] = heat_map_parts(
+            _("Staff heat map: the number of staff who put each card in each row"),
+            row_labels,
+            [(title, row.counts) for title, row in heat_rows],
+            heat_max(report.heat_rows),
+            PDF_HEAT_PART_HEIGHT,
+            _heat_part_title,
+        )
     return panel
+
+
+# The tallest part of the staff heat map in the PDF, in the chart's units (640 across the
+# page's 180 mm, so about 100 mm): a page holds two or more, and the first fits below the
+# section's heading more often than a whole map would (no near-empty page before it).
+PDF_HEAT_PART_HEIGHT = 360
+
+
+def _heat_part_title(number: int, count: int) -> str:
+    return _(
+        "Staff heat map, part %(number)d of %(count)d: the number of staff who put each card "
+        "in each row (the table after the chart has the same numbers)",
+        number=number,
+        count=count,
+    )

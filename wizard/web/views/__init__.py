@@ -35,7 +35,7 @@ def posted_version(values: Any) -> int | None:
     return parse_whole_number((values.get("version") or "").strip())
 
 
-FileWord = Literal["plan", "diamond-9", "draft", "version", "shared"]
+FileWord = Literal["plan", "plans", "diamond-9", "draft", "version", "shared"]
 
 
 def file_word(word: FileWord) -> str:
@@ -44,6 +44,8 @@ def file_word(word: FileWord) -> str:
     words: dict[str, str] = {
         # TRANSLATORS: part of a file name: lower case, words joined by hyphens, no spaces.
         "plan": pgettext("file name", "professional-learning-plan"),
+        # TRANSLATORS: part of a file name (a ZIP of a cluster's plans): lower case, no spaces.
+        "plans": pgettext("file name", "plans"),
         # TRANSLATORS: part of a file name: lower case, words joined by hyphens, no spaces.
         "diamond-9": pgettext("file name", "diamond-9"),
         # TRANSLATORS: part of a file name (a plan not yet submitted): lower case, no spaces.

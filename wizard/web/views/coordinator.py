@@ -161,7 +161,13 @@ def docx(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     version = _requested_version()
     context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
     return docx_response(
-        context, file_word("plan"), year, file_word("version"), version.number, select_locale()
+        context,
+        file_word("plan"),
+        year,
+        file_word("version"),
+        version.number,
+        select_locale(),
+        version_id=version.id,
     )
 
 

@@ -4,23 +4,33 @@ scope, a snapshot of its draft, one of its versions, and the PDF response."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
+from wizard.domain.academic_year import year_slug
+from wizard.domain.values import PlanStatus
+from wizard.render.archive import safe_file_name, unique_names
 from wizard.render.docx_export import MIME_TYPE as DOCX_TYPE
-from wizard.render.docx_export import Labels, render_docx
-from wizard.render.pdf import bounded_render, version_pdf
+from wizard.render.docx_export import Labels, docx_digest, render_docx
+from wizard.render.pdf import RenderBusy, bounded, bounded_render, version_file, version_pdf
 from wizard.services import plans
 from wizard.web import labels
 from wizard.web.extensions import limiter
 from wizard.web.i18n import select_locale
+from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
-from wizard.web.views import attachment
+from wizard.web.views import attachment, file_word
 
 if TYPE_CHECKING:
     from wizard.services.plans import Plan, PlanVersion
+    from wizard.services.reporting import SubmittedPlan
+
+PDF_TYPE = "application/pdf"
+DocumentKind = Literal["pdf", "docx"]
 
 
 def plan_or_404() -> Plan:
@@ -81,18 +91,83 @@ def pdf_response(
 ) -> Response:
     """The PDF of a summary: a submitted version's (`version_id`) from the cache when it has
     been made before; every render bounded (RenderBusy when no slot is free)."""
-    html = render_template("pdf/summary.html", **context)
-    pdf = (
-        version_pdf(html, version_id, select_locale())
-        if version_id is not None
-        else bounded_render(html)
-    )
-    return Response(pdf, mimetype="application/pdf", headers=attachment(*name, "pdf"))
-
-
-def docx_response(context: dict[str, Any], *name: str | int) -> Response:
-    """The Word file of a summary, in the page's language (quick to write: no render slot)."""
-    words = Labels(labels.PHASES, labels.BENEFICIARY_LABELS, labels.TERM_LABELS)
     return Response(
-        render_docx(context, words), mimetype=DOCX_TYPE, headers=attachment(*name, "docx")
+        pdf_bytes(context, version_id), mimetype=PDF_TYPE, headers=attachment(*name, "pdf")
     )
+
+
+def pdf_bytes(context: dict[str, Any], version_id: int | None) -> bytes:
+    html = render_template("pdf/summary.html", for_pdf=True, **context)
+    if version_id is not None:
+        return version_pdf(html, version_id, select_locale())
+    return bounded_render(html)
+
+
+def docx_response(
+    context: dict[str, Any], *name: str | int, version_id: int | None = None
+) -> Response:
+    """The Word file of a summary, in the page's language: a submitted version's
+    (`version_id`) from the cache when it has been made before; every render bounded as the
+    PDF's are (RenderBusy when no slot is free)."""
+    return Response(
+        docx_bytes(context, version_id), mimetype=DOCX_TYPE, headers=attachment(*name, "docx")
+    )
+
+
+def docx_bytes(context: dict[str, Any], version_id: int | None) -> bytes:
+    words = Labels(labels.PHASES, labels.BENEFICIARY_LABELS, labels.TERM_LABELS)
+
+    def make() -> bytes:
+        return bounded(lambda: render_docx(context, words))
+
+    if version_id is not None:
+        # The version as read (its stored snapshot, which only an erasure ever changes) and
+        # what the file is made with.
+        made_from = hashlib.sha256(docx_digest().encode())
+        made_from.update(repr(context["summary"].document).encode())
+        digest = made_from.hexdigest()[:32]
+        return version_file(version_id, select_locale(), digest, "docx", make)
+    return make()
+
+
+# A document of a cluster's ZIP waits for a render slot (the ZIP has begun: it cannot be
+# refused any more), up to this many times this long, before the download is cut short.
+SLOT_TRIES = 240
+SLOT_PAUSE = 0.5
+
+
+def cluster_documents(
+    plans: list[SubmittedPlan], kind: DocumentKind, academic_year: int
+) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """Each school's latest submitted version as a file of a ZIP: its name (the school's name
+    as the file system can take it, then what the file is), and what makes it (from the cache
+    when it has been made before)."""
+    year = year_slug(academic_year)
+    lang = select_locale()
+    names = unique_names(
+        f"{safe_file_name(plan.school_name, f'school-{plan.school_id}')} "
+        f"{file_word('plan')}-{year}-{file_word('version')}-{plan.number}-{lang}.{kind}"
+        for plan in plans
+    )
+    for name, plan in zip(names, plans, strict=True):
+
+        def make(plan: SubmittedPlan = plan) -> bytes:
+            context = summary_context(
+                plan.snapshot,
+                PlanStatus.SUBMITTED,
+                plan.number,
+                school=(plan.school_id, academic_year),
+            )
+            made = pdf_bytes if kind == "pdf" else docx_bytes
+            return _patiently(lambda: made(context, plan.version_id))
+
+        yield name, make
+
+
+def _patiently(make: Callable[[], bytes]) -> bytes:
+    for _attempt in range(SLOT_TRIES - 1):
+        try:
+            return make()
+        except RenderBusy:
+            time.sleep(SLOT_PAUSE)
+    return make()

@@ -1,21 +1,24 @@
-"""CSV exports of a cluster's plans for its coordinators: one row per school, or per funding
-line of each school's latest submitted version."""
+"""Exports of a cluster's plans for its coordinators: CSV files (one row per school, or per
+funding line of each school's latest submitted version) and a ZIP of every school's latest
+submitted plan (PDF or Word file), which national administrators may download too."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import parse_year_slug, year_slug
 from wizard.render import csv_export
+from wizard.render.archive import stream_zip
 from wizard.services import reporting
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.text import gettext as _
-from wizard.web.views import attachment, signed_in_user
+from wizard.web.views import attachment, file_word, signed_in_user
+from wizard.web.views.documents import cluster_documents, limit_pdfs_per_user
 
 if TYPE_CHECKING:
     from wizard.services.reporting import SchoolPlanRow
@@ -55,3 +58,29 @@ def funding_csv(cluster_id: int, year: str) -> ResponseReturnValue:
     """One row per funding line of each school's latest submitted version."""
     # TRANSLATORS: part of a file name: lower case letters only, no spaces or accents.
     return _export(cluster_id, year, csv_export.funding_csv, _("funding"))
+
+
+@bp.get("/plans.zip")
+@allow(Access.COORDINATOR_OR_ADMINISTRATOR)
+@limit_pdfs_per_user
+def plans_zip(cluster_id: int, year: str) -> ResponseReturnValue:
+    """Every school's latest submitted plan for the year, as PDFs (or, with ?format=docx, Word
+    files) in the page's language, in one ZIP sent as each file is made (each from the cache
+    when it has been made before)."""
+    academic_year = parse_year_slug(year)
+    kind = request.args.get("format", "pdf")
+    if academic_year is None or kind not in ("pdf", "docx"):
+        abort(404)
+    user = signed_in_user()
+    found = reporting.cluster_submitted(
+        user.id, bool(user.is_admin), cluster_id, academic_year, select_locale()
+    )
+    if found is None:
+        abort(404)
+    files = cluster_documents(found, "pdf" if kind == "pdf" else "docx", academic_year)
+    name = attachment(
+        file_word("plans"), cluster_id, year_slug(academic_year), kind, select_locale(), "zip"
+    )
+    return Response(
+        stream_with_context(stream_zip(files)), mimetype="application/zip", headers=name
+    )

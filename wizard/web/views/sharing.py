@@ -177,12 +177,14 @@ def docx(token: str) -> ResponseReturnValue:
     scope, context = _shared_summary(token)
     if context is None:
         abort(404)
+    version = None if scope.shows_draft else sharing.latest_version(plan_or_404())
     return docx_response(
         context,
         file_word("plan"),
         year_slug(scope.plan.academic_year),
         file_word("shared"),
         select_locale(),
+        version_id=version.id if version else None,
     )
 
 

@@ -80,7 +80,13 @@ def docx(year: str) -> ResponseReturnValue:
         return docx_response(context, file_word("plan"), year, file_word("draft"), select_locale())
     context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, frozen.number)
     return docx_response(
-        context, file_word("plan"), year, file_word("version"), frozen.number, select_locale()
+        context,
+        file_word("plan"),
+        year,
+        file_word("version"),
+        frozen.number,
+        select_locale(),
+        version_id=frozen.id,
     )
 
 

@@ -89,6 +89,7 @@ def docx(year: str, number: int) -> ResponseReturnValue:
         file_word("version"),
         number,
         select_locale(),
+        version_id=frozen.id,
     )
 
 
