@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -270,3 +271,30 @@ def test_the_demo_sample_files_import_for_gwynedds_administrator(
     text = soup(client.get(preview_url)).get_text(" ", strip=True)
     assert "Ysgol Uwchradd Dyffryn Ogwen" in text
     assert "Glan Conwy" not in text
+
+
+def test_the_administration_pages_cost_the_same_queries_for_two_schools_or_twenty(
+    client: FlaskClient, directory: Directory, count_queries: Callable[..., Any]
+) -> None:
+    gwynedd = directory.authority("gwynedd")
+    cluster = directory.cluster("Arfon", "gwynedd")
+    directory.user("admin@gwynedd.example", authority_admin=gwynedd)
+    directory.user("coord@gwynedd.example", coordinator_of=[cluster])
+    sign_in(client, "admin@gwynedd.example")
+    pages = ("/cy/admin/schools", "/cy/admin/clusters", f"/cy/admin/clusters/{cluster.id}")
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            found.append(counted.total)
+        return found
+
+    for n in range(2):
+        directory.school(f"Ysgol {n}", None, cluster=cluster, number=f"661300{n}")
+    few = counts()
+    for n in range(2, 20):
+        school = directory.school(f"Ysgol {n}", None, cluster=cluster, number=f"66130{n:02d}")
+        directory.user(f"lead{n}@gwynedd.example", school=school, lead=True)
+    assert counts() == few

@@ -133,10 +133,14 @@ def search_schools(
     open_state: OpenState | None = OpenState.OPEN,
     page: int = 1,
     per_page: int = PER_PAGE,
+    locale: str = "en",
 ) -> SchoolSearch:
-    """One page of the schools that match, in the order of their English names, with their
-    cluster, this year's plan's state and their lead (two queries)."""
+    """One page of the schools that match, in the order of their names in `locale` (the
+    database's order: a page at a time, so not ICU's Welsh order), with their cluster, this
+    year's plan's state and their lead (two queries)."""
     plan_state = _plan_state(academic_year).label("state")
+    shown = func.coalesce(School.name_cy, School.name_en) if locale == "cy" else School.name_en
+    order = [func.lower(shown), shown]
     lead = (
         select(User.name)
         .where(User.school_id == School.id, User.is_school_lead.is_(True))
@@ -171,7 +175,7 @@ def search_schools(
         select(School, Cluster, plan_state, lead)
         .outerjoin(Cluster, Cluster.id == School.cluster_id)
         .where(*where)
-        .order_by(School.name_en, School.id)
+        .order_by(*order, School.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
@@ -321,7 +325,9 @@ def move_school(admin: User, found: School, cluster: Cluster | None) -> None:
         school=found.school_number,
         name=found.name_en,
         before=before.name_en if before else None,
+        before_cy=before.name_cy if before else None,
         after=cluster.name_en if cluster else None,
+        after_cy=cluster.name_cy if cluster else None,
     )
     db.session.commit()
 
@@ -781,7 +787,9 @@ def apply_clusters(
                     school=item.school.school_number,
                     name=item.school.name_en,
                     before=item.before.name_en if item.before else None,
+                    before_cy=item.before.name_cy if item.before else None,
                     after=target.name_en,
+                    after_cy=target.name_cy,
                 )
                 item.school.cluster_id = target.id
                 moved += 1

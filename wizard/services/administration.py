@@ -143,6 +143,7 @@ def schools(
         state=state,
         open_state=open_state,
         page=page,
+        locale=locale,
     )
     return SchoolsPage(search, authorities_of(user, locale), authority, clusters)
 

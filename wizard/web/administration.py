@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from wizard.domain.school_list import Problem, ProblemKind
@@ -77,6 +78,27 @@ def _name(value: Any) -> str:
     return str(value) if value else _("(none)")
 
 
+def _moved_text(d: dict[str, Any]) -> str:
+    """A school's move between clusters, with the clusters' names in the page's language."""
+    welsh = str(get_locale()) == "cy"
+    before = (d.get("before_cy") if welsh else None) or d.get("before")
+    after = (d.get("after_cy") if welsh else None) or d.get("after")
+    if not before:
+        return _("School %(school)s put in cluster %(after)s", school=d.get("school"), after=after)
+    if not after:
+        return _(
+            "School %(school)s taken out of cluster %(before)s",
+            school=d.get("school"),
+            before=before,
+        )
+    return _(
+        "School %(school)s moved from cluster %(before)s to %(after)s",
+        school=d.get("school"),
+        before=before,
+        after=after,
+    )
+
+
 def event_text(event: DirectoryEvent) -> str:
     """What a directory change did, in the page's language."""
     d = event.detail
@@ -95,12 +117,7 @@ def event_text(event: DirectoryEvent) -> str:
             school=d.get("school"),
         )
     if action == "school-moved-cluster":
-        return _(
-            "School %(school)s moved from cluster %(before)s to %(after)s",
-            school=d.get("school"),
-            before=_name(d.get("before")),
-            after=_name(d.get("after")),
-        )
+        return _moved_text(d)
     if action == "school-category-set":
         return _("Language category of school %(school)s changed", school=d.get("school"))
     if action == "cluster-created":
