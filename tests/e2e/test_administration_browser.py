@@ -1,7 +1,8 @@
 """A local authority administrator, in Welsh, in a real browser: imports the published list of
 schools (the demo's sample file) with its Welsh names, looks at the preview and applies it, then
 hands one school to a member as its lead (with the confirmation step) and invites the lead of
-another, by keyboard only. axe-core checks every administration page in Welsh and in English."""
+another, imports the authority's clusters and names a coordinator, by keyboard only. axe-core
+checks every administration page in Welsh and in English."""
 
 from __future__ import annotations
 
@@ -123,6 +124,33 @@ def test_an_authority_administrator_imports_the_list_and_hands_schools_to_their_
         select(Invitation).where(Invitation.email == "nia.owen@ogwen.example")
     )
     assert invitation is not None and invitation.as_lead
+
+    # The clusters from the authority's own file, then a coordinator for one of them.
+    page.goto("/cy/admin/clusters/import")
+    wait_until_ready(page)
+    audit.audit(cy("Import clusters"))
+    page.get_by_label(cy("File of clusters (CSV)")).set_input_files(DEMO / "clusters-gwynedd.csv")
+    page.get_by_role("button", name=cy("Upload and see the changes")).focus()
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text(cy("Check the changes to the clusters"))
+    wait_until_ready(page)
+    audit.audit(cy("Check the changes to the clusters"))
+    page.get_by_role("button", name=cy("Apply these changes")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(cy("The clusters have been applied."))).to_be_visible()
+    page.get_by_role("link", name="Clwstwr Meirionnydd").focus()
+    page.keyboard.press("Enter")
+    expect(heading(page)).to_have_text("Clwstwr Meirionnydd")
+    page.get_by_label(cy("Email address")).focus()
+    page.keyboard.type("sian@gwynedd.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Siân Roberts")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("sian@gwynedd.example", exact=False).first).to_be_visible()
+    coordinator = db.session.scalar(select(User).where(User.email == "sian@gwynedd.example"))
+    assert coordinator is not None and [c.name_en for c in coordinator.coordinated_clusters] == [
+        "Meirionnydd cluster"
+    ]
 
     # The other pages, in Welsh, then everything again in English.
     for path, title in (

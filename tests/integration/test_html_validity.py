@@ -336,3 +336,75 @@ def test_hwb_and_team_pages_are_valid_html_in_both_languages(
     problems = check_with_vnu(vnu, pages, tmp_path)
     assert len(pages.saved) >= 30
     assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
+
+
+def test_administration_pages_are_valid_html_in_both_languages(
+    app: Flask, directory: Directory, vnu: list[str], tmp_path: Path
+) -> None:
+    """Every administration page, with a preview of an upload (and one with problems), in
+    both languages."""
+    import io
+
+    from tests.spreadsheets import published, xlsx
+    from wizard.data.database import db
+    from wizard.data.models import JoinRequest
+
+    gwynedd = directory.authority("gwynedd")
+    cluster = directory.cluster("Arfon", "gwynedd")
+    school = directory.school("Ysgol Penrhos", None, cluster=cluster, number="6612001")
+    without_lead = directory.school("Ysgol y Gader", None, cluster=cluster, number="6612002")
+    directory.user("lead@gwynedd.example", school=school, lead=True)
+    member = directory.user("member@gwynedd.example", school=school, name="Rhys Evans")
+    coordinator = directory.user("coord@gwynedd.example", coordinator_of=[cluster])
+    directory.user("admin@gwynedd.example", authority_admin=gwynedd)
+    db.session.add(
+        JoinRequest(
+            school_id=without_lead.id, issuer="https://hwb.example", subject="s", name="Elin"
+        )
+    )
+    db.session.commit()
+    admin = app.test_client()
+    sign_in(admin, "admin@gwynedd.example")
+    rows = [(6612001, 661, "Gwynedd", "Ysgol Penrhos", "", "", "Primary", "Welsh Medium")]
+    bad = [*rows, ("x", 661, "Gwynedd", "", "", "", "", "")]
+    previews = []
+    for content in (xlsx(published(rows)), xlsx(published(bad))):
+        uploaded = admin.post(
+            "/en/admin/import",
+            data={"schools_file": (io.BytesIO(content), "list.xlsx")},
+            content_type="multipart/form-data",
+        )
+        previews.append(uploaded.headers["Location"])
+    clusters = admin.post(
+        "/en/admin/clusters/import",
+        data={"clusters_file": (io.BytesIO(b"6612002,Meirionnydd,Meirionnydd\n"), "c.csv")},
+        content_type="multipart/form-data",
+    ).headers["Location"]
+    admin.post(f"/en/admin/schools/{school.id}/cluster", data={"cluster": ""})
+    pages = Pages(tmp_path)
+    for lang in ("en", "cy"):
+        base = f"/{lang}/admin"
+        pages.save("admin", admin, base)
+        pages.save("admin-schools", admin, f"{base}/schools?q=Ysgol")
+        pages.save("admin-school", admin, f"{base}/schools/{school.id}")
+        pages.save("admin-make-lead", admin, f"{base}/schools/{school.id}/lead/{member.id}")
+        pages.save("admin-clusters", admin, f"{base}/clusters")
+        pages.save("admin-cluster", admin, f"{base}/clusters/{cluster.id}")
+        pages.save(
+            "admin-remove-coordinator",
+            admin,
+            f"{base}/clusters/{cluster.id}/coordinators/{coordinator.id}/remove",
+        )
+        pages.save("admin-requests", admin, f"{base}/requests")
+        pages.save("admin-history", admin, f"{base}/history")
+        pages.save("admin-import", admin, f"{base}/import")
+        pages.save("admin-preview", admin, previews[0].replace("/en/", f"/{lang}/"))
+        pages.save("admin-preview-problems", admin, previews[1].replace("/en/", f"/{lang}/"))
+        pages.save("admin-import-clusters", admin, f"{base}/clusters/import")
+        pages.save("admin-clusters-preview", admin, clusters.replace("/en/", f"/{lang}/"))
+        pages.save("admin-national", admin, f"/{lang}/national")
+        refused = admin.post(f"{base}/schools/{school.id}/invite-lead", data={"name": ""})
+        assert refused.status_code == 400
+        pages.save_html("admin-invite-error", "invite error", refused.get_data(as_text=True))
+    problems = check_with_vnu(vnu, pages, tmp_path)
+    assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems)
