@@ -405,6 +405,7 @@ def test_the_section_for_the_school_development_plan_lists_the_top_priorities_wi
     header, *rows = row_texts(table)
     assert header == [
         translate(app, lang, "Priority"),
+        translate(app, lang, "Success criteria"),
         translate(app, lang, "Actions"),
         translate(app, lang, "When"),
         translate(app, lang, "Cost"),
@@ -417,13 +418,16 @@ def test_the_section_for_the_school_development_plan_lists_the_top_priorities_wi
     with app.test_request_context(f"/{lang}/"), using_locale(lang):
         cost, nothing = format_money(60000), format_money(0)
     first, *others = rows
+    # No success criteria were written: a dash.
     assert first[1:] == [
+        "–",
         "Cover so that triads can plan together",
         translate(app, lang, "Autumn term"),
         cost,
     ]
     assert all(
-        row[1:] == [translate(app, lang, "No spending planned yet"), "–", nothing] for row in others
+        row[1:] == ["–", translate(app, lang, "No spending planned yet"), "–", nothing]
+        for row in others
     )
 
 
@@ -442,3 +446,37 @@ def test_the_section_for_the_school_development_plan_is_also_a_page(
     document = download(world.lead, f"/{lang}/plan/{YEAR}/summary.docx")
     word = row_texts(table_called(document, translate(app, lang, "Priorities, actions and costs")))
     assert cells == word[1:]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_section_for_the_school_development_plan_carries_each_prioritys_success_criteria(
+    app: Flask, lead_client: FlaskClient, lang: str
+) -> None:
+    """What will be different and how the school will know, as typed (Welsh letters and two
+    lines kept), beside the priority they belong to, in the Word file and on the page alike."""
+    write_plan(lead_client, YEAR, lang=lang)
+    step = f"/{lang}/plan/{YEAR}/success-criteria"
+    page = soup(lead_client.get(step))
+    fields = {
+        field["name"]: field.get("value") or field.get_text() or ""
+        for field in page.select("#step-form input[type=hidden], #step-form textarea")
+    }
+    top = page.find("input", attrs={"name": "card_1"})
+    assert top is not None
+    difference, evidence = "Mae pob dosbarth yn defnyddio adborth ŵ ŷ", "Book looks\nEach term"
+    fields.update({"difference_1": difference, "evidence_1": evidence})
+    assert lead_client.post(step, data=fields).status_code == 302
+    document = download(lead_client, f"/{lang}/plan/{YEAR}/summary.docx")
+    table = table_called(document, translate(app, lang, "Priorities, actions and costs"))
+    header, first, *others = row_texts(table)
+    assert header[1] == translate(app, lang, "Success criteria")
+    assert (
+        first[1] == difference + translate(app, lang, "How will you know?") + "Book looksEach term"
+    )
+    assert all(row[1] == "–" for row in others)
+    # The page's table says the same.
+    html = soup(lead_client.get(f"/{lang}/plan/{YEAR}/summary/development-plan"))
+    cells = [
+        [cell.get_text() for cell in row.select("th, td")] for row in html.select("table tbody tr")
+    ]
+    assert cells[0][1] == difference + translate(app, lang, "How will you know?") + evidence

@@ -1,6 +1,7 @@
 """A short section for a school's School Development Plan: the priorities of the Diamond 9's
-top three rows, in order, each with its actions (the lines of spending linked to it), when
-they happen and what they cost. The Word file and its page both show it."""
+top three rows, in order, each with its success criteria (what will be different, how the
+school will know), its actions (the lines of spending linked to it), when they happen and what
+they cost. The Word file and its page both show it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wizard.domain.cards import CardInfo
+from wizard.domain.journey import CRITERIA_STEP
 from wizard.domain.summary import SummaryView
 
 # The rows of the Diamond 9 whose cards are the plan's priorities: 1, 2 and 3 (six cards).
@@ -22,21 +24,29 @@ class PriorityRow:
     in (if known)."""
     terms: list[str]
     cost_pence: int
+    difference: str | None = None
+    """Its success criteria: what will be different if it goes well (None if not written)."""
+    evidence: str | None = None
+    """And how the school will know."""
+    criteria_lang: str | None = None
+    """The language the success criteria were written in (if known)."""
 
 
 def development_plan(summary: SummaryView, terms: Mapping[str, object]) -> list[PriorityRow]:
     """The priorities in the Diamond 9's order; `terms` names the terms (web labels)."""
     rows = []
+    document = summary.document
     for keys in summary.ranked[:TOP_ROWS]:
         for key in keys:
             lines = [line for line in summary.funding.lines if line.priority == key]
+            criteria = document.success_criteria(key)
             rows.append(
                 PriorityRow(
                     summary.cards[key],
                     [
                         (
                             line.description or line.purpose_other or "",
-                            summary.document.line_language(line),
+                            document.line_language(line),
                         )
                         for line in lines
                         if line.description or line.purpose_other
@@ -47,6 +57,9 @@ def development_plan(summary: SummaryView, terms: Mapping[str, object]) -> list[
                         )
                     ),
                     sum(line.amount_pence for line in lines),
+                    criteria.difference if criteria else None,
+                    criteria.evidence if criteria else None,
+                    document.language(CRITERIA_STEP),
                 )
             )
     return rows

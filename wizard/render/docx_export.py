@@ -40,7 +40,7 @@ from wizard.domain.diamond import ROWS
 from wizard.domain.journey import CRITERIA_STEP
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import SummaryView
-from wizard.render.development_plan import development_plan
+from wizard.render.development_plan import PriorityRow, development_plan
 from wizard.render.locale import (
     current_locale,
     format_long_date,
@@ -476,14 +476,15 @@ class _Writer:
         self.heading(_("For your School Development Plan"), 2)
         self.para(
             _(
-                "Your priorities from the top three rows of your Diamond 9, with the actions "
-                "and costs from your funding plan. Copy this table into your School "
-                "Development Plan."
+                "Your priorities from the top three rows of your Diamond 9, with their success "
+                "criteria and the actions and costs from your funding plan. Copy this table "
+                "into your School Development Plan."
             )
         )
         rows: list[Sequence[Cell]] = [
             (
                 (row.card.title, row.card.lang),
+                _criteria_cell(row),
                 Lines(row.actions) if row.actions else _("No spending planned yet"),
                 ", ".join(row.terms) or "–",
                 format_money(row.cost_pence),
@@ -495,7 +496,7 @@ class _Writer:
             return
         self.table(
             _("Priorities, actions and costs"),
-            (_("Priority"), _("Actions"), _("When"), _("Cost")),
+            (_("Priority"), _("Success criteria"), _("Actions"), _("When"), _("Cost")),
             rows,
         )
 
@@ -507,6 +508,17 @@ Cell = Part | list[Part]
 
 class Lines(list[Part]):
     """A cell whose parts are each on a line of their own."""
+
+
+def _criteria_cell(row: PriorityRow) -> Cell:
+    """What will be different, then "How will you know?" and the answer, each on a line of its
+    own, as the school wrote them; "–" when neither was written."""
+    parts: list[Part] = []
+    if row.difference:
+        parts.append((row.difference, row.criteria_lang))
+    if row.evidence:
+        parts += [_("How will you know?"), (row.evidence, row.criteria_lang)]
+    return Lines(parts) if parts else "–"
 
 
 def _count(value: object, missing: str) -> str:
