@@ -133,6 +133,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         summary,
         team,
         versions,
+        year_end,
     )
 
     app.register_blueprint(public.root)
@@ -162,4 +163,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_voice.respond)
     app.register_blueprint(admin.bp)
     app.register_blueprint(progress.bp)
+    app.register_blueprint(year_end.bp)
+    app.register_blueprint(year_end.coordinator_bp)
+    app.register_blueprint(year_end.reports_bp)
     return app

@@ -315,8 +315,8 @@ def seed_wales_command(schools: int, clusters: int, drafts: float, seed: int, fo
     click.echo(
         f"Seeded {year_label(year)}: {report.authorities} local authorities, "
         f"{report.clusters} clusters, {report.schools} schools, {report.versions} submitted "
-        f"versions ({report.drafts} reopened as drafts), {report.facts} facts "
-        f"in {report.seconds:.1f} s."
+        f"versions ({report.drafts} reopened as drafts), {report.facts} facts, "
+        f"{report.year_end_reviews} year-end reviews in {report.seconds:.1f} s."
     )
 
 

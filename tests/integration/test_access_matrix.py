@@ -55,6 +55,7 @@ from tests.factories import PASSWORD
 from tests.html import soup
 from tests.plans import NINE, revision, write_plan
 from tests.rows import Rows
+from tests.year_end import fill_review, submit_review
 from wizard.data.accounts import invite_colleague
 from wizard.data.database import db
 from wizard.data.feedback import add_comment
@@ -70,6 +71,7 @@ from wizard.data.models import (
 from wizard.data.sharing import create_share_link, revoke
 from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.services import clock
 
 YEAR = year_slug(academic_year_of(date.today()))
 PEOPLE = ("anonymous", "lead", "colleague", "stranger", "coordinator", "other_coordinator", "admin")
@@ -242,6 +244,26 @@ MATRIX: dict[str, Row] = {
     "admin.import_preview": Row(get="SFFFFFN", post="SFFFFFN"),
     "admin.import_clusters": Row(get="SFFFFFA", post="SFFFFFB"),
     "admin.clusters_preview": Row(get="SFFFFFN", post="SFFFFFN"),
+    # The year-end review (the world's clock is in the summer term, and the plan's version 1
+    # has a submitted review, so its sections send the school's members back to its task list;
+    # the stranger's own plan was never submitted, so it has no review to open).
+    "year_end.index": MEMBER_PAGE,
+    "year_end.funding": MEMBER_ID_FORM,
+    "year_end.add_line": MEMBER_ID_FORM,
+    "year_end.remove_line": Row(post="SAANFFF"),
+    "year_end.impact": MEMBER_ID_FORM,
+    "year_end.hallmarks": MEMBER_ID_FORM,
+    "year_end.carry_over": MEMBER_ID_FORM,
+    "year_end.check": MEMBER_ID_FORM,
+    "year_end.version": MEMBER_ID_PAGE,
+    "year_end.version_pdf_view": MEMBER_ID_PAGE,
+    "year_end.version_docx": MEMBER_ID_PAGE,
+    "year_end.confirm_reopen": Row(get="SAFNFFF"),
+    "year_end.reopen": Row(post="SAFNFFF"),
+    "year_end_coordinator.coordinator_summary": COORDINATOR_PAGE,
+    "year_end_coordinator.coordinator_pdf": COORDINATOR_PAGE,
+    "year_end_reports.cluster_csv": COORDINATOR_PAGE,
+    "year_end_reports.national_csv": Row(get="SFFFFFA"),
 }
 
 
@@ -274,6 +296,7 @@ ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "step": lambda world, rule: "about-your-school",
     "card": lambda world, rule: NINE[0],
     "task": lambda world, rule: "contexts",
+    "kind": lambda world, rule: "impact",
     # Share routes open the live link, staff voice responses the open round; reset and
     # invitation links get a token nobody made.
     "token": lambda world, rule: (
@@ -351,7 +374,9 @@ BUILT: dict[int, tuple[World, Rows]] = {}
 
 
 @pytest.fixture
-def world(app: Flask, directory: Directory) -> World:
+def world(app: Flask, directory: Directory, monkeypatch: pytest.MonkeyPatch) -> World:
+    # The summer term of this academic year: the year-end review is open.
+    monkeypatch.setattr(clock, "today", lambda: date(academic_year_of(date.today()) + 1, 6, 1))
     engine = db.engine
     if id(app) in BUILT:
         built, rows = BUILT[id(app)]
@@ -435,6 +460,9 @@ def build_world(app: Flask, directory: Directory) -> World:
     assert setup.post(f"{base}/{deleted_id}/close").status_code == 302
     assert setup.post(f"{base}/{deleted_id}/delete").status_code == 302
     live, live_id = open_round(setup)
+    # The year-end review of version 1, submitted.
+    fill_review(setup, "en", year=YEAR)
+    submit_review(setup, "en", year=YEAR)
     # Someone signed in with Hwb asks to join; the lead has invited someone.
     join = JoinRequest(
         school_id=school.id, issuer="https://hwb.example", subject="someone", name="Someone"

@@ -130,7 +130,9 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     # The lead's own plan has no answers (seed-demo never writes them), but a closed staff
     # voice round with enough complete responses, in every role, to show the results, and an
     # open round whose results wait for it to close.
-    lead_plan = db.session.scalar(select(Plan).where(Plan.school_id == lead_school.id))
+    lead_plan = db.session.scalar(
+        select(Plan).where(Plan.school_id == lead_school.id, Plan.academic_year == THIS)
+    )
     assert lead_plan is not None
     assert not db.session.scalars(
         select(PlanAnswer).where(PlanAnswer.plan_id == lead_plan.id)
@@ -189,3 +191,25 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     }
     assert after == before
     assert second.output == first.output
+
+
+def test_seed_demo_gives_last_year_a_submitted_year_end_review(
+    app: Flask, ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo lead's school and the cluster's submitting schools have last year's plan,
+    submitted, with a submitted year-end review (and its facts); running it again adds none."""
+    from wizard.data.models import FactYearEndImpact, YearEndReview, YearEndVersion
+
+    monkeypatch.setenv("WIZARD_DEMO_PASSWORD", "demo password for tests")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.rollback()
+    lead_school = db.session.scalar(select(User).where(User.email == "lead@demo.example")).school
+    reviews = db.session.execute(
+        select(Plan.school_id, YearEndReview.status).join(Plan, Plan.id == YearEndReview.plan_id)
+    ).all()
+    assert len(reviews) == 5 and all(status == "submitted" for _, status in reviews)
+    assert lead_school.id in {school for school, _ in reviews}
+    assert count(YearEndVersion) == 5
+    assert count(FactYearEndImpact) == 45  # nine priorities each

@@ -23,6 +23,10 @@ class AuditAction(enum.StrEnum):
     PLAN_REOPENED = "plan-reopened"
     PLAN_STARTED = "plan-started"
     PROGRESS_SAVED = "progress-saved"
+    # The year-end review of a plan
+    YEAR_END_SAVED = "year-end-saved"
+    YEAR_END_SUBMITTED = "year-end-submitted"
+    YEAR_END_REOPENED = "year-end-reopened"
     # Feedback
     COMMENT_ADDED = "comment-added"
     COMMENT_REPLIED = "comment-replied"

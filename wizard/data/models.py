@@ -351,6 +351,107 @@ class FactFunding(_FactKeys, db.Model):  # type: ignore[name-defined]
     amount_pence: Mapped[int] = mapped_column(Integer)
 
 
+class YearEndReview(db.Model):  # type: ignore[name-defined]
+    """A plan's year-end review ("adolygiad diwedd blwyddyn"; not a coordinator's review of
+    a plan, which is PlanVersion.review_status): what was spent, the impact on each priority,
+    the hallmarks rated again and what carries into next year. Its answers are kept by
+    section (YearEndAnswer); submitting freezes them as a YearEndVersion, and reopening starts
+    the next version number, as with the plan."""
+
+    __tablename__ = "year_end_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[PlanStatus] = mapped_column(PlanStatusType(), default=PlanStatus.DRAFT)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+
+
+class YearEndAnswer(db.Model):  # type: ignore[name-defined]
+    """One section of a year-end review, with a revision for safe concurrent editing."""
+
+    __tablename__ = "year_end_answer"
+    __table_args__ = (UniqueConstraint("review_id", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("year_end_review.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    lang: Mapped[str | None] = mapped_column(String(2))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
+class YearEndVersion(db.Model):  # type: ignore[name-defined]
+    """A submitted year-end review: a frozen snapshot that no route changes."""
+
+    __tablename__ = "year_end_version"
+    __table_args__ = (UniqueConstraint("review_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("year_end_review.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
+class FactYearEndFunding(_FactKeys, db.Model):  # type: ignore[name-defined]
+    """One line of a submitted year-end review: planned and actually spent (a line added at
+    the end of the year has nothing planned). `version_number` is the review's version."""
+
+    __tablename__ = "fact_year_end_funding"
+    __table_args__ = (
+        Index("ix_fact_year_end_funding_year_cluster", "academic_year", "latest", "cluster_id"),
+        Index(
+            "ix_fact_year_end_funding_year_authority",
+            "academic_year",
+            "latest",
+            "local_authority_id",
+        ),
+    )
+
+    purpose: Mapped[str] = mapped_column(String(60))
+    priority: Mapped[str] = mapped_column(String(60), default="")
+    planned_pence: Mapped[int] = mapped_column(Integer, default=0)
+    actual_pence: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FactYearEndImpact(_FactKeys, db.Model):  # type: ignore[name-defined]
+    """The impact on one priority of a submitted year-end review: the levels with evidence
+    (Guskey's five) and how far the success criteria were met."""
+
+    __tablename__ = "fact_year_end_impact"
+    __table_args__ = (
+        Index("ix_fact_year_end_impact_year_cluster", "academic_year", "latest", "cluster_id"),
+        Index(
+            "ix_fact_year_end_impact_year_authority",
+            "academic_year",
+            "latest",
+            "local_authority_id",
+        ),
+    )
+
+    card_key: Mapped[str] = mapped_column(String(60))
+    title_en: Mapped[str | None] = mapped_column(String(120))
+    title_cy: Mapped[str | None] = mapped_column(String(120))
+    reactions: Mapped[bool] = mapped_column(Boolean, default=False)
+    learning: Mapped[bool] = mapped_column(Boolean, default=False)
+    organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    practice: Mapped[bool] = mapped_column(Boolean, default=False)
+    learners: Mapped[bool] = mapped_column(Boolean, default=False)
+    criteria: Mapped[str] = mapped_column(String(20), default="")
+
+
 class PlanAnswer(db.Model):  # type: ignore[name-defined]
     """The saved answers of one step of a plan, with a revision for safe concurrent editing."""
 
@@ -553,6 +654,11 @@ class StaffVoiceResponse(db.Model):  # type: ignore[name-defined]
 
 
 __all__ = [
+    "FactYearEndFunding",
+    "FactYearEndImpact",
+    "YearEndAnswer",
+    "YearEndReview",
+    "YearEndVersion",
     "FactFunding",
     "FactPlacement",
     "FactRating",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -105,6 +105,11 @@ def plan_and_answers(
     if not rows:
         return None, {}
     return rows[0][0], {answer.step: answer for _, answer in rows if answer is not None}
+
+
+def has_answers(plan: Plan) -> bool:
+    """Whether anything has been saved in the plan."""
+    return bool(db.session.scalar(select(exists().where(PlanAnswer.plan_id == plan.id))))
 
 
 def answers_of(plan: Plan | None) -> dict[str, PlanAnswer]:

@@ -29,6 +29,7 @@ from wizard.domain.next_year import carried_over
 from wizard.domain.plan_document import OwnCardTitles, PlanDocument, SchoolDetails
 from wizard.domain.submission import Readiness, readiness
 from wizard.domain.summary import build_snapshot
+from wizard.domain.year_end import YearEndDocument, next_year_answers
 
 
 def versions_of(plan: Plan) -> list[PlanVersion]:
@@ -172,14 +173,26 @@ def confirmed_revisions(task: Task, answers: dict[str, PlanAnswer]) -> dict[str,
     return {step.slug: answers[step.slug].revision for step in task.steps if step.slug in answers}
 
 
-def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user: User) -> Plan:
+def start_plan(
+    school_id: int,
+    academic_year: int,
+    copy_from: Plan | None,
+    user: User,
+    *,
+    review: YearEndDocument | None = None,
+    existing: Plan | None = None,
+) -> Plan:
     """Create next year's plan, empty or with last year's answers, cards and funding lines as
-    domain.next_year.carried_over takes them (not the allocation, nor any completion)."""
-    plan = Plan(school_id=school_id, academic_year=academic_year)
+    domain.next_year.carried_over takes them (not the allocation, nor any completion); with
+    last year's year-end `review`, its ratings and the priorities it carried over too
+    (domain.year_end.next_year_answers). `existing`: the year's plan, made with nothing in it
+    yet (a staff voice round opened first), to start instead of a new one."""
+    plan = existing or Plan(school_id=school_id, academic_year=academic_year)
     db.session.add(plan)
     db.session.flush()
+    made: dict[str, PlanAnswer] = {}
+    renamed: dict[str, str] = {}
     if copy_from is not None:
-        renamed: dict[str, str] = {}
         for card in own_cards(copy_from):
             copy = OwnCard(
                 plan_id=plan.id,
@@ -194,16 +207,26 @@ def start_plan(school_id: int, academic_year: int, copy_from: Plan | None, user:
             carried = carried_over(step, row.data or {})
             if carried is None:
                 continue
-            db.session.add(
-                PlanAnswer(
-                    plan_id=plan.id,
-                    step=step,
-                    data=_renamed(step, carried, renamed),
-                    lang=row.lang,
-                    revision=1,
-                    updated_by_id=user.id,
-                )
+            made[step] = PlanAnswer(
+                plan_id=plan.id,
+                step=step,
+                data=_renamed(step, carried, renamed),
+                lang=row.lang,
+                revision=1,
+                updated_by_id=user.id,
             )
+            db.session.add(made[step])
+    if review is not None:
+        current = {step: answer.data for step, answer in made.items()}
+        for step, data in next_year_answers(review, current, renamed).items():
+            if step in made:
+                made[step].data = data
+            else:
+                db.session.add(
+                    PlanAnswer(
+                        plan_id=plan.id, step=step, data=data, revision=1, updated_by_id=user.id
+                    )
+                )
     record(
         AuditAction.PLAN_STARTED,
         user_id=user.id,

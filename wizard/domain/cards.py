@@ -12,6 +12,7 @@ from flask_babel import LazyString
 from wizard.domain import framework
 from wizard.domain.collation import in_order
 from wizard.domain.plan_document import PlanDocument
+from wizard.domain.year_end import carried_cards
 
 DESIGNED = "card"
 ELEMENT = "element"
@@ -54,6 +55,9 @@ class Reason:
     hallmark: int | None = None
     """The hallmark's stable id."""
     rating: str | None = None
+    review: str | None = None
+    """Carried over by last year's year-end review: how far the priority's success criteria
+    were met ("met", "partly", "not-met", or "" when not said)."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,11 @@ def suggestions(plan: PlanDocument | Mapping[str, Any]) -> dict[str, Reason]:
         rating = document.rating(h.id)
         if rating in low:
             found[framework.hallmark_card(h)] = Reason(hallmark=h.id, rating=rating)
-    return found
+    # Last year's year-end review's priorities first: why they come back says most.
+    carried = {
+        key: Reason(review=how) for key, how in carried_cards(document.other_answers).items()
+    }
+    return {**carried, **{key: reason for key, reason in found.items() if key not in carried}}
 
 
 # The designed cards' titles by (locale, key), worked out once per process: turning a lazy

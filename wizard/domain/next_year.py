@@ -13,6 +13,7 @@ from typing import Any
 
 from wizard.domain.academic_year import academic_year_of
 from wizard.domain.journey import ABOUT_STEP, JOURNEY
+from wizard.domain.year_end import CARRIED_STEP
 
 DEFAULT_OPENS = (6, 1)
 """(month, day): from 1 June next year's plan is offered even if this year's is not
@@ -63,8 +64,15 @@ def _about(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return {key: value for key, value in data.items() if key != ALLOCATION}
 
 
+def _not_carried(data: Mapping[str, Any]) -> None:
+    return None
+
+
 CARRY_RULES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any] | None]] = {
     ABOUT_STEP: _about,
+    # What last year's review carried into last year's plan is not carried again: this year's
+    # plan takes what last year's own review carries (domain.year_end.next_year_answers).
+    CARRIED_STEP: _not_carried,
 }
 """Steps whose answers change on the way into next year's plan (None: not carried)."""
 

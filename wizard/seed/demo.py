@@ -22,6 +22,7 @@ from wizard.domain.academic_year import academic_year_of
 from wizard.seed.demo_plans import seed_demo_plans
 from wizard.seed.demo_progress import seed_demo_progress
 from wizard.seed.demo_staff_voice import seed_demo_staff_voice
+from wizard.seed.demo_year_end import seed_demo_year_end
 
 # (cluster English name, cluster Welsh name, authority code, schools)
 # Each school: (number, English name, Welsh name, language medium). All fictional.
@@ -151,4 +152,6 @@ def seed_demo() -> tuple[str, tuple[DemoAccount, ...]]:
     seed_demo_progress(clusters[0], academic_year_of(date.today()), date.today())
     # The lead's school gets a closed staff voice round with enough responses to show results.
     seed_demo_staff_voice(schools[0], lead, academic_year_of(date.today()))
+    # Last year's plans with their year-end reviews: the lead's school and the cluster's.
+    seed_demo_year_end(schools[0], lead, clusters[0], coordinator, academic_year_of(date.today()))
     return password, DEMO_ACCOUNTS

@@ -38,6 +38,7 @@ from wizard.domain import framework
 from wizard.domain.diamond import ROW_OF, SLOTS
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, CONTEXT_KEYS, FUNDING_STEP, JOURNEY
 from wizard.domain.values import LanguageMedium, PlanStatus
+from wizard.seed.wales_year_end import seed_wales_year_end
 
 # Written with bulk INSERTs straight into the models' tables, a batch at a time: a database at
 # the scale of Wales is hundreds of thousands of rows, which the data layer's one-plan-at-a-time
@@ -87,6 +88,7 @@ class WalesReport:
     drafts: int
     facts: int
     seconds: float
+    year_end_reviews: int = 0
 
 
 def has_schools() -> bool:
@@ -452,6 +454,20 @@ def seed_wales(
         authority = by_id[school["local_authority_id"]]
         plans.add_plan(rng, plan_id, kind, school_id, school, authority, now)
     plans.insert()
+    reviews = seed_wales_year_end(
+        random.Random(seed + 1),
+        plans.versions,
+        {
+            plan_id: {
+                "school_id": school_id,
+                "cluster_id": school["cluster_id"],
+                "local_authority_id": school["local_authority_id"],
+                "academic_year": academic_year,
+            }
+            for school_id, plan_id, school in zip(school_ids, plan_ids, school_rows, strict=True)
+        },
+        now,
+    )
     db.session.commit()
     return WalesReport(
         authorities=len(authorities),
@@ -461,4 +477,5 @@ def seed_wales(
         drafts=plans.drafts,
         facts=plans.facts,
         seconds=time.perf_counter() - started,
+        year_end_reviews=reviews,
     )

@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.data import versions
+from wizard.data import year_end as year_end_store
 from wizard.data.audit import AuditAction, HistoryEntry, HistoryPage, plan_history
 from wizard.data.boards import own_cards
 from wizard.data.models import Plan, PlanVersion
@@ -18,6 +19,7 @@ from wizard.data.plans import (
     answer_languages,
     document_of,
     get_plan,
+    has_answers,
     is_draft,
     plan_and_answers,
     plans_of_school,
@@ -147,7 +149,8 @@ def start(
 ) -> Started | StartRefused:
     """Start the school's plan for the year, empty (`how` "empty") or as a copy of its latest
     plan before that year ("copy": its answers as domain.next_year.carried_over takes them)."""
-    if get_plan(school_id, academic_year) is not None:
+    existing = get_plan(school_id, academic_year)
+    if existing is not None and not is_empty(existing):
         return StartRefused("exists")
     if not confirmed:
         return StartRefused("unconfirmed")
@@ -157,8 +160,16 @@ def start(
     if how not in ("empty", "copy") or (how == "copy" and previous is None):
         return StartRefused("unchosen")
     copy_from = previous if how == "copy" else None
-    versions.start_plan(school_id, academic_year, copy_from, user)
+    # Last year's year-end review, if it was submitted: its ratings and unmet priorities.
+    review = year_end_store.latest_review_document(previous) if previous else None
+    versions.start_plan(school_id, academic_year, copy_from, user, review=review, existing=existing)
     return Started(copy_from.academic_year if copy_from else None)
+
+
+def is_empty(plan: Plan) -> bool:
+    """A plan made with nothing in it yet (a staff voice round was opened before any answer):
+    it may still be started from last year's."""
+    return plan.status == PlanStatus.DRAFT and plan.version == 1 and not has_answers(plan)
 
 
 @dataclass(frozen=True)

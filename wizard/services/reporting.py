@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.data import aggregates
+from wizard.data import year_end as year_end_facts
 from wizard.data.aggregates import Scope
 from wizard.data.clusters import (
     SchoolPlanRow,
@@ -19,6 +20,8 @@ from wizard.data.clusters import (
 )
 from wizard.data.directory import clusters_coordinated_by
 from wizard.data.models import Cluster, LocalAuthority
+from wizard.data.year_end import ImpactCount
+from wizard.domain.values import PlanStatus
 
 __all__ = [
     "Cluster",
@@ -26,10 +29,14 @@ __all__ = [
     "Facts",
     "LocalAuthority",
     "National",
+    "ImpactCount",
     "SchoolPlanRow",
+    "YearEndFigures",
     "Scope",
     "SubmittedPlan",
     "cluster_dashboard",
+    "cluster_year_end",
+    "national_year_end",
     "cluster_rows",
     "cluster_submitted",
     "clusters_of",
@@ -63,6 +70,31 @@ def facts(scope: Scope) -> Facts:
     )
 
 
+@dataclass(frozen=True)
+class YearEndFigures:
+    """The scope's latest submitted year-end reviews, counted (three queries, whatever the
+    number of schools)."""
+
+    schools: int
+    """Schools with a submitted year-end review."""
+    planned: int
+    actual: int
+    by_purpose: list[tuple[str, int, int]]
+    """(funding purpose, pence planned, pence spent)"""
+    impact: list[ImpactCount]
+
+
+def year_end_figures(scope: Scope) -> YearEndFigures:
+    schools, planned, actual = year_end_facts.year_end_totals(scope)
+    return YearEndFigures(
+        schools,
+        planned,
+        actual,
+        year_end_facts.year_end_spend_by_purpose(scope),
+        year_end_facts.year_end_impact(scope),
+    )
+
+
 def clusters_of(user_id: int, locale: str) -> list[Cluster]:
     """The coordinator's clusters, in the alphabetical order of their names in `locale`."""
     return clusters_coordinated_by(user_id, locale)
@@ -76,6 +108,9 @@ class ClusterDashboard:
     all_count: int
     """How many schools the cluster has."""
     facts: Facts
+    year_end: YearEndFigures | None = None
+    year_end_status: dict[int, tuple[str, int]] | None = None
+    """school id -> its year-end review's status ("draft" or "submitted") and version."""
 
 
 def cluster_dashboard(
@@ -88,8 +123,19 @@ def cluster_dashboard(
         return None
     rows = school_plan_rows(cluster.id, academic_year, locale)
     shown = [row for row in rows if not status or row.status == status]
+    scope = Scope(academic_year, cluster_id=cluster.id)
+    reviews = year_end_facts.statuses_of([row.plan.id for row in rows if row.plan])
     return ClusterDashboard(
-        cluster, shown, len(rows), facts(Scope(academic_year, cluster_id=cluster.id))
+        cluster,
+        shown,
+        len(rows),
+        facts(scope),
+        year_end_figures(scope),
+        {
+            row.school.id: (PlanStatus(found[0]).value, found[1])
+            for row in rows
+            if row.plan and (found := reviews.get(row.plan.id))
+        },
     )
 
 
@@ -149,6 +195,7 @@ class National:
     counts: dict[str, int]
     """The number of schools by dashboard status."""
     facts: Facts
+    year_end: YearEndFigures | None = None
 
 
 def national(
@@ -170,4 +217,27 @@ def national(
         authority,
         aggregates.status_counts(academic_year, authority_id),
         facts(Scope(academic_year, local_authority_id=authority_id)),
+        year_end_figures(Scope(academic_year, local_authority_id=authority_id)),
     )
+
+
+def cluster_year_end(user_id: int, cluster_id: int, academic_year: int) -> YearEndFigures | None:
+    """The year-end figures of a cluster its coordinator asks for (None: not theirs)."""
+    if cluster_of_coordinator(user_id, cluster_id) is None:
+        return None
+    return year_end_figures(Scope(academic_year, cluster_id=cluster_id))
+
+
+def national_year_end(
+    academic_year: int, authority_code: str, locale: str
+) -> YearEndFigures | None:
+    """The year-end figures of a local authority (by its code) or of all Wales; None when the
+    code is not one of them."""
+    if not authority_code:
+        return year_end_figures(Scope(academic_year))
+    authority = next(
+        (a for a in aggregates.local_authorities(locale) if a.code == authority_code), None
+    )
+    if authority is None:
+        return None
+    return year_end_figures(Scope(academic_year, local_authority_id=authority.id))

@@ -18,7 +18,7 @@ from wizard.render.locale import (
 )
 from wizard.render.order import alphabetical
 from wizard.render.written import written_in
-from wizard.web import labels
+from wizard.web import labels, year_end
 from wizard.web.over_allocation import over_phrase, over_warning
 from wizard.web.written import in_other_language
 
@@ -45,3 +45,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(over_phrase, "over_phrase")
     app.add_template_global(over_warning, "over_warning")
     app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals["year_end_labels"] = year_end

@@ -252,6 +252,11 @@ def card_reason(card: CardInfo) -> str:
     reason = card.reason
     if reason is None:
         return ""
+    if reason.review is not None:
+        return {
+            "not-met": _("Not met in last year's year-end review"),
+            "partly": _("Partly met in last year's year-end review"),
+        }.get(reason.review, _("Carried over from last year's year-end review"))
     hallmark = framework.hallmark(reason.hallmark) if reason.hallmark is not None else None
     if hallmark is not None:
         rating = framework.RATING_TITLES.get(reason.rating or "")

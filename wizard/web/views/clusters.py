@@ -15,6 +15,7 @@ from wizard.services import reporting
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
+from wizard.web.year_end import IMPACT_LEVELS, year_end_csv_labels, year_end_report
 
 bp = Blueprint("clusters", __name__, url_prefix=LANG_PREFIX + "/clusters")
 
@@ -74,4 +75,19 @@ def dashboard(cluster_id: int) -> ResponseReturnValue:
         status_labels=STATUS_LABELS,
         status_tags=STATUS_TAGS,
         report=build_report(found.facts),
+        year_end=year_end_report(found.year_end),
+        year_end_status=found.year_end_status or {},
+        levels=IMPACT_LEVELS,
+        year_end_csv=[
+            (
+                url_for(
+                    "year_end_reports.cluster_csv",
+                    cluster_id=cluster_id,
+                    year=year_slug(year),
+                    kind=kind,
+                ),
+                label,
+            )
+            for kind, label in year_end_csv_labels()
+        ],
     )

@@ -3,7 +3,9 @@ local authority, with the number of schools by plan status."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -15,6 +17,7 @@ from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
 from wizard.web.views.clusters import chosen_year, year_choices
+from wizard.web.year_end import IMPACT_LEVELS, year_end_csv_labels, year_end_report
 
 bp = Blueprint("national", __name__, url_prefix=LANG_PREFIX + "/national")
 
@@ -33,6 +36,7 @@ def index() -> ResponseReturnValue:
     )
     if found is None:
         abort(400)
+    chosen: dict[str, Any] = {"authority": found.authority.code} if found.authority else {}
     return render_template(
         "national/index.html",
         year=year,
@@ -45,4 +49,18 @@ def index() -> ResponseReturnValue:
         status_labels=STATUS_LABELS,
         status_tags=STATUS_TAGS,
         report=build_report(found.facts),
+        year_end=year_end_report(found.year_end),
+        levels=IMPACT_LEVELS,
+        year_end_csv=[
+            (
+                url_for(
+                    "year_end_reports.national_csv",
+                    kind=kind,
+                    year=year_slug(year),
+                    **chosen,
+                ),
+                label,
+            )
+            for kind, label in year_end_csv_labels()
+        ],
     )

@@ -29,7 +29,7 @@ from wizard.domain.journey import (
     RETURN_TO,
     Task,
 )
-from wizard.services import plans, steps
+from wizard.services import plans, steps, year_end
 from wizard.services.progress import progress_of
 from wizard.services.steps import Conflict, PlanAnswers
 from wizard.web.access import Access, allow
@@ -147,6 +147,10 @@ def hub(year: str) -> ResponseReturnValue:
         submitted=plans.submitted_version(state.plan) if state.plan else None,
         can_start=state.plan is not None
         or plans.next_year_offered(scope.school_id, academic_year, opens),
+        year_end=year_end.hub_entry(state.plan),
+        # Not started, or made with nothing in it yet (a staff voice round opened first).
+        unstarted=state.plan is None
+        or (state.plan.status == "draft" and state.plan.version == 1 and not state.data),
         # Starting the year's plan (from last year's, or empty): the page's one form.
         form=ConfirmForm(),
     )
