@@ -64,6 +64,9 @@ def test_every_kind_of_token_route_is_known(app: Flask) -> None:
         "hwb",
         "shared",
         "staff_voice_response",
+        # An administrator's upload waiting for its preview: /<lang>/admin/import/<token> and
+        # /<lang>/admin/clusters/import/<token>.
+        "admin",
     }
     assert len(token_paths(app)) >= 2 * 8
 

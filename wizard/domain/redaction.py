@@ -15,15 +15,21 @@ def _spelt(word: str) -> str:
 
 
 # Paths that carry a secret token (a password reset, an invitation, a share link, a staff
-# voice round), also inside a query string or a Referer, raw or with any of its characters
-# percent-encoded (Werkzeug decodes "/en/%73taff-voice/%41bc" to a working link), with
-# repeated slashes or "." segments (answered by a redirect to the link): the token never
-# reaches a log.
+# voice round, an administrator's upload waiting for its preview to be applied), also inside a
+# query string or a Referer, raw or with any of its characters percent-encoded (Werkzeug
+# decodes "/en/%73taff-voice/%41bc" to a working link), with repeated slashes or "." segments
+# (answered by a redirect to the link): the token never reaches a log.
 _SLASH = _spelt("/")
 _SEPARATOR = rf"{_SLASH}(?:(?:{_spelt('.')})?{_SLASH})*"
-_ROUTES = "|".join(
-    _spelt(route) for route in ("reset-password", "invitation", "shared", "staff-voice")
+TOKEN_ROUTES = (
+    ("reset-password",),
+    ("invitation",),
+    ("shared",),
+    ("staff-voice",),
+    ("admin", "import"),
+    ("admin", "clusters", "import"),
 )
+_ROUTES = "|".join(_SEPARATOR.join(_spelt(segment) for segment in route) for route in TOKEN_ROUTES)
 _TOKEN_IN_PATH = re.compile(
     rf"({_SEPARATOR}(?:{_spelt('en')}|{_spelt('cy')}){_SEPARATOR}(?:{_ROUTES}){_SEPARATOR})"
     r"(?:[A-Za-z0-9_\-]|%(?:25)*[0-9a-f]{2})+",
