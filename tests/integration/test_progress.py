@@ -130,7 +130,7 @@ def test_a_member_records_this_terms_update_and_the_version_never_changes(
         assert plan is not None and plan.status == "submitted" and plan.version == 1
     # The history page says so.
     history = text(soup(client.get(f"/en/plan/{YEAR}/history")))
-    assert "Recorded how a priority is going: On track" in history
+    assert "Recorded how “Pedagogy and teaching approaches” is going: On track" in history
     assert snapshot_bytes(app) == before
 
 

@@ -10,9 +10,11 @@ from typing import Any
 
 from wizard.domain import framework
 from wizard.domain.academic_year import year_label
+from wizard.domain.cards import CardCatalogue
 from wizard.domain.journey import JOURNEY
 from wizard.domain.plan_document import hallmark_of_step
 from wizard.services.plans import AuditAction, HistoryEntry
+from wizard.web.i18n import select_locale
 from wizard.web.labels import PROGRESS_STATUS_LABELS, TASK_TITLES, TERM_LABELS
 from wizard.web.text import gettext as _
 
@@ -84,6 +86,15 @@ _PLAIN: dict[AuditAction, Callable[[], tuple[str, str]]] = {
 }
 
 
+def _framework_card_title(key: object) -> str | None:
+    """The title of a designed card, element or hallmark card, in the page's language (None
+    for a school's own card, whose title the record does not keep)."""
+    if not isinstance(key, str):
+        return None
+    card = CardCatalogue({}, (), select_locale()).get(key)
+    return str(card.title) if card is not None else None
+
+
 def describe(entry: HistoryEntry) -> HistoryRow:
     """One audit record as a row of the history table."""
     detail = entry.detail
@@ -114,7 +125,16 @@ def describe(entry: HistoryEntry) -> HistoryRow:
         term = TERM_LABELS.get(str(detail.get("term")), "")
         status = PROGRESS_STATUS_LABELS.get(str(detail.get("status")), "")
         part = f"{_('Progress through the year')}: {term}"
-        what = _("Recorded how a priority is going: %(status)s", status=str(status))
+        title = _framework_card_title(detail.get("card"))
+        what = (
+            _(
+                "Recorded how “%(priority)s” is going: %(status)s",
+                priority=title,
+                status=str(status),
+            )
+            if title
+            else _("Recorded how a priority is going: %(status)s", status=str(status))
+        )
     elif action is AuditAction.COMMENT_ADDED:
         part = _task_title(detail.get("task"))
         what = _("Commented on version %(number)d", number=version)
