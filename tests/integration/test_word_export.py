@@ -26,6 +26,7 @@ from tests.conftest import Directory, sign_in
 from tests.html import soup
 from tests.i18n import translate
 from tests.plans import write_plan
+from tests.year_end import fill_review, submit_review, submitted_plan
 from wizard.data.database import db
 from wizard.data.models import ShareLink
 from wizard.domain import framework
@@ -480,3 +481,39 @@ def test_the_section_for_the_school_development_plan_carries_each_prioritys_succ
         [cell.get_text() for cell in row.select("th, td")] for row in html.select("table tbody tr")
     ]
     assert cells[0][1] == difference + translate(app, lang, "How will you know?") + evidence
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_section_for_the_school_development_plan_says_how_far_last_years_priorities_were_met(
+    app: Flask, lead_client: FlaskClient, lang: str
+) -> None:
+    """From last year's submitted year-end review: each of last year's priorities, top row
+    first, with how far its success criteria were met and the evidence, in the Word file and
+    on the page alike; a plan whose school has no such review has no such table."""
+    write_plan(lead_client, YEAR, lang=lang)
+    title = translate(app, lang, "How far last year's priorities were met")
+    document = download(lead_client, f"/{lang}/plan/{YEAR}/summary.docx")
+    assert title not in [caption(table) for table in document.tables]
+    submitted_plan(lead_client, lang=lang)
+    fill_review(lead_client, lang=lang)
+    submit_review(lead_client, lang=lang)
+    document = download(lead_client, f"/{lang}/plan/{YEAR}/summary.docx")
+    header, *rows = row_texts(table_called(document, title))
+    assert header == [
+        translate(app, lang, "Last year's priority"),
+        translate(app, lang, "Success criteria"),
+        translate(app, lang, "Evidence"),
+    ]
+    assert len(rows) == 9
+    verdicts = [translate(app, lang, "Met"), translate(app, lang, "Not met")]
+    verdicts += [translate(app, lang, "Partly met")] + [translate(app, lang, "Met")] * 6
+    assert [row[1] for row in rows] == verdicts
+    assert [row[2] for row in rows] == [f"Evidence {number}" for number in range(1, 10)]
+    assert (title, "Heading 3") in [(text, style) for style, text in headings(document)]
+    page = soup(lead_client.get(f"/{lang}/plan/{YEAR}/summary/development-plan"))
+    tables = page.select("table")
+    assert len(tables) == 2
+    cells = [
+        [cell.get_text() for cell in row.select("th, td")] for row in tables[1].select("tbody tr")
+    ]
+    assert cells == rows

@@ -40,7 +40,8 @@ from wizard.domain.diamond import ROWS
 from wizard.domain.journey import CRITERIA_STEP
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.summary import SummaryView
-from wizard.render.development_plan import PriorityRow, development_plan
+from wizard.domain.year_end import CRITERIA_TITLES
+from wizard.render.development_plan import LastYearRow, PriorityRow, development_plan
 from wizard.render.locale import (
     current_locale,
     format_long_date,
@@ -498,6 +499,28 @@ class _Writer:
             _("Priorities, actions and costs"),
             (_("Priority"), _("Success criteria"), _("Actions"), _("When"), _("Cost")),
             rows,
+        )
+        self._last_year()
+
+    def _last_year(self) -> None:
+        """From last year's year-end review: how far each priority met its success criteria,
+        with the evidence (nothing without a submitted review)."""
+        found: list[LastYearRow] = list(self.context.get("last_year") or [])
+        if not found:
+            return
+        title = _("How far last year's priorities were met")
+        self.heading(title, 3)
+        self.table(
+            title,
+            (_("Last year's priority"), _("Success criteria"), _("Evidence")),
+            [
+                (
+                    (row.card.title, row.card.lang),
+                    str(CRITERIA_TITLES[row.met]) if row.met in CRITERIA_TITLES else "–",
+                    (row.evidence, row.evidence_lang) if row.evidence else "–",
+                )
+                for row in found
+            ],
         )
 
 

@@ -12,12 +12,16 @@ from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from wizard.domain.academic_year import year_slug
+from wizard.domain.cards import CardCatalogue
+from wizard.domain.plan_document import OwnCardTitles
 from wizard.domain.values import PlanStatus
 from wizard.render.archive import safe_file_name, unique_names
+from wizard.render.development_plan import LastYearRow, last_year
 from wizard.render.docx_export import MIME_TYPE as DOCX_TYPE
 from wizard.render.docx_export import Labels, docx_digest, render_docx
 from wizard.render.pdf import RenderBusy, bounded, bounded_render, version_file, version_pdf
 from wizard.services import plans
+from wizard.services import year_end as year_end_service
 from wizard.web import labels
 from wizard.web.extensions import limiter
 from wizard.web.i18n import select_locale
@@ -114,8 +118,28 @@ def docx_response(
     )
 
 
+def last_year_rows(school: tuple[int, int] | None = None) -> list[LastYearRow]:
+    """How far last year's priorities were met, from the latest submitted version of last
+    year's year-end review of the school (the request's plan's, or `school`: school id and
+    academic year); none without one."""
+    if school is None:
+        scope = plan_scope()
+        school = (scope.school_id, scope.academic_year)
+    found = year_end_service.latest_version(school[0], school[1] - 1)
+    if found is None:
+        return []
+    own = [
+        OwnCardTitles(int(card["id"]), card.get("title_en"), card.get("title_cy"))
+        for card in found.document.plan.own_cards
+        if isinstance(card.get("id"), int)
+    ]
+    return last_year(found.document, CardCatalogue({}, own, select_locale()))
+
+
 def docx_bytes(context: dict[str, Any], version_id: int | None) -> bytes:
     words = Labels(labels.PHASES, labels.BENEFICIARY_LABELS, labels.TERM_LABELS)
+    if "last_year" not in context:
+        context = {**context, "last_year": last_year_rows()}
 
     def make() -> bytes:
         return bounded(lambda: render_docx(context, words))
@@ -125,6 +149,7 @@ def docx_bytes(context: dict[str, Any], version_id: int | None) -> bytes:
         # what the file is made with.
         made_from = hashlib.sha256(docx_digest().encode())
         made_from.update(repr(context["summary"].document).encode())
+        made_from.update(repr(context["last_year"]).encode())
         digest = made_from.hexdigest()[:32]
         return version_file(version_id, select_locale(), digest, "docx", make)
     return make()
@@ -158,6 +183,8 @@ def cluster_documents(
                 plan.number,
                 school=(plan.school_id, academic_year),
             )
+            if kind == "docx":
+                context["last_year"] = last_year_rows((plan.school_id, academic_year))
             made = pdf_bytes if kind == "pdf" else docx_bytes
             return _patiently(lambda: made(context, plan.version_id))
 

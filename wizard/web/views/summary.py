@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import year_slug
 from wizard.domain.values import PlanStatus
+from wizard.domain.year_end import CRITERIA_TITLES
 from wizard.render.development_plan import development_plan
 from wizard.web import labels
 from wizard.web.access import Access, allow
@@ -18,6 +19,7 @@ from wizard.web.views import file_word
 from wizard.web.views.documents import (
     docx_response,
     draft_snapshot,
+    last_year_rows,
     limit_pdfs_per_user,
     pdf_response,
     submitted_version,
@@ -99,4 +101,11 @@ def development_plan_page(year: str) -> ResponseReturnValue:
         snapshot, plan.status, None if plan.status == PlanStatus.DRAFT else plan.version
     )
     rows = development_plan(context["summary"], labels.TERM_LABELS)
-    return render_template("plan/development_plan.html", year_slug=year, rows=rows, **context)
+    return render_template(
+        "plan/development_plan.html",
+        year_slug=year,
+        rows=rows,
+        last_year=last_year_rows(),
+        criteria_titles=CRITERIA_TITLES,
+        **context,
+    )
