@@ -95,6 +95,8 @@ VALID = {
     "decision": "approve",
     "school": "",
     "keep": "",
+    "cluster": "",
+    "category": "primarily-welsh",
 }
 # Kinds whose value is only compared, never stored or shown, so that any other value is simply
 # "not that one": a wrong password, the "confirm" of deleting an own card (needed only for a
@@ -122,6 +124,8 @@ CHOSEN = {
     "role",
     "decision",
     "school",
+    "cluster",
+    "category",
 }
 
 
@@ -254,6 +258,24 @@ SPECS: dict[str, Spec] = {
     "team.cancel": Spec({}),
     "team.resend": Spec({}),
     "team.remove_password": Spec({}, who="spare"),
+    # Administration, by the administrator of the school's local authority (Cardiff; the other
+    # school is in Newport, which is not theirs). The upload routes get no file (a form with
+    # its error) and tokens nobody made; the coordinator to remove is a member, not one.
+    "admin.make_lead": Spec({"confirm": "confirm"}, who="admin"),
+    "admin.invite_lead": Spec(
+        {"name": "name", "email": "email", "language": "language"}, who="admin"
+    ),
+    "admin.move_school": Spec({"cluster": "cluster"}, who="admin"),
+    "admin.school_category": Spec({"category": "category"}, who="admin"),
+    "admin.clusters": Spec({"name_en": "text", "name_cy": "text"}, who="admin"),
+    "admin.cluster": Spec({"name_en": "text", "name_cy": "text"}, who="admin"),
+    "admin.add_coordinator": Spec({"email": "email", "name": "name"}, who="admin"),
+    "admin.remove_coordinator": Spec({"confirm": "confirm"}, who="admin"),
+    "admin.decide": Spec({"decision": "decision"}, who="admin"),
+    "admin.import_schools": Spec({}, who="admin"),
+    "admin.import_preview": Spec({}, who="admin"),
+    "admin.import_clusters": Spec({}, who="admin"),
+    "admin.clusters_preview": Spec({}, who="admin"),
 }
 # Which SPEC each rule uses, when an endpoint has more than one rule or page kind.
 RULE_SPECS = {"/<any(en,cy):lang>/plan/<year>/funding-plan/lines/new": "funding.line new"}
@@ -391,7 +413,8 @@ def _team_of(lead: Any, colleague: Any, issuer: str, subject: str) -> dict[str, 
 @pytest.fixture
 def world(app: Flask, directory: Directory, make_app: Callable[..., Flask], provider: str) -> World:
     cluster = directory.cluster("North")
-    other_cluster = directory.cluster("South")
+    # In another local authority: the administrator of the first's may not touch it.
+    other_cluster = directory.cluster("South", "newport")
     school = directory.school(cluster=cluster)
     other_school = directory.school("Elsewhere", None, cluster=other_cluster)
     lead = directory.user("lead@school.example", school=school, lead=True)
@@ -403,6 +426,7 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask], prov
     spare.external_issuer, spare.external_subject = provider, "spare-member"
     db.session.commit()
     coordinator = directory.user("coord@la.example", coordinator_of=[cluster])
+    directory.user("admin@cardiff.example", authority_admin=directory.authority("cardiff"))
     other_coordinator = directory.user("oc@la.example", coordinator_of=[other_cluster])
 
     for who in (lead, other_lead):
@@ -461,6 +485,7 @@ def world(app: Flask, directory: Directory, make_app: Callable[..., Flask], prov
         ("lead", lead.email),
         ("spare", "spare@school.example"),
         ("coordinator", coordinator.email),
+        ("admin", "admin@cardiff.example"),
     ):
         clients[who], csrf[who] = _signed_in(protected, email)
     # The anonymous browser has signed in with Hwb as someone the service does not know (so
@@ -560,10 +585,12 @@ def _body(
         value = VALID[kind]
         if kind == "card" and example["ids"] == "other":
             value, refuse = ids["card_key"], True  # another school's own card
-        if kind in ("school", "keep"):
-            # Any school may be asked to join; another school's link is simply not kept.
-            key = "school_id" if kind == "school" else "link_id"
+        if kind in ("school", "keep", "cluster"):
+            # Any school may be asked to join; another school's link is simply not kept;
+            # another authority's cluster is not one to move a school to.
+            key = {"school": "school_id", "keep": "link_id", "cluster": "cluster_id"}[kind]
             value = str((ids if example["ids"] == "other" else world.ids)[key])
+            refuse = refuse or (kind == "cluster" and example["ids"] == "other")
         if mutation == "missing":
             continue
         if mutation == "wrong_type":

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wizard.domain.academic_year import academic_year_of
-from wizard.domain.inputs import normalise_email, parse_whole_number
+from wizard.domain.inputs import has_unsafe_characters, normalise_email, parse_whole_number
 from wizard.domain.values import LanguageCategory
 from wizard.services import administration as admin
 from wizard.web.access import Access, allow
@@ -45,8 +45,9 @@ def _posted() -> None:
 
 
 def _text(name: str, limit: int = NAME_LENGTH) -> str:
+    """A one-line text field: too long, or holding a character we never store, is refused."""
     value = (request.form.get(name) or "").strip()
-    if len(value) > limit:
+    if len(value) > limit or has_unsafe_characters(value):
         abort(400)
     return value
 
