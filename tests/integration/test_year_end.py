@@ -185,6 +185,18 @@ def test_next_year_starts_from_the_review(lead_client: FlaskClient) -> None:
     body = text(board.find("main"))
     assert "Heb ei bodloni yn ôl adolygiad diwedd blwyddyn y llynedd" in body
     assert "Wedi'i bodloni'n rhannol yn ôl adolygiad diwedd blwyddyn y llynedd" in body
+    # The two years side by side show last year's planned against actual spending and impact.
+    compared = soup(lead_client.get(f"/en/plan/{this_year}/compare"))
+    review = compared.find(id="year-end-review")
+    assert review is not None
+    spending, impact = review.find_all_next("table")[:2]
+    assert [text(td) for td in spending.select("tbody td")] == ["£600.00", "£640.00"]
+    rows = {
+        text(tr.find("th")): [text(td) for td in tr.find_all("td")]
+        for tr in impact.select("tbody tr")
+    }
+    assert rows["Pedagogy and teaching approaches"] == ["Met", "Staff's practice"]
+    assert rows["Curriculum design"] == ["Not met", "Staff's reactions"]
 
 
 def test_an_empty_plan_can_still_start_from_last_year(lead_client: FlaskClient) -> None:

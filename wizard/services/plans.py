@@ -30,6 +30,7 @@ from wizard.domain import next_year as next_years
 from wizard.domain.academic_year import academic_year_of
 from wizard.domain.cards import CardCatalogue, OwnCardText
 from wizard.domain.values import PlanStatus
+from wizard.domain.year_end import YearEndDocument
 
 if TYPE_CHECKING:
     from wizard.data.models import User
@@ -211,6 +212,10 @@ class YearsCompared:
     funding: list[tuple[framework.FundingPurpose, int, int]]
     cards_before: CardCatalogue
     cards_after: CardCatalogue
+    review: YearEndDocument | None = None
+    """The earlier year's year-end review, if one was submitted: planned against actual
+    spending and the impact on each priority."""
+    review_year: int | None = None
 
 
 def _own_card_identity(cards: Sequence[OwnCardText]) -> Callable[[str], str]:
@@ -229,6 +234,7 @@ def compare_years(
     if this_plan is None or that_plan is None:
         return None
     before, after = document_of(that_answers), document_of(this_answers)
+    earlier = that_plan if other_year < academic_year else this_plan
     that_cards, this_cards = own_cards(that_plan), own_cards(this_plan)
     return YearsCompared(
         moves=comparison.board_moves(
@@ -238,4 +244,6 @@ def compare_years(
         funding=comparison.funding_by_purpose(before, after),
         cards_before=CardCatalogue(before, that_cards, locale),
         cards_after=CardCatalogue(after, this_cards, locale),
+        review=year_end_store.latest_review_document(earlier),
+        review_year=earlier.academic_year,
     )

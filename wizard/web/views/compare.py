@@ -11,6 +11,7 @@ from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.scope import plan_scope
 from wizard.web.views import signed_in_user
+from wizard.web.year_end import words
 
 bp = Blueprint("compare", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
 
@@ -38,4 +39,12 @@ def years(year: str) -> ResponseReturnValue:
         cards_before=compared.cards_before,
         cards_after=compared.cards_after,
         school=user.school,
+        review=compared.review,
+        review_year=compared.review_year,
+        review_cards=compared.cards_before
+        if compared.review_year == other_year
+        else compared.cards_after,
+        purposes=words()["purposes"],
+        levels=words()["levels"],
+        criteria_titles=words()["criteria_titles"],
     )
