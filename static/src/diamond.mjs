@@ -13,8 +13,11 @@
 //    bank) drops nothing. Dragging is never the only way (WCAG 2.2 SC 2.5.7).
 // 2. Focus after a move: keyboard focus stays on the moved card (on the same
 //    button, where its moves are still open), or goes to the "which card?"
-//    question, the undo button, or the error summary. A "card added" banner
-//    goes once the next move is made.
+//    question, the undo button, or the error summary. A card added from the
+//    bank is focused without scrolling to it: the page stays where it was, the
+//    next bank card in the added one's place. A "card added" banner goes once
+//    the next move is made.
+//    Escape closes a chooser or a card's open "Move to" menu.
 //
 // 3. "About" in the card bank: the school's bank leaves each card's
 //    description out to keep the page small (a card with something to say is
@@ -306,13 +309,55 @@ function rememberMove (event) {
   const data = detail.requestConfig.formData
   const combined = data && data.get('m')
   const parts = combined ? String(combined).split(' ') : []
+  const card = combined ? parts[0] : (data ? data.get('card') : null)
   moves.set(detail.xhr, {
-    card: combined ? parts[0] : (data ? data.get('card') : null),
+    card,
     to: combined ? parts.slice(1).join(' ') : (data ? data.get('to') : null),
-    button: combined ? String(combined) : null
+    button: combined ? String(combined) : null,
+    bank: bankPlace(card)
   })
   movesInFlight += 1
   setDisabled(true)
+}
+
+// Where a card added from the bank was: its place in the bank's list and how far
+// from the top of the window it was, so that the page can stay where the person
+// was (on a phone the bank is below the board: jumping to the board after every
+// "Add to board" meant scrolling back down for the next card).
+function bankPlace (card) {
+  const items = Array.from(document.querySelectorAll('#bank-cards > li'))
+  const index = items.findIndex(function (item) {
+    return item.querySelector('[data-card="' + CSS.escape(String(card)) + '"]') !== null
+  })
+  if (index < 0) return null
+  return { index, top: items[index].getBoundingClientRect().top }
+}
+
+// After a card went from the bank to the board: the bank card now in its place
+// (or the bank's last) stays where the added card was on the screen.
+function stayInBank (place) {
+  const items = Array.from(document.querySelectorAll('#bank-cards > li'))
+  const anchor = items[Math.min(place.index, items.length - 1)] || document.getElementById('card-bank')
+  if (anchor) window.scrollBy(0, anchor.getBoundingClientRect().top - place.top)
+}
+
+// Escape closes the open chooser ("Which row?", "Which card?": its Cancel) or a
+// card's open "Move to" menu, and focus goes back to where it was opened from.
+function closeOnEscape (event) {
+  if (event.key !== 'Escape' || event.defaultPrevented) return
+  const cancel = document.querySelector('#board-chooser .app-chooser__panel button[name="m"][value$=" cancel"]')
+  if (cancel && !cancel.disabled) {
+    event.preventDefault()
+    cancel.click()
+    return
+  }
+  const menu = event.target instanceof Element && event.target.closest('details.app-card__moves[open]')
+  if (menu) {
+    event.preventDefault()
+    menu.open = false
+    const summary = menu.querySelector('summary')
+    if (summary) summary.focus()
+  }
 }
 
 function moveFinished (event) {
@@ -329,11 +374,11 @@ function moveFinished (event) {
   }
 }
 
-function focusElement (element) {
+function focusElement (element, options) {
   if (!element.hasAttribute('tabindex') && !element.matches('a[href], button, input, select, textarea')) {
     element.setAttribute('tabindex', '-1')
   }
-  element.focus()
+  element.focus(options)
 }
 
 // htmx fires htmx:afterSettle once for each element swapped in (each
@@ -371,6 +416,12 @@ function focusAfterMove (event) {
       banner.remove()
     })
   }
+  // Added to the board from the bank: focus goes to the card on the board as
+  // after any move, but the page does not scroll to it (on a phone the board is
+  // above the bank): it stays where the person was, for the next card.
+  const fromBank = move.bank && move.to === 'next' &&
+    !document.querySelector('#bank-cards [data-card="' + CSS.escape(String(move.card)) + '"]')
+  if (fromBank) stayInBank(move.bank)
   if (move.to === 'undo') {
     const undo = document.querySelector('#board-undo button')
     if (undo) {
@@ -396,7 +447,7 @@ function focusAfterMove (event) {
     return element.value === move.button && !element.disabled && element.offsetParent !== null
   })
   const summary = card.querySelector('summary')
-  focusElement(button || (summary && summary.offsetParent !== null ? summary : card))
+  focusElement(button || (summary && summary.offsetParent !== null ? summary : card), fromBank ? { preventScroll: true } : undefined)
 }
 
 // -----------------------------------------------------------------------------
@@ -474,6 +525,7 @@ if (htmx) {
   document.addEventListener('htmx:beforeRequest', rememberMove)
   document.addEventListener('htmx:afterRequest', moveFinished)
   document.addEventListener('htmx:afterSettle', focusAfterMove)
+  document.addEventListener('keydown', closeOnEscape)
 
   // The board or the bank swapped in (or the page itself, when htmx starts,
   // or after a boosted navigation): make a fresh set of drop targets.

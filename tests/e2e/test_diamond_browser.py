@@ -826,3 +826,68 @@ def test_the_boards_poll_does_not_restart_the_timeout_warnings_wait(
            }))"""
     )
     assert page.evaluate(last) == before
+
+
+# The phone: adding from the bank keeps the page where it was; Escape closes the choosers ----
+
+
+@pytest.mark.e2e
+def test_adding_from_the_bank_on_a_phone_keeps_the_page_where_it_was(
+    new_context: ContextFactory, school_lead: User, en: Translator, plan_year: str
+) -> None:
+    context = new_context(viewport={"width": 375, "height": 740}, has_touch=True)
+    page = context.new_page()
+    sign_in(page, school_lead.email, en)
+    page.goto(board_path("en", plan_year))
+    # The instructions and the link to arrange everything on one page come before the bank.
+    instructions = page.get_by_text(en("Choose nine priorities"), exact=False).first
+    bank_box = card_bank(page, en).bounding_box()
+    words = instructions.bounding_box()
+    assert bank_box is not None and words is not None and words["y"] < bank_box["y"]
+    arrange = arrange_link(page, en).bounding_box()
+    assert arrange is not None and arrange["y"] < bank_box["y"]
+    board: Board = {}
+    for card in CARDS[4:7]:
+        add = button(page, en, "Add to the board", card)
+        add.scroll_into_view_if_needed()
+        before = add.bounding_box()
+        scrolled = page.evaluate("window.scrollY")
+        assert before is not None and scrolled > 0
+        add.click()
+        slot = next(slot for slot in range(1, 10) if slot not in board)
+        board[slot] = card
+        expect(announcement(page)).to_have_text(placed(en, card, ROW_OF[slot]))
+        # The bank card now in the added one's place is where that was: no jump to the top.
+        following = page.locator("#bank-cards > li").nth(4)
+        after = following.bounding_box()
+        assert after is not None and abs(after["y"] - before["y"]) < 40, (before, after)
+        assert page.evaluate("window.scrollY") > scrolled / 2
+
+
+@pytest.mark.e2e
+def test_escape_closes_the_choosers(
+    page: Page, school_lead: User, en: Translator, plan_year: str
+) -> None:
+    save_board_for(school_lead, full_board())
+    sign_in(page, school_lead.email, en)
+    page.goto(board_path("en", plan_year))
+    wait_until_draggable(page)
+    card = CARDS[4]
+    moves_of(page, en, card).click()
+    card_menu_button(page, en, card, "Move to row").click()
+    expect(chooser(page)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(chooser(page)).to_have_count(0)
+    # A card's open menu of moves closes too, and focus goes back to it.
+    if not card_menu_button(page, en, card, "Move to row").is_visible():
+        moves_of(page, en, card).click()
+    expect(card_menu_button(page, en, card, "Move to row")).to_be_visible()
+    card_menu_button(page, en, card, "Move to row").focus()
+    page.keyboard.press("Escape")
+    expect(card_menu_button(page, en, card, "Move to row")).to_be_hidden()
+    expect(moves_of(page, en, card)).to_be_focused()
+    # "Which card?" (the bank card into a full board) closes with Escape as well.
+    button(page, en, "Swap into the board", CARDS[10]).click()
+    expect(chooser(page)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(chooser(page)).to_have_count(0)

@@ -164,6 +164,41 @@ def test_the_shared_view_and_the_coordinators_pages_fit_at_320_px(
     )
 
 
+@pytest.mark.parametrize("lang", ["cy", "en"])
+def test_every_amount_of_the_shared_plan_is_on_screen_at_375_px(
+    new_context: ContextFactory, plans: Plans, cy: Translator, en: Translator, lang: str
+) -> None:
+    """A governor on a phone reads every amount of the shared plan without scrolling sideways:
+    the tables are lists of label and value on narrow screens, and real tables on wide ones."""
+    t = cy if lang == "cy" else en
+    context = new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(f"/{lang}/shared/{plans.token}")
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, page.evaluate(OVERFLOWING)
+    # No table scrolls inside its own box either.
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('.app-scroll')].filter(e => e.scrollWidth > e.clientWidth + 1).length"
+    )
+    assert boxes == 0
+    amounts = page.locator("main td.govuk-table__cell--numeric")
+    assert amounts.count() >= 3
+    for index in range(amounts.count()):
+        amount = amounts.nth(index)
+        amount.scroll_into_view_if_needed()
+        box = amount.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        assert "£" in amount.inner_text()
+    # Each amount says what it is (its column's heading, shown before it).
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('main td.govuk-table__cell--numeric'), '::before').content"
+    )
+    assert label == f'"{t("Amount")}"'
+    # On a wide screen, the same table has its column headings.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.get_by_role("columnheader", name=t("Amount")).first).to_be_visible()
+
+
 def test_the_summarys_board_image_shrinks_and_its_tables_scroll_in_their_own_region(
     new_context: ContextFactory, plans: Plans, cy: Translator
 ) -> None:

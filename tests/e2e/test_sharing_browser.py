@@ -34,6 +34,8 @@ def make_link(page: Page, t: Translator, shows: str) -> str:
     shown = page.locator("#new-share-link")
     href = shown.get_attribute("href") or ""
     expect(shown).to_have_text(href)
+    # A button copies it (shown where the browser can copy).
+    expect(page.get_by_role("button", name=t("Copy the link"), exact=True)).to_be_visible()
     return urlparse(href).path
 
 
@@ -100,15 +102,22 @@ def test_a_lead_shares_the_plan_and_revokes_the_link(
     # The lead sees it used, and revokes it: the link stops working.
     page.goto(plan_path("en", plan_year, "share"))
     expect(table.get_by_text(en("Not used yet"))).to_have_count(0)
-    table.get_by_role("button", name=en("Revoke"), exact=False).click()
+    # Revoking asks first.
+    table.get_by_role("link", name=en("Revoke"), exact=False).click()
+    expect(heading(page)).to_have_text(en("Are you sure you want to revoke this share link?"))
+    lead_audit.audit(en("Are you sure you want to revoke this share link?"))
+    page.get_by_role("button", name=en("Yes, revoke the link"), exact=True).click()
     expect(
         page.get_by_text(en("You have revoked the link. It no longer opens the plan."))
     ).to_be_visible()
     expect(table.get_by_text(en("Revoked"), exact=True)).to_be_visible()
+    # The revoked link says so, in the reader's language (not "Page not found").
     gone = reader.goto(welsh)
     assert gone is not None and gone.status == 404
-    expect(heading(reader)).to_have_text(cy("Page not found"))
+    expect(heading(reader)).to_have_text(cy("This link is no longer available"))
+    expect(reader.get_by_text(cy("Ask the school for a new one."), exact=False)).to_be_visible()
     expect_html_lang(reader, "cy")
+    reader_audit.audit(cy("This link is no longer available"))
 
     # The share page in Welsh.
     page.goto(plan_path("cy", plan_year, "share"))

@@ -110,6 +110,7 @@ MATRIX: dict[str, Row] = {
     "root.readyz": PUBLIC,
     "public.start": PUBLIC,
     "public.accessibility": PUBLIC,
+    "public.help_page": PUBLIC,
     "public.privacy": PUBLIC,
     "public.cookies": PUBLIC,
     # Signing in and out, resets and invitations (with a token nobody made: not found).
@@ -188,7 +189,7 @@ MATRIX: dict[str, Row] = {
     # Feedback and sharing.
     "feedback.reply": LEAD_FORM,
     "sharing.index": Row(get="SAFAFFF", post="SAFAFFF"),
-    "sharing.revoke_link": Row(post="SAFNFFF"),
+    "sharing.revoke_link": Row(get="SAFNFFF", post="SAFNFFF"),
     "shared.page": Row(get="AAAAAAA", share="ANNN"),
     "shared.pdf": Row(get="AAAAAAA", share="ANNN"),
     "shared.docx": Row(get="AAAAAAA", share="ANNN"),

@@ -275,6 +275,27 @@ def test_the_arrangement_form_says_which_rows_are_wrong(
     assert sorted(stored_board()) == [str(n) for n in range(1, 10)]
 
 
+def test_the_arrangement_error_goes_on_the_card_that_was_changed(
+    lead_client: FlaskClient,
+) -> None:
+    """A full board, and one card moved from row 3 to row 2: row 2 has too many cards and row
+    3 too few, and both errors are on that card, not on the cards that did not move."""
+    write_plan(lead_client, YEAR)
+    form = soup(lead_client.get(board_url("en", "/arrange")))
+    version = form.find("input", attrs={"name": "version"})["value"]
+    rows = dict(zip(NINE, ["1", "2", "2", "3", "3", "3", "4", "4", "5"], strict=True))
+    rows["card:equity"] = "2"
+    data = {"version": version, "arrangement": "1", **{f"row-{c}": r for c, r in rows.items()}}
+    posted = lead_client.post(board_url("en", "/move"), data=data)
+    page = soup(lead_client.get(posted.headers["Location"]))
+    wrong = [s["name"] for s in page.select("select.govuk-select--error")]
+    assert wrong == ["row-card:equity"]
+    links = [a["href"] for a in page.select(".govuk-error-summary a")]
+    assert links == ["#row-card-equity", "#row-card-equity"]
+    message = page.find(id="row-card-equity-error").get_text(" ", strip=True)
+    assert "Row 2 has 3 cards" in message and "Row 3 has 2 cards" in message
+
+
 def test_the_arrangement_form_refuses_tampered_input(
     app: Flask, directory: Directory, lead: User, lead_client: FlaskClient
 ) -> None:

@@ -203,6 +203,7 @@ def test_every_page_type_is_valid_html_in_both_languages(
         for name, url in [
             ("start", f"/{lang}/"),
             ("accessibility", f"/{lang}/accessibility"),
+            ("help", f"/{lang}/help"),
             ("privacy", f"/{lang}/privacy"),
             ("cookies", f"/{lang}/cookies"),
             ("sign-in", f"/{lang}/sign-in"),

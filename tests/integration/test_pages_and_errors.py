@@ -43,7 +43,7 @@ def test_the_shell_has_a_skip_link_service_name_and_our_own_footer(client: Flask
         == "Cynllunydd dysgu proffesiynol"
     )
     footer_links = [a["href"] for a in page.select("footer a")]
-    assert footer_links == ["/cy/accessibility", "/cy/privacy", "/cy/cookies"]
+    assert footer_links == ["/cy/help", "/cy/accessibility", "/cy/privacy", "/cy/cookies"]
     # No GOV.UK branding: no crown, no Crown copyright, no GOV.UK logotype.
     text = page.get_text(" ")
     assert "Crown copyright" not in text and "GOV.UK" not in text

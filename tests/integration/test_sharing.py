@@ -175,7 +175,14 @@ def test_unknown_revoked_and_expired_tokens_get_the_same_404(
     }
     assert len(bodies) == 1
     response = anonymous.get(f"/{lang}/shared/{revoked}")
-    assert heading(response) == ("Page not found" if lang == "en" else "Heb ddod o hyd i'r dudalen")
+    # It says the link is no longer available, in the reader's language (not "Page not found").
+    assert heading(response) == (
+        "This link is no longer available" if lang == "en" else "Nid yw'r ddolen hon ar gael mwyach"
+    )
+    said = soup(response).find("main").get_text(" ", strip=True)
+    assert (
+        "Ask the school for a new one" if lang == "en" else "Gofynnwch i'r ysgol am un newydd"
+    ) in said
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response.headers["X-Robots-Tag"]
     for suffix in (".pdf", ".docx", "/diamond-9.svg"):
@@ -342,3 +349,29 @@ def test_the_task_list_links_leads_to_sharing(
     as_colleague = app.test_client()
     sign_in(as_colleague, colleague.email)
     assert SHARE not in hrefs(as_colleague.get(f"/en/plan/{YEAR}/"))
+
+
+def test_revoking_asks_first(app: Flask, lead_client: FlaskClient) -> None:
+    write_plan(lead_client, YEAR)
+    token = make_link(lead_client, "draft")
+    with app.app_context():
+        link_id = db.session.scalar(select(ShareLink.id))
+    page = soup(lead_client.get(SHARE))
+    link = page.find("a", href=f"{SHARE}/{link_id}/revoke")
+    assert link is not None and not page.select(f"form[action='{SHARE}/{link_id}/revoke']")
+    asked = lead_client.get(link["href"])
+    assert heading(asked) == "Are you sure you want to revoke this share link?"
+    assert app.test_client().get(f"/en/shared/{token}").status_code == 200  # nothing changed
+    form = soup(asked).find("form", action=f"{SHARE}/{link_id}/revoke")
+    assert form is not None and form["method"] == "post"
+    assert lead_client.post(form["action"]).status_code == 302
+    assert app.test_client().get(f"/en/shared/{token}").status_code == 404
+    # A revoked link has nothing to ask about.
+    assert lead_client.get(link["href"]).headers["Location"] == SHARE
+
+
+def test_a_new_link_has_a_copy_button(lead_client: FlaskClient) -> None:
+    write_plan(lead_client, YEAR)
+    response = lead_client.post(SHARE, data={"shows": "draft"})
+    button = soup(response).find("button", attrs={"data-copy": "new-share-link"})
+    assert button is not None and button.get_text(strip=True) == "Copy the link"

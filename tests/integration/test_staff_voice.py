@@ -1095,3 +1095,20 @@ def test_while_a_new_round_is_open_the_summary_shows_the_last_closed_rounds_resu
     }
     # Only the closed round's five boards (NINE[0] first), nothing of the open round's one.
     assert heat["Pedagogy and teaching approaches"] == ["5", "0", "0", "0", "0", "25"]
+
+
+def test_on_a_submitted_plan_the_consensus_says_why_and_links_to_reopening(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    write_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    number = round_id(app)
+    for _ in range(5):
+        respond(app.test_client(), token, "teacher", cards=tuple(reversed(NINE)))
+    close(lead_client, number)
+    assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
+    page = soup(results(lead_client, number))
+    assert page.find("form", action=f"{LEAD_PAGE}/{number}/apply") is None
+    said = page.find(id="consensus-submitted")
+    assert said is not None and "the plan has been submitted" in said.get_text()
+    assert said.find("a", href=f"/en/plan/{YEAR}/reopen") is not None

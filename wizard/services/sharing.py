@@ -81,6 +81,12 @@ def links(plan: Plan, today: date) -> list[LinkRow]:
     return [LinkRow(link, state_of(link, plan, today)) for link in data.share_links_of(plan)]
 
 
+def link_row(plan: Plan, link_id: int, today: date) -> LinkRow | None:
+    """One of the plan's links with its state (None: not this plan's link)."""
+    found = next((link for link in data.share_links_of(plan) if link.id == link_id), None)
+    return None if found is None else LinkRow(found, state_of(found, plan, today))
+
+
 def revoke(plan: Plan, link_id: int, user: User) -> bool:
     """Stop the link working, at once and for good (False: not this plan's link)."""
     return data.revoke(plan, link_id, user)

@@ -146,6 +146,8 @@ class Lead:
 
     can_apply: bool
     can_undo: bool
+    submitted: bool = False
+    """The lead would apply it, but the plan is submitted: reopening comes first."""
 
 
 def lead_choices(
@@ -158,4 +160,5 @@ def lead_choices(
     return Lead(
         can_apply=draft and bool(consensus),
         can_undo=bool(draft and applied and applied.revision == state.version),
+        submitted=is_lead and bool(consensus) and not is_draft(state.plan),
     )

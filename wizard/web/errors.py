@@ -91,6 +91,10 @@ def _http_error_page(status: int) -> tuple[str, int] | tuple[str, int, dict[str,
             429, retry_at=retry_at, accounts=request.endpoint in ACCOUNT_ENDPOINTS
         )
         return page, 429, ({"Retry-After": str(wait)} if wait else {})
+    if status == 404 and request.blueprint == "shared":
+        # A share link that is revoked, expired or was never made: the same words for each
+        # (saying which would tell a guesser that a token existed).
+        return render_error(404, share_link=True)
     return render_error(status)
 
 

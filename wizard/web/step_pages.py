@@ -12,7 +12,7 @@ from typing import Any
 
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
-from wizard.domain import framework
+from wizard.domain import framework, guidance
 from wizard.domain.diamond import ROW_OF
 from wizard.domain.journey import BOARD_STEP, CONTEXT_KEYS, CRITERIA_STEP, HALLMARK_COUNT
 from wizard.domain.plan_document import PlanDocument, hallmark_step
@@ -132,6 +132,7 @@ for _number, _key in enumerate(CONTEXT_KEYS, start=1):
         extra={
             "context": framework.context(_key),
             "elements": framework.elements_of(_key),
+            "guidance": guidance.ELEMENTS,
             "number": _number,
             "count": len(CONTEXT_KEYS),
         },
@@ -146,6 +147,7 @@ for _hallmark in framework.HALLMARKS:
         extra={
             "hallmark": _hallmark,
             "dimension": framework.slo_dimension(_hallmark.slo_dimension),
+            "guidance": guidance.HALLMARKS[_hallmark.key],
             "ratings": framework.RATINGS,
             "count": HALLMARK_COUNT,
         },

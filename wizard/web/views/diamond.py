@@ -20,7 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import year_slug
-from wizard.domain.diamond import ROW_COUNT, read_move
+from wizard.domain.diamond import ROW_COUNT, ROW_OF, read_move
 from wizard.domain.inputs import parse_whole_number
 from wizard.render.locale import in_language
 from wizard.render.svg import board_svg
@@ -172,13 +172,19 @@ def arrange_form(year: str) -> ResponseReturnValue:
         rows = {str(k): str(v) for k, v in (pending.get("rows") or {}).items()}
         errors = [(str(m), str(h)) for m, h in pending.get("errors") or []]
         row_errors = {int(k): str(v) for k, v in (pending.get("row_errors") or {}).items()}
+        card_errors = {
+            str(k): [str(m) for m in v] for k, v in (pending.get("card_errors") or {}).items()
+        }
         context = board_context(year, academic_year, state, errors=errors, rows_chosen=rows)
-        return render_template("plan/diamond/arrange.html", row_errors=row_errors, **context)
+        return render_template(
+            "plan/diamond/arrange.html", row_errors=row_errors, card_errors=card_errors, **context
+        )
     return render_template(
         "plan/diamond/arrange.html",
         errors=[],
         rows_chosen=None,
         row_errors={},
+        card_errors={},
         **board_context(year, academic_year, state),
     )
 
@@ -251,6 +257,8 @@ def _arranged(year: str, result: ArrangeResult) -> ResponseReturnValue:
         return redirect(_board_url(year))
     errors: list[tuple[str, str]] = []
     row_errors: dict[int, str] = {}
+    card_errors: dict[str, list[str]] = {}
+    placed_in = {card: ROW_OF[slot] for slot, card in result.state.board.items()}
     if result.change is not None:  # stale: keep the rows chosen, show the board as it is now
         errors.append((stale_message(result.change, result.state.catalogue), "#diamond-board"))
     for problem in result.problems:
@@ -263,14 +271,22 @@ def _arranged(year: str, result: ArrangeResult) -> ResponseReturnValue:
             errors.append((move_error(MoveError.UNKNOWN_CARD), anchor))
         elif problem.row is not None:
             row_errors[problem.row.row] = row_problem(problem.row)
-            first = next((k for k, r in result.chosen.items() if r == problem.row.row), None)
-            where = "#" + (_field_id(first) if first else "diamond-board")
-            errors.append((row_errors[problem.row.row], where))
+            # The error goes on the cards the user moved into or out of this row (on all of
+            # the row's cards only if none was moved).
+            row = problem.row.row
+            in_row = [k for k, r in result.chosen.items() if r == row]
+            moved = [k for k, r in result.chosen.items() if (r == row) != (placed_in.get(k) == row)]
+            marked = moved or in_row
+            for key in marked:
+                card_errors.setdefault(key, []).append(row_errors[row])
+            where = "#" + (_field_id(marked[0]) if marked else "diamond-board")
+            errors.append((row_errors[row], where))
     session[_PENDING] = {
         "year": plan_scope().academic_year,
         "rows": {k: str(v or "") for k, v in result.chosen.items()},
         "errors": [list(error) for error in errors],
         "row_errors": {str(k): v for k, v in row_errors.items()},
+        "card_errors": card_errors,
     }
     return redirect(url_for("diamond.arrange_form", year=year), 303)
 

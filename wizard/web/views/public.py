@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from wizard.domain import framework, guidance
 from wizard.services.accounts import database_ready
 from wizard.web.access import Access, allow
 from wizard.web.i18n import LANG_PREFIX, preferred_language
@@ -57,6 +58,19 @@ def accessibility() -> ResponseReturnValue:
     """Show the accessibility statement."""
     return render_template(
         "public/accessibility.html", contact_email=current_app.config["ACCESSIBILITY_EMAIL"]
+    )
+
+
+@bp.get("/help")
+@allow(Access.PUBLIC)
+def help_page() -> ResponseReturnValue:
+    """How to use the service, and help with each element and hallmark (every page links here)."""
+    return render_template(
+        "public/help.html",
+        contexts=[(c, framework.elements_of(c.key)) for c in framework.CONTEXTS],
+        hallmarks=framework.HALLMARKS,
+        element_help=guidance.ELEMENTS,
+        hallmark_help=guidance.HALLMARKS,
     )
 
 

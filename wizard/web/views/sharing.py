@@ -18,6 +18,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -83,11 +84,20 @@ def index(year: str) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:link_id>/revoke")
+@bp.route("/<int:link_id>/revoke", methods=["GET", "POST"])
 @allow(Access.SCHOOL_LEAD, plan=True)
 def revoke_link(year: str, link_id: int) -> ResponseReturnValue:
-    """Stop a link working, at once and for good."""
+    """Ask first (GET), then stop a link working, at once and for good (POST)."""
     plan = plan_or_404()
+    if request.method == "GET":
+        row = sharing.link_row(plan, link_id, today())
+        if row is None:
+            abort(404)
+        if row.state == "revoked":
+            return redirect(url_for("sharing.index", year=year))
+        return render_template(
+            "plan/share_revoke.html", row=row, year_slug=year, academic_year=plan.academic_year
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not sharing.revoke(plan, link_id, signed_in_user()):

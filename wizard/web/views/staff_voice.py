@@ -227,6 +227,7 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
         can_apply=lead.can_apply,
         same_board=report.consensus == state.board,
         can_undo=lead.can_undo,
+        submitted=lead.submitted,
         is_open=is_open,
         expected=expected,
         too_many=more_than_expected(report.responses, expected),
