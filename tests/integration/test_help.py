@@ -67,3 +67,12 @@ def test_administrators_see_the_national_view_in_the_header(
     sign_in(admin, "admin@gov.example")
     header = soup(admin.get("/en/account/")).find("header")
     assert header.find("a", href="/en/national") is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_invitations_email_language_starts_as_the_pages(
+    lead_client: FlaskClient, lang: str
+) -> None:
+    page = soup(lead_client.get(f"/{lang}/account/invite"))
+    checked = page.select_one("input[name='language'][checked]")
+    assert checked is not None and checked["value"] == lang

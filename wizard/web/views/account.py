@@ -140,7 +140,8 @@ def invite() -> ResponseReturnValue:
     the owner of an existing account gets an email saying how to sign in instead.
     """
     user: User = current_user
-    form = InviteColleagueForm()
+    # The email's language starts as the page's (the colleague can be sent the other).
+    form = InviteColleagueForm(data={"language": select_locale()})
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
         invited = accounts.invite_colleague(
