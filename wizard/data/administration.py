@@ -332,6 +332,27 @@ def move_school(admin: User, found: School, cluster: Cluster | None) -> None:
     db.session.commit()
 
 
+def _leave_cluster_on_moving(found: School, user_id: int | None) -> None:
+    if found.cluster_id is None:
+        return
+    with db.session.no_autoflush:  # new schools of the same list are not complete yet
+        before = db.session.get(Cluster, found.cluster_id)
+    if before is None:
+        return
+    record(
+        AuditAction.SCHOOL_MOVED_CLUSTER,
+        user_id=user_id,
+        local_authority_id=found.local_authority_id,
+        school=found.school_number,
+        name=found.name_en,
+        before=before.name_en,
+        before_cy=before.name_cy,
+        after=None,
+        after_cy=None,
+    )
+    found.cluster_id = None
+
+
 def set_language_category(admin: User, found: School, category: str | None) -> None:
     before = found.language_category
     found.language_category = category
@@ -676,6 +697,7 @@ def apply_school_list(
     their authority."""
     ids = authority_ids()
     schools = {s.school_number: s for s in db.session.scalars(select(School))}
+    added = {new.number for new in changes.new}
     try:
         for new in changes.new:
             school = School(school_number=new.number, name_en=new.name_en)
@@ -687,12 +709,16 @@ def apply_school_list(
                 continue
             in_scope = (
                 authority_code is None
-                or item.authority == authority_code
-                or (found.local_authority_id == ids.get(authority_code))
+                or number in added
+                or found.local_authority_id == ids.get(authority_code)
             )
             if not in_scope:
                 continue
             found.name_en = item.name_en
+            if found.local_authority_id not in (None, ids[item.authority]):
+                # A school that moves authority leaves its old authority's cluster, so that
+                # cluster's coordinators stop reading its plans.
+                _leave_cluster_on_moving(found, user_id)
             found.local_authority_id = ids[item.authority]
             found.sector = item.sector
             found.welsh_medium_type = item.medium_type

@@ -372,8 +372,13 @@ def changes_of(
     changes = Changes()
     for number, school in sorted(listed.schools.items()):
         before = have.get(number)
-        if authority is not None and school.authority != authority:
-            if before is None or before.authority != authority:
+        if authority is not None:
+            # An authority's administrator changes only its own schools and adds new ones in
+            # it: a school of another authority is never pulled in (only a national
+            # administrator applies a move into an authority).
+            if before is not None and before.authority != authority:
+                continue
+            if before is None and school.authority != authority:
                 continue
         welsh = listed.welsh_names.get(number)
         if before is None:

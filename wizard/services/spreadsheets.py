@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import csv
 import io
-
-from python_calamine import CalamineWorkbook
+import pickle
+import subprocess
+import sys
+import zipfile
 
 from wizard.domain.school_list import Sheet
 
 ZIP_MAGIC = b"PK\x03\x04"
 
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+"""A published list of every school in Wales unpacks to a few megabytes."""
+MAX_CELLS = 2_000_000
+"""Cells across every sheet (the published list has about 1,600 rows of 40 columns)."""
+READER_MEMORY_BYTES = 1024 * 1024 * 1024
+READER_SECONDS = 30
+
 
 class Unreadable(Exception):
     """The file is not a spreadsheet (or CSV) we can read."""
+
+
+TOO_LARGE = "too large: more than 2,000,000 cells or 64 MB unpacked"
 
 
 def is_spreadsheet(content: bytes) -> bool:
@@ -23,15 +35,42 @@ def is_spreadsheet(content: bytes) -> bool:
 
 
 def read_spreadsheet(content: bytes) -> list[Sheet]:
-    """Every sheet of an XLSX or ODS file, each as its rows of cells."""
+    """Every sheet of an XLSX or ODS file, each as its rows of cells.
+
+    The file is unpacked in a child process with a memory ceiling and a time limit
+    (wizard/services/workbook_child.py): a tiny file can claim a sheet of 17 billion cells,
+    and the reader's failure to allocate that aborts the process it runs in.
+    """
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return [
-            Sheet(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in book.sheet_names
-        ]
-    except Exception as error:  # calamine raises several kinds for a broken file
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise Unreadable(str(error)[:200]) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Unreadable(TOO_LARGE)
+    try:
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "wizard.services.workbook_child",
+                str(READER_MEMORY_BYTES),
+                str(MAX_CELLS),
+            ],
+            input=content,
+            capture_output=True,
+            timeout=READER_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise Unreadable(TOO_LARGE) from error
+    if child.returncode != 0 or not child.stdout:
+        raise Unreadable(TOO_LARGE)
+    outcome, sheets = pickle.loads(child.stdout)  # noqa: S301 (our own child's output)
+    if outcome == "too-large":
+        raise Unreadable(TOO_LARGE)
+    if outcome != "ok":
+        raise Unreadable(str(sheets))
+    return [Sheet(name, rows) for name, rows in sheets]
 
 
 def read_csv(content: bytes, name: str) -> Sheet:
