@@ -4,9 +4,11 @@ reporting facts, and reopening."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -26,7 +28,7 @@ from wizard.data.models import (
     YearEndReview,
     YearEndVersion,
 )
-from wizard.domain.academic_year import year_slug
+from wizard.domain.academic_year import year_label, year_slug
 from wizard.services import clock
 
 
@@ -124,6 +126,16 @@ def test_downloads(lead_client: FlaskClient) -> None:
     docx = lead_client.get(review_url("cy", "/versions/1/review.docx"))
     assert docx.status_code == 200
     assert docx.headers["Content-Disposition"].startswith('attachment; filename="adolygiad')
+    word = Document(io.BytesIO(docx.get_data()))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:3] == [
+        f"Adolygiad diwedd blwyddyn o gynllun {year_label(LAST)}",
+        "Cyllid: beth a wariwyd",
+        "Yr effaith ar bob blaenoriaeth",
+    ]
+    assert word.core_properties.language == "cy-GB"
+    spending = word.tables[0]
+    assert [cell.text for cell in spending.rows[1].cells][2:] == ["£600.00", "£640.00"]
     assert lead_client.get(review_url("en", "/versions/9")).status_code == 404
 
 
