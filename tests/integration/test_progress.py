@@ -214,6 +214,34 @@ def test_a_stale_save_is_refused_and_says_so(
         assert row is not None and row.note == "First"
 
 
+def test_a_stale_save_shows_the_colleagues_update_and_says_so_once(
+    client: FlaskClient, world: dict[str, object]
+) -> None:
+    """Review finding 4: the page said "Their update is shown below" but showed nothing, and
+    listed the message twice; saving again would overwrite an update the user never saw."""
+    theirs = post_update(
+        client,
+        status="off-track",
+        note="Theirs: staff cover fell through",
+        links="https://example.org/evidence",
+    )
+    assert theirs.status_code == 302
+    stale = client.post(UPDATE, data={"revision": "0", "status": "done", "note": "Mine"})
+    assert stale.status_code == 409
+    assert len(error_summary(stale)) == 1
+    page = soup(stale)
+    inset = page.find(id="saved-update")
+    assert inset is not None
+    shown = text(inset)
+    assert "The update saved by your colleague" in shown
+    assert "Off track" in shown
+    assert "Theirs: staff cover fell through" in shown
+    assert inset.find("a", href="https://example.org/evidence") is not None
+    assert "Last changed" in shown
+    # What the user typed is still in the form, ready to be saved over theirs.
+    assert page.find("textarea", attrs={"name": "note"}).get_text().strip() == "Mine"
+
+
 def test_a_card_not_on_the_submitted_board_is_not_found(
     client: FlaskClient, world: dict[str, object]
 ) -> None:

@@ -109,6 +109,8 @@ def update(year: str, card: str) -> ResponseReturnValue:
             progress=progress,
             priority=priority,
             saved=priority.update(progress.term),
+            # What the other person saved (None: no conflict), shown above the user's own.
+            conflict=priority.update(progress.term) if stale else None,
             academic_year=plan_scope().academic_year,
             back_url=page_url,
             saved_lang=saved.lang if saved else None,
