@@ -207,3 +207,27 @@ def test_frozen_with_the_version_and_shown_in_every_reading(
     sign_in(client, coordinator.email)
     cluster_page = client.get(f"/en/clusters/{cluster.id}/schools/{school.id}/{YEAR}")
     assert "Adborth sy'n symud ymlaen" in text(soup(cluster_page))
+
+
+def test_criteria_typed_for_a_card_taken_off_meanwhile_are_kept_under_their_card(
+    app: Flask, lead_client: FlaskClient, lead: User
+) -> None:
+    """Review finding 5: nothing typed is lost. The page was opened with pedagogy at place 1; a
+    colleague takes it off the board before the save: what was typed for it is kept (hidden,
+    as criteria of a card taken off are) and shows again when the card is put back."""
+    write_plan(lead_client, YEAR)
+    form = criteria_form(lead_client, **{"difference_1": "Typed while the board changed"})
+    assert form["card_1"] == "card:pedagogy"
+    slots = dict(board(app, lead.school_id or 0).data["slots"])
+    slots["1"] = "card:inclusion"
+    set_board(app, lead.school_id or 0, slots)
+    assert lead_client.post(STEP, data=form).status_code == 302
+    # Saving again from a fresh page (pedagogy not on it) keeps it still.
+    assert lead_client.post(STEP, data=criteria_form(lead_client)).status_code == 302
+    assert "Typed while the board changed" not in lead_client.get(STEP).get_data(as_text=True)
+    slots["1"] = "card:pedagogy"
+    set_board(app, lead.school_id or 0, slots)
+    page = soup(lead_client.get(STEP))
+    assert text(page.find("textarea", attrs={"name": "difference_1"})) == (
+        "Typed while the board changed"
+    )

@@ -181,8 +181,9 @@ def _criteria_from_form(form: SuccessCriteriaForm) -> dict[str, Any]:
 
 def _criteria_merge(data: dict[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
     """The criteria of the cards on the board now, from the form; those of cards taken off the
-    board kept as they were (hidden, back if the card is put back); nothing for a card that the
-    form named but is no longer on the board (it was taken off meanwhile)."""
+    board kept as they were (hidden, back if the card is put back). Nothing typed is lost: what
+    the form sent for a card taken off the board meanwhile is kept the same way, under its card
+    (a blank sent for it leaves what was saved)."""
     document = PlanDocument.from_answers(answers)
     placed = document.board.placed
     kept = {
@@ -190,7 +191,11 @@ def _criteria_merge(data: dict[str, Any], answers: Mapping[str, Any]) -> dict[st
         for card, criteria in document.criteria.items()
         if card not in placed
     }
-    sent = {card: value for card, value in data["cards"].items() if card in placed}
+    sent = {
+        card: value
+        for card, value in data["cards"].items()
+        if card in placed or any(value.values())
+    }
     return {"cards": {**kept, **sent}}
 
 
