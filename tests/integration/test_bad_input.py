@@ -97,6 +97,11 @@ VALID = {
     "keep": "",
     "cluster": "",
     "category": "primarily-welsh",
+    "progress": "on-track",
+    "links": "https://example.org/evidence",
+    "level": "reactions",
+    "met": "met",
+    "happened": "yes",
 }
 # Kinds whose value is only compared, never stored or shown, so that any other value is simply
 # "not that one": a wrong password, the "confirm" of deleting an own card (needed only for a
@@ -126,6 +131,10 @@ CHOSEN = {
     "school",
     "cluster",
     "category",
+    "progress",
+    "level",
+    "met",
+    "happened",
 }
 
 
@@ -163,7 +172,26 @@ LINE = {
 # A staff voice response: a role (optional) and a rating for each hallmark.
 RESPONSE = {"role": "role", **{f"hallmark_{h.number}": "rating" for h in framework.HALLMARKS}}
 
+# The year-end review (its sections open from the summer term on a submitted plan: on the
+# world's reopened plan each is refused, and the example checks that nothing changes).
+YEAR_END_LINE = {"purpose": "purpose", "priority": "priority", "description": "text"}
+HALLMARK_RATINGS = {f"rating_{h.id}": "rating" for h in framework.HALLMARKS}
+
 SPECS: dict[str, Spec] = {
+    "progress.update": Spec(
+        {"status": "progress", "note": "long", "links": "links"},
+        path={"card": "card:pedagogy"},
+    ),
+    "year_end.funding": Spec(
+        {"actual_0": "money", "happened_0": "happened", "explanation": "long"}
+    ),
+    "year_end.add_line": Spec({**YEAR_END_LINE, "amount": "money"}),
+    "year_end.remove_line": Spec({}),
+    "year_end.impact": Spec({"levels": "level", "evidence": "long", "criteria": "met"}),
+    "year_end.hallmarks": Spec(HALLMARK_RATINGS),
+    "year_end.carry_over": Spec({"carry": "card", "notes": "long"}),
+    "year_end.check": Spec({}),
+    "year_end.reopen": Spec({}),
     "auth.sign_in": Spec({"email": "email", "password": "password"}, who="anonymous"),
     "auth.sign_out": Spec({}, who="spare"),
     "auth.reset_password_request": Spec({"email": "email"}, who="anonymous"),
