@@ -11,6 +11,7 @@ import brotli
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import FileSystemBytecodeCache
 
 from tests.conftest import sign_in
 from tests.html import soup
@@ -113,5 +114,13 @@ def test_production_compiles_templates_once_and_keeps_them(
     monkeypatch.setenv("WIZARD_ENV", "development")
     assert load_config(tmp_path)["TEMPLATES_AUTO_RELOAD"] is None  # Flask: only in debug
     production: Flask = make_app(PRODUCTION=True)
-    assert production.jinja_env.bytecode_cache is not None
-    assert make_app().jinja_env.bytecode_cache is None
+    kept = production.jinja_env.bytecode_cache
+    assert isinstance(kept, FileSystemBytecodeCache)
+    assert Path(kept.directory) == Path(production.instance_path) / "jinja-cache"
+    # Outside production the app keeps nothing in its instance folder (the tests share one
+    # cache of their own for the run, tests/conftest.py).
+    other = make_app().jinja_env.bytecode_cache
+    assert not (
+        isinstance(other, FileSystemBytecodeCache)
+        and Path(other.directory) == Path(production.instance_path) / "jinja-cache"
+    )

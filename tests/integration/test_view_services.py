@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.factories import Directory
 from wizard.data.database import db
-from wizard.data.models import Plan, User
+from wizard.data.models import Plan, PlanAnswer, User
 from wizard.services import plans, reporting, sharing
 from wizard.services import staff_voice as voice
 from wizard.services.board import SchoolBoard
@@ -40,7 +40,12 @@ def test_next_years_plan_starts_empty_or_from_the_last_and_only_once(lead: User)
         "unchosen"
     )
     assert plans.plan_of(school, YEAR) is None
-    _plan(lead)
+    plan = _plan(lead)
+    # A plan with nothing saved in it yet (a staff voice round can make one) may be started
+    # again; once something is saved, it exists.
+    assert plans.start(school, YEAR, "empty", lead, confirmed=True) == plans.Started(None)
+    db.session.add(PlanAnswer(plan_id=plan.id, step="about-your-school", data={"phase": "primary"}))
+    db.session.commit()
     assert plans.start(school, YEAR, "empty", lead, confirmed=True) == plans.StartRefused("exists")
     assert plans.start(school, YEAR + 1, "copy", lead, confirmed=True) == plans.Started(YEAR)
     assert plans.versions_of(_plan_of(lead, YEAR + 1)) == []
