@@ -57,7 +57,9 @@ backup-check: install ## pg_dump and pg_restore a seeded PostgreSQL database and
 
 # The tests run in parallel (pytest-xdist), one worker per core: each worker has its own
 # database (a SQLite file, or a PostgreSQL schema) and instance folder, see tests/conftest.py.
-# `make test TEST_WORKERS=0` runs them in one process.
+# `make test TEST_WORKERS=0` runs them in one process. Work stealing: each worker starts with
+# half of the tests in order (so a file's world is built by few workers) and one that finishes
+# early takes tests from the other's end, so that no core waits on the last long tests.
 TEST_WORKERS ?= auto
 
 test: install compile-messages db system-packages vnu ## Set everything up and run every check and test
@@ -66,7 +68,7 @@ test: install compile-messages db system-packages vnu ## Set everything up and r
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_messages.py
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The Nu Html Checker (vnu.jar, from the exact-pinned npm package vnu-jar; it needs Java), which
 # tests/integration/test_html_validity.py runs over every page type. `npm ci --ignore-scripts`
