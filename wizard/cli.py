@@ -34,6 +34,7 @@ from wizard.render.pdf import clear_pdf_cache
 from wizard.seed.demo import seed_demo
 from wizard.seed.wales import has_schools, seed_wales
 from wizard.services import administration
+from wizard.services.deadlines import send_reminders
 from wizard.services.outbox import mail_queue, sweep
 from wizard.web.assets import build_static
 
@@ -426,6 +427,24 @@ def send_mail_command(older_than: int) -> None:
     click.echo(f"{count} unsent emails taken up.")
 
 
+@click.command("send-reminders")
+@with_appcontext
+@click.option(
+    "--on",
+    "on",
+    default=None,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day to remind for (YYYY-MM-DD; today in Wales unless given).",
+)
+def send_reminders_command(on: object) -> None:
+    """Email the schools that have not submitted their plan a reminder of their cluster's
+    deadline, WIZARD_REMINDER_DAYS_BEFORE days before it and on the day (once each, however
+    often it runs); for cron, when no `make worker` runs it."""
+    day = on.date() if hasattr(on, "date") else None
+    count = send_reminders(day)
+    click.echo(f"{count} schools reminded.")
+
+
 def _purged_report(purged: Purged) -> str:
     return (
         f"Deleted {purged.total} rows past their retention period: "
@@ -459,7 +478,9 @@ def worker_command(burst: bool, sweep_every: int) -> None:
 
     It works the queue, runs the retries RQ scheduled, and every `--sweep-every` seconds takes
     up unsent emails whose job is gone (Redis lost it) or failed every retry long ago. Every
-    RETENTION_SWEEP_SECONDS it deletes what is past its retention period (`purge-expired`).
+    REMINDER_SWEEP_SECONDS it reminds schools of their cluster's deadline (`send-reminders`),
+    and every RETENTION_SWEEP_SECONDS it deletes what is past its retention period
+    (`purge-expired`).
     """
     from rq import SimpleWorker
 
@@ -478,6 +499,15 @@ def worker_command(burst: bool, sweep_every: int) -> None:
                     app.logger.exception("The sweep of unsent emails failed")
             time.sleep(sweep_every)
 
+    def reminding() -> None:
+        while True:
+            with app.app_context():
+                try:
+                    send_reminders()
+                except Exception:  # the database away: try again next time
+                    app.logger.exception("The deadline reminders failed")
+            time.sleep(int(app.config["REMINDER_SWEEP_SECONDS"]))
+
     def purging() -> None:
         while True:
             with app.app_context():
@@ -489,9 +519,11 @@ def worker_command(burst: bool, sweep_every: int) -> None:
 
     if burst:
         sweep(patience)
+        send_reminders()
         click.echo(_purged_report(purge_expired(app.config)))
     else:
         threading.Thread(target=sweeping, name="outbox-sweep", daemon=True).start()
+        threading.Thread(target=reminding, name="deadline-reminders", daemon=True).start()
         threading.Thread(target=purging, name="retention-sweep", daemon=True).start()
     click.echo(f"Working the queue {queue.name!r}; Ctrl-C stops.")
     SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
@@ -511,6 +543,7 @@ COMMANDS = (
     seed_demo_command,
     seed_wales_command,
     send_mail_command,
+    send_reminders_command,
     purge_expired_command,
     export_person_command,
     erase_person_command,

@@ -62,6 +62,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         **_privacy_notice(env),
         **_retention(env),
         **_next_year(env),
+        **_reminders(env),
         # Every link in an email starts with this, never with what a request says its host is.
         "BASE_URL": base_url,
         # In production, requests for any other host are refused (400), except the health
@@ -307,6 +308,16 @@ def _privacy_notice(env: Mapping[str, str]) -> dict[str, Any]:
         # How long the web server's request log is kept (gunicorn's access log, wherever the
         # operator sends it): the service does not delete it, so the notice says what is set here.
         "REQUEST_LOG_RETENTION": env.get("WIZARD_REQUEST_LOG_RETENTION", "").strip(),
+    }
+
+
+def _reminders(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        # Schools that have not submitted by a cluster's deadline are emailed this many days
+        # before it, and on the day (`flask send-reminders`, and `make worker` every
+        # REMINDER_SWEEP_SECONDS).
+        "REMINDER_DAYS_BEFORE": _days(env, "WIZARD_REMINDER_DAYS_BEFORE", 7),
+        "REMINDER_SWEEP_SECONDS": 60 * 60,
     }
 
 

@@ -21,6 +21,8 @@ import './leave-warning.mjs'
 import './session-timeout.mjs'
 // "Preparing your download" on a PDF, Word or ZIP link that takes a moment.
 import './downloads.mjs'
+// After filtering a list: focus on its heading, and its count said again.
+import './results.mjs'
 
 const { initAll } = GOVUKFrontend
 

@@ -68,7 +68,13 @@ def test_the_dashboard_and_the_national_view_are_accessible(
     page.get_by_label(t("Plan status")).select_option(label=t("Not started"))
     page.get_by_role("button", name=t("Show plans")).click()
     expect(heading(page)).to_have_text(dashboard_heading(t, cluster))
-    table = page.get_by_role("table", name=t("Schools and their plans"), exact=False)
+    results = t(
+        "Schools with the status “%(status)s”: %(shown)d of %(all)d",
+        status=t("Not started"),
+        shown=1,
+        all=3,
+    )
+    table = page.get_by_role("table", name=results)
     expect(table.get_by_role("link")).to_have_count(1)
     audit.audit(dashboard_heading(t, cluster))
 
@@ -79,11 +85,57 @@ def test_the_dashboard_and_the_national_view_are_accessible(
     national.visit(f"/{lang}/national", title)
     admin.get_by_label(t("Local authority")).select_option("cardiff")
     admin.get_by_role("button", name=t("Show plans")).click()
+    cardiff = "Caerdydd" if lang == "cy" else "Cardiff"
+    title = t(
+        "Plans in %(authority)s for %(year)s", authority=cardiff, year=year_label(ACADEMIC_YEAR)
+    )
     expect(heading(admin)).to_have_text(title)
     expect(admin.get_by_role("table", name=t("Schools by plan status"))).to_be_visible()
     national.audit(title)
     audit.assert_clean()
     national.assert_clean()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_filter_moves_focus_to_the_results_and_announces_the_count(
+    new_context: Any, seeded: dict[str, Any], lang: str, request: pytest.FixtureRequest
+) -> None:
+    """After "Show plans", keyboard focus is on the results heading, which says how many
+    schools are shown of how many, a polite live region says the same, and the figures below
+    say that the filter does not apply to them."""
+    t: Translator = request.getfixturevalue(lang)
+    cluster: Cluster = seeded["cluster"]
+    page = new_context().new_page()
+    sign_in(page, "coordinator@cardiff.example", t)
+    page.goto(f"/{lang}/clusters/{cluster.id}")
+    expect(
+        page.get_by_role("heading", name=t("Schools and their plans: %(num)d", num=3))
+    ).to_be_visible()
+    page.get_by_label(t("Plan status")).select_option(label=t("Submitted"))
+    page.get_by_role("button", name=t("Show plans")).click()
+    results = t(
+        "Schools with the status “%(status)s”: %(shown)d of %(all)d",
+        status=t("Submitted"),
+        shown=2,
+        all=3,
+    )
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("id", "results")
+    expect(focused).to_have_text(results)
+    expect(page.locator("#results-status")).to_have_attribute("role", "status")
+    expect(page.locator("#results-status")).to_have_text(results)
+    expect(page.get_by_role("table", name=results).get_by_role("link")).to_have_count(2)
+    expect(
+        page.get_by_text(
+            t(
+                "The plan status filter applies to the list of schools above, not to these "
+                "figures: they count every school's latest submitted version."
+            )
+        )
+    ).to_be_visible()
+    page.get_by_role("link", name=t("Show all schools")).click()
+    expect(page.locator(":focus")).to_have_text(t("Schools and their plans: %(num)d", num=3))
 
 
 @pytest.mark.e2e

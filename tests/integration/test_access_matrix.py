@@ -212,6 +212,9 @@ MATRIX: dict[str, Row] = {
     # Coordinators, exports and the national view.
     "clusters.index": Row(get="SFFFAAF"),
     "clusters.dashboard": COORDINATOR_PAGE,
+    "clusters.deadline": Row(get="SFFFANF", post="SFFFANF"),
+    "clusters.conversations": COORDINATOR_PAGE,
+    "clusters.conversations_read": COORDINATOR_POST,
     "exports.schools_csv": COORDINATOR_PAGE,
     "exports.funding_csv": COORDINATOR_PAGE,
     # Every school's latest submitted plan in one ZIP: national administrators too.
@@ -265,6 +268,14 @@ MATRIX: dict[str, Row] = {
     "year_end_coordinator.coordinator_pdf": COORDINATOR_PAGE,
     "year_end_reports.cluster_csv": COORDINATOR_PAGE,
     "year_end_reports.national_csv": Row(get="SFFFFFA"),
+    # The drill-down from Wales to a school (who may see an authority: administrators).
+    "national.authorities_csv": Row(get="SFFFFFA"),
+    "national.authority": Row(get="SFFFFFA"),
+    "national.authority_csv": Row(get="SFFFFFA"),
+    "national.cluster": Row(get="SFFFFFA"),
+    "national.cluster_csv": Row(get="SFFFFFA"),
+    "national.plan": Row(get="SFFFFFA"),
+    "national.compare": Row(get="SFFFFFA"),
 }
 
 
@@ -284,6 +295,7 @@ ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "lang": lambda world, rule: "en",
     "year": lambda world, rule: YEAR,
     "cluster_id": lambda world, rule: world.ids["cluster"],
+    "code": lambda world, rule: "cardiff",
     "school_id": lambda world, rule: world.ids["school"],
     "card_id": lambda world, rule: world.ids["card"],
     "line_id": lambda world, rule: world.ids["line"],

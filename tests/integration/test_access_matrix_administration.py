@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from tests.spreadsheets import published, xlsx
 from wizard.data.administration import keep_upload
 from wizard.data.database import db
 from wizard.data.models import JoinRequest, User
+from wizard.domain.academic_year import academic_year_of, year_slug
 
 PEOPLE = ("anonymous", "lead", "coordinator", "national", "authority", "other_authority")
 EMAILS = {
@@ -45,9 +47,20 @@ EMAILS = {
 EVERY_ADMIN = "SFFAAA"
 GWYNEDD_ONLY = "SFFAAN"
 UPLOADER_ONLY = "SFFNAN"
+NATIONAL_ONLY = "SFFAFF"
 MATRIX: dict[str, tuple[str, str]] = {
     # endpoint: (GET letters, POST letters)
     "national.index": (EVERY_ADMIN, ""),
+    # The drill-down from Wales to a school: all of Wales's CSV and the comparison of two
+    # authorities are national administrators'; an authority, its clusters and their schools'
+    # plans, its own administrator's too.
+    "national.authorities_csv": (NATIONAL_ONLY, ""),
+    "national.compare": (NATIONAL_ONLY, ""),
+    "national.authority": (GWYNEDD_ONLY, ""),
+    "national.authority_csv": (GWYNEDD_ONLY, ""),
+    "national.cluster": (GWYNEDD_ONLY, ""),
+    "national.cluster_csv": (GWYNEDD_ONLY, ""),
+    "national.plan": (GWYNEDD_ONLY, ""),
     "admin.index": (EVERY_ADMIN, ""),
     "admin.schools": (EVERY_ADMIN, ""),
     "admin.school": (GWYNEDD_ONLY, ""),
@@ -131,6 +144,8 @@ def build(directory: Directory) -> World:
 
 ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "lang": lambda world, rule: "cy",
+    "code": lambda world, rule: "gwynedd",
+    "year": lambda world, rule: year_slug(academic_year_of(date.today())),
     "school_id": lambda world, rule: world.ids["school"],
     "cluster_id": lambda world, rule: world.ids["cluster"],
     "user_id": lambda world, rule: world.ids[
@@ -154,7 +169,7 @@ def rules(app: Flask) -> list[Rule]:
     return [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("admin.") or rule.endpoint == "national.index"
+        if rule.endpoint.startswith(("admin.", "national."))
     ]
 
 
@@ -211,6 +226,8 @@ def test_the_administration_access_matrix(make_app: Any, directory: Directory, p
             body = response.get_data(as_text=True)
             if person in ("anonymous", "lead", "coordinator", "other_authority"):
                 assert "Ysgol y Gader" not in body or rule.endpoint == "national.index", url
+            if person in ("anonymous", "lead", "coordinator"):
+                assert "Ysgol Penrhos" not in body, url
     assert not wrong, f"{person}:\n" + "\n".join(wrong)
 
 

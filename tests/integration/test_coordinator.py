@@ -193,16 +193,18 @@ def test_the_change_list_between_versions(world: World) -> None:
     submitted(world)
     reopen_change_and_resubmit(world)
     page = world.coordinator_client.get(world.url())
-    changes = text(soup(page))
-    assert "Version 2" in changes
-    assert "About your school" in changes
-    assert "Pedagogy moved from row 1 to row 2" in changes or "moved from row 1 to row 2" in changes
+    changes = soup(page).find(id="changes")
+    assert changes is not None
+    said = text(changes)
+    assert "What changed since version 1" in said
+    assert "About your school" in said
+    assert "Row 1 → changed to Row 2" in said
     versions = world.lead_client.get(f"/en/plan/{YEAR}/versions")
     body = text(soup(versions))
     assert "Version 2: what changed since the version before" in body
-    assert "moved from row 1 to row 2" in body
+    assert "Row 1 → changed to Row 2" in body
     welsh = text(soup(world.lead_client.get(f"/cy/plan/{YEAR}/versions")))
-    assert "o res 1 i res 2" in welsh
+    assert "Rhes 1 → wedi newid i Rhes 2" in welsh
     # Version 1 is still readable, and has no change list.
     first = world.coordinator_client.get(world.url(path="?version=1"))
     assert "This is the first version the school submitted." in first.get_data(as_text=True)
@@ -284,9 +286,15 @@ def test_comments_verdicts_replies_and_emails(
     assert error_summary(english) == ["Enter your reply"]
     too_long = world.lead_client.post(reply_url, data={"body": "a" * 2001})
     assert error_summary(too_long) == ["Rhaid i'ch ymateb fod yn 2,000 nod neu lai"]
+    caplog.clear()
     assert world.lead_client.post(reply_url, data={"body": "Diolch, we will"}).status_code == 302
     shown = coordinator.get(world.url())
     assert "Diolch, we will" in shown.get_data(as_text=True)
+    # The coordinator hears of the reply in their language (Welsh), with a link to it.
+    sent = emails(caplog)
+    assert len(sent) == 1 and "coord@la.example" in sent[0]
+    assert "wedi ymateb" in sent[0]
+    assert f"/cy/clusters/{world.cluster.id}/schools/{world.school.id}/{YEAR}#feedback" in sent[0]
 
 
 def test_the_welsh_verdict_is_adolygwyd_in_its_label_its_error_and_the_history(
@@ -324,8 +332,10 @@ def test_comments_stay_with_their_version_after_reopen(world: World) -> None:
         data={"version": "1", "task": "funding-plan", "body": "Costs look high"},
     )
     reopen_change_and_resubmit(world)
-    latest = world.coordinator_client.get(world.url()).get_data(as_text=True)
-    assert "Costs look high" not in latest
+    # The latest version's page has the whole conversation, saying which version each was on.
+    latest = soup(world.coordinator_client.get(world.url()))
+    comment = next(li for li in latest.select(".app-comment") if "Costs look high" in text(li))
+    assert "on version 1" in text(comment)
     first = world.coordinator_client.get(world.url(path="?version=1")).get_data(as_text=True)
     assert "Costs look high" in first
     assert "Costs look high" not in world.lead_client.get(f"/en/plan/{YEAR}/").get_data(

@@ -164,10 +164,10 @@ def test_the_dashboard_lists_every_school_with_its_status(app: Flask, directory:
     table = page.find("caption", string=lambda s: s and "Schools and their plans" in s).parent
     rows = [[text(cell) for cell in tr.find_all(["th", "td"])] for tr in table.tbody.find_all("tr")]
     assert [row[:3] for row in rows] == [
-        ["Aber School", "Submitted", "1"],
-        ["Bryn School", "Reviewed", "1"],
-        ["Coed School", "Submitted", "2"],
-        ["Dol School", "In progress", "1"],
+        ["Aber School", "Submitted", "Version 1, submitted"],
+        ["Bryn School", "Reviewed", "Version 1, submitted"],
+        ["Coed School", "Submitted", "Version 2, submitted"],
+        ["Dol School", "In progress", "Version 1, draft"],
         ["Eglwys School", "Not started", "–"],
     ]
     link = table.find("a", string="Aber School")["href"]

@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import CountedQueries, Directory, sign_in
 from tests.html import soup
 from tests.plans import LINE, revision, write_plan
+from wizard.data.deadlines import set_deadline
 from wizard.domain.academic_year import academic_year_of, year_slug
 
 YEAR = year_slug(academic_year_of(date.today()))
@@ -227,8 +228,11 @@ def test_dashboards_csvs_and_the_national_view_at_two_sizes(
     from tests.integration.test_dashboard import bulk
 
     cluster = directory.cluster("Counted")
-    directory.user(email="coordinator@cluster.example", coordinator_of=[cluster])
+    someone = directory.user(email="coordinator@cluster.example", coordinator_of=[cluster])
     directory.user(email="admin@wales.example", admin=True)
+    # With a deadline, whose reminders the dashboard lists (its deadline, reminders and the
+    # coordinator's unread comments are a query each).
+    set_deadline(cluster.id, academic_year_of(date.today()), "plan", date.today(), someone)
     coordinator, admin = app.test_client(), app.test_client()
     sign_in(coordinator, "coordinator@cluster.example")
     sign_in(admin, "admin@wales.example")
@@ -259,8 +263,10 @@ def test_dashboards_csvs_and_the_national_view_at_two_sizes(
     large = counts()
     assert small == large, (small, large)
     # The year-end reviews add four to the dashboard (the schools' reviews, and three GROUP BY
-    # queries of their facts) and three to the national view.
-    assert small == {"dashboard": 14, "schools csv": 5, "funding csv": 5, "national": 10}, small
+    # queries of their facts) and three to the national view; the deadline, its reminders and
+    # the coordinator's unread comments three to the dashboard; each authority's counts (and
+    # the authorities again) two to the national view.
+    assert small == {"dashboard": 17, "schools csv": 5, "funding csv": 5, "national": 12}, small
 
 
 def test_shared_plan(

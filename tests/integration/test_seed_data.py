@@ -122,8 +122,17 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
     rows = school_plan_rows(cluster.id, THIS, "en")
     statuses = Counter(row.status for row in rows)
     assert statuses[DashboardStatus.REVIEWED] == 1
-    assert statuses[DashboardStatus.CHANGES_REQUESTED] == 1
-    assert statuses[DashboardStatus.SUBMITTED] == 2
+    # The school asked for changes replied and submitted version 2 (what changed, field by
+    # field, and a conversation with a reply, for the demo coordinator).
+    assert statuses[DashboardStatus.SUBMITTED] == 3
+    resubmitted = [row for row in rows if row.latest_version and row.latest_version.number == 2]
+    assert len(resubmitted) == 1
+    replies = db.session.scalars(
+        select(PlanComment).where(
+            PlanComment.plan_id == resubmitted[0].plan.id, PlanComment.reply_to_id.is_not(None)
+        )
+    ).all()
+    assert len(replies) == 1
     assert statuses[DashboardStatus.IN_PROGRESS] == 1
     assert statuses[DashboardStatus.NOT_STARTED] >= 1
     lead_school = db.session.scalar(select(User).where(User.email == "lead@demo.example")).school
@@ -155,7 +164,7 @@ def test_seed_demo_gives_the_coordinator_a_living_cluster(
             assert incomplete_tasks(row.latest_version.snapshot["answers"]) == []
     comments = list(db.session.scalars(select(PlanComment)))
     assert {c.task_key is None for c in comments} == {True, False}
-    assert all(c.author_id == coordinator.id for c in comments)
+    assert all(c.author_id == coordinator.id for c in comments if c.reply_to_id is None)
     welsh = next(r for r in rows if r.school.name_en == "Ysgol Gymraeg Bryn Derw")
     reflection = welsh.latest_version.snapshot["answers"]["context-school"]["reflection"]
     assert reflection.startswith("Mae ein hunanwerthuso")

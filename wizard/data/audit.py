@@ -32,6 +32,7 @@ class AuditAction(enum.StrEnum):
     COMMENT_REPLIED = "comment-replied"
     VERSION_REVIEWED = "version-reviewed"
     CHANGES_REQUESTED = "changes-requested"
+    DEADLINE_SET = "deadline-set"
     SHARE_LINK_CREATED = "share-link-created"
     SHARE_LINK_REVOKED = "share-link-revoked"
     # Staff voice (responses themselves are never audited: they are anonymous)

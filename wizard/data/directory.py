@@ -219,3 +219,14 @@ def coordinates_school_in(user_id: int, school_id: int, cluster_id: int) -> bool
         )
     )
     return found is not None
+
+
+def authority_of_school_in(school_id: int, cluster_id: int, code: str) -> int | None:
+    """The id of the local authority (by its code) whose cluster the school belongs to, if the
+    school is in that cluster and the cluster that authority's (one query)."""
+    return db.session.scalar(
+        select(LocalAuthority.id)
+        .join(Cluster, Cluster.local_authority_id == LocalAuthority.id)
+        .join(School, School.cluster_id == Cluster.id)
+        .where(School.id == school_id, Cluster.id == cluster_id, LocalAuthority.code == code)
+    )

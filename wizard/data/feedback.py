@@ -7,15 +7,17 @@ plan later. Each writing function is one transaction and commits.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.caps import check_comments
 from wizard.data.database import db
 from wizard.data.models import (
+    CommentRead,
     Plan,
     PlanComment,
     PlanVersion,
@@ -139,3 +141,100 @@ def leads_of_school(school_id: int) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+# A cluster's conversations, and what each coordinator has read of them -----------------------
+
+CONVERSATIONS_SHOWN = 500
+"""The most comments and replies a cluster's conversations page lists (the newest)."""
+
+
+def cluster_comments(
+    cluster_id: int, academic_year: int, limit: int = CONVERSATIONS_SHOWN
+) -> list[tuple[PlanComment, School]]:
+    """The comments and replies on the plans of the cluster's schools for the year, newest
+    first, each with its school (one query, with the authors)."""
+    return [
+        (comment, school)
+        for comment, school in db.session.execute(
+            select(PlanComment, School)
+            .join(Plan, Plan.id == PlanComment.plan_id)
+            .join(School, School.id == Plan.school_id)
+            .where(School.cluster_id == cluster_id, Plan.academic_year == academic_year)
+            .options(joinedload(PlanComment.author))
+            .order_by(PlanComment.created_at.desc(), PlanComment.id.desc())
+            .limit(limit)
+        )
+    ]
+
+
+def read_markers(user_id: int, plan_ids: Iterable[int]) -> dict[int, int]:
+    """Plan id -> the id of the last comment the user has read on it."""
+    ids = list(set(plan_ids))
+    if not ids:
+        return {}
+    return {
+        plan_id: up_to
+        for plan_id, up_to in db.session.execute(
+            select(CommentRead.plan_id, CommentRead.read_up_to).where(
+                CommentRead.user_id == user_id, CommentRead.plan_id.in_(ids)
+            )
+        )
+    }
+
+
+def unread_count(user_id: int, cluster_id: int, academic_year: int) -> int:
+    """How many comments and replies by others on the cluster's plans for the year the user
+    has not read (one query)."""
+    query = (
+        select(func.count(PlanComment.id))
+        .join(Plan, Plan.id == PlanComment.plan_id)
+        .join(School, School.id == Plan.school_id)
+        .outerjoin(
+            CommentRead,
+            (CommentRead.plan_id == Plan.id) & (CommentRead.user_id == user_id),
+        )
+        .where(
+            School.cluster_id == cluster_id,
+            Plan.academic_year == academic_year,
+            or_(PlanComment.author_id.is_(None), PlanComment.author_id != user_id),
+            PlanComment.id > func.coalesce(CommentRead.read_up_to, 0),
+        )
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def mark_read(user_id: int, cluster_id: int, academic_year: int, up_to: int) -> None:
+    """The user has read every comment, up to the id `up_to`, on the cluster's plans for the
+    year (one transaction)."""
+    plan_ids = list(
+        db.session.scalars(
+            select(Plan.id)
+            .join(School, School.id == Plan.school_id)
+            .where(
+                School.cluster_id == cluster_id,
+                Plan.academic_year == academic_year,
+                exists().where(PlanComment.plan_id == Plan.id, PlanComment.id <= up_to),
+            )
+        )
+    )
+    markers = {
+        marker.plan_id: marker
+        for marker in db.session.scalars(
+            select(CommentRead).where(
+                CommentRead.user_id == user_id, CommentRead.plan_id.in_(plan_ids)
+            )
+        )
+    }
+    for plan_id in plan_ids:
+        marker = markers.get(plan_id)
+        if marker is None:
+            db.session.add(
+                CommentRead(user_id=user_id, plan_id=plan_id, read_up_to=up_to, read_at=utcnow())
+            )
+        elif marker.read_up_to < up_to:
+            marker.read_up_to, marker.read_at = up_to, utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same, from another tab at the same moment: theirs stands
+        db.session.rollback()

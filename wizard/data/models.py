@@ -295,6 +295,64 @@ class PlanComment(db.Model):  # type: ignore[name-defined]
     author: Mapped[User | None] = relationship()
 
 
+class CommentRead(db.Model):  # type: ignore[name-defined]
+    """How far a coordinator has read the conversation about a plan: every comment and reply
+    with an id up to `read_up_to` (ids only grow), so that the cluster's conversations page
+    marks what is new to them."""
+
+    __tablename__ = "comment_read"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_up_to: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ClusterDeadline(db.Model):  # type: ignore[name-defined]
+    """The date by which a cluster's schools are asked to submit, for one academic year and one
+    kind (`wizard.domain.deadlines.DeadlineKind`: the year's plans, or the year-end reviews),
+    set by a coordinator of the cluster."""
+
+    __tablename__ = "cluster_deadline"
+    __table_args__ = (UniqueConstraint("cluster_id", "academic_year", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("cluster.id", ondelete="CASCADE"))
+    academic_year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)
+    set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    set_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    cluster: Mapped[Cluster] = relationship()
+
+
+class DeadlineReminder(db.Model):  # type: ignore[name-defined]
+    """A reminder emailed to a school's leads before a deadline or on its day: written in the
+    same transaction as its emails, and unique per deadline, date, school and kind of reminder,
+    so that of two senders at once only one sends it (the other's transaction fails)."""
+
+    __tablename__ = "deadline_reminder"
+    __table_args__ = (UniqueConstraint("deadline_id", "due_on", "school_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("cluster_deadline.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    # The deadline's date when the reminder was sent (a deadline moved later is reminded again).
+    due_on: Mapped[date] = mapped_column(Date)
+    # `wizard.domain.deadlines.ReminderKind`: before the deadline, or on the day.
+    kind: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # How many of the school's leads it was emailed to (0: the school has no lead yet).
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class _FactKeys:
     """The keys every reporting fact carries: aggregates are GROUP BY queries over them."""
 
@@ -667,6 +725,9 @@ __all__ = [
     "ShareLink",
     "AuditEvent",
     "Cluster",
+    "ClusterDeadline",
+    "CommentRead",
+    "DeadlineReminder",
     "Invitation",
     "Language",
     "LanguageMedium",

@@ -22,7 +22,8 @@ LINE = 20
 WRAP = 70
 # Light to dark shades of GOV.UK blue, for the heat map: the count is always written too.
 SHADES = ("#f3f2f1", "#d2e2f1", "#a4c4e3", "#5694ca", "#1d70b8", "#003078")
-# One colour per rating, lightest (not yet started) to darkest; the legend names them.
+# One colour per rating on the scale, lightest (not yet started) to darkest; the legend names
+# them. "Not sure" is no point on the scale: it is drawn apart (stacked_bars_svg's `apart`).
 SERIES = ("#f3f2f1", "#ffdd00", "#a4c4e3", "#1d70b8", "#003078")
 _ids = count(1)
 
@@ -145,23 +146,41 @@ def _heat_map(
 
 
 def stacked_bars_svg(
-    title: str, series: Sequence[str], bars: Sequence[tuple[str, Sequence[int]]]
+    title: str,
+    series: Sequence[str],
+    bars: Sequence[tuple[str, Sequence[int]]],
+    apart: int = 0,
 ) -> Markup:
     """One horizontal bar per item split into its series (ratings), each part with its count
-    written on it, and a legend naming every series with its colour and its position."""
+    written on it, and a legend naming every series with its colour and its position.
+
+    The last `apart` series are not points on the scale ("Not sure"): each is drawn apart,
+    to the right of the bar, as a white box with a dashed edge and its count, and named in the
+    legend without a position (never as the darkest level of the scale)."""
     bar_height = 32
+    scale = len(series) - apart
+    aside = 150 if apart else 0
+    bar_width = WIDTH - aside
     legend = [
-        (f"{index + 1}. {name}", SERIES[index % len(SERIES)]) for index, name in enumerate(series)
+        (f"{index + 1}. {name}" if index < scale else name, index)
+        for index, name in enumerate(series)
     ]
     blocks = [(_lines(label), counts) for label, counts in bars]
     height = len(legend) * 26 + 16
     height += sum(len(lines) * LINE + bar_height + 14 for lines, _ in blocks)
     parts = _open(title, height)
     y = 0
-    for name, colour in legend:
-        parts.append(
-            f'<rect x="0" y="{y + 6}" width="18" height="18" fill="{colour}" stroke="{INK}"/>'
-        )
+    for name, index in legend:
+        if index < scale:
+            colour = SERIES[index % len(SERIES)]
+            parts.append(
+                f'<rect x="0" y="{y + 6}" width="18" height="18" fill="{colour}" stroke="{INK}"/>'
+            )
+        else:
+            parts.append(
+                f'<rect x="0" y="{y + 6}" width="18" height="18" fill="#ffffff" stroke="{INK}" '
+                f'stroke-dasharray="4 2"/>'
+            )
         parts.append(_label(26, y + 20, name, 14))
         y += 26
     y += 16
@@ -169,18 +188,19 @@ def stacked_bars_svg(
         for line in lines:
             y += LINE
             parts.append(_label(0, y - 5, line))
-        total = sum(counts)
+        on_scale = list(counts[:scale])
+        total = sum(on_scale)
         x = 0.0
         if not total:
             parts.append(
-                f'<rect x="0" y="{y}" width="{WIDTH}" height="{bar_height}" fill="#ffffff" '
-                f'stroke="{INK}"/>'
+                f'<rect x="0" y="{y}" width="{bar_width - (10 if apart else 0)}" '
+                f'height="{bar_height}" fill="#ffffff" stroke="{INK}"/>'
             )
             parts.append(_label(8, y + 21, "0", 14))
-        for index, value in enumerate(counts):
+        for index, value in enumerate(on_scale):
             if not value:
                 continue
-            width = WIDTH * value / total
+            width = (bar_width - (10 if apart else 0)) * value / total
             colour = SERIES[index % len(SERIES)]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar_height}" '
@@ -192,6 +212,16 @@ def stacked_bars_svg(
                 f"{index + 1}: {value}</text>"
             )
             x += width
+        for offset, value in enumerate(counts[scale:]):
+            left = bar_width + offset * aside
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{aside - 10}" height="{bar_height}" '
+                f'fill="#ffffff" stroke="{INK}" stroke-dasharray="4 2"/>'
+            )
+            parts.append(
+                f'<text x="{left + (aside - 10) / 2:.1f}" y="{y + 21}" {FONT} font-size="14" '
+                f'fill="{INK}" text-anchor="middle">{_t(series[scale + offset])}: {value}</text>'
+            )
         y += bar_height + 14
     parts.append("</svg>")
     return Markup("".join(parts))

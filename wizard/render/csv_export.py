@@ -203,3 +203,42 @@ def funding_csv(rows: Iterable[SchoolPlanRow], locale: str) -> bytes:
                 ]
             )
     return to_csv(funding_header(), lines)
+
+
+def _status_headers() -> list[str]:
+    return [_status_label(status) for status in DashboardStatus]
+
+
+def authorities_csv(rows: Iterable[Any], locale: str) -> bytes:
+    """One row per local authority (`services.reporting.AuthoritySummary`): its schools by
+    plan status and in all."""
+    return to_csv(
+        [_("Local authority"), *_status_headers(), _("Schools")],
+        (
+            [
+                row.authority.name(locale),
+                *(row.counts.get(status.value, 0) for status in DashboardStatus),
+                sum(row.counts.values()),
+            ]
+            for row in rows
+        ),
+    )
+
+
+def clusters_csv(rows: Iterable[Any], locale: str) -> bytes:
+    """One row per cluster (`services.reporting.ClusterSummary`): its schools by plan status
+    and in all, and its deadline for the plans."""
+    return to_csv(
+        [_("Cluster"), *_status_headers(), _("Schools"), _("Deadline")],
+        (
+            [
+                (row.cluster.name_cy or row.cluster.name_en)
+                if locale == "cy"
+                else row.cluster.name_en,
+                *(row.counts.get(status.value, 0) for status in DashboardStatus),
+                row.schools,
+                row.deadline.due_on.isoformat() if row.deadline else "",
+            ]
+            for row in rows
+        ),
+    )

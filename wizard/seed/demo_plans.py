@@ -9,7 +9,7 @@ running seed-demo again changes nothing and never touches anyone's saved answers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from wizard.data.plans import get_plan
 from wizard.data.versions import submit
 from wizard.domain.diamond import SLOTS
 from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, CRITERIA_STEP, FUNDING_STEP, JOURNEY
-from wizard.domain.values import ReviewStatus
+from wizard.domain.values import PlanStatus, ReviewStatus
 from wizard.seed.demo_progress import demo_success_criteria
 
 OWN_CARD = "own-card"
@@ -473,3 +473,73 @@ def _write_plan(
         version.reviewed_at = now + timedelta(minutes=5)
         version.reviewed_by_id = coordinator.id
     db.session.commit()
+    if demo.review == ReviewStatus.CHANGES_REQUESTED:
+        _second_version(demo, plan, school, lead, now)
+
+
+# What the school asked for changes does before it submits again: so that the demo coordinator
+# sees a reply in the conversation and exactly what changed, field by field, in version 2.
+REPLY = {
+    "cy": "Diolch. Rydym wedi ychwanegu sut y byddwn yn gwerthuso amser yr arweinydd llythrennedd.",
+    "en": "Thank you. We have added how we will evaluate the literacy lead's time.",
+}
+EVALUATION = {
+    "cy": " Byddwn yn gwerthuso'r gwaith bob tymor gyda'r llywodraethwyr.",
+    "en": " We will evaluate this each term with the governors.",
+}
+
+
+def _second_version(
+    demo: DemoPlan, plan: Plan, school: School, lead: User, since: datetime
+) -> None:
+    """The lead replies to the coordinator's first comment, changes a rating, a card's row, a
+    line's amount and description and a reflection, and submits version 2."""
+    lang = "cy" if demo.medium == LanguageMedium.WELSH else "en"
+    first = db.session.scalar(
+        select(PlanComment)
+        .where(PlanComment.plan_id == plan.id, PlanComment.reply_to_id.is_(None))
+        .order_by(PlanComment.id)
+    )
+    if first is not None:
+        db.session.add(
+            PlanComment(
+                plan_id=plan.id,
+                version_number=first.version_number,
+                task_key=first.task_key,
+                reply_to_id=first.id,
+                author_id=lead.id,
+                body=REPLY[lang],
+                lang=lang,
+                created_at=since + timedelta(minutes=6),
+            )
+        )
+    answers = {answer.step: answer for answer in plan.answers}
+    for step, answer in answers.items():
+        data = dict(answer.data)
+        if step.startswith("hallmark-") and data.get("rating") == "developing":
+            data["rating"] = "established"
+            data["next_steps"] = str(data.get("next_steps") or "") + EVALUATION[lang]
+            answer.data = data
+            break
+    board = answers.get(BOARD_STEP)
+    if board is not None:
+        slots = dict(board.data.get("slots") or {})
+        slots["1"], slots["4"] = slots.get("4"), slots.get("1")
+        board.data = {**board.data, "slots": slots}
+    funding = answers.get(FUNDING_STEP)
+    if funding is not None:
+        lines = [dict(line) for line in funding.data.get("lines") or []]
+        if lines:
+            lines[0]["amount_pence"] = lines[0]["amount_pence"] * 3 // 4 // 100 * 100
+        for line in lines:
+            if line.get("purpose") == "other":
+                line["description"] = str(line.get("description") or "") + EVALUATION[lang]
+        funding.data = {**funding.data, "lines": lines}
+    reflection = answers.get("context-school")
+    if reflection is not None:
+        text = str(reflection.data.get("reflection") or "")
+        reflection.data = {**reflection.data, "reflection": text + EVALUATION[lang]}
+    plan.status = PlanStatus.DRAFT
+    plan.version = plan.version + 1
+    db.session.commit()
+    submit(plan, school, lead)

@@ -14,6 +14,7 @@ __all__ = [
     "coordinates_school_in",
     "is_administrator",
     "may_administer_authority",
+    "sees_school_in",
 ]
 
 
@@ -53,3 +54,10 @@ def administered_authority(user: Any) -> int | None:
         return None
     own = getattr(user, "admin_authority_id", None)
     return int(own) if own is not None else None
+
+
+def sees_school_in(user: Any, school_id: int, cluster_id: int, code: str) -> bool:
+    """Whether the school belongs to that cluster of that local authority (by its code), and
+    the user may administer (and so see) the authority: the national drill-down's plan scope."""
+    authority_id = directory.authority_of_school_in(school_id, cluster_id, code)
+    return authority_id is not None and may_administer_authority(user, authority_id)

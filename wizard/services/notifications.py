@@ -22,7 +22,7 @@ from wizard.render.locale import DEFAULT_LANGUAGE, in_language, valid_language
 from wizard.render.mail import compose, link
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanVersion, School, User
+    from wizard.data.models import ClusterDeadline, Plan, PlanVersion, School, User
 
 
 def language_of(user: User) -> str:
@@ -82,6 +82,57 @@ def feedback_mail(plan: Plan, school: School, number: int, kind: str) -> Callabl
         ]
 
     return compose_for
+
+
+def reply_mail(plan: Plan, school: School, number: int) -> Callable[[], list[Mail]]:
+    """To the school's cluster coordinators, each in their own language: a lead replied to a
+    comment on version `number` (with the link to the conversation)."""
+
+    def compose_for() -> list[Mail]:
+        mails = []
+        for coordinator in coordinators_of_school(school):
+            locale = language_of(coordinator)
+            mails.append(
+                compose(
+                    coordinator.email,
+                    "reply_received",
+                    locale,
+                    school_name=in_language(school.name_en, school.name_cy, locale),
+                    number=number,
+                    academic_year=plan.academic_year,
+                    url=link(
+                        "coordinator.plan",
+                        lang=locale,
+                        cluster_id=school.cluster_id,
+                        school_id=school.id,
+                        year=year_slug(plan.academic_year),
+                        _anchor="feedback",
+                    ),
+                )
+            )
+        return mails
+
+    return compose_for
+
+
+def reminder_mail(deadline: ClusterDeadline, school: School, kind: str) -> list[Mail]:
+    """To the school's leads, each in their own language: the cluster's deadline for the
+    year's plan is near (`kind` "before") or today ("on-the-day"), and it is not submitted."""
+    mails = []
+    for lead in leads_of_school(school.id):
+        locale = language_of(lead)
+        mails.append(
+            compose(
+                lead.email,
+                "deadline_reminder",
+                locale,
+                kind=kind,
+                due_on=deadline.due_on,
+                academic_year=deadline.academic_year,
+                url=link("plan.hub", lang=locale, year=year_slug(deadline.academic_year)),
+            )
+        )
+    return mails
 
 
 def password_reset_mail(user: User, locale: str) -> Callable[[str], list[Mail]]:

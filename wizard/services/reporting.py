@@ -5,10 +5,11 @@ these and never the data layer; web/reporting.py turns the facts into charts and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from wizard.data import aggregates
+from wizard.data import aggregates, deadlines
 from wizard.data import year_end as year_end_facts
 from wizard.data.aggregates import Scope
 from wizard.data.clusters import (
@@ -19,9 +20,13 @@ from wizard.data.clusters import (
     school_plan_rows,
 )
 from wizard.data.directory import clusters_coordinated_by
-from wizard.data.models import Cluster, LocalAuthority
+from wizard.data.feedback import unread_count
+from wizard.data.models import Cluster, ClusterDeadline, DeadlineReminder, LocalAuthority
 from wizard.data.year_end import ImpactCount
-from wizard.domain.values import PlanStatus
+from wizard.domain.deadlines import DeadlineKind, is_overdue
+from wizard.domain.values import DashboardStatus, PlanStatus
+from wizard.services import deadlines as clock
+from wizard.services.access import may_administer_authority
 
 __all__ = [
     "Cluster",
@@ -111,20 +116,57 @@ class ClusterDashboard:
     year_end: YearEndFigures | None = None
     year_end_status: dict[int, tuple[str, int]] | None = None
     """school id -> its year-end review's status ("draft" or "submitted") and version."""
+    deadline: ClusterDeadline | None = None
+    """The cluster's deadline for the year's plans, if set."""
+    overdue: set[int] = field(default_factory=set)
+    """The schools (ids) past the deadline without a submitted plan: listed first."""
+    reminders: dict[int, list[DeadlineReminder]] = field(default_factory=dict)
+    """School id -> the reminders of the deadline it was sent, oldest first."""
+    unread: int = 0
+    """How many comments and replies on the cluster's plans the coordinator has not read."""
+
+
+def _submitted(row: SchoolPlanRow) -> bool:
+    return row.plan is not None and row.plan.status == PlanStatus.SUBMITTED
 
 
 def cluster_dashboard(
-    user_id: int, cluster_id: int, academic_year: int, status: str, locale: str
+    user_id: int,
+    cluster_id: int,
+    academic_year: int,
+    status: str,
+    locale: str,
+    today: date | None = None,
 ) -> ClusterDashboard | None:
     """Every school of the cluster with its plan's status for the year (only those of `status`
-    when one is given), and the aggregates; None when the user does not coordinate it."""
+    when one is given), those past the deadline first, with the reminders they were sent, and
+    the aggregates; None when the user does not coordinate it."""
     cluster = cluster_of_coordinator(user_id, cluster_id)
     if cluster is None:
         return None
+    unread = unread_count(user_id, cluster.id, academic_year)
+    return _dashboard(cluster, academic_year, status, locale, today, unread)
+
+
+def _dashboard(
+    cluster: Cluster,
+    academic_year: int,
+    status: str,
+    locale: str,
+    today: date | None,
+    unread: int,
+) -> ClusterDashboard:
     rows = school_plan_rows(cluster.id, academic_year, locale)
-    shown = [row for row in rows if not status or row.status == status]
     scope = Scope(academic_year, cluster_id=cluster.id)
     reviews = year_end_facts.statuses_of([row.plan.id for row in rows if row.plan])
+    deadline = deadlines.deadline_of(cluster.id, academic_year, DeadlineKind.PLAN)
+    due_on = deadline.due_on if deadline else None
+    day = today or clock.today()
+    overdue = {row.school.id for row in rows if is_overdue(due_on, day, submitted=_submitted(row))}
+    shown = sorted(
+        (row for row in rows if not status or row.status == status),
+        key=lambda row: row.school.id not in overdue,
+    )
     return ClusterDashboard(
         cluster,
         shown,
@@ -136,6 +178,10 @@ def cluster_dashboard(
             for row in rows
             if row.plan and (found := reviews.get(row.plan.id))
         },
+        deadline,
+        overdue,
+        deadlines.reminders_of([deadline.id] if deadline else []),
+        unread,
     )
 
 
@@ -241,3 +287,145 @@ def national_year_end(
     if authority is None:
         return None
     return year_end_figures(Scope(academic_year, local_authority_id=authority.id))
+
+
+# From Wales to a school: the national drill-down ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthoritySummary:
+    """A local authority on the national view: its schools by plan status."""
+
+    authority: LocalAuthority
+    counts: dict[str, int]
+
+
+def authorities_with_counts(
+    academic_year: int, locale: str, only_authority_id: int | None = None
+) -> list[AuthoritySummary]:
+    """Every local authority (in the alphabetical order of `locale`; only one, for its local
+    authority administrator) with its schools by status (two queries)."""
+    counts = aggregates.status_counts_by(academic_year, "authority")
+    empty = {status.value: 0 for status in DashboardStatus}
+    return [
+        AuthoritySummary(authority, counts.get(authority.id, dict(empty)))
+        for authority in aggregates.local_authorities(locale)
+        if only_authority_id is None or authority.id == only_authority_id
+    ]
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    """A cluster of an authority: its schools by status and its deadline for the plans."""
+
+    cluster: Cluster
+    counts: dict[str, int]
+    deadline: ClusterDeadline | None
+
+    @property
+    def schools(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class AuthorityView:
+    authority: LocalAuthority
+    counts: dict[str, int]
+    clusters: list[ClusterSummary]
+    facts: Facts
+
+
+def authority_view(
+    user: object, academic_year: int, code: str, locale: str
+) -> AuthorityView | None:
+    """A local authority: its schools by status, its clusters (each with its counts and
+    deadline) and its aggregates, in a number of queries that does not grow with its schools;
+    None when there is no such authority or the user may not see it."""
+    authority = aggregates.authority_by_code(code)
+    if authority is None or not may_administer_authority(user, authority.id):
+        return None
+    clusters = aggregates.clusters_of_authority(authority.id, locale)
+    by_cluster = aggregates.status_counts_by(academic_year, "cluster", authority.id)
+    due = deadlines.deadlines_of_clusters(
+        [cluster.id for cluster in clusters], academic_year, DeadlineKind.PLAN
+    )
+    empty = {status.value: 0 for status in DashboardStatus}
+    return AuthorityView(
+        authority,
+        aggregates.status_counts(academic_year, authority.id),
+        [
+            ClusterSummary(cluster, by_cluster.get(cluster.id, dict(empty)), due.get(cluster.id))
+            for cluster in clusters
+        ],
+        facts(Scope(academic_year, local_authority_id=authority.id)),
+    )
+
+
+def authority_cluster(
+    user: object,
+    academic_year: int,
+    code: str,
+    cluster_id: int,
+    status: str,
+    locale: str,
+    today: date | None = None,
+) -> ClusterDashboard | None:
+    """A cluster's dashboard as someone who may see its authority reads it (the same as its
+    coordinators', without their unread count); None when the cluster is not the
+    authority's or the user may not see it."""
+    cluster = aggregates.cluster_of_authority(code, cluster_id)
+    if cluster is None or not may_administer_authority(user, cluster.local_authority_id):
+        return None
+    return _dashboard(cluster, academic_year, status, locale, today, unread=0)
+
+
+def authority_cluster_rows(
+    user: object, academic_year: int, code: str, cluster_id: int, locale: str
+) -> list[SchoolPlanRow] | None:
+    """The cluster's schools with their plans, for its CSV export; None as above."""
+    cluster = aggregates.cluster_of_authority(code, cluster_id)
+    if cluster is None or not may_administer_authority(user, cluster.local_authority_id):
+        return None
+    return school_plan_rows(cluster.id, academic_year, locale)
+
+
+def compare_authorities(
+    user: object, academic_year: int, codes: list[str]
+) -> list[tuple[LocalAuthority, dict[str, int], Facts]] | None:
+    """Two (or more) local authorities side by side: each one's schools by status and
+    aggregates; None when one is unknown or the user may not see it."""
+    found = []
+    for code in codes:
+        authority = aggregates.authority_by_code(code)
+        if authority is None or not may_administer_authority(user, authority.id):
+            return None
+        found.append(
+            (
+                authority,
+                aggregates.status_counts(academic_year, authority.id),
+                facts(Scope(academic_year, local_authority_id=authority.id)),
+            )
+        )
+    return found
+
+
+def place_of(code: str, cluster_id: int) -> Cluster | None:
+    """The cluster (with its authority), for the headings and the way back of a school's
+    plan in the drill-down (the plan scope has checked who may see it)."""
+    return aggregates.cluster_of_authority(code, cluster_id)
+
+
+@dataclass(frozen=True)
+class ClusterSpread:
+    """What a cluster's schools chose, from their latest submitted versions: for a school's
+    plan beside its cluster (two queries)."""
+
+    placements: list[tuple[str, int, int]]
+    """(card, row, schools); schools' own cards are not compared."""
+    ratings: list[tuple[int, str, int]]
+    """(hallmark, rating, schools)"""
+
+
+def cluster_spread(cluster_id: int, academic_year: int) -> ClusterSpread:
+    scope = Scope(academic_year, cluster_id=cluster_id)
+    return ClusterSpread(aggregates.placement_counts(scope), aggregates.rating_counts(scope))

@@ -13,9 +13,11 @@ from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired, Length
 
+from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.changes import compare
-from wizard.domain.journey import JOURNEY
+from wizard.domain.field_changes import FieldChange, field_changes
+from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, JOURNEY
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import ReviewStatus
 from wizard.render.locale import format_money
@@ -24,7 +26,8 @@ from wizard.services.plans import versions_of
 from wizard.web.fields import stripped
 from wizard.web.forms import Form
 from wizard.web.i18n import select_locale
-from wizard.web.labels import TASK_TITLES
+from wizard.web.labels import BENEFICIARY_LABELS, PHASES, TASK_TITLES, TERM_LABELS
+from wizard.web.reporting import purpose_title
 from wizard.web.text import gettext as _
 from wizard.web.widgets import CharacterCount, RadioInput, Select
 
@@ -187,10 +190,11 @@ def change_list(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str
     }
 
 
-def version_changes(versions: list[PlanVersion]) -> dict[int, dict[str, list[str]] | None]:
-    """For each version after the first, what changed since the version before."""
+def version_changes(versions: list[PlanVersion]) -> dict[int, list[dict[str, Any]]]:
+    """For each version after the first, what changed since the version before, answer by
+    answer."""
     return {
-        later.number: change_list(earlier.snapshot, later.snapshot)
+        later.number: field_change_groups(earlier.snapshot, later.snapshot)
         for earlier, later in zip(versions, versions[1:], strict=False)
     }
 
@@ -219,3 +223,141 @@ def comments_cap_message(cap: int) -> str:
         "This version of the plan already has %(count)s comments and replies, the most one version can have.",
         count=cap,
     )
+
+
+# What changed, field by field ----------------------------------------------------------------
+
+ABOUT_FIELD_LABELS = {
+    "phase": _l("Phase"),
+    "teaching_staff": _l("Teaching staff"),
+    "support_staff": _l("Support staff"),
+    "pl_lead": _l("Professional learning lead"),
+    "funding_allocation_pence": _l("Funding allocation"),
+}
+
+HALLMARK_FIELD_LABELS = {
+    "rating": _l("Rating"),
+    "evidence": _l("How do you know?"),
+    "next_steps": _l("What will you do next?"),
+}
+
+LINE_FIELD_LABELS = {
+    "description": _l("What the money is for"),
+    "purpose": _l("Purpose"),
+    "purpose_other": _l("Other purpose"),
+    "priority": _l("Diamond 9 priority"),
+    "beneficiaries": _l("Who benefits"),
+    "term": _l("When"),
+    "amount_pence": _l("Amount"),
+}
+
+
+def _anchor(change: FieldChange) -> str:
+    if change.step.startswith("hallmark-"):
+        return f"summary-hallmark-{change.subject}"
+    if change.step.startswith("context-"):
+        return f"summary-{change.step}"
+    return f"summary-{change.step}"
+
+
+class _Words:
+    """Puts a changed answer's values into words in the page's language."""
+
+    def __init__(self, old: PlanDocument, new: PlanDocument, lang: str) -> None:
+        self.old, self.new = old, new
+        self.old_cards = CardCatalogue(old, old.own_cards, lang)
+        self.new_cards = CardCatalogue(new, new.own_cards, lang)
+
+    def card(self, key: str) -> str:
+        if not key:
+            return _("None")
+        card = self.new_cards.get(key) or self.old_cards.get(key)
+        return card.title if card else key
+
+    def value(self, name: str, value: Any) -> str | None:
+        if value is None or value == "" or value == ():
+            return None
+        if name == "phase":
+            return str(PHASES.get(value, value))
+        if name in ("funding_allocation_pence", "amount_pence"):
+            return format_money(int(value))
+        if name == "rating":
+            return str(framework.RATING_TITLES.get(value, value))
+        if name == "purpose":
+            return purpose_title(str(value))
+        if name == "priority":
+            return self.card(str(value))
+        if name == "beneficiaries":
+            return ", ".join(str(BENEFICIARY_LABELS.get(b, b)) for b in value)
+        if name == "term":
+            return str(TERM_LABELS.get(value, value))
+        if name == "row":
+            return _("Row %(number)d", number=int(value))
+        if name == "priorities":
+            return str(framework.ELEMENT_TITLES.get(value, value))
+        return str(value)
+
+    def label(self, change: FieldChange) -> str:
+        if change.step == ABOUT_STEP:
+            return str(ABOUT_FIELD_LABELS.get(change.field, change.field))
+        if change.step.startswith("context-"):
+            found = framework.context(str(change.subject))
+            title = str(found.title) if found else str(change.subject)
+            what = _("Elements to prioritise") if change.field == "priorities" else _("Reflection")
+            return f"{title}: {what}"
+        if change.step.startswith("hallmark-"):
+            hallmark = framework.hallmark(int(change.subject or 0))
+            name = f"{hallmark.number}. {hallmark.title}" if hallmark else str(change.subject)
+            return f"{name}: {HALLMARK_FIELD_LABELS.get(change.field, change.field)}"
+        if change.step == BOARD_STEP:
+            return self.card(str(change.subject))
+        # The line as it was (its old description names it), else as it is (a new line).
+        line = next((x for x in (*self.old.lines, *self.new.lines) if x.id == change.subject), None)
+        described = line.description if line and line.description else _("A line of spending")
+        if change.field == "line":
+            return described
+        return f"{described}: {LINE_FIELD_LABELS.get(change.field, change.field)}"
+
+    def line(self, line: Any) -> str | None:
+        if line is None:
+            return None
+        return f"{self.value('purpose', line.purpose)}, {format_money(line.amount_pence)}"
+
+
+def field_change_groups(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """What changed from one version to the next (their snapshots), answer by answer, grouped
+    by task: each answer's name, old and new value in the page's language (prose with its
+    changed words marked), and the anchor of its place on the version's page."""
+    old, new = PlanDocument.from_stored(before), PlanDocument.from_stored(after)
+    words = _Words(old, new, select_locale())
+    groups = []
+    for task in field_changes(old, new):
+        rows = []
+        for change in task.fields:
+            if change.field == "line":
+                shown_before, shown_after = words.line(change.before), words.line(change.after)
+            else:
+                shown_before = words.value(change.field, change.before)
+                shown_after = words.value(change.field, change.after)
+            rows.append(
+                {
+                    "label": words.label(change),
+                    "kind": change.kind,
+                    "before": shown_before,
+                    "after": shown_after,
+                    "words": change.words,
+                    "lang": new.language(change.step) or old.language(change.step),
+                    "anchor": _anchor(change),
+                }
+            )
+        groups.append(
+            {
+                "task": task.task,
+                "title": str(TASK_TITLES[task.task]),
+                "anchor": f"summary-{task.task}",
+                "rows": rows,
+            }
+        )
+    return groups

@@ -708,28 +708,91 @@ def today() -> date:
 
 def _expiry_problem(parts: dict[str, str], now: date) -> date | None | tuple[Any, tuple[str, ...]]:
     """The expiry date, None when none was given, or (message, the boxes that are wrong)."""
+    return _date_problem(
+        parts,
+        now,
+        {
+            "day": _l("The expiry date must include a day"),
+            "month": _l("The expiry date must include a month"),
+            "year": _l("The expiry date must include a year"),
+            "all": _l("The expiry date must include a day, a month and a year"),
+            "real": _l("The expiry date must be a real date"),
+            "past": _l("The expiry date must be today or in the future"),
+        },
+    )
+
+
+def _date_problem(
+    parts: dict[str, str], now: date, messages: dict[str, Any]
+) -> date | None | tuple[Any, tuple[str, ...]]:
+    """A date of three boxes, None when none was given, or (message, the boxes that are
+    wrong), with the messages given for: a missing "day", "month" or "year", "all" of two
+    missing, not a "real" date, and a date in the "past"."""
     missing = tuple(name for name, value in parts.items() if not value)
     if len(missing) == 3:
         return None
     if missing:
-        names = {
-            "day": _l("The expiry date must include a day"),
-            "month": _l("The expiry date must include a month"),
-            "year": _l("The expiry date must include a year"),
-        }
         if len(missing) == 1:
-            return names[missing[0]], missing
-        return _l("The expiry date must include a day, a month and a year"), missing
+            return messages[missing[0]], missing
+        return messages["all"], missing
     numbers = {name: parse_whole_number(value) for name, value in parts.items()}
     if any(number is None for number in numbers.values()) or len(parts["year"]) != 4:
-        return _l("The expiry date must be a real date"), ("day", "month", "year")
+        return messages["real"], ("day", "month", "year")
     try:
         chosen = date(numbers["year"] or 0, numbers["month"] or 0, numbers["day"] or 0)
     except ValueError:
-        return _l("The expiry date must be a real date"), ("day", "month", "year")
+        return messages["real"], ("day", "month", "year")
     if chosen < now:
-        return _l("The expiry date must be today or in the future"), ("day", "month", "year")
+        return messages["past"], ("day", "month", "year")
     return chosen
+
+
+class DeadlineForm(Form):
+    """A cluster's deadline (GOV.UK's date input: three boxes, checked together)."""
+
+    due_day = StringField(_l("Day"), filters=[stripped])
+    due_month = StringField(_l("Month"), filters=[stripped])
+    due_year = StringField(_l("Year"), filters=[stripped])
+
+    due_on: date | None = None
+    due_error: str | None = None
+    due_error_parts: tuple[str, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        parts = {
+            "day": self.due_day.data or "",
+            "month": self.due_month.data or "",
+            "year": self.due_year.data or "",
+        }
+        problem = _date_problem(
+            parts,
+            today(),
+            {
+                "day": _l("The deadline must include a day"),
+                "month": _l("The deadline must include a month"),
+                "year": _l("The deadline must include a year"),
+                "all": _l("The deadline must include a day, a month and a year"),
+                "real": _l("The deadline must be a real date"),
+                "past": _l("The deadline must be today or in the future"),
+            },
+        )
+        if problem is None:
+            self.due_error = str(_l("Enter the deadline"))
+            self.due_error_parts = ("day", "month", "year")
+            valid = False
+        elif isinstance(problem, date):
+            self.due_on = problem
+        else:
+            self.due_error, self.due_error_parts = str(problem[0]), problem[1]
+            valid = False
+        for part in ("due_day", "due_month", "due_year"):
+            if self[part].errors:  # hidden characters (see Form)
+                self.due_error = str(UNSAFE_CHARACTERS)
+                self.due_error_parts = ("day", "month", "year")
+                self[part].errors = []
+                valid = False
+        return valid
 
 
 class ConfirmForm(Form):

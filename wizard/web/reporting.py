@@ -22,6 +22,7 @@ from wizard.domain.aggregates import (
 )
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import ROW_COUNT
+from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import DashboardStatus
 from wizard.render.charts import Bar, bars_svg, heat_map_svg, stacked_bars_svg
 from wizard.render.locale import format_money
@@ -61,6 +62,10 @@ class Report:
     by_school: list[tuple[str, Share]]
     school_svg: Any
     funding_total: int
+
+
+# "Not sure", the last rating, is no point on the scale: the chart draws it apart.
+NOT_ON_THE_SCALE = sum(1 for rating in framework.RATINGS if rating.key == "not-sure")
 
 
 def _locale() -> str:
@@ -120,6 +125,7 @@ def build_report(facts: Facts) -> Report:
             _("The number of schools giving each rating, for each hallmark"),
             rating_labels,
             [(title, spread.counts) for title, spread in spreads],
+            apart=NOT_ON_THE_SCALE,
         ),
         purposes=purposes,
         purpose_svg=bars_svg(
@@ -133,3 +139,59 @@ def build_report(facts: Facts) -> Report:
         ),
         funding_total=sum(s.pence for _, s in purposes),
     )
+
+
+def beside_cluster(
+    document: PlanDocument,
+    placements: list[tuple[str, int, int]],
+    ratings: list[tuple[int, str, int]],
+) -> dict[str, Any]:
+    """A school's ratings and board beside its cluster's (their latest submitted versions):
+    for each hallmark, the number of schools giving each rating with the school's marked; for
+    each card on the school's board, the number of schools putting it in each row with the
+    school's marked; and the cards this school alone put in their row."""
+    locale = _locale()
+    catalogue = CardCatalogue(document, document.own_cards, locale)
+    rating_keys = [rating.key for rating in framework.RATINGS]
+    spreads = rating_spread(ratings, [h.id for h in framework.HALLMARKS], rating_keys)
+    rating_rows = [
+        {
+            "title": f"{hallmark.number}. {hallmark.title}",
+            "cells": [
+                {"count": count, "mine": document.rating(hallmark.id) == key}
+                for key, count in zip(rating_keys, spread.counts, strict=True)
+            ],
+        }
+        for hallmark, spread in zip(framework.HALLMARKS, spreads, strict=True)
+    ]
+    counts: dict[str, list[int]] = {}
+    for card, row, number in placements:
+        if 1 <= row <= ROW_COUNT:
+            counts.setdefault(card, [0] * ROW_COUNT)[row - 1] += number
+    schools = max((spread.total for spread in spreads), default=0)
+    card_rows, alone = [], []
+    for card, row in sorted(document.board.rows.items(), key=lambda item: (item[1], item[0])):
+        info = catalogue.get(card)
+        title = info.title if info else card
+        found = counts.get(card, [0] * ROW_COUNT)
+        if card.startswith("own:"):
+            continue  # a school's own card is its own: nothing to compare it with
+        card_rows.append(
+            {
+                "title": title,
+                "row": row,
+                "cells": [
+                    {"count": count, "mine": index + 1 == row} for index, count in enumerate(found)
+                ],
+            }
+        )
+        if found[row - 1] == 1 and schools > 1:
+            alone.append(_("Only this school put %(card)s in row %(row)d.", card=title, row=row))
+    return {
+        "schools": schools,
+        "rating_labels": [str(rating.title) for rating in framework.RATINGS],
+        "ratings": rating_rows,
+        "row_labels": [_("Row %(number)d", number=n) for n in range(1, ROW_COUNT + 1)],
+        "cards": card_rows,
+        "alone": alone,
+    }

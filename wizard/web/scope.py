@@ -16,7 +16,10 @@ Writing (any request that is not GET or HEAD) needs the right to write: refused 
 place, with 403. A plan the user may not read is 404, as if it did not exist.
 
 A URL that names a cluster (/clusters/<cluster_id>/schools/<school_id>/...) is a coordinator's
-view: the school must be in that cluster and the user must coordinate it, or 404. Routes that
+view: the school must be in that cluster and the user must coordinate it, or 404. One that
+names a local authority too (/national/authorities/<code>/clusters/<cluster_id>/schools/...) is
+the national drill-down: the school must be in that cluster of that authority, and the user
+must be one who may see the authority (services.access.may_see_authority), or 404. Routes that
 write feedback (comments, verdicts, replies), not the plan, declare `feedback=True`: anyone who
 may read the plan may then post to them (the view still checks who may say what). The plan
 itself stays read-only for them (`can_write` is unchanged).
@@ -31,7 +34,7 @@ from typing import Any
 from flask import abort, g, request
 
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
-from wizard.services.access import coordinates_school, coordinates_school_in
+from wizard.services.access import coordinates_school, coordinates_school_in, sees_school_in
 from wizard.services.sharing import find_shared
 
 # A school may look back at earlier years and plan one year ahead.
@@ -69,7 +72,15 @@ def resolve_plan_scope(
     if school_id is None:
         abort(404)
     cluster_id = view_args.get("cluster_id")
-    if cluster_id is not None:
+    authority = view_args.get("code")
+    if cluster_id is not None and authority is not None:
+        # The national drill-down (/national/authorities/<code>/clusters/<cluster_id>/...).
+        if not isinstance(cluster_id, int) or not sees_school_in(
+            user, school_id, cluster_id, str(authority)
+        ):
+            abort(404)
+        can_read, can_write = True, False
+    elif cluster_id is not None:
         if not isinstance(cluster_id, int) or not coordinates_school_in(
             user.id, school_id, cluster_id
         ):

@@ -31,6 +31,7 @@ from wizard.render.charts import heat_map_parts, heat_map_svg, stacked_bars_svg
 from wizard.services import staff_voice as voice
 from wizard.web.fields import stripped
 from wizard.web.forms import Form, today
+from wizard.web.reporting import NOT_ON_THE_SCALE
 from wizard.web.text import gettext as _
 from wizard.web.widgets import RadioInput
 
@@ -240,6 +241,7 @@ def build_results(
         _("The number of staff giving each rating, for each hallmark"),
         rating_labels,
         [(f"{h.number}. {h.title}", h.spread.counts) for h in hallmarks if h.spread is not None],
+        apart=NOT_ON_THE_SCALE,
     )
     heat_rows: list[tuple[str, HeatRow]] = []
     heat_svg: Any = None

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from wizard.domain.academic_year import academic_year_of, parse_year_slug, year_slug
+from wizard.domain.inputs import parse_whole_number
 from wizard.domain.values import DashboardStatus
-from wizard.services import reporting
+from wizard.render.locale import format_long_date
+from wizard.services import deadlines, feedback, reporting
 from wizard.web.access import Access, allow
+from wizard.web.forms import ConfirmForm, DeadlineForm
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
+from wizard.web.text import gettext as _
+from wizard.web.text import ngettext
+from wizard.web.views import signed_in_user
 from wizard.web.year_end import IMPACT_LEVELS, year_end_csv_labels, year_end_report
 
 bp = Blueprint("clusters", __name__, url_prefix=LANG_PREFIX + "/clusters")
@@ -90,4 +96,99 @@ def dashboard(cluster_id: int) -> ResponseReturnValue:
             )
             for kind, label in year_end_csv_labels()
         ],
+        deadline=found.deadline,
+        overdue=found.overdue,
+        reminders=found.reminders,
+        unread=found.unread,
+        days_before=current_app.config["REMINDER_DAYS_BEFORE"],
+    )
+
+
+@bp.get("/<int:cluster_id>/conversations")
+@allow(Access.COORDINATOR)
+def conversations(cluster_id: int) -> ResponseReturnValue:
+    """Every comment and reply on the cluster's plans for the year, newest first, with what
+    this coordinator has not read marked."""
+    year = chosen_year()
+    found = feedback.cluster_conversations(current_user.id, cluster_id, year)
+    if found is None:
+        abort(404)
+    return render_template(
+        "clusters/conversations.html",
+        cluster=found.cluster,
+        items=found.items,
+        unread=found.unread,
+        newest=found.newest,
+        year=year,
+        slug=year_slug(year),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/<int:cluster_id>/conversations/read")
+@allow(Access.COORDINATOR)
+def conversations_read(cluster_id: int) -> ResponseReturnValue:
+    """Mark the cluster's conversations read, up to the newest comment the page listed (one
+    that came after it stays unread)."""
+    year = chosen_year()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # Without a number it marks nothing read (and still says whether the cluster is theirs).
+    up_to = parse_whole_number(request.form.get("up_to", "")) or 0
+    if not feedback.mark_conversations_read(current_user.id, cluster_id, year, up_to):
+        abort(404)
+    flash(_("You have marked the conversations as read."), "success")
+    return redirect(url_for(".conversations", cluster_id=cluster_id, year=year_slug(year)))
+
+
+def _kind() -> deadlines.DeadlineKind:
+    raw = request.args.get("kind", deadlines.DeadlineKind.PLAN.value)
+    if raw not in set(deadlines.DeadlineKind):
+        abort(400)
+    return deadlines.DeadlineKind(raw)
+
+
+@bp.route("/<int:cluster_id>/deadline", methods=["GET", "POST"])
+@allow(Access.COORDINATOR)
+def deadline(cluster_id: int) -> ResponseReturnValue:
+    """Set or move the date by which the cluster's schools submit (?kind=plan, the default, or
+    year_end) for the year (?year=)."""
+    year, kind = chosen_year(), _kind()
+    cluster, current = deadlines.deadline_for_cluster(current_user.id, cluster_id, year, kind)
+    if cluster is None:
+        abort(404)
+    form = DeadlineForm()
+    if form.validate_on_submit() and form.due_on is not None:
+        done = deadlines.set_deadline(signed_in_user(), cluster_id, year, kind, form.due_on)
+        message = _("The deadline is now %(date)s.", date=format_long_date(form.due_on))
+        if done and done.reminded:
+            message += " " + ngettext(
+                "%(num)d school that has not submitted was emailed a reminder.",
+                "%(num)d schools that have not submitted were emailed a reminder.",
+                done.reminded,
+            )
+        flash(message, "success")
+        return redirect(url_for(".dashboard", cluster_id=cluster_id, year=year_slug(year)))
+    if request.method == "GET" and current is not None:
+        form.due_day.data = str(current.due_on.day)
+        form.due_month.data = str(current.due_on.month)
+        form.due_year.data = str(current.due_on.year)
+    errors = (
+        [{"text": form.due_error, "href": f"#due-{form.due_error_parts[0]}"}]
+        if form.due_error and form.due_error_parts
+        else []
+    )
+    if "csrf_token" in form.errors:
+        abort(400)
+    return render_template(
+        "clusters/deadline.html",
+        form=form,
+        errors=errors,
+        cluster=cluster,
+        current=current,
+        kind=kind,
+        year=year,
+        slug=year_slug(year),
+        days_before=current_app.config["REMINDER_DAYS_BEFORE"],
     )

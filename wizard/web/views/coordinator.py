@@ -14,8 +14,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.inputs import parse_whole_number
+from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import PlanStatus, ReviewStatus
-from wizard.services import feedback
+from wizard.services import feedback, reporting
 from wizard.services.progress import progress_of
 from wizard.web.access import Access, allow
 from wizard.web.clock import today
@@ -23,12 +24,13 @@ from wizard.web.feedback import (
     REVIEW_LABELS,
     CommentForm,
     ReviewForm,
-    change_list,
     comments_cap_message,
+    field_change_groups,
     version_number_of,
 )
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
+from wizard.web.reporting import beside_cluster
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import file_word, signed_in_user
@@ -81,8 +83,22 @@ def _render(
     if version is not None:
         context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
         index = versions.index(version)
-        changes = change_list(versions[index - 1].snapshot, version.snapshot) if index else None
-        comments = feedback.comments_on(plan, version.number) if plan else {}
+        changes = (
+            field_change_groups(versions[index - 1].snapshot, version.snapshot) if index else None
+        )
+        latest = version is versions[-1]
+        # The latest version's page has the whole conversation about the plan (comments on
+        # earlier versions too); an earlier version's, the comments made on it.
+        if plan is None:
+            comments = {}
+        elif latest:
+            comments = feedback.conversation(plan)
+        else:
+            comments = feedback.comments_on(plan, version.number)
+        spread = reporting.cluster_spread(cluster_id, plan_scope().academic_year)
+        context["beside"] = beside_cluster(
+            PlanDocument.from_stored(version.snapshot), spread.placements, spread.ratings
+        )
         comment_form = comment_form or CommentForm(formdata=None, version=version.number)
         review_form = review_form or ReviewForm(
             formdata=None, version=version.number, status=version.review_status

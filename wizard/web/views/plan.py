@@ -29,7 +29,8 @@ from wizard.domain.journey import (
     RETURN_TO,
     Task,
 )
-from wizard.services import plans, steps, year_end
+from wizard.domain.values import PlanStatus
+from wizard.services import deadlines, plans, steps, year_end
 from wizard.services.progress import progress_of
 from wizard.services.steps import Conflict, PlanAnswers
 from wizard.web.access import Access, allow
@@ -151,6 +152,11 @@ def hub(year: str) -> ResponseReturnValue:
         # Not started, or made with nothing in it yet (a staff voice round opened first).
         unstarted=state.plan is None
         or (state.plan.status == "draft" and state.plan.version == 1 and not state.data),
+        deadline=deadlines.deadline_for_school(
+            signed_in_user().school,
+            academic_year,
+            submitted=state.plan is not None and state.plan.status == PlanStatus.SUBMITTED,
+        ),
         # Starting the year's plan (from last year's, or empty): the page's one form.
         form=ConfirmForm(),
     )

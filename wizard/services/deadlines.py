@@ -1,0 +1,141 @@
+"""Clusters' deadlines: a coordinator sets the date by which the cluster's schools submit
+(their plans; with the year-end review, their reviews), schools see it on their task list, and
+those that have not submitted are reminded by email before it and on the day, once each, in
+each lead's language (`send_reminders`, which `flask send-reminders` and the worker run).
+
+The date is Wales's: `today()` is the clock every caller takes unless told another (the tests
+pass their own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_request_context
+
+from wizard.data import deadlines as data
+from wizard.data.clusters import cluster_of_coordinator
+from wizard.data.models import Cluster, ClusterDeadline, DeadlineReminder, School, User
+from wizard.domain.deadlines import DeadlineKind, ReminderKind, is_overdue, reminder_due
+from wizard.services import notifications, outbox
+
+__all__ = [
+    "ClusterDeadline",
+    "DeadlineKind",
+    "DeadlineSet",
+    "DeadlineReminder",
+    "ReminderKind",
+    "SchoolDeadline",
+    "deadline_for_cluster",
+    "deadline_for_school",
+    "is_overdue",
+    "send_reminders",
+    "set_deadline",
+    "today",
+]
+
+WALES = ZoneInfo("Europe/London")
+
+
+def today() -> date:
+    """Today's date in Wales."""
+    return datetime.now(WALES).date()
+
+
+def deadline_for_cluster(
+    user_id: int, cluster_id: int, academic_year: int, kind: DeadlineKind
+) -> tuple[Cluster | None, ClusterDeadline | None]:
+    """(the cluster, None if the user does not coordinate it; its deadline of this kind for
+    the year, if set)."""
+    cluster = cluster_of_coordinator(user_id, cluster_id)
+    if cluster is None:
+        return None, None
+    return cluster, data.deadline_of(cluster_id, academic_year, kind)
+
+
+@dataclass(frozen=True)
+class DeadlineSet:
+    deadline: ClusterDeadline
+    reminded: int
+    """How many schools were reminded at once (a deadline set within the days before it)."""
+
+
+def set_deadline(
+    user: User,
+    cluster_id: int,
+    academic_year: int,
+    kind: DeadlineKind,
+    due_on: date,
+    on: date | None = None,
+) -> DeadlineSet | None:
+    """Set or move the cluster's deadline; None when the user does not coordinate it. A
+    deadline of plans set (or moved) within the reminder's days sends its reminder now."""
+    if cluster_of_coordinator(user.id, cluster_id) is None:
+        return None
+    deadline = data.set_deadline(cluster_id, academic_year, kind, due_on, user)
+    reminded = 0
+    if kind is DeadlineKind.PLAN:
+        reminded = _remind(deadline, on or today(), int(current_app.config["REMINDER_DAYS_BEFORE"]))
+    return DeadlineSet(deadline, reminded)
+
+
+@dataclass(frozen=True)
+class SchoolDeadline:
+    """A school's deadline as its task list shows it."""
+
+    due_on: date
+    overdue: bool
+
+
+def deadline_for_school(
+    school: School | None, academic_year: int, *, submitted: bool, on: date | None = None
+) -> SchoolDeadline | None:
+    """The school's cluster's deadline for the year's plan, if one is set."""
+    if school is None or school.cluster_id is None:
+        return None
+    deadline = data.deadline_of(school.cluster_id, academic_year, DeadlineKind.PLAN)
+    if deadline is None:
+        return None
+    return SchoolDeadline(
+        deadline.due_on, is_overdue(deadline.due_on, on or today(), submitted=submitted)
+    )
+
+
+def send_reminders(on: date | None = None) -> int:
+    """Remind the schools that have not submitted their plan of every deadline near or on
+    `on` (today in Wales unless told): write each reminder and its emails to the outbox, once
+    per school, deadline and kind of reminder however many senders run at once, and send them.
+    Returns how many schools this call reminded."""
+    day = on or today()
+    days_before = int(current_app.config["REMINDER_DAYS_BEFORE"])
+    if not has_request_context():
+        # A job or a command: the emails' templates and links are made as in a request
+        # (their language is each recipient's, their links' address the configured one).
+        with current_app.test_request_context("/"):
+            return send_reminders(day)
+    return sum(
+        _remind(deadline, day, days_before)
+        for deadline in data.deadlines_due(
+            day, day + timedelta(days=days_before), DeadlineKind.PLAN
+        )
+    )
+
+
+def _remind(deadline: ClusterDeadline, day: date, days_before: int) -> int:
+    """Send the deadline's reminder due on `day` (if one is) to each school that has not
+    submitted and has not had it; returns how many schools this call reminded."""
+    kind = reminder_due(deadline.due_on, day, days_before)
+    if kind is None:
+        return 0
+    sent = 0
+    done = data.already_reminded(deadline, kind)
+    for school in data.schools_without_submission(deadline):
+        if school.id in done:
+            continue
+        mails = notifications.reminder_mail(deadline, school, kind)
+        if data.record_reminder(deadline, school, kind, mails):
+            sent += 1
+            outbox.dispatch()
+    return sent
