@@ -45,23 +45,36 @@ def free_port() -> int:
 _started: list[tuple[subprocess.Popen[bytes], str]] = []
 
 
-def _start() -> tuple[subprocess.Popen[bytes], str]:
+PROVIDER = [sys.executable, "-m", "oidc_provider_mock"]
+# How long the provider may take to answer: on a machine shared by many runs, starting Python
+# and importing Flask and Authlib took more than the 10 seconds once allowed (seen as "did not
+# start" in a whole file of Hwb tests). It is waited for by the clock, and a process that has
+# ended is reported at once.
+START_WITHIN = 90.0
+
+
+def _start(
+    command: list[str] = PROVIDER, within: float = START_WITHIN
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "NO_COLOR": "1"},
     )
     issuer = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the OpenID provider ended at once (exit {process.returncode})")
         try:
-            requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1)
+            requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
             return process, issuer
         except requests.ConnectionError:
             time.sleep(0.05)
     _stop(process)
-    raise RuntimeError("the OpenID provider did not start")
+    raise RuntimeError(f"the OpenID provider did not answer within {within:.0f} seconds")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
