@@ -208,3 +208,38 @@ def test_when_next_year_is_offered() -> None:
     assert offered(2027, date(2026, 12, 7), True, june)
     assert not offered(2028, date(2026, 12, 7), True, june)
     assert offered(2026, date(2026, 12, 7), False, june)
+
+
+def test_next_years_plan_is_made_by_no_step_board_or_funding_before_it_is_offered(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    """Review finding 6: the gate was only on the Start button; a step, the board or the
+    funding plan of next year made next year's plan (skipping "start from last year's")."""
+    # Offered from the last day of this academic year: not yet (this year's is not submitted).
+    app.config["NEXT_YEAR_FROM"] = (7, 31)
+    try:
+        hub = url("en", "/", NEXT)
+        for path in ("/about-your-school", "/funding-plan/lines/new"):
+            assert lead_client.get(url("en", path, NEXT)).headers.get("Location") == hub
+        refused = lead_client.post(
+            url("en", "/about-your-school", NEXT),
+            data={"phase": "primary", "teaching_staff": "12", "support_staff": "8"},
+        )
+        assert refused.headers["Location"] == hub
+        page = text(soup(lead_client.get(hub)))
+        assert f"Your plan for {year_label(THIS + 1)} cannot be started yet" in page
+        moved = lead_client.post(
+            url("en", "/diamond-9/move", NEXT), data={"card": "card:pedagogy", "to": "1"}
+        )
+        assert moved.headers["Location"] == hub
+        added = lead_client.post(url("en", "/funding-plan/lines/new", NEXT), data=LINE)
+        assert added.headers["Location"] == hub
+        welsh = lead_client.get(url("cy", "/about-your-school", NEXT))
+        assert welsh.headers["Location"] == url("cy", "/", NEXT)
+        assert "Ni ellir dechrau eich cynllun ar gyfer" in text(
+            soup(lead_client.get(url("cy", "/", NEXT)))
+        )
+        db.session.rollback()
+        assert db.session.scalar(select(Plan).where(Plan.academic_year == THIS + 1)) is None
+    finally:
+        app.config["NEXT_YEAR_FROM"] = (6, 1)

@@ -55,6 +55,7 @@ from wizard.domain.diamond import (
 )
 from wizard.domain.diamond import move as move_on
 from wizard.domain.inputs import parse_whole_number
+from wizard.services.offered import require_offered
 
 if TYPE_CHECKING:
     from wizard.data.models import OwnCard, Plan, StaffVoiceResponse, StaffVoiceRound, User
@@ -111,6 +112,7 @@ class SchoolBoard:
     def load(self) -> BoardState:
         state = self.read()
         require_draft(state.plan)  # htmx gets HX-Redirect to the task list (web/errors.py)
+        require_offered(self.school_id, self.academic_year, state.plan)  # so does this
         return state
 
     def save(
@@ -467,6 +469,7 @@ def save_card(
 ) -> CardSaved:
     """Add one of the school's own cards (card None) or change its titles."""
     assert store.user is not None
+    require_offered(store.school_id, store.academic_year, state.plan)
     plan = state.plan or get_or_create_plan(store.school_id, store.academic_year)
     try:
         return CardSaved(save_own_card(plan, card, title_en, title_cy, store.user))

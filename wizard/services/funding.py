@@ -36,6 +36,7 @@ from wizard.domain.funding import (
 )
 from wizard.domain.journey import FUNDING_STEP, JOURNEY
 from wizard.domain.plan_document import PlanDocument
+from wizard.services.offered import require_offered
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer, User
@@ -123,6 +124,7 @@ def open_for_editing(
     Raises PlanLocked if the plan has been submitted.
     """
     state = FundingState(school_id, academic_year, user, locale)
+    require_offered(school_id, academic_year, state.plan)
     if not JOURNEY.can_access(FUNDING_STEP, state.data):
         return None
     require_draft(state.plan)
@@ -215,6 +217,7 @@ def save_line(
     lines = replace_line(
         state.lines_with_languages(), line.stored(line_id or new_line_id(), lang or state.locale)
     )
+    require_offered(state.school_id, state.academic_year, state.plan)
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     data = {"lines": lines}
     result = save_step(

@@ -26,6 +26,7 @@ from wizard.data.versions import confirmed_revisions, latest_plan_before
 from wizard.domain.funding import Totals
 from wizard.domain.funding import summarise as summarise_funding
 from wizard.domain.journey import ABOUT_STEP, HUB, JOURNEY, Location, Task, is_marked_complete
+from wizard.services.offered import require_offered
 
 if TYPE_CHECKING:
     from wizard.data.models import Plan, PlanAnswer, User
@@ -76,9 +77,11 @@ def previous_plan(school_id: int, academic_year: int) -> Plan | None:
 def open_step(school_id: int, academic_year: int, slug: str) -> PlanAnswers | None:
     """The plan, to show or save the step `slug`; None if the step cannot start yet.
 
-    Raises PlanLocked if the plan has been submitted.
+    Raises PlanLocked if the plan has been submitted, PlanNotOffered if it is next year's and
+    cannot be started yet.
     """
     state = load_plan(school_id, academic_year)
+    require_offered(school_id, academic_year, state.plan)
     if not JOURNEY.can_access(slug, state.data):
         return None
     require_draft(state.plan)
@@ -118,6 +121,8 @@ def _save(
     user: User,
     lang: str | None = None,
 ) -> Conflict | None:
+    if state.plan is None:
+        require_offered(state.school_id, state.academic_year, None)
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     state.plan = plan
     unconfirm = JOURNEY.confirmation_changed_by(key, state.data.get(key), data, state.data)

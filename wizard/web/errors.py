@@ -12,7 +12,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from wizard.domain.academic_year import year_label
 from wizard.render.pdf import RenderBusy
+from wizard.services.offered import PlanNotOffered
 from wizard.services.transactions import PlanLocked, rollback
 from wizard.web.extensions import limiter, login_manager
 from wizard.web.forms import PASSWORD_FIELD_NAMES
@@ -98,6 +100,26 @@ def _http_error_page(status: int) -> tuple[str, int] | tuple[str, int, dict[str,
     return render_error(status)
 
 
+def _plan_not_offered(error: PlanNotOffered) -> ResponseReturnValue:
+    """Next year's plan, reached by a step, the board or the funding plan before it may be
+    started: nothing was made. Back to the year's task list, saying why."""
+    rollback()
+    flash(
+        _(
+            "Your plan for %(year)s cannot be started yet. You can start it once your plan"
+            " for %(before)s is submitted.",
+            year=year_label(error.academic_year),
+            before=year_label(error.academic_year - 1),
+        ),
+        "important",
+    )
+    year = (request.view_args or {}).get("year")
+    target = url_for("plan.hub", year=year) if year else url_for("plan.index")
+    if request.headers.get("HX-Request"):
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -166,6 +188,8 @@ def init_app(app: Flask) -> None:
         if request.headers.get("HX-Request"):
             return "", 204, {"HX-Redirect": target}
         return redirect(target)
+
+    app.register_error_handler(PlanNotOffered, _plan_not_offered)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> tuple[str, int]:
