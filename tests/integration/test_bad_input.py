@@ -270,6 +270,10 @@ SPECS: dict[str, Spec] = {
         {"task": "task", "body": "long"}, who="coordinator", hidden="version"
     ),
     "coordinator.review": Spec({"status": "status"}, who="coordinator", hidden="version"),
+    "clusters.deadline": Spec(
+        {"due_day": "number", "due_month": "number", "due_year": "number"}, who="coordinator"
+    ),
+    "clusters.conversations_read": Spec({"up_to": "number"}, who="coordinator"),
     # Hwb: the buttons that send the browser to the provider (a valid press is a redirect to
     # it), and asking to join a school, by someone the provider knows and the service does not
     # (the anonymous browser holds such an identity; a valid request is recorded).
