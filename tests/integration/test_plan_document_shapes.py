@@ -83,6 +83,10 @@ def test_renumbered_hallmarks_keep_their_plans_cards_and_facts(
     url = f"/en/plan/{SLUG}/hallmark-2"
     data = {"rating": "established", "evidence": "Pupil voice", "next_steps": "Coaching"}
     assert client.post(url, data={**data, "revision": revision(client, url)}).status_code == 302
+    # The change withdrew "completed" from the hallmarks: the lead confirms them again.
+    check = f"/en/plan/{SLUG}/hallmarks/check"
+    confirmed = client.post(check, data={"revision": revision(client, check), "completed": "yes"})
+    assert confirmed.status_code == 302
     # NAEL confirms a numbering that puts it fifth, and "focussed on application" second.
     swap = {2: 5, 5: 2}
     renumbered = tuple(
