@@ -761,15 +761,24 @@ class ClusterAssignment:
     name_cy: str | None
 
 
+NUMBERS_PER_QUERY = 1_000
+"""PostgreSQL takes at most 65,535 parameters in a statement: numbers are asked in batches."""
+
+
 def schools_by_number(numbers: Sequence[str]) -> dict[str, School]:
-    return {
-        s.school_number: s
-        for s in db.session.scalars(
-            select(School)
-            .where(School.school_number.in_(list(numbers)))
-            .options(selectinload(School.cluster))
+    wanted = sorted(set(numbers))
+    found: dict[str, School] = {}
+    for start in range(0, len(wanted), NUMBERS_PER_QUERY):
+        batch = wanted[start : start + NUMBERS_PER_QUERY]
+        found.update(
+            (s.school_number, s)
+            for s in db.session.scalars(
+                select(School)
+                .where(School.school_number.in_(batch))
+                .options(selectinload(School.cluster))
+            )
         )
-    }
+    return found
 
 
 def clusters_by_name(authority_id: int) -> dict[str, Cluster]:

@@ -62,6 +62,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # Where a column is named in a problem: its published name.
 COLUMN_NAMES = {key: names[0] for key, names in COLUMNS.items()}
 HEADER_ROWS = 15
+MAX_CLUSTER_ROWS = 5_000
+"""Rows of a local authority's file of clusters: Wales has about 1,500 schools."""
 NAME_LENGTH = 200
 NUMBER = re.compile(r"^\d{7}$")
 
@@ -105,6 +107,7 @@ class ProblemKind(enum.StrEnum):
     EMPTY = "empty"
     CLUSTER_SCHOOL = "cluster-school"
     CLUSTER_NAME = "cluster-name"
+    TOO_MANY_ROWS = "too-many-rows"
 
 
 @dataclass(frozen=True)
@@ -473,6 +476,11 @@ def read_cluster_file(sheet: Sheet) -> tuple[list[ClusterLine], list[Problem]]:
     columns then in the order school number, English name, Welsh name)."""
     rows = list(sheet.rows)
     start, columns = _cluster_columns(rows)
+    filled = sum(1 for row in rows[start:] if any(cell_text(cell) for cell in row))
+    if filled > MAX_CLUSTER_ROWS:
+        return [], [
+            Problem(ProblemKind.TOO_MANY_ROWS, sheet=sheet.name, value=f"{MAX_CLUSTER_ROWS:,}")
+        ]
     lines: list[ClusterLine] = []
     problems: list[Problem] = []
     seen: set[str] = set()

@@ -60,6 +60,10 @@ def problem_text(problem: Problem) -> str:
             "School number %(value)s is not a school of this local authority.", value=problem.value
         ),
         ProblemKind.CLUSTER_NAME: _("The school has no cluster name."),
+        ProblemKind.TOO_MANY_ROWS: _(
+            "The file has more than %(limit)s rows, more than there are schools in Wales. Check that it is the file of this local authority’s clusters.",
+            limit=problem.value,
+        ),
     }[problem.kind]
     if problem.row and problem.column:
         return _(
