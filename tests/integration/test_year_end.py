@@ -29,7 +29,9 @@ from wizard.data.models import (
     YearEndVersion,
 )
 from wizard.domain.academic_year import year_label, year_slug
+from wizard.render import pdf
 from wizard.services import clock
+from wizard.web.views import year_end as year_end_views
 
 
 def test_not_before_the_plan_is_submitted(lead_client: FlaskClient) -> None:
@@ -234,3 +236,52 @@ def test_an_empty_plan_can_still_start_from_last_year(lead_client: FlaskClient) 
     # Started once: a second start is refused (the plan has answers now).
     hub = soup(lead_client.get(f"/en/plan/{this_year}/"))
     assert hub.select_one("input#start-copy") is None
+
+
+def test_a_versions_word_file_is_made_once_per_language_in_a_render_slot(
+    app: Flask, lead_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review finding 14: it was rendered afresh on every request, outside the render slots
+    and the per-user limit, and its bytes differed each time."""
+    submitted_plan(lead_client)
+    fill_review(lead_client)
+    submit_review(lead_client)
+    renders: list[str] = []
+    real = year_end_views.render_year_end_docx
+
+    def counting(context: dict[str, object]) -> bytes:
+        renders.append(str(context["document"].__class__.__name__))
+        return real(context)
+
+    monkeypatch.setattr(year_end_views, "render_year_end_docx", counting)
+    url = review_url("en", "/versions/1/review.docx")
+    first = lead_client.get(url)
+    second = lead_client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(renders) == 1
+    assert first.get_data() == second.get_data()
+    # The kept copy is byte for byte what a fresh render gives.
+    with app.app_context():
+        assert pdf.clear_pdf_cache() >= 1
+    assert lead_client.get(url).get_data() == first.get_data()
+    assert len(renders) == 2
+    # Welsh is a file of its own; with every render slot taken it is a busy page, not a render.
+    slots = pdf._process_slots(app.config["PDF_RENDERS_PER_PROCESS"])
+    held = 0
+    while slots.acquire(blocking=False):
+        held += 1
+    try:
+        busy = lead_client.get(review_url("cy", "/versions/1/review.docx"))
+    finally:
+        for _ in range(held):
+            slots.release()
+    assert busy.status_code == 503
+    assert len(renders) == 2
+    welsh = lead_client.get(review_url("cy", "/versions/1/review.docx"))
+    assert welsh.status_code == 200 and welsh.get_data() != first.get_data()
+    assert len(renders) == 3
+    # It counts towards the user's limit on files, with the PDFs.
+    monkeypatch.setitem(app.config, "PDF_REQUESTS_PER_USER", "2 per minute")
+    assert lead_client.get(url).status_code == 200
+    assert lead_client.get(review_url("en", "/versions/1/review.pdf")).status_code == 200
+    assert lead_client.get(url).status_code == 429

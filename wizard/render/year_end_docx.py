@@ -21,7 +21,7 @@ from wizard.domain.year_end import (
     IMPACT_LEVELS,
     YearEndDocument,
 )
-from wizard.render.docx_export import Labels, _, _stored_time, _Writer
+from wizard.render.docx_export import Labels, _, _same_bytes, _stored_time, _Writer
 from wizard.render.locale import current_locale, format_long_date, format_money
 
 
@@ -190,5 +190,6 @@ class _YearEndWriter(_Writer):
 
 
 def render_year_end_docx(context: Mapping[str, Any]) -> bytes:
-    """A year-end review version's summary context as the bytes of a .docx file."""
-    return _YearEndWriter(context).write()
+    """A year-end review version's summary context as the bytes of a .docx file: the same
+    content always gives the same bytes (a kept copy is the file a fresh render would give)."""
+    return _same_bytes(_YearEndWriter(context).write())

@@ -7,6 +7,7 @@ request and turns results into pages."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -19,7 +20,8 @@ from wizard.domain.plan_document import OwnCardTitles
 from wizard.domain.year_end import YearEndDocument
 from wizard.render import year_end_csv
 from wizard.render.docx_export import MIME_TYPE as DOCX_TYPE
-from wizard.render.pdf import version_pdf
+from wizard.render.docx_export import docx_digest
+from wizard.render.pdf import bounded, version_file, version_pdf
 from wizard.render.year_end_docx import render_year_end_docx
 from wizard.services import reporting
 from wizard.services import year_end as service
@@ -436,7 +438,21 @@ def _pdf(found: service.FrozenReview, **extra: Any) -> Response:
 
 
 def _docx(found: service.FrozenReview) -> Response:
-    data = render_year_end_docx(_summary_context(found))
+    """A submitted version's Word file in the page's language: from the cache when it was made
+    from the same content, else rendered in a render slot (RenderBusy when none is free) and
+    kept, as the plan's are."""
+    context = _summary_context(found)
+    # The version as read (its frozen snapshot) and what the file is made with.
+    made_from = hashlib.sha256(docx_digest().encode())
+    made_from.update(repr(found.document).encode())
+    made_from.update(f"{found.version.number}|{context['school_name']}".encode())
+    data = version_file(
+        -found.version.id,
+        select_locale(),
+        made_from.hexdigest()[:32],
+        "docx",
+        lambda: bounded(lambda: render_year_end_docx(context)),
+    )
     name = (_("year-end-review"), plan_scope().year_slug, found.version.number, select_locale())
     return Response(data, mimetype=DOCX_TYPE, headers=attachment(*name, "docx"))
 
@@ -450,6 +466,7 @@ def version_pdf_view(year: str, number: int) -> ResponseReturnValue:
 
 @bp.get("/versions/<int:number>/review.docx")
 @allow(Access.SCHOOL_MEMBER, plan=True)
+@limit_pdfs_per_user
 def version_docx(year: str, number: int) -> ResponseReturnValue:
     return _docx(_frozen(number))
 
