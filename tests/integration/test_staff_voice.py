@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from pypdf import PdfReader
-from sqlalchemy import Integer, func, inspect, select, text
+from sqlalchemy import Integer, func, insert, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import Directory, database_url, sign_in, test_config
@@ -916,10 +916,13 @@ def test_the_migration_gives_existing_responses_random_ids(tmp_path: Path) -> No
             authority = LocalAuthority(code="x", name_en="X", name_cy="X")
             db.session.add(authority)
             db.session.flush()
-            school = School(school_number="1", name_en="S", local_authority_id=authority.id)
-            db.session.add(school)
-            db.session.flush()
-            plan = Plan(school_id=school.id, academic_year=2026)
+            # The school's table as it was at 0009 (later migrations add columns to the model).
+            school_id = db.session.execute(
+                insert(School)
+                .values(school_number="1", name_en="S", local_authority_id=authority.id)
+                .returning(School.id)
+            ).scalar_one()
+            plan = Plan(school_id=school_id, academic_year=2026)
             db.session.add(plan)
             db.session.flush()
             db.session.add(
