@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import Directory, database_url, sign_in, test_config
 from tests.html import error_links, error_summary, heading, soup
+from tests.i18n import translate
 from tests.plans import NINE, revision, write_plan
 from wizard import create_app
 from wizard.data.database import db
@@ -170,6 +171,59 @@ def test_bad_answers_get_errors_in_the_page_language(app: Flask, lead_client: Fl
     assert wrong_role.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(StaffVoiceResponse.id)) is None
+
+
+def test_responders_read_each_ratings_description_and_errors_name_the_hallmark(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    write_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    descriptions = [
+        "We have not begun to work on this.",
+        "We have started, but it is not yet consistent across the school.",
+        "It happens across most of the school.",
+        "It is part of how we work, and we can show its impact.",
+        "We need to find out more before we can say.",
+    ]
+    for lang in ("en", "cy"):
+        page = soup(browser.get(f"/{lang}/staff-voice/{token}"))
+        fieldset = page.find("input", {"name": "hallmark_2"}).find_parent("fieldset")
+        hints = [hint.get_text(" ", strip=True) for hint in fieldset.select(".govuk-radios__hint")]
+        assert hints == [translate(app, lang, text) for text in descriptions], hints
+        legend = fieldset.find("legend").get_text(" ", strip=True)
+        title = legend.removeprefix("2. ")
+        answered = {f"hallmark_{n}": "embedded" for n in HALLMARKS if n != 2}
+        refused = browser.post(f"/{lang}/staff-voice/{token}", data=answered)
+        assert refused.status_code == 400
+        expected = translate(
+            app, lang, "Select how well the school does on “%(hallmark)s”", hallmark=title
+        )
+        assert error_summary(refused) == [expected]
+        assert title in expected
+
+
+def test_finishing_a_board_of_fewer_than_nine_cards_warns_first(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    write_plan(lead_client, YEAR)
+    token = open_round(lead_client)
+    browser = app.test_client()
+    respond(browser, token, "teacher", cards=NINE[:3], lang="cy")
+    warned = browser.get(f"/cy/staff-voice/{token}/done")
+    assert warned.status_code == 200
+    assert heading(warned) == "Nid yw eich Diemwnt 9 yn gyflawn"
+    page = soup(warned)
+    assert page.find(id="board-count").get_text(strip=True) == "Mae 3 cherdyn ar eich Diemwnt 9."
+    assert page.find("a", string=re.compile("Daliwch ati"))["href"] == (
+        f"/cy/staff-voice/{token}/board"
+    )
+    anyway = page.find("a", string=re.compile("Gorffen beth bynnag"))["href"]
+    assert heading(browser.get(anyway)) == translate(app, "cy", "Thank you: your answers are saved")
+    # A complete board finishes at once.
+    complete = app.test_client()
+    respond(complete, token, cards=NINE)
+    assert soup(complete.get(f"/en/staff-voice/{token}/done")).find(id="forget-browser")
 
 
 def test_results_wait_for_the_round_to_close_and_five_responses(
@@ -817,7 +871,8 @@ def test_finishing_offers_to_forget_this_browser(app: Flask, lead_client: FlaskC
     board = soup(browser.get(f"/en/staff-voice/{token}/board"))
     finish = board.find("a", string=re.compile("Finish"))
     assert finish["href"] == f"/en/staff-voice/{token}/done"
-    done = soup(browser.get(finish["href"]))
+    warned = soup(browser.get(finish["href"]))
+    done = soup(browser.get(warned.find("a", string=re.compile("Finish anyway"))["href"]))
     form = done.find(id="forget-browser").find_parent("form")
     assert form["action"] == f"/en/staff-voice/{token}/forget"
     assert "staff-voice-" in " ".join(cookie_names(browser))

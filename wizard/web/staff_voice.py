@@ -111,7 +111,11 @@ def _hallmark_field(hallmark: framework.Hallmark) -> RadioField:
     return RadioField(
         str(hallmark.title),
         choices=[SelectChoice(rating.key, rating.title) for rating in framework.RATINGS],
-        validators=[InputRequired(_l("Select how well the school does this"))],
+        validators=[
+            InputRequired(
+                _l("Select how well the school does on “%(hallmark)s”", hallmark=hallmark.title)
+            )
+        ],
         widget=RadioInput(),
     )
 

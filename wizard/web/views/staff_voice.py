@@ -30,7 +30,7 @@ from flask_limiter.util import get_remote_address
 
 from wizard.domain import framework
 from wizard.domain.diamond import normalise, ranked, read_move
-from wizard.domain.staff_voice import more_than_expected
+from wizard.domain.staff_voice import is_complete, more_than_expected
 from wizard.render.mail import link
 from wizard.services import board as boards
 from wizard.services import staff_voice as voice
@@ -485,6 +485,7 @@ def start(token: str) -> ResponseReturnValue:
         round=round_,
         school=plan.school,
         hallmarks=framework.HALLMARKS,
+        ratings=framework.RATINGS,
         editing=mine is not None,
     ), (400 if errors else 200)
 
@@ -626,12 +627,22 @@ def forget(token: str) -> ResponseReturnValue:
 @respond.get("/<token>/done")
 @allow(Access.PUBLIC)
 def done(token: str) -> ResponseReturnValue:
-    """Thank you: what happens next, and how to change your answers."""
+    """Thank you: what happens next, and how to change your answers. A board of fewer than nine
+    cards is warned about first, with the choice to finish anyway (?anyway=1)."""
     round_, plan = _found(token)
     mine = _my_response(round_)
     if mine is None or not _in_sitting(round_):
         return redirect(url_for("staff_voice_response.start", token=token))
     board_cards = len(normalise(mine.board))
+    if not is_complete(normalise(mine.board)) and request.args.get("anyway") != "1":
+        # Only complete boards count towards the results: say so before finishing.
+        return render_template(
+            "staff_voice/few_cards.html",
+            token=token,
+            round=round_,
+            school=plan.school,
+            board_cards=board_cards,
+        )
     return render_template(
         "staff_voice/done.html",
         token=token,
