@@ -267,7 +267,7 @@ MATRIX: dict[str, Row] = {
     "year_end_coordinator.coordinator_summary": COORDINATOR_PAGE,
     "year_end_coordinator.coordinator_pdf": COORDINATOR_PAGE,
     "year_end_reports.cluster_csv": COORDINATOR_PAGE,
-    "year_end_reports.national_csv": Row(get="SFFFFFA"),
+    "year_end_reports.national_csv": Row(get="SFFFFFA"),  # administrators (authority: theirs)
     # The drill-down from Wales to a school (who may see an authority: administrators).
     "national.authorities_csv": Row(get="SFFFFFA"),
     "national.authority": Row(get="SFFFFFA"),

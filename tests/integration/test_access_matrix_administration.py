@@ -61,6 +61,9 @@ MATRIX: dict[str, tuple[str, str]] = {
     "national.cluster": (GWYNEDD_ONLY, ""),
     "national.cluster_csv": (GWYNEDD_ONLY, ""),
     "national.plan": (GWYNEDD_ONLY, ""),
+    # The year-end CSV files of the national view: without ?authority= a local authority's
+    # administrator gets their own authority's (another authority's code is refused: below).
+    "year_end_reports.national_csv": (EVERY_ADMIN, ""),
     "admin.index": (EVERY_ADMIN, ""),
     "admin.schools": (EVERY_ADMIN, ""),
     "admin.school": (GWYNEDD_ONLY, ""),
@@ -145,6 +148,7 @@ def build(directory: Directory) -> World:
 ARGUMENTS: dict[str, Callable[[World, Rule], Any]] = {
     "lang": lambda world, rule: "cy",
     "code": lambda world, rule: "gwynedd",
+    "kind": lambda world, rule: "spending",
     "year": lambda world, rule: year_slug(academic_year_of(date.today())),
     "school_id": lambda world, rule: world.ids["school"],
     "cluster_id": lambda world, rule: world.ids["cluster"],
@@ -170,6 +174,7 @@ def rules(app: Flask) -> list[Rule]:
         rule
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith(("admin.", "national."))
+        or rule.endpoint == "year_end_reports.national_csv"
     ]
 
 
@@ -248,3 +253,27 @@ def test_another_authoritys_administrator_sees_only_their_own_figures_and_school
     assert "Ysgol Penrhos" not in listed
     users = db.session.query(User).filter(User.admin_authority_id.is_not(None)).count()
     assert users == 2
+
+
+def test_an_authority_administrator_downloads_their_authoritys_year_end_csv_files(
+    client: FlaskClient, directory: Directory
+) -> None:
+    """Review finding 10: the national page showed them links that answered 403."""
+    build(directory)
+    from tests.conftest import sign_in
+    from tests.html import soup
+
+    sign_in(client, EMAILS["authority"])
+    page = client.get("/en/national")
+    links = [a["href"] for a in soup(page).select("a[href*='/national/year-end-']")]
+    assert len(links) == 2 and all("authority=gwynedd" in link for link in links)
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response.mimetype == "text/csv"
+        assert "gwynedd" in response.headers["Content-Disposition"]
+    year = year_slug(academic_year_of(date.today()))
+    own = client.get(f"/en/national/year-end-impact.csv?year={year}")
+    assert own.status_code == 200 and "gwynedd" in own.headers["Content-Disposition"]
+    other = client.get(f"/en/national/year-end-spending.csv?year={year}&authority=conwy")
+    assert other.status_code == 400

@@ -26,7 +26,7 @@ from wizard.data.year_end import ImpactCount
 from wizard.domain.deadlines import DeadlineKind, is_overdue
 from wizard.domain.values import DashboardStatus, PlanStatus
 from wizard.services import deadlines as clock
-from wizard.services.access import may_administer_authority
+from wizard.services.access import administered_authority, may_administer_authority
 
 __all__ = [
     "Cluster",
@@ -275,18 +275,28 @@ def cluster_year_end(user_id: int, cluster_id: int, academic_year: int) -> YearE
 
 
 def national_year_end(
-    academic_year: int, authority_code: str, locale: str
-) -> YearEndFigures | None:
-    """The year-end figures of a local authority (by its code) or of all Wales; None when the
-    code is not one of them."""
-    if not authority_code:
-        return year_end_figures(Scope(academic_year))
+    user: object, academic_year: int, authority_code: str, locale: str
+) -> tuple[YearEndFigures, str] | None:
+    """The year-end figures of a local authority (by its code) or of all Wales, with the code
+    ("" for Wales); None when the code is not one of them or the user may not see it. A local
+    authority administrator sees their own authority's (without a code too), never Wales's
+    or another authority's."""
+    own = administered_authority(user)
+    if not authority_code and own is None:
+        if not may_administer_authority(user, None):  # a national administrator's only
+            return None
+        return year_end_figures(Scope(academic_year)), ""
     authority = next(
-        (a for a in aggregates.local_authorities(locale) if a.code == authority_code), None
+        (
+            a
+            for a in aggregates.local_authorities(locale)
+            if (a.code == authority_code if authority_code else a.id == own)
+        ),
+        None,
     )
-    if authority is None:
+    if authority is None or not may_administer_authority(user, authority.id):
         return None
-    return year_end_figures(Scope(academic_year, local_authority_id=authority.id))
+    return year_end_figures(Scope(academic_year, local_authority_id=authority.id)), authority.code
 
 
 # From Wales to a school: the national drill-down ----------------------------------------------

@@ -568,12 +568,15 @@ def cluster_csv(cluster_id: int, year: str, kind: str) -> ResponseReturnValue:
 
 
 @reports_bp.get("/national/year-end-<any(spending,impact):kind>.csv")
-@allow(Access.ADMINISTRATOR)
+@allow(Access.AUTHORITY_ADMINISTRATOR)
 def national_csv(kind: str) -> ResponseReturnValue:
-    """The same for a local authority (?authority=) or all of Wales, for the year (?year=)."""
+    """The same for a local authority (?authority=) or all of Wales, for the year (?year=); a
+    local authority administrator's own authority only."""
     academic_year = chosen_year()
-    code = request.args.get("authority", "")
-    figures = reporting.national_year_end(academic_year, code, select_locale())
-    if figures is None:
+    found = reporting.national_year_end(
+        signed_in_user(), academic_year, request.args.get("authority", ""), select_locale()
+    )
+    if found is None:
         abort(400)
+    figures, code = found
     return _csv(figures, kind, _csv_name(kind), code or _("wales"), year_slug(academic_year))
