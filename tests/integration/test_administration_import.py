@@ -117,8 +117,9 @@ def test_an_authority_administrator_previews_then_applies_the_published_list(
         select(AuditEvent).where(AuditEvent.action == AuditAction.SCHOOLS_IMPORTED.value)
     )
     assert event is not None and event.detail["closed"] == 1 and event.detail["moved"] == 1
-    # The upload is used up.
-    assert client.get(preview_url).status_code == 404
+    # The upload is used up: its preview says so on the schools page.
+    again = client.get(preview_url)
+    assert again.status_code == 302 and again.headers["Location"] == "/en/admin/schools"
     history = client.get("/cy/admin/history")
     assert history.status_code == 200
 

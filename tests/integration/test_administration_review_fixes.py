@@ -1,6 +1,8 @@
 """The administration pages, after a review (regression tests): a file of clusters longer than
 Wales has schools is refused by name (on PostgreSQL it answered 503 on every preview: one IN
-with every number went over the 65,535 parameters a statement takes)."""
+with every number went over the 65,535 parameters a statement takes); an import applied twice
+(a second click, or back and Apply again) says so on the page of what it changed, rather than
+“page not found”."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import io
 from flask.testing import FlaskClient
 
 from tests.conftest import sign_in
-from tests.html import error_summary
+from tests.html import error_summary, heading, soup, text
+from tests.integration.test_administration_import import LIST, school, upload
 from tests.integration.test_administration_import import gwynedd as gwynedd  # noqa: F401 (fixture)
-from tests.integration.test_administration_import import school
+from tests.spreadsheets import published, xlsx
 from wizard.data import administration
 from wizard.domain.school_list import MAX_CLUSTER_ROWS
 
@@ -69,3 +72,61 @@ def test_schools_are_found_by_number_beyond_the_parameters_of_one_statement(
     found = administration.schools_by_number(numbers)
     assert sorted(found) == ["6612001", "6622001"]
     assert found["6612001"].cluster is not None
+
+
+def _banner(response: object) -> str:
+    return text(soup(response).select_one(".govuk-notification-banner__content"))  # type: ignore[arg-type]
+
+
+def test_applying_the_list_twice_says_it_has_been_applied_in_both_languages(
+    client: FlaskClient, gwynedd: dict[str, int]
+) -> None:
+    sign_in(client, "admin@gwynedd.example")
+    url = upload(client, xlsx(published(LIST)), "list.xlsx")
+    assert client.post(url).status_code == 302
+    client.get("/en/admin/schools")  # the first apply's message
+    again = client.post(url)
+    assert again.status_code == 302 and again.headers["Location"] == "/en/admin/schools"
+    assert _banner(client.get("/en/admin/schools")) == "This list has already been applied."
+    back = client.get(url.replace("/en/", "/cy/"))
+    assert back.status_code == 302 and back.headers["Location"] == "/cy/admin/schools"
+    assert (
+        _banner(client.get("/cy/admin/schools"))
+        == "Mae'r newidiadau o'r rhestr hon wedi'u gwneud yn barod."
+    )
+    assert school("6612002").name_en == "Ysgol Gynradd y Gader"
+    # Someone else's token, or one never issued, is still not found.
+    assert client.post(url[:-4] + "abcd").status_code == 404
+    client.post("/en/sign-out")
+    sign_in(client, "national@gov.example")
+    assert client.post(url).status_code == 404
+
+
+def test_applying_the_clusters_twice_says_they_have_been_applied(
+    client: FlaskClient, gwynedd: dict[str, int]
+) -> None:
+    sign_in(client, "admin@gwynedd.example", lang="cy")
+    url = _upload_clusters(client, (CLUSTERS_HEADER + "6612001,Meirionnydd,\n").encode(), "cy")
+    assert client.post(url).status_code == 302
+    client.get("/cy/admin/clusters")
+    again = client.post(url)
+    assert again.status_code == 302 and again.headers["Location"] == "/cy/admin/clusters"
+    assert _banner(client.get("/cy/admin/clusters")) == (
+        "Mae'r newidiadau o'r ffeil clystyrau hon wedi'u gwneud yn barod."
+    )
+    assert client.get(url.replace("/cy/", "/en/")).status_code == 302
+    assert _banner(client.get("/en/admin/clusters")) == (
+        "This file of clusters has already been applied."
+    )
+
+
+def test_a_local_authority_administrators_national_view_is_named_for_their_authority(
+    client: FlaskClient, gwynedd: dict[str, int]
+) -> None:
+    for lang, place in (("en", "Gwynedd"), ("cy", "Gwynedd")):
+        sign_in(client, "admin@gwynedd.example", lang=lang)
+        page = client.get(f"/{lang}/national")
+        assert page.status_code == 200
+        assert place in heading(page) and "Wales" not in heading(page)
+        assert "Cymru" not in heading(page)
+        client.post(f"/{lang}/sign-out")

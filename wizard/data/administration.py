@@ -666,6 +666,26 @@ def upload(token: str, user_id: int, kind: str) -> PendingImport | None:
     return found
 
 
+IMPORTED = {"schools": AuditAction.SCHOOLS_IMPORTED, "clusters": AuditAction.CLUSTERS_IMPORTED}
+
+
+def upload_applied(token: str, user_id: int, kind: str) -> bool:
+    """Whether the administrator has applied this upload already (its pending row is then
+    gone; the import's audit event keeps the hash of its token). A few rows: their imports."""
+    if not token or len(token) > 100 or kind not in IMPORTED:
+        return False
+    digest = token_hash(token)
+    return any(
+        (detail or {}).get("upload") == digest
+        for detail in db.session.scalars(
+            select(AuditEvent.detail)
+            .where(AuditEvent.user_id == user_id, AuditEvent.action == IMPORTED[kind].value)
+            .order_by(AuditEvent.id.desc())
+            .limit(200)
+        )
+    )
+
+
 def existing_schools() -> list[Existing]:
     codes = {id_: code for code, id_ in authority_ids().items()}
     return [
@@ -744,6 +764,7 @@ def apply_school_list(
             welsh_named=len(changes.welsh_named),
             moved_numbers=[m.number for m in changes.moved][:500],
             closed_numbers=[c.number for c in changes.closed][:500],
+            upload=pending.token_hash if pending is not None else None,
         )
         if pending is not None:
             db.session.delete(pending)
@@ -835,6 +856,7 @@ def apply_clusters(
             file=filename,
             created=created,
             moved=moved,
+            upload=pending.token_hash if pending is not None else None,
         )
         if pending is not None:
             db.session.delete(pending)

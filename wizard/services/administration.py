@@ -460,6 +460,12 @@ def upload(
     return data.keep_upload(user.id, kind, authority_id, filename, content, welsh_names)
 
 
+def applied_already(user: User, token: str, kind: str) -> bool:
+    """Whether the administrator's upload behind a preview they can no longer open has been
+    applied (a second click, or the back button and Apply again)."""
+    return data.upload_applied(token, user.id, kind)
+
+
 @dataclass
 class SchoolListPreview:
     filename: str

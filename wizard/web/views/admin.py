@@ -464,6 +464,18 @@ def _upload(field: str, required: bool) -> tuple[str, bytes] | None:
     return (file.filename[-200:], content) if content or not required else None
 
 
+def _applied_already(token: str, kind: str, page: str) -> ResponseReturnValue:
+    """A preview that is gone: if it was applied (a second click, or back and Apply again),
+    to the page of what it changed, saying so; otherwise not found."""
+    if not admin.applied_already(current_user, token, kind):
+        abort(404)
+    if kind == admin.SCHOOLS:
+        flash(_("This list has already been applied."), "info")
+    else:
+        flash(_("This file of clusters has already been applied."), "info")
+    return redirect(url_for(page))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @allow(ADMIN)
 def import_schools() -> ResponseReturnValue:
@@ -493,7 +505,7 @@ def import_preview(token: str) -> ResponseReturnValue:
         _posted()
         applied = admin.apply_school_list(current_user, token, select_locale(), date.today())
         if applied is None:
-            abort(404)
+            return _applied_already(token, admin.SCHOOLS, "admin.schools")
         if not applied.problems:
             flash(_("The list of schools has been applied."), "success")
             return redirect(url_for("admin.schools"))
@@ -501,7 +513,7 @@ def import_preview(token: str) -> ResponseReturnValue:
     else:
         found = admin.school_list_preview(current_user, token, select_locale())
         if found is None:
-            abort(404)
+            return _applied_already(token, admin.SCHOOLS, "admin.schools")
         preview = found
     return render_template(
         "admin/import_preview.html",
@@ -550,7 +562,7 @@ def clusters_preview(token: str) -> ResponseReturnValue:
         _posted()
         applied = admin.apply_clusters(current_user, token)
         if applied is None:
-            abort(404)
+            return _applied_already(token, admin.CLUSTERS, "admin.clusters")
         if not applied.problems:
             flash(_("The clusters have been applied."), "success")
             return redirect(url_for("admin.clusters"))
@@ -558,7 +570,7 @@ def clusters_preview(token: str) -> ResponseReturnValue:
     else:
         found = admin.cluster_preview(current_user, token)
         if found is None:
-            abort(404)
+            return _applied_already(token, admin.CLUSTERS, "admin.clusters")
         preview = found
     return render_template(
         "admin/clusters_preview.html",
