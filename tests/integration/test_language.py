@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextvars
 from datetime import date
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import Directory, sign_in
 from tests.html import heading, soup, toggle_link
 from wizard.data.database import db
 from wizard.data.models import User
+from wizard.domain import framework
 from wizard.domain.academic_year import academic_year_of, year_slug
+from wizard.web.labels import STATUS_LABELS
+from wizard.web.year_end import STATUS_LABELS as YEAR_END_STATUSES
+from wizard.web.year_end import YEAR_END_STATUS_LABELS
 
 YEAR = year_slug(academic_year_of(date.today()))
 PUBLIC_PAGES = [
@@ -44,6 +50,24 @@ ENGLISH_UI = [
     "There is a problem",
     "Not yet started",
 ]
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_ratings_use_other_words_than_task_statuses(app: Flask, lang: str) -> None:
+    """A hallmark rated "not yet started" must not read like a task not yet started."""
+
+    def words() -> tuple[set[str], set[str]]:
+        with app.test_request_context(f"/{lang}/"), force_locale(lang):
+            ratings = {str(rating.title) for rating in framework.RATINGS}
+            statuses = {
+                str(label)
+                for labels in (STATUS_LABELS, YEAR_END_STATUSES, YEAR_END_STATUS_LABELS)
+                for label in labels.values()
+            }
+            return ratings, statuses
+
+    ratings, statuses = contextvars.Context().run(words)
+    assert not ratings & statuses, ratings & statuses
 
 
 def test_the_root_redirects_to_english_by_default(client: FlaskClient) -> None:

@@ -766,7 +766,7 @@ def test_the_responders_board_shows_nothing_of_the_schools_self_review(
     assert saved.status_code == 302
     school_board = soup(lead_client.get(f"/en/plan/{YEAR}/diamond-9/cards")).get_text(" ")
     # The school's own board explains its suggestions.
-    assert "You rated hallmark 8 as Not yet started" in school_board
+    assert "You rated hallmark 8 as Not happening yet" in school_board
     assert "You chose this element" in school_board
     token = open_round(lead_client)
     browser = app.test_client()

@@ -409,8 +409,9 @@ HALLMARKS: tuple[Hallmark, ...] = (
 )
 
 RATINGS: tuple[Rating, ...] = (
+    # Not the task list's "Not yet started": a rating says how the school does, not a task's state.
     Rating(
-        "not-yet-started", _l("Not yet started"), _l("We have not begun to work on this."), True
+        "not-yet-started", _l("Not happening yet"), _l("We have not begun to work on this."), True
     ),
     Rating(
         "developing",
