@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -26,6 +26,7 @@ from tests.html import soup
 from tests.plans import write_plan
 from wizard.data import outbox
 from wizard.data.database import db
+from wizard.data.feedback import FEEDBACK_MAIL_WINDOW
 from wizard.data.models import OutboxMail, User
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.services import outbox as mail_module
@@ -421,3 +422,27 @@ def test_the_worker_also_runs_the_retention_sweep(app: Flask, ctx: None, rq_queu
     assert result.exit_code == 0, result.output
     assert "1 sent emails" in result.output
     assert rows() == []
+
+
+def test_a_burst_of_feedback_on_one_plan_is_one_email_to_each_lead(
+    app: Flask, directory: Directory, smtp: type[FakeSMTP], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two comments and a verdict in two seconds: the lead gets one email. After the window,
+    the next feedback is emailed again; other people's emails are not held back."""
+    coordinator, url = coordinator_comments(app, directory)
+    clock = [datetime(2026, 12, 7, 19, 0, 0)]
+    monkeypatch.setattr(outbox, "utcnow", lambda: clock[0])
+    review_url = url.removesuffix("/comments") + "/review"
+    posts = [
+        (url, {"version": "1", "task": "whole-plan", "body": "Da iawn"}),
+        (url, {"version": "1", "task": "whole-plan", "body": "Un peth arall"}),
+        (review_url, {"version": "1", "status": "changes-requested"}),
+    ]
+    for target, data in posts:
+        assert coordinator.post(target, data=data).status_code == 302
+        clock[0] += timedelta(seconds=1)
+    to_lead = [m for m in smtp.sent if m["To"] == "lead@school.example"]
+    assert len(to_lead) == 1, [m["Subject"] for m in to_lead]
+    clock[0] += FEEDBACK_MAIL_WINDOW
+    assert coordinator.post(posts[0][0], data={**posts[0][1], "body": "Wedyn"}).status_code == 302
+    assert len([m for m in smtp.sent if m["To"] == "lead@school.example"]) == 2

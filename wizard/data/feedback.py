@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,10 @@ from wizard.domain.values import ReviewStatus
 
 # Comments of one plan: by version number, then by task key (None: the whole plan).
 CommentsByVersion = dict[int, dict[str | None, list[PlanComment]]]
+
+FEEDBACK_MAIL_WINDOW = timedelta(minutes=1)
+"""Feedback on one plan (comments, replies, a verdict) emails each person once in this time:
+a coordinator's review in a few quick steps is one email, whose link shows all of it."""
 
 
 def add_comment(
@@ -70,7 +75,12 @@ def add_comment(
         comment=comment.id,
     )
     if mail is not None:
-        stage(f"comment:{comment.id}", mail())
+        stage(
+            f"comment:{comment.id}",
+            mail(),
+            thread=f"feedback-{plan.id}",
+            window=FEEDBACK_MAIL_WINDOW,
+        )
     db.session.commit()
     return comment
 
@@ -115,7 +125,12 @@ def set_review(
         version=version.number,
     )
     if mail is not None:
-        stage(f"review:{version.id}:{status.value}:{version.reviewed_at.isoformat()}", mail())
+        stage(
+            f"review:{version.id}:{status.value}:{version.reviewed_at.isoformat()}",
+            mail(),
+            thread=f"feedback-{version.plan_id}",
+            window=FEEDBACK_MAIL_WINDOW,
+        )
     db.session.commit()
 
 

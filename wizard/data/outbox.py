@@ -39,18 +39,45 @@ def mail_key(event: str, to: str) -> str:
     return hashlib.sha256(f"{event}\n{to.strip().lower()}".encode()).hexdigest()
 
 
-def stage(event: str, mails: Iterable[Mail]) -> list[int]:
+def _written_lately(thread: str, to: str, window: timedelta) -> bool:
+    """Whether an email of `thread` (events beginning "thread:") went to `to` within `window`."""
+    found = db.session.scalar(
+        select(OutboxMail.id)
+        .where(
+            OutboxMail.recipient == to,
+            OutboxMail.event.startswith(thread + ":", autoescape=True),
+            OutboxMail.created_at >= utcnow() - window,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def stage(
+    event: str,
+    mails: Iterable[Mail],
+    *,
+    thread: str | None = None,
+    window: timedelta = timedelta(0),
+) -> list[int]:
     """Add the emails of an event to the current transaction (nothing is committed here).
 
-    An email already in the outbox for the same event and recipient is not added again.
+    An email already in the outbox for the same event and recipient is not added again. With
+    `thread` (the event is stored as "thread:event"), nor is one to a recipient who was sent an
+    email of the same thread within `window`: a burst of feedback on one plan is one email,
+    whose link shows all of it.
     Returns the ids of the rows added; they are also remembered for `take_staged`.
     """
+    if thread is not None:
+        event = f"{thread}:{event}"
     added: list[OutboxMail] = []
     for mail in mails:
         key = mail_key(event, mail.to)
         if any(row.key == key for row in added):
             continue
         if db.session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
+            continue
+        if thread is not None and _written_lately(thread, mail.to, window):
             continue
         row = OutboxMail(
             key=key,
