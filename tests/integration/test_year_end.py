@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from docx import Document
@@ -285,3 +286,76 @@ def test_a_versions_word_file_is_made_once_per_language_in_a_render_slot(
     assert lead_client.get(url).status_code == 200
     assert lead_client.get(review_url("en", "/versions/1/review.pdf")).status_code == 200
     assert lead_client.get(url).status_code == 429
+
+
+def _add_line(client: FlaskClient, description: str, lang: str = "en") -> Any:
+    page = client.get(review_url(lang, "/funding/add"))
+    revision = page.soup.select_one("input[name=revision]")["value"]  # type: ignore[attr-defined]
+    return client.post(
+        review_url(lang, "/funding/add"),
+        data={
+            "revision": revision,
+            "purpose": "release-and-cover",
+            "priority": "",
+            "description": description,
+            "amount": "10",
+        },
+    )
+
+
+def _added() -> list[str]:
+    db.session.rollback()
+    saved = db.session.scalar(select(YearEndAnswer.data).where(YearEndAnswer.section == "funding"))
+    return [line["description"] for line in (saved or {}).get("added", [])]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "You can add up to 30 lines of spending that was not in your plan."),
+        ("cy", "Gallwch ychwanegu hyd at 30 o linellau gwariant nad oedd yn eich cynllun."),
+    ],
+)
+def test_at_the_most_added_lines_the_link_goes_and_the_next_line_is_kept_with_an_error(
+    lead_client: FlaskClient, lang: str, said: str
+) -> None:
+    """Review finding 11: the 31st line was a bare 400 that lost what was typed, and the
+    funding page kept offering to add one."""
+    submitted_plan(lead_client)
+    for number in range(30):
+        assert _add_line(lead_client, f"Line {number}", lang).status_code == 302
+    funding = soup(lead_client.get(review_url(lang, "/funding")))
+    assert not funding.select(f"a[href='{review_url(lang, '/funding/add')}']")
+    assert said in text(funding.find("main"))
+    response = _add_line(lead_client, "Supply cover for the triads", lang)
+    assert response.status_code == 200
+    assert any(said in item for item in error_summary(response))
+    typed = soup(response).select_one("input[name=description]")
+    assert typed is not None and typed["value"] == "Supply cover for the triads"
+    assert len(_added()) == 30
+
+
+def test_two_added_lines_removed_one_after_the_other_from_the_same_page(
+    lead_client: FlaskClient,
+) -> None:
+    """Review finding 12: the second removal said the user themself had saved the section
+    meanwhile, and removed nothing."""
+    submitted_plan(lead_client)
+    for description in ("First", "Second", "Third"):
+        assert _add_line(lead_client, description).status_code == 302
+    page = soup(lead_client.get(review_url("en", "/funding")))
+    forms = page.select("form[action*='/remove']")
+    sent = [
+        (form["action"], {i["name"]: i.get("value", "") for i in form.select("input")})
+        for form in forms[:2]
+    ]
+    for action, data in sent:
+        response = lead_client.post(str(action), data=data, follow_redirects=True)
+        main = text(soup(response).find("main"))
+        assert "The line has been removed." in main
+        assert "saved this section while you were working on it" not in main
+    assert _added() == ["Third"]
+    # The same button again (a second click): already done, nothing else changes.
+    again = lead_client.post(str(sent[0][0]), data=sent[0][1], follow_redirects=True)
+    assert "That line had already been removed." in text(soup(again).find("main"))
+    assert _added() == ["Third"]

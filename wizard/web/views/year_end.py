@@ -181,7 +181,14 @@ def funding(year: str) -> ResponseReturnValue:
         elif _save(state, rules.FUNDING, data, form) is None:
             return redirect(url_for(".impact", year=year, number=1))
     return render_template(
-        "year_end/funding.html", **_common(state, form=form, back_url=_index_url())
+        "year_end/funding.html",
+        **_common(
+            state,
+            form=form,
+            back_url=_index_url(),
+            lines_full=len(document.funding.added) >= rules.MAX_ADDED_LINES,
+            lines_limit=_lines_limit(),
+        ),
     )
 
 
@@ -197,10 +204,9 @@ def add_line(year: str) -> ResponseReturnValue:
     form.priority.choices = [("", _("None of them"))] + [
         (card, cards[card].title) for card in document.plan.priorities
     ]
-    if form.validate_on_submit():
+    full = len(document.funding.added) >= rules.MAX_ADDED_LINES
+    if form.validate_on_submit() and not full:
         if form.priority.data and form.priority.data not in document.plan.priorities:
-            abort(400)
-        if len(document.funding.added) >= rules.MAX_ADDED_LINES:
             abort(400)
         added = rules.AddedLine(
             new_line_id(),
@@ -214,16 +220,28 @@ def add_line(year: str) -> ResponseReturnValue:
         data = {**stored, "added": [*stored["added"], added.to_stored()]}
         if _save(state, rules.FUNDING, data, form) is None:
             return redirect(url_for(".funding", year=year))
+    if full:  # said before anything is typed, and again (keeping what was typed) if sent
+        form.description.errors = [*form.description.errors, _lines_limit()]
     return render_template(
         "year_end/add_line.html",
         **_common(state, form=form, back_url=url_for(".funding", year=year)),
     )
 
 
+def _lines_limit() -> str:
+    return _(
+        "You can add up to %(count)s lines of spending that was not in your plan. Remove one you no longer need to add another.",
+        count=rules.MAX_ADDED_LINES,
+    )
+
+
 @bp.post("/funding/added/<line_id>/remove")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def remove_line(year: str, line_id: str) -> ResponseReturnValue:
-    """Take away a line added at the end of the year."""
+    """Take away a line added at the end of the year: that line, by its id, from the section
+    as it is now (the page's revision is not asked for: removing one line of several from the
+    same page, one after the other, is not a conflict with oneself). The save is still
+    compare-and-set on the revision just read, so a save in between is never overwritten."""
     state = _state()
     _editable(state)
     form = RevisionForm()
@@ -231,8 +249,10 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
         abort(400)
     stored = state.document.funding.to_stored()
     kept = [line for line in stored["added"] if line["id"] != line_id]
-    if len(kept) == len(stored["added"]):
-        abort(404)
+    if len(kept) == len(stored["added"]):  # removed already (a second click, another tab)
+        flash(_("That line had already been removed."), "success")
+        return redirect(url_for(".funding", year=year))
+    form.revision.data = str(state.revision(rules.FUNDING))
     if _save(state, rules.FUNDING, {**stored, "added": kept}, form) is None:
         flash(_("The line has been removed."), "success")
     return redirect(url_for(".funding", year=year))
