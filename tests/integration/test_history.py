@@ -190,3 +190,34 @@ def test_submitting_and_reopening_are_in_the_history(lead_client: FlaskClient) -
     assert ["Professional learning Diamond 9", "Moved cards on the Diamond 9"] in [
         row[2:] for row in found
     ]
+
+
+def move_cards(client: FlaskClient, cards: tuple[str, ...]) -> None:
+    base = f"/en/plan/{YEAR}/diamond-9"
+    version = int(soup(client.get(base)).find(id="diamond-board")["data-version"])
+    for card in cards:
+        moved = client.post(
+            f"{base}/move", data={"version": str(version), "card": card, "to": "next"}
+        )
+        assert moved.status_code == 302, moved.status_code
+        version += 1
+
+
+def test_a_run_of_diamond_9_moves_is_one_row_listing_each(lead_client: FlaskClient) -> None:
+    from tests.plans import NINE
+
+    move_cards(lead_client, NINE[:3])
+    save(lead_client, "hallmark-3", {**HALLMARK, "evidence": "Learning walks"})
+    move_cards(lead_client, NINE[3:4])
+    page = soup(lead_client.get(f"/en/plan/{YEAR}/history"))
+    found = page.select("tbody .govuk-table__row")
+    whats = [text(row.find_all("td")[3].find("summary") or row.find_all("td")[3]) for row in found]
+    assert whats == [
+        "Moved cards on the Diamond 9",
+        "Saved answers",
+        "3 moves on the Diamond 9",
+        "Saved answers",
+        "Saved answers",
+    ], whats
+    times = found[2].find("details").select("li")
+    assert len(times) == 3 and all(text(time) for time in times)

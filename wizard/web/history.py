@@ -4,7 +4,7 @@ in the page's language."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from wizard.services.plans import AuditAction, HistoryEntry
 from wizard.web.i18n import select_locale
 from wizard.web.labels import PROGRESS_STATUS_LABELS, TASK_TITLES, TERM_LABELS
 from wizard.web.text import gettext as _
+from wizard.web.text import ngettext
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class HistoryRow:
     who: str
     part: str
     what: str
+    board_move: bool = False
+    moves: tuple[datetime, ...] = ()
+    """For a run of Diamond 9 moves shown as one row: when each was made, the latest first."""
 
 
 def _number(detail: dict[str, Any], key: str) -> int:
@@ -150,4 +154,33 @@ def describe(entry: HistoryEntry) -> HistoryRow:
     else:
         what = _("Changed the plan")
     who = entry.user_name or _("A person whose account has been removed")
-    return HistoryRow(at=entry.at, who=who, part=part, what=what)
+    board_move = action is AuditAction.ANSWER_SAVED and detail.get("step") == "diamond-9"
+    return HistoryRow(at=entry.at, who=who, part=part, what=what, board_move=board_move)
+
+
+def grouped(rows: list[HistoryRow]) -> list[HistoryRow]:
+    """A run of Diamond 9 moves by one person, with nothing else between, as one row ("5 moves
+    on the Diamond 9") that lists when each was made."""
+    result: list[HistoryRow] = []
+    run: list[HistoryRow] = []
+
+    def close_run() -> None:
+        if len(run) == 1:
+            result.append(run[0])
+        elif run:
+            what = ngettext(
+                "%(num)d move on the Diamond 9", "%(num)d moves on the Diamond 9", len(run)
+            )
+            moves = tuple(row.at for row in run)
+            result.append(replace(run[0], what=what, moves=moves))
+        run.clear()
+
+    for row in rows:
+        if not (row.board_move and run and run[0].who == row.who):
+            close_run()
+        if row.board_move:
+            run.append(row)
+        else:
+            result.append(row)
+    close_run()
+    return result

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from wizard.domain.inputs import parse_whole_number
 from wizard.services import plans
 from wizard.web.access import Access, allow
-from wizard.web.history import describe
+from wizard.web.history import describe, grouped
 from wizard.web.i18n import LANG_PREFIX
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
@@ -67,7 +67,7 @@ def _render(back_url: str, page_url: Any, **context: Any) -> ResponseReturnValue
     return render_template(
         "plan/history.html",
         plan=plan,
-        rows=[describe(entry) for entry in history.entries],
+        rows=grouped([describe(entry) for entry in history.entries]),
         history=history,
         back_url=back_url,
         pagination=_pagination(number, history.pages, page_url),
