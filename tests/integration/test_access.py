@@ -43,6 +43,7 @@ def test_the_declarations_are_the_ones_we_expect(app: Flask) -> None:
         "public.accessibility",
         "public.privacy",
         "public.cookies",
+        "public.help_page",
         "auth.sign_in",
         "auth.reset_password_request",
         "auth.reset_password",
