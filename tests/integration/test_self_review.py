@@ -124,7 +124,8 @@ def test_a_school_reviews_every_context_and_hallmark(
     # Everything so far on one page.
     whole = lead_client.get(url(lang, "/check-your-answers"))
     assert heading(whole) == t(app, lang, "Check your answers: your plan so far")
-    assert len(soup(whole).select(".govuk-summary-card")) == 3 + 8 + 1  # and the Diamond 9
+    # The contexts, the hallmarks, the Diamond 9 and the success criteria of its priorities.
+    assert len(soup(whole).select(".govuk-summary-card")) == 3 + 8 + 1 + 1
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

@@ -53,6 +53,12 @@ def test_answers_keep_their_language_on_the_summary_and_the_submitted_version(
     assert lang_of(english_summary, WELSH) == "cy"
     assert lang_of(english_summary, ENGLISH) is None
 
+    # The change withdrew "completed" from the contexts: the lead confirms them again.
+    check = f"/en/plan/{YEAR}/contexts/check"
+    confirmed = lead_client.post(
+        check, data={"revision": revision(lead_client, check), "completed": "yes"}
+    )
+    assert confirmed.status_code == 302
     assert lead_client.post(f"/en/plan/{YEAR}/submit").status_code == 302
     snapshot = db.session.query(PlanVersion).one().snapshot
     assert snapshot["languages"][step] == "cy" and snapshot["languages"]["hallmark-1"] == "en"
