@@ -194,21 +194,48 @@ class LeadInvited(enum.Enum):
     MEMBER = "member"
     """Already a member of the school: make them its lead from the list of members."""
     ELSEWHERE = "elsewhere"
-    """The address has an account that is not this school's."""
+    """The address has an account at another school."""
+    CONFIRM = "confirm"
+    """The address has an account at no school (a coordinator, say): it may become the lead,
+    once the administrator has said yes."""
+    MADE_LEAD = "made-lead"
+    """That account has joined the school as its lead."""
     ALREADY_INVITED = "already-invited"
 
 
+@dataclass(frozen=True)
+class LeadInvitation:
+    outcome: LeadInvited
+    school: School
+    account: User | None = None
+    """The existing account the address has, if any."""
+
+
 def invite_lead(
-    user: User, school_id: int, email: str, name: str, locale: str
-) -> LeadInvited | None:
+    user: User,
+    school_id: int,
+    email: str,
+    name: str,
+    locale: str,
+    confirmed: bool = False,
+) -> LeadInvitation | None:
+    """Invite the school's lead by email; an address that already has an account at no
+    school becomes the lead itself, once `confirmed`."""
     found = _school(user, school_id)
     if found is None:
         return None
     existing = data.user_by_email(email)
     if existing is not None:
-        return LeadInvited.MEMBER if existing.school_id == found.id else LeadInvited.ELSEWHERE
+        if existing.school_id == found.id:
+            return LeadInvitation(LeadInvited.MEMBER, found, existing)
+        if existing.school_id is not None:
+            return LeadInvitation(LeadInvited.ELSEWHERE, found, existing)
+        if not confirmed:
+            return LeadInvitation(LeadInvited.CONFIRM, found, existing)
+        data.lead_by_existing_account(user, found, existing)
+        return LeadInvitation(LeadInvited.MADE_LEAD, found, existing)
     if data.open_invitation_to(found.id, email) is not None:
-        return LeadInvited.ALREADY_INVITED
+        return LeadInvitation(LeadInvited.ALREADY_INVITED, found)
     data.invite_lead(
         user,
         found,
@@ -219,7 +246,7 @@ def invite_lead(
         notifications.lead_invitation_mail(normalise_email(email), name, user, found, locale),
     )
     dispatch()
-    return LeadInvited.SENT
+    return LeadInvitation(LeadInvited.SENT, found)
 
 
 def move_school(user: User, school_id: int, cluster_id: int | None) -> School | None:

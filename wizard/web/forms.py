@@ -18,7 +18,15 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.fields.core import UnboundField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from wizard.domain.framework import FUNDING_PURPOSES, RATINGS
 from wizard.domain.inputs import (
@@ -639,6 +647,62 @@ class InviteColleagueForm(Form):
         choices=[SelectChoice("cy", "Cymraeg"), SelectChoice("en", "English")],
         validators=[InputRequired(_l("Select the language of the invitation email"))],
         widget=RadioInput(),
+    )
+
+
+class LeadInvitationForm(Form):
+    """An administrator invites a school's lead (the language of the email is the view's)."""
+
+    name = StringField(
+        _l("Full name"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Enter the lead’s name")),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+            NoLink(),
+        ],
+        widget=TextInput(),
+    )
+    email = _email_field()
+
+
+class CoordinatorForm(Form):
+    """An administrator adds a cluster's coordinator: an account by its email, or a new one
+    (then the name is needed; the service says so)."""
+
+    email = _email_field()
+    name = StringField(
+        _l("Full name"),
+        filters=[stripped],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Full name must be 200 characters or fewer")),
+            NoLink(),
+        ],
+        widget=TextInput(),
+    )
+
+
+class ClusterNamesForm(Form):
+    """A cluster's names: in English (needed) and in Welsh."""
+
+    name_en = StringField(
+        _l("Name in English"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Enter the cluster’s name in English")),
+            Length(max=200, message=_l("The name in English must be 200 characters or fewer")),
+        ],
+        widget=TextInput(),
+    )
+    name_cy = StringField(
+        _l("Name in Welsh (optional)"),
+        filters=[stripped],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("The name in Welsh must be 200 characters or fewer")),
+        ],
+        widget=TextInput(),
     )
 
 

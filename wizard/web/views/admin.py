@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wizard.domain.academic_year import academic_year_of
-from wizard.domain.inputs import has_unsafe_characters, normalise_email, parse_whole_number
+from wizard.domain.inputs import normalise_email, parse_whole_number
 from wizard.domain.values import LanguageCategory
 from wizard.services import administration as admin
 from wizard.web.access import Access, allow
@@ -28,13 +28,18 @@ from wizard.web.administration import (
     event_text,
     problem_text,
 )
-from wizard.web.forms import ConfirmForm
+from wizard.web.forms import (
+    ClusterNamesForm,
+    ConfirmForm,
+    CoordinatorForm,
+    Form,
+    LeadInvitationForm,
+)
 from wizard.web.i18n import LANG_PREFIX, select_locale
 
 bp = Blueprint("admin", __name__, url_prefix=LANG_PREFIX + "/admin")
 
 ADMIN = Access.AUTHORITY_ADMINISTRATOR
-NAME_LENGTH = 200
 EMAIL_LENGTH = 254
 
 
@@ -44,12 +49,15 @@ def _posted() -> None:
         abort(400)
 
 
-def _text(name: str, limit: int = NAME_LENGTH) -> str:
-    """A one-line text field: too long, or holding a character we never store, is refused."""
-    value = (request.form.get(name) or "").strip()
-    if len(value) > limit or has_unsafe_characters(value):
-        abort(400)
-    return value
+def _checked(form: Form) -> tuple[dict[str, str], dict[str, str]]:
+    """A posted form's first error for each field, and what was typed (shown again: too long,
+    the wrong format, or a character we never store is a message by the field, never a bare
+    400 that loses the text)."""
+    form.validate()
+    fields = [field for field in form if field.name != "csrf_token"]
+    errors = {field.name: str(field.errors[0]) for field in fields if field.errors}
+    values = {field.name: field.data for field in fields if isinstance(field.data, str)}
+    return errors, values
 
 
 def _page() -> int:
@@ -182,17 +190,16 @@ def make_lead(school_id: int, user_id: int) -> ResponseReturnValue:
 @bp.post("/schools/<int:school_id>/invite-lead")
 @allow(ADMIN)
 def invite_lead(school_id: int) -> ResponseReturnValue:
-    """Invite someone without an account to be the school's lead."""
+    """Invite someone without an account to be the school's lead; an account at no school
+    (a coordinator, say) is asked about first, then becomes the lead."""
     _posted()
-    email, name = _text("email", EMAIL_LENGTH), _text("name")
     language = request.form.get("language", select_locale())
     if language not in ("en", "cy"):
         abort(400)
-    errors = {}
-    if not name:
-        errors["name"] = _("Enter the lead’s name")
-    if "@" not in email or len(normalise_email(email)) > EMAIL_LENGTH:
-        errors["email"] = _("Enter an email address in the correct format, like name@example.com")
+    errors, values = _checked(LeadInvitationForm())
+    email, name = values.get("email", ""), values.get("name", "")
+    if "email" not in errors and len(normalise_email(email)) > EMAIL_LENGTH:
+        errors["email"] = _("Email address must be 254 characters or fewer")
     if errors:
         found = admin.school_page(current_user, school_id, select_locale())
         if found is None:
@@ -203,11 +210,29 @@ def invite_lead(school_id: int) -> ResponseReturnValue:
             categories=CATEGORIES,
             category_values=list(LanguageCategory),
             errors=errors,
-            values={"name": name, "email": email, "language": language},
+            values={**values, "language": language},
         ), 400
-    outcome = admin.invite_lead(current_user, school_id, email, name, language)
-    if outcome is None:
+    invited = admin.invite_lead(
+        current_user, school_id, email, name, language, request.form.get("confirm") == "yes"
+    )
+    if invited is None:
         abort(404)
+    if invited.outcome is admin.LeadInvited.CONFIRM:
+        return render_template(
+            "admin/lead_account.html",
+            school=invited.school,
+            account=invited.account,
+            values={**values, "language": language},
+        )
+    if invited.outcome is admin.LeadInvited.MADE_LEAD and invited.account is not None:
+        flash(
+            _(
+                "%(name)s is now the school’s professional learning lead.",
+                name=invited.account.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.school", school_id=school_id))
     messages = {
         admin.LeadInvited.SENT: (
             _("An invitation to lead the school has been sent to %(email)s.", email=email),
@@ -232,7 +257,7 @@ def invite_lead(school_id: int) -> ResponseReturnValue:
             "info",
         ),
     }
-    text, category = messages[outcome]
+    text, category = messages[invited.outcome]
     flash(text, category)
     return redirect(url_for("admin.school", school_id=school_id))
 
@@ -281,11 +306,9 @@ def clusters() -> ResponseReturnValue:
     values: dict[str, str] = {}
     if request.method == "POST":
         _posted()
-        name_en, name_cy = _text("name_en"), _text("name_cy")
-        values = {"name_en": name_en, "name_cy": name_cy}
-        if not name_en:
-            errors["name_en"] = _("Enter the cluster’s name in English")
-        else:
+        errors, values = _checked(ClusterNamesForm())
+        name_en, name_cy = values.get("name_en", ""), values.get("name_cy", "")
+        if not errors:
             made = admin.create_cluster(current_user, code, name_en, name_cy, select_locale())
             if made is None:
                 abort(404)
@@ -310,11 +333,9 @@ def cluster(cluster_id: int) -> ResponseReturnValue:
     values: dict[str, str] = {}
     if request.method == "POST":
         _posted()
-        name_en, name_cy = _text("name_en"), _text("name_cy")
-        values = {"name_en": name_en, "name_cy": name_cy}
-        if not name_en:
-            errors["name_en"] = _("Enter the cluster’s name in English")
-        else:
+        errors, values = _checked(ClusterNamesForm())
+        name_en, name_cy = values.get("name_en", ""), values.get("name_cy", "")
+        if not errors:
             outcome = admin.rename_cluster(current_user, cluster_id, name_en, name_cy)
             if outcome is None:
                 abort(404)
@@ -336,11 +357,25 @@ def cluster(cluster_id: int) -> ResponseReturnValue:
 def add_coordinator(cluster_id: int) -> ResponseReturnValue:
     """A coordinator for the cluster: an account by its email, or a new one."""
     _posted()
-    email, name = _text("email", EMAIL_LENGTH), _text("name")
-    if "@" not in email:
-        flash(_("Enter an email address in the correct format, like name@example.com"), "error")
-        return redirect(url_for("admin.cluster", cluster_id=cluster_id))
-    outcome = admin.add_coordinator(current_user, cluster_id, email, name, select_locale())
+    errors, values = _checked(CoordinatorForm())
+    email, name = values.get("email", ""), values.get("name", "")
+    if "email" not in errors and len(normalise_email(email)) > EMAIL_LENGTH:
+        errors["email"] = _("Email address must be 254 characters or fewer")
+    outcome = (
+        None
+        if errors
+        else admin.add_coordinator(current_user, cluster_id, email, name, select_locale())
+    )
+    if outcome is admin.CoordinatorAdded.NEEDS_NAME:
+        errors["name"] = _(
+            "%(email)s has no account yet: enter their name too, and one will be made.",
+            email=email,
+        )
+    if errors:
+        found = admin.cluster_page(current_user, cluster_id, select_locale())
+        if found is None:
+            abort(404)
+        return render_template("admin/cluster.html", page=found, errors=errors, values=values), 400
     if outcome is None:
         abort(404)
     messages = {
@@ -358,13 +393,6 @@ def add_coordinator(cluster_id: int) -> ResponseReturnValue:
         admin.CoordinatorAdded.ALREADY: (
             _("%(email)s already coordinates this cluster.", email=email),
             "info",
-        ),
-        admin.CoordinatorAdded.NEEDS_NAME: (
-            _(
-                "%(email)s has no account yet: enter their name too, and one will be made.",
-                email=email,
-            ),
-            "error",
         ),
     }
     text, category = messages[outcome]
