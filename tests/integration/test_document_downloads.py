@@ -43,11 +43,10 @@ BUSY = {
 
 
 @pytest.fixture
-def cache(app: Flask, tmp_path: Path) -> Any:
-    """A cache folder of the test's own."""
-    app.config["PDF_CACHE_DIR"] = str(tmp_path / "cache")
-    yield tmp_path / "cache"
-    app.config["PDF_CACHE_DIR"] = ""
+def cache(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A cache folder of the test's own (the app's own is put back afterwards)."""
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 @pytest.fixture

@@ -203,17 +203,18 @@ def test_the_demo_pdf_has_nothing_clipped_or_stranded(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_cached_pdf_is_the_pdf_a_fresh_render_gives(
-    app: Flask, lead_client: FlaskClient, lang: str, tmp_path: Any
+    app: Flask,
+    lead_client: FlaskClient,
+    lang: str,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app.config["PDF_CACHE_DIR"] = str(tmp_path / "cache")
-    try:
-        write_plan(lead_client, YEAR, lang=lang)
-        assert lead_client.post(f"/{lang}/plan/{YEAR}/submit").status_code == 302
-        first = lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf").get_data()
-        kept = list((tmp_path / "cache").glob("*.pdf"))
-        assert len(kept) == 1 and kept[0].read_bytes() == first
-        kept[0].unlink()
-        fresh = lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf").get_data()
-        assert fresh == first
-    finally:
-        app.config["PDF_CACHE_DIR"] = ""
+    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "cache"))
+    write_plan(lead_client, YEAR, lang=lang)
+    assert lead_client.post(f"/{lang}/plan/{YEAR}/submit").status_code == 302
+    first = lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf").get_data()
+    kept = list((tmp_path / "cache").glob("*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    kept[0].unlink()
+    fresh = lead_client.get(f"/{lang}/plan/{YEAR}/versions/1.pdf").get_data()
+    assert fresh == first
