@@ -455,8 +455,9 @@ def test_two_colleagues_save_the_same_hallmark(
     expect(ratings.get_by_role("radio", name=cy(my_answer.rating), exact=True)).to_be_checked()
     expect(the_colleagues_answers(mine, cy)).to_contain_text(their_answer.evidence)
 
-    # Saving again keeps the lead's answer.
-    save_button(mine, cy).click()
+    # The conflict page offers only its two choices (issue 29): saving mine over theirs keeps
+    # the lead's answer.
+    mine.get_by_role("button", name=cy("Save my answers over theirs"), exact=True).first.click()
     expect_hallmark_page(mine, cy, plan_year, 3)
     assert statuses[-1] == 200, statuses
     theirs.goto(plan_path("en", plan_year, "hallmark-2"))

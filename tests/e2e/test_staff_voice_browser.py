@@ -122,7 +122,19 @@ def respond(
         audit.audit(t("Staff voice: your view of professional learning"))
     # Continuing with nothing rated shows every problem, in the page's language.
     page.get_by_role("button", name=t("Save and continue to your Diamond 9")).click()
-    expect_errors(page, t, ["Select how well the school does this"] * 8)
+    # Each error names its hallmark (issue 29).
+    expect_errors(
+        page,
+        t,
+        [
+            t(
+                "Select how well the school does on “%(hallmark)s”",
+                hallmark=t(msgid(hallmark.title)),
+            )
+            for hallmark in framework.HALLMARKS
+        ],
+        translate=False,
+    )
     if audit:
         audit.audit(t("Staff voice: your view of professional learning"))
     page.get_by_role("radio", name=t(role), exact=True).check()
