@@ -239,7 +239,7 @@ MATRIX: dict[str, Row] = {
     "admin.school_category": Row(post="SFFFFFA"),
     "admin.clusters": Row(get="SFFFFFA", post="SFFFFFB"),
     "admin.cluster": Row(get="SFFFFFA", post="SFFFFFB"),
-    "admin.add_coordinator": Row(post="SFFFFFA"),
+    "admin.add_coordinator": Row(post="SFFFFFB"),
     "admin.remove_coordinator": Row(get="SFFFFFN", post="SFFFFFN"),
     "admin.requests": Row(get="SFFFFFA"),
     "admin.decide": Row(post="SFFFFFB"),
