@@ -106,6 +106,17 @@ def test_reminders_before_and_on_the_day_once_each_to_schools_that_have_not_subm
     assert all(m.sent_at is not None for m in mails)
 
 
+def test_a_closed_school_is_never_reminded(three: Cluster3) -> None:
+    """Found by a review: a school closed by the published list kept its cluster, and its
+    leads were reminded of the deadline."""
+    three.welsh.closed_on = date.today()
+    db.session.commit()
+    set_due(three)
+    assert deadlines.send_reminders(DUE - timedelta(days=7)) == 1
+    assert reminders() == [(three.english.id, "before")]
+    assert "aber@school.example" not in {m.recipient for m in outbox()}
+
+
 def test_each_lead_is_reminded_in_their_own_language(three: Cluster3) -> None:
     set_due(three)
     deadlines.send_reminders(DUE - timedelta(days=7))

@@ -105,8 +105,8 @@ def deadlines_due(first: date, last: date, kind: str) -> list[ClusterDeadline]:
 
 
 def schools_without_submission(deadline: ClusterDeadline) -> list[School]:
-    """The cluster's schools whose plan for the deadline's year is not submitted (not
-    started, in progress, or reopened), by id."""
+    """The cluster's open schools whose plan for the deadline's year is not submitted (not
+    started, in progress, or reopened), by id. A closed school is never reminded."""
     return list(
         db.session.scalars(
             select(School)
@@ -116,6 +116,7 @@ def schools_without_submission(deadline: ClusterDeadline) -> list[School]:
             )
             .where(
                 School.cluster_id == deadline.cluster_id,
+                School.closed_on.is_(None),
                 or_(Plan.id.is_(None), Plan.status == PlanStatus.DRAFT),
             )
             .order_by(School.id)
