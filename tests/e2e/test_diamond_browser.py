@@ -532,7 +532,10 @@ def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothin
         lambda request: posted.append(request.url) if request.url.endswith("/move") else None,
     )
     # The card is taken over an empty place of row 4; the page scrolls by a row, so that the
-    # pointer is over row 5's place when it is let go: neither is chosen.
+    # pointer is over row 5's place when it is let go: neither is chosen. The board's top row
+    # is brought to the top of the window first (the instructions come before the board).
+    place(page, cy, 1).evaluate("slot => slot.scrollIntoView({block: 'start'})")
+    scrolled = page.evaluate("() => window.scrollY")
     start = centre(card_on_board(page, cy, CARDS[0]))
     # A point over row 4's second place that, 70 pixels lower down the page, is over row 5's.
     bottom = centre(place(page, cy, 9))
@@ -542,7 +545,7 @@ def test_welsh_cards_dragged_onto_a_card_swap_and_a_drag_mid_scroll_drops_nothin
     page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
     page.mouse.move(*over, steps=8)
     page.mouse.wheel(0, 70)
-    page.wait_for_function("() => window.scrollY > 0")
+    page.wait_for_function("(before) => window.scrollY > before", arg=scrolled)
     under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('li').id", over)
     assert under == "slot-9"  # without the check, the card would be dropped there
     page.mouse.up()
