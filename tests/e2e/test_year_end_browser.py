@@ -69,9 +69,12 @@ def test_a_lead_completes_and_submits_the_year_end_review_by_keyboard_in_welsh(
     expect(page.get_by_role("alert")).to_contain_text(
         cy("Enter the amount spent on %(what)s", what="Cover so that triads can plan together")
     )
-    # £700 against £600 planned: more than a tenth, so it needs a reason.
+    # £700 against £600 planned: more than a tenth, so it needs a reason. (The error summary
+    # takes focus when the page starts: wait for that before moving to the field.)
+    wait_until_ready(page)
     amount = page.get_by_label(cy("Amount spent"))
     amount.focus()
+    expect(amount).to_be_focused()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("700")
     press(page, page.get_by_role("radio", name=cy("Yes, it happened")), " ")
@@ -79,7 +82,10 @@ def test_a_lead_completes_and_submits_the_year_end_review_by_keyboard_in_welsh(
     expect(page.get_by_role("alert")).to_contain_text(
         cy("Explain why what you spent is different from what you planned")
     )
-    page.get_by_label(cy("Why is what you spent different from what you planned?")).focus()
+    wait_until_ready(page)
+    why = page.get_by_label(cy("Why is what you spent different from what you planned?"))
+    why.focus()
+    expect(why).to_be_focused()
     page.keyboard.type("Roedd angen mwy o gyflenwi yn nhymor yr haf.")
     press(page, page.get_by_role("button", name=cy("Save and continue")))
     # The impact on each of the nine priorities.

@@ -123,7 +123,9 @@ def test_a_member_records_this_terms_update_and_the_version_never_changes(
             (NINE[0], "autumn", "on-track", 2, 1)
         ]
         audited = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == AuditAction.PROGRESS_SAVED.value)
+            select(AuditEvent)
+            .where(AuditEvent.action == AuditAction.PROGRESS_SAVED.value)
+            .order_by(AuditEvent.id)
         ).all()
         assert [e.detail["status"] for e in audited] == ["some-concerns", "on-track"]
         plan = db.session.scalar(select(Plan))
