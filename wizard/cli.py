@@ -451,7 +451,8 @@ def _purged_report(purged: Purged) -> str:
         f"{purged.sessions} sessions, {purged.sign_in_attempts} sign-in attempts, "
         f"{purged.account_events} records of signing in, passwords and invitations in the audit trail, "
         f"{purged.sent_emails} sent emails, {purged.password_resets} password reset links, "
-        f"{purged.invitations} invitations."
+        f"{purged.invitations} invitations, "
+        f"{purged.pending_uploads} spreadsheets uploaded for an import."
     )
 
 

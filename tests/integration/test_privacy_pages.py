@@ -193,6 +193,7 @@ def test_the_notice_covers_the_icos_checklist(client: Any, lang: str) -> None:
         "retention-request-log",
         "retention-sent-emails",
         "retention-expired-tokens",
+        "retention-uploads",
     ]
     assert page.find("a", href=f"/{lang}/cookies") is not None
 

@@ -14,6 +14,8 @@ from sqlalchemy import func, select, update
 from tests.conftest import Directory, sign_in
 from tests.factories import PASSWORD
 from wizard.config import ConfigError, load_config
+from wizard.data.accounts import token_hash
+from wizard.data.administration import keep_upload, upload
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import (
@@ -21,6 +23,7 @@ from wizard.data.models import (
     Invitation,
     OutboxMail,
     PasswordResetToken,
+    PendingImport,
     SignInAttempt,
     User,
     UserSession,
@@ -193,3 +196,23 @@ def test_a_retention_period_must_be_whole_days(
         monkeypatch.setenv("RETENTION_SENT_EMAIL_DAYS", bad)
         with pytest.raises(ConfigError, match="RETENTION_SENT_EMAIL_DAYS"):
             load_config(tmp_path, {"SECRET_KEY": "x"})
+
+
+def test_an_uploaded_spreadsheet_goes_a_day_after_its_preview_even_with_no_new_upload(
+    app: Flask, ctx: None, member: User
+) -> None:
+    old = keep_upload(member.id, "schools", None, "old.xlsx", b"old bytes", None)
+    new = keep_upload(member.id, "clusters", None, "new.csv", b"new bytes", None)
+    db.session.execute(
+        update(PendingImport)
+        .where(PendingImport.token_hash == token_hash(old))
+        .values(created_at=utcnow() - timedelta(hours=25))
+    )
+    db.session.commit()
+
+    assert "1 spreadsheets uploaded for an import" in _purge(app)
+
+    kept = list(db.session.scalars(select(PendingImport.filename)))
+    assert kept == ["new.csv"]
+    assert upload(new, member.id, "clusters") is not None
+    assert upload(old, member.id, "schools") is None

@@ -35,6 +35,7 @@ from wizard.data.models import (
     utcnow,
 )
 from wizard.data.outbox import stage
+from wizard.data.retention import PENDING_UPLOAD_HOURS
 from wizard.domain.collation import in_order
 from wizard.domain.inputs import normalise_email
 from wizard.domain.school_list import Changes, Existing, SchoolList, medium_of
@@ -42,7 +43,7 @@ from wizard.domain.values import PlanStatus
 
 PER_PAGE = 25
 # Uploads not applied within this time are forgotten.
-PENDING_HOURS = 24
+PENDING_HOURS = PENDING_UPLOAD_HOURS
 
 
 class PlanState(enum.StrEnum):

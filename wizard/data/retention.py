@@ -21,10 +21,15 @@ from wizard.data.models import (
     Invitation,
     OutboxMail,
     PasswordResetToken,
+    PendingImport,
     SignInAttempt,
     UserSession,
     utcnow,
 )
+
+# How long an uploaded spreadsheet waits for its preview to be applied (data/administration.py
+# refuses a preview older than this).
+PENDING_UPLOAD_HOURS = 24
 
 # The audit trail's records of signing in and out, of passwords and of invitations: they carry
 # the address a request came from or the email of the person invited, and are needed only to
@@ -54,6 +59,7 @@ class Purged:
     sent_emails: int
     password_resets: int
     invitations: int
+    pending_uploads: int = 0
 
     @property
     def total(self) -> int:
@@ -64,6 +70,7 @@ class Purged:
             + self.sent_emails
             + self.password_resets
             + self.invitations
+            + self.pending_uploads
         )
 
 
@@ -114,6 +121,14 @@ def purge_expired(config: Mapping[str, Any], now: datetime | None = None) -> Pur
     # An invitation, accepted or not, once its link has expired (the account, if any, holds
     # what the accepted one said).
     invitations = _deleted(delete(Invitation).where(Invitation.expires_at < tokens))
+    # A spreadsheet uploaded for an import's preview (the schools' list, clusters) is needed
+    # only until the preview is applied or abandoned: it goes once its preview has expired,
+    # even if no administrator uploads another (which is when it was cleared before).
+    uploads = _deleted(
+        delete(PendingImport).where(
+            PendingImport.created_at < now - timedelta(hours=PENDING_UPLOAD_HOURS)
+        )
+    )
     db.session.commit()
     return Purged(
         sessions=sessions,
@@ -122,4 +137,5 @@ def purge_expired(config: Mapping[str, Any], now: datetime | None = None) -> Pur
         sent_emails=emails,
         password_resets=resets,
         invitations=invitations,
+        pending_uploads=uploads,
     )
