@@ -16,12 +16,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import Directory, sign_in
 from tests.html import error_summary, heading, soup, text
-from tests.year_end import LAST, fill_review, review_url, submit_review, submitted_plan
+from tests.year_end import LAST, LAST_SLUG, fill_review, review_url, submit_review, submitted_plan
 from wizard.data.database import db
 from wizard.data.models import (
     AuditEvent,
     FactYearEndFunding,
     FactYearEndImpact,
+    OutboxMail,
     Plan,
     PlanAnswer,
     User,
@@ -359,3 +360,34 @@ def test_two_added_lines_removed_one_after_the_other_from_the_same_page(
     again = lead_client.post(str(sent[0][0]), data=sent[0][1], follow_redirects=True)
     assert "That line had already been removed." in text(soup(again).find("main"))
     assert _added() == ["Third"]
+
+
+def test_the_clusters_coordinators_are_emailed_when_a_review_is_submitted(
+    app: Flask, client: FlaskClient, directory: Directory
+) -> None:
+    cluster = directory.cluster()
+    school = directory.school(cluster=cluster)
+    lead = directory.user("lead@cluster.example", school=school, lead=True)
+    directory.user("cydlynydd@cluster.example", coordinator_of=[cluster], locale="cy")
+    directory.user("coordinator@cluster.example", coordinator_of=[cluster], locale="en")
+    sign_in(client, lead.email)
+    submitted_plan(client)
+    fill_review(client)
+    submit_review(client)
+    db.session.rollback()
+    mails = {
+        mail.recipient: mail
+        for mail in db.session.scalars(
+            select(OutboxMail).where(OutboxMail.event.like("review-submitted:%"))
+        )
+    }
+    assert sorted(mails) == ["coordinator@cluster.example", "cydlynydd@cluster.example"]
+    english, welsh = mails["coordinator@cluster.example"], mails["cydlynydd@cluster.example"]
+    assert english.subject == "Oakfield Primary School has submitted its year-end review"
+    assert welsh.locale == "cy" and "Ysgol Gynradd Oakfield" in welsh.subject
+    link = f"/clusters/{cluster.id}/schools/{school.id}/{LAST_SLUG}/year-end"
+    assert f"/en{link}" in english.body and f"/cy{link}" in welsh.body
+    # The link works for the coordinator, in their language.
+    coordinator = app.test_client()
+    sign_in(coordinator, "cydlynydd@cluster.example")
+    assert coordinator.get(f"/cy{link}").status_code == 200

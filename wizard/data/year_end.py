@@ -4,7 +4,7 @@ See domain/year_end.py for what a review says."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from wizard.data.models import (
     YearEndVersion,
     utcnow,
 )
+from wizard.data.outbox import Mail, stage
 from wizard.data.versions import school_details
 from wizard.domain.aggregates import OWN_CARDS
 from wizard.domain.plan_document import PlanDocument
@@ -186,10 +187,17 @@ class CannotSubmit(Exception):
         self.incomplete = incomplete
 
 
-def submit(review: YearEndReview, plan: Plan, school: School, user: User) -> YearEndVersion:
+def submit(
+    review: YearEndReview,
+    plan: Plan,
+    school: School,
+    user: User,
+    mail: Callable[[YearEndVersion], Iterable[Mail]] | None = None,
+) -> YearEndVersion:
     """Freeze the review as its current version number, with its reporting facts, in one
     transaction. The status change is a compare-and-set on the draft and its version number,
-    so two people submitting at once make exactly one version."""
+    so two people submitting at once make exactly one version. `mail` composes the emails that
+    tell of it, written to the outbox in the same transaction (sent after the commit)."""
     now = utcnow()
     changed = db.session.execute(
         update(YearEndReview)
@@ -230,6 +238,8 @@ def submit(review: YearEndReview, plan: Plan, school: School, user: User) -> Yea
     db.session.add(version)
     write_year_end_facts(plan, school, frozen, review.version)
     record(AuditAction.YEAR_END_SUBMITTED, user_id=user.id, plan_id=plan.id, version=review.version)
+    if mail is not None:
+        stage(f"review-submitted:{review.id}:{review.version}", mail(version))
     db.session.commit()
     db.session.refresh(review)
     return version

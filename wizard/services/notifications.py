@@ -22,7 +22,14 @@ from wizard.render.locale import DEFAULT_LANGUAGE, in_language, valid_language
 from wizard.render.mail import compose, link
 
 if TYPE_CHECKING:
-    from wizard.data.models import ClusterDeadline, Plan, PlanVersion, School, User
+    from wizard.data.models import (
+        ClusterDeadline,
+        Plan,
+        PlanVersion,
+        School,
+        User,
+        YearEndVersion,
+    )
 
 
 def language_of(user: User) -> str:
@@ -59,6 +66,35 @@ def submitted_mail(plan: Plan, school: School) -> Callable[[PlanVersion], list[M
                 )
             )
         return mails
+
+    return compose_for
+
+
+def review_submitted_mail(plan: Plan, school: School) -> Callable[[YearEndVersion], list[Mail]]:
+    """To the school's cluster coordinators, each in their own language: a version of the
+    year-end review was submitted (with the link to the review)."""
+
+    def compose_for(version: YearEndVersion) -> list[Mail]:
+        if school.cluster_id is None:
+            return []
+        return [
+            compose(
+                coordinator.email,
+                "review_submitted",
+                language_of(coordinator),
+                school_name=in_language(school.name_en, school.name_cy, language_of(coordinator)),
+                number=version.number,
+                academic_year=plan.academic_year,
+                url=link(
+                    "year_end_coordinator.coordinator_summary",
+                    lang=language_of(coordinator),
+                    cluster_id=school.cluster_id,
+                    school_id=school.id,
+                    year=year_slug(plan.academic_year),
+                ),
+            )
+            for coordinator in coordinators_of_school(school)
+        ]
 
     return compose_for
 

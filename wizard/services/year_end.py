@@ -20,6 +20,8 @@ from wizard.domain.plan_document import OwnCardTitles
 from wizard.domain.values import PlanStatus
 from wizard.domain.year_end import YearEndDocument
 from wizard.services import clock
+from wizard.services.notifications import review_submitted_mail
+from wizard.services.outbox import dispatch
 from wizard.services.reporting import YearEndFigures
 
 if TYPE_CHECKING:
@@ -174,11 +176,15 @@ def submit(state: ReviewState, user: User) -> YearEndVersion | NotSubmitted:
         return NotSubmitted(Refusal.NOT_READY, state.document.incomplete())
     school = state.plan.school
     try:
-        return store.submit(state.review, state.plan, school, user)
+        version = store.submit(
+            state.review, state.plan, school, user, mail=review_submitted_mail(state.plan, school)
+        )
     except store.CannotSubmit as refused:
         if refused.incomplete:
             return NotSubmitted(Refusal.NOT_READY, refused.incomplete)
         return NotSubmitted(Refusal.CHANGED)
+    dispatch()
+    return version
 
 
 def reopen(state: ReviewState, user: User) -> bool:
