@@ -3,6 +3,11 @@ holding whatever reads them. Used by tests/integration/test_slow_clients.py; run
 see a server without a buffering proxy stall:
 
     python -m tests.slow_clients http://127.0.0.1:PORT/en/ [COUNT]
+
+`make load` holds them open for its whole run (`--hold SECONDS`), so that its figures are
+those of a server that slow clients are also trying to hold up:
+
+    python -m tests.slow_clients http://127.0.0.1:PORT/en/ COUNT --hold 60
 """
 
 from __future__ import annotations
@@ -78,9 +83,30 @@ def get(url: str, timeout: float) -> int | str:
         return f"{type(error).__name__}: {error}"
 
 
+def hold(url: str, count: int, seconds: float, timeout: float = 30.0) -> None:
+    """Keep COUNT slow clients open on URL's server for SECONDS, checking every ten seconds
+    that a GET still gets through within TIMEOUT seconds (a stalled server never answers; a
+    busy one answers late); print what each check saw."""
+    with slow_clients(url, count) as opened:
+        print(f"{len(opened)} slow clients open for {seconds:.0f} s", flush=True)
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            time.sleep(min(10.0, max(0.0, until - time.monotonic())))
+            started = time.monotonic()
+            outcome = get(url, timeout)
+            print(
+                f"With {len(opened)} slow clients: {outcome} after "
+                f"{time.monotonic() - started:.2f} s",
+                flush=True,
+            )
+
+
 if __name__ == "__main__":
     target = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    if "--hold" in sys.argv:
+        hold(target, count, float(sys.argv[sys.argv.index("--hold") + 1]))
+        sys.exit(0)
     print(f"Before: {get(target, 10)}")
     with slow_clients(target, count) as opened:
         time.sleep(2)

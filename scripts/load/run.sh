@@ -8,7 +8,9 @@
 #     (LOAD_WORKERS), with Redis
 #     for the rate limits and the mail queue (its own key prefix and queue), and `make worker`;
 #  4. locust, headless, LOAD_USERS users (spawned LOAD_SPAWN_RATE a second) for LOAD_TIME;
-#     with LOAD_KILL_WORKER=1 one gunicorn worker is killed (SIGKILL) halfway;
+#     with LOAD_KILL_WORKER=1 one gunicorn worker is killed (SIGKILL) halfway; all the while
+#     LOAD_SLOW_CLIENTS slow clients (tests/slow_clients.py: headers or a body a byte a second)
+#     hold connections open, and a GET every ten seconds checks that the service still answers;
 #  5. scripts/load/check.py: every acknowledged save in the database, on the right plan.
 #
 # The last line printed is "N requests, E errors, L lost or misplaced answers"; the exit status
@@ -26,6 +28,7 @@ LOAD_TIME="${LOAD_TIME:-60s}"
 LOAD_SCHOOLS="${LOAD_SCHOOLS:-260}"
 LOAD_BACKGROUND="${LOAD_BACKGROUND:-1200}"
 LOAD_KILL_WORKER="${LOAD_KILL_WORKER:-0}"
+LOAD_SLOW_CLIENTS="${LOAD_SLOW_CLIENTS:-40}"
 OUT="${LOAD_OUT:-instance/load}"
 if [ "$LOAD_DB" = "test" ]; then echo "LOAD_DB must not be test (CI's database)" >&2; exit 2; fi
 
@@ -41,8 +44,13 @@ export LOAD_ACCOUNTS="$OUT/accounts.json" LOAD_ACKS="$OUT/acks.json"
 export GUNICORN_PIDFILE="$OUT/gunicorn.pid" GUNICORN_ACCESS_LOG="$OUT/access.log"
 duration_seconds=$(( ${LOAD_TIME%s} ))
 
-server_pid="" worker_pid=""
+server_pid="" worker_pid="" slow_pid=""
 stop() {
+    if [ -n "$slow_pid" ]; then
+        kill -TERM "$slow_pid" 2>/dev/null || true
+        wait "$slow_pid" 2>/dev/null || true
+        slow_pid=""
+    fi
     if [ -n "$server_pid" ]; then
         kill -TERM "$(cat "$GUNICORN_PIDFILE" 2>/dev/null || echo "$server_pid")" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
@@ -86,6 +94,13 @@ if [ "$LOAD_KILL_WORKER" = "1" ]; then
     ) &
 fi
 
+if [ "$LOAD_SLOW_CLIENTS" != "0" ]; then
+    echo "== $LOAD_SLOW_CLIENTS slow clients hold connections for the whole run"
+    .venv/bin/python -m tests.slow_clients "http://127.0.0.1:${LOAD_PORT}/en/" "$LOAD_SLOW_CLIENTS" \
+        --hold "$duration_seconds" >"$OUT/slow-clients.log" 2>&1 &
+    slow_pid=$!
+fi
+
 echo "== locust: $LOAD_USERS users for $LOAD_TIME"
 set +e
 .venv/bin/locust -f scripts/load/locustfile.py --headless --only-summary \
@@ -94,8 +109,18 @@ set +e
     --exit-code-on-error 0 2>"$OUT/locust.log"
 set -e
 grep -c "Booting worker" "$OUT/serve.log" | xargs -I{} echo "gunicorn workers started during the run: {}"
+if [ -n "$slow_pid" ]; then
+    wait "$slow_pid" 2>/dev/null || true
+    slow_pid=""
+    cat "$OUT/slow-clients.log"
+    if grep -q "With .* slow clients: [^2]" "$OUT/slow-clients.log"; then
+        echo "A GET failed while slow clients held connections" >&2
+        slow_failed=1
+    fi
+fi
 stop
 trap - EXIT
 
 echo "== Checking the database"
 .venv/bin/python scripts/load/check.py "$LOAD_ACKS" "$OUT/locust_stats.csv" "$LOAD_ACCOUNTS"
+if [ "${slow_failed:-0}" = "1" ]; then exit 1; fi
