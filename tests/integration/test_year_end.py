@@ -391,3 +391,40 @@ def test_the_clusters_coordinators_are_emailed_when_a_review_is_submitted(
     coordinator = app.test_client()
     sign_in(coordinator, "cydlynydd@cluster.example")
     assert coordinator.get(f"/cy{link}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "review", "submitted", "reopened", "impact"),
+    [
+        (
+            "en",
+            "Year-end review",
+            "Submitted version 1 of the year-end review",
+            "Reopened the year-end review to make changes",
+            "Saved the impact on “",
+        ),
+        (
+            "cy",
+            "Adolygiad diwedd blwyddyn",
+            "Wedi cyflwyno fersiwn 1 o'r adolygiad diwedd blwyddyn",
+            "Wedi ailagor yr adolygiad diwedd blwyddyn i wneud newidiadau",
+            "Wedi cadw'r effaith ar “",
+        ),
+    ],
+)
+def test_the_reviews_changes_are_in_the_plans_history(
+    lead_client: FlaskClient, lang: str, review: str, submitted: str, reopened: str, impact: str
+) -> None:
+    submitted_plan(lead_client)
+    fill_review(lead_client)
+    submit_review(lead_client)
+    assert lead_client.post(review_url("en", "/reopen")).status_code == 302
+    page = soup(lead_client.get(f"/{lang}/plan/{LAST_SLUG}/history"))
+    found = [[text(cell) for cell in row.find_all("td")] for row in page.select("tbody tr")]
+    assert found[0][2:] == [review, reopened]
+    assert found[1][2:] == [review, submitted]
+    parts = [row[2] for row in found]
+    whats = [row[3] for row in found]
+    # Each saved section, named: nine priorities' impact, the funding, hallmarks, carry-over.
+    assert sum(what.startswith(impact) for what in whats) == 9
+    assert sum(part.startswith(f"{review}: ") for part in parts) == 12

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from wizard.domain import framework
+from wizard.domain import year_end as year_end_rules
 from wizard.domain.academic_year import year_label
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.journey import JOURNEY
@@ -18,6 +19,7 @@ from wizard.web.i18n import select_locale
 from wizard.web.labels import PROGRESS_STATUS_LABELS, TASK_TITLES, TERM_LABELS
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
+from wizard.web.year_end import SECTION_TITLES
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ def _answer_saved(detail: dict[str, Any]) -> str:
 
 # Records that need nothing from their detail: (part of the plan, what changed).
 _PLAIN: dict[AuditAction, Callable[[], tuple[str, str]]] = {
+    AuditAction.PLAN_REOPENED: lambda: (
+        _("The whole plan"),
+        _("Reopened the plan to make changes"),
+    ),
     AuditAction.SHARE_LINK_CREATED: lambda: (_("The whole plan"), _("Made a share link")),
     AuditAction.SHARE_LINK_REVOKED: lambda: (_("The whole plan"), _("Revoked a share link")),
     AuditAction.STAFF_VOICE_APPLIED: lambda: (
@@ -90,6 +96,18 @@ _PLAIN: dict[AuditAction, Callable[[], tuple[str, str]]] = {
 }
 
 
+# Records of what happened to a numbered version of the plan: what changed, given the number.
+_VERSIONED: dict[AuditAction, Callable[[int], str]] = {
+    AuditAction.PLAN_SUBMITTED: lambda number: _("Submitted version %(number)d", number=number),
+    AuditAction.VERSION_REVIEWED: lambda number: _(
+        "Marked version %(number)d as reviewed", number=number
+    ),
+    AuditAction.CHANGES_REQUESTED: lambda number: _(
+        "Asked for changes to version %(number)d", number=number
+    ),
+}
+
+
 def _framework_card_title(key: object) -> str | None:
     """The title of a designed card, element or hallmark card, in the page's language (None
     for a school's own card, whose title the record does not keep)."""
@@ -97,6 +115,32 @@ def _framework_card_title(key: object) -> str | None:
         return None
     card = CardCatalogue({}, (), select_locale()).get(key)
     return str(card.title) if card is not None else None
+
+
+_YEAR_END = (
+    AuditAction.YEAR_END_SAVED,
+    AuditAction.YEAR_END_SUBMITTED,
+    AuditAction.YEAR_END_REOPENED,
+)
+
+
+def _year_end(action: AuditAction, detail: dict[str, Any], version: int) -> tuple[str, str]:
+    """(part, what) of a change to the plan's year-end review."""
+    review = _("Year-end review")
+    if action is AuditAction.YEAR_END_SUBMITTED:
+        return review, _("Submitted version %(number)d of the year-end review", number=version)
+    if action is AuditAction.YEAR_END_REOPENED:
+        return review, _("Reopened the year-end review to make changes")
+    section = str(detail.get("section") or "")
+    if section.startswith(year_end_rules.IMPACT_PREFIX):
+        title = _framework_card_title(section.removeprefix(year_end_rules.IMPACT_PREFIX))
+        part = f"{review}: {SECTION_TITLES['impact']}"
+        if title:
+            return part, _("Saved the impact on “%(priority)s”", priority=title)
+        return part, _("Saved answers")
+    if section in SECTION_TITLES:
+        return f"{review}: {SECTION_TITLES[section]}", _("Saved answers")
+    return review, _("Saved answers")
 
 
 def describe(entry: HistoryEntry) -> HistoryRow:
@@ -114,10 +158,8 @@ def describe(entry: HistoryEntry) -> HistoryRow:
             AuditAction.CARD_CHANGED: _("Changed one of the school’s own cards"),
             AuditAction.CARD_DELETED: _("Deleted one of the school’s own cards"),
         }[action]
-    elif action is AuditAction.PLAN_SUBMITTED:
-        what = _("Submitted version %(number)d", number=version)
-    elif action is AuditAction.PLAN_REOPENED:
-        what = _("Reopened the plan to make changes")
+    elif action in _VERSIONED:
+        what = _VERSIONED[action](version)
     elif action is AuditAction.PLAN_STARTED:
         from_year = detail.get("from_year")
         what = (
@@ -139,16 +181,14 @@ def describe(entry: HistoryEntry) -> HistoryRow:
             if title
             else _("Recorded how a priority is going: %(status)s", status=str(status))
         )
+    elif action in _YEAR_END:
+        part, what = _year_end(action, detail, version)
     elif action is AuditAction.COMMENT_ADDED:
         part = _task_title(detail.get("task"))
         what = _("Commented on version %(number)d", number=version)
     elif action is AuditAction.COMMENT_REPLIED:
         part = _task_title(detail.get("task"))
         what = _("Replied to feedback on version %(number)d", number=version)
-    elif action is AuditAction.VERSION_REVIEWED:
-        what = _("Marked version %(number)d as reviewed", number=version)
-    elif action is AuditAction.CHANGES_REQUESTED:
-        what = _("Asked for changes to version %(number)d", number=version)
     elif action in _PLAIN:
         part, what = _PLAIN[action]()
     else:
