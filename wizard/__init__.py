@@ -24,7 +24,7 @@ from wizard.data.accounts import SESSION_SEEN_KEY, SESSION_TOKEN_KEY, user_of_se
 from wizard.data.database import db, end_requests_quietly, migrate
 from wizard.data.models import User
 from wizard.domain.inputs import parse_whole_number
-from wizard.web import assets, errors, filters, i18n, security
+from wizard.web import assets, errors, filters, i18n, render_cache, security
 from wizard.web.extensions import babel, csrf, htmx, limiter, login_manager
 from wizard.web.security import BoundedIntConverter
 
@@ -62,6 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     # Must match `trimmed = true` in babel.cfg so that extracted msgids match at runtime.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Before any template is loaded: the cheaper `indent` and imports, and the kept components.
+    render_cache.init_app(app)
     if app.config["PRODUCTION"]:
         # Compiled templates kept between restarts, so a new worker starts answering sooner.
         cache = Path(app.instance_path) / "jinja-cache"

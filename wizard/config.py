@@ -117,6 +117,11 @@ def _web(env: Mapping[str, str], production: bool) -> dict[str, Any]:
         "PRODUCTION": production,
         # Templates are never reloaded in production (Flask's default follows debug mode).
         "TEMPLATES_AUTO_RELOAD": False if production else None,
+        # GOV.UK widgets and the layouts' components rendered once per distinct params and kept
+        # (wizard/web/render_cache.py); WIZARD_RENDER_CACHE=off renders them every time, with
+        # the same bytes. RENDER_CACHE_SIZE entries per worker process.
+        "RENDER_CACHE": env.get("WIZARD_RENDER_CACHE", "on").strip().lower() != "off",
+        "RENDER_CACHE_SIZE": 1024,
         # The fingerprinted, precompressed static files (`flask build-static`; see
         # wizard/web/assets.py).
         "STATIC_BUILD_DIR": env.get("WIZARD_STATIC_BUILD") or str(ROOT / "build" / "static"),

@@ -163,9 +163,11 @@ def vnu() -> list[str]:
     ]
 
 
-def test_every_page_type_is_valid_html_in_both_languages(
-    app: Flask, directory: Directory, vnu: list[str], tmp_path: Path
-) -> None:
+def every_page_type(app: Flask, directory: Directory, pages: Pages) -> None:
+    """Visit every page type in both languages (a draft, staff voice, a submitted plan, the
+    public pages, a coordinator's and an administrator's), saving each in `pages`.
+
+    Also used by tests/integration/test_render_cache.py, which renders each page twice."""
     cluster = directory.cluster("Taff cluster")
     school = directory.school(cluster=cluster)
     directory.user(email="lead@school.example", school=school, lead=True)
@@ -189,7 +191,6 @@ def test_every_page_type_is_valid_html_in_both_languages(
     for number, member in enumerate(staff):
         respond(member, token, role="teacher", cards=NINE if number else NINE[:5])
     voice = round_id(app)
-    pages = Pages(tmp_path)
     for lang in ("en", "cy"):
         draft_pages(pages, lead, lang)
         staff_voice_pages(pages, lead, staff[0], lang, token, voice)
@@ -234,6 +235,12 @@ def test_every_page_type_is_valid_html_in_both_languages(
         pages.save("coordinator-history", coordinator, coordinator_plan + "/history")
         pages.save("national", admin, f"/{lang}/national")
 
+
+def test_every_page_type_is_valid_html_in_both_languages(
+    app: Flask, directory: Directory, vnu: list[str], tmp_path: Path
+) -> None:
+    pages = Pages(tmp_path)
+    every_page_type(app, directory, pages)
     result = subprocess.run(
         [*vnu, "--errors-only", "--format", "json", "--exit-zero-always", str(tmp_path)],
         capture_output=True,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -22,6 +21,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from markupsafe import Markup
 
+from wizard.web.render_cache import cached_per_language, render_widget
+
 
 class _TranslatedErrors:
     def render(self, params: dict[str, Any]) -> Markup:
@@ -30,10 +31,10 @@ class _TranslatedErrors:
         govuk-frontend-wtf calls Flask's render_template for every field, which runs every
         context processor and the template signals again each time: a hallmark step's fields
         spent more time there than in their own macros. The widget templates only read
-        `params` (and the environment's globals), so the request context adds nothing.
+        `params` (and the environment's globals), so the request context adds nothing, and
+        the same params give the same HTML: it is kept per params (wizard/web/render_cache.py).
         """
-        template = current_app.jinja_env.get_template(self.template)  # type: ignore[attr-defined]
-        return Markup(template.render(params=params))
+        return render_widget(self.template, params)  # type: ignore[attr-defined]
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
         params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
@@ -94,25 +95,38 @@ class CharacterCount(_TranslatedErrors, GovCharacterCount):
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
         params = super().map_gov_params(field, **kwargs)
         params.setdefault("maxlength", getattr(field, "max_length", None))
-        params.setdefault(
+        maxlength = params["maxlength"]
+        # Twelve plural forms and a description: worked out once per language and length.
+        messages = cached_per_language(
+            ("count-messages", maxlength), lambda: _count_messages(maxlength)
+        )
+        for name, message in messages:
+            params.setdefault(name, dict(message) if isinstance(message, dict) else message)
+        return params
+
+
+def _count_messages(maxlength: Any) -> tuple[tuple[str, Any], ...]:
+    """A character count's messages in the page's language (GOV.UK Frontend's names)."""
+    return (
+        (
             "textareaDescriptionText",
             # The number as in the errors ("2,000"), not as GOV.UK Frontend writes it ("2000").
             _(
                 "You can enter up to %(count)s characters",
-                count=format_decimal(params["maxlength"]) if params["maxlength"] else "%{count}",
+                count=format_decimal(maxlength) if maxlength else "%{count}",
             ),
-        )
-        params.setdefault(
+        ),
+        (
             "charactersUnderLimitText",
             _plural_messages(
                 "You have %(count)s character remaining", "You have %(count)s characters remaining"
             ),
-        )
-        params.setdefault("charactersAtLimitText", _("You have 0 characters remaining"))
-        params.setdefault(
+        ),
+        ("charactersAtLimitText", _("You have 0 characters remaining")),
+        (
             "charactersOverLimitText",
             _plural_messages(
                 "You have %(count)s character too many", "You have %(count)s characters too many"
             ),
-        )
-        return params
+        ),
+    )

@@ -1,0 +1,256 @@
+"""Cheaper rendering with the same bytes (issue 31): GOV.UK components rendered once per input.
+
+A GOV.UK widget's HTML (govuk-frontend-wtf's templates) and a GOV.UK component called from the
+layouts depend on nothing but their params: no request, no user, no globals that change. So
+each is rendered once per distinct (template, params, language) and kept in a bounded
+per-process LRU (`RenderCache`, one per app). What a key holds:
+
+- the params frozen in order, each value with its type (True, 1 and 1.0 render differently;
+  a `str` is escaped where `Markup` is not);
+- a Flask-Babel lazy string as its text in the page's language, tagged as lazy: it shares no
+  entry with a `str` or `Markup` of the same words (Jinja treats the three differently, a lazy
+  string is never escaped). On a miss the component is rendered from the original params, lazy
+  strings and all, so the cached HTML is exactly what the page had before;
+- anything else (an object of unknown kind) makes the call uncacheable: it is rendered as
+  before, every time.
+
+A textarea's text is left out of the key: the widget is rendered once with a marker in its
+place, and the text, escaped as Jinja escapes it, is put in afterwards.
+
+Nothing that carries the CSRF token or the user goes through here: the widgets and
+components render only their params. `RENDER_CACHE = False` (config) switches it all off, so
+tests can compare the two paths byte for byte.
+
+Two cheaper equivalents of Jinja's own work are installed for every render (`init_app`):
+an `indent` filter that indents Markup as plain text and wraps it once, and a Template class
+whose imports inside macro bodies compare global names against a frozenset.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
+from jinja2 import Environment, Template
+from jinja2.filters import do_indent
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+EXTENSION = "render_cache"
+
+# govuk-frontend-wtf's widget templates read nothing but `params`.
+WIDGET_PREFIX = "govuk_frontend_wtf/"
+
+# Widgets whose textarea text is put in after rendering (not part of the key).
+TEXT_AFTERWARDS = frozenset(
+    {"govuk_frontend_wtf/textarea.html", "govuk_frontend_wtf/charactercount.html"}
+)
+
+# The GOV.UK components the layouts may keep (`govuk_component(name, params)`): each reads
+# nothing but its params.
+COMPONENTS = {
+    "back-link": "govukBackLink",
+    "button": "govukButton",
+    "error-summary": "govukErrorSummary",
+    "skip-link": "govukSkipLink",
+}
+
+# Stands for a textarea's text while the widget is rendered: escaping leaves it as it is, and
+# no param of ours contains it.
+_MARKER = "\x1ewizard-textarea-text\x1e"
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+class Uncacheable(Exception):
+    """A param of a kind the key cannot describe exactly."""
+
+
+def freeze(value: Any) -> Hashable:
+    """A hashable description of a params value that tells apart whatever renders differently.
+
+    Dicts keep their order (attributes render in it); every leaf keeps its type."""
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((key, freeze(item)) for key, item in value.items()))
+    if kind is list or kind is tuple:
+        return (kind, tuple(freeze(item) for item in value))
+    if isinstance(value, LazyString):
+        return (LazyString, str(value))
+    if kind in _SCALARS or kind is Markup:
+        return (kind, value)
+    raise Uncacheable(kind.__name__)
+
+
+class RenderCache:
+    """A bounded least-recently-used map, safe to share between a worker's threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
+
+
+def current_cache() -> RenderCache | None:
+    """This app's cache, or None when RENDER_CACHE is off."""
+    if not current_app.config.get("RENDER_CACHE", True):
+        return None
+    cache: RenderCache | None = current_app.extensions.get(EXTENSION)
+    return cache
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def render_widget(template_name: str, params: dict[str, Any]) -> Markup:
+    """A govuk-frontend-wtf widget's HTML, from the cache when the same params came before."""
+    environment = current_app.jinja_env
+
+    def plain(given: dict[str, Any]) -> Markup:
+        return Markup(environment.get_template(template_name).render(params=given))
+
+    cache = current_cache()
+    if cache is None or not template_name.startswith(WIDGET_PREFIX):
+        return plain(params)
+    text = params.get("value")
+    afterwards = template_name in TEXT_AFTERWARDS and isinstance(text, str)
+    keyed = {**params, "value": _MARKER} if afterwards else params
+    try:
+        key = ("widget", template_name, _language(), freeze(keyed))
+    except Uncacheable:
+        return plain(params)
+    found = cache.get(key)
+    if found is None:
+        if not afterwards:
+            found = plain(params)
+        else:
+            before, marker, after = str(plain(keyed)).partition(_MARKER)
+            if not marker or _MARKER in after:
+                # The text shows somewhere other than once in the textarea: never kept.
+                return plain(params)
+            found = (before, after)
+        cache.put(key, found)
+    if afterwards:
+        before, after = found
+        return Markup(before + str(escape(text)) + after)
+    return Markup(found)
+
+
+def render_component(name: str, params: Mapping[str, Any]) -> Markup:
+    """A GOV.UK component's macro called with params (`{{ govuk_component("button", {...}) }}`
+    in a template gives what `{{ govukButton({...}) }}` gives), kept per params."""
+    macro_name = COMPONENTS[name]
+    environment = current_app.jinja_env
+
+    def plain() -> Markup:
+        template = environment.get_template(f"govuk_frontend_jinja/components/{name}/macro.html")
+        macro: Callable[[Mapping[str, Any]], Markup] = getattr(template.module, macro_name)
+        return macro(params)
+
+    cache = current_cache()
+    if cache is None:
+        return plain()
+    try:
+        key = ("component", name, _language(), freeze(params))
+    except Uncacheable:
+        return plain()
+    found = cache.get(key)
+    if found is None:
+        found = plain()
+        cache.put(key, found)
+    return Markup(found)
+
+
+def cached_per_language(key: Hashable, make: Callable[[], Any]) -> Any:
+    """A value worked out once per (key, language), such as a character count's messages; made
+    afresh each time when the cache is off."""
+    cache = current_cache()
+    if cache is None:
+        return make()
+    full_key = ("value", key, _language())
+    found = cache.get(full_key)
+    if found is None:
+        found = make()
+        cache.put(full_key, found)
+    return found
+
+
+def indent(value: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's `indent`, with the same output: Markup is indented as plain text and wrapped once
+    (spaces and newlines need no escaping), instead of one Markup object per line."""
+    if isinstance(value, Markup):
+        plain_width = str(width) if isinstance(width, str) else width
+        return Markup(do_indent(str(value), plain_width, first, blank))
+    return do_indent(value, width, first, blank)
+
+
+class ImportTemplate(Template):
+    """A template whose `{% from ... import %}` inside a macro body is cheap.
+
+    Jinja checks, at every such import, whether the importing context has global names the
+    imported template lacks (`ctx.globals_keys - self.globals.keys()`): a Python-level walk of
+    a ChainMap. Here the imported template's names are a frozenset, worked out again only when
+    one of its global maps changes size (globals are only ever added). Same result, same module.
+    Pinned to Jinja 3.1 (tests/unit/test_render_cache.py checks the behaviour)."""
+
+    _global_names: frozenset[str] = frozenset()
+    _global_sizes: tuple[int, ...] = ()
+
+    def _get_default_module(self, ctx: Context | None = None) -> Any:
+        if ctx is not None:
+            maps = getattr(self.globals, "maps", (self.globals,))
+            sizes = tuple(len(names) for names in maps)
+            if sizes != self._global_sizes:
+                self._global_names = frozenset(self.globals)
+                self._global_sizes = sizes
+            keys = ctx.globals_keys - self._global_names
+            if keys:
+                return self.make_module({key: ctx.parent[key] for key in keys})
+        if self._module is None:
+            self._module = self.make_module()
+        return self._module
+
+
+def install(environment: Environment) -> None:
+    """The cheaper equivalents, before any template is loaded."""
+    environment.template_class = ImportTemplate
+    environment.filters["indent"] = indent
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = RenderCache(int(app.config["RENDER_CACHE_SIZE"]))
+    install(app.jinja_env)
+    app.add_template_global(render_component, "govuk_component")
