@@ -11,8 +11,20 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
@@ -126,6 +138,30 @@ def start_session(user: User) -> str:
     return token
 
 
+# Built once (SQLAlchemy then neither builds it nor works out its cache key on each request),
+# and without the columns that pages do not read from the signed-in user: the password's hash
+# and the Hwb identity (the account page and joining a school load them when they read them),
+# and when the account was made and last signed in.
+_USER_OF_SESSION = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id", type_=Integer),
+        User.session_version == bindparam("session_version", type_=Integer),
+        UserSession.token_hash == bindparam("token_hash", type_=String),
+        UserSession.ended_at.is_(None),
+        UserSession.created_at >= bindparam("oldest", type_=DateTime),
+    )
+    .options(
+        defer(User.password_hash),
+        defer(User.external_issuer),
+        defer(User.external_subject),
+        defer(User.created_at),
+        defer(User.last_signed_in_at),
+    )
+)
+
+
 def user_of_session(user_id: int, session_version: int, token: str) -> User | None:
     """The user whose live session this is, in one query: not ended, not older than the
     absolute lifetime, and of the user's current password."""
@@ -133,15 +169,13 @@ def user_of_session(user_id: int, session_version: int, token: str) -> User | No
         return None
     oldest = utcnow() - timedelta(seconds=current_app.config["SESSION_ABSOLUTE_SECONDS"])
     return db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.session_version == session_version,
-            UserSession.token_hash == token_hash(token),
-            UserSession.ended_at.is_(None),
-            UserSession.created_at >= oldest,
-        )
+        _USER_OF_SESSION,
+        {
+            "user_id": user_id,
+            "session_version": session_version,
+            "token_hash": token_hash(token),
+            "oldest": oldest,
+        },
     )
 
 

@@ -18,7 +18,7 @@ from wizard.data.plans import (
     answer_data,
     get_or_create_plan,
     lock_draft,
-    plan_and_answers,
+    plan_answers_and_cards,
     save_step,
 )
 from wizard.domain.cards import CardCatalogue
@@ -53,10 +53,10 @@ def load_board(
 ) -> BoardState:
     """The school's board and its cards (`neutral`: with no sign of its self-review, see
     CardCatalogue)."""
-    plan, answers = plan_and_answers(school_id, academic_year)
+    plan, answers, cards = plan_answers_and_cards(school_id, academic_year)
     row = answers.get(BOARD_STEP)
     board = normalise((row.data or {}).get("slots") if row else None)
-    catalogue = CardCatalogue(answer_data(answers), own_cards(plan), locale, neutral=neutral)
+    catalogue = CardCatalogue(answer_data(answers), cards, locale, neutral=neutral)
     history = read_history((row.data or {}).get("history") if row else None)
     return BoardState(plan, board, row.revision if row else 0, catalogue, answers, history)
 

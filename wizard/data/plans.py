@@ -6,13 +6,27 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
-from wizard.data.models import Plan, PlanAnswer, PlanStatus, User, utcnow
+from wizard.data.models import AuditEvent, OwnCard, Plan, PlanAnswer, PlanStatus, User, utcnow
 from wizard.domain.plan_document import PlanDocument
 
 
@@ -93,18 +107,56 @@ def get_or_create_plan(school_id: int, academic_year: int) -> Plan:
         return existing
 
 
+_OF_SCHOOL_YEAR = and_(
+    Plan.school_id == bindparam("school_id", type_=Integer),
+    Plan.academic_year == bindparam("academic_year", type_=Integer),
+)
+# Built once: SQLAlchemy then neither builds the statement nor works out its cache key again on
+# every request (every page of a plan runs one of these).
+_PLAN_AND_ANSWERS = (
+    select(Plan, PlanAnswer)
+    .outerjoin(PlanAnswer, PlanAnswer.plan_id == Plan.id)
+    .where(_OF_SCHOOL_YEAR)
+)
+# The plan, its answers and its own cards in one statement: the plan's row is joined to two
+# branches, the first with each answer and the second with each own card, so that the rows are
+# as many as the answers and the cards (not their product).
+_BRANCH = union_all(select(literal(1).label("part")), select(literal(2).label("part"))).subquery()
+_PLAN_ANSWERS_AND_CARDS = (
+    select(Plan, PlanAnswer, OwnCard)
+    .select_from(Plan)
+    .join(_BRANCH, true())
+    .outerjoin(PlanAnswer, and_(_BRANCH.c.part == 1, PlanAnswer.plan_id == Plan.id))
+    .outerjoin(OwnCard, and_(_BRANCH.c.part == 2, OwnCard.plan_id == Plan.id))
+    .where(_OF_SCHOOL_YEAR)
+    .order_by(_BRANCH.c.part, OwnCard.id)
+)
+
+
 def plan_and_answers(
     school_id: int, academic_year: int
 ) -> tuple[Plan | None, dict[str, PlanAnswer]]:
     """The school's plan for the year and its answers, in one query."""
     rows = db.session.execute(
-        select(Plan, PlanAnswer)
-        .outerjoin(PlanAnswer, PlanAnswer.plan_id == Plan.id)
-        .where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+        _PLAN_AND_ANSWERS, {"school_id": school_id, "academic_year": academic_year}
     ).all()
     if not rows:
         return None, {}
     return rows[0][0], {answer.step: answer for _, answer in rows if answer is not None}
+
+
+def plan_answers_and_cards(
+    school_id: int, academic_year: int
+) -> tuple[Plan | None, dict[str, PlanAnswer], list[OwnCard]]:
+    """The school's plan for the year, its answers and its own cards (oldest first), in one
+    query: for the Diamond 9, which needs all three."""
+    rows = db.session.execute(
+        _PLAN_ANSWERS_AND_CARDS, {"school_id": school_id, "academic_year": academic_year}
+    ).all()
+    if not rows:
+        return None, {}, []
+    answers = {answer.step: answer for _, answer, _ in rows if answer is not None}
+    return rows[0][0], answers, [card for _, _, card in rows if card is not None]
 
 
 def has_answers(plan: Plan) -> bool:
@@ -161,6 +213,10 @@ def save_step(
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
     now = utcnow()
+    if based_on_revision > 0 and db.session.get_bind().dialect.name == "postgresql":
+        # The draft lock, the compare-and-set and the audit event in one statement.
+        saved = _lock_save_and_audit(plan, step, data, based_on_revision, user, now, lang)
+        return _saved(plan, step, saved, now, commit=commit, unconfirm=unconfirm)
     lock_draft(plan, now)
     if based_on_revision == 0:
         try:
@@ -197,20 +253,29 @@ def save_step(
             .execution_options(synchronize_session=False)
         )
         saved = result.rowcount == 1  # type: ignore[attr-defined]
+    if saved:
+        record(
+            AuditAction.ANSWER_SAVED,
+            user_id=user.id,
+            plan_id=plan.id,
+            at=now,
+            step=step,
+            revision=based_on_revision + 1,
+        )
+    return _saved(plan, step, saved, now, commit=commit, unconfirm=unconfirm)
+
+
+def _saved(
+    plan: Plan, step: str, saved: bool, now: datetime, *, commit: bool, unconfirm: str | None
+) -> SaveResult:
+    """After the compare-and-set: a stale save rolled back (with the answer as it is now), or
+    the section's confirmation withdrawn if the change asks it, and the commit."""
     if not saved:
         db.session.rollback()
         current = db.session.scalar(
             select(PlanAnswer).where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == step)
         )
         return SaveResult(saved=False, current=current)
-    record(
-        AuditAction.ANSWER_SAVED,
-        user_id=user.id,
-        plan_id=plan.id,
-        at=now,
-        step=step,
-        revision=based_on_revision + 1,
-    )
     if unconfirm is not None:
         # The question is unanswered again (a new revision, so that a confirmation based on
         # the old answers is refused as stale).
@@ -223,3 +288,95 @@ def save_step(
     if commit:
         db.session.commit()
     return SaveResult(saved=True, current=None)
+
+
+def _merged_save(with_lang: bool) -> Any:
+    """On PostgreSQL, one statement of three: lock the plan's row if it is still a draft (and
+    record its last change), update the answer if its revision is still the one the save was
+    based on, and insert the audit event if it was. Each part reads the rows the one before
+    returned, so the answer is only touched on a draft and the audit only written for a save;
+    an UPDATE that waited for the plan's row lock (a submission, another save) checks its WHERE
+    again against the row as committed, so a stale revision updates nothing, as with separate
+    statements. It returns how many plans were locked (0: not a draft) and answers saved.
+
+    Its parameters' names are none of a column's: an UPDATE given a parameter named like one
+    of its table's columns would also SET that column."""
+    now = bindparam("s_now", type_=DateTime)
+    locked = (
+        update(Plan)
+        .where(Plan.id == bindparam("s_plan_id"), Plan.status == PlanStatus.DRAFT)
+        .values(updated_at=now)
+        .returning(Plan.id)
+        .cte("locked")
+    )
+    values: dict[str, Any] = {
+        "data": bindparam("s_data", type_=PlanAnswer.data.type),
+        "revision": PlanAnswer.revision + 1,
+        "updated_at": now,
+        "updated_by_id": bindparam("s_user_id"),
+    }
+    if with_lang:
+        values["lang"] = bindparam("s_lang", type_=String)
+    saved = (
+        update(PlanAnswer)
+        .where(
+            PlanAnswer.plan_id.in_(select(locked.c.id)),
+            PlanAnswer.step == bindparam("s_step"),
+            PlanAnswer.revision == bindparam("s_based_on"),
+        )
+        .values(values)
+        .returning(PlanAnswer.plan_id)
+        .cte("saved")
+    )
+    audited = (
+        insert(AuditEvent)
+        .from_select(
+            ["created_at", "user_id", "plan_id", "action", "detail"],
+            select(
+                now,
+                bindparam("s_user_id"),
+                saved.c.plan_id,
+                literal(AuditAction.ANSWER_SAVED.value, String),
+                bindparam("s_detail", type_=AuditEvent.detail.type),
+            ),
+        )
+        .cte("audited")
+    )
+    return select(
+        select(func.count()).select_from(locked).scalar_subquery(),
+        select(func.count()).select_from(saved).scalar_subquery(),
+    ).add_cte(audited)
+
+
+_MERGED_SAVES = {with_lang: _merged_save(with_lang) for with_lang in (False, True)}
+
+
+def _lock_save_and_audit(
+    plan: Plan,
+    step: str,
+    data: dict[str, Any],
+    based_on_revision: int,
+    user: User,
+    now: datetime,
+    lang: str | None,
+) -> bool:
+    """The draft lock, the compare-and-set update and the audit event of a save, in one round
+    trip (PostgreSQL): whether the answer was saved. Raises PlanLocked if the plan is no longer
+    a draft."""
+    params: dict[str, Any] = {
+        "s_now": now,
+        "s_plan_id": plan.id,
+        "s_data": data,
+        "s_user_id": user.id,
+        "s_step": step,
+        "s_based_on": based_on_revision,
+        "s_detail": {"step": step, "revision": based_on_revision + 1},
+    }
+    if lang:
+        params["s_lang"] = lang
+    locked, saved = db.session.execute(_MERGED_SAVES[bool(lang)], params).one()
+    if locked != 1:
+        db.session.rollback()
+        raise PlanLocked()
+    set_committed_value(plan, "updated_at", now)
+    return bool(saved == 1)

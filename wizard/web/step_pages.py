@@ -49,6 +49,9 @@ class StepPage:
     """Finish the form with the plan's answers, and return more context for the template."""
     merge: Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
     """The answers to save from the form's (`from_form`) and all the plan's answers."""
+    shows_school: bool = False
+    """Whether the page shows the school (its name and local authority): only then is the
+    School loaded for it (one query)."""
 
     def initial(self, step: str, answers: Mapping[str, Any]) -> dict[str, Any]:
         if self.from_plan is not None:
@@ -119,6 +122,7 @@ STEP_PAGES: dict[str, StepPage] = {
         template="plan/steps/about_your_school.html",
         to_form=_about_to_form,
         from_form=_about_from_form,
+        shows_school=True,
     ),
 }
 

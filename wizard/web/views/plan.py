@@ -207,7 +207,7 @@ def step(year: str, step: str) -> ResponseReturnValue:
             form=form,
             step=step_,
             task=task,
-            school=signed_in_user().school,
+            school=signed_in_user().school if page.shows_school else None,
             academic_year=scope.academic_year,
             back_url=location_url(JOURNEY.previous_location(step, return_to), scope.academic_year),
             conflict_template=CHECK_TEMPLATES.get(task.key),
