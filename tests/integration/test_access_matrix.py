@@ -219,6 +219,7 @@ MATRIX: dict[str, Row] = {
     "exports.funding_csv": COORDINATOR_PAGE,
     # Every school's latest submitted plan in one ZIP: national administrators too.
     "exports.plans_zip": Row(get="SFFFANA"),
+    "exports.reviews_zip": Row(get="SFFFANA"),
     "coordinator.plan": COORDINATOR_PAGE,
     "coordinator.pdf": COORDINATOR_PAGE,
     "coordinator.docx": COORDINATOR_PAGE,
@@ -266,6 +267,7 @@ MATRIX: dict[str, Row] = {
     "year_end.reopen": Row(post="SAFNFFF"),
     "year_end_coordinator.coordinator_summary": COORDINATOR_PAGE,
     "year_end_coordinator.coordinator_pdf": COORDINATOR_PAGE,
+    "year_end_coordinator.coordinator_docx": COORDINATOR_PAGE,
     "year_end_reports.cluster_csv": COORDINATOR_PAGE,
     "year_end_reports.national_csv": Row(get="SFFFFFA"),  # administrators (authority: theirs)
     # The drill-down from Wales to a school (who may see an authority: administrators).

@@ -293,6 +293,31 @@ def latest_version(review: YearEndReview | None) -> YearEndVersion | None:
     )
 
 
+def latest_versions_of(plan_ids: list[int]) -> dict[int, YearEndVersion]:
+    """plan id -> the latest submitted version of its year-end review (plans without one are
+    left out), in one query."""
+    if not plan_ids:
+        return {}
+    newest = (
+        select(YearEndVersion.review_id, func.max(YearEndVersion.number).label("number"))
+        .join(YearEndReview, YearEndReview.id == YearEndVersion.review_id)
+        .where(YearEndReview.plan_id.in_(plan_ids))
+        .group_by(YearEndVersion.review_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(YearEndReview.plan_id, YearEndVersion)
+        .join(YearEndVersion, YearEndVersion.review_id == YearEndReview.id)
+        .join(
+            newest,
+            (newest.c.review_id == YearEndVersion.review_id)
+            & (newest.c.number == YearEndVersion.number),
+        )
+        .where(YearEndReview.plan_id.in_(plan_ids))
+    )
+    return {plan_id: version for plan_id, version in rows}
+
+
 def latest_review_document(plan: Plan) -> YearEndDocument | None:
     """The plan's latest submitted year-end review (None: none submitted)."""
     version = latest_version(review_of(plan))

@@ -209,15 +209,20 @@ class SubmittedPlan:
     database session has ended)."""
 
 
+def cluster_for_documents(user_id: int, is_admin: bool, cluster_id: int) -> Cluster | None:
+    """The cluster, for one of its coordinators or a national administrator (who may download
+    every cluster's documents); None for anyone else (or no such cluster)."""
+    cluster = cluster_by_id(cluster_id) if is_admin else None
+    return cluster if cluster is not None else cluster_of_coordinator(user_id, cluster_id)
+
+
 def cluster_submitted(
     user_id: int, is_admin: bool, cluster_id: int, academic_year: int, locale: str
 ) -> list[SubmittedPlan] | None:
     """Each school of the cluster that has submitted its plan for the year, with its latest
     submitted version, in the alphabetical order of the names in `locale`. For the cluster's
     coordinators and national administrators; None for anyone else (or no such cluster)."""
-    cluster = cluster_by_id(cluster_id) if is_admin else None
-    if cluster is None:
-        cluster = cluster_of_coordinator(user_id, cluster_id)
+    cluster = cluster_for_documents(user_id, is_admin, cluster_id)
     if cluster is None:
         return None
     return [

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.data import year_end as store
 from wizard.data.accounts import name_of
+from wizard.data.clusters import school_name, school_plan_rows
 from wizard.data.models import YearEndReview, YearEndVersion
 from wizard.data.plans import get_plan
 from wizard.domain import year_end as rules
 from wizard.domain.plan_document import OwnCardTitles
 from wizard.domain.values import PlanStatus
 from wizard.domain.year_end import YearEndDocument
-from wizard.services import clock
+from wizard.services import clock, reporting
 from wizard.services.notifications import review_submitted_mail
 from wizard.services.outbox import dispatch
 from wizard.services.reporting import YearEndFigures
@@ -193,11 +195,27 @@ def reopen(state: ReviewState, user: User) -> bool:
 
 
 @dataclass(frozen=True)
+class ReviewVersion:
+    """A submitted version of a review, as plain values (a cluster's ZIP reads them after the
+    request's database session has ended)."""
+
+    id: int
+    number: int
+    submitted_at: datetime
+
+    @classmethod
+    def of(cls, version: YearEndVersion) -> ReviewVersion:
+        return cls(version.id, version.number, version.submitted_at)
+
+
+@dataclass(frozen=True)
 class FrozenReview:
-    plan: Plan
-    version: YearEndVersion
+    academic_year: int
+    """The year of the plan reviewed."""
+    version: ReviewVersion
     document: YearEndDocument
     versions: list[int]
+    """The numbers of the review's submitted versions (in a cluster's ZIP: the latest only)."""
 
 
 def version(school_id: int, academic_year: int, number: int) -> FrozenReview | None:
@@ -210,8 +228,8 @@ def version(school_id: int, academic_year: int, number: int) -> FrozenReview | N
     if found is None:
         return None
     return FrozenReview(
-        plan,
-        found,
+        plan.academic_year,
+        ReviewVersion.of(found),
         YearEndDocument.from_stored(found.snapshot),
         [v.number for v in store.versions_of(review)],
     )
@@ -225,6 +243,43 @@ def latest_version(school_id: int, academic_year: int) -> FrozenReview | None:
     if plan is None or review is None or latest is None:
         return None
     return version(school_id, academic_year, latest.number)
+
+
+@dataclass(frozen=True)
+class SchoolReview:
+    """A school's latest submitted year-end review, for the cluster's ZIP of reviews."""
+
+    school_id: int
+    school_name: str
+    """In the language asked for (its English name where it has no Welsh one)."""
+    review: FrozenReview
+
+
+def cluster_reviews(
+    user_id: int, is_admin: bool, cluster_id: int, academic_year: int, locale: str
+) -> list[SchoolReview] | None:
+    """Each school of the cluster with a submitted year-end review of its plan for the year,
+    with the review's latest submitted version, in the alphabetical order of the names in
+    `locale` (a constant number of queries). For the cluster's coordinators and national
+    administrators; None for anyone else (or no such cluster)."""
+    cluster = reporting.cluster_for_documents(user_id, is_admin, cluster_id)
+    if cluster is None:
+        return None
+    rows = [row for row in school_plan_rows(cluster.id, academic_year, locale) if row.plan]
+    latest = store.latest_versions_of([row.plan.id for row in rows if row.plan])
+    found = []
+    for row in rows:
+        version = latest.get(row.plan.id) if row.plan else None
+        if row.plan is None or version is None:
+            continue
+        frozen = FrozenReview(
+            academic_year,
+            ReviewVersion.of(version),
+            YearEndDocument.from_stored(version.snapshot),
+            [version.number],
+        )
+        found.append(SchoolReview(row.school.id, school_name(row.school, locale), frozen))
+    return found
 
 
 @dataclass(frozen=True)

@@ -186,12 +186,12 @@ def cluster_documents(
             if kind == "docx":
                 context["last_year"] = last_year_rows((plan.school_id, academic_year))
             made = pdf_bytes if kind == "pdf" else docx_bytes
-            return _patiently(lambda: made(context, plan.version_id))
+            return patiently(lambda: made(context, plan.version_id))
 
         yield name, make
 
 
-def _patiently(make: Callable[[], bytes]) -> bytes:
+def patiently(make: Callable[[], bytes]) -> bytes:
     for _attempt in range(SLOT_TRIES - 1):
         try:
             return make()

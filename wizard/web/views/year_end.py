@@ -412,25 +412,43 @@ def _frozen(number: int) -> service.FrozenReview:
 
 
 def _summary_context(found: service.FrozenReview, **extra: Any) -> dict[str, Any]:
+    """What the review's summary, PDF and Word file are made from (the request's scope plays
+    no part: a cluster's ZIP makes them for each of its schools)."""
     document = found.document
     own = [
         OwnCardTitles(int(card["id"]), card.get("title_en"), card.get("title_cy"))
         for card in document.plan.own_cards
         if isinstance(card.get("id"), int)
     ]
-    scope = plan_scope()
+    academic_year = found.academic_year
     return {
         "document": document,
         "version": found.version,
         "versions": found.versions,
         "cards": catalogue(own, select_locale()),
-        "academic_year": scope.academic_year,
-        "year_slug": scope.year_slug,
+        "academic_year": academic_year,
+        "year_slug": year_slug(academic_year),
         "school_name": document.school.get("name_cy" if select_locale() == "cy" else "name_en")
         or document.school.get("name_en", ""),
         **words(),
         **extra,
     }
+
+
+def _links(pdf: str, docx: str, **values: Any) -> list[tuple[str, str, str]]:
+    """The review's downloads (href, language, link text): the PDF and the Word file, each in
+    English and in Welsh, whatever the page's language."""
+    words = {
+        ("pdf", "en"): _("Download the year-end review as a PDF in English"),
+        ("pdf", "cy"): _("Download the year-end review as a PDF in Welsh"),
+        ("docx", "en"): _("Download the year-end review as a Word document (.docx) in English"),
+        ("docx", "cy"): _("Download the year-end review as a Word document (.docx) in Welsh"),
+    }
+    return [
+        (url_for(endpoint, lang=lang, **values), lang, words[kind, lang])
+        for kind, endpoint in (("pdf", pdf), ("docx", docx))
+        for lang in ("en", "cy")
+    ]
 
 
 @bp.get("/versions/<int:number>")
@@ -442,22 +460,29 @@ def version(year: str, number: int) -> ResponseReturnValue:
         "year_end/summary.html",
         **_summary_context(
             found,
-            pdf_url=url_for(".version_pdf_view", year=year, number=number),
-            docx_url=url_for(".version_docx", year=year, number=number),
+            downloads=_links(".version_pdf_view", ".version_docx", year=year, number=number),
             back_url=_index_url(),
             form=ConfirmForm(),
         ),
     )
 
 
-def _pdf(found: service.FrozenReview, **extra: Any) -> Response:
-    html = render_template("year_end/pdf.html", **_summary_context(found, **extra))
-    pdf = version_pdf(html, -found.version.id, select_locale())
-    name = (_("year-end-review"), plan_scope().year_slug, found.version.number, select_locale())
-    return Response(pdf, mimetype="application/pdf", headers=attachment(*name, "pdf"))
+def review_file_name(found: service.FrozenReview, extension: str) -> dict[str, str]:
+    """The Content-Disposition of a version's file, in the page's language."""
+    # TRANSLATORS: part of a file name: lower case letters and hyphens only, no spaces or accents.
+    word = _("year-end-review")
+    slug = year_slug(found.academic_year)
+    return attachment(word, slug, found.version.number, select_locale(), extension)
 
 
-def _docx(found: service.FrozenReview) -> Response:
+def review_pdf(found: service.FrozenReview) -> bytes:
+    """A submitted version's PDF in the page's language: from the cache when it was made from
+    the same content, else rendered in a render slot (RenderBusy when none is free) and kept."""
+    html = render_template("year_end/pdf.html", **_summary_context(found))
+    return version_pdf(html, -found.version.id, select_locale())
+
+
+def review_docx(found: service.FrozenReview) -> bytes:
     """A submitted version's Word file in the page's language: from the cache when it was made
     from the same content, else rendered in a render slot (RenderBusy when none is free) and
     kept, as the plan's are."""
@@ -466,15 +491,23 @@ def _docx(found: service.FrozenReview) -> Response:
     made_from = hashlib.sha256(docx_digest().encode())
     made_from.update(repr(found.document).encode())
     made_from.update(f"{found.version.number}|{context['school_name']}".encode())
-    data = version_file(
+    return version_file(
         -found.version.id,
         select_locale(),
         made_from.hexdigest()[:32],
         "docx",
         lambda: bounded(lambda: render_year_end_docx(context)),
     )
-    name = (_("year-end-review"), plan_scope().year_slug, found.version.number, select_locale())
-    return Response(data, mimetype=DOCX_TYPE, headers=attachment(*name, "docx"))
+
+
+def _pdf(found: service.FrozenReview) -> Response:
+    return Response(
+        review_pdf(found), mimetype="application/pdf", headers=review_file_name(found, "pdf")
+    )
+
+
+def _docx(found: service.FrozenReview) -> Response:
+    return Response(review_docx(found), mimetype=DOCX_TYPE, headers=review_file_name(found, "docx"))
 
 
 @bp.get("/versions/<int:number>/review.pdf")
@@ -534,14 +567,12 @@ def _latest_frozen() -> service.FrozenReview:
 def coordinator_summary(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A school's latest submitted year-end review, read-only."""
     found = _latest_frozen()
+    here = {"cluster_id": cluster_id, "school_id": school_id, "year": year}
     return render_template(
         "year_end/summary.html",
         **_summary_context(
             found,
-            pdf_url=url_for(
-                ".coordinator_pdf", cluster_id=cluster_id, school_id=school_id, year=year
-            ),
-            docx_url=None,
+            downloads=_links(".coordinator_pdf", ".coordinator_docx", **here),
             back_url=url_for("clusters.dashboard", cluster_id=cluster_id, year=year),
             coordinator=True,
         ),
@@ -552,7 +583,17 @@ def coordinator_summary(cluster_id: int, school_id: int, year: str) -> ResponseR
 @allow(Access.COORDINATOR, plan=True)
 @limit_pdfs_per_user
 def coordinator_pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
-    return _pdf(_latest_frozen(), coordinator=True)
+    """The latest submitted version as a PDF in the page's language (the school's own kept
+    copy when one has been made)."""
+    return _pdf(_latest_frozen())
+
+
+@coordinator_bp.get("/review.docx")
+@allow(Access.COORDINATOR, plan=True)
+@limit_pdfs_per_user
+def coordinator_docx(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
+    """The latest submitted version as a Word file in the page's language."""
+    return _docx(_latest_frozen())
 
 
 # The year-end figures as CSV files: a coordinator's cluster, and the national view.
