@@ -437,9 +437,9 @@ def send_mail_command(older_than: int) -> None:
     help="The day to remind for (YYYY-MM-DD; today in Wales unless given).",
 )
 def send_reminders_command(on: object) -> None:
-    """Email the schools that have not submitted their plan a reminder of their cluster's
-    deadline, WIZARD_REMINDER_DAYS_BEFORE days before it and on the day (once each, however
-    often it runs); for cron, when no `make worker` runs it."""
+    """Email the schools that have not submitted their plan (or their year-end review) a
+    reminder of their cluster's deadline, WIZARD_REMINDER_DAYS_BEFORE days before it and on the
+    day (once each, however often it runs); for cron, when no `make worker` runs it."""
     day = on.date() if hasattr(on, "date") else None
     count = send_reminders(day)
     click.echo(f"{count} schools reminded.")

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,18 @@ def every_page_type(app: Flask, directory: Directory, pages: Pages) -> None:
     found = SHARED.search(soup(shared).find(id="new-share-link")["href"])
     assert found is not None
     lead.post(f"/en/plan/{NEXT}/start", data={"start": "copy"})
+    # Both of the cluster's deadlines (plans, year-end reviews): the dashboard's two sections
+    # and its reminder columns (the plans' is reminded at once, being within seven days).
+    first_year = THIS
+    for kind, due in (
+        ("plan", date.today() + timedelta(days=3)),
+        ("year_end", max(date.today(), date(first_year + 1, 6, 30))),
+    ):
+        set_due = coordinator.post(
+            f"/en/clusters/{cluster.id}/deadline?year={YEAR}&kind={kind}",
+            data={"due_day": str(due.day), "due_month": str(due.month), "due_year": str(due.year)},
+        )
+        assert set_due.status_code == 302, set_due.get_data(as_text=True)[:500]
 
     anonymous = app.test_client()
     for lang in ("en", "cy"):
@@ -230,6 +242,11 @@ def every_page_type(app: Flask, directory: Directory, pages: Pages) -> None:
         coordinator_plan = f"/{lang}/clusters/{cluster.id}/schools/{school.id}/{YEAR}"
         pages.save("clusters", coordinator, f"/{lang}/clusters/")
         pages.save("cluster-dashboard", coordinator, f"/{lang}/clusters/{cluster.id}")
+        pages.save(
+            "cluster-deadline-review",
+            coordinator,
+            f"/{lang}/clusters/{cluster.id}/deadline?kind=year_end",
+        )
         pages.save("coordinator-plan", coordinator, coordinator_plan)
         pages.save("coordinator-plan-version", coordinator, coordinator_plan + "?version=1")
         pages.save("coordinator-history", coordinator, coordinator_plan + "/history")

@@ -217,3 +217,55 @@ def test_erasing_a_coordinator_keeps_their_comment_without_their_name(
         assert hub.status_code == 200
         feedback = text(soup(hub).find(id="feedback"))
         assert "A clear plan overall" in feedback and left in feedback
+
+
+def test_a_coordinators_export_holds_what_they_read_and_the_deadlines_they_set(
+    app: Flask, ctx: None, world: World, tmp_path: Path
+) -> None:
+    """The coordinator's place in each plan's conversation (issue 27's read markers) and the
+    deadlines they set are theirs: in their export; an erasure deletes the markers and keeps
+    the deadlines, set by no one."""
+    from datetime import date, timedelta
+
+    from wizard.data.models import ClusterDeadline, CommentRead
+
+    cluster_id = db.session.scalar(select(coordinator_cluster.c.cluster_id))
+    reply_id = db.session.scalar(select(PlanComment.id).order_by(PlanComment.id.desc()))
+    client = world.coordinator_client
+    assert (
+        client.post(
+            f"/en/clusters/{cluster_id}/conversations/read?year={YEAR}",
+            data={"up_to": str(reply_id)},
+        ).status_code
+        == 302
+    )
+    due = date.today() + timedelta(days=40)
+    for kind in ("plan", "year_end"):
+        if kind == "year_end":
+            due = max(due, date(int(YEAR[:4]) + 1, 4, 1))
+        response = client.post(
+            f"/en/clusters/{cluster_id}/deadline?year={YEAR}&kind={kind}",
+            data={"due_day": str(due.day), "due_month": str(due.month), "due_year": str(due.year)},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+    path = tmp_path / "owain.json"
+    result = app.test_cli_runner().invoke(args=["export-person", "owain@la.example", str(path)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(path.read_text(encoding="utf-8"))
+    [read] = document["conversations_read"]
+    assert read["read_up_to_comment"] == reply_id and read["read_at"]
+    assert read["plan"]["academic_year"] == int(YEAR[:4])
+    deadlines = {entry["for"]: entry for entry in document["deadlines_set"]}
+    assert set(deadlines) == {"plan", "year_end"}
+    assert deadlines["year_end"]["due_on"] == due.isoformat()
+    assert all(entry["cluster"] == "West" and entry["set_at"] for entry in deadlines.values())
+    # The lead set no deadline and read nothing as a coordinator.
+    lead = _export(app, tmp_path / "eleri.json")
+    assert lead["conversations_read"] == [] and lead["deadlines_set"] == []
+
+    result = app.test_cli_runner().invoke(args=["erase-person", "owain@la.example", "--yes"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(CommentRead)) is None
+    kept = list(db.session.scalars(select(ClusterDeadline)))
+    assert len(kept) == 2 and all(deadline.set_by_id is None for deadline in kept)

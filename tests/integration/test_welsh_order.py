@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -139,3 +140,27 @@ def test_the_account_page_lists_coordinated_clusters_in_welsh_order(
         "Clwstwr Cydweli",
         "Clwstwr Chwilog",
     ]
+
+
+def test_the_administrators_schools_list_is_in_welsh_order_across_its_pages(
+    app: Flask, directory: Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The administration's schools, a page at a time, in the page language's order (it was
+    the database's: Ysgol Chwilog before Ysgol Cwm on a Welsh page)."""
+    from wizard.data import administration
+
+    for name_en, name_cy in SCHOOLS:
+        directory.school(name_en, name_cy)
+    directory.user(email="admin@la.example", admin=True)
+    # Three to a page: the order holds from one page to the next.
+    defaults = administration.search_schools.__kwdefaults__
+    assert defaults is not None
+    monkeypatch.setitem(defaults, "per_page", 3)
+    client = app.test_client()
+    sign_in(client, "admin@la.example", "cy")
+    for lang, expected in (("cy", WELSH_ORDER), ("en", ENGLISH_ORDER)):
+        shown = []
+        for page in (1, 2, 3):
+            found = soup(client.get(f"/{lang}/admin/schools?page={page}"))
+            shown += [text(a) for a in found.select("main tbody td:first-child a")]
+        assert shown == expected, lang

@@ -136,12 +136,11 @@ def search_schools(
     per_page: int = PER_PAGE,
     locale: str = "en",
 ) -> SchoolSearch:
-    """One page of the schools that match, in the order of their names in `locale` (the
-    database's order: a page at a time, so not ICU's Welsh order), with their cluster, this
-    year's plan's state and their lead (two queries)."""
+    """One page of the schools that match, in the alphabetical order of their names in
+    `locale` (ICU's: Welsh order on a Welsh page, wizard/domain/collation.py), with their
+    cluster, this year's plan's state and their lead (two queries: every match's id and names,
+    put in order here, then the page's rows)."""
     plan_state = _plan_state(academic_year).label("state")
-    shown = func.coalesce(School.name_cy, School.name_en) if locale == "cy" else School.name_en
-    order = [func.lower(shown), shown]
     lead = (
         select(User.name)
         .where(User.school_id == School.id, User.is_school_lead.is_(True))
@@ -170,15 +169,24 @@ def search_schools(
         where.append(School.closed_on.is_not(None))
     if state is not None:
         where.append(_plan_state(academic_year) == state.value)
-    total = db.session.scalar(select(func.count(School.id)).where(*where)) or 0
+    names = in_order(
+        db.session.execute(
+            select(School.id, School.name_en, School.name_cy).where(*where).order_by(School.id)
+        ).all(),
+        lambda row: (row.name_cy or row.name_en) if locale == "cy" else row.name_en,
+        locale,
+    )
+    total = len(names)
     page = max(1, min(page, max(1, -(-total // per_page))))
-    found = db.session.execute(
-        select(School, Cluster, plan_state, lead)
-        .outerjoin(Cluster, Cluster.id == School.cluster_id)
-        .where(*where)
-        .order_by(*order, School.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    ids = [row.id for row in names[(page - 1) * per_page : page * per_page]]
+    place = {school_id: index for index, school_id in enumerate(ids)}
+    found = sorted(
+        db.session.execute(
+            select(School, Cluster, plan_state, lead)
+            .outerjoin(Cluster, Cluster.id == School.cluster_id)
+            .where(School.id.in_(ids))
+        ).all(),
+        key=lambda row: place[row[0].id],
     )
     rows = [SchoolRow(school, cluster, PlanState(st), name) for school, cluster, st, name in found]
     return SchoolSearch(rows, total, page, per_page)

@@ -22,9 +22,11 @@ from wizard.data.models import (
     Plan,
     School,
     User,
+    YearEndReview,
     utcnow,
 )
 from wizard.data.outbox import Mail, stage
+from wizard.domain.deadlines import DeadlineKind
 from wizard.domain.values import PlanStatus
 
 
@@ -52,6 +54,19 @@ def deadlines_of_clusters(
                 ClusterDeadline.cluster_id.in_(ids),
                 ClusterDeadline.academic_year == academic_year,
                 ClusterDeadline.kind == kind,
+            )
+        )
+    }
+
+
+def deadlines_of_cluster(cluster_id: int, academic_year: int) -> dict[str, ClusterDeadline]:
+    """Kind -> the cluster's deadline of that kind for the year (one query)."""
+    return {
+        deadline.kind: deadline
+        for deadline in db.session.scalars(
+            select(ClusterDeadline).where(
+                ClusterDeadline.cluster_id == cluster_id,
+                ClusterDeadline.academic_year == academic_year,
             )
         )
     }
@@ -105,23 +120,30 @@ def deadlines_due(first: date, last: date, kind: str) -> list[ClusterDeadline]:
 
 
 def schools_without_submission(deadline: ClusterDeadline) -> list[School]:
-    """The cluster's open schools whose plan for the deadline's year is not submitted (not
-    started, in progress, or reopened), by id. A closed school is never reminded."""
-    return list(
-        db.session.scalars(
-            select(School)
-            .outerjoin(
-                Plan,
-                (Plan.school_id == School.id) & (Plan.academic_year == deadline.academic_year),
-            )
-            .where(
-                School.cluster_id == deadline.cluster_id,
-                School.closed_on.is_(None),
-                or_(Plan.id.is_(None), Plan.status == PlanStatus.DRAFT),
-            )
-            .order_by(School.id)
+    """The cluster's open schools that have not submitted what the deadline is for, by id. A
+    closed school is never reminded.
+
+    For the year's plans: those whose plan for the deadline's year is not started, in
+    progress or reopened. For the year-end reviews: those whose plan has been submitted (a
+    review looks back on a submitted version, so it can be written) and whose review is not
+    started, in progress or reopened."""
+    query = (
+        select(School)
+        .outerjoin(
+            Plan,
+            (Plan.school_id == School.id) & (Plan.academic_year == deadline.academic_year),
         )
+        .where(School.cluster_id == deadline.cluster_id, School.closed_on.is_(None))
+        .order_by(School.id)
     )
+    if deadline.kind == DeadlineKind.YEAR_END:
+        query = query.outerjoin(YearEndReview, YearEndReview.plan_id == Plan.id).where(
+            or_(Plan.status == PlanStatus.SUBMITTED, Plan.version > 1),
+            or_(YearEndReview.id.is_(None), YearEndReview.status == PlanStatus.DRAFT),
+        )
+    else:
+        query = query.where(or_(Plan.id.is_(None), Plan.status == PlanStatus.DRAFT))
+    return list(db.session.scalars(query))
 
 
 def reminders_of(deadline_ids: Iterable[int]) -> dict[int, list[DeadlineReminder]]:
@@ -157,7 +179,10 @@ def record_reminder(
 ) -> bool:
     """Write the reminder and its emails (to the outbox), and commit. False when it was
     already written, by this sender earlier or by another one at the same moment."""
-    event = f"reminder:{deadline.id}:{deadline.due_on.isoformat()}:{school.id}:{kind}"
+    # Unique per deadline (whose id is already its kind's), date, school and reminder; a year-end
+    # review's also names its kind, so that the outbox's key says what it reminds of.
+    prefix = "reminder" if deadline.kind == DeadlineKind.PLAN else f"reminder:{deadline.kind}"
+    event = f"{prefix}:{deadline.id}:{deadline.due_on.isoformat()}:{school.id}:{kind}"
     db.session.add(
         DeadlineReminder(
             deadline_id=deadline.id,

@@ -18,6 +18,8 @@ from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import (
     AuditEvent,
+    ClusterDeadline,
+    CommentRead,
     Invitation,
     OutboxMail,
     OwnCard,
@@ -278,6 +280,37 @@ def export_person(email: str) -> dict[str, Any]:
             }
             for round_ in rounds
         ]
+        # A coordinator's place in each plan's conversation (how far they have read it).
+        reads = list(
+            db.session.scalars(
+                select(CommentRead)
+                .where(CommentRead.user_id == user.id)
+                .order_by(CommentRead.read_at, CommentRead.plan_id)
+            )
+        )
+        read_plans = _plans({read.plan_id for read in reads})
+        document["conversations_read"] = [
+            {
+                "plan": read_plans.get(read.plan_id),
+                "read_up_to_comment": read.read_up_to,
+                "read_at": _when(read.read_at),
+            }
+            for read in reads
+        ]
+        document["deadlines_set"] = [
+            {
+                "cluster": deadline.cluster.name_en,
+                "academic_year": deadline.academic_year,
+                "for": deadline.kind,
+                "due_on": _when(deadline.due_on),
+                "set_at": _when(deadline.set_at),
+            }
+            for deadline in db.session.scalars(
+                select(ClusterDeadline)
+                .where(ClusterDeadline.set_by_id == user.id)
+                .order_by(ClusterDeadline.set_at, ClusterDeadline.id)
+            )
+        ]
         # Who they invited is someone else's information: only when, and where to.
         document["invitations_sent"] = [
             {
@@ -415,8 +448,10 @@ def erase_person(email: str) -> Erased:
             (ShareLink, ShareLink.created_by_id),
             (StaffVoiceRound, StaffVoiceRound.created_by_id),
             (Invitation, Invitation.invited_by_id),
+            (ClusterDeadline, ClusterDeadline.set_by_id),
         ):
             _count(update(model).where(column == user.id).values({column.key: None}))
+        _count(delete(CommentRead).where(CommentRead.user_id == user.id))
         sessions = _count(delete(UserSession).where(UserSession.user_id == user.id))
         resets = _count(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
         _count(delete(coordinator_cluster).where(coordinator_cluster.c.user_id == user.id))

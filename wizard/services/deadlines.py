@@ -1,7 +1,11 @@
 """Clusters' deadlines: a coordinator sets the date by which the cluster's schools submit
-(their plans; with the year-end review, their reviews), schools see it on their task list, and
+their plans, and another for their year-end reviews; schools see each on their task list, and
 those that have not submitted are reminded by email before it and on the day, once each, in
 each lead's language (`send_reminders`, which `flask send-reminders` and the worker run).
+
+A year-end review's reminders go to the schools whose plan is submitted (the review looks back
+on it) and whose review is not, and only once the reviews have opened (1 April): a reminder
+before the deadline that would fall earlier is sent on the day they open.
 
 The date is Wales's: `today()` is the clock every caller takes unless told another (the tests
 pass their own).
@@ -18,6 +22,7 @@ from flask import current_app, has_request_context
 from wizard.data import deadlines as data
 from wizard.data.clusters import cluster_of_coordinator
 from wizard.data.models import Cluster, ClusterDeadline, DeadlineReminder, School, User
+from wizard.domain import year_end as year_end_rules
 from wizard.domain.deadlines import DeadlineKind, ReminderKind, is_overdue, reminder_due
 from wizard.services import notifications, outbox
 
@@ -30,7 +35,9 @@ __all__ = [
     "SchoolDeadline",
     "deadline_for_cluster",
     "deadline_for_school",
+    "earliest_deadline",
     "is_overdue",
+    "reviews_open",
     "send_reminders",
     "set_deadline",
     "today",
@@ -55,6 +62,20 @@ def deadline_for_cluster(
     return cluster, data.deadline_of(cluster_id, academic_year, kind)
 
 
+def reviews_open(academic_year: int) -> date:
+    """The day the year's year-end reviews open (the summer term)."""
+    return year_end_rules.summer_term_starts(academic_year)
+
+
+def earliest_deadline(kind: DeadlineKind, academic_year: int, on: date | None = None) -> date:
+    """The earliest date a deadline of this kind may be set to: today, and for the year-end
+    reviews not before they open (the schools could not have started)."""
+    day = on or today()
+    if kind is DeadlineKind.YEAR_END:
+        return max(day, reviews_open(academic_year))
+    return day
+
+
 @dataclass(frozen=True)
 class DeadlineSet:
     deadline: ClusterDeadline
@@ -71,13 +92,11 @@ def set_deadline(
     on: date | None = None,
 ) -> DeadlineSet | None:
     """Set or move the cluster's deadline; None when the user does not coordinate it. A
-    deadline of plans set (or moved) within the reminder's days sends its reminder now."""
+    deadline set (or moved) within the reminder's days sends its reminder now."""
     if cluster_of_coordinator(user.id, cluster_id) is None:
         return None
     deadline = data.set_deadline(cluster_id, academic_year, kind, due_on, user)
-    reminded = 0
-    if kind is DeadlineKind.PLAN:
-        reminded = _remind(deadline, on or today(), int(current_app.config["REMINDER_DAYS_BEFORE"]))
+    reminded = _remind(deadline, on or today(), int(current_app.config["REMINDER_DAYS_BEFORE"]))
     return DeadlineSet(deadline, reminded)
 
 
@@ -90,12 +109,18 @@ class SchoolDeadline:
 
 
 def deadline_for_school(
-    school: School | None, academic_year: int, *, submitted: bool, on: date | None = None
+    school: School | None,
+    academic_year: int,
+    *,
+    submitted: bool,
+    on: date | None = None,
+    kind: DeadlineKind = DeadlineKind.PLAN,
 ) -> SchoolDeadline | None:
-    """The school's cluster's deadline for the year's plan, if one is set."""
+    """The school's cluster's deadline of this kind for the year (its plan, or its year-end
+    review), if one is set; `submitted`: whether that plan or review is."""
     if school is None or school.cluster_id is None:
         return None
-    deadline = data.deadline_of(school.cluster_id, academic_year, DeadlineKind.PLAN)
+    deadline = data.deadline_of(school.cluster_id, academic_year, kind)
     if deadline is None:
         return None
     return SchoolDeadline(
@@ -104,10 +129,11 @@ def deadline_for_school(
 
 
 def send_reminders(on: date | None = None) -> int:
-    """Remind the schools that have not submitted their plan of every deadline near or on
-    `on` (today in Wales unless told): write each reminder and its emails to the outbox, once
-    per school, deadline and kind of reminder however many senders run at once, and send them.
-    Returns how many schools this call reminded."""
+    """Remind the schools that have not submitted their plan (or their year-end review) of
+    every deadline near or on `on` (today in Wales unless told): write each reminder and its
+    emails to the outbox, once per school, deadline and kind of reminder however many senders
+    run at once, and send them. Returns how many reminders (schools, by deadline) this call
+    sent."""
     day = on or today()
     days_before = int(current_app.config["REMINDER_DAYS_BEFORE"])
     if not has_request_context():
@@ -117,9 +143,8 @@ def send_reminders(on: date | None = None) -> int:
             return send_reminders(day)
     return sum(
         _remind(deadline, day, days_before)
-        for deadline in data.deadlines_due(
-            day, day + timedelta(days=days_before), DeadlineKind.PLAN
-        )
+        for kind in DeadlineKind
+        for deadline in data.deadlines_due(day, day + timedelta(days=days_before), kind)
     )
 
 
@@ -129,6 +154,10 @@ def _remind(deadline: ClusterDeadline, day: date, days_before: int) -> int:
     kind = reminder_due(deadline.due_on, day, days_before)
     if kind is None:
         return 0
+    if deadline.kind == DeadlineKind.YEAR_END and not year_end_rules.is_open(
+        deadline.academic_year, day
+    ):
+        return 0  # the reviews have not opened: the reminder before waits for them
     sent = 0
     done = data.already_reminded(deadline, kind)
     for school in data.schools_without_submission(deadline):

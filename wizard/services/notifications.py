@@ -18,6 +18,7 @@ from flask import current_app
 from wizard.data.feedback import coordinators_of_school, leads_of_school
 from wizard.data.outbox import Mail
 from wizard.domain.academic_year import year_slug
+from wizard.domain.deadlines import DeadlineKind
 from wizard.render.locale import DEFAULT_LANGUAGE, in_language, valid_language
 from wizard.render.mail import compose, link
 
@@ -153,19 +154,23 @@ def reply_mail(plan: Plan, school: School, number: int) -> Callable[[], list[Mai
 
 def reminder_mail(deadline: ClusterDeadline, school: School, kind: str) -> list[Mail]:
     """To the school's leads, each in their own language: the cluster's deadline for the
-    year's plan is near (`kind` "before") or today ("on-the-day"), and it is not submitted."""
+    year's plan (or for its year-end review) is near (`kind` "before") or today
+    ("on-the-day"), and it is not submitted."""
+    review = deadline.kind == DeadlineKind.YEAR_END
+    template = "year_end_reminder" if review else "deadline_reminder"
+    endpoint = "year_end.index" if review else "plan.hub"
     mails = []
     for lead in leads_of_school(school.id):
         locale = language_of(lead)
         mails.append(
             compose(
                 lead.email,
-                "deadline_reminder",
+                template,
                 locale,
                 kind=kind,
                 due_on=deadline.due_on,
                 academic_year=deadline.academic_year,
-                url=link("plan.hub", lang=locale, year=year_slug(deadline.academic_year)),
+                url=link(endpoint, lang=locale, year=year_slug(deadline.academic_year)),
             )
         )
     return mails

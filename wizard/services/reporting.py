@@ -124,6 +124,13 @@ class ClusterDashboard:
     """School id -> the reminders of the deadline it was sent, oldest first."""
     unread: int = 0
     """How many comments and replies on the cluster's plans the coordinator has not read."""
+    review_deadline: ClusterDeadline | None = None
+    """The cluster's deadline for the year's year-end reviews, if set."""
+    overdue_reviews: set[int] = field(default_factory=set)
+    """The schools (ids) past the reviews' deadline with a submitted plan and no submitted
+    review: listed first too."""
+    review_reminders: dict[int, list[DeadlineReminder]] = field(default_factory=dict)
+    """School id -> the reminders of the reviews' deadline it was sent, oldest first."""
 
 
 def _submitted(row: SchoolPlanRow) -> bool:
@@ -159,13 +166,39 @@ def _dashboard(
     rows = school_plan_rows(cluster.id, academic_year, locale)
     scope = Scope(academic_year, cluster_id=cluster.id)
     reviews = year_end_facts.statuses_of([row.plan.id for row in rows if row.plan])
-    deadline = deadlines.deadline_of(cluster.id, academic_year, DeadlineKind.PLAN)
-    due_on = deadline.due_on if deadline else None
+    review_status = {
+        row.school.id: (PlanStatus(found[0]).value, found[1])
+        for row in rows
+        if row.plan and (found := reviews.get(row.plan.id))
+    }
+    found_deadlines = deadlines.deadlines_of_cluster(cluster.id, academic_year)
+    deadline = found_deadlines.get(DeadlineKind.PLAN)
+    review_deadline = found_deadlines.get(DeadlineKind.YEAR_END)
     day = today or clock.today()
-    overdue = {row.school.id for row in rows if is_overdue(due_on, day, submitted=_submitted(row))}
+    # A closed school is never late (nor reminded).
+    open_rows = [row for row in rows if row.school.closed_on is None]
+    overdue = {
+        row.school.id
+        for row in open_rows
+        if is_overdue(deadline.due_on if deadline else None, day, submitted=_submitted(row))
+    }
+    overdue_reviews = {
+        row.school.id
+        for row in open_rows
+        if row.latest_version is not None
+        and is_overdue(
+            review_deadline.due_on if review_deadline else None,
+            day,
+            submitted=review_status.get(row.school.id, ("",))[0] == PlanStatus.SUBMITTED.value,
+        )
+    }
+    late = overdue | overdue_reviews
     shown = sorted(
         (row for row in rows if not status or row.status == status),
-        key=lambda row: row.school.id not in overdue,
+        key=lambda row: row.school.id not in late,
+    )
+    reminders = deadlines.reminders_of(
+        [found.id for found in (deadline, review_deadline) if found is not None]
     )
     return ClusterDashboard(
         cluster,
@@ -173,16 +206,29 @@ def _dashboard(
         len(rows),
         facts(scope),
         year_end_figures(scope),
-        {
-            row.school.id: (PlanStatus(found[0]).value, found[1])
-            for row in rows
-            if row.plan and (found := reviews.get(row.plan.id))
-        },
+        review_status,
         deadline,
         overdue,
-        deadlines.reminders_of([deadline.id] if deadline else []),
+        _of_deadline(reminders, deadline),
         unread,
+        review_deadline,
+        overdue_reviews,
+        _of_deadline(reminders, review_deadline),
     )
+
+
+def _of_deadline(
+    reminders: dict[int, list[DeadlineReminder]], deadline: ClusterDeadline | None
+) -> dict[int, list[DeadlineReminder]]:
+    """The reminders (by school id) of this one deadline."""
+    if deadline is None:
+        return {}
+    found: dict[int, list[DeadlineReminder]] = {}
+    for school_id, sent in reminders.items():
+        mine = [reminder for reminder in sent if reminder.deadline_id == deadline.id]
+        if mine:
+            found[school_id] = mine
+    return found
 
 
 def cluster_rows(

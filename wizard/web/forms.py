@@ -858,6 +858,12 @@ class DeadlineForm(Form):
                 valid = False
         return valid
 
+    def refuse(self, message: str) -> None:
+        """A date that is real but not one the deadline may have (the whole date is wrong)."""
+        self.due_on = None
+        self.due_error = message
+        self.due_error_parts = ("day", "month", "year")
+
 
 class ConfirmForm(Form):
     """Only a CSRF token: for buttons that change state (sign out, submit, reopen)."""

@@ -99,6 +99,9 @@ def dashboard(cluster_id: int) -> ResponseReturnValue:
         deadline=found.deadline,
         overdue=found.overdue,
         reminders=found.reminders,
+        review_deadline=found.review_deadline,
+        overdue_reviews=found.overdue_reviews,
+        review_reminders=found.review_reminders,
         unread=found.unread,
         days_before=current_app.config["REMINDER_DAYS_BEFORE"],
     )
@@ -159,7 +162,22 @@ def deadline(cluster_id: int) -> ResponseReturnValue:
     if cluster is None:
         abort(404)
     form = DeadlineForm()
-    if form.validate_on_submit() and form.due_on is not None:
+    valid = form.validate_on_submit()
+    earliest = deadlines.earliest_deadline(kind, year)
+    if (
+        valid
+        and kind is deadlines.DeadlineKind.YEAR_END
+        and form.due_on is not None
+        and form.due_on < earliest
+    ):
+        # The year-end reviews open in the summer term: a deadline before it is refused.
+        form.refuse(
+            _(
+                "The deadline for year-end reviews must be on or after %(date)s, when they open",
+                date=format_long_date(earliest),
+            )
+        )
+    if valid and form.due_on is not None:
         done = deadlines.set_deadline(signed_in_user(), cluster_id, year, kind, form.due_on)
         message = _("The deadline is now %(date)s.", date=format_long_date(form.due_on))
         if done and done.reminded:
@@ -191,4 +209,5 @@ def deadline(cluster_id: int) -> ResponseReturnValue:
         year=year,
         slug=year_slug(year),
         days_before=current_app.config["REMINDER_DAYS_BEFORE"],
+        reviews_open=deadlines.reviews_open(year),
     )

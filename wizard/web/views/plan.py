@@ -122,6 +122,7 @@ def hub(year: str) -> ResponseReturnValue:
         )
         else None
     )
+    year_end_entry = year_end.hub_entry(state.plan)
     return render_template(
         "plan/hub.html",
         plan=state.plan,
@@ -148,7 +149,7 @@ def hub(year: str) -> ResponseReturnValue:
         submitted=plans.submitted_version(state.plan) if state.plan else None,
         can_start=state.plan is not None
         or plans.next_year_offered(scope.school_id, academic_year, opens),
-        year_end=year_end.hub_entry(state.plan),
+        year_end=year_end_entry,
         # Not started, or made with nothing in it yet (a staff voice round opened first).
         unstarted=state.plan is None
         or (state.plan.status == "draft" and state.plan.version == 1 and not state.data),
@@ -157,6 +158,15 @@ def hub(year: str) -> ResponseReturnValue:
             academic_year,
             submitted=state.plan is not None and state.plan.status == PlanStatus.SUBMITTED,
         ),
+        # The deadline for the year-end review, on its task ("After the year").
+        year_end_deadline=deadlines.deadline_for_school(
+            signed_in_user().school,
+            academic_year,
+            submitted=year_end_entry is not None and year_end_entry.status == "submitted",
+            kind=deadlines.DeadlineKind.YEAR_END,
+        )
+        if year_end_entry is not None
+        else None,
         # Starting the year's plan (from last year's, or empty): the page's one form.
         form=ConfirmForm(),
     )
