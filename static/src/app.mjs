@@ -26,6 +26,24 @@ import './results.mjs'
 
 const { initAll } = GOVUKFrontend
 
+// Numbers in Welsh as the hint and the errors write them ("2,000"). GOV.UK Frontend's character
+// count formats its number with Intl.NumberFormat only for a language the browser lists as
+// supported; Chromium lists no Welsh number data (supportedLocalesOf("cy") is empty, though
+// formatting "cy" gives "2,000"), so its count said "Mae gennych 2000 nod ar ôl" under a hint
+// of "hyd at 2,000 nod". Welsh groups thousands with a comma, as English does: list Welsh as
+// supported when formatting it does so.
+const supportedNumberLocales = Intl.NumberFormat.supportedLocalesOf
+Intl.NumberFormat.supportedLocalesOf = function (locales, options) {
+  const found = supportedNumberLocales.call(Intl.NumberFormat, locales, options)
+  const welsh = [].concat(locales || []).find(function (locale) {
+    return /^cy(-|$)/i.test(String(locale))
+  })
+  if (welsh && found.length === 0 && new Intl.NumberFormat(welsh).format(2000) === '2,000') {
+    return [welsh]
+  }
+  return found
+}
+
 const htmx = window.htmx
 
 // 1. GOV.UK Frontend components on the page as first served.

@@ -70,8 +70,18 @@ def coordinator_url(cluster: Cluster, school: School, lang: str = "en") -> str:
 def test_the_lead_sees_who_changed_which_part_and_when(lead_client: FlaskClient) -> None:
     found = rows(lead_client, f"/en/plan/{YEAR}/history")
     assert [row[1:] for row in found] == [
-        ["Catrin Jones", f"Hallmark 3 of 8: {found[0][2].split(': ', 1)[1]}", "Saved answers"],
-        ["Catrin Jones", "About your school", "Saved answers"],
+        [
+            "Catrin Jones",
+            f"Hallmark 3 of 8: {found[0][2].split(': ', 1)[1]}",
+            "Saved answers Rating: set to Developing How do you know?: written"
+            " What will you do next?: written",
+        ],
+        [
+            "Catrin Jones",
+            "About your school",
+            "Saved answers Phase: set to Primary Teaching staff: set to 12 Support staff: set to 8"
+            " Professional learning lead: written Funding allocation: set to £1,000.00",
+        ],
     ]
     assert found[0][2].startswith("Hallmark 3 of 8: ") and len(found[0][2]) > 20
     assert all(row[0] for row in found)  # the date and time
@@ -81,7 +91,8 @@ def test_the_history_is_in_welsh(lead_client: FlaskClient) -> None:
     response = lead_client.get(f"/cy/plan/{YEAR}/history")
     assert heading(response).startswith("Hanes y cynllun")
     found = rows(lead_client, f"/cy/plan/{YEAR}/history")
-    assert found[1][1:] == ["Catrin Jones", "Am eich ysgol", "Wedi cadw atebion"]
+    assert found[1][1:3] == ["Catrin Jones", "Am eich ysgol"]
+    assert found[1][3].startswith("Wedi cadw atebion Cyfnod: rhoddwyd Cynradd")
     assert found[0][2].startswith("Dilysnod 3 o 8: ")
 
 
@@ -211,7 +222,11 @@ def test_a_run_of_diamond_9_moves_is_one_row_listing_each(lead_client: FlaskClie
     move_cards(lead_client, NINE[3:4])
     page = soup(lead_client.get(f"/en/plan/{YEAR}/history"))
     found = page.select("tbody .govuk-table__row")
-    whats = [text(row.find_all("td")[3].find("summary") or row.find_all("td")[3]) for row in found]
+    whats = [
+        text(row.find_all("td")[3].find("summary"))
+        or row.find_all("td")[3].find(string=True).strip()
+        for row in found
+    ]
     assert whats == [
         "Moved cards on the Diamond 9",
         "Saved answers",
@@ -221,3 +236,50 @@ def test_a_run_of_diamond_9_moves_is_one_row_listing_each(lead_client: FlaskClie
     ], whats
     times = found[2].find("details").select("li")
     assert len(times) == 3 and all(text(time) for time in times)
+
+
+def test_each_move_of_a_run_names_its_cards_and_a_save_says_what_it_changed(
+    lead_client: FlaskClient,
+) -> None:
+    """Issue 29 point 9: a run of Diamond 9 moves lists which cards each move moved (not only
+    when), and a save says what it changed: an answer's old and new value, prose by name."""
+    from tests.plans import NINE
+
+    move_cards(lead_client, tuple(NINE[:2]))
+    base = f"/en/plan/{YEAR}/diamond-9"
+    version = soup(lead_client.get(base)).find(id="diamond-board")["data-version"]
+    up = lead_client.post(f"{base}/move", data={"version": version, "card": NINE[1], "to": "up"})
+    assert up.status_code == 302
+    save(lead_client, "hallmark-3", {**HALLMARK, "rating": "embedded", "evidence": "Walks"})
+    page = soup(lead_client.get(f"/en/plan/{YEAR}/history"))
+    found = page.select("tbody .govuk-table__row")
+    saved = found[0].find_all("td")[3]
+    assert [text(li) for li in saved.select("li")] == [
+        "Rating: Developing to Embedded",
+        "How do you know?: changed",
+    ]
+    run = found[1].find_all("td")[3]
+    assert text(run.find("summary")) == "3 moves on the Diamond 9"
+    moves = [text(li).split(": ", 1)[1] for li in run.find("details").select("li")]
+    assert moves == [
+        "Moved “Curriculum design” from row 2 to row 1;"
+        " Moved “Pedagogy and teaching approaches” from row 1 to row 2",
+        "Placed “Curriculum design” in row 2",
+        "Placed “Pedagogy and teaching approaches” in row 1",
+    ], moves
+    # The first save of "About your school" says what each answer was set to.
+    about = [text(li) for li in found[-1].find_all("td")[3].select("li")]
+    assert "Phase: set to Primary" in about and "Professional learning lead: written" in about
+
+    welsh = soup(lead_client.get(f"/cy/plan/{YEAR}/history"))
+    welsh_run = welsh.select("tbody .govuk-table__row")[1].find("details")
+    assert "Wedi rhoi" in text(welsh_run) and "o res 1 i res 2" in text(welsh_run), text(welsh_run)
+
+
+def test_an_own_card_added_or_changed_is_named_while_it_is_there(lead_client: FlaskClient) -> None:
+    base = f"/en/plan/{YEAR}/diamond-9"
+    lead_client.post(f"{base}/cards/new", data={"title_en": "Outdoor learning"})
+    found = rows(lead_client, f"/en/plan/{YEAR}/history")
+    assert found[0][3] == "Added the school’s own card “Outdoor learning”"
+    welsh = rows(lead_client, f"/cy/plan/{YEAR}/history")
+    assert welsh[0][3] == "Wedi ychwanegu cerdyn yr ysgol ei hun, “Outdoor learning”"

@@ -77,7 +77,9 @@ def save_board(
     data: dict[str, Any] = {"slots": to_stored(board)}
     if history:
         data["history"] = [step.to_stored() for step in history]
-    return save_step(plan, BOARD_STEP, data, based_on, user, commit=commit)
+    saved = state.answers.get(BOARD_STEP)
+    before = (saved.data or {}) if saved else {}
+    return save_step(plan, BOARD_STEP, data, based_on, user, commit=commit, before=before)
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,17 @@ def find_own_card(plan: Plan | None, card_id: int) -> OwnCard | None:
 
 
 def save_own_card(
-    plan: Plan, card: OwnCard | None, title_en: str | None, title_cy: str | None, user: User
+    plan: Plan,
+    card: OwnCard | None,
+    title_en: str | None,
+    title_cy: str | None,
+    user: User,
+    *,
+    description_en: str | None = None,
+    description_cy: str | None = None,
 ) -> OwnCard:
-    """Add one of the school's own cards (card None) or change its titles, in one
-    transaction that first checks the plan is still a draft (plans.lock_draft)."""
+    """Add one of the school's own cards (card None) or change its titles and descriptions, in
+    one transaction that first checks the plan is still a draft (plans.lock_draft)."""
     lock_draft(plan)
     added = card is None
     if card is None:
@@ -139,6 +148,8 @@ def save_own_card(
         db.session.add(card)
     card.title_en = title_en or None
     card.title_cy = title_cy or None
+    card.description_en = description_en or None
+    card.description_cy = description_cy or None
     db.session.flush()
     record(
         AuditAction.CARD_ADDED if added else AuditAction.CARD_CHANGED,
@@ -176,7 +187,13 @@ def delete_own_card(
     if key in state.board.values():
         board = {slot: other for slot, other in state.board.items() if other != key}
         result = save_step(
-            plan, BOARD_STEP, {"slots": to_stored(board)}, board_version, user, commit=False
+            plan,
+            BOARD_STEP,
+            {"slots": to_stored(board)},
+            board_version,
+            user,
+            commit=False,
+            before={"slots": to_stored(state.board)},
         )
         if not result.saved:
             return False

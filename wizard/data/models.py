@@ -561,7 +561,8 @@ class ProgressUpdate(db.Model):  # type: ignore[name-defined]
 
 
 class OwnCard(db.Model):  # type: ignore[name-defined]
-    """A Diamond 9 card the school wrote itself, with a title in English, Welsh or both."""
+    """A Diamond 9 card the school wrote itself, with a title in English, Welsh or both, and
+    (optionally) a description in either or both."""
 
     __tablename__ = "own_card"
 
@@ -569,6 +570,8 @@ class OwnCard(db.Model):  # type: ignore[name-defined]
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     title_en: Mapped[str | None] = mapped_column(String(120))
     title_cy: Mapped[str | None] = mapped_column(String(120))
+    description_en: Mapped[str | None] = mapped_column(String(500))
+    description_cy: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, OwnCard, Plan, PlanAnswer, PlanStatus, User, utcnow
+from wizard.domain.field_changes import saved_changes
 from wizard.domain.plan_document import PlanDocument
 
 
@@ -197,6 +198,7 @@ def save_step(
     commit: bool = True,
     lang: str | None = None,
     unconfirm: str | None = None,
+    before: dict[str, Any] | None = None,
 ) -> SaveResult:
     """Save one step's answers if nobody has changed them since `based_on_revision`.
 
@@ -208,14 +210,20 @@ def save_step(
     like a move on the board) keeps the language the answers had. `unconfirm`: the key of a
     "Have you completed this section?" answer the change withdraws (see
     Journey.confirmation_changed_by), cleared in the same transaction so that the section is
-    in progress again until someone confirms it.
+    in progress again until someone confirms it. `before`: the step's answers the save
+    replaces, as the caller read them (None: not known), so that the audit record says what
+    the save changed (domain.field_changes.saved_changes).
     """
     if plan.status != PlanStatus.DRAFT:
         raise PlanLocked()
     now = utcnow()
+    detail: dict[str, Any] = {"step": step, "revision": based_on_revision + 1}
+    changed = saved_changes(step, before, data) if before is not None else []
+    if changed:
+        detail["changed"] = changed
     if based_on_revision > 0 and db.session.get_bind().dialect.name == "postgresql":
         # The draft lock, the compare-and-set and the audit event in one statement.
-        saved = _lock_save_and_audit(plan, step, data, based_on_revision, user, now, lang)
+        saved = _lock_save_and_audit(plan, data, based_on_revision, user, now, lang, detail)
         return _saved(plan, step, saved, now, commit=commit, unconfirm=unconfirm)
     lock_draft(plan, now)
     if based_on_revision == 0:
@@ -254,14 +262,7 @@ def save_step(
         )
         saved = result.rowcount == 1  # type: ignore[attr-defined]
     if saved:
-        record(
-            AuditAction.ANSWER_SAVED,
-            user_id=user.id,
-            plan_id=plan.id,
-            at=now,
-            step=step,
-            revision=based_on_revision + 1,
-        )
+        record(AuditAction.ANSWER_SAVED, user_id=user.id, plan_id=plan.id, at=now, **detail)
     return _saved(plan, step, saved, now, commit=commit, unconfirm=unconfirm)
 
 
@@ -353,12 +354,12 @@ _MERGED_SAVES = {with_lang: _merged_save(with_lang) for with_lang in (False, Tru
 
 def _lock_save_and_audit(
     plan: Plan,
-    step: str,
     data: dict[str, Any],
     based_on_revision: int,
     user: User,
     now: datetime,
     lang: str | None,
+    detail: dict[str, Any],
 ) -> bool:
     """The draft lock, the compare-and-set update and the audit event of a save, in one round
     trip (PostgreSQL): whether the answer was saved. Raises PlanLocked if the plan is no longer
@@ -368,9 +369,9 @@ def _lock_save_and_audit(
         "s_plan_id": plan.id,
         "s_data": data,
         "s_user_id": user.id,
-        "s_step": step,
+        "s_step": detail["step"],
         "s_based_on": based_on_revision,
-        "s_detail": {"step": step, "revision": based_on_revision + 1},
+        "s_detail": detail,
     }
     if lang:
         params["s_lang"] = lang

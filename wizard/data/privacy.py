@@ -259,6 +259,8 @@ def export_person(email: str) -> dict[str, Any]:
                 "plan": plans.get(card.plan_id),
                 "title_en": card.title_en,
                 "title_cy": card.title_cy,
+                "description_en": card.description_en,
+                "description_cy": card.description_cy,
                 "created_at": _when(card.created_at),
             }
             for card in cards

@@ -74,7 +74,10 @@ def snapshot_from(
         school=school_details(school),
         academic_year=plan.academic_year,
         version=plan.version,
-        own_cards=[OwnCardTitles(c.id, c.title_en, c.title_cy) for c in own_cards(plan)],
+        own_cards=[
+            OwnCardTitles(c.id, c.title_en, c.title_cy, c.description_en, c.description_cy)
+            for c in own_cards(plan)
+        ],
         submitted_by=submitted_by.name if submitted_by else None,
         submitted_at=submitted_at,
         languages=languages,
@@ -198,6 +201,8 @@ def start_plan(
                 plan_id=plan.id,
                 title_en=card.title_en,
                 title_cy=card.title_cy,
+                description_en=card.description_en,
+                description_cy=card.description_cy,
                 created_by_id=user.id,
             )
             db.session.add(copy)

@@ -70,6 +70,8 @@ class CardInfo:
     """Set when the title is in the other language than the page (an own card written in
     one language only)."""
     description: str = ""
+    description_lang: str | None = None
+    """Set when the description is in the other language than the page (an own card's)."""
     full_title: str = ""
     reason: Reason | None = None
     number: int | None = None
@@ -77,7 +79,8 @@ class CardInfo:
 
 
 class OwnCardText(Protocol):
-    """An own card's key and titles: the data layer's OwnCard, or a snapshot's OwnCardTitles."""
+    """An own card's key, titles and descriptions: the data layer's OwnCard, or a snapshot's
+    OwnCardTitles."""
 
     @property
     def key(self) -> str: ...
@@ -88,14 +91,33 @@ class OwnCardText(Protocol):
     @property
     def title_cy(self) -> str | None: ...
 
+    @property
+    def description_en(self) -> str | None: ...
+
+    @property
+    def description_cy(self) -> str | None: ...
+
 
 def _own(card: OwnCardText, locale: str) -> CardInfo:
-    preferred, other = (
+    """An own card in the page's language where the school wrote it in that language, else
+    in the other (marked with its language); title and description each on its own."""
+    other_lang = "en" if locale == "cy" else "cy"
+    title, other_title = (
         (card.title_cy, card.title_en) if locale == "cy" else (card.title_en, card.title_cy)
     )
-    if preferred:
-        return CardInfo(card.key, preferred, OWN)
-    return CardInfo(card.key, other or "", OWN, lang="en" if locale == "cy" else "cy")
+    description, other_description = (
+        (card.description_cy, card.description_en)
+        if locale == "cy"
+        else (card.description_en, card.description_cy)
+    )
+    return CardInfo(
+        card.key,
+        title or other_title or "",
+        OWN,
+        lang=None if title else other_lang,
+        description=description or other_description or "",
+        description_lang=None if description or not other_description else other_lang,
+    )
 
 
 def _title_of(card: CardInfo) -> str:

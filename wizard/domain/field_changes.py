@@ -219,3 +219,54 @@ def field_changes(before: PlanDocument, after: PlanDocument) -> list[TaskChanges
         FUNDING_STEP: _funding(before, after),
     }
     return [TaskChanges(task.key, found[task.key]) for task in JOURNEY.tasks if found.get(task.key)]
+
+
+# Answers whose values are short keys or numbers: an audit record keeps them, to say what a save
+# changed them from and to (prose is named, never copied).
+_KEPT_VALUES = frozenset(
+    {
+        "row",
+        "rating",
+        "priorities",
+        "priority",
+        "term",
+        "purpose",
+        "amount_pence",
+        "phase",
+        "teaching_staff",
+        "support_staff",
+        "funding_allocation_pence",
+    }
+)
+SAVED_CHANGES_KEPT = 30
+"""At most this many changes are kept for one save (a whole board arranged at once is 9)."""
+_LINE_NAME = 80
+"""A funding line is named in the record by the start of its description."""
+
+
+def _line_name(line: FundingLine | None) -> str:
+    return (line.description or line.purpose_other or "")[:_LINE_NAME] if line else ""
+
+
+def saved_changes(
+    step: str, before: dict[str, Any] | None, after: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What one save of a step changed, for its audit record (the plan's history puts it into
+    words): each changed answer's field, what it belongs to (a card, a hallmark, a context, a
+    line), whether it was added, changed or removed, and for short values what it was and
+    became. A funding line is named by the start of its description; prose is not copied."""
+    old = PlanDocument.from_answers({step: before} if before else {})
+    new = PlanDocument.from_answers({step: after})
+    lines = {line.id: line for line in (*old.lines, *new.lines)}
+    kept: list[dict[str, Any]] = []
+    for task in field_changes(old, new):
+        for change in task.fields:
+            entry: dict[str, Any] = {"field": change.field, "kind": change.kind}
+            if change.subject is not None:
+                entry["subject"] = change.subject
+            if change.field in _KEPT_VALUES:
+                entry["before"], entry["after"] = change.before, change.after
+            if step == FUNDING_STEP:
+                entry["name"] = _line_name(lines.get(str(change.subject)))
+            kept.append(entry)
+    return kept[:SAVED_CHANGES_KEPT]

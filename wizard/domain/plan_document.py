@@ -380,18 +380,40 @@ class Funding:
 
 @dataclass(frozen=True)
 class OwnCardTitles:
-    """An own card as a snapshot keeps it."""
+    """An own card as a snapshot keeps it: its titles, and its descriptions when it has any."""
 
     id: int
     title_en: str | None
     title_cy: str | None
+    description_en: str | None = None
+    description_cy: str | None = None
 
     @property
     def key(self) -> str:
         return f"own:{self.id}"
 
     def to_stored(self) -> dict[str, Any]:
-        return {"id": self.id, "title_en": self.title_en, "title_cy": self.title_cy}
+        stored: dict[str, Any] = {
+            "id": self.id,
+            "title_en": self.title_en,
+            "title_cy": self.title_cy,
+        }
+        # Only when written, so that a card without one is stored as before.
+        if self.description_en:
+            stored["description_en"] = self.description_en
+        if self.description_cy:
+            stored["description_cy"] = self.description_cy
+        return stored
+
+    @classmethod
+    def from_stored(cls, card_id: int, card: Mapping[str, Any]) -> OwnCardTitles:
+        return cls(
+            card_id,
+            _text(card.get("title_en")),
+            _text(card.get("title_cy")),
+            _text(card.get("description_en")),
+            _text(card.get("description_cy")),
+        )
 
 
 @dataclass(frozen=True)
@@ -503,7 +525,7 @@ class PlanDocument:
             academic_year=_int(stored.get("academic_year")),
             version=_int(stored.get("version")),
             own_cards=tuple(
-                OwnCardTitles(card_id, _text(card.get("title_en")), _text(card.get("title_cy")))
+                OwnCardTitles.from_stored(card_id, card)
                 for card in (own if isinstance(own, list) else [])
                 if isinstance(card, Mapping) and (card_id := _int(card.get("id"))) is not None
             ),

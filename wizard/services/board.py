@@ -466,13 +466,26 @@ def save_card(
     card: OwnCard | None,
     title_en: str | None,
     title_cy: str | None,
+    *,
+    description_en: str | None = None,
+    description_cy: str | None = None,
 ) -> CardSaved:
-    """Add one of the school's own cards (card None) or change its titles."""
+    """Add one of the school's own cards (card None) or change its titles and descriptions."""
     assert store.user is not None
     require_offered(store.school_id, store.academic_year, state.plan)
     plan = state.plan or get_or_create_plan(store.school_id, store.academic_year)
     try:
-        return CardSaved(save_own_card(plan, card, title_en, title_cy, store.user))
+        return CardSaved(
+            save_own_card(
+                plan,
+                card,
+                title_en,
+                title_cy,
+                store.user,
+                description_en=description_en,
+                description_cy=description_cy,
+            )
+        )
     except CapReached as reached:
         return CardSaved(None, reached.cap)
 

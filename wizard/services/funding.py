@@ -228,6 +228,7 @@ def save_line(
         state.user,
         lang=lang or state.locale,
         unconfirm=state.unconfirms(data),
+        before=state.data.get(FUNDING_STEP) or {},
     )
     if result.saved:
         return LineResult(LineOutcome.SAVED, check, based_on_revision + 1)
@@ -252,5 +253,6 @@ def remove_line(state: FundingState, line_id: str, based_on_revision: int) -> Re
         based_on_revision,
         state.user,
         unconfirm=state.unconfirms(data),
+        before=state.data.get(FUNDING_STEP) or {},
     )
     return RemoveOutcome.REMOVED if result.saved else RemoveOutcome.CONFLICT

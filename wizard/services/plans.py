@@ -93,9 +93,20 @@ def versions_of(plan: Plan) -> list[PlanVersion]:
     return versions.versions_of(plan)
 
 
-def history(plan: Plan, page: int, per_page: int) -> HistoryPage:
-    """One page of the changes to the plan, the newest first (two queries)."""
-    return plan_history(plan.id, page, per_page)
+@dataclass(frozen=True)
+class PlanHistory:
+    """One page of a plan's history, and the plan's cards to name what its saves moved."""
+
+    page: HistoryPage
+    cards: CardCatalogue
+
+
+def history(plan: Plan, page: int, per_page: int, locale: str) -> PlanHistory:
+    """One page of the changes to the plan, the newest first, with the plan's cards (three
+    queries)."""
+    return PlanHistory(
+        plan_history(plan.id, page, per_page), CardCatalogue({}, own_cards(plan), locale)
+    )
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,16 @@ def _save(
     plan = state.plan or get_or_create_plan(state.school_id, state.academic_year)
     state.plan = plan
     unconfirm = JOURNEY.confirmation_changed_by(key, state.data.get(key), data, state.data)
-    result = save_step(plan, key, data, based_on_revision, user, lang=lang, unconfirm=unconfirm)
+    result = save_step(
+        plan,
+        key,
+        data,
+        based_on_revision,
+        user,
+        lang=lang,
+        unconfirm=unconfirm,
+        before=state.data.get(key) or {},
+    )
     if result.saved:
         return None
     current = result.current

@@ -106,7 +106,7 @@ def load(school_id: int, academic_year: int) -> ReviewState | Unavailable:
         {section: row.revision for section, row in answers.items()},
         document,
         tuple(
-            OwnCardTitles(int(card["id"]), card.get("title_en"), card.get("title_cy"))
+            OwnCardTitles.from_stored(int(card["id"]), card)
             for card in document.plan.own_cards
             if isinstance(card.get("id"), int)
         ),

@@ -475,10 +475,27 @@ class FundingLineForm(RevisionForm):
 
 
 CARD_TITLE_MAX = 120
+CARD_DESCRIPTION_MAX = 500
+
+
+class CardDescriptionField(TextAreaField):
+    """An own card's optional description, with a character count, trimmed of space."""
+
+    widget = CharacterCount()
+
+    def __init__(self, label: Any, *, too_long: Any, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            filters=[stripped],
+            validators=[Length(max=CARD_DESCRIPTION_MAX, message=too_long)],
+            **kwargs,
+        )
+        self.max_length = CARD_DESCRIPTION_MAX
 
 
 class OwnCardForm(Form):
-    """One of the school's own Diamond 9 cards: a title in English, Welsh or both."""
+    """One of the school's own Diamond 9 cards: a title in English, Welsh or both, and an
+    optional description in either or both."""
 
     title_en = StringField(
         _l("Title in English"),
@@ -499,6 +516,14 @@ class OwnCardForm(Form):
             )
         ],
         widget=TextInput(),
+    )
+    description_en = CardDescriptionField(
+        _l("Description in English (optional)"),
+        too_long=_l("The English description must be 500 characters or fewer"),
+    )
+    description_cy = CardDescriptionField(
+        _l("Description in Welsh (optional)"),
+        too_long=_l("The Welsh description must be 500 characters or fewer"),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -12,11 +12,15 @@ from wizard.domain import framework
 from wizard.domain import year_end as year_end_rules
 from wizard.domain.academic_year import year_label
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.journey import JOURNEY
+from wizard.domain.field_changes import ADDED, REMOVED
+from wizard.domain.journey import ABOUT_STEP, BOARD_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.plan_document import hallmark_of_step
+from wizard.render.locale import format_money
 from wizard.services.plans import AuditAction, HistoryEntry
+from wizard.web.feedback import ABOUT_FIELD_LABELS, HALLMARK_FIELD_LABELS, LINE_FIELD_LABELS
 from wizard.web.i18n import select_locale
-from wizard.web.labels import PROGRESS_STATUS_LABELS, TASK_TITLES, TERM_LABELS
+from wizard.web.labels import PHASES, PROGRESS_STATUS_LABELS, TASK_TITLES, TERM_LABELS
+from wizard.web.reporting import purpose_title
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
 from wizard.web.year_end import SECTION_TITLES
@@ -29,8 +33,11 @@ class HistoryRow:
     part: str
     what: str
     board_move: bool = False
-    moves: tuple[datetime, ...] = ()
-    """For a run of Diamond 9 moves shown as one row: when each was made, the latest first."""
+    changes: tuple[str, ...] = ()
+    """What the save changed, one sentence a card or answer (older records say nothing)."""
+    moves: tuple[tuple[datetime, tuple[str, ...]], ...] = ()
+    """For a run of Diamond 9 moves shown as one row: when each was made and which cards it
+    moved, the latest first."""
 
 
 def _number(detail: dict[str, Any], key: str) -> int:
@@ -143,8 +150,117 @@ def _year_end(action: AuditAction, detail: dict[str, Any], version: int) -> tupl
     return review, _("Saved answers")
 
 
-def describe(entry: HistoryEntry) -> HistoryRow:
-    """One audit record as a row of the history table."""
+class _ChangeWords:
+    """Puts an audit record's changes (domain.field_changes.saved_changes) into sentences in
+    the page's language: cards by their titles (the school's own cards as they are now)."""
+
+    def __init__(self, cards: CardCatalogue) -> None:
+        self.cards = cards
+
+    def card(self, key: object) -> str:
+        card = self.cards.get(str(key)) if key else None
+        return card.title if card is not None else _("one of the school’s own cards")
+
+    def value(self, name: str, value: Any) -> str:
+        if name in ("funding_allocation_pence", "amount_pence") and isinstance(value, int):
+            return format_money(value)
+        labels: dict[str, Callable[[Any], str]] = {
+            "phase": lambda v: str(PHASES.get(v, v)),
+            "rating": lambda v: str(framework.RATING_TITLES.get(v, v)),
+            "purpose": lambda v: purpose_title(str(v)),
+            "priority": self.card,
+            "term": lambda v: str(TERM_LABELS.get(v, v)),
+            "priorities": lambda v: str(framework.ELEMENT_TITLES.get(v, v)),
+        }
+        return labels[name](value) if name in labels else str(value)
+
+    def label(self, step: str, change: dict[str, Any]) -> str:
+        name = str(change.get("field"))
+        if step == ABOUT_STEP:
+            return str(ABOUT_FIELD_LABELS.get(name, name))
+        if step.startswith("context-"):
+            return _("Elements to prioritise") if name == "priorities" else _("Reflection")
+        if step == FUNDING_STEP:
+            line = str(change.get("name") or "") or _("A line of spending")
+            if name == "line":
+                return _("Line of spending “%(name)s”", name=line)
+            return f"“{line}”: {LINE_FIELD_LABELS.get(name, name)}"
+        return str(HALLMARK_FIELD_LABELS.get(name, name))
+
+    def sentence(self, step: str, change: dict[str, Any]) -> str:
+        """One change as a sentence: a card's move, or an answer added, changed or removed."""
+        kind, name = change.get("kind"), str(change.get("field"))
+        before, after = change.get("before"), change.get("after")
+        if step == BOARD_STEP:
+            card = self.card(change.get("subject"))
+            if kind == ADDED and isinstance(after, int):
+                return _("Placed “%(card)s” in row %(row)d", card=card, row=after)
+            if kind == REMOVED:
+                return _("Took “%(card)s” off the board", card=card)
+            if isinstance(before, int) and isinstance(after, int):
+                return _(
+                    "Moved “%(card)s” from row %(before)d to row %(after)d",
+                    card=card,
+                    before=before,
+                    after=after,
+                )
+        what = self.label(step, change)
+        listed = name == "priorities"  # an element added to, or taken from, a list
+        if kind == ADDED:
+            if after is None or name == "line":
+                return (
+                    _("%(what)s: added", what=what)
+                    if name == "line"
+                    else _("%(what)s: written", what=what)
+                )
+            value = self.value(name, after)
+            return (
+                _("%(what)s: added %(value)s", what=what, value=value)
+                if listed
+                else _("%(what)s: set to %(value)s", what=what, value=value)
+            )
+        if kind == REMOVED:
+            return (
+                _("%(what)s: removed %(value)s", what=what, value=self.value(name, before))
+                if before is not None and name != "line"
+                else _("%(what)s: removed", what=what)
+            )
+        if before is not None and after is not None:
+            return _(
+                "%(what)s: %(before)s to %(after)s",
+                what=what,
+                before=self.value(name, before),
+                after=self.value(name, after),
+            )
+        return _("%(what)s: changed", what=what)
+
+
+def _changes(detail: dict[str, Any], words: _ChangeWords) -> tuple[str, ...]:
+    step, changed = detail.get("step"), detail.get("changed")
+    if not isinstance(step, str) or not isinstance(changed, list):
+        return ()
+    return tuple(words.sentence(step, c) for c in changed if isinstance(c, dict))
+
+
+def _own_card_change(
+    action: AuditAction, detail: dict[str, Any], cards: CardCatalogue | None
+) -> str:
+    """An own card added, changed or deleted: named by its title while the card is there."""
+    own = cards.get(str(detail.get("card"))) if cards is not None else None
+    if own is not None and action is AuditAction.CARD_ADDED:
+        return _("Added the school’s own card “%(card)s”", card=own.title)
+    if own is not None and action is AuditAction.CARD_CHANGED:
+        return _("Changed the school’s own card “%(card)s”", card=own.title)
+    return {
+        AuditAction.CARD_ADDED: _("Added one of the school’s own cards"),
+        AuditAction.CARD_CHANGED: _("Changed one of the school’s own cards"),
+        AuditAction.CARD_DELETED: _("Deleted one of the school’s own cards"),
+    }[action]
+
+
+def describe(entry: HistoryEntry, cards: CardCatalogue | None = None) -> HistoryRow:
+    """One audit record as a row of the history table (`cards`: the plan's, to name the cards
+    a save moved; the framework's alone when not given)."""
     detail = entry.detail
     action = entry.action
     version = _number(detail, "version")
@@ -152,12 +268,7 @@ def describe(entry: HistoryEntry) -> HistoryRow:
     if action is AuditAction.ANSWER_SAVED:
         part, what = part_of_plan(detail.get("step")), _answer_saved(detail)
     elif action in (AuditAction.CARD_ADDED, AuditAction.CARD_CHANGED, AuditAction.CARD_DELETED):
-        part = str(TASK_TITLES["diamond-9"])
-        what = {
-            AuditAction.CARD_ADDED: _("Added one of the school’s own cards"),
-            AuditAction.CARD_CHANGED: _("Changed one of the school’s own cards"),
-            AuditAction.CARD_DELETED: _("Deleted one of the school’s own cards"),
-        }[action]
+        part, what = str(TASK_TITLES["diamond-9"]), _own_card_change(action, detail, cards)
     elif action in _VERSIONED:
         what = _VERSIONED[action](version)
     elif action is AuditAction.PLAN_STARTED:
@@ -195,12 +306,19 @@ def describe(entry: HistoryEntry) -> HistoryRow:
         what = _("Changed the plan")
     who = entry.user_name or _("A person whose account has been removed")
     board_move = action is AuditAction.ANSWER_SAVED and detail.get("step") == "diamond-9"
-    return HistoryRow(at=entry.at, who=who, part=part, what=what, board_move=board_move)
+    changes = (
+        _changes(detail, _ChangeWords(cards or CardCatalogue({}, (), select_locale())))
+        if action is AuditAction.ANSWER_SAVED
+        else ()
+    )
+    return HistoryRow(
+        at=entry.at, who=who, part=part, what=what, board_move=board_move, changes=changes
+    )
 
 
 def grouped(rows: list[HistoryRow]) -> list[HistoryRow]:
     """A run of Diamond 9 moves by one person, with nothing else between, as one row ("5 moves
-    on the Diamond 9") that lists when each was made."""
+    on the Diamond 9") that lists when each was made and which cards it moved."""
     result: list[HistoryRow] = []
     run: list[HistoryRow] = []
 
@@ -211,8 +329,8 @@ def grouped(rows: list[HistoryRow]) -> list[HistoryRow]:
             what = ngettext(
                 "%(num)d move on the Diamond 9", "%(num)d moves on the Diamond 9", len(run)
             )
-            moves = tuple(row.at for row in run)
-            result.append(replace(run[0], what=what, moves=moves))
+            moves = tuple((row.at, row.changes) for row in run)
+            result.append(replace(run[0], what=what, changes=(), moves=moves))
         run.clear()
 
     for row in rows:

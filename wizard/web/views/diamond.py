@@ -301,12 +301,13 @@ def new_card(year: str) -> ResponseReturnValue:
 @bp.route("/cards/<int:card_id>", methods=["GET", "POST"])
 @allow(Access.SCHOOL_MEMBER, plan=True)
 def edit_card(year: str, card_id: int) -> ResponseReturnValue:
-    """Change the title of one of the school's own cards."""
+    """Change the title or description of one of the school's own cards."""
     return _card_form(year, card_id)
 
 
 def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
-    """Add a card (no card_id) or change one: a title in English, Welsh or both."""
+    """Add a card (no card_id) or change one: a title in English, Welsh or both, and an
+    optional description."""
     store = _store(signed_in=True)
     if card_id is None:
         state, card = store.load(), None
@@ -315,10 +316,25 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
         if card is None:
             abort(404)
     form = OwnCardForm(
-        data={"title_en": card.title_en, "title_cy": card.title_cy} if card else None
+        data={
+            "title_en": card.title_en,
+            "title_cy": card.title_cy,
+            "description_en": card.description_en,
+            "description_cy": card.description_cy,
+        }
+        if card
+        else None
     )
     if form.validate_on_submit():
-        saved = boards.save_card(store, state, card, form.title_en.data, form.title_cy.data)
+        saved = boards.save_card(
+            store,
+            state,
+            card,
+            form.title_en.data,
+            form.title_cy.data,
+            description_en=form.description_en.data,
+            description_cy=form.description_cy.data,
+        )
         if saved.card is None:
             form.title_en.errors = [
                 _(

@@ -129,7 +129,7 @@ def last_year_rows(school: tuple[int, int] | None = None) -> list[LastYearRow]:
     if found is None:
         return []
     own = [
-        OwnCardTitles(int(card["id"]), card.get("title_en"), card.get("title_cy"))
+        OwnCardTitles.from_stored(int(card["id"]), card)
         for card in found.document.plan.own_cards
         if isinstance(card.get("id"), int)
     ]

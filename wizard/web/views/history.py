@@ -12,7 +12,7 @@ from wizard.domain.inputs import parse_whole_number
 from wizard.services import plans
 from wizard.web.access import Access, allow
 from wizard.web.history import describe, grouped
-from wizard.web.i18n import LANG_PREFIX
+from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views.documents import plan_or_404
@@ -61,13 +61,14 @@ def _pagination(current: int, pages: int, page_url: Any) -> dict[str, Any] | Non
 def _render(back_url: str, page_url: Any, **context: Any) -> ResponseReturnValue:
     plan = plan_or_404()
     number = _page_number()
-    history = plans.history(plan, number, PER_PAGE)
+    found = plans.history(plan, number, PER_PAGE, select_locale())
+    history = found.page
     if number > history.pages:
         abort(404)
     return render_template(
         "plan/history.html",
         plan=plan,
-        rows=grouped([describe(entry) for entry in history.entries]),
+        rows=grouped([describe(entry, found.cards) for entry in history.entries]),
         history=history,
         back_url=back_url,
         pagination=_pagination(number, history.pages, page_url),

@@ -416,7 +416,7 @@ def _summary_context(found: service.FrozenReview, **extra: Any) -> dict[str, Any
     no part: a cluster's ZIP makes them for each of its schools)."""
     document = found.document
     own = [
-        OwnCardTitles(int(card["id"]), card.get("title_en"), card.get("title_cy"))
+        OwnCardTitles.from_stored(int(card["id"]), card)
         for card in document.plan.own_cards
         if isinstance(card.get("id"), int)
     ]
