@@ -517,3 +517,22 @@ def test_the_section_for_the_school_development_plan_says_how_far_last_years_pri
         [cell.get_text() for cell in row.select("th, td")] for row in tables[1].select("tbody tr")
     ]
     assert cells == rows
+
+
+def test_last_years_results_are_in_the_word_file_before_this_years_board_has_a_card(
+    app: Flask, lead_client: FlaskClient
+) -> None:
+    """Found using the demo: at the start of a year (no cards on this year's board yet) the
+    page for the School Development Plan showed how far last year's priorities were met, but
+    the Word file stopped at 'No cards yet'."""
+    submitted_plan(lead_client, lang="cy")
+    fill_review(lead_client, lang="cy")
+    submit_review(lead_client, lang="cy")
+    started = lead_client.post(f"/cy/plan/{YEAR}/start", data={"start": "empty"})
+    assert started.status_code == 302
+    document = download(lead_client, f"/cy/plan/{YEAR}/summary.docx")
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert translate(app, "cy", "No cards yet") in texts
+    title = translate(app, "cy", "How far last year's priorities were met")
+    _, *rows = row_texts(table_called(document, title))
+    assert len(rows) == 9

@@ -492,14 +492,15 @@ class _Writer:
             )
             for row in development_plan(self.summary, self.labels.terms)
         ]
-        if not rows:
+        if rows:
+            self.table(
+                _("Priorities, actions and costs"),
+                (_("Priority"), _("Success criteria"), _("Actions"), _("When"), _("Cost")),
+                rows,
+            )
+        else:
             self.para(_("No cards yet"))
-            return
-        self.table(
-            _("Priorities, actions and costs"),
-            (_("Priority"), _("Success criteria"), _("Actions"), _("When"), _("Cost")),
-            rows,
-        )
+        # Last year's results matter most before this year's board has a card (as on the page).
         self._last_year()
 
     def _last_year(self) -> None:
