@@ -14,17 +14,17 @@ from wizard.data.caps import check_own_cards
 from wizard.data.database import db
 from wizard.data.models import OwnCard, Plan, PlanAnswer, User
 from wizard.data.plans import (
-    SaveResult,
     answer_data,
     get_or_create_plan,
     lock_draft,
     plan_answers_and_cards,
     save_step,
 )
+from wizard.data.revisions import SaveResult
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import Step, normalise, read_history, to_stored
+from wizard.domain.diamond import Step
 from wizard.domain.journey import BOARD_STEP
-from wizard.domain.plan_document import PlanDocument
+from wizard.domain.plan_document import BoardAnswer, PlanDocument
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,13 @@ def load_board(
     """The school's board and its cards (`neutral`: with no sign of its self-review, see
     CardCatalogue)."""
     plan, answers, cards = plan_answers_and_cards(school_id, academic_year)
+    data = answer_data(answers)
+    board = PlanDocument.from_answers(data).board
+    catalogue = CardCatalogue(data, cards, locale, neutral=neutral)
     row = answers.get(BOARD_STEP)
-    board = normalise((row.data or {}).get("slots") if row else None)
-    catalogue = CardCatalogue(answer_data(answers), cards, locale, neutral=neutral)
-    history = read_history((row.data or {}).get("history") if row else None)
-    return BoardState(plan, board, row.revision if row else 0, catalogue, answers, history)
+    return BoardState(
+        plan, dict(board.slots), row.revision if row else 0, catalogue, answers, board.history
+    )
 
 
 def save_board(
@@ -71,12 +73,10 @@ def save_board(
     *,
     history: list[Step] | None = None,
     commit: bool = True,
-) -> SaveResult:
+) -> SaveResult[PlanAnswer]:
     """Save the board, with its undo history, if nobody has moved a card since `based_on`."""
     plan = state.plan or get_or_create_plan(school_id, academic_year)
-    data: dict[str, Any] = {"slots": to_stored(board)}
-    if history:
-        data["history"] = [step.to_stored() for step in history]
+    data = BoardAnswer.of(board, history or ()).to_stored()
     saved = state.answers.get(BOARD_STEP)
     before = (saved.data or {}) if saved else {}
     return save_step(plan, BOARD_STEP, data, based_on, user, commit=commit, before=before)
@@ -189,11 +189,11 @@ def delete_own_card(
         result = save_step(
             plan,
             BOARD_STEP,
-            {"slots": to_stored(board)},
+            BoardAnswer.of(board).to_stored(),
             board_version,
             user,
             commit=False,
-            before={"slots": to_stored(state.board)},
+            before=BoardAnswer.of(state.board).to_stored(),
         )
         if not result.saved:
             return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -27,19 +27,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import AuditEvent, OwnCard, Plan, PlanAnswer, PlanStatus, User, utcnow
+from wizard.data.revisions import SaveResult, answer_values, compare_and_set, stale
 from wizard.domain.field_changes import saved_changes
 from wizard.domain.plan_document import PlanDocument
 
 
 class PlanLocked(Exception):
     """The plan has been submitted; its answers can no longer change."""
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    saved: bool
-    current: PlanAnswer | None
-    """On a stale save, the answer as someone else saved it."""
 
 
 def is_draft(plan: Plan | None) -> bool:
@@ -199,7 +193,7 @@ def save_step(
     lang: str | None = None,
     unconfirm: str | None = None,
     before: dict[str, Any] | None = None,
-) -> SaveResult:
+) -> SaveResult[PlanAnswer]:
     """Save one step's answers if nobody has changed them since `based_on_revision`.
 
     The update is a compare-and-set on the revision, so it is safe across processes: of two
@@ -226,57 +220,25 @@ def save_step(
         saved = _lock_save_and_audit(plan, data, based_on_revision, user, now, lang, detail)
         return _saved(plan, step, saved, now, commit=commit, unconfirm=unconfirm)
     lock_draft(plan, now)
-    if based_on_revision == 0:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    PlanAnswer(
-                        plan_id=plan.id,
-                        step=step,
-                        data=data,
-                        lang=lang,
-                        revision=1,
-                        updated_at=now,
-                        updated_by_id=user.id,
-                    )
-                )
-            saved = True
-        except IntegrityError:
-            saved = False
-    else:
-        result = db.session.execute(
-            update(PlanAnswer)
-            .where(
-                PlanAnswer.plan_id == plan.id,
-                PlanAnswer.step == step,
-                PlanAnswer.revision == based_on_revision,
-            )
-            .values(
-                data=data,
-                revision=PlanAnswer.revision + 1,
-                updated_at=now,
-                updated_by_id=user.id,
-                **({"lang": lang} if lang else {}),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        saved = result.rowcount == 1  # type: ignore[attr-defined]
-    if saved:
-        record(AuditAction.ANSWER_SAVED, user_id=user.id, plan_id=plan.id, at=now, **detail)
-    return _saved(plan, step, saved, now, commit=commit, unconfirm=unconfirm)
+    result = compare_and_set(
+        PlanAnswer,
+        {"plan_id": plan.id, "step": step},
+        answer_values(data, user.id, now, lang),
+        based_on_revision,
+    )
+    if not result.saved:
+        return result
+    record(AuditAction.ANSWER_SAVED, user_id=user.id, plan_id=plan.id, at=now, **detail)
+    return _saved(plan, step, True, now, commit=commit, unconfirm=unconfirm)
 
 
 def _saved(
     plan: Plan, step: str, saved: bool, now: datetime, *, commit: bool, unconfirm: str | None
-) -> SaveResult:
+) -> SaveResult[PlanAnswer]:
     """After the compare-and-set: a stale save rolled back (with the answer as it is now), or
     the section's confirmation withdrawn if the change asks it, and the commit."""
     if not saved:
-        db.session.rollback()
-        current = db.session.scalar(
-            select(PlanAnswer).where(PlanAnswer.plan_id == plan.id, PlanAnswer.step == step)
-        )
-        return SaveResult(saved=False, current=current)
+        return stale(PlanAnswer, {"plan_id": plan.id, "step": step})
     if unconfirm is not None:
         # The question is unanswered again (a new revision, so that a confirmation based on
         # the old answers is refused as stale).

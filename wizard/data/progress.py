@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.database import db
 from wizard.data.models import Plan, PlanVersion, ProgressUpdate, User, utcnow
+from wizard.data.revisions import compare_and_set
 
 
 @dataclass(frozen=True)
@@ -90,32 +90,15 @@ def save_update(
         "updated_at": now,
         "updated_by_id": user.id,
     }
-    if based_on_revision == 0:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    ProgressUpdate(
-                        plan_id=plan.id, card=card, term=term, revision=1, created_at=now, **values
-                    )
-                )
-            saved = True
-        except IntegrityError:
-            saved = False
-    else:
-        result = db.session.execute(
-            update(ProgressUpdate)
-            .where(
-                ProgressUpdate.plan_id == plan.id,
-                ProgressUpdate.card == card,
-                ProgressUpdate.term == term,
-                ProgressUpdate.revision == based_on_revision,
-            )
-            .values(revision=ProgressUpdate.revision + 1, **values)
-            .execution_options(synchronize_session=False)
-        )
-        saved = result.rowcount == 1  # type: ignore[attr-defined]
-    if not saved:
-        db.session.rollback()
+    result = compare_and_set(
+        ProgressUpdate,
+        {"plan_id": plan.id, "card": card, "term": term},
+        values,
+        based_on_revision,
+        on_insert={"created_at": now},
+        read_back=False,
+    )
+    if not result.saved:
         return False
     record(
         AuditAction.PROGRESS_SAVED,

@@ -28,6 +28,7 @@ from wizard.data.models import (
     utcnow,
 )
 from wizard.data.outbox import Mail, stage
+from wizard.data.revisions import SaveResult, answer_values, compare_and_set
 from wizard.data.versions import school_details
 from wizard.domain.aggregates import OWN_CARDS
 from wizard.domain.plan_document import PlanDocument
@@ -92,13 +93,6 @@ class ReviewLocked(Exception):
     """The review is submitted: reopen it to change it."""
 
 
-@dataclass(frozen=True)
-class SaveResult:
-    saved: bool
-    current: YearEndAnswer | None
-    """When not saved: what someone else saved since."""
-
-
 def _lock_draft(review: YearEndReview) -> None:
     """Lock the review's row and check it is still a draft (as plans.lock_draft does)."""
     changed = db.session.execute(
@@ -119,54 +113,19 @@ def save_section(
     based_on_revision: int,
     user: User,
     lang: str | None = None,
-) -> SaveResult:
+) -> SaveResult[YearEndAnswer]:
     """Save one section if nobody has changed it since `based_on_revision` (0: there was
     none); a compare-and-set on the revision, so of two saves exactly one wins."""
     now = utcnow()
     _lock_draft(review)
-    if based_on_revision == 0:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    YearEndAnswer(
-                        review_id=review.id,
-                        section=section,
-                        data=data,
-                        lang=lang,
-                        revision=1,
-                        updated_at=now,
-                        updated_by_id=user.id,
-                    )
-                )
-            saved = True
-        except IntegrityError:
-            saved = False
-    else:
-        result = db.session.execute(
-            update(YearEndAnswer)
-            .where(
-                YearEndAnswer.review_id == review.id,
-                YearEndAnswer.section == section,
-                YearEndAnswer.revision == based_on_revision,
-            )
-            .values(
-                data=data,
-                revision=YearEndAnswer.revision + 1,
-                updated_at=now,
-                updated_by_id=user.id,
-                **({"lang": lang} if lang else {}),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        saved = result.rowcount == 1  # type: ignore[attr-defined]
-    if not saved:
-        db.session.rollback()
-        current = db.session.scalar(
-            select(YearEndAnswer).where(
-                YearEndAnswer.review_id == review.id, YearEndAnswer.section == section
-            )
-        )
-        return SaveResult(False, current)
+    result = compare_and_set(
+        YearEndAnswer,
+        {"review_id": review.id, "section": section},
+        answer_values(data, user.id, now, lang),
+        based_on_revision,
+    )
+    if not result.saved:
+        return result
     record(
         AuditAction.YEAR_END_SAVED,
         user_id=user.id,
@@ -176,7 +135,7 @@ def save_section(
         revision=based_on_revision + 1,
     )
     db.session.commit()
-    return SaveResult(True, None)
+    return result
 
 
 class CannotSubmit(Exception):

@@ -40,11 +40,11 @@ undo history, anything a later issue adds) are kept as they are and written back
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wizard.domain.diamond import ROW_OF, normalise, ranked, to_stored
+from wizard.domain.diamond import ROW_OF, Step, normalise, ranked, read_history, to_stored
 from wizard.domain.journey import (
     ABOUT_STEP,
     BOARD_STEP,
@@ -231,8 +231,20 @@ class BoardAnswer:
             normalise(slots if isinstance(slots, Mapping) else None), _extra(data, ("slots",))
         )
 
+    @classmethod
+    def of(cls, board: Mapping[int, str], history: Sequence[Step] = ()) -> BoardAnswer:
+        """A board to save, with the moves that can be undone (newest last), if any."""
+        return cls(
+            dict(board), {"history": [step.to_stored() for step in history]} if history else {}
+        )
+
     def to_stored(self) -> dict[str, Any]:
         return {"slots": to_stored(dict(self.slots)), **self.extra}
+
+    @property
+    def history(self) -> list[Step]:
+        """The moves that can be undone, newest last (anything malformed is dropped)."""
+        return read_history(self.extra.get("history"))
 
     @property
     def rows(self) -> dict[str, int]:
