@@ -9,7 +9,8 @@ local authority it concerns, which is what the history page shows."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -481,15 +482,19 @@ def rename_cluster(admin: User, found: Cluster, name_en: str, name_cy: str | Non
 
 def add_coordinator(admin: User, found: Cluster, user: User) -> None:
     db.session.execute(coordinator_cluster.insert().values(user_id=user.id, cluster_id=found.id))
+    _record_coordinator(AuditAction.COORDINATOR_ADDED, admin, found, user)
+    db.session.commit()
+
+
+def _record_coordinator(action: AuditAction, admin: User, found: Cluster, user: User) -> None:
     record(
-        AuditAction.COORDINATOR_ADDED,
+        action,
         user_id=admin.id,
         local_authority_id=found.local_authority_id,
         cluster=found.name_en,
         account=user.id,
         name=user.name,
     )
-    db.session.commit()
 
 
 def add_new_coordinator(
@@ -517,14 +522,7 @@ def remove_coordinator(admin: User, found: Cluster, user: User) -> bool:
     if not getattr(done, "rowcount", 0):
         db.session.rollback()
         return False
-    record(
-        AuditAction.COORDINATOR_REMOVED,
-        user_id=admin.id,
-        local_authority_id=found.local_authority_id,
-        cluster=found.name_en,
-        account=user.id,
-        name=user.name,
-    )
+    _record_coordinator(AuditAction.COORDINATOR_REMOVED, admin, found, user)
     db.session.commit()
     return True
 
@@ -695,6 +693,21 @@ def upload_applied(token: str, user_id: int, kind: str) -> bool:
     )
 
 
+@contextmanager
+def _applying(pending: PendingImport | None) -> Iterator[None]:
+    """An import's apply: one transaction (any failure: nothing is kept), which then forgets
+    the upload behind its preview (its audit event keeps the token's hash, see
+    upload_applied)."""
+    try:
+        yield
+        if pending is not None:
+            db.session.delete(pending)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
 def existing_schools() -> list[Existing]:
     codes = {id_: code for code, id_ in authority_ids().items()}
     return [
@@ -727,7 +740,7 @@ def apply_school_list(
     ids = authority_ids()
     schools = {s.school_number: s for s in db.session.scalars(select(School))}
     added = {new.number for new in changes.new}
-    try:
+    with _applying(pending):
         for new in changes.new:
             school = School(school_number=new.number, name_en=new.name_en)
             db.session.add(school)
@@ -775,12 +788,6 @@ def apply_school_list(
             closed_numbers=[c.number for c in changes.closed][:500],
             upload=pending.token_hash if pending is not None else None,
         )
-        if pending is not None:
-            db.session.delete(pending)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 @dataclass(frozen=True)
@@ -831,7 +838,7 @@ def apply_clusters(
     each school into its cluster: one transaction, then the upload is forgotten."""
     made = clusters_by_name(authority_id)
     created = moved = 0
-    try:
+    with _applying(pending):
         for item in assignments:
             key = item.name_en.lower()
             target = made.get(key)
@@ -867,9 +874,3 @@ def apply_clusters(
             moved=moved,
             upload=pending.token_hash if pending is not None else None,
         )
-        if pending is not None:
-            db.session.delete(pending)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise

@@ -60,6 +60,14 @@ def _checked(form: Form) -> tuple[dict[str, str], dict[str, str]]:
     return errors, values
 
 
+def _checked_email(form: Form) -> tuple[dict[str, str], dict[str, str]]:
+    """As _checked, for a form with an email address, which must also fit its column."""
+    errors, values = _checked(form)
+    if "email" not in errors and len(normalise_email(values.get("email", ""))) > EMAIL_LENGTH:
+        errors["email"] = _("Email address must be 254 characters or fewer")
+    return errors, values
+
+
 def _page() -> int:
     return parse_whole_number(request.args.get("page", "1"), 10_000) or 1
 
@@ -155,6 +163,13 @@ def schools() -> ResponseReturnValue:
 @allow(ADMIN)
 def school(school_id: int) -> ResponseReturnValue:
     """A school: its names, language, cluster, members and lead."""
+    return _school_page(school_id)
+
+
+def _school_page(
+    school_id: int, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> ResponseReturnValue:
+    """The school's page; with `errors`, again after a form on it was refused (a 400)."""
     found = admin.school_page(current_user, school_id, select_locale())
     if found is None:
         abort(404)
@@ -163,7 +178,9 @@ def school(school_id: int) -> ResponseReturnValue:
         page=found,
         categories=CATEGORIES,
         category_values=list(LanguageCategory),
-    )
+        errors=errors or {},
+        values=values or {},
+    ), (400 if errors else 200)
 
 
 @bp.route("/schools/<int:school_id>/lead/<int:user_id>", methods=["GET", "POST"])
@@ -196,22 +213,10 @@ def invite_lead(school_id: int) -> ResponseReturnValue:
     language = request.form.get("language", select_locale())
     if language not in ("en", "cy"):
         abort(400)
-    errors, values = _checked(LeadInvitationForm())
+    errors, values = _checked_email(LeadInvitationForm())
     email, name = values.get("email", ""), values.get("name", "")
-    if "email" not in errors and len(normalise_email(email)) > EMAIL_LENGTH:
-        errors["email"] = _("Email address must be 254 characters or fewer")
     if errors:
-        found = admin.school_page(current_user, school_id, select_locale())
-        if found is None:
-            abort(404)
-        return render_template(
-            "admin/school.html",
-            page=found,
-            categories=CATEGORIES,
-            category_values=list(LanguageCategory),
-            errors=errors,
-            values={**values, "language": language},
-        ), 400
+        return _school_page(school_id, errors, {**values, "language": language})
     invited = admin.invite_lead(
         current_user, school_id, email, name, language, request.form.get("confirm") == "yes"
     )
@@ -305,18 +310,14 @@ def clusters() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     if request.method == "POST":
-        _posted()
-        errors, values = _checked(ClusterNamesForm())
-        name_en, name_cy = values.get("name_en", ""), values.get("name_cy", "")
+        errors, values = _cluster_names(
+            lambda name_en, name_cy: admin.create_cluster(
+                current_user, code, name_en, name_cy, select_locale()
+            )
+        )
         if not errors:
-            made = admin.create_cluster(current_user, code, name_en, name_cy, select_locale())
-            if made is None:
-                abort(404)
-            if made is admin.ClusterMade.EXISTS:
-                errors["name_en"] = _("This local authority already has a cluster with that name")
-            else:
-                flash(_("The cluster %(name)s has been created.", name=name_en), "success")
-                return redirect(url_for("admin.clusters", authority=code or None))
+            flash(_("The cluster %(name)s has been created.", name=values["name_en"]), "success")
+            return redirect(url_for("admin.clusters", authority=code or None))
     found = admin.clusters(current_user, select_locale(), code)
     if found is None:
         abort(404)
@@ -332,18 +333,37 @@ def cluster(cluster_id: int) -> ResponseReturnValue:
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     if request.method == "POST":
-        _posted()
-        errors, values = _checked(ClusterNamesForm())
-        name_en, name_cy = values.get("name_en", ""), values.get("name_cy", "")
+        errors, values = _cluster_names(
+            lambda name_en, name_cy: admin.rename_cluster(
+                current_user, cluster_id, name_en, name_cy
+            )
+        )
         if not errors:
-            outcome = admin.rename_cluster(current_user, cluster_id, name_en, name_cy)
-            if outcome is None:
-                abort(404)
-            if outcome is admin.ClusterMade.EXISTS:
-                errors["name_en"] = _("This local authority already has a cluster with that name")
-            else:
-                flash(_("The cluster’s name has been saved."), "success")
-                return redirect(url_for("admin.cluster", cluster_id=cluster_id))
+            flash(_("The cluster’s name has been saved."), "success")
+            return redirect(url_for("admin.cluster", cluster_id=cluster_id))
+    return _cluster_page(cluster_id, errors, values)
+
+
+def _cluster_names(
+    save: Callable[[str, str], admin.ClusterMade | None],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The posted names of a cluster, saved by `save` if they are good: the errors (none: it
+    was saved) and what was typed."""
+    _posted()
+    errors, values = _checked(ClusterNamesForm())
+    if not errors:
+        outcome = save(values.get("name_en", ""), values.get("name_cy", ""))
+        if outcome is None:
+            abort(404)
+        if outcome is admin.ClusterMade.EXISTS:
+            errors["name_en"] = _("This local authority already has a cluster with that name")
+    return errors, values
+
+
+def _cluster_page(
+    cluster_id: int, errors: dict[str, str], values: dict[str, str]
+) -> ResponseReturnValue:
+    """The cluster's page; with `errors`, again after a form on it was refused (a 400)."""
     found = admin.cluster_page(current_user, cluster_id, select_locale())
     if found is None:
         abort(404)
@@ -357,10 +377,8 @@ def cluster(cluster_id: int) -> ResponseReturnValue:
 def add_coordinator(cluster_id: int) -> ResponseReturnValue:
     """A coordinator for the cluster: an account by its email, or a new one."""
     _posted()
-    errors, values = _checked(CoordinatorForm())
+    errors, values = _checked_email(CoordinatorForm())
     email, name = values.get("email", ""), values.get("name", "")
-    if "email" not in errors and len(normalise_email(email)) > EMAIL_LENGTH:
-        errors["email"] = _("Email address must be 254 characters or fewer")
     outcome = (
         None
         if errors
@@ -372,10 +390,7 @@ def add_coordinator(cluster_id: int) -> ResponseReturnValue:
             email=email,
         )
     if errors:
-        found = admin.cluster_page(current_user, cluster_id, select_locale())
-        if found is None:
-            abort(404)
-        return render_template("admin/cluster.html", page=found, errors=errors, values=values), 400
+        return _cluster_page(cluster_id, errors, values)
     if outcome is None:
         abort(404)
     messages = {
@@ -525,30 +540,45 @@ def import_schools() -> ResponseReturnValue:
     return render_template("admin/import.html", errors=errors), (400 if errors else 200)
 
 
+def _preview_page(
+    token: str,
+    kind: str,
+    read: Callable[[], admin.SchoolListPreview | admin.ClusterPreview | None],
+    apply: Callable[[], admin.SchoolListPreview | admin.ClusterPreview | None],
+    applied: str,
+    done: str,
+) -> ResponseReturnValue:
+    """An import's preview (`read`), and applying it (`apply`: all or nothing, recomputed
+    against the directory as it is now); once applied, to the page `done` saying `applied`.
+    A preview with problems applies nothing: the page again, a 400."""
+    preview = apply() if request.method == "POST" else read()
+    if preview is None:
+        return _applied_already(token, kind, done)
+    if request.method == "POST" and not preview.problems:
+        flash(applied, "success")
+        return redirect(url_for(done))
+    return render_template(
+        f"admin/{'import' if kind == admin.SCHOOLS else 'clusters'}_preview.html",
+        preview=preview,
+        token=token,
+        problems=[problem_text(p) for p in preview.problems],
+    ), (400 if preview.problems and request.method == "POST" else 200)
+
+
 @bp.route("/import/<token>", methods=["GET", "POST"])
 @allow(ADMIN)
 def import_preview(token: str) -> ResponseReturnValue:
     """What the list would change; applying it (all or nothing)."""
     if request.method == "POST":
         _posted()
-        applied = admin.apply_school_list(current_user, token, select_locale(), date.today())
-        if applied is None:
-            return _applied_already(token, admin.SCHOOLS, "admin.schools")
-        if not applied.problems:
-            flash(_("The list of schools has been applied."), "success")
-            return redirect(url_for("admin.schools"))
-        preview = applied
-    else:
-        found = admin.school_list_preview(current_user, token, select_locale())
-        if found is None:
-            return _applied_already(token, admin.SCHOOLS, "admin.schools")
-        preview = found
-    return render_template(
-        "admin/import_preview.html",
-        preview=preview,
-        token=token,
-        problems=[problem_text(p) for p in preview.problems],
-    ), (400 if preview.problems and request.method == "POST" else 200)
+    return _preview_page(
+        token,
+        admin.SCHOOLS,
+        lambda: admin.school_list_preview(current_user, token, select_locale()),
+        lambda: admin.apply_school_list(current_user, token, select_locale(), date.today()),
+        _("The list of schools has been applied."),
+        "admin.schools",
+    )
 
 
 @bp.route("/clusters/import", methods=["GET", "POST"])
@@ -586,23 +616,14 @@ def import_clusters() -> ResponseReturnValue:
 @bp.route("/clusters/import/<token>", methods=["GET", "POST"])
 @allow(ADMIN)
 def clusters_preview(token: str) -> ResponseReturnValue:
+    """What the file of clusters would change; applying it (all or nothing)."""
     if request.method == "POST":
         _posted()
-        applied = admin.apply_clusters(current_user, token)
-        if applied is None:
-            return _applied_already(token, admin.CLUSTERS, "admin.clusters")
-        if not applied.problems:
-            flash(_("The clusters have been applied."), "success")
-            return redirect(url_for("admin.clusters"))
-        preview = applied
-    else:
-        found = admin.cluster_preview(current_user, token)
-        if found is None:
-            return _applied_already(token, admin.CLUSTERS, "admin.clusters")
-        preview = found
-    return render_template(
-        "admin/clusters_preview.html",
-        preview=preview,
-        token=token,
-        problems=[problem_text(p) for p in preview.problems],
-    ), (400 if preview.problems and request.method == "POST" else 200)
+    return _preview_page(
+        token,
+        admin.CLUSTERS,
+        lambda: admin.cluster_preview(current_user, token),
+        lambda: admin.apply_clusters(current_user, token),
+        _("The clusters have been applied."),
+        "admin.clusters",
+    )
