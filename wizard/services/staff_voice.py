@@ -27,8 +27,10 @@ from wizard.data.staff_voice import (
     save_response,
 )
 from wizard.domain import framework
+from wizard.domain.cards import CardCatalogue
 from wizard.domain.plan_document import hallmark_step
 from wizard.domain.staff_voice import StaffAnswer
+from wizard.render.staff_voice import Results, build_results
 
 if TYPE_CHECKING:
     from wizard.data.models import User
@@ -38,13 +40,14 @@ __all__ = [
     "AppliedChange",
     "Lead",
     "Plan",
-    "Response",
-    "Round",
+    "Results",
     "RoundClosed",
     "RoundFull",
     "RoundRow",
     "Rounds",
     "StaffAnswer",
+    "StaffVoiceResponse",
+    "StaffVoiceRound",
     "answers_of",
     "close_round",
     "delete_round",
@@ -60,14 +63,12 @@ __all__ = [
     "open_round",
     "plan_of",
     "reissue_link",
+    "results",
     "round_of",
     "rounds",
     "save_response",
     "school_ratings",
 ]
-
-Round = StaffVoiceRound
-Response = StaffVoiceResponse
 
 
 def plan_of(school_id: int, academic_year: int) -> Plan | None:
@@ -94,29 +95,38 @@ def open_round(plan: Plan, user: User, closes_on: date) -> str:
     return data.open_round(plan, user, closes_on)
 
 
-def round_of(plan: Plan, round_id: int) -> Round | None:
+def round_of(plan: Plan, round_id: int) -> StaffVoiceRound | None:
     """The plan's round `round_id` (None: not this plan's)."""
     return data.round_of(plan, round_id)
 
 
-def close_round(plan: Plan, round_: Round, user: User) -> None:
+def close_round(plan: Plan, round_: StaffVoiceRound, user: User) -> None:
     """Stop the round taking responses; its results stay."""
     data.close_round(plan, round_, user)
 
 
-def reissue_link(plan: Plan, round_: Round, user: User) -> str:
+def reissue_link(plan: Plan, round_: StaffVoiceRound, user: User) -> str:
     """A new link for the round (its token); the old one stops working."""
     return data.reissue_link(plan, round_, user)
 
 
-def delete_round(plan: Plan, round_: Round, user: User) -> None:
+def delete_round(plan: Plan, round_: StaffVoiceRound, user: User) -> None:
     """Delete the round and every response to it."""
     data.delete_round(plan, round_, user)
 
 
-def answers_of(round_: Round) -> list[StaffAnswer]:
+def answers_of(round_: StaffVoiceRound) -> list[StaffAnswer]:
     """Every response to the round (one query)."""
     return data.answers_of(round_.id)
+
+
+def results(
+    round_: StaffVoiceRound, catalogue: CardCatalogue, ratings: dict[int, str], today: date
+) -> Results:
+    """What the round's results page shows (only the count while the round is open or fewer
+    than five responded), beside the school's own `ratings` of the hallmarks; its consensus
+    board is the one applying it puts on the school's board."""
+    return build_results(answers_of(round_), not is_open(round_, today), catalogue, ratings)
 
 
 def expected_staff_of(plan: Plan | None) -> int | None:

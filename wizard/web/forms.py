@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -745,6 +746,52 @@ class AcceptInvitationForm(Form):
     password, confirm = _password_fields()
 
 
+def date_boxes() -> tuple[StringField, StringField, StringField]:
+    """The three boxes of a GOV.UK date input (a form names them PREFIX_day, _month, _year)."""
+    return (
+        StringField(_l("Day"), filters=[stripped]),
+        StringField(_l("Month"), filters=[stripped]),
+        StringField(_l("Year"), filters=[stripped]),
+    )
+
+
+DateProblem = date | None | tuple[Any, tuple[str, ...]]
+"""A date of three boxes as read: the date, None when none was given, or (message, the boxes
+that are wrong)."""
+
+
+def check_date(
+    form: Form, prefix: str, problem_of: Callable[[dict[str, str], date], DateProblem]
+) -> bool:
+    """Read a form's date of three boxes (`prefix`_day, _month, _year), checked together:
+    set `prefix`_on to the date (None: none given), or `prefix`_error to the one message for
+    the date and `prefix`_error_parts to the boxes that are wrong. Whether it is good."""
+    boxes = {part: form[f"{prefix}_{part}"] for part in ("day", "month", "year")}
+    if any(box.errors for box in boxes.values()):  # hidden characters (see Form)
+        for box in boxes.values():
+            box.errors = []
+        setattr(form, f"{prefix}_error", str(UNSAFE_CHARACTERS))
+        setattr(form, f"{prefix}_error_parts", ("day", "month", "year"))
+        return False
+    problem = problem_of({part: box.data or "" for part, box in boxes.items()}, today())
+    if isinstance(problem, tuple):
+        setattr(form, f"{prefix}_error", str(problem[0]))
+        setattr(form, f"{prefix}_error_parts", problem[1])
+        return False
+    setattr(form, f"{prefix}_on", problem)
+    return True
+
+
+def date_errors(form: Form, prefix: str) -> list[dict[str, str]]:
+    """The error summary's item for a form's date of three boxes: its message, linked to its
+    first wrong box (none when the date is good)."""
+    error: str | None = getattr(form, f"{prefix}_error")
+    if not error:
+        return []
+    parts: tuple[str, ...] = getattr(form, f"{prefix}_error_parts")
+    return [{"text": error, "href": f"#{prefix}-{parts[0] if parts else 'day'}"}]
+
+
 class ShareLinkForm(Form):
     """A share link: what it shows, and an optional expiry date (GOV.UK's date input: three
     boxes, checked together, with one message for the date)."""
@@ -760,9 +807,7 @@ class ShareLinkForm(Form):
         validators=[InputRequired(_l("Select what the link should show"))],
         widget=RadioInput(),
     )
-    expires_day = StringField(_l("Day"), filters=[stripped])
-    expires_month = StringField(_l("Month"), filters=[stripped])
-    expires_year = StringField(_l("Year"), filters=[stripped])
+    expires_day, expires_month, expires_year = date_boxes()
 
     expires_on: date | None = None
     # The message for the date, and which of its boxes are wrong ("day", "month", "year").
@@ -771,33 +816,16 @@ class ShareLinkForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
-        parts = {
-            "day": self.expires_day.data or "",
-            "month": self.expires_month.data or "",
-            "year": self.expires_year.data or "",
-        }
-        problem = _expiry_problem(parts, today())
-        if isinstance(problem, date) or problem is None:
-            self.expires_on = problem
-        else:
-            self.expires_error, self.expires_error_parts = str(problem[0]), problem[1]
-            valid = False
-        for part in ("expires_day", "expires_month", "expires_year"):
-            if self[part].errors:  # hidden characters (see Form)
-                self.expires_error = str(UNSAFE_CHARACTERS)
-                self.expires_error_parts = ("day", "month", "year")
-                self[part].errors = []
-                valid = False
-        return valid
+        return check_date(self, "expires", _expiry_problem) and valid
 
 
 def today() -> date:
     return datetime.now(UTC).date()
 
 
-def _expiry_problem(parts: dict[str, str], now: date) -> date | None | tuple[Any, tuple[str, ...]]:
+def _expiry_problem(parts: dict[str, str], now: date) -> DateProblem:
     """The expiry date, None when none was given, or (message, the boxes that are wrong)."""
-    return _date_problem(
+    return date_problem(
         parts,
         now,
         {
@@ -811,9 +839,7 @@ def _expiry_problem(parts: dict[str, str], now: date) -> date | None | tuple[Any
     )
 
 
-def _date_problem(
-    parts: dict[str, str], now: date, messages: dict[str, Any]
-) -> date | None | tuple[Any, tuple[str, ...]]:
+def date_problem(parts: dict[str, str], now: date, messages: dict[str, Any]) -> DateProblem:
     """A date of three boxes, None when none was given, or (message, the boxes that are
     wrong), with the messages given for: a missing "day", "month" or "year", "all" of two
     missing, not a "real" date, and a date in the "past"."""
@@ -839,9 +865,7 @@ def _date_problem(
 class DeadlineForm(Form):
     """A cluster's deadline (GOV.UK's date input: three boxes, checked together)."""
 
-    due_day = StringField(_l("Day"), filters=[stripped])
-    due_month = StringField(_l("Month"), filters=[stripped])
-    due_year = StringField(_l("Year"), filters=[stripped])
+    due_day, due_month, due_year = date_boxes()
 
     due_on: date | None = None
     due_error: str | None = None
@@ -849,45 +873,31 @@ class DeadlineForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
-        parts = {
-            "day": self.due_day.data or "",
-            "month": self.due_month.data or "",
-            "year": self.due_year.data or "",
-        }
-        problem = _date_problem(
-            parts,
-            today(),
-            {
-                "day": _l("The deadline must include a day"),
-                "month": _l("The deadline must include a month"),
-                "year": _l("The deadline must include a year"),
-                "all": _l("The deadline must include a day, a month and a year"),
-                "real": _l("The deadline must be a real date"),
-                "past": _l("The deadline must be today or in the future"),
-            },
-        )
-        if problem is None:
-            self.due_error = str(_l("Enter the deadline"))
-            self.due_error_parts = ("day", "month", "year")
-            valid = False
-        elif isinstance(problem, date):
-            self.due_on = problem
-        else:
-            self.due_error, self.due_error_parts = str(problem[0]), problem[1]
-            valid = False
-        for part in ("due_day", "due_month", "due_year"):
-            if self[part].errors:  # hidden characters (see Form)
-                self.due_error = str(UNSAFE_CHARACTERS)
-                self.due_error_parts = ("day", "month", "year")
-                self[part].errors = []
-                valid = False
-        return valid
+        return check_date(self, "due", _deadline_problem) and valid
 
     def refuse(self, message: str) -> None:
         """A date that is real but not one the deadline may have (the whole date is wrong)."""
         self.due_on = None
         self.due_error = message
         self.due_error_parts = ("day", "month", "year")
+
+
+def _deadline_problem(parts: dict[str, str], now: date) -> DateProblem:
+    problem = date_problem(
+        parts,
+        now,
+        {
+            "day": _l("The deadline must include a day"),
+            "month": _l("The deadline must include a month"),
+            "year": _l("The deadline must include a year"),
+            "all": _l("The deadline must include a day, a month and a year"),
+            "real": _l("The deadline must be a real date"),
+            "past": _l("The deadline must be today or in the future"),
+        },
+    )
+    if problem is None:
+        return _l("Enter the deadline"), ("day", "month", "year")
+    return problem
 
 
 class ConfirmForm(Form):

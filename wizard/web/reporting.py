@@ -26,6 +26,7 @@ from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import DashboardStatus
 from wizard.render.charts import Bar, bars_svg, heat_map_svg, stacked_bars_svg
 from wizard.render.locale import format_money
+from wizard.render.staff_voice import NOT_ON_THE_SCALE
 from wizard.services.reporting import Facts
 from wizard.web.text import gettext as _
 
@@ -62,10 +63,6 @@ class Report:
     by_school: list[tuple[str, Share]]
     school_svg: Any
     funding_total: int
-
-
-# "Not sure", the last rating, is no point on the scale: the chart draws it apart.
-NOT_ON_THE_SCALE = sum(1 for rating in framework.RATINGS if rating.key == "not-sure")
 
 
 def _locale() -> str:

@@ -3,44 +3,33 @@ the summary, the PDF, the shared view and the coordinator's view show of a round
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs lag 3.3
 from wtforms.validators import InputRequired
 
 from wizard.domain import framework
-from wizard.domain.aggregates import HeatRow, Spread, heat_max
+from wizard.domain.aggregates import heat_max
 from wizard.domain.cards import CardCatalogue
-from wizard.domain.diamond import ROW_COUNT, ranked
-from wizard.domain.inputs import parse_whole_number
 from wizard.domain.staff_voice import (
     LEADER,
     NO_ROLE,
     SUPPORT,
     TEACHER,
     Gap,
-    StaffAnswer,
     disclose,
     enough,
 )
-from wizard.render.charts import heat_map_parts, heat_map_svg, stacked_bars_svg
+from wizard.render.charts import heat_map_parts
+from wizard.render.staff_voice import ROLE_LABELS, heat_table
 from wizard.services import staff_voice as voice
-from wizard.web.fields import stripped
-from wizard.web.forms import Form, today
-from wizard.web.reporting import NOT_ON_THE_SCALE
+from wizard.web.forms import DateProblem, Form, check_date, date_boxes, date_problem, today
 from wizard.web.text import gettext as _
 from wizard.web.widgets import RadioInput
 
-ROLE_LABELS = {
-    TEACHER: _l("Teacher"),
-    SUPPORT: _l("Support staff"),
-    LEADER: _l("Leader"),
-    NO_ROLE: _l("Role not given"),
-}
 # The choice for a responder who would rather not give a role (stored as NO_ROLE).
 RATHER_NOT_SAY = "none"
 # The longest a round may stay open.
@@ -50,9 +39,7 @@ LONGEST_ROUND_DAYS = 366
 class OpenRoundForm(Form):
     """The closing date of a new round (GOV.UK's date input: three boxes checked together)."""
 
-    closes_day = StringField(_l("Day"), filters=[stripped])
-    closes_month = StringField(_l("Month"), filters=[stripped])
-    closes_year = StringField(_l("Year"), filters=[stripped])
+    closes_day, closes_month, closes_year = date_boxes()
 
     closes_on: date | None = None
     closes_error: str | None = None
@@ -60,51 +47,28 @@ class OpenRoundForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
-        for part in ("closes_day", "closes_month", "closes_year"):
-            if self[part].errors:  # hidden characters (see Form)
-                self.closes_error = str(self[part].errors[0])
-                self.closes_error_parts = ("day", "month", "year")
-                self[part].errors = []
-                return False
-        parts = {
-            "day": self.closes_day.data or "",
-            "month": self.closes_month.data or "",
-            "year": self.closes_year.data or "",
-        }
-        problem = closing_date_problem(parts, today())
-        if isinstance(problem, date):
-            self.closes_on = problem
-            return valid
-        self.closes_error, self.closes_error_parts = str(problem[0]), problem[1]
-        return False
+        return check_date(self, "closes", closing_date_problem) and valid
 
 
-def closing_date_problem(parts: dict[str, str], now: date) -> date | tuple[Any, tuple[str, ...]]:
+def closing_date_problem(parts: dict[str, str], now: date) -> DateProblem:
     """The closing date, or (message, the boxes that are wrong)."""
-    missing = tuple(name for name, value in parts.items() if not value)
-    if len(missing) == 3:
-        return _l("Enter the date the round closes"), ("day", "month", "year")
-    if missing:
-        names = {
+    problem = date_problem(
+        parts,
+        now,
+        {
             "day": _l("The closing date must include a day"),
             "month": _l("The closing date must include a month"),
             "year": _l("The closing date must include a year"),
-        }
-        if len(missing) == 1:
-            return names[missing[0]], missing
-        return _l("The closing date must include a day, a month and a year"), missing
-    numbers = {name: parse_whole_number(value) for name, value in parts.items()}
-    if any(number is None for number in numbers.values()) or len(parts["year"]) != 4:
-        return _l("The closing date must be a real date"), ("day", "month", "year")
-    try:
-        chosen = date(numbers["year"] or 0, numbers["month"] or 0, numbers["day"] or 0)
-    except ValueError:
-        return _l("The closing date must be a real date"), ("day", "month", "year")
-    if chosen < now:
-        return _l("The closing date must be today or in the future"), ("day", "month", "year")
-    if chosen > now + timedelta(days=LONGEST_ROUND_DAYS):
+            "all": _l("The closing date must include a day, a month and a year"),
+            "real": _l("The closing date must be a real date"),
+            "past": _l("The closing date must be today or in the future"),
+        },
+    )
+    if problem is None:
+        return _l("Enter the date the round closes"), ("day", "month", "year")
+    if isinstance(problem, date) and problem > now + timedelta(days=LONGEST_ROUND_DAYS):
         return _l("The closing date must be within a year from today"), ("day", "month", "year")
-    return chosen
+    return problem
 
 
 def _hallmark_field(hallmark: framework.Hallmark) -> RadioField:
@@ -161,114 +125,6 @@ class ResponseForm(Form):
             setattr(Filled, f"hallmark_{hallmark.id}", _hallmark_field(hallmark))
         form: ResponseForm = Filled(**kwargs)
         return form
-
-
-# Results -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HallmarkResult:
-    number: int
-    title: str
-    spread: Spread | None
-    """None: fewer than five staff rated this hallmark, so its spread is not shown."""
-    school_rating: str | None
-    gap: Gap
-
-
-@dataclass(frozen=True)
-class Results:
-    responses: int
-    closed: bool
-    """The round has closed: until then only the number of responses is shown."""
-    shown: bool
-    """Closed with at least five responses: results may be shown."""
-    roles: list[tuple[str, int | None]]
-    """Each role's label and count (None when hidden: see domain.staff_voice)."""
-    hallmarks: list[HallmarkResult]
-    rating_labels: list[str]
-    spread_svg: Any
-    complete_boards: int
-    boards_shown: bool
-    """At least five complete boards: the heat map and the consensus board may be shown."""
-    heat_rows: list[tuple[str, HeatRow]]
-    heat_svg: Any
-    row_labels: list[str]
-    consensus: dict[int, str]
-    consensus_ranked: list[list[str]]
-
-
-def heat_table(
-    rows: list[HeatRow], catalogue: CardCatalogue
-) -> tuple[list[tuple[str, HeatRow]], Any, list[str]]:
-    """The staff heat map as the cluster dashboard draws it: a chart and the rows of its table."""
-    heat_rows = [(catalogue[row.card].title, row) for row in rows]
-    row_labels = [_("Row %(number)d", number=number) for number in range(1, ROW_COUNT + 1)]
-    svg = heat_map_svg(
-        _("Staff heat map: the number of staff who put each card in each row"),
-        row_labels,
-        [(title, row.counts) for title, row in heat_rows],
-        heat_max(rows),
-    )
-    return heat_rows, svg, row_labels
-
-
-def build_results(
-    answers: list[StaffAnswer],
-    closed: bool,
-    catalogue: CardCatalogue,
-    school_ratings: dict[int, str],
-) -> Results:
-    """Everything the results page may show (domain.staff_voice.disclose): only the count while
-    the round is open or fewer than five responded."""
-    rating_keys = [rating.key for rating in framework.RATINGS]
-    ids = [h.id for h in framework.HALLMARKS]
-    found = disclose(answers, closed, ids, rating_keys, catalogue)
-    if not found.shown:
-        return Results(
-            found.responses, closed, False, [], [], [], None, 0, False, [], None, [], {}, []
-        )
-    rating_labels = [str(rating.title) for rating in framework.RATINGS]
-    hallmarks = [
-        HallmarkResult(
-            hallmark.number,
-            str(hallmark.title),
-            spread,
-            school_ratings.get(hallmark.id),
-            gap,
-        )
-        for hallmark, spread, gap in zip(
-            framework.HALLMARKS, found.spreads, found.gaps, strict=True
-        )
-    ]
-    spread_svg = stacked_bars_svg(
-        _("The number of staff giving each rating, for each hallmark"),
-        rating_labels,
-        [(f"{h.number}. {h.title}", h.spread.counts) for h in hallmarks if h.spread is not None],
-        apart=NOT_ON_THE_SCALE,
-    )
-    heat_rows: list[tuple[str, HeatRow]] = []
-    heat_svg: Any = None
-    row_labels: list[str] = []
-    if found.heat_rows is not None:
-        heat_rows, heat_svg, row_labels = heat_table(found.heat_rows, catalogue)
-    roles = [(str(ROLE_LABELS[role]), number) for role, number in found.roles.items()]
-    return Results(
-        found.responses,
-        closed,
-        True,
-        roles,
-        hallmarks,
-        rating_labels,
-        spread_svg,
-        found.complete_boards,
-        found.heat_rows is not None,
-        heat_rows,
-        heat_svg,
-        row_labels,
-        found.consensus,
-        ranked(found.consensus),
-    )
 
 
 def gap_text(gap: Gap) -> str:

@@ -15,7 +15,7 @@ from wizard.domain.values import DashboardStatus
 from wizard.render.locale import format_long_date
 from wizard.services import deadlines, feedback, reporting
 from wizard.web.access import Access, allow
-from wizard.web.forms import ConfirmForm, DeadlineForm
+from wizard.web.forms import ConfirmForm, DeadlineForm, date_errors
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
 from wizard.web.text import gettext as _
@@ -192,11 +192,7 @@ def deadline(cluster_id: int) -> ResponseReturnValue:
         form.due_day.data = str(current.due_on.day)
         form.due_month.data = str(current.due_on.month)
         form.due_year.data = str(current.due_on.year)
-    errors = (
-        [{"text": form.due_error, "href": f"#due-{form.due_error_parts[0]}"}]
-        if form.due_error and form.due_error_parts
-        else []
-    )
+    errors = date_errors(form, "due")
     if "csrf_token" in form.errors:
         abort(400)
     return render_template(

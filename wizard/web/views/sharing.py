@@ -29,7 +29,7 @@ from wizard.render.mail import link
 from wizard.services import sharing
 from wizard.web.access import Access, allow
 from wizard.web.extensions import limiter
-from wizard.web.forms import ConfirmForm, ShareLinkForm, today
+from wizard.web.forms import ConfirmForm, ShareLinkForm, date_errors, today
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.scope import SharedScope, resolve_shared_scope
@@ -109,10 +109,7 @@ def revoke_link(year: str, link_id: int) -> ResponseReturnValue:
 def _errors(form: ShareLinkForm) -> list[dict[str, str]]:
     """The error summary: each message linked to its field (the date to its first wrong box)."""
     errors = [{"text": str(message), "href": "#shows"} for message in form.shows.errors]
-    if form.expires_error:
-        first = form.expires_error_parts[0] if form.expires_error_parts else "day"
-        errors.append({"text": form.expires_error, "href": f"#expires-{first}"})
-    return errors
+    return errors + date_errors(form, "expires")
 
 
 # The shared plan ------------------------------------------------------------------------------

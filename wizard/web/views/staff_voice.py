@@ -32,22 +32,21 @@ from wizard.domain import framework
 from wizard.domain.diamond import normalise, ranked, read_move
 from wizard.domain.staff_voice import is_complete, more_than_expected
 from wizard.render.mail import link
+from wizard.render.staff_voice import ROLE_LABELS
 from wizard.services import board as boards
 from wizard.services import staff_voice as voice
 from wizard.services.board import BoardState, Chooser, Outcome
 from wizard.web.access import Access, allow
 from wizard.web.board_words import announcement
 from wizard.web.extensions import htmx, limiter
-from wizard.web.forms import ConfirmForm, today
+from wizard.web.forms import ConfirmForm, date_errors, today
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import board_context
 from wizard.web.scope import plan_scope
 from wizard.web.staff_voice import (
     RATHER_NOT_SAY,
-    ROLE_LABELS,
     OpenRoundForm,
     ResponseForm,
-    build_results,
     gap_text,
     mean_text,
 )
@@ -57,9 +56,7 @@ from wizard.web.views import posted_version, signed_in_user, wants_partial
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
-    from wizard.services.staff_voice import Plan
-    from wizard.services.staff_voice import Response as StaffVoiceResponse
-    from wizard.services.staff_voice import Round as StaffVoiceRound
+    from wizard.services.staff_voice import Plan, StaffVoiceResponse, StaffVoiceRound
 
 bp = Blueprint("staff_voice", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/staff-voice")
 respond = Blueprint("staff_voice_response", __name__, url_prefix=LANG_PREFIX + "/staff-voice")
@@ -83,13 +80,6 @@ def _round(plan: Plan, round_id: int) -> StaffVoiceRound:
     if found is None:
         abort(404)
     return found
-
-
-def _date_errors(form: OpenRoundForm) -> list[dict[str, str]]:
-    if not form.closes_error:
-        return []
-    first = form.closes_error_parts[0] if form.closes_error_parts else "day"
-    return [{"text": form.closes_error, "href": f"#closes-{first}"}]
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -121,7 +111,7 @@ def _index(year: str, new_link: str | None = None, reissued: bool = False) -> Re
     return render_template(
         "staff_voice/index.html",
         form=form,
-        errors=_date_errors(form),
+        errors=date_errors(form, "closes"),
         new_link=new_link,
         reissued=reissued,
         expected=voice.expected_staff_of(plan),
@@ -208,10 +198,7 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
     round_ = _round(plan, round_id)
     scope = plan_scope()
     state = _school_board().read()
-    is_open = voice.is_open(round_, today())
-    report = build_results(
-        voice.answers_of(round_), not is_open, state.catalogue, voice.school_ratings(state)
-    )
+    report = voice.results(round_, state.catalogue, voice.school_ratings(state), today())
     expected = voice.expected_staff_of(plan)
     lead = voice.lead_choices(signed_in_user().is_school_lead, state, report.consensus, plan)
     return render_template(
@@ -228,7 +215,7 @@ def results(year: str, round_id: int) -> ResponseReturnValue:
         same_board=report.consensus == state.board,
         can_undo=lead.can_undo,
         submitted=lead.submitted,
-        is_open=is_open,
+        is_open=not report.closed,
         expected=expected,
         too_many=more_than_expected(report.responses, expected),
         year_slug=year,
@@ -246,8 +233,7 @@ def apply(year: str, round_id: int) -> ResponseReturnValue:
         abort(400)
     store = _school_board(signed_in=True)
     state = store.load()
-    closed = not voice.is_open(round_, today())
-    report = build_results(voice.answers_of(round_), closed, state.catalogue, {})
+    report = voice.results(round_, state.catalogue, {}, today())
     results_url = url_for("staff_voice.results", year=year, round_id=round_id)
     if not report.shown or not report.consensus:
         abort(404)
