@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import flask_babel
 import jinja2
 import pytest
+from flask_babel import lazy_gettext, lazy_ngettext
 from flask_babel.speaklater import LazyString
 from jinja2 import DictLoader, Environment
 from jinja2.filters import do_indent
@@ -138,6 +140,19 @@ def test_keys_tell_apart_what_renders_differently() -> None:
     assert freeze({"a": [{"b": "x"}]}) == freeze({"a": [{"b": "x"}]})
     # A lazy string is keyed by its text now (in the page's language), not by its object.
     assert freeze(LazyString(lambda: "Yes")) == freeze(LazyString(str, "Yes"))
+
+
+def test_a_translated_lazy_string_is_keyed_by_what_it_translates_without_translating() -> None:
+    """Outside any request (no translations to look in): freezing does not evaluate it."""
+    assert freeze(lazy_gettext("Yes")) == freeze(lazy_gettext("Yes"))
+    assert freeze(lazy_gettext("Yes")) != freeze(lazy_gettext("No"))
+    assert freeze(lazy_gettext("%(n)s", n=1)) != freeze(lazy_gettext("%(n)s", n=True))
+    assert freeze(lazy_ngettext("a", "b", 1)) != freeze(lazy_ngettext("a", "b", 2))
+    assert freeze(lazy_gettext("Yes")) != freeze("Yes")
+    assert freeze(lazy_gettext("Yes")) != freeze(Markup("Yes"))
+    # flask_babel's LazyString keeps its function and arguments where the key reads them.
+    lazy = lazy_gettext("Yes", n=1)
+    assert (lazy._func, lazy._args, lazy._kwargs) == (flask_babel.gettext, ("Yes",), {"n": 1})
 
 
 def test_values_of_other_kinds_are_not_cached() -> None:

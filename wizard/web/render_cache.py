@@ -7,10 +7,11 @@ per-process LRU (`RenderCache`, one per app). What a key holds:
 
 - the params frozen in order, each value with its type (True, 1 and 1.0 render differently;
   a `str` is escaped where `Markup` is not);
-- a Flask-Babel lazy string as its text in the page's language, tagged as lazy: it shares no
-  entry with a `str` or `Markup` of the same words (Jinja treats the three differently, a lazy
-  string is never escaped). On a miss the component is rendered from the original params, lazy
-  strings and all, so the cached HTML is exactly what the page had before;
+- a Flask-Babel lazy string as what it translates (its gettext function and arguments, the
+  language being part of the key), or else as its text; tagged as lazy either way, so it
+  shares no entry with a `str` or `Markup` of the same words (Jinja treats the three
+  differently: a lazy string is never escaped). On a miss the component is rendered from the
+  original params, lazy strings and all, so the cached HTML is exactly what the page had before;
 - anything else (an object of unknown kind) makes the call uncacheable: it is rendered as
   before, every time.
 
@@ -33,8 +34,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
+import flask_babel
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import Domain, get_locale
 from flask_babel.speaklater import LazyString
 from jinja2 import Environment, Template
 from jinja2.filters import do_indent
@@ -57,7 +59,10 @@ COMPONENTS = {
     "back-link": "govukBackLink",
     "button": "govukButton",
     "error-summary": "govukErrorSummary",
+    "notification-banner": "govukNotificationBanner",
+    "panel": "govukPanel",
     "skip-link": "govukSkipLink",
+    "task-list": "govukTaskList",
 }
 
 # Stands for a textarea's text while the widget is rendered: escaping leaves it as it is, and
@@ -65,6 +70,13 @@ COMPONENTS = {
 _MARKER = "\x1ewizard-textarea-text\x1e"
 
 _SCALARS = (str, int, float, bool, type(None))
+
+# A lazy string made by one of these gives, in a given language, a text that depends only on
+# its arguments: it is keyed by them, without looking the translation up (flask_babel 4).
+_GETTEXTS = frozenset(
+    {flask_babel.gettext, flask_babel.ngettext, flask_babel.pgettext, flask_babel.npgettext}
+)
+_DOMAIN_GETTEXTS = frozenset({Domain.gettext, Domain.ngettext, Domain.pgettext, Domain.npgettext})
 
 
 class Uncacheable(Exception):
@@ -81,6 +93,9 @@ def freeze(value: Any) -> Hashable:
     if kind is list or kind is tuple:
         return (kind, tuple(freeze(item) for item in value))
     if isinstance(value, LazyString):
+        func = getattr(value, "_func", None)
+        if func in _GETTEXTS or getattr(func, "__func__", None) in _DOMAIN_GETTEXTS:
+            return (LazyString, func, freeze(value._args), freeze(value._kwargs))
         return (LazyString, str(value))
     if kind in _SCALARS or kind is Markup:
         return (kind, value)
