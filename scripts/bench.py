@@ -707,7 +707,7 @@ def asset_weights() -> list[str]:
         "js/app.mjs",
         "vendor/govuk-frontend-6.3.0-subset.min.js",
     ]
-    board = [*every, "js/diamond.mjs", "vendor/Sortable-1.15.7.min.js"]
+    board = [*every, "js/diamond.mjs"]
     lines = ["| file | gzipped bytes |", "| --- | ---: |"]
     lines += [f"| {name} | {gz(name)} |" for name in board]
     step_total = sum(gz(n) for n in every)

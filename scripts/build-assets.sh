@@ -50,14 +50,12 @@ pkg_version() {
 GOVUK_VERSION="$(pkg_version govuk-frontend)"
 HTMX_VERSION="$(pkg_version htmx.org)"
 AXE_VERSION="$(pkg_version axe-core)"
-SORTABLE_VERSION="$(pkg_version sortablejs)"
 SASS_VERSION="$(pkg_version sass)"
 ESBUILD_VERSION="$(pkg_version esbuild)"
 
 # govuk-frontend must match the Python package govuk-frontend-jinja 4.1.0.
 [[ "$GOVUK_VERSION" == "6.3.0" ]] || die "govuk-frontend must be 6.3.0 (govuk-frontend-jinja 4.1.0), found $GOVUK_VERSION"
 [[ "$HTMX_VERSION" == 2.0.* ]] || die "htmx.org must be a 2.0.x release, found $HTMX_VERSION"
-[[ "$SORTABLE_VERSION" == 1.15.* ]] || die "sortablejs must be a 1.15.x release, found $SORTABLE_VERSION"
 
 # 2. Sass. "pkg:" URLs resolve through node_modules (Node package importer).
 mkdir -p static/css
@@ -76,7 +74,7 @@ fi
 #    with only the components our pages use (scripts/assets/govuk-frontend-subset.mjs),
 #    tree-shaken and minified: about 6 KB gzipped instead of the full build's 11 KB.
 mkdir -p static/vendor tests/e2e/vendor
-rm -f static/vendor/govuk-frontend-*.min.js static/vendor/htmx-*.min.js static/vendor/Sortable-*.min.js
+rm -f static/vendor/govuk-frontend-*.min.js static/vendor/htmx-*.min.js static/vendor/Sortable-*.min.js  # SortableJS: no longer used
 
 node_modules/.bin/esbuild scripts/assets/govuk-frontend-subset.mjs \
   --bundle --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
@@ -98,22 +96,13 @@ for module in app diamond; do
     "--banner:js=// Built by scripts/build-assets.sh from static/src/${module}.mjs (sources ${SOURCES_DIGEST}): edit the source, then run make assets." \
     --outfile="static/js/${module}.mjs"
 done
-# SortableJS's UMD build (defines window.Sortable), for the Diamond 9 board only.
-cp node_modules/sortablejs/Sortable.min.js "static/vendor/Sortable-${SORTABLE_VERSION}.min.js"
 cp node_modules/axe-core/axe.min.js tests/e2e/vendor/axe.min.js
 
 # app.mjs imports GOV.UK Frontend by its versioned file name.
 grep -q "govuk-frontend-${GOVUK_VERSION}-subset\.min\.js" static/src/app.mjs ||
   die "static/src/app.mjs does not import ../vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
 
-# The board page loads SortableJS by its versioned file name, and diamond.mjs
-# loads the same file itself when the board arrives by a boosted navigation.
-for f in templates/plan/diamond/board_page.html static/src/diamond.mjs; do
-  grep -q "Sortable-${SORTABLE_VERSION}\.min\.js" "$f" ||
-    die "$f does not name vendor/Sortable-${SORTABLE_VERSION}.min.js"
-done
-
-echo "build-assets: sass ${SASS_VERSION}, esbuild ${ESBUILD_VERSION}, govuk-frontend ${GOVUK_VERSION}, htmx.org ${HTMX_VERSION}, sortablejs ${SORTABLE_VERSION}, axe-core ${AXE_VERSION}"
+echo "build-assets: sass ${SASS_VERSION}, esbuild ${ESBUILD_VERSION}, govuk-frontend ${GOVUK_VERSION}, htmx.org ${HTMX_VERSION}, axe-core ${AXE_VERSION}"
 size() {
   printf '  %-45s %8d bytes, %7d gzipped\n' "$1" "$(wc -c <"$1")" "$(gzip -9c "$1" | wc -c)"
 }
@@ -129,7 +118,7 @@ every_page=(static/css/app.css
   static/js/js-enabled.js
   static/js/app.mjs)
 # app.mjs imports diamond.mjs only on a page with the board.
-board_page=(static/js/diamond.mjs "static/vendor/Sortable-${SORTABLE_VERSION}.min.js")
+board_page=(static/js/diamond.mjs)
 for f in "${every_page[@]}" "${board_page[@]}" tests/e2e/vendor/axe.min.js; do
   size "$f"
 done

@@ -4,8 +4,8 @@
 // "m" with the value "<card> <where to>"; htmx posts the form and the server
 // answers with only what changed, out of band (see move_response.html).
 //
-// 1. Drag and drop with SortableJS: every place on the board and the card
-//    bank accept cards. A drop changes nothing in the page itself: it posts
+// 1. Drag and drop (pointer events, no library): every place on the board and
+//    the card bank accept cards. A drop changes nothing in the page itself: it posts
 //    the same move as the buttons (card, to, version, csrf_token) to the
 //    form's action with htmx. Dropped on a card, the two swap ("with:<card>");
 //    on an empty place, the card goes there; on the bank, it goes back. A drag
@@ -30,9 +30,8 @@
 // (#diamond-board), so no other page downloads it. Print buttons (data-print)
 // are handled by app.mjs.
 // The board can also arrive by a boosted navigation (data-hx-select="#app-container"
-// from the task list), which runs no <script>: SortableJS is then loaded here.
-
-const SORTABLE_URL = new URL('../vendor/Sortable-1.15.7.min.js', import.meta.url).href
+// from the task list): the drag listeners are on the document, and refresh()
+// notices the board after every swap.
 
 const BOARD = '#diamond-board'
 const FORM = '#board-form'
@@ -46,14 +45,11 @@ const MOVED_CLASS = 'app-card--moved'
 
 const htmx = window.htmx
 
-/** @type {any[]} live Sortable instances, destroyed before the next set is made */
-let sortables = []
 /** Requests for moves in flight: while there is one, nothing can be dragged. */
 let movesInFlight = 0
 /** The move each request made: xhr -> { card, to } */
 const moves = new WeakMap()
 let refreshQueued = false
-let sortableLoading = null
 let lastScrollAt = -Infinity
 
 function getForm () {
@@ -79,69 +75,232 @@ function isMove (config) {
   return new URL(config.path, document.baseURI).pathname === new URL(moveUrl, document.baseURI).pathname
 }
 
-function loadSortable () {
-  if (window.Sortable) {
-    return Promise.resolve(window.Sortable)
-  }
-  if (!sortableLoading) {
-    sortableLoading = new Promise(function (resolve) {
-      const script = document.createElement('script')
-      script.src = SORTABLE_URL
-      script.addEventListener('load', function () { resolve(window.Sortable || null) })
-      script.addEventListener('error', function () {
-        sortableLoading = null
-        resolve(null)
-      })
-      document.head.appendChild(script)
-    })
-  }
-  return sortableLoading
-}
-
 // -----------------------------------------------------------------------------
 // 1. Drag and drop
 // -----------------------------------------------------------------------------
+//
+// Pointer events, for mouse, pen and touch alike. A mouse or pen drag starts
+// once the pointer has moved a few pixels with the button down; a finger must
+// rest on the card a moment first (a swipe over a card still scrolls the
+// page), and while it drags the page does not scroll under it. A copy of the
+// card follows the pointer; the card itself stays where it is, dimmed, and the
+// place under the pointer is highlighted. The page scrolls when the pointer
+// nears the top or bottom of the window.
 
-function destroySortables () {
-  sortables.forEach(function (sortable) { sortable.destroy() })
-  sortables = []
-  document.body.classList.remove(DRAGGABLE_CLASS)
+const MOUSE_TOLERANCE_PX = 3
+const TOUCH_DELAY_MS = 200
+const TOUCH_TOLERANCE_PX = 5
+const EDGE_PX = 40
+const EDGE_SPEED_PX = 15
+// Where a drag cannot start: the card's own buttons, links and fields.
+const NOT_A_HANDLE = '.app-card__moves, .app-card__links, a, button, select, input, label, summary, textarea'
+
+let dragEnabled = false
+let dragDisabled = false
+/** The drag under way (or about to start): see startPress. */
+let press = null
+
+function draggableAt (target) {
+  if (!dragEnabled || dragDisabled || !(target instanceof Element) || target.closest(NOT_A_HANDLE)) {
+    return null
+  }
+  const card = target.closest('.app-card[data-card]')
+  const container = card && card.closest('[data-slot]')
+  if (!container || !container.matches(CONTAINERS)) {
+    return null
+  }
+  // In the bank the whole list item moves; on the board, the card.
+  const item = container.getAttribute('data-slot') === 'bank' ? card.closest('.app-bank__item') || card : card
+  return { card, container, item }
 }
 
 function setDisabled (disabled) {
-  sortables.forEach(function (sortable) { sortable.option('disabled', disabled) })
+  dragDisabled = disabled
+  if (disabled && press) {
+    endPress(null)
+  }
 }
 
-function upToDate () {
-  const containers = Array.from(document.querySelectorAll(CONTAINERS))
-  return sortables.length === containers.length && sortables.every(function (sortable, index) {
-    return sortable.el === containers[index]
+// The place (or the bank) under the pointer. The copy of the card that
+// follows the pointer has pointer-events: none, so it is looked through.
+function containerAt (point) {
+  const element = document.elementFromPoint(point.clientX, point.clientY)
+  const found = element && element.closest('[data-slot]')
+  return found && found.matches(CONTAINERS) ? found : null
+}
+
+// Where a drop lands: a card on the board (swap with it), an empty place,
+// or the bank; or nowhere.
+function dropAt (point, from) {
+  const element = document.elementFromPoint(point.clientX, point.clientY)
+  if (!element) return null
+  const onCard = element.closest('#diamond-board .app-card[data-card]')
+  if (onCard) return 'with:' + onCard.getAttribute('data-card')
+  const over = containerAt(point)
+  if (!over || over === from) return null
+  return over.getAttribute('data-slot')
+}
+
+function setTarget (next) {
+  if (next !== press.target) {
+    if (press.target) press.target.classList.remove(DROP_TARGET_CLASS)
+    if (next) next.classList.add(DROP_TARGET_CLASS)
+    press.target = next
+  }
+}
+
+function startPress (event) {
+  if (press || event.button !== 0 || !event.isPrimary) {
+    return
+  }
+  const found = draggableAt(event.target)
+  if (!found) {
+    return
+  }
+  press = {
+    ...found,
+    pointerId: event.pointerId,
+    touch: event.pointerType === 'touch',
+    startX: event.clientX,
+    startY: event.clientY,
+    x: event.clientX,
+    y: event.clientY,
+    dragging: false,
+    copy: null,
+    target: null,
+    timer: 0,
+    frame: 0,
+    scrollFrame: 0
+  }
+  if (press.touch) {
+    press.timer = window.setTimeout(beginDrag, TOUCH_DELAY_MS)
+  } else {
+    // No text selection or native drag of the card's text while pressing.
+    event.preventDefault()
+  }
+}
+
+function beginDrag () {
+  press.timer = 0
+  press.dragging = true
+  const box = press.item.getBoundingClientRect()
+  press.offsetX = press.startX - box.left
+  press.offsetY = press.startY - box.top
+  const copy = press.item.cloneNode(true)
+  copy.removeAttribute('id')
+  copy.querySelectorAll('[id]').forEach(function (element) { element.removeAttribute('id') })
+  copy.setAttribute('aria-hidden', 'true')
+  copy.classList.add('app-drag-copy')
+  copy.style.width = box.width + 'px'
+  copy.style.height = box.height + 'px'
+  document.body.appendChild(copy)
+  press.copy = copy
+  press.item.classList.add('app-drag-origin')
+  document.body.classList.add('app-diamond-dragging')
+  follow()
+}
+
+function follow () {
+  if (!press || !press.dragging) return
+  press.copy.style.transform = 'translate(' + (press.x - press.offsetX) + 'px,' + (press.y - press.offsetY) + 'px)'
+  if (!press.frame) {
+    press.frame = window.requestAnimationFrame(function () {
+      if (!press) return
+      press.frame = 0
+      const over = containerAt({ clientX: press.x, clientY: press.y })
+      setTarget(over && over !== press.container ? over : null)
+      autoScroll()
+    })
+  }
+}
+
+// Near the top or bottom of the window the page scrolls, a step a frame.
+function autoScroll () {
+  if (!press || !press.dragging || press.scrollFrame) return
+  const step = press.y < EDGE_PX ? -EDGE_SPEED_PX : (press.y > window.innerHeight - EDGE_PX ? EDGE_SPEED_PX : 0)
+  if (!step) return
+  press.scrollFrame = window.requestAnimationFrame(function () {
+    if (!press) return
+    press.scrollFrame = 0
+    window.scrollBy(0, step)
+    autoScroll()
   })
 }
 
-/** Make the board's places and the bank drop targets, afresh. */
-function refresh () {
-  refreshQueued = false
-  if (sortables.length && upToDate()) {
+function movePress (event) {
+  if (!press || event.pointerId !== press.pointerId) {
     return
   }
-  destroySortables()
-  // Only a board that can be changed has move forms.
-  const board = getBoard()
-  if (!board || !document.querySelector('#board-form[data-hx-post]')) {
-    return
-  }
-  loadSortable().then(function (Sortable) {
-    // The page may have changed while SortableJS was loading.
-    if (!Sortable || sortables.length || getBoard() !== board) {
+  press.x = event.clientX
+  press.y = event.clientY
+  const distance = Math.max(Math.abs(press.x - press.startX), Math.abs(press.y - press.startY))
+  if (!press.dragging) {
+    if (press.touch) {
+      // Moved before the card was picked up: the finger is scrolling the page.
+      if (distance > TOUCH_TOLERANCE_PX) endPress(null)
       return
     }
-    document.querySelectorAll(CONTAINERS).forEach(function (container) {
-      sortables.push(createSortable(Sortable, container))
-    })
-    setDisabled(movesInFlight > 0)
-    document.body.classList.add(DRAGGABLE_CLASS)
-  })
+    if (distance <= MOUSE_TOLERANCE_PX) return
+    beginDrag()
+  }
+  follow()
+}
+
+/** The press is over: `event` is the pointer released (a drop), or null (cancelled). */
+function endPress (event) {
+  const ended = press
+  press = null
+  if (ended.timer) window.clearTimeout(ended.timer)
+  if (ended.frame) window.cancelAnimationFrame(ended.frame)
+  if (ended.scrollFrame) window.cancelAnimationFrame(ended.scrollFrame)
+  if (ended.target) ended.target.classList.remove(DROP_TARGET_CLASS)
+  if (ended.copy) ended.copy.remove()
+  ended.item.classList.remove('app-drag-origin')
+  document.body.classList.remove('app-diamond-dragging')
+  if (!event || !ended.dragging) {
+    return
+  }
+  // Released while the page was scrolling: where the pointer is was not chosen.
+  if (performance.now() - lastScrollAt < SCROLL_SETTLE_MS) {
+    return
+  }
+  const to = dropAt(event, ended.container)
+  const card = ended.card.getAttribute('data-card')
+  if (to && to !== 'with:' + card) {
+    postMove(card, to)
+  }
+}
+
+document.addEventListener('pointerdown', startPress)
+document.addEventListener('pointermove', movePress)
+document.addEventListener('pointerup', function (event) {
+  if (press && event.pointerId === press.pointerId) endPress(event)
+})
+document.addEventListener('pointercancel', function (event) {
+  if (press && event.pointerId === press.pointerId) endPress(null)
+})
+// A finger that has picked a card up moves it, not the page (touchmove must be
+// cancellable, so this listener is not passive).
+document.addEventListener('touchmove', function (event) {
+  if (press && press.touch && press.dragging && event.cancelable) event.preventDefault()
+}, { passive: false })
+// A long press on a card is a drag, not the browser's menu or a text selection.
+document.addEventListener('contextmenu', function (event) {
+  if (press && press.touch) event.preventDefault()
+})
+document.addEventListener('dragstart', function (event) {
+  if (press) event.preventDefault()
+})
+
+/** Make the board's places and the bank drop targets (when the board can be changed). */
+function refresh () {
+  refreshQueued = false
+  if (press && !document.contains(press.item)) {
+    endPress(null)
+  }
+  // Only a board that can be changed has move forms.
+  dragEnabled = Boolean(getBoard() && document.querySelector('#board-form[data-hx-post]'))
+  document.body.classList.toggle(DRAGGABLE_CLASS, dragEnabled)
 }
 
 function queueRefresh () {
@@ -149,120 +308,6 @@ function queueRefresh () {
     refreshQueued = true
     queueMicrotask(refresh)
   }
-}
-
-function createSortable (Sortable, container) {
-  const inBank = container.getAttribute('data-slot') === 'bank'
-  let pointer = null
-  let target = null
-  let frame = 0
-
-  function setTarget (next) {
-    if (next !== target) {
-      if (target) target.classList.remove(DROP_TARGET_CLASS)
-      if (next) next.classList.add(DROP_TARGET_CLASS)
-      target = next
-    }
-  }
-
-  // The place (or the bank) under the pointer. The copy of the card that
-  // follows the pointer has pointer-events: none, so it is looked through.
-  function containerAt (point) {
-    if (!point) return null
-    const element = document.elementFromPoint(point.clientX, point.clientY)
-    const found = element && element.closest('[data-slot]')
-    return found && found.matches(CONTAINERS) ? found : null
-  }
-
-  // Where a drop lands: a card on the board (swap with it), an empty place,
-  // or the bank; or nowhere.
-  function dropAt (point) {
-    if (!point) return null
-    const element = document.elementFromPoint(point.clientX, point.clientY)
-    if (!element) return null
-    const onCard = element.closest('#diamond-board .app-card[data-card]')
-    if (onCard) return 'with:' + onCard.getAttribute('data-card')
-    const over = containerAt(point)
-    if (!over || over === container) return null
-    return over.getAttribute('data-slot')
-  }
-
-  function track (event) {
-    pointer = event.touches ? event.touches[0] : event
-    if (!frame) {
-      frame = window.requestAnimationFrame(function () {
-        frame = 0
-        const over = containerAt(pointer)
-        setTarget(over && over !== container ? over : null)
-      })
-    }
-  }
-
-  function stopTracking () {
-    document.removeEventListener('pointermove', track)
-    document.removeEventListener('mousemove', track)
-    document.removeEventListener('touchmove', track)
-    if (frame) window.cancelAnimationFrame(frame)
-    frame = 0
-    setTarget(null)
-    document.body.classList.remove('app-diamond-dragging')
-  }
-
-  return Sortable.create(container, {
-    group: 'diamond',
-    draggable: inBank ? '.app-bank__item' : '.app-card',
-    // The whole card is the handle, except its buttons, links and fields.
-    handle: '.app-card',
-    filter: '.app-card__moves, .app-card__links, a, button, select, input, label, summary',
-    preventOnFilter: false,
-    // The same drag for mouse, pen and touch, with no native HTML5 drag
-    // image. On touch a short press picks the card up, so that a swipe over
-    // a card still scrolls the page.
-    forceFallback: true,
-    fallbackOnBody: true,
-    fallbackTolerance: 3,
-    delay: 200,
-    delayOnTouchOnly: true,
-    touchStartThreshold: 5,
-    scroll: true,
-    scrollSensitivity: 40,
-    scrollSpeed: 15,
-    bubbleScroll: true,
-    animation: 0,
-    ghostClass: 'app-sortable-ghost',
-    chosenClass: 'app-sortable-chosen',
-    dragClass: 'app-sortable-drag',
-    fallbackClass: 'app-sortable-fallback',
-    // Sortable never rearranges the page: where the card goes is decided
-    // by the server. The drop target is highlighted instead.
-    onMove: function () { return false },
-    onStart: function () {
-      document.body.classList.add('app-diamond-dragging')
-      document.addEventListener('pointermove', track)
-      document.addEventListener('mousemove', track)
-      document.addEventListener('touchmove', track, { passive: true })
-    },
-    onEnd: function (event) {
-      const original = event.originalEvent
-      stopTracking()
-      // Only a real drop moves the card: not a cancelled touch or pointer
-      // (the browser took the gesture over), nor the instance being destroyed.
-      if (!original || !/^(pointerup|mouseup|touchend)$/.test(original.type)) {
-        return
-      }
-      // Released while the page was scrolling: where the pointer is was not chosen.
-      if (performance.now() - lastScrollAt < SCROLL_SETTLE_MS) {
-        return
-      }
-      const point = original.changedTouches ? original.changedTouches[0] : original
-      const to = dropAt(point && 'clientX' in point ? point : pointer)
-      const card = event.item.matches('.app-card') ? event.item : event.item.querySelector('.app-card')
-      if (!to || !card || to === 'with:' + card.getAttribute('data-card')) {
-        return
-      }
-      postMove(card.getAttribute('data-card'), to)
-    }
-  })
 }
 
 function postMove (card, to) {

@@ -279,7 +279,7 @@ def press_until_focused(page: Page, target: Locator, key: str = "Tab", limit: in
 
 
 def wait_until_draggable(page: Page) -> None:
-    """Wait until diamond.mjs has loaded SortableJS and made the cards draggable (it marks
+    """Wait until diamond.mjs has made the cards draggable (it marks
     <body>; the grip on each card appears then)."""
     page.wait_for_function("() => document.body.classList.contains('app-diamond-draggable')")
 
@@ -479,7 +479,7 @@ def centre(locator: Locator) -> tuple[float, float]:
 
 
 def drag_with_mouse(page: Page, source: Locator, target: Locator) -> Response:
-    """Press on the card, move in small steps (SortableJS's fallback drag needs real pointer
+    """Press on the card, move in small steps (the board's drag starts after a few pixels of real pointer
     moves), let go over the target, and return the move's response."""
     start, end = centre(source), centre(target)
     with page.expect_response(lambda r: r.url.endswith("/move")) as moved:

@@ -28,7 +28,7 @@ QUICK = 2_000
 def test_an_htmx_swap_applies_no_inline_style(
     page: Page, school_lead: User, en: Translator, plan_year: str
 ) -> None:
-    """Scripts (SortableJS, for one) set styles through the CSSOM, which the policy allows; htmx
+    """Scripts (the drag copy of a Diamond 9 card, for one) set styles through the CSSOM, which the policy allows; htmx
     used to copy such `style` attributes onto the new content with setAttribute, which it
     forbids. The page fixture fails the test on any violation."""
     sign_in(page, school_lead.email, en)
