@@ -70,8 +70,9 @@ def test_from_wales_to_a_school_in_four_clicks(
 
 
 def test_headings_name_the_authority_chosen(admin: FlaskClient) -> None:
+    """In Welsh without "yn" before the name, which would want it mutated (yng Nghaerdydd)."""
     page = admin.get(f"/cy/national?year={SLUG}&authority=cardiff")
-    assert heading(page).startswith("Cynlluniau yn Caerdydd")
+    assert heading(page).startswith("Cynlluniau Caerdydd")
     assert "Cymru" not in heading(page)
 
 

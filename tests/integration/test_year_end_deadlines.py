@@ -394,3 +394,26 @@ def test_who_may_set_the_review_deadline(
     db.session.rollback()
     kinds = list(db.session.scalars(select(ClusterDeadline.kind)))
     assert kinds == (["year_end"] if method == "post" else [])
+
+
+def test_the_drill_down_shows_both_deadlines(
+    app: Flask, reviews: Reviews, directory: Directory
+) -> None:
+    """An administrator's authority page gives each cluster's deadline for plans and for
+    year-end reviews; the cluster's page says the reviews'."""
+    set_due(reviews)
+    directory.user("admin@wales.example", admin=True)
+    client = app.test_client()
+    sign_in(client, "admin@wales.example")
+    page = soup(client.get(f"/cy/national/authorities/cardiff?year={SLUG}"))
+    table = page.find(id="clusters")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert headers[-2:] == ["Dyddiad cau cynlluniau", "Dyddiad cau adolygiadau diwedd blwyddyn"]
+    cells = [td.get_text(strip=True) for td in table.select("tbody tr")[0].find_all("td")]
+    assert cells[-2:] == ["Heb ei osod", f"30 Mehefin {YEAR + 1}"]
+    cluster = client.get(
+        f"/en/national/authorities/cardiff/clusters/{reviews.cluster.id}?year={SLUG}"
+    )
+    assert cluster.status_code == 200
+    main = soup(cluster).find("main")
+    assert f"Year-end reviews are due by 30 June {YEAR + 1}." in main.get_text(" ", strip=True)

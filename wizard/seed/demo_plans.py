@@ -396,8 +396,15 @@ def _lead(demo: DemoPlan, school: School) -> User:
     name, email = demo.lead
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        # No password: the demo signs in as the four accounts seed-demo prints.
-        user = User(email=email, name=name, school=school, is_school_lead=True)
+        # No password: the demo signs in as the four accounts seed-demo prints. A Welsh-medium
+        # school's lead reads Welsh: their emails (a reminder of the deadline) are in Welsh.
+        user = User(
+            email=email,
+            name=name,
+            school=school,
+            is_school_lead=True,
+            locale="cy" if demo.medium == LanguageMedium.WELSH else None,
+        )
         db.session.add(user)
     return user
 

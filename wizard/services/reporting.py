@@ -377,11 +377,13 @@ def authorities_with_counts(
 
 @dataclass(frozen=True)
 class ClusterSummary:
-    """A cluster of an authority: its schools by status and its deadline for the plans."""
+    """A cluster of an authority: its schools by status and its deadlines for the plans and
+    for the year-end reviews."""
 
     cluster: Cluster
     counts: dict[str, int]
     deadline: ClusterDeadline | None
+    review_deadline: ClusterDeadline | None = None
 
     @property
     def schools(self) -> int:
@@ -407,15 +409,20 @@ def authority_view(
         return None
     clusters = aggregates.clusters_of_authority(authority.id, locale)
     by_cluster = aggregates.status_counts_by(academic_year, "cluster", authority.id)
-    due = deadlines.deadlines_of_clusters(
-        [cluster.id for cluster in clusters], academic_year, DeadlineKind.PLAN
-    )
+    ids = [cluster.id for cluster in clusters]
+    due = deadlines.deadlines_of_clusters(ids, academic_year, DeadlineKind.PLAN)
+    reviews_due = deadlines.deadlines_of_clusters(ids, academic_year, DeadlineKind.YEAR_END)
     empty = {status.value: 0 for status in DashboardStatus}
     return AuthorityView(
         authority,
         aggregates.status_counts(academic_year, authority.id),
         [
-            ClusterSummary(cluster, by_cluster.get(cluster.id, dict(empty)), due.get(cluster.id))
+            ClusterSummary(
+                cluster,
+                by_cluster.get(cluster.id, dict(empty)),
+                due.get(cluster.id),
+                reviews_due.get(cluster.id),
+            )
             for cluster in clusters
         ],
         facts(Scope(academic_year, local_authority_id=authority.id)),

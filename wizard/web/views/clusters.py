@@ -179,7 +179,12 @@ def deadline(cluster_id: int) -> ResponseReturnValue:
         )
     if valid and form.due_on is not None:
         done = deadlines.set_deadline(signed_in_user(), cluster_id, year, kind, form.due_on)
-        message = _("The deadline is now %(date)s.", date=format_long_date(form.due_on))
+        due = format_long_date(form.due_on)
+        message = (
+            _("The deadline for year-end reviews is now %(date)s.", date=due)
+            if kind is deadlines.DeadlineKind.YEAR_END
+            else _("The deadline for plans is now %(date)s.", date=due)
+        )
         if done and done.reminded:
             message += " " + ngettext(
                 "%(num)d school that has not submitted was emailed a reminder.",

@@ -160,6 +160,7 @@ def cluster(code: str, cluster_id: int) -> ResponseReturnValue:
         report=build_report(found.facts),
         deadline=found.deadline,
         overdue=found.overdue,
+        review_deadline=found.review_deadline,
         **_common(year),
     )
 
