@@ -224,17 +224,6 @@ def requests_to(school_id: int) -> list[JoinRequest]:
     )
 
 
-def count_requests_to(school_id: int) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(JoinRequest)
-            .where(JoinRequest.school_id == school_id, JoinRequest.outcome.is_(None))
-        )
-        or 0
-    )
-
-
 def open_request(school_id: int, request_id: int) -> JoinRequest | None:
     join = db.session.get(JoinRequest, request_id)
     if join is None or join.school_id != school_id or join.outcome is not None:

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from wizard.domain.academic_year import TERMS
-
 NOTE_MAX = 1000
 """The longest note, in characters."""
 LINK_MAX = 500
@@ -88,7 +86,3 @@ def safe_links(stored: object) -> tuple[str, ...]:
     if not isinstance(stored, Sequence) or isinstance(stored, str):
         return ()
     return tuple(link for link in stored if isinstance(link, str) and check_link(link) is None)
-
-
-def is_term(value: str) -> bool:
-    return value in TERMS

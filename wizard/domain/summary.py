@@ -110,10 +110,6 @@ class PlanView:
     def funding(self) -> Funding:
         return self.document.funding
 
-    @property
-    def hallmark_ratings(self) -> list[tuple[framework.Hallmark, str | None]]:
-        return [(row.hallmark, row.rating) for row in self.hallmarks]
-
     def purpose(self, key: str) -> framework.FundingPurpose | None:
         return _PURPOSES.get(key)
 

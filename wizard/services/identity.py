@@ -360,13 +360,6 @@ def team_of(lead: User) -> Team:
     )
 
 
-def requests_waiting(user: User) -> int:
-    """How many requests to join the lead's school wait for a decision (0 for anyone else)."""
-    if not user.is_school_lead or user.school_id is None:
-        return 0
-    return identity.count_requests_to(user.school_id)
-
-
 def open_request(lead: User, request_id: int) -> JoinRequest | None:
     return identity.open_request(lead.school_id or 0, request_id)
 

@@ -191,13 +191,6 @@ class SchoolYear:
     academic_year: int
     plan: Plan | None
 
-    @property
-    def submitted_versions(self) -> int:
-        """How many versions have been submitted."""
-        if self.plan is None:
-            return 0
-        return self.plan.version if self.plan.status != PlanStatus.DRAFT else self.plan.version - 1
-
 
 def school_years(
     school_id: int, opens: tuple[int, int], today: date | None = None

@@ -25,7 +25,6 @@ from wizard.render.locale import format_money
 from wizard.services.reporting import YearEndFigures
 from wizard.web.fields import ChoicesField, MoneyField, stripped
 from wizard.web.forms import LONG_ANSWER, RevisionForm
-from wizard.web.labels import TERM_LABELS
 from wizard.web.reporting import card_title, purpose_title
 from wizard.web.text import gettext as _
 from wizard.web.widgets import CharacterCount, CheckboxesInput, RadioInput, Select, TextInput
@@ -273,14 +272,6 @@ def words() -> dict[str, Any]:
         "hallmarks": framework.HALLMARKS,
         "ratings": framework.RATING_TITLES,
     }
-
-
-def term_label(term: str | None) -> str:
-    return str(TERM_LABELS.get(term or "", ""))
-
-
-def criteria_title(key: str | None) -> str:
-    return str(rules.CRITERIA_TITLES.get(key or "", ""))
 
 
 __all__ = [
