@@ -32,13 +32,26 @@ def _open(host: str, port: int, first: bytes) -> socket.socket | None:
     return connection
 
 
+class Opened(list[socket.socket]):
+    """The slow connections that were opened, and which of them the server has since closed
+    (a proxy drops a client that trickles its headers for too long)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped: set[int] = set()
+
+    @property
+    def live(self) -> int:
+        return len(self) - len(self.dropped)
+
+
 @contextmanager
-def slow_clients(url: str, count: int = 20) -> Iterator[list[socket.socket]]:
+def slow_clients(url: str, count: int = 20) -> Iterator[Opened]:
     """Open COUNT connections to URL's server, half trickling headers that never end, half a
     POST body that never ends (one byte or header a second each), until the block is left."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    connections: list[socket.socket] = []
+    connections = Opened()
     for number in range(count):
         if number % 2:
             first = f"GET /en/ HTTP/1.1\r\nHost: {host}\r\n".encode()
@@ -55,10 +68,12 @@ def slow_clients(url: str, count: int = 20) -> Iterator[list[socket.socket]]:
     def trickle() -> None:
         while not stop.wait(1):
             for number, connection in enumerate(connections):
+                if number in connections.dropped:
+                    continue
                 try:
                     connection.sendall(b"X-Slow: 1\r\n" if number % 2 else b"a")
                 except OSError:
-                    pass
+                    connections.dropped.add(number)
 
     thread = threading.Thread(target=trickle, daemon=True)
     thread.start()
@@ -83,30 +98,35 @@ def get(url: str, timeout: float) -> int | str:
         return f"{type(error).__name__}: {error}"
 
 
-def hold(url: str, count: int, seconds: float, timeout: float = 30.0) -> None:
+def hold(url: str, count: int, seconds: float, timeout: float = 30.0) -> bool:
     """Keep COUNT slow clients open on URL's server for SECONDS, checking every ten seconds
     that a GET still gets through within TIMEOUT seconds (a stalled server never answers; a
-    busy one answers late); print what each check saw."""
+    busy one answers late); print what each check saw. True when every check got a 2xx."""
+    checks = failed = 0
     with slow_clients(url, count) as opened:
-        print(f"{len(opened)} slow clients open for {seconds:.0f} s", flush=True)
+        print(f"{len(opened)} slow clients opened for {seconds:.0f} s", flush=True)
         until = time.monotonic() + seconds
         while time.monotonic() < until:
             time.sleep(min(10.0, max(0.0, until - time.monotonic())))
             started = time.monotonic()
             outcome = get(url, timeout)
+            checks += 1
+            if not (isinstance(outcome, int) and 200 <= outcome < 300):
+                failed += 1
             print(
-                f"With {len(opened)} slow clients: {outcome} after "
-                f"{time.monotonic() - started:.2f} s",
+                f"With {opened.live} of {len(opened)} slow clients still connected: "
+                f"{outcome} after {time.monotonic() - started:.2f} s",
                 flush=True,
             )
+    print(f"{checks} checks, {failed} failed", flush=True)
+    return checks > 0 and failed == 0
 
 
 if __name__ == "__main__":
     target = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     if "--hold" in sys.argv:
-        hold(target, count, float(sys.argv[sys.argv.index("--hold") + 1]))
-        sys.exit(0)
+        sys.exit(0 if hold(target, count, float(sys.argv[sys.argv.index("--hold") + 1])) else 1)
     print(f"Before: {get(target, 10)}")
     with slow_clients(target, count) as opened:
         time.sleep(2)
