@@ -92,7 +92,7 @@ def test_the_history_is_in_welsh(lead_client: FlaskClient) -> None:
     assert heading(response).startswith("Hanes y cynllun")
     found = rows(lead_client, f"/cy/plan/{YEAR}/history")
     assert found[1][1:3] == ["Catrin Jones", "Am eich ysgol"]
-    assert found[1][3].startswith("Wedi cadw atebion Cyfnod: rhoddwyd Cynradd")
+    assert found[1][3].startswith("Wedi cadw atebion Cyfnod: Cynradd")
     assert found[0][2].startswith("Dilysnod 3 o 8: ")
 
 
@@ -274,6 +274,10 @@ def test_each_move_of_a_run_names_its_cards_and_a_save_says_what_it_changed(
     welsh = soup(lead_client.get(f"/cy/plan/{YEAR}/history"))
     welsh_run = welsh.select("tbody .govuk-table__row")[1].find("details")
     assert "Wedi rhoi" in text(welsh_run) and "o res 1 i res 2" in text(welsh_run), text(welsh_run)
+    # In Welsh a changed answer names its new value, then the old (no "o ... i ..." around
+    # values that cannot take the mutation those words call for).
+    welsh_saved = welsh.select("tbody .govuk-table__row")[0].find_all("td")[3]
+    assert text(welsh_saved.select("li")[0]) == "Sgôr: Wedi'i ymgorffori (cyn hyn: Yn datblygu)"
 
 
 def test_an_own_card_added_or_changed_is_named_while_it_is_there(lead_client: FlaskClient) -> None:
