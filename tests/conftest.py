@@ -154,7 +154,12 @@ def unlisted_cookies(app: Flask, names: set[str], lang: str) -> set[str]:
 # out: a page read again, as the GET walk and the access matrix read the same pages as several
 # people, is not parsed again. A CSRF token is a signed value of URL-safe characters (three
 # parts joined by dots) that differs in each request and changes nothing the checks look at.
-CSRF_TOKEN = re.compile(rb"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
+# The pattern takes linear time: a match starts only where a run of those characters starts,
+# and each part takes its whole run (a page echoing a 400,000-digit amount took the plain
+# greedy pattern, which tried every start and backtracked from each, some 20 minutes).
+CSRF_TOKEN = re.compile(
+    rb"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}+\.[A-Za-z0-9_-]{4,}+\.[A-Za-z0-9_-]{20,}+"
+)
 CLEAN_MARKUP: set[bytes] = set()
 
 
