@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.conftest import Directory
 from wizard.data.models import User
 
 from .support import (
@@ -21,6 +22,7 @@ from .support import (
     plural,
     sign_in,
 )
+from .test_phone_width_browser import Plans, plans, school_pages  # noqa: F401 (a fixture)
 from .test_submission_browser import save_whole_plan
 
 
@@ -128,3 +130,96 @@ def test_an_own_cards_description_in_welsh_first_and_read_under_about(
     expect(card.get_by_role("heading", name="Dysgu awyr agored")).to_be_visible()
     card.locator("summary", has_text=cy("About")).click()
     expect(card.get_by_text("Gwersi yn y coed bob wythnos.")).to_be_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_type_is_axe_clean_with_region_in_both_languages(
+    new_context: ContextFactory,
+    plans: Plans,  # noqa: F811 (the fixture imported above)
+    cy: Translator,
+    en: Translator,
+    lang: str,
+) -> None:
+    """axe-core (every rule, `region` too) on each kind of page a school member, a reader of a
+    shared plan and a coordinator meet: the school's journey this year and next, the summary,
+    the comparison, the history, help, the years, progress, the cards' page and the revoke
+    confirmation, in Welsh and in English."""
+    t = cy if lang == "cy" else en
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    findings: list[str] = []
+
+    def audit(path: str) -> None:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            findings.append(f"{path}: {error}")
+
+    audit(f"/{lang}/shared/{plans.token}")
+    audit(f"/{lang}/help")
+    sign_in(page, "lead@school.example", t)
+    this, after = f"/plan/{plans.year}", f"/plan/{plans.next_year}"
+    extra = [
+        "/plan/years",
+        f"{this}/history",
+        f"{this}/progress",
+        f"{after}/diamond-9/cards",
+        f"{after}/staff-voice",
+        f"{after}/success-criteria",
+    ]
+    for path in [*school_pages(plans), *extra]:
+        audit(f"/{lang}{path}")
+    page.goto(f"/{lang}{this}/share")
+    page.get_by_role("table").get_by_role("link").first.click()
+    page.wait_for_load_state()
+    try:
+        assert_accessible(page)
+    except AssertionError as error:
+        findings.append(f"revoke: {error}")
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(page, "coord@cardiff.example", t)
+    cluster = f"/{lang}/clusters/{plans.cluster_id}"
+    for path in (
+        f"/{lang}/clusters/",
+        f"{cluster}?year={plans.year}",
+        f"{cluster}/schools/{plans.school_id}/{plans.year}",
+        f"{cluster}/schools/{plans.school_id}/{plans.year}/history",
+    ):
+        audit(path)
+    assert not findings, "\n\n".join(findings)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_administrators_clusters_fit_a_phone_as_label_and_value(
+    directory: Directory,
+    new_context: ContextFactory,
+    cy: Translator,
+    en: Translator,
+    lang: str,
+) -> None:
+    """Issue 29 point 1 on a page the walk-through found: at 375 px the national
+    administrator's list of clusters (four columns) made the page 418 px wide."""
+    t = cy if lang == "cy" else en
+    for name, authority in (
+        ("Gorllewin Caerdydd cluster", "cardiff"),
+        ("Arfon cluster", "gwynedd"),
+    ):
+        cluster = directory.cluster(name, authority)
+        directory.school(f"School of {name}", None, cluster=cluster)
+    directory.user("admin@wales.example", name="Alex Morgan", admin=True)
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+    sign_in(page, "admin@wales.example", t)
+    page.goto(f"/{lang}/admin/clusters")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, width
+    table = page.get_by_role("table", name=t("Clusters"))
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('main td[data-label]:nth-child(2)'), '::before')"
+        ".content"
+    )
+    assert label == f'"{t("Local authority")}"'
+    expect(table.get_by_role("link").first).to_be_visible()
+    assert_accessible(page)
