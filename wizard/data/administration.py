@@ -39,7 +39,7 @@ from wizard.data.outbox import stage
 from wizard.data.retention import PENDING_UPLOAD_HOURS
 from wizard.domain.collation import in_order
 from wizard.domain.inputs import normalise_email
-from wizard.domain.school_list import Changes, Existing, SchoolList, medium_of
+from wizard.domain.school_list import Changes, Existing, Listed, SchoolList, medium_of
 from wizard.domain.values import PlanStatus
 
 PER_PAGE = 25
@@ -747,47 +747,62 @@ def apply_school_list(
             schools[new.number] = school
         for number, found in schools.items():
             item = listed.schools.get(number)
-            if item is None:
-                continue
             in_scope = (
                 authority_code is None
                 or number in added
                 or found.local_authority_id == ids.get(authority_code)
             )
-            if not in_scope:
-                continue
-            found.name_en = item.name_en
-            if found.local_authority_id not in (None, ids[item.authority]):
-                # A school that moves authority leaves its old authority's cluster, so that
-                # cluster's coordinators stop reading its plans.
-                _leave_cluster_on_moving(found, user_id)
-            found.local_authority_id = ids[item.authority]
-            found.sector = item.sector
-            found.welsh_medium_type = item.medium_type
-            found.language_medium = medium_of(item.medium_type)
-            if item.category is not None:
-                found.language_category = item.category
-            found.closed_on = None
-            welsh = listed.welsh_names.get(number)
-            if welsh:
-                found.name_cy = welsh
+            if item is not None and in_scope:
+                _update_listed(
+                    found, item, ids[item.authority], listed.welsh_names.get(number), user_id
+                )
         for gone in changes.closed:
             schools[gone.number].closed_on = today
-        record(
-            AuditAction.SCHOOLS_IMPORTED,
-            user_id=user_id,
-            local_authority_id=ids.get(authority_code) if authority_code else None,
-            file=filename,
-            new=len(changes.new),
-            renamed=len(changes.renamed),
-            moved=len(changes.moved),
-            closed=len(changes.closed),
-            reopened=len(changes.reopened),
-            welsh_named=len(changes.welsh_named),
-            moved_numbers=[m.number for m in changes.moved][:500],
-            closed_numbers=[c.number for c in changes.closed][:500],
-            upload=pending.token_hash if pending is not None else None,
-        )
+        _record_school_list(user_id, filename, changes, ids.get(authority_code or ""), pending)
+
+
+def _update_listed(
+    found: School, item: Listed, authority_id: int, welsh_name: str | None, user_id: int | None
+) -> None:
+    """A school as the published list gives it (open again if it was closed)."""
+    found.name_en = item.name_en
+    if found.local_authority_id not in (None, authority_id):
+        # A school that moves authority leaves its old authority's cluster, so that that
+        # cluster's coordinators stop reading its plans.
+        _leave_cluster_on_moving(found, user_id)
+    found.local_authority_id = authority_id
+    found.sector = item.sector
+    found.welsh_medium_type = item.medium_type
+    found.language_medium = medium_of(item.medium_type)
+    if item.category is not None:
+        found.language_category = item.category
+    found.closed_on = None
+    if welsh_name:
+        found.name_cy = welsh_name
+
+
+def _record_school_list(
+    user_id: int | None,
+    filename: str,
+    changes: Changes,
+    authority_id: int | None,
+    pending: PendingImport | None,
+) -> None:
+    record(
+        AuditAction.SCHOOLS_IMPORTED,
+        user_id=user_id,
+        local_authority_id=authority_id,
+        file=filename,
+        new=len(changes.new),
+        renamed=len(changes.renamed),
+        moved=len(changes.moved),
+        closed=len(changes.closed),
+        reopened=len(changes.reopened),
+        welsh_named=len(changes.welsh_named),
+        moved_numbers=[m.number for m in changes.moved][:500],
+        closed_numbers=[c.number for c in changes.closed][:500],
+        upload=pending.token_hash if pending is not None else None,
+    )
 
 
 @dataclass(frozen=True)
