@@ -313,6 +313,52 @@ def test_a_review_deadline_before_the_reviews_open_is_refused(app: Flask, review
     assert db.session.scalar(select(ClusterDeadline)) is None
 
 
+def test_the_service_refuses_a_review_deadline_before_the_reviews_open(reviews: Reviews) -> None:
+    """The rule is the service's, whoever calls it: a year-end deadline before the reviews
+    open is refused with the earliest day allowed, and nothing is written; on the day they
+    open it is set. A plans' deadline on that early day is set as before."""
+    before = OPENS - timedelta(days=10)
+    refused = deadlines.set_deadline(
+        reviews.coordinator,
+        reviews.cluster.id,
+        YEAR,
+        deadlines.DeadlineKind.YEAR_END,
+        OPENS - timedelta(days=1),
+        on=before,
+    )
+    assert refused == deadlines.DeadlineRefused(OPENS)
+    db.session.rollback()
+    assert db.session.scalar(select(ClusterDeadline)) is None
+    done = deadlines.set_deadline(
+        reviews.coordinator,
+        reviews.cluster.id,
+        YEAR,
+        deadlines.DeadlineKind.YEAR_END,
+        OPENS,
+        on=before,
+    )
+    assert isinstance(done, deadlines.DeadlineSet) and done.deadline.due_on == OPENS
+    plans = deadlines.set_deadline(
+        reviews.coordinator,
+        reviews.cluster.id,
+        YEAR,
+        deadlines.DeadlineKind.PLAN,
+        OPENS - timedelta(days=1),
+        on=before,
+    )
+    assert isinstance(plans, deadlines.DeadlineSet)
+    # Once the reviews are open, not before today either.
+    late = deadlines.set_deadline(
+        reviews.coordinator,
+        reviews.cluster.id,
+        YEAR,
+        deadlines.DeadlineKind.YEAR_END,
+        DUE - timedelta(days=1),
+        on=DUE,
+    )
+    assert late == deadlines.DeadlineRefused(DUE)
+
+
 def test_overdue_reviews_are_listed_first(
     app: Flask, reviews: Reviews, monkeypatch: pytest.MonkeyPatch
 ) -> None:

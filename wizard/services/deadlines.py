@@ -83,6 +83,14 @@ class DeadlineSet:
     """How many schools were reminded at once (a deadline set within the days before it)."""
 
 
+@dataclass(frozen=True)
+class DeadlineRefused:
+    """A deadline the cluster may not have: nothing was set."""
+
+    earliest: date
+    """The earliest day it may be set to."""
+
+
 def set_deadline(
     user: User,
     cluster_id: int,
@@ -90,13 +98,20 @@ def set_deadline(
     kind: DeadlineKind,
     due_on: date,
     on: date | None = None,
-) -> DeadlineSet | None:
+) -> DeadlineSet | DeadlineRefused | None:
     """Set or move the cluster's deadline; None when the user does not coordinate it. A
-    deadline set (or moved) within the reminder's days sends its reminder now."""
+    year-end reviews' deadline before `earliest_deadline` (before the reviews open: the
+    schools could not have started) is refused, whoever calls. A deadline set (or moved)
+    within the reminder's days sends its reminder now."""
     if cluster_of_coordinator(user.id, cluster_id) is None:
         return None
+    day = on or today()
+    if kind is DeadlineKind.YEAR_END:
+        earliest = earliest_deadline(kind, academic_year, day)
+        if due_on < earliest:
+            return DeadlineRefused(earliest)
     deadline = data.set_deadline(cluster_id, academic_year, kind, due_on, user)
-    reminded = _remind(deadline, on or today(), int(current_app.config["REMINDER_DAYS_BEFORE"]))
+    reminded = _remind(deadline, day, int(current_app.config["REMINDER_DAYS_BEFORE"]))
     return DeadlineSet(deadline, reminded)
 
 

@@ -163,22 +163,19 @@ def deadline(cluster_id: int) -> ResponseReturnValue:
         abort(404)
     form = DeadlineForm()
     valid = form.validate_on_submit()
-    earliest = deadlines.earliest_deadline(kind, year)
-    if (
-        valid
-        and kind is deadlines.DeadlineKind.YEAR_END
-        and form.due_on is not None
-        and form.due_on < earliest
-    ):
-        # The year-end reviews open in the summer term: a deadline before it is refused.
+    done = (
+        deadlines.set_deadline(signed_in_user(), cluster_id, year, kind, form.due_on)
+        if valid and form.due_on is not None
+        else None
+    )
+    if isinstance(done, deadlines.DeadlineRefused):
         form.refuse(
             _(
                 "The deadline for year-end reviews must be on or after %(date)s, when they open",
-                date=format_long_date(earliest),
+                date=format_long_date(done.earliest),
             )
         )
-    if valid and form.due_on is not None:
-        done = deadlines.set_deadline(signed_in_user(), cluster_id, year, kind, form.due_on)
+    elif valid and form.due_on is not None:
         due = format_long_date(form.due_on)
         message = (
             _("The deadline for year-end reviews is now %(date)s.", date=due)
