@@ -20,6 +20,7 @@ from wizard.data.plans import (
     get_or_create_plan,
     is_draft,
     plan_and_answers,
+    plan_answers_and_cards,
     require_draft,
     save_step,
 )
@@ -39,19 +40,35 @@ from wizard.domain.plan_document import PlanDocument
 from wizard.services.offered import require_offered
 
 if TYPE_CHECKING:
-    from wizard.data.models import Plan, PlanAnswer, User
+    from wizard.data.models import OwnCard, Plan, PlanAnswer, User
 
 
 class FundingState:
     """What every funding page needs: the plan, its lines, the allocation and the priorities."""
 
-    def __init__(self, school_id: int, academic_year: int, user: User, locale: str) -> None:
+    def __init__(
+        self,
+        school_id: int,
+        academic_year: int,
+        user: User,
+        locale: str,
+        *,
+        with_cards: bool = False,
+    ) -> None:
         self.school_id = school_id
         self.academic_year = academic_year
         self.user = user
         self.locale = locale
         self.plan: Plan | None
-        self.plan, self.answers = plan_and_answers(school_id, academic_year)
+        # The pages that edit the plan name its priorities, so they read the school's own cards
+        # in the same statement as the plan; the live total names none and reads no card.
+        self._own_cards: list[OwnCard] | None = None
+        if with_cards:
+            self.plan, self.answers, self._own_cards = plan_answers_and_cards(
+                school_id, academic_year
+            )
+        else:
+            self.plan, self.answers = plan_and_answers(school_id, academic_year)
         self.data = answer_data(self.answers)
         self.languages = answer_languages(self.answers)
         self.row: PlanAnswer | None = self.answers.get(FUNDING_STEP)
@@ -65,7 +82,8 @@ class FundingState:
     def cards(self) -> CardCatalogue:
         """The cards, for the priorities' titles: loaded (with the school's own cards) only by a
         page that names them, not by the live total."""
-        return CardCatalogue(self.data, own_cards(self.plan), self.locale)
+        cards = self._own_cards if self._own_cards is not None else own_cards(self.plan)
+        return CardCatalogue(self.data, cards, self.locale)
 
     @property
     def editable(self) -> bool:
@@ -123,7 +141,7 @@ def open_for_editing(
 
     Raises PlanLocked if the plan has been submitted.
     """
-    state = FundingState(school_id, academic_year, user, locale)
+    state = FundingState(school_id, academic_year, user, locale, with_cards=True)
     require_offered(school_id, academic_year, state.plan)
     if not JOURNEY.can_access(FUNDING_STEP, state.data):
         return None
