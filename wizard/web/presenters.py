@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -349,3 +349,31 @@ def board_context(year: str, academic_year: int, state: BoardState, **extra: Any
         "editable": is_draft(state.plan),
         **extra,
     }
+
+
+def pagination(
+    current: int, pages: int, page_url: Callable[[int], str], label: str
+) -> dict[str, Any] | None:
+    """govukPagination's parameters: the first, last and nearby pages, in the page's language,
+    `label` naming the pages for a screen reader (None: one page, no pagination)."""
+    if pages <= 1:
+        return None
+    shown = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
+    items: list[dict[str, Any]] = []
+    for index, number in enumerate(shown):
+        if index and number - shown[index - 1] > 1:
+            items.append({"ellipsis": True})
+        items.append(
+            {
+                "number": number,
+                "href": page_url(number),
+                "current": number == current,
+                "visuallyHiddenText": _("Page %(number)d", number=number),
+            }
+        )
+    params: dict[str, Any] = {"items": items, "landmarkLabel": label}
+    if current > 1:
+        params["previous"] = {"href": page_url(current - 1), "text": _("Previous")}
+    if current < pages:
+        params["next"] = {"href": page_url(current + 1), "text": _("Next")}
+    return params

@@ -36,6 +36,7 @@ from wizard.web.forms import (
     LeadInvitationForm,
 )
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import pagination
 
 bp = Blueprint("admin", __name__, url_prefix=LANG_PREFIX + "/admin")
 
@@ -70,30 +71,6 @@ def _checked_email(form: Form) -> tuple[dict[str, str], dict[str, str]]:
 
 def _page() -> int:
     return parse_whole_number(request.args.get("page", "1"), 10_000) or 1
-
-
-def _pagination(current: int, pages: int, page_url: Callable[[int], str]) -> dict[str, Any] | None:
-    if pages <= 1:
-        return None
-    shown = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    for index, number in enumerate(shown):
-        if index and number - shown[index - 1] > 1:
-            items.append({"ellipsis": True})
-        items.append(
-            {
-                "number": number,
-                "href": page_url(number),
-                "current": number == current,
-                "visuallyHiddenText": _("Page %(number)d", number=number),
-            }
-        )
-    params: dict[str, Any] = {"items": items, "landmarkLabel": _("Pages")}
-    if current > 1:
-        params["previous"] = {"href": page_url(current - 1), "text": _("Previous")}
-    if current < pages:
-        params["next"] = {"href": page_url(current + 1), "text": _("Next")}
-    return params
 
 
 @bp.get("")
@@ -151,10 +128,11 @@ def schools() -> ResponseReturnValue:
         plan_states=PLAN_STATES,
         plan_state_tags=PLAN_STATE_TAGS,
         open_states=OPEN_STATES,
-        pagination=_pagination(
+        pagination=pagination(
             found.search.page,
             found.search.pages,
             lambda n: _schools_url(query, n),
+            _("Pages"),
         ),
     )
 
@@ -492,7 +470,9 @@ def history() -> ResponseReturnValue:
         "admin/history.html",
         found=found,
         rows=[(event, event_text(event)) for event in found.events],
-        pagination=_pagination(found.page, found.pages, lambda n: url_for("admin.history", page=n)),
+        pagination=pagination(
+            found.page, found.pages, lambda n: url_for("admin.history", page=n), _("Pages")
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from wizard.services import plans
 from wizard.web.access import Access, allow
 from wizard.web.history import describe, grouped
 from wizard.web.i18n import LANG_PREFIX, select_locale
+from wizard.web.presenters import pagination
 from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views.documents import plan_or_404
@@ -33,31 +34,6 @@ def _page_number() -> int:
     return number
 
 
-def _pagination(current: int, pages: int, page_url: Any) -> dict[str, Any] | None:
-    """govukPagination's parameters: the first, last and nearby pages, in the page's language."""
-    if pages <= 1:
-        return None
-    items: list[dict[str, Any]] = []
-    shown = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
-    for index, number in enumerate(shown):
-        if index and number - shown[index - 1] > 1:
-            items.append({"ellipsis": True})
-        items.append(
-            {
-                "number": number,
-                "href": page_url(number),
-                "current": number == current,
-                "visuallyHiddenText": _("Page %(number)d", number=number),
-            }
-        )
-    params: dict[str, Any] = {"items": items, "landmarkLabel": _("Pages of the history")}
-    if current > 1:
-        params["previous"] = {"href": page_url(current - 1), "text": _("Previous")}
-    if current < pages:
-        params["next"] = {"href": page_url(current + 1), "text": _("Next")}
-    return params
-
-
 def _render(back_url: str, page_url: Any, **context: Any) -> ResponseReturnValue:
     plan = plan_or_404()
     number = _page_number()
@@ -71,7 +47,7 @@ def _render(back_url: str, page_url: Any, **context: Any) -> ResponseReturnValue
         rows=grouped([describe(entry, found.cards) for entry in history.entries]),
         history=history,
         back_url=back_url,
-        pagination=_pagination(number, history.pages, page_url),
+        pagination=pagination(number, history.pages, page_url, _("Pages of the history")),
         academic_year=plan_scope().academic_year,
         **context,
     )
