@@ -223,3 +223,33 @@ def test_the_administrators_clusters_fit_a_phone_as_label_and_value(
     assert label == f'"{t("Local authority")}"'
     expect(table.get_by_role("link").first).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_national_views_breadcrumbs_are_24_px_high(
+    directory: Directory,
+    new_context: ContextFactory,
+    plans: Plans,  # noqa: F811 (the fixture imported above)
+    cy: Translator,
+    en: Translator,
+    lang: str,
+) -> None:
+    """The walk-through's axe run found the breadcrumbs of a school's plan in the national view
+    20 px high (target-size, WCAG 2.2 2.5.8): GOV.UK's breadcrumbs were not styled at all."""
+    t = cy if lang == "cy" else en
+    directory.user("admin@wales.example", name="Alex Morgan", admin=True)
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+    sign_in(page, "admin@wales.example", t)
+    path = (
+        f"/{lang}/national/authorities/cardiff/clusters/{plans.cluster_id}"
+        f"/schools/{plans.school_id}/{plans.year}"
+    )
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    links = page.get_by_role("navigation", name=t("Breadcrumb")).get_by_role("link")
+    assert links.count() >= 3
+    for link in links.all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 24, box
+    assert_accessible(page)
