@@ -263,7 +263,8 @@ def test_a_school_has_a_cap_on_its_own_cards(
     with app.app_context():
         card_id = db.session.query(OwnCard.id).order_by(OwnCard.id).first()[0]
     changed = lead_client.post(
-        f"/{lang}/plan/{YEAR}/diamond-9/cards/{card_id}", data={"title_en": "Renamed"}
+        f"/{lang}/plan/{YEAR}/diamond-9/cards/{card_id}",
+        data={"title_en": "Renamed", "revision": "1"},
     )
     assert changed.status_code == 302
 

@@ -432,7 +432,7 @@ def test_own_cards_in_either_language(app: Flask, lead_client: FlaskClient) -> N
 
     lead_client.post(
         board_url("en", f"/cards/{cards[1].id}"),
-        data={"title_en": "Learning outdoors", "title_cy": ""},
+        data={"title_en": "Learning outdoors", "title_cy": "", "revision": "1"},
     )
     db.session.rollback()
     assert db.session.get(OwnCard, cards[1].id).title_cy is None

@@ -139,7 +139,12 @@ def test_changing_a_card_shows_its_description_and_can_clear_it(
     assert form.find("textarea", attrs={"name": "description_en"}).get_text() == DESCRIPTION_EN
     lead_client.post(
         board_url("en", f"/cards/{card.id}"),
-        data={"title_en": "Outdoor learning", "description_en": "", "description_cy": "Coed"},
+        data={
+            "title_en": "Outdoor learning",
+            "description_en": "",
+            "description_cy": "Coed",
+            "revision": "1",
+        },
     )
     db.session.rollback()
     card = db.session.get(OwnCard, card.id)

@@ -12,7 +12,7 @@ from wizard.data.accounts import name_of
 from wizard.data.audit import AuditAction, record
 from wizard.data.caps import check_own_cards
 from wizard.data.database import db
-from wizard.data.models import OwnCard, Plan, PlanAnswer, User
+from wizard.data.models import OwnCard, Plan, PlanAnswer, User, utcnow
 from wizard.data.plans import (
     answer_data,
     get_or_create_plan,
@@ -20,7 +20,7 @@ from wizard.data.plans import (
     plan_answers_and_cards,
     save_step,
 )
-from wizard.data.revisions import SaveResult
+from wizard.data.revisions import SaveResult, compare_and_set, stale
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.diamond import Step
 from wizard.domain.journey import BOARD_STEP
@@ -128,6 +128,17 @@ def find_own_card(plan: Plan | None, card_id: int) -> OwnCard | None:
     )
 
 
+class CardChanged(Exception):
+    """Someone else changed (or deleted) the own card since the form was opened: nothing saved."""
+
+    def __init__(self, current: OwnCard | None, author: str | None) -> None:
+        super().__init__("own card changed since the form was opened")
+        self.current = current
+        """The card as the other person saved it (None: it has been deleted)."""
+        self.author = author
+        """Their name, if they are still a user."""
+
+
 def save_own_card(
     plan: Plan,
     card: OwnCard | None,
@@ -137,26 +148,46 @@ def save_own_card(
     *,
     description_en: str | None = None,
     description_cy: str | None = None,
+    based_on_revision: int = 0,
 ) -> OwnCard:
     """Add one of the school's own cards (card None) or change its titles and descriptions, in
-    one transaction that first checks the plan is still a draft (plans.lock_draft)."""
+    one transaction that first checks the plan is still a draft (plans.lock_draft).
+
+    A change is a compare-and-set on the card's revision (data.revisions): if someone else
+    changed the card since `based_on_revision` (the revision the form was opened on), nothing
+    is written and CardChanged says what they saved and who they are."""
     lock_draft(plan)
-    added = card is None
+    at = utcnow()
+    values = {
+        "title_en": title_en or None,
+        "title_cy": title_cy or None,
+        "description_en": description_en or None,
+        "description_cy": description_cy or None,
+    }
     if card is None:
         check_own_cards(plan.id)
-        card = OwnCard(plan_id=plan.id, created_by_id=user.id)
+        card = OwnCard(plan_id=plan.id, created_by_id=user.id, revision=1, **values)
         db.session.add(card)
-    card.title_en = title_en or None
-    card.title_cy = title_cy or None
-    card.description_en = description_en or None
-    card.description_cy = description_cy or None
-    db.session.flush()
-    record(
-        AuditAction.CARD_ADDED if added else AuditAction.CARD_CHANGED,
-        user_id=user.id,
-        plan_id=plan.id,
-        card=card.key,
-    )
+        db.session.flush()
+        action = AuditAction.CARD_ADDED
+    else:
+        keys = {"id": card.id, "plan_id": plan.id}
+        result = (
+            compare_and_set(
+                OwnCard,
+                keys,
+                {**values, "updated_at": at, "updated_by_id": user.id},
+                based_on_revision,
+            )
+            if based_on_revision > 0
+            else stale(OwnCard, keys)  # a form without a revision cannot be trusted to be fresh
+        )
+        if not result.saved:
+            current = result.current
+            raise CardChanged(current, name_of(current.updated_by_id) if current else None)
+        db.session.refresh(card)
+        action = AuditAction.CARD_CHANGED
+    record(action, user_id=user.id, plan_id=plan.id, card=card.key)
     db.session.commit()
     return card
 

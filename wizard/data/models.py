@@ -576,6 +576,13 @@ class OwnCard(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """One more at each change of its titles or descriptions (compare-and-set, as the steps)."""
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    """When its titles or descriptions were last changed (None: never since it was written)."""
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     @property
     def key(self) -> str:

@@ -447,6 +447,7 @@ def erase_person(email: str) -> Erased:
             (PlanAnswer, PlanAnswer.updated_by_id),
             (ProgressUpdate, ProgressUpdate.updated_by_id),
             (OwnCard, OwnCard.created_by_id),
+            (OwnCard, OwnCard.updated_by_id),
             (ShareLink, ShareLink.created_by_id),
             (StaffVoiceRound, StaffVoiceRound.created_by_id),
             (Invitation, Invitation.invited_by_id),

@@ -24,6 +24,7 @@ from wizard.data import staff_voice as responses
 from wizard.data.boards import (
     BoardChange,
     BoardState,
+    CardChanged,
     board_change,
     board_version,
     delete_own_card,
@@ -446,11 +447,28 @@ def version_notice(store: SchoolBoard, seen: int | None, notified: int | None) -
 
 
 @dataclass(frozen=True)
+class CardConflict:
+    """Refused: someone else changed the card since the form was opened (as a step's
+    Conflict): the card as they saved it, and their name."""
+
+    current: OwnCard | None
+    """None: they deleted it."""
+    author: str | None
+
+    @property
+    def revision(self) -> int:
+        """The revision a save over theirs should be based on."""
+        return self.current.revision if self.current else 0
+
+
+@dataclass(frozen=True)
 class CardSaved:
-    """An own card added or changed, or refused because the plan has `cap` cards already."""
+    """An own card added or changed, or refused because the plan has `cap` cards already, or
+    because someone else changed it since the form was opened (`conflict`)."""
 
     card: OwnCard | None
     cap: int | None = None
+    conflict: CardConflict | None = None
 
 
 def own_card(store: SchoolBoard, card_id: int) -> tuple[BoardState, OwnCard | None]:
@@ -469,8 +487,10 @@ def save_card(
     *,
     description_en: str | None = None,
     description_cy: str | None = None,
+    based_on_revision: int = 0,
 ) -> CardSaved:
-    """Add one of the school's own cards (card None) or change its titles and descriptions."""
+    """Add one of the school's own cards (card None) or change its titles and descriptions,
+    if the card is still at `based_on_revision` (the revision the form was opened on)."""
     assert store.user is not None
     require_offered(store.school_id, store.academic_year, state.plan)
     plan = state.plan or get_or_create_plan(store.school_id, store.academic_year)
@@ -484,10 +504,13 @@ def save_card(
                 store.user,
                 description_en=description_en,
                 description_cy=description_cy,
+                based_on_revision=based_on_revision,
             )
         )
     except CapReached as reached:
         return CardSaved(None, reached.cap)
+    except CardChanged as changed:
+        return CardSaved(None, conflict=CardConflict(changed.current, changed.author))
 
 
 class Deletion(enum.Enum):

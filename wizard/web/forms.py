@@ -494,9 +494,10 @@ class CardDescriptionField(TextAreaField):
         self.max_length = CARD_DESCRIPTION_MAX
 
 
-class OwnCardForm(Form):
+class OwnCardForm(RevisionForm):
     """One of the school's own Diamond 9 cards: a title in English, Welsh or both, and an
-    optional description in either or both."""
+    optional description in either or both; a change carries the card's revision it was
+    opened on."""
 
     title_en = StringField(
         _l("Title in English"),

@@ -321,10 +321,13 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
             "title_cy": card.title_cy,
             "description_en": card.description_en,
             "description_cy": card.description_cy,
+            # Only as the form opens: a save that sends no revision is not trusted (a 409).
+            **({"revision": str(card.revision)} if request.method == "GET" else {}),
         }
         if card
         else None
     )
+    conflict = None
     if form.validate_on_submit():
         saved = boards.save_card(
             store,
@@ -334,8 +337,17 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
             form.title_cy.data,
             description_en=form.description_en.data,
             description_cy=form.description_cy.data,
+            based_on_revision=form.based_on_revision(),
         )
-        if saved.card is None:
+        if saved.conflict is not None:
+            if saved.conflict.current is None:  # deleted meanwhile: nothing to save over
+                flash(_("Someone else deleted this card while you were changing it."), "important")
+                return redirect(_board_url(year))
+            # Someone else changed the card since the form was opened: keep what the user
+            # typed, show what the other person saved, and base the next save on their version.
+            conflict = saved.conflict
+            form.revision.data = str(conflict.revision)
+        elif saved.card is None:
             form.title_en.errors = [
                 _(
                     "Your school can have up to %(count)s cards of its own on this plan. Delete one you no longer need to add another.",
@@ -350,12 +362,17 @@ def _card_form(year: str, card_id: int | None) -> ResponseReturnValue:
                 flash(_("Your card has been added to the card bank."), "success")
             anchor = "card-" + saved.card.key.replace(":", "-")
             return redirect(_board_url(year, _anchor=anchor))
-    return render_template(
-        "plan/diamond/card_form.html",
-        form=form,
-        year_slug=year,
-        academic_year=store.academic_year,
-        card=card,
+    return (
+        render_template(
+            "plan/diamond/card_form.html",
+            form=form,
+            year_slug=year,
+            academic_year=store.academic_year,
+            card=card,
+            conflict=conflict.current if conflict else None,
+            conflict_author=conflict.author if conflict else None,
+        ),
+        409 if conflict else 200,
     )
 
 
