@@ -850,13 +850,28 @@ class Sections:
             "user: the user loader (session, cookie, query)", login_manager, "_user_callback"
         )
         self.patch("user: accounts.user_of_session (its query)", accounts, "user_of_session")
+        # What loads the plan: the steps, the task list and the summary read the plan and its
+        # answers; the board, a move and the funding pages read them with the own cards in
+        # one statement; the summary, versions and history read the own cards apart.
         self.patch("plan: plans.plan_and_answers (its query)", plans, "plan_and_answers")
-        self.patch("board: boards.own_cards (its query)", boards, "own_cards")
+        self.patch(
+            "plan: plans.plan_answers_and_cards (one query, with the own cards)",
+            plans,
+            "plan_answers_and_cards",
+        )
+        self.patch("cards: boards.own_cards (their query, read apart)", boards, "own_cards")
         self.patch("render: flask render_template (whole page)", flask.templating, "_render")
         self.patch("form: validate_on_submit", FlaskForm, "validate_on_submit")
         self.patch("save: plans.save_step", plans, "save_step")
-        self.patch("save: plans.lock_draft", plans, "lock_draft")
-        self.patch("save: audit.record", audit, "record")
+        # On PostgreSQL a save based on revision > 0 locks the draft, saves and audits in one
+        # statement; SQLite, and a first save (revision 0), lock, save and audit apart.
+        self.patch(
+            "save: plans._lock_save_and_audit (PostgreSQL: lock, save and audit in one)",
+            plans,
+            "_lock_save_and_audit",
+        )
+        self.patch("save: plans.lock_draft (SQLite, or a first save)", plans, "lock_draft")
+        self.patch("save: audit.record (SQLite, or a first save)", audit, "record")
         self.patch("sql: session.commit", Session, "commit")
         self.patch("session: open the cookie", type(app.session_interface), "open_session")
         flask_app = type(app)
