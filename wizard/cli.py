@@ -442,7 +442,8 @@ def send_reminders_command(on: object) -> None:
     day (once each, however often it runs); for cron, when no `make worker` runs it."""
     day = on.date() if hasattr(on, "date") else None
     count = send_reminders(day)
-    click.echo(f"{count} schools reminded.")
+    # One for each school and deadline: a school due both its plan and its review gets two.
+    click.echo(f"{count} reminders sent.")
 
 
 def _purged_report(purged: Purged) -> str:

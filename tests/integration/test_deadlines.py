@@ -276,4 +276,4 @@ def test_the_command_sends_the_reminders(app: Flask, three: Cluster3) -> None:
         args=["send-reminders", "--on", (DUE - timedelta(days=7)).isoformat()]
     )
     assert result.exit_code == 0, result.output
-    assert "2 schools reminded." in result.output
+    assert "2 reminders sent." in result.output

@@ -410,7 +410,7 @@ def test_the_command_sends_the_review_reminders(app: Flask, reviews: Reviews) ->
         args=["send-reminders", "--on", (DUE - timedelta(days=7)).isoformat()]
     )
     assert result.exit_code == 0, result.output
-    assert "2 schools reminded." in result.output
+    assert "2 reminders sent." in result.output
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
