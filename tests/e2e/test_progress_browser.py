@@ -66,8 +66,12 @@ def test_a_lead_records_this_terms_progress_by_keyboard_in_welsh(
     page.get_by_role("button", name=cy("Save update")).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text(cy("Select how this priority is going"))
-    # By keyboard: the first status, arrow to the second, the note, a link, save.
-    page.get_by_role("radio", name=cy("On track"), exact=True).focus()
+    # By keyboard: the first status, arrow to the second, the note, a link, save. (The error
+    # summary takes focus when the page starts: wait for that before moving to the field.)
+    wait_until_ready(page)
+    on_track = page.get_by_role("radio", name=cy("On track"), exact=True)
+    on_track.focus()
+    expect(on_track).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio", name=cy("Some concerns"), exact=True)).to_be_checked()
     page.keyboard.press("Tab")
@@ -80,8 +84,10 @@ def test_a_lead_records_this_terms_progress_by_keyboard_in_welsh(
     expect(page.get_by_role("alert")).to_contain_text(
         cy("Link %(number)d must start with http:// or https://", number=1)
     )
+    wait_until_ready(page)
     links = page.get_by_label(cy("Links to evidence (optional)"))
     links.focus()
+    expect(links).to_be_focused()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("https://example.org/triawdau")
     page.keyboard.press("Tab")

@@ -10,7 +10,10 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from flask import Flask
+
+from wizard.web.extensions import limiter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +28,15 @@ def load_bench() -> ModuleType:
     return bench
 
 
-def test_the_benchmark_app_checks_csrf_tokens_like_production(app: Flask) -> None:
+def test_the_benchmark_app_checks_csrf_tokens_like_production(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bench = load_bench()
+    # The benchmark app turns rate limits off, and Flask-Limiter keeps that on its one
+    # extension object, shared by every app of the process: put it back afterwards (without
+    # this, the rate-limit tests that ran after it in the same worker saw no limit).
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
+    monkeypatch.setattr(limiter, "_key_prefix", limiter._key_prefix)
     measured = bench.bench_app(app.config["SQLALCHEMY_DATABASE_URI"])
     client = measured.test_client()
     attempt = {"email": "nobody@school.example", "password": "not the password"}
