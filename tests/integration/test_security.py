@@ -260,7 +260,8 @@ def test_there_is_a_ceiling_per_address(
     assert 0 < int(blocked.headers["Retry-After"]) <= window
     said = text(soup(blocked).main)
     assert "Er mwyn diogelu cyfrifon" in said
-    assert re.search(r"Rhowch gynnig arall arni ar ôl \d\d:\d\d", said), said
+    # The time, and the date before it when the pause runs past midnight.
+    assert re.search(r"Rhowch gynnig arall arni ar ôl (\d{1,2} \w+ \d{4}, )?\d\d:\d\d", said), said
 
 
 def test_behind_a_trusted_proxy_the_real_client_address_is_used(make_app: Any, lead: User) -> None:
