@@ -47,6 +47,16 @@ def _export(
     return Response(body, mimetype="text/csv", headers=headers)
 
 
+def _zip_request(year: str) -> tuple[int, str]:
+    """The academic year and the kind of file (?format=, PDF unless "docx") a cluster's ZIP
+    asks for; 404 for anything else."""
+    academic_year = parse_year_slug(year)
+    kind = request.args.get("format", "pdf")
+    if academic_year is None or kind not in ("pdf", "docx"):
+        abort(404)
+    return academic_year, kind
+
+
 @bp.get("/schools.csv")
 @allow(Access.COORDINATOR)
 def schools_csv(cluster_id: int, year: str) -> ResponseReturnValue:
@@ -70,10 +80,7 @@ def plans_zip(cluster_id: int, year: str) -> ResponseReturnValue:
     """Every school's latest submitted plan for the year, as PDFs (or, with ?format=docx, Word
     files) in the page's language, in one ZIP sent as each file is made (each from the cache
     when it has been made before)."""
-    academic_year = parse_year_slug(year)
-    kind = request.args.get("format", "pdf")
-    if academic_year is None or kind not in ("pdf", "docx"):
-        abort(404)
+    academic_year, kind = _zip_request(year)
     user = signed_in_user()
     found = reporting.cluster_submitted(
         user.id, bool(user.is_admin), cluster_id, academic_year, select_locale()
@@ -119,10 +126,7 @@ def reviews_zip(cluster_id: int, year: str) -> ResponseReturnValue:
     """Every school's latest submitted year-end review of its plan for the year, as PDFs (or,
     with ?format=docx, Word files) in the page's language, in one ZIP sent as each file is
     made (each from the cache when it has been made before)."""
-    academic_year = parse_year_slug(year)
-    kind = request.args.get("format", "pdf")
-    if academic_year is None or kind not in ("pdf", "docx"):
-        abort(404)
+    academic_year, kind = _zip_request(year)
     user = signed_in_user()
     found = year_end.cluster_reviews(
         user.id, bool(user.is_admin), cluster_id, academic_year, select_locale()
