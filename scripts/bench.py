@@ -3,6 +3,7 @@
     .venv/bin/python scripts/bench.py [--requests 200] [--database-url URL] [--gunicorn]
                                       [--schools 1500] [--output-dir DIR]
                                       [--profile NAME] [--sections NAME]
+                                      [--only NAME[,NAME...]]
 
 The database (a fresh SQLite file unless --database-url names an EMPTY database) is migrated
 and filled with the scale of Wales (`seed-wales`: 1,500 schools in 200 clusters, each with a
@@ -32,6 +33,13 @@ pyinstrument and prints where the time goes (a profiler slows Python three to fo
 use it to find where, never for how much); --sections NAME times named parts of that request
 (the user's load, the plan's, rendering, SQL, the save...) with plain timers and prints the
 median of each per request.
+
+--only NAME[,NAME...] measures only the requests named (case ignored; a request's whole name
+picks it alone, any other NAME every request whose name contains it: `--only "hallmark,GET
+plan summary"`), beside the bare endpoint and the floor, which are
+always measured: for comparing a change on a few pages without the whole run. Its table (with
+the targets of the requests measured) is printed, and written to <output-dir>/<date>-only.md
+only when --output-dir is given, so that it never replaces the day's full table.
 """
 
 from __future__ import annotations
@@ -658,8 +666,13 @@ class Target:
 
 def targets(results: list[Result]) -> list[Target]:
     """Issue 31's targets (ratios to the bare endpoint or the floor of the same run, or
-    milliseconds), then the design's sizes, each met or missed."""
+    milliseconds), then the design's sizes, each met or missed. Only the requests measured are
+    checked (a run with --only measures a few)."""
     by = {r.name: r for r in results}
+    return _time_targets(results, by) + _size_targets(results, by)
+
+
+def _time_targets(results: list[Result], by: dict[str, Result]) -> list[Target]:
     bare = by[BARE].median_ms
     floor = by[FLOOR].median_ms
     checks: list[Target] = []
@@ -674,25 +687,37 @@ def targets(results: list[Result]) -> list[Target]:
         ):
             ratio(r, bare, "bare", 15)
     for name in WRITES_WITHIN_2_5:
-        ratio(by[name], floor, "floor", 2.5)
-    ratio(by["GET funding live total (htmx)"], bare, "bare", 5)
+        if name in by:
+            ratio(by[name], floor, "floor", 2.5)
+    if "GET funding live total (htmx)" in by:
+        ratio(by["GET funding live total (htmx)"], bare, "bare", 5)
     for r in results:
         if r.name.startswith(("GET cluster dashboard", "GET national")):
             checks.append(Target(r.name, "< 30 ms", f"{r.median_ms:.1f} ms", r.median_ms < 30))
-    kept = by["GET submitted version PDF (cached)"].median_ms
-    checks.append(
-        Target("GET submitted version PDF (cached)", "< 20 ms", f"{kept:.1f} ms", kept < 20)
-    )
-    # The design's sizes and the draft PDF's time.
-    move = by["POST Diamond 9 move (htmx)"]
-    checks.append(Target(move.name, "< 5 KB", f"{move.raw / 1024:.1f} KB", move.raw < 5 * 1024))
+    if "GET submitted version PDF (cached)" in by:
+        kept = by["GET submitted version PDF (cached)"].median_ms
+        checks.append(
+            Target("GET submitted version PDF (cached)", "< 20 ms", f"{kept:.1f} ms", kept < 20)
+        )
+    return checks
+
+
+def _size_targets(results: list[Result], by: dict[str, Result]) -> list[Target]:
+    """The design's sizes and the draft PDF's time."""
+    checks: list[Target] = []
+    if "POST Diamond 9 move (htmx)" in by:
+        move = by["POST Diamond 9 move (htmx)"]
+        checks.append(Target(move.name, "< 5 KB", f"{move.raw / 1024:.1f} KB", move.raw < 5 * 1024))
     for r in results:
         if r.name.startswith("GET step"):
             checks.append(
                 Target(r.name, "HTML < 30 KB", f"{r.raw / 1024:.1f} KB", r.raw < 30 * 1024)
             )
-    pdf = by["GET plan summary PDF"].median_ms
-    checks.append(Target("GET plan summary PDF (a draft)", "< 1 s", f"{pdf:.0f} ms", pdf < 1000))
+    if "GET plan summary PDF" in by:
+        pdf = by["GET plan summary PDF"].median_ms
+        checks.append(
+            Target("GET plan summary PDF (a draft)", "< 1 s", f"{pdf:.0f} ms", pdf < 1000)
+        )
     return checks
 
 
@@ -934,11 +959,28 @@ def sections(app: Flask, world: World, transport: InProcess, names: str, repeat:
             print(f"| {label} | {ms:.2f} | {ms / whole:.0%} | {calls[label]} |")
 
 
-def publish(sections: list[str], output_dir: Path) -> Path:
-    """Print the tables and write them to <output_dir>/<date>.md (benchmarks/ by default)."""
+def only(every: list[Case], names: str) -> list[Case]:
+    """The baselines and the cases named in `names` (separated by commas, case ignored), in
+    the full run's order: a name equal to a request's whole name picks that one request, any
+    other the requests whose names contain it."""
+    chosen: set[str] = set()
+    for name in (name.strip().lower() for name in names.split(",")):
+        if not name:
+            continue
+        exact = [case.name for case in every if case.name.lower() == name]
+        found = exact or [case.name for case in every if name in case.name.lower()]
+        if not found:
+            raise SystemExit(f"no request named like {name!r}")
+        chosen.update(found)
+    return [case for case in every if case.kind == "baseline" or case.name in chosen]
+
+
+def publish(sections: list[str], output_dir: Path, suffix: str = "") -> Path:
+    """Print the tables and write them to <output_dir>/<date><suffix>.md (benchmarks/ by
+    default)."""
     section = "\n".join(sections)
     print(section)
-    out = output_dir / f"{date.today().isoformat()}.md"
+    out = output_dir / f"{date.today().isoformat()}{suffix}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(f"# Benchmark {date.today().isoformat()}\n\n{section}\n")
     return out
@@ -951,7 +993,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=1500)
     parser.add_argument("--gunicorn", action="store_true", help="also measure under gunicorn")
     parser.add_argument(
-        "--output-dir", type=Path, default=BENCHMARKS, help="where <date>.md goes (benchmarks/)"
+        "--output-dir", type=Path, default=None, help="where <date>.md goes (benchmarks/)"
     )
     parser.add_argument(
         "--profile", default=None, help="only profile the request with this name (pyinstrument)"
@@ -961,7 +1003,23 @@ def main() -> None:
         default=None,
         help="only time the parts of the requests with these names (separated by commas)",
     )
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="measure only the requests whose names contain one of these (separated by "
+        "commas), beside the bare endpoint and the floor; printed, and written to "
+        "<output-dir>/<date>-only.md only with --output-dir",
+    )
     args = parser.parse_args()
+    output_dir: Path | None = args.output_dir or (None if args.only else BENCHMARKS)
+    suffix = "-only" if args.only else ""
+
+    def write(report: list[str]) -> None:
+        if output_dir is None:
+            print("\n".join(report))
+        else:
+            publish(report, output_dir, suffix)
+
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["WIZARD_INSTANCE_PATH"] = tmp
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
@@ -992,12 +1050,15 @@ def main() -> None:
             return
         database = url.split(":", 1)[0].split("+")[0]
         every = cases(world)
+        if args.only:
+            every = only(every, args.only)
         pdfs = max(1, args.requests // PDF_EVERY)
         print(f"  in-process: {len(every)} requests x {args.requests} rounds", file=sys.stderr)
         results = measure(every, in_process, counter, args.requests)
         load = os.getloadavg()
+        by_what = f"`scripts/bench.py --only {args.only}`" if args.only else "`make bench`"
         report = [
-            f"Measured {date.today().isoformat()} by `make bench` ({args.schools} schools; "
+            f"Measured {date.today().isoformat()} by {by_what} ({args.schools} schools; "
             f"{args.requests} interleaved rounds, the PDF and the draft's Word file in every "
             f"{PDF_EVERY}th ({pdfs}); Python {sys.version.split()[0]}; CSRF protection on). "
             "Times are server times, medians with no profiler running; sizes are of the "
@@ -1009,7 +1070,8 @@ def main() -> None:
             "",
         ]
         if args.gunicorn:
-            publish([*report, "(under gunicorn: still running)"], args.output_dir)
+            if output_dir is not None:
+                publish([*report, "(under gunicorn: still running)"], output_dir, suffix)
             served = gunicorn(url)
             port = next(served)
             try:
@@ -1037,12 +1099,10 @@ def main() -> None:
             + " figures; ratios are to the bare endpoint or the floor of the same run)",
             "",
             *targets_table(targets(results_for_targets)),
-            "",
-            "**Front-end weight** (from the static build)",
-            "",
-            *weights,
         ]
-        publish(report, args.output_dir)
+        if not args.only:
+            report += ["", "**Front-end weight** (from the static build)", "", *weights]
+        write(report)
 
 
 if __name__ == "__main__":

@@ -121,3 +121,37 @@ def test_the_table_goes_into_the_folder_it_is_given(tmp_path: Path) -> None:
     assert written.parent == tmp_path / "out"
     assert "| a | table |" in written.read_text()
     assert (ROOT / "README.md").read_text() == readme
+
+
+def test_only_picks_the_requests_named_beside_the_baselines() -> None:
+    bench = load_bench()
+    every = [
+        bench.Case("bare Flask endpoint", "baseline", None),
+        bench.Case("floor: commit a one-row update", "baseline", None),
+        bench.Case("GET step: a hallmark", "get", None),
+        bench.Case("POST save a hallmark", "write", None),
+        bench.Case("GET Diamond 9 board", "get", None),
+        bench.Case("GET plan summary", "get", None),
+        bench.Case("GET plan summary PDF", "pdf", None),
+    ]
+    names = [case.name for case in bench.only(every, "Hallmark, GET plan summary")]
+    assert names == [
+        "bare Flask endpoint",
+        "floor: commit a one-row update",
+        "GET step: a hallmark",
+        "POST save a hallmark",
+        "GET plan summary",
+    ]
+    with pytest.raises(SystemExit):
+        bench.only(every, "board,no such page")
+    # The targets of a subset are those of the requests measured.
+    results = [
+        result(bench, "bare Flask endpoint", "baseline", 1.0),
+        result(bench, "floor: commit a one-row update", "baseline", 2.0),
+        result(bench, "GET step: a hallmark", "get", 10.0),
+    ]
+    checks = {(t.what, t.target): t.met for t in bench.targets(results)}
+    assert checks == {
+        ("GET step: a hallmark", "<= 15 x bare"): True,
+        ("GET step: a hallmark", "HTML < 30 KB"): True,
+    }
