@@ -26,9 +26,6 @@ class ProgressStatus(enum.StrEnum):
     DONE = "done"
 
 
-STATUSES = tuple(ProgressStatus)
-
-
 class LinkProblem(enum.StrEnum):
     """Why an evidence link is refused."""
 

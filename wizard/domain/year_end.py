@@ -92,7 +92,6 @@ IMPACT_LEVELS: tuple[ImpactLevel, ...] = (
     ),
 )
 LEVEL_KEYS = tuple(level.key for level in IMPACT_LEVELS)
-LEVEL_TITLES = {level.key: level.title for level in IMPACT_LEVELS}
 
 CRITERIA_MET = "met"
 CRITERIA_PARTLY = "partly"
@@ -498,18 +497,6 @@ class YearEndDocument:
         for added in self.funding.added:
             planned, actual = result.get(added.purpose, (0, 0))
             result[added.purpose] = (planned, actual + added.actual_pence)
-        return result
-
-    def spend_by_priority(self) -> dict[str, tuple[int, int]]:
-        """card key ("" for none) -> (planned, actual) pence."""
-        result: dict[str, tuple[int, int]] = {}
-        for line in self.plan.lines:
-            planned, actual = result.get(line.priority, (0, 0))
-            spent = self.actual(line.id).actual_pence or 0
-            result[line.priority] = (planned + line.amount_pence, actual + spent)
-        for added in self.funding.added:
-            planned, actual = result.get(added.priority, (0, 0))
-            result[added.priority] = (planned, actual + added.actual_pence)
         return result
 
     def impact(self, card: str) -> Impact:
