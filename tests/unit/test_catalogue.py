@@ -3,14 +3,74 @@
 from __future__ import annotations
 
 import pytest
+from babel.messages.catalog import Message
 from flask import Flask
 from flask_babel import force_locale, ngettext
 
-from wizard.web.catalogue import WELSH_PLURAL_FORMS, WELSH_PO, load, problems
+from wizard.web.catalogue import (
+    WELSH_PLURAL_FORMS,
+    WELSH_PO,
+    entry_problems,
+    load,
+    plural_forms_problems,
+    problems,
+    template_problems,
+)
 
 
 def test_every_string_has_a_welsh_translation_that_is_not_fuzzy_or_empty() -> None:
     assert problems() == []
+
+
+def test_the_checks_name_strings_missing_from_or_left_in_the_template() -> None:
+    assert template_problems({(None, "New"), (None, "Kept")}, {(None, "Kept"), ("ctx", "Old")}) == [
+        "not in messages.pot (run `make messages`): New",
+        "in messages.pot but no longer used (run `make messages`): Old (msgctxt 'ctx')",
+    ]
+
+
+def test_the_checks_refuse_other_plural_forms() -> None:
+    assert plural_forms_problems(WELSH_PLURAL_FORMS.replace("; ", ";")) == []
+    assert plural_forms_problems("nplurals=2; plural=(n != 1);") == [
+        f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not 'nplurals=2; plural=(n != 1);'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "message", "expected"),
+    [
+        ((None, "Save"), Message("Save", "Cadw"), []),
+        ((None, "Save"), None, ["missing from the Welsh catalogue: Save"]),
+        ((None, "Save"), Message("Save", "Cadw", flags={"fuzzy"}), ["fuzzy Welsh entry: Save"]),
+        ((None, "Save"), Message("Save", ""), ["empty Welsh entry: Save"]),
+        (
+            (None, "Hello %(name)s"),
+            Message("Hello %(name)s", "Helo"),
+            ["placeholders differ in Welsh entry: Hello %(name)s -> Helo"],
+        ),
+        (
+            (None, ("one %(num)d", "many %(num)d")),
+            Message(("one %(num)d", "many %(num)d"), ("dim", "un %(num)d")),
+            [
+                "Welsh plural entry needs 6 forms, has 2: ('one %(num)d', 'many %(num)d')",
+            ],
+        ),
+        (
+            (None, ("one %(num)d", "many %(num)d")),
+            Message(("one %(num)d", "many %(num)d"), ("dim",) * 5 + ("%(num)d %(extra)s",)),
+            [
+                "placeholders differ in Welsh entry: ('one %(num)d', 'many %(num)d')"
+                " -> %(num)d %(extra)s"
+            ],
+        ),
+    ],
+    ids=["good", "missing", "fuzzy", "empty", "placeholder", "two forms", "added placeholder"],
+)
+def test_each_welsh_entry_is_checked(
+    key: tuple[str | None, str | tuple[str, ...]], message: Message | None, expected: list[str]
+) -> None:
+    """A plural form may leave out the number ("dim"); no entry may add a placeholder."""
+    assert entry_problems(key, message) == expected
 
 
 def test_the_welsh_catalogue_declares_six_plural_forms() -> None:

@@ -142,45 +142,58 @@ def export_person(email: str) -> dict[str, Any]:
     (sign-in attempts, an invitation, emails)."""
     email = _normalised(email)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    user_id = user.id if user is not None else None
     document: dict[str, Any] = {
         "email": email,
         "exported_at": _when(utcnow()),
         "account": None,
     }
-    plan_ids: set[int] = set()
     if user is not None:
-        document["account"] = {
-            "name": user.name,
-            "email": user.email,
-            "preferred_language": user.locale,
-            "school": _school(user.school),
-            "school_lead": bool(user.is_school_lead),
-            "administrator": bool(user.is_admin),
-            "coordinates_clusters": [cluster.name_en for cluster in user.coordinated_clusters],
-            "single_sign_on": (
-                {"issuer": user.external_issuer, "subject": user.external_subject}
-                if user.external_subject
-                else None
-            ),
-            "created_at": _when(user.created_at),
-            "last_signed_in_at": _when(user.last_signed_in_at),
-            "has_password": bool(user.password_hash),
-        }
-        sessions = list(
-            db.session.scalars(
-                select(UserSession)
-                .where(UserSession.user_id == user.id)
-                .order_by(UserSession.created_at)
-            )
+        document["account"] = _account(user)
+        document.update(_sign_ins(user))
+        document.update(_plan_work(user))
+        document.update(_coordination(user))
+    document.update(_records_naming(user.id if user is not None else None, email))
+    return document
+
+
+def _account(user: User) -> dict[str, Any]:
+    """The account itself (whether it has a password, never the hash)."""
+    return {
+        "name": user.name,
+        "email": user.email,
+        "preferred_language": user.locale,
+        "school": _school(user.school),
+        "school_lead": bool(user.is_school_lead),
+        "administrator": bool(user.is_admin),
+        "coordinates_clusters": [cluster.name_en for cluster in user.coordinated_clusters],
+        "single_sign_on": (
+            {"issuer": user.external_issuer, "subject": user.external_subject}
+            if user.external_subject
+            else None
+        ),
+        "created_at": _when(user.created_at),
+        "last_signed_in_at": _when(user.last_signed_in_at),
+        "has_password": bool(user.password_hash),
+    }
+
+
+def _sign_ins(user: User) -> dict[str, Any]:
+    """The account's sessions and password reset links (when, never a token)."""
+    sessions = list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.created_at)
         )
-        document["sessions"] = {
+    )
+    return {
+        "sessions": {
             "count": len(sessions),
             "sessions": [
                 {"started_at": _when(s.created_at), "ended_at": _when(s.ended_at)} for s in sessions
             ],
-        }
-        document["password_reset_links"] = [
+        },
+        "password_reset_links": [
             {
                 "created_at": _when(reset.created_at),
                 "expires_at": _when(reset.expires_at),
@@ -191,140 +204,157 @@ def export_person(email: str) -> dict[str, Any]:
                 .where(PasswordResetToken.user_id == user.id)
                 .order_by(PasswordResetToken.created_at)
             )
-        ]
-        comments = list(
-            db.session.scalars(
-                select(PlanComment)
-                .where(PlanComment.author_id == user.id)
-                .order_by(PlanComment.created_at)
-            )
+        ],
+    }
+
+
+def _plan_work(user: User) -> dict[str, Any]:
+    """What they wrote in plans: comments, pages saved, versions submitted or reviewed, own
+    cards, share links and staff voice rounds, each naming its plan."""
+    comments = list(
+        db.session.scalars(
+            select(PlanComment)
+            .where(PlanComment.author_id == user.id)
+            .order_by(PlanComment.created_at)
         )
-        answers = list(
-            db.session.scalars(select(PlanAnswer).where(PlanAnswer.updated_by_id == user.id))
-        )
-        submitted = list(
-            db.session.scalars(
-                select(PlanVersion).where(
-                    or_(
-                        PlanVersion.submitted_by_id == user.id,
-                        PlanVersion.reviewed_by_id == user.id,
-                    )
+    )
+    answers = list(
+        db.session.scalars(select(PlanAnswer).where(PlanAnswer.updated_by_id == user.id))
+    )
+    submitted = list(
+        db.session.scalars(
+            select(PlanVersion).where(
+                or_(
+                    PlanVersion.submitted_by_id == user.id,
+                    PlanVersion.reviewed_by_id == user.id,
                 )
             )
         )
-        cards = list(db.session.scalars(select(OwnCard).where(OwnCard.created_by_id == user.id)))
-        links = list(
-            db.session.scalars(select(ShareLink).where(ShareLink.created_by_id == user.id))
+    )
+    cards = list(db.session.scalars(select(OwnCard).where(OwnCard.created_by_id == user.id)))
+    links = list(db.session.scalars(select(ShareLink).where(ShareLink.created_by_id == user.id)))
+    rounds = list(
+        db.session.scalars(select(StaffVoiceRound).where(StaffVoiceRound.created_by_id == user.id))
+    )
+    work: dict[str, Any] = {}
+    plan_ids: set[int] = set()
+    for rows in (comments, answers, submitted, cards, links, rounds):
+        plan_ids |= {row.plan_id for row in rows}
+    plans = _plans(plan_ids)
+    work["comments"] = [
+        {
+            "plan": plans.get(c.plan_id),
+            "version": c.version_number,
+            "task": c.task_key,
+            "reply": c.reply_to_id is not None,
+            "body": c.body,
+            "created_at": _when(c.created_at),
+        }
+        for c in comments
+    ]
+    work["plan_pages_last_saved"] = [
+        {"plan": plans.get(a.plan_id), "step": a.step, "saved_at": _when(a.updated_at)}
+        for a in answers
+    ]
+    work["versions"] = [
+        {
+            "plan": plans.get(v.plan_id),
+            "version": v.number,
+            "submitted": v.submitted_by_id == user.id,
+            "submitted_at": _when(v.submitted_at),
+            "reviewed": v.reviewed_by_id == user.id,
+            "review": v.review_status if v.reviewed_by_id == user.id else None,
+            "reviewed_at": _when(v.reviewed_at) if v.reviewed_by_id == user.id else None,
+        }
+        for v in submitted
+    ]
+    work["own_cards_added"] = [
+        {
+            "plan": plans.get(card.plan_id),
+            "title_en": card.title_en,
+            "title_cy": card.title_cy,
+            "description_en": card.description_en,
+            "description_cy": card.description_cy,
+            "created_at": _when(card.created_at),
+        }
+        for card in cards
+    ]
+    work["share_links_made"] = [
+        {
+            "plan": plans.get(link.plan_id),
+            "created_at": _when(link.created_at),
+            "expires_on": _when(link.expires_on),
+            "revoked_at": _when(link.revoked_at),
+        }
+        for link in links
+    ]
+    work["staff_voice_rounds_opened"] = [
+        {
+            "plan": plans.get(round_.plan_id),
+            "created_at": _when(round_.created_at),
+            "closes_on": _when(round_.closes_on),
+        }
+        for round_ in rounds
+    ]
+    return work
+
+
+def _coordination(user: User) -> dict[str, Any]:
+    """Where they have read each plan's conversation, the deadlines they set, and when and
+    where they invited someone."""
+    found: dict[str, Any] = {}
+    # A coordinator's place in each plan's conversation (how far they have read it).
+    reads = list(
+        db.session.scalars(
+            select(CommentRead)
+            .where(CommentRead.user_id == user.id)
+            .order_by(CommentRead.read_at, CommentRead.plan_id)
         )
-        rounds = list(
-            db.session.scalars(
-                select(StaffVoiceRound).where(StaffVoiceRound.created_by_id == user.id)
-            )
+    )
+    read_plans = _plans({read.plan_id for read in reads})
+    found["conversations_read"] = [
+        {
+            "plan": read_plans.get(read.plan_id),
+            "read_up_to_comment": read.read_up_to,
+            "read_at": _when(read.read_at),
+        }
+        for read in reads
+    ]
+    found["deadlines_set"] = [
+        {
+            "cluster": deadline.cluster.name_en,
+            "academic_year": deadline.academic_year,
+            "for": deadline.kind,
+            "due_on": _when(deadline.due_on),
+            "set_at": _when(deadline.set_at),
+        }
+        for deadline in db.session.scalars(
+            select(ClusterDeadline)
+            .where(ClusterDeadline.set_by_id == user.id)
+            .order_by(ClusterDeadline.set_at, ClusterDeadline.id)
         )
-        sent_invitations = list(
-            db.session.scalars(select(Invitation).where(Invitation.invited_by_id == user.id))
+    ]
+    # Who they invited is someone else's information: only when, and where to.
+    found["invitations_sent"] = [
+        {
+            "school": _school(invitation.school),
+            "created_at": _when(invitation.created_at),
+            "accepted": invitation.accepted_at is not None,
+        }
+        for invitation in db.session.scalars(
+            select(Invitation).where(Invitation.invited_by_id == user.id)
         )
-        for rows in (comments, answers, submitted, cards, links, rounds):
-            plan_ids |= {row.plan_id for row in rows}
-        plans = _plans(plan_ids)
-        document["comments"] = [
-            {
-                "plan": plans.get(c.plan_id),
-                "version": c.version_number,
-                "task": c.task_key,
-                "reply": c.reply_to_id is not None,
-                "body": c.body,
-                "created_at": _when(c.created_at),
-            }
-            for c in comments
-        ]
-        document["plan_pages_last_saved"] = [
-            {"plan": plans.get(a.plan_id), "step": a.step, "saved_at": _when(a.updated_at)}
-            for a in answers
-        ]
-        document["versions"] = [
-            {
-                "plan": plans.get(v.plan_id),
-                "version": v.number,
-                "submitted": v.submitted_by_id == user.id,
-                "submitted_at": _when(v.submitted_at),
-                "reviewed": v.reviewed_by_id == user.id,
-                "review": v.review_status if v.reviewed_by_id == user.id else None,
-                "reviewed_at": _when(v.reviewed_at) if v.reviewed_by_id == user.id else None,
-            }
-            for v in submitted
-        ]
-        document["own_cards_added"] = [
-            {
-                "plan": plans.get(card.plan_id),
-                "title_en": card.title_en,
-                "title_cy": card.title_cy,
-                "description_en": card.description_en,
-                "description_cy": card.description_cy,
-                "created_at": _when(card.created_at),
-            }
-            for card in cards
-        ]
-        document["share_links_made"] = [
-            {
-                "plan": plans.get(link.plan_id),
-                "created_at": _when(link.created_at),
-                "expires_on": _when(link.expires_on),
-                "revoked_at": _when(link.revoked_at),
-            }
-            for link in links
-        ]
-        document["staff_voice_rounds_opened"] = [
-            {
-                "plan": plans.get(round_.plan_id),
-                "created_at": _when(round_.created_at),
-                "closes_on": _when(round_.closes_on),
-            }
-            for round_ in rounds
-        ]
-        # A coordinator's place in each plan's conversation (how far they have read it).
-        reads = list(
-            db.session.scalars(
-                select(CommentRead)
-                .where(CommentRead.user_id == user.id)
-                .order_by(CommentRead.read_at, CommentRead.plan_id)
-            )
-        )
-        read_plans = _plans({read.plan_id for read in reads})
-        document["conversations_read"] = [
-            {
-                "plan": read_plans.get(read.plan_id),
-                "read_up_to_comment": read.read_up_to,
-                "read_at": _when(read.read_at),
-            }
-            for read in reads
-        ]
-        document["deadlines_set"] = [
-            {
-                "cluster": deadline.cluster.name_en,
-                "academic_year": deadline.academic_year,
-                "for": deadline.kind,
-                "due_on": _when(deadline.due_on),
-                "set_at": _when(deadline.set_at),
-            }
-            for deadline in db.session.scalars(
-                select(ClusterDeadline)
-                .where(ClusterDeadline.set_by_id == user.id)
-                .order_by(ClusterDeadline.set_at, ClusterDeadline.id)
-            )
-        ]
-        # Who they invited is someone else's information: only when, and where to.
-        document["invitations_sent"] = [
-            {
-                "school": _school(invitation.school),
-                "created_at": _when(invitation.created_at),
-                "accepted": invitation.accepted_at is not None,
-            }
-            for invitation in sent_invitations
-        ]
+    ]
+    return found
+
+
+def _records_naming(user_id: int | None, email: str) -> dict[str, Any]:
+    """The records about the person whether or not they have an account: audit events by or
+    naming them, sign-in attempts, invitations to them, and emails to them."""
+    found: dict[str, Any] = {}
     events = _events_about(user_id, email)
     event_plans = _plans({e.plan_id for e in events if e.plan_id is not None})
-    document["audit_events"] = [
+    found["audit_events"] = [
         {
             "at": _when(event.created_at),
             "action": event.action,
@@ -334,11 +364,11 @@ def export_person(email: str) -> dict[str, Any]:
         }
         for event in events
     ]
-    document["sign_in_attempts"] = [
+    found["sign_in_attempts"] = [
         {"at": _when(a.created_at), "address": a.address, "succeeded": bool(a.succeeded)}
         for a in _attempts(email)
     ]
-    document["invitations_received"] = [
+    found["invitations_received"] = [
         {
             "name": invitation.name,
             "school": _school(invitation.school),
@@ -353,7 +383,7 @@ def export_person(email: str) -> dict[str, Any]:
             .order_by(Invitation.created_at)
         )
     ]
-    document["emails"] = [
+    found["emails"] = [
         {
             "subject": mail.subject,
             "body": mail.body,
@@ -367,7 +397,7 @@ def export_person(email: str) -> dict[str, Any]:
             .order_by(OutboxMail.created_at)
         )
     ]
-    return document
+    return found
 
 
 def holds_anything(document: dict[str, Any]) -> bool:

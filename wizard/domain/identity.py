@@ -79,24 +79,10 @@ def check_claims(
     sends one, is an allowed tenant (any, when none is configured)."""
     if _string(claims, "iss") != issuer:
         raise IdentityRefused(Refusal.ISSUER)
-    audience = claims.get("aud")
-    audiences = [audience] if isinstance(audience, str) else audience
-    if not isinstance(audiences, list) or client_id not in audiences:
-        raise IdentityRefused(Refusal.AUDIENCE)
-    if len(audiences) > 1 and _string(claims, "azp") != client_id:
-        raise IdentityRefused(Refusal.AUDIENCE)
-    expires = _number(claims, "exp")
-    if expires is None or expires + leeway <= now:
-        raise IdentityRefused(Refusal.EXPIRED)
-    issued = _number(claims, "iat")
-    if issued is None or issued - leeway > now:
-        raise IdentityRefused(Refusal.ISSUED_AT)
-    sent = _string(claims, "nonce")
-    if not nonce or not sent or not hmac.compare_digest(sent, nonce):
-        raise IdentityRefused(Refusal.NONCE)
-    tenant = _string(claims, "tid")
-    if "tid" in claims and (not tenant or (tenants and tenant not in tenants)):
-        raise IdentityRefused(Refusal.TENANT)
+    _check_audience(claims, client_id)
+    _check_times(claims, now, leeway)
+    _check_nonce(claims, nonce)
+    tenant = _tenant(claims, tenants)
     # Entra's object id (`oid`) is the person in the tenant across applications; `sub` is
     # per application. Either is stable; the object id is preferred where there is one.
     subject = _string(claims, "oid") or _string(claims, "sub")
@@ -110,3 +96,39 @@ def check_claims(
         email=email[:254] if "@" in email else "",
         tenant=tenant,
     )
+
+
+def _check_audience(claims: Mapping[str, Any], client_id: str) -> None:
+    """`aud` names our client, and `azp` is our client when `aud` names several."""
+    audience = claims.get("aud")
+    audiences = [audience] if isinstance(audience, str) else audience
+    if not isinstance(audiences, list) or client_id not in audiences:
+        raise IdentityRefused(Refusal.AUDIENCE)
+    if len(audiences) > 1 and _string(claims, "azp") != client_id:
+        raise IdentityRefused(Refusal.AUDIENCE)
+
+
+def _check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
+    """`exp` has not passed and `iat` is not in the future, with `leeway` seconds each way."""
+    expires = _number(claims, "exp")
+    if expires is None or expires + leeway <= now:
+        raise IdentityRefused(Refusal.EXPIRED)
+    issued = _number(claims, "iat")
+    if issued is None or issued - leeway > now:
+        raise IdentityRefused(Refusal.ISSUED_AT)
+
+
+def _check_nonce(claims: Mapping[str, Any], nonce: str) -> None:
+    """`nonce` is the one this browser's request sent (compared in constant time)."""
+    sent = _string(claims, "nonce")
+    if not nonce or not sent or not hmac.compare_digest(sent, nonce):
+        raise IdentityRefused(Refusal.NONCE)
+
+
+def _tenant(claims: Mapping[str, Any], tenants: Sequence[str]) -> str:
+    """The token's tenant ("" without `tid`): where sent, it must be an allowed one (any, when
+    none is configured)."""
+    tenant = _string(claims, "tid")
+    if "tid" in claims and (not tenant or (tenants and tenant not in tenants)):
+        raise IdentityRefused(Refusal.TENANT)
+    return tenant

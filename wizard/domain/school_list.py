@@ -234,49 +234,83 @@ def _read_school(
     authority_names: Mapping[str, str],
     result: SchoolList,
 ) -> None:
+    """One row of a sheet of schools: the school, or every problem with the row (a row with no
+    text at all is passed over)."""
     if not any(cell_text(cell) for cell in row):
         return
     values = {column: _cell(row, columns, column) for column in columns}
-    number, name = values.get("number", ""), values.get("name", "")
-    problems = []
-    if not NUMBER.match(number):
-        problems.append(Problem(ProblemKind.NUMBER, sheet, line, COLUMN_NAMES["number"], number))
-    elif number in result.schools:
-        problems.append(Problem(ProblemKind.DUPLICATE, sheet, line, COLUMN_NAMES["number"], number))
-    if not name:
-        problems.append(Problem(ProblemKind.NAME_MISSING, sheet, line, COLUMN_NAMES["name"]))
-    elif len(name) > NAME_LENGTH:
-        problems.append(Problem(ProblemKind.TOO_LONG, sheet, line, COLUMN_NAMES["name"], name[:40]))
+    number = values.get("number", "")
     la_code = values.get("la_code", "") or (number[:3] if NUMBER.match(number) else "")
     authority = authority_of(la_code, values.get("authority", ""), authority_names)
-    if authority is None:
-        column = "la_code" if "la_code" in columns else "authority"
-        shown = values.get(column, "") or la_code
-        problems.append(Problem(ProblemKind.AUTHORITY, sheet, line, COLUMN_NAMES[column], shown))
     category_text = values.get("category", "")
     category = CATEGORY_NAMES.get(_key(category_text)) if category_text else None
-    if category_text and category is None:
-        problems.append(
-            Problem(ProblemKind.CATEGORY, sheet, line, COLUMN_NAMES["category"], category_text)
-        )
-    for column in ("sector", "medium"):
-        if len(values.get(column, "")) > 120:
-            problems.append(
-                Problem(
-                    ProblemKind.TOO_LONG, sheet, line, COLUMN_NAMES[column], values[column][:40]
-                )
-            )
-    result.problems.extend(problems)
+    problems = [
+        *_number_and_name_problems(values, result.schools),
+        *_authority_problems(authority, la_code, values, columns),
+        *_category_problems(category_text, category),
+        *_length_problems(values),
+    ]
+    result.problems.extend(
+        Problem(kind, sheet, line, column, value) for kind, column, value in problems
+    )
     if problems or authority is None:
         return
     result.schools[number] = Listed(
         number=number,
-        name_en=name,
+        name_en=values.get("name", ""),
         authority=authority,
         sector=values.get("sector") or None,
         medium_type=values.get("medium") or None,
         category=category,
     )
+
+
+# A problem of one row, before its sheet and line are known: (kind, column, value found).
+_RowProblem = tuple[ProblemKind, str, str]
+
+
+def _number_and_name_problems(
+    values: Mapping[str, str], schools: Mapping[str, Listed]
+) -> list[_RowProblem]:
+    """A School Number of seven digits not listed before; a School Name, not too long."""
+    number, name = values.get("number", ""), values.get("name", "")
+    problems: list[_RowProblem] = []
+    if not NUMBER.match(number):
+        problems.append((ProblemKind.NUMBER, COLUMN_NAMES["number"], number))
+    elif number in schools:
+        problems.append((ProblemKind.DUPLICATE, COLUMN_NAMES["number"], number))
+    if not name:
+        problems.append((ProblemKind.NAME_MISSING, COLUMN_NAMES["name"], ""))
+    elif len(name) > NAME_LENGTH:
+        problems.append((ProblemKind.TOO_LONG, COLUMN_NAMES["name"], name[:40]))
+    return problems
+
+
+def _authority_problems(
+    authority: str | None, la_code: str, values: Mapping[str, str], columns: Mapping[str, int]
+) -> list[_RowProblem]:
+    """No authority found: named on the LA Code column where the sheet has one."""
+    if authority is not None:
+        return []
+    column = "la_code" if "la_code" in columns else "authority"
+    shown = values.get(column, "") or la_code
+    return [(ProblemKind.AUTHORITY, COLUMN_NAMES[column], shown)]
+
+
+def _category_problems(text: str, category: LanguageCategory | None) -> list[_RowProblem]:
+    """A language category given but not one we know."""
+    if text and category is None:
+        return [(ProblemKind.CATEGORY, COLUMN_NAMES["category"], text)]
+    return []
+
+
+def _length_problems(values: Mapping[str, str]) -> list[_RowProblem]:
+    """A sector or medium type over 120 characters."""
+    return [
+        (ProblemKind.TOO_LONG, COLUMN_NAMES[column], values[column][:40])
+        for column in ("sector", "medium")
+        if len(values.get(column, "")) > 120
+    ]
 
 
 def _read_welsh_name(

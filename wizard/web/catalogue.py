@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from wizard.config import ROOT
@@ -81,44 +81,68 @@ def _name(key: MessageKey) -> str:
 
 def problems() -> list[str]:
     """Return every problem with the catalogues, or an empty list."""
-    found: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         fresh = _ids(extract(Path(tmp) / "messages.pot"))
-    committed = _ids(load(TEMPLATE_POT))
-    for new in sorted(map(_name, fresh - committed)):
-        found.append(f"not in messages.pot (run `make messages`): {new}")
-    for old in sorted(map(_name, committed - fresh)):
-        found.append(f"in messages.pot but no longer used (run `make messages`): {old}")
-
+    found = template_problems(fresh, _ids(load(TEMPLATE_POT)))
     welsh = load(WELSH_PO, locale="cy")
-    if welsh.plural_forms.replace(" ", "") != WELSH_PLURAL_FORMS.replace(" ", ""):
-        found.append(
-            f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {welsh.plural_forms!r}"
-        )
+    found.extend(plural_forms_problems(welsh.plural_forms))
     translated = {(message.context, _key(message.id)): message for message in welsh if message.id}
     for key in sorted(fresh, key=_name):
-        message = translated.get(key)
-        msgid = _name(key)
-        plural = isinstance(key[1], tuple)
-        source = key[1][-1] if isinstance(key[1], tuple) else key[1]
-        if message is None:
-            found.append(f"missing from the Welsh catalogue: {msgid}")
-            continue
-        raw = message.string
-        strings = tuple(str(s or "") for s in (raw if isinstance(raw, list | tuple) else (raw,)))
-        if message.fuzzy:
-            found.append(f"fuzzy Welsh entry: {msgid}")
-        if any(not s for s in strings):
-            found.append(f"empty Welsh entry: {msgid}")
-        if plural and len(strings) != 6:
-            found.append(f"Welsh plural entry needs 6 forms, has {len(strings)}: {msgid}")
-        wanted = set(_PLACEHOLDER.findall(source))
-        for text in strings:
-            got = set(_PLACEHOLDER.findall(text or ""))
-            # Plural forms may leave out the number (e.g. "dim tasgau"); nothing may be added.
-            if not got <= wanted or (not plural and got != wanted):
-                found.append(f"placeholders differ in Welsh entry: {msgid} -> {text}")
+        found.extend(entry_problems(key, translated.get(key)))
     return found
+
+
+def template_problems(fresh: set[MessageKey], committed: set[MessageKey]) -> list[str]:
+    """The strings the code uses that messages.pot lacks, then those it keeps but nothing uses."""
+    return [
+        *(
+            f"not in messages.pot (run `make messages`): {new}"
+            for new in sorted(map(_name, fresh - committed))
+        ),
+        *(
+            f"in messages.pot but no longer used (run `make messages`): {old}"
+            for old in sorted(map(_name, committed - fresh))
+        ),
+    ]
+
+
+def plural_forms_problems(plural_forms: str) -> list[str]:
+    """The Welsh catalogue's Plural-Forms header must be the six forms (spaces aside)."""
+    if plural_forms.replace(" ", "") == WELSH_PLURAL_FORMS.replace(" ", ""):
+        return []
+    return [f"Welsh Plural-Forms must be {WELSH_PLURAL_FORMS!r}, not {plural_forms!r}"]
+
+
+def entry_problems(key: MessageKey, message: Message | None) -> list[str]:
+    """What is wrong with the Welsh entry of one string the code uses: missing, fuzzy, empty,
+    without its six plural forms, or with other placeholders than the English."""
+    msgid = _name(key)
+    if message is None:
+        return [f"missing from the Welsh catalogue: {msgid}"]
+    plural = isinstance(key[1], tuple)
+    source = key[1][-1] if isinstance(key[1], tuple) else key[1]
+    raw = message.string
+    strings = tuple(str(s or "") for s in (raw if isinstance(raw, list | tuple) else (raw,)))
+    found: list[str] = []
+    if message.fuzzy:
+        found.append(f"fuzzy Welsh entry: {msgid}")
+    if any(not s for s in strings):
+        found.append(f"empty Welsh entry: {msgid}")
+    if plural and len(strings) != 6:
+        found.append(f"Welsh plural entry needs 6 forms, has {len(strings)}: {msgid}")
+    wanted = set(_PLACEHOLDER.findall(source))
+    found.extend(
+        f"placeholders differ in Welsh entry: {msgid} -> {text}"
+        for text in strings
+        if not _placeholders_fit(set(_PLACEHOLDER.findall(text)), wanted, plural)
+    )
+    return found
+
+
+def _placeholders_fit(got: set[str], wanted: set[str], plural: bool) -> bool:
+    """A translation's placeholders are the English ones; plural forms may leave out the
+    number (e.g. "dim tasgau"); nothing may be added."""
+    return got <= wanted and (plural or got == wanted)
 
 
 def main() -> int:

@@ -255,32 +255,7 @@ def _arranged(year: str, result: ArrangeResult) -> ResponseReturnValue:
     if result.outcome == Outcome.MOVED:
         flash(_("Your board has been arranged"), "success")
         return redirect(_board_url(year))
-    errors: list[tuple[str, str]] = []
-    row_errors: dict[int, str] = {}
-    card_errors: dict[str, list[str]] = {}
-    placed_in = {card: ROW_OF[slot] for slot, card in result.state.board.items()}
-    if result.change is not None:  # stale: keep the rows chosen, show the board as it is now
-        errors.append((stale_message(result.change, result.state.catalogue), "#diamond-board"))
-    for problem in result.problems:
-        anchor = "#" + _field_id(problem.card or "")
-        if problem.error == ArrangeError.TWICE:
-            errors.append((_("Each card can only be placed once"), anchor))
-        elif problem.error == ArrangeError.NOT_A_ROW:
-            errors.append((_("Choose a row from the list"), anchor))
-        elif problem.error == ArrangeError.UNKNOWN_CARD:
-            errors.append((move_error(MoveError.UNKNOWN_CARD), anchor))
-        elif problem.row is not None:
-            row_errors[problem.row.row] = row_problem(problem.row)
-            # The error goes on the cards the user moved into or out of this row (on all of
-            # the row's cards only if none was moved).
-            row = problem.row.row
-            in_row = [k for k, r in result.chosen.items() if r == row]
-            moved = [k for k, r in result.chosen.items() if (r == row) != (placed_in.get(k) == row)]
-            marked = moved or in_row
-            for key in marked:
-                card_errors.setdefault(key, []).append(row_errors[row])
-            where = "#" + (_field_id(marked[0]) if marked else "diamond-board")
-            errors.append((row_errors[row], where))
+    errors, row_errors, card_errors = _arrangement_errors(result)
     session[_PENDING] = {
         "year": plan_scope().academic_year,
         "rows": {k: str(v or "") for k, v in result.chosen.items()},
@@ -289,6 +264,52 @@ def _arranged(year: str, result: ArrangeResult) -> ResponseReturnValue:
         "card_errors": card_errors,
     }
     return redirect(url_for("diamond.arrange_form", year=year), 303)
+
+
+def _arrangement_errors(
+    result: ArrangeResult,
+) -> tuple[list[tuple[str, str]], dict[int, str], dict[str, list[str]]]:
+    """What is wrong with an arrangement: the error summary's (message, anchor) pairs, each
+    row's message, and the messages on each card's row choice."""
+    errors: list[tuple[str, str]] = []
+    row_errors: dict[int, str] = {}
+    card_errors: dict[str, list[str]] = {}
+    if result.change is not None:  # stale: keep the rows chosen, show the board as it is now
+        errors.append((stale_message(result.change, result.state.catalogue), "#diamond-board"))
+    for problem in result.problems:
+        message = _card_problem(problem.error)
+        if message is not None:
+            errors.append((message, "#" + _field_id(problem.card or "")))
+        if message is not None or problem.row is None:
+            continue
+        row = problem.row.row
+        row_errors[row] = row_problem(problem.row)
+        marked = _cards_to_mark(result, row)
+        for key in marked:
+            card_errors.setdefault(key, []).append(row_errors[row])
+        where = "#" + (_field_id(marked[0]) if marked else "diamond-board")
+        errors.append((row_errors[row], where))
+    return errors, row_errors, card_errors
+
+
+def _card_problem(error: ArrangeError) -> str | None:
+    """The message of a problem with one card's row choice (None: not a card's problem)."""
+    if error == ArrangeError.TWICE:
+        return _("Each card can only be placed once")
+    if error == ArrangeError.NOT_A_ROW:
+        return _("Choose a row from the list")
+    if error == ArrangeError.UNKNOWN_CARD:
+        return move_error(MoveError.UNKNOWN_CARD)
+    return None
+
+
+def _cards_to_mark(result: ArrangeResult, row: int) -> list[str]:
+    """The cards a row's error goes on: those the user moved into or out of the row (all of the
+    row's cards only if none was moved)."""
+    placed_in = {card: ROW_OF[slot] for slot, card in result.state.board.items()}
+    in_row = [k for k, r in result.chosen.items() if r == row]
+    moved = [k for k, r in result.chosen.items() if (r == row) != (placed_in.get(k) == row)]
+    return moved or in_row
 
 
 @bp.route("/cards/new", methods=["GET", "POST"])
