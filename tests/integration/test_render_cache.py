@@ -336,3 +336,26 @@ def test_error_states_and_a_conflict_with_markup_like_text_are_the_same_both_way
         conflict = both_ways.post(mine, f"{base}/hallmark-2?return_to=check", stale, 409)
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp;" in conflict
         assert "<script>alert(1)" not in conflict
+
+
+def test_wtforms_messages_are_flask_wtfs_from_a_catalogue_read_once(app: Flask) -> None:
+    from flask_wtf.i18n import translations as flask_wtfs
+
+    from wizard.web.forms import _WTFORMS_TRANSLATIONS, _wtforms_catalogue
+
+    messages = ["Not a valid choice.", "This field is required.", "Invalid email address."]
+    for lang in ("en", "cy"):
+        with app.test_request_context(f"/{lang}/"):
+            app.preprocess_request()
+            for message in messages:
+                assert _WTFORMS_TRANSLATIONS.gettext(message) == flask_wtfs.gettext(message)
+            for n in (0, 1, 2, 3, 6, 11):
+                args = ("Field must be at least %(min)d character long.",) * 2
+                plural = "Field must be at least %(min)d characters long."
+                assert _WTFORMS_TRANSLATIONS.ngettext(args[0], plural, n) == flask_wtfs.ngettext(
+                    args[0], plural, n
+                )
+    with app.test_request_context("/cy/"):
+        app.preprocess_request()
+        assert _WTFORMS_TRANSLATIONS.gettext("Not a valid choice.") != "Not a valid choice."
+    assert _wtforms_catalogue.cache_info().currsize >= 2

@@ -102,9 +102,11 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> Any:
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
-            return _WTFORMS_TRANSLATIONS
+            config = current_app.config
+            if config.get("WTF_I18N_ENABLED", True) and config.get("RENDER_CACHE", True):
+                return _WTFORMS_TRANSLATIONS
+            # RENDER_CACHE off (tests comparing both ways): Flask-WTF's own, as before.
+            return super().get_translations(form)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
