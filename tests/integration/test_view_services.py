@@ -109,6 +109,35 @@ def test_a_round_is_open_until_closed_and_only_a_lead_applies_a_consensus(
     assert voice.school_ratings(state) == {}
 
 
+def test_the_summarys_staff_voice_is_the_latest_round_with_the_last_closed_ones_results(
+    lead: User,
+) -> None:
+    """One call gives the summary panel all it shows: the latest round, and the results of the
+    latest closed round (no report under five responses)."""
+    assert lead.school_id is not None
+    plan = _plan(lead)
+    catalogue = SchoolBoard(lead.school_id, YEAR, "en", lead).read().catalogue
+    assert voice.summary(lead.school_id, YEAR, catalogue, TODAY) is None
+    voice.open_round(plan, lead, TODAY + timedelta(days=3))
+    first = voice.rounds(plan, TODAY).rows[0].round
+    assert voice.summary(lead.school_id, YEAR, catalogue, TODAY) == voice.SummaryRound(
+        first, 0, False, None, 0, None, None
+    )
+    # Past its closing date it is closed, and its own results are the ones shown.
+    after = TODAY + timedelta(days=4)
+    assert voice.summary(lead.school_id, YEAR, catalogue, after) == voice.SummaryRound(
+        first, 0, True, first, 0, first.closes_on, None
+    )
+    # Closed by the lead, then a newer round opened: the newer one is counted, and the results
+    # are still the closed round's, dated when the lead closed it.
+    voice.close_round(plan, first, lead)
+    voice.open_round(plan, lead, TODAY + timedelta(days=10))
+    found = voice.summary(lead.school_id, YEAR, catalogue, TODAY)
+    assert found is not None and first.closed_at is not None
+    assert found.round != first and not found.closed
+    assert (found.results_round, found.results_closed_on) == (first, first.closed_at.date())
+
+
 def test_reporting_refuses_a_cluster_not_coordinated_or_an_authority_not_known(
     directory: Directory,
 ) -> None:

@@ -29,7 +29,7 @@ from wizard.data.staff_voice import (
 from wizard.domain import framework
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.plan_document import hallmark_step
-from wizard.domain.staff_voice import StaffAnswer
+from wizard.domain.staff_voice import Disclosure, StaffAnswer, disclose, enough
 from wizard.render.staff_voice import Results, build_results
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
     "RoundRow",
     "Rounds",
     "StaffAnswer",
+    "SummaryRound",
     "StaffVoiceResponse",
     "StaffVoiceRound",
     "answers_of",
@@ -57,8 +58,6 @@ __all__ = [
     "is_draft",
     "is_open",
     "last_applied",
-    "latest_closed_round",
-    "latest_round",
     "lead_choices",
     "open_round",
     "plan_of",
@@ -68,6 +67,7 @@ __all__ = [
     "rounds",
     "save_response",
     "school_ratings",
+    "summary",
 ]
 
 
@@ -127,6 +127,42 @@ def results(
     than five responded), beside the school's own `ratings` of the hallmarks; its consensus
     board is the one applying it puts on the school's board."""
     return build_results(answers_of(round_), not is_open(round_, today), catalogue, ratings)
+
+
+@dataclass(frozen=True)
+class SummaryRound:
+    """What the plan's summary shows of staff voice: the latest round, and the results of the
+    latest round that has closed (that one, or an earlier one while it is open)."""
+
+    round: StaffVoiceRound
+    responses: int
+    closed: bool
+    results_round: StaffVoiceRound | None
+    """The round whose results are shown (None: no round has closed)."""
+    results_responses: int
+    results_closed_on: date | None
+    """When the lead closed it, else its closing date."""
+    report: Disclosure | None
+    """What its responses may show (None: fewer than five responded)."""
+
+
+def summary(
+    school_id: int, academic_year: int, catalogue: CardCatalogue, today: date
+) -> SummaryRound | None:
+    """The staff voice of the school's plan for the summary, the PDF, the shared and the
+    coordinator's views (None without a round): two queries, three with results to show."""
+    found = latest_round(school_id, academic_year)
+    if found is None:
+        return None
+    round_, count = found
+    closed = not is_open(round_, today)
+    source = found if closed else latest_closed_round(school_id, academic_year, today)
+    if source is None:
+        return SummaryRound(round_, count, closed, None, 0, None, None)
+    shown, shown_count = source
+    report = disclose(answers_of(shown), True, [], [], catalogue) if enough(shown_count) else None
+    closed_on = shown.closed_at.date() if shown.closed_at else shown.closes_on
+    return SummaryRound(round_, count, closed, shown, shown_count, closed_on, report)
 
 
 def expected_staff_of(plan: Plan | None) -> int | None:

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import InputRequired
 
 from wizard.domain import framework
-from wizard.domain.aggregates import heat_max
+from wizard.domain.aggregates import HeatRow, heat_max
 from wizard.domain.cards import CardCatalogue
 from wizard.domain.staff_voice import (
     LEADER,
@@ -20,8 +20,6 @@ from wizard.domain.staff_voice import (
     SUPPORT,
     TEACHER,
     Gap,
-    disclose,
-    enough,
 )
 from wizard.render.charts import heat_map_parts
 from wizard.render.staff_voice import ROLE_LABELS, heat_table
@@ -155,35 +153,42 @@ def summary_panel(
     many staff responded to the latest round and the staff heat map of the latest round that
     has closed (that one, or an earlier one while it is open), from five complete boards or
     more. None without a round."""
-    found = voice.latest_round(school_id, academic_year)
+    found = voice.summary(school_id, academic_year, catalogue, today())
     if found is None:
         return None
-    round_, count = found
-    closed = not voice.is_open(round_, today())
-    panel: dict[str, Any] = {"responses": count, "round": round_, "closed": closed}
-    source = found if closed else voice.latest_closed_round(school_id, academic_year, today())
-    report = None
-    if source is not None and enough(source[1]):
-        report = disclose(voice.answers_of(source[0]), True, [], [], catalogue)
-    panel["results_round"] = source[0] if source is not None else None
-    panel["results_responses"] = source[1] if source is not None else 0
-    if source is not None:
-        closed_at = source[0].closed_at
-        panel["results_closed_on"] = closed_at.date() if closed_at else source[0].closes_on
+    report = found.report
+    panel: dict[str, Any] = {
+        "responses": found.responses,
+        "round": found.round,
+        "closed": found.closed,
+        "results_round": found.results_round,
+        "results_responses": found.results_responses,
+    }
+    if found.results_round is not None:
+        panel["results_closed_on"] = found.results_closed_on
     panel["shown"] = bool(report and report.shown)
     panel["boards_shown"] = bool(report and report.heat_rows is not None)
     if report is not None and report.heat_rows is not None:
-        heat_rows, heat_svg, row_labels = heat_table(report.heat_rows, catalogue)
-        panel.update(heat_rows=heat_rows, heat_svg=heat_svg, row_labels=row_labels)
-        panel["heat_svg_parts"] = heat_map_parts(
+        panel.update(_heat_map(report.heat_rows, catalogue))
+    return panel
+
+
+def _heat_map(heat: list[HeatRow], catalogue: CardCatalogue) -> dict[str, Any]:
+    """The staff heat map as the summary's table and chart, and the chart in parts for the PDF."""
+    heat_rows, heat_svg, row_labels = heat_table(heat, catalogue)
+    return {
+        "heat_rows": heat_rows,
+        "heat_svg": heat_svg,
+        "row_labels": row_labels,
+        "heat_svg_parts": heat_map_parts(
             _("Staff heat map: the number of staff who put each card in each row"),
             row_labels,
             [(title, row.counts) for title, row in heat_rows],
-            heat_max(report.heat_rows),
+            heat_max(heat),
             PDF_HEAT_PART_HEIGHT,
             _heat_part_title,
-        )
-    return panel
+        ),
+    }
 
 
 # The tallest part of the staff heat map in the PDF, in the chart's units (640 across the
