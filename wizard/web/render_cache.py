@@ -38,7 +38,10 @@ import flask_babel
 from flask import Flask, current_app
 from flask_babel import Domain, get_locale
 from flask_babel.speaklater import LazyString
-from jinja2 import Environment, Template
+from flask import request
+from jinja2 import Environment, Template, nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 from jinja2.filters import do_indent
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -223,6 +226,42 @@ def cached_per_language(key: Hashable, make: Callable[[], Any]) -> Any:
     return found
 
 
+class KeptExtension(Extension):
+    """`{% kept "name", a, b %}...{% endkept %}`: a part of a layout rendered once per
+    (name, a, b, language, script root) and kept; afterwards its HTML, the same bytes.
+
+    For the parts that read nothing but what the key names: the language's strings, URLs of
+    fixed pages (`url_for` with no argument from the request), and the key's own values. Never
+    around a CSRF token, the request's path, or anything of the user the key leaves out. With
+    RENDER_CACHE off the body is rendered every time."""
+
+    tags = {"kept"}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endkept",), drop_needle=True)
+        call = self.call_method("_kept", [nodes.List(key)])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _kept(key: list[Any], caller: Callable[[], str]) -> str:
+        cache = current_cache()
+        if cache is None:
+            return caller()
+        try:
+            full_key = ("kept", _language(), request.script_root, freeze(tuple(key)))
+        except Uncacheable:
+            return caller()
+        found: str | None = cache.get(full_key)
+        if found is None:
+            found = caller()
+            cache.put(full_key, found)
+        return found
+
+
 def indent(value: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
     """Jinja's `indent`, with the same output: Markup is indented as plain text and wrapped once
     (spaces and newlines need no escaping), instead of one Markup object per line."""
@@ -263,6 +302,7 @@ def install(environment: Environment) -> None:
     """The cheaper equivalents, before any template is loaded."""
     environment.template_class = ImportTemplate
     environment.filters["indent"] = indent
+    environment.add_extension(KeptExtension)
 
 
 def init_app(app: Flask) -> None:
