@@ -35,14 +35,13 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import flask_babel
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_babel import Domain, get_locale
 from flask_babel.speaklater import LazyString
-from flask import request
 from jinja2 import Environment, Template, nodes
 from jinja2.ext import Extension
-from jinja2.parser import Parser
 from jinja2.filters import do_indent
+from jinja2.parser import Parser
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
