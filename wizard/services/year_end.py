@@ -68,7 +68,6 @@ class ReviewState:
     revisions: dict[str, int]
     document: YearEndDocument
     own_cards: tuple[OwnCardTitles, ...]
-    authors: dict[str, str | None]
 
     @property
     def editable(self) -> bool:
@@ -110,7 +109,6 @@ def load(school_id: int, academic_year: int) -> ReviewState | Unavailable:
             for card in document.plan.own_cards
             if isinstance(card.get("id"), int)
         ),
-        {},
     )
 
 
