@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from wizard.domain.journey import TaskStatus
+from wizard.domain.progress import ProgressStatus
 
 # The phases a school can be, offered on About your school.
 PHASES = {
@@ -57,12 +59,12 @@ STATUS_LABELS = {
     TaskStatus.CANNOT_START: _l("Cannot start yet"),
 }
 
-# How a priority is going, in a progress update (wizard/domain/progress.py ProgressStatus).
-PROGRESS_STATUS_LABELS = {
-    "on-track": _l("On track"),
-    "some-concerns": _l("Some concerns"),
-    "off-track": _l("Off track"),
-    "done": _l("Done"),
+# How a priority is going, in a progress update (the values are the domain's, stored as text).
+PROGRESS_STATUS_LABELS: dict[str, LazyString] = {
+    ProgressStatus.ON_TRACK: _l("On track"),
+    ProgressStatus.SOME_CONCERNS: _l("Some concerns"),
+    ProgressStatus.OFF_TRACK: _l("Off track"),
+    ProgressStatus.DONE: _l("Done"),
 }
 
 PLAN_STATUS_LABELS = {
