@@ -445,67 +445,15 @@ def erase_person(email: str) -> Erased:
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     user_id = user.id if user is not None else None
     events = _events_about(user_id, email)
-    for event in events:
-        detail = dict(event.detail or {})
-        if event.user_id == user_id or _mentions(event, email):
-            for key in IDENTIFYING_DETAIL:
-                detail.pop(key, None)
-        event.detail = detail
-        if user_id is not None and event.user_id == user_id:
-            event.user_id = None
+    _anonymise_events(events, user_id, email)
     sessions = resets = comments = versions = 0
     if user is not None:
-        comments = _count(
-            update(PlanComment).where(PlanComment.author_id == user.id).values(author_id=None)
-        )
-        for version in db.session.scalars(
-            select(PlanVersion).where(
-                or_(PlanVersion.submitted_by_id == user.id, PlanVersion.reviewed_by_id == user.id)
-            )
-        ):
-            if version.submitted_by_id == user.id:
-                snapshot = dict(version.snapshot)
-                snapshot["submitted_by"] = None
-                snapshot["submitted_by_removed"] = True
-                version.snapshot = snapshot
-                version.submitted_by_id = None
-            if version.reviewed_by_id == user.id:
-                version.reviewed_by_id = None
-            versions += 1
-        db.session.flush()
-        for model, column in (
-            (PlanAnswer, PlanAnswer.updated_by_id),
-            (ProgressUpdate, ProgressUpdate.updated_by_id),
-            (OwnCard, OwnCard.created_by_id),
-            (OwnCard, OwnCard.updated_by_id),
-            (ShareLink, ShareLink.created_by_id),
-            (StaffVoiceRound, StaffVoiceRound.created_by_id),
-            (Invitation, Invitation.invited_by_id),
-            (ClusterDeadline, ClusterDeadline.set_by_id),
-        ):
-            _count(update(model).where(column == user.id).values({column.key: None}))
-        _count(delete(CommentRead).where(CommentRead.user_id == user.id))
-        sessions = _count(delete(UserSession).where(UserSession.user_id == user.id))
-        resets = _count(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
-        _count(delete(coordinator_cluster).where(coordinator_cluster.c.user_id == user.id))
-        db.session.expunge(user)
-        _count(delete(User).where(User.id == user_id))
+        comments, versions = _anonymise_plan_work(user)
+        sessions, resets = _delete_account(user)
     attempts = _count(delete(SignInAttempt).where(_attempts_on(email)))
     emails = _count(delete(OutboxMail).where(func.lower(OutboxMail.recipient) == email))
     if user is not None and user.name.strip():
-        # Copies of other people's emails that name the person (an invitation from them, say)
-        # lose the name; the retention sweep deletes the copies themselves soon after.
-        name = user.name.strip()
-        for mail in db.session.scalars(
-            select(OutboxMail).where(
-                or_(
-                    OutboxMail.body.contains(name, autoescape=True),
-                    OutboxMail.subject.contains(name, autoescape=True),
-                )
-            )
-        ):
-            mail.body = mail.body.replace(name, REMOVED_NAME)
-            mail.subject = mail.subject.replace(name, REMOVED_NAME)
+        _remove_name_from_emails(user.name.strip())
     invitations = _count(delete(Invitation).where(func.lower(Invitation.email) == email))
     erased = Erased(
         account=user is not None,
@@ -522,3 +470,81 @@ def erase_person(email: str) -> Erased:
     record(AuditAction.PERSON_ERASED, erased=erased.counts())
     db.session.commit()
     return erased
+
+
+def _anonymise_events(events: list[AuditEvent], user_id: int | None, email: str) -> None:
+    """Audit events by or naming the person lose what identifies them, and no longer point to
+    their account."""
+    for event in events:
+        detail = dict(event.detail or {})
+        if event.user_id == user_id or _mentions(event, email):
+            for key in IDENTIFYING_DETAIL:
+                detail.pop(key, None)
+        event.detail = detail
+        if user_id is not None and event.user_id == user_id:
+            event.user_id = None
+
+
+def _anonymise_plan_work(user: User) -> tuple[int, int]:
+    """Comments, versions, saved pages, cards, links, rounds, invitations and deadlines stay,
+    pointing to no one; a submitted version's snapshot loses the name. The numbers of comments
+    and of versions changed."""
+    comments = _count(
+        update(PlanComment).where(PlanComment.author_id == user.id).values(author_id=None)
+    )
+    versions = 0
+    for version in db.session.scalars(
+        select(PlanVersion).where(
+            or_(PlanVersion.submitted_by_id == user.id, PlanVersion.reviewed_by_id == user.id)
+        )
+    ):
+        if version.submitted_by_id == user.id:
+            snapshot = dict(version.snapshot)
+            snapshot["submitted_by"] = None
+            snapshot["submitted_by_removed"] = True
+            version.snapshot = snapshot
+            version.submitted_by_id = None
+        if version.reviewed_by_id == user.id:
+            version.reviewed_by_id = None
+        versions += 1
+    db.session.flush()
+    for model, column in (
+        (PlanAnswer, PlanAnswer.updated_by_id),
+        (ProgressUpdate, ProgressUpdate.updated_by_id),
+        (OwnCard, OwnCard.created_by_id),
+        (OwnCard, OwnCard.updated_by_id),
+        (ShareLink, ShareLink.created_by_id),
+        (StaffVoiceRound, StaffVoiceRound.created_by_id),
+        (Invitation, Invitation.invited_by_id),
+        (ClusterDeadline, ClusterDeadline.set_by_id),
+    ):
+        _count(update(model).where(column == user.id).values({column.key: None}))
+    return comments, versions
+
+
+def _delete_account(user: User) -> tuple[int, int]:
+    """The account goes with its read markers, sessions, reset links and cluster roles. The
+    numbers of sessions and of reset links deleted."""
+    _count(delete(CommentRead).where(CommentRead.user_id == user.id))
+    sessions = _count(delete(UserSession).where(UserSession.user_id == user.id))
+    resets = _count(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
+    _count(delete(coordinator_cluster).where(coordinator_cluster.c.user_id == user.id))
+    user_id = user.id
+    db.session.expunge(user)
+    _count(delete(User).where(User.id == user_id))
+    return sessions, resets
+
+
+def _remove_name_from_emails(name: str) -> None:
+    """Copies of other people's emails that name the person (an invitation from them, say)
+    lose the name; the retention sweep deletes the copies themselves soon after."""
+    for mail in db.session.scalars(
+        select(OutboxMail).where(
+            or_(
+                OutboxMail.body.contains(name, autoescape=True),
+                OutboxMail.subject.contains(name, autoescape=True),
+            )
+        )
+    ):
+        mail.body = mail.body.replace(name, REMOVED_NAME)
+        mail.subject = mail.subject.replace(name, REMOVED_NAME)
