@@ -173,3 +173,44 @@ def test_the_cache_keeps_at_most_its_size_and_drops_the_least_recently_used() ->
     assert (cache.hits, cache.misses) == (4, 1)
     cache.clear()
     assert len(cache) == 0
+
+
+def test_templates_gettext_gives_jinjas_newstyle_output() -> None:
+    from flask import Flask
+
+    from wizard.web import render_cache as cache_module
+
+    app = Flask(__name__)
+    app.extensions[cache_module.EXTENSION] = RenderCache(16)
+    app.config["RENDER_CACHE"] = True
+    stock = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    ours = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    catalogue = {
+        "50% off": "hanner pris 50%%",
+        "<b>%(name)s</b> & co": "<i>%(name)s</i> a'i ffrindiau",
+    }
+
+    class Catalogue:
+        def ugettext(self, string: str) -> str:
+            return catalogue.get(string, string)
+
+    translations = Catalogue()
+    for environment in (stock, ours):
+        environment.install_gettext_callables(  # type: ignore[attr-defined]
+            translations.ugettext, lambda s, p, n: s if n == 1 else p, newstyle=True
+        )
+    cache_module.install_gettext(ours)
+    source = (
+        "{{ _('Plain') }}|{{ gettext('50% off') }}|{{ _('<b>%(name)s</b> & co', name='<Tom>') }}"
+        "|{{ _('%(n)d items', n=3) }}|{% trans %}Block{% endtrans %}"
+    )
+    with app.test_request_context("/"):
+        original = cache_module.current_translations
+        cache_module.current_translations = lambda: translations  # type: ignore[assignment]
+        try:
+            for _ in range(2):  # a miss, then from the cache
+                assert ours.from_string(source).render() == stock.from_string(source).render()
+            app.config["RENDER_CACHE"] = False
+            assert ours.from_string(source).render() == stock.from_string(source).render()
+        finally:
+            cache_module.current_translations = original  # type: ignore[assignment]

@@ -65,6 +65,11 @@ def _translations() -> Any:
     return cached
 
 
+def current_translations() -> Any:
+    """This request's translations (the object itself: one per language and app)."""
+    return _translations()
+
+
 def translate(string: str) -> str:
     """gettext for templates, through the cached translations."""
     text: str = _translations().ugettext(string)

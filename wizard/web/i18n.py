@@ -18,6 +18,7 @@ from wizard.render.locale import (
     translate_plural,
     valid_language,
 )
+from wizard.web import render_cache
 
 # The URL prefix that every localised blueprint uses.
 LANG_PREFIX = "/<any(en,cy):lang>"
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         translate, translate_plural, newstyle=True, pgettext=translate_in_context
     )
+    render_cache.install_gettext(app.jinja_env)
 
     # Pop the language out of every URL into `g.lang` and put it back when building URLs.
     @app.url_value_preprocessor

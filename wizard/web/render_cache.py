@@ -32,18 +32,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import flask_babel
 from flask import Flask, current_app, request
 from flask_babel import Domain, get_locale
 from flask_babel.speaklater import LazyString
-from jinja2 import Environment, Template, nodes
+from jinja2 import Environment, Template, nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.filters import do_indent
 from jinja2.parser import Parser
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
+
+from wizard.render.locale import current_translations
 
 EXTENSION = "render_cache"
 
@@ -259,6 +262,42 @@ class KeptExtension(Extension):
             found = caller()
             cache.put(full_key, found)
         return found
+
+
+@lru_cache(maxsize=8192)
+def _translated_markup(translations: Any, string: str) -> Markup:
+    return Markup(translations.ugettext(string))
+
+
+@lru_cache(maxsize=8192)
+def _translated_alone(translations: Any, string: str) -> Markup:
+    result: Markup = _translated_markup(translations, string) % {}
+    return result
+
+
+def install_gettext(environment: Environment) -> None:
+    """Templates' `gettext` and `_` as Jinja's newstyle ones give them (after
+    `install_gettext_callables`), with each translation made Markup once per (catalogue,
+    string) and a text without placeholders formatted once: the same value. Where autoescape
+    is off or RENDER_CACHE is off, Jinja's own."""
+    stock_gettext: Callable[..., Any] = environment.globals["gettext"]  # type: ignore[assignment]
+    stock_alias: Callable[..., Any] = environment.globals["_"]  # type: ignore[assignment]
+
+    @pass_context
+    def gettext(__context: Context, __string: str, **variables: Any) -> Any:
+        if not __context.eval_ctx.autoescape or current_cache() is None:
+            return stock_gettext(__context, __string, **variables)
+        if not variables:
+            return _translated_alone(current_translations(), __string)
+        return _translated_markup(current_translations(), __string) % variables
+
+    @pass_context
+    def alias(__context: Context, *args: Any, **kwargs: Any) -> Any:
+        if __context.resolve("gettext") is gettext:
+            return gettext(__context, *args, **kwargs)
+        return stock_alias(__context, *args, **kwargs)
+
+    environment.globals.update(gettext=gettext, _=alias)
 
 
 def indent(value: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
