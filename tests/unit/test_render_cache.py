@@ -214,3 +214,17 @@ def test_templates_gettext_gives_jinjas_newstyle_output() -> None:
             assert ours.from_string(source).render() == stock.from_string(source).render()
         finally:
             cache_module.current_translations = original  # type: ignore[assignment]
+
+
+def test_compact_html_in_one_pass_gives_what_the_two_passes_gave() -> None:
+    import random
+    import re
+
+    from wizard.web.views import compact_html
+
+    indentation, blank_lines = re.compile(r"\n[ \t]+"), re.compile(r"\n{2,}")
+    pieces = ["\n", " ", "\t", "\r", "<p>", "x", "\n  ", "\n\n", " \n", "\f", "\xa0", "\u2028"]
+    generator = random.Random(31)
+    for _ in range(5000):
+        html = "".join(generator.choice(pieces) for _ in range(generator.randrange(0, 24)))
+        assert compact_html(html) == blank_lines.sub("\n", indentation.sub("\n", html)), repr(html)

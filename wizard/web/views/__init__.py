@@ -86,8 +86,9 @@ def home_url(user: Any, lang: str | None = None) -> str:
     return url_for("account.index", lang=lang)
 
 
-_INDENTATION = re.compile(r"\n[ \t]+")
-_BLANK_LINES = re.compile(r"\n{2,}")
+# A new line with the indentation and blank lines after it: what removing the indentation after
+# every new line, then collapsing the new lines left in a row, removes, in one pass.
+_INDENTATION_AND_BLANK_LINES = re.compile(r"\n[ \t\n]+")
 
 
 def compact_html(html: str) -> str:
@@ -96,4 +97,4 @@ def compact_html(html: str) -> str:
     white space is content, is left as it is."""
     if "<pre" in html or "<textarea" in html:
         return html
-    return _BLANK_LINES.sub("\n", _INDENTATION.sub("\n", html))
+    return _INDENTATION_AND_BLANK_LINES.sub("\n", html)
