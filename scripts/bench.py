@@ -1053,14 +1053,19 @@ def main() -> None:
         if args.only:
             every = only(every, args.only)
         pdfs = max(1, args.requests // PDF_EVERY)
+        rarer = (
+            f", the PDF and the draft's Word file in every {PDF_EVERY}th ({pdfs})"
+            if any(case.kind == "pdf" for case in every)
+            else ""
+        )
         print(f"  in-process: {len(every)} requests x {args.requests} rounds", file=sys.stderr)
         results = measure(every, in_process, counter, args.requests)
         load = os.getloadavg()
         by_what = f"`scripts/bench.py --only {args.only}`" if args.only else "`make bench`"
         report = [
             f"Measured {date.today().isoformat()} by {by_what} ({args.schools} schools; "
-            f"{args.requests} interleaved rounds, the PDF and the draft's Word file in every "
-            f"{PDF_EVERY}th ({pdfs}); Python {sys.version.split()[0]}; CSRF protection on). "
+            f"{args.requests} interleaved rounds{rarer}; Python {sys.version.split()[0]}; "
+            "CSRF protection on). "
             "Times are server times, medians with no profiler running; sizes are of the "
             "response body, gzipped at level 6 as a proxy would. Load average at the end of "
             f"the in-process run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 "
