@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import html5lib
 import pytest
@@ -33,15 +34,15 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from hypothesis import settings
 from jinja2 import FileSystemBytecodeCache
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, TextClause, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.test import TestResponse
 
 from tests.factories import PASSWORD, Directory
 from wizard import create_app
 from wizard.data.database import db
-from wizard.data.directory import load_local_authorities
-from wizard.data.models import User
+from wizard.data.directory import LOCAL_AUTHORITIES, load_local_authorities
+from wizard.data.models import LocalAuthority, User
 from wizard.render import pdf
 from wizard.web.extensions import limiter
 
@@ -111,6 +112,64 @@ def page_problems(
         if form.get("method", "get").lower() == "post" and not form.get("action", "").strip():
             problems.append(f"a POST form has no action: {str(form)[:120]}")
     return problems
+
+
+def _local_name(element: ElementTree.Element) -> str | None:
+    """An element's tag without its namespace (an SVG <title> is a title, as in the soup); None
+    for a comment."""
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else None
+
+
+def _tree_text(element: ElementTree.Element) -> str:
+    """The text in an element, comments left out, as BeautifulSoup's `get_text` reads it."""
+    parts = [element.text or ""] if isinstance(element.tag, str) else []
+    for child in element:
+        parts.append(_tree_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def tree_problems(tree: ElementTree.Element, full_page: bool) -> list[str]:
+    """`page_problems`' markup checks on the tree html5lib built while looking for parse errors
+    (so that a page the test never reads as a soup is parsed once): the same checks, element
+    for element. When this finds any, the page's problems are `page_problems`' on its soup."""
+    problems = []
+    elements = [element for element in tree.iter() if isinstance(element.tag, str)]
+    if full_page:
+        headings = [element for element in elements if _local_name(element) == "h1"]
+        if len(headings) != 1:
+            problems.append(f"{len(headings)} <h1> elements, not exactly one")
+        else:
+            h1 = _normalise(_tree_text(headings[0]))
+            titles = [element for element in elements if _local_name(element) == "title"]
+            title = _normalise(_tree_text(titles[0])) if titles else ""
+            for prefix in ERROR_PREFIXES:
+                title = title.removeprefix(prefix)
+            if not h1 or not title.startswith(h1):
+                problems.append(f"title {title!r} does not begin with the h1 {h1!r}")
+    seen: set[str] = set()
+    for element in elements:
+        id_ = element.get("id")
+        if id_ is None:
+            continue
+        if id_ in seen:
+            problems.append(f"more than one element has id={id_!r}")
+        seen.add(id_)
+    for element in elements:
+        if _local_name(element) != "form":
+            continue
+        if element.get("method", "get").lower() == "post" and not element.get("action", "").strip():
+            problems.append("a POST form has no action")
+    return problems
+
+
+def response_soup(response: TestResponse) -> BeautifulSoup:
+    """The response's soup (made when first read)."""
+    if isinstance(response, ParsedResponse):
+        return response.soup
+    page = BeautifulSoup(response.get_data(), "html.parser")
+    response.soup = page  # type: ignore[attr-defined]
+    return page
 
 
 # Every cookie name any response of the run has set (`Set-Cookie`, redirects followed
@@ -225,22 +284,20 @@ def check_page(response: TestResponse, contexts: Sequence[Mapping[str, Any]]) ->
     problems = form_problems(contexts)
     digest = markup_digest(body, full_page)
     if digest not in CLEAN_MARKUP:
-        parser = html5lib.HTMLParser(strict=False)
+        parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
         if full_page:
-            parser.parse(body)
+            tree = parser.parse(body)
         else:
-            parser.parseFragment(body)  # an htmx partial
+            tree = parser.parseFragment(body)  # an htmx partial
         if parser.errors:
             raise HtmlParseError(f"{response.request.path}: {parser.errors[:5]}")
-        page = BeautifulSoup(body, "html.parser")
-        markup = page_problems(page, full_page)
-        if not markup:
+        markup = tree_problems(tree, full_page)
+        if markup:
+            # As `page_problems` words them, on the soup the test reads.
+            markup = page_problems(response_soup(response), full_page) or markup
+        else:
             CLEAN_MARKUP.add(digest)
         problems += markup
-        if isinstance(response, ParsedResponse):
-            response.__dict__["soup"] = page  # already made
-        else:
-            response.soup = page  # type: ignore[attr-defined]
     if problems:
         raise PageCheckError(f"{response.request.path}: {'; '.join(problems)}")
 
@@ -382,10 +439,43 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         )
 
 
-def _empty_tables() -> None:
+# The 22 local authorities as `load_local_authorities` writes them, in no partnership.
+AUTHORITIES = {(code, name_en, name_cy, None) for code, name_en, name_cy in LOCAL_AUTHORITIES}
+
+
+@functools.cache
+def _tables_with_rows_query() -> TextClause:
+    """One statement that names the tables holding any row."""
+    return text(
+        " UNION ALL ".join(
+            f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM \"{table.name}\")"
+            for table in db.metadata.sorted_tables
+        )
+    )
+
+
+def _only_the_authorities() -> None:
+    """Leave the 22 local authorities and nothing else. A test changes a few tables: one
+    statement finds the tables that hold rows and only those are emptied, children first; the
+    authorities are kept when they are exactly as loaded, else loaded again (as before each
+    test until now, but for the 34 DELETEs and 22 INSERTs of every test)."""
     db.session.rollback()
+    holding = set(db.session.scalars(_tables_with_rows_query()))
+    authorities = LocalAuthority.__table__
     for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+        if table.name in holding and table is not authorities:
+            db.session.execute(table.delete())
+    kept = db.session.execute(
+        select(
+            authorities.c.code,
+            authorities.c.name_en,
+            authorities.c.name_cy,
+            authorities.c.partnership_id,
+        )
+    ).all()
+    if len(kept) != len(AUTHORITIES) or set(map(tuple, kept)) != AUTHORITIES:
+        db.session.execute(authorities.delete())
+        load_local_authorities()
     db.session.commit()
 
 
@@ -430,8 +520,7 @@ def pdfs_rendered_once() -> Iterator[None]:
 def clean_database(app: Flask) -> Iterator[None]:
     """Every test starts with the 22 local authorities and nothing else."""
     with app.app_context():
-        _empty_tables()
-        load_local_authorities()
+        _only_the_authorities()
         limiter.reset()
     yield
     with app.app_context():
