@@ -69,9 +69,9 @@ def rendered_pdfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         pages.append(html)
         return b"%PDF-1.7 test"
 
-    # Drafts are rendered each time, submitted versions through their cache.
+    # Drafts are rendered each time, submitted versions through their cache: here every time.
     monkeypatch.setattr(documents, "bounded_render", fake)
-    monkeypatch.setattr(documents, "version_pdf", fake)
+    monkeypatch.setattr(documents, "version_file", lambda *key_and_make: key_and_make[-1]())
     yield pages
 
 

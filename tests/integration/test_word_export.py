@@ -123,7 +123,7 @@ def lang_of_run(run: object) -> str | None:
 def no_pdf_render(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The PDFs' names are compared, not their content: skip WeasyPrint."""
     monkeypatch.setattr(documents, "bounded_render", lambda html: b"%PDF-1.7 test")
-    monkeypatch.setattr(documents, "version_pdf", lambda html, *key: b"%PDF-1.7 test")
+    monkeypatch.setattr(documents, "version_file", lambda *key_and_make: key_and_make[-1]())
     yield
 
 

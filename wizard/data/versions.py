@@ -40,6 +40,21 @@ def versions_of(plan: Plan) -> list[PlanVersion]:
     )
 
 
+def version_of_school(school_id: int, academic_year: int, number: int | None) -> PlanVersion | None:
+    """The school's plan's submitted version `number` for the year (None: the latest), in one
+    query; None when there is no such version (or no plan)."""
+    query = (
+        select(PlanVersion)
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+    )
+    if number is None:
+        query = query.order_by(PlanVersion.number.desc()).limit(1)
+    else:
+        query = query.where(PlanVersion.number == number)
+    return db.session.scalar(query)
+
+
 def get_version(plan: Plan, number: int) -> PlanVersion | None:
     return db.session.scalar(
         select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.number == number)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import Select, case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wizard.data.aggregates import Scope
@@ -252,6 +252,20 @@ def latest_version(review: YearEndReview | None) -> YearEndVersion | None:
     )
 
 
+def latest_version_id(school_id: int, academic_year: int) -> int | None:
+    """The id of the latest submitted version of the school's year-end review for the year
+    (None: none), in one query."""
+    found: int | None = db.session.scalar(
+        select(YearEndVersion.id)
+        .join(YearEndReview, YearEndReview.id == YearEndVersion.review_id)
+        .join(Plan, Plan.id == YearEndReview.plan_id)
+        .where(Plan.school_id == school_id, Plan.academic_year == academic_year)
+        .order_by(YearEndVersion.number.desc())
+        .limit(1)
+    )
+    return found
+
+
 def latest_versions_of(plan_ids: list[int]) -> dict[int, YearEndVersion]:
     """plan id -> the latest submitted version of its year-end review (plans without one are
     left out), in one query."""
@@ -382,14 +396,23 @@ class ImpactCount:
     not_met: int
 
 
-def year_end_spend_by_purpose(scope: Scope) -> list[tuple[str, int, int]]:
-    """(purpose, pence planned, pence spent)."""
+def impact_levels() -> tuple[str, ...]:
+    """The levels of impact, in the order year_end_impact_query counts them."""
+    return _LEVELS
+
+
+def year_end_spend_query(scope: Scope) -> Select[Any]:
     model = FactYearEndFunding
-    query = (
+    return (
         select(model.purpose, func.sum(model.planned_pence), func.sum(model.actual_pence))
         .where(*scope.where(model))
         .group_by(model.purpose)
     )
+
+
+def year_end_spend_by_purpose(scope: Scope) -> list[tuple[str, int, int]]:
+    """(purpose, pence planned, pence spent)."""
+    query = year_end_spend_query(scope)
     return [(str(p), int(a or 0), int(b or 0)) for p, a, b in db.session.execute(query)]
 
 
@@ -397,13 +420,12 @@ def _count_if(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def year_end_impact(scope: Scope) -> list[ImpactCount]:
-    """Each priority card's impact across the scope (own cards counted together)."""
+def year_end_impact_query(scope: Scope) -> Select[Any]:
     model = FactYearEndImpact
     card = case((model.card_key.like("own:%"), literal(OWN_CARDS)), else_=model.card_key).label(
         "card"
     )
-    query = (
+    return (
         select(
             card,
             func.count(),
@@ -415,6 +437,11 @@ def year_end_impact(scope: Scope) -> list[ImpactCount]:
         .where(*scope.where(model))
         .group_by(card)
     )
+
+
+def year_end_impact(scope: Scope) -> list[ImpactCount]:
+    """Each priority card's impact across the scope (own cards counted together)."""
+    query = year_end_impact_query(scope)
     found = []
     for row in db.session.execute(query):
         key, schools, *counts = row
@@ -424,18 +451,22 @@ def year_end_impact(scope: Scope) -> list[ImpactCount]:
     return found
 
 
-def year_end_totals(scope: Scope) -> tuple[int, int, int]:
-    """(schools with a submitted review, pence planned, pence spent), in one query."""
+def year_end_totals_query(scope: Scope) -> Select[Any]:
     impact = (
         select(func.count(func.distinct(FactYearEndImpact.school_id)))
         .where(*scope.where(FactYearEndImpact))
         .scalar_subquery()
     )
-    query = select(
+    return select(
         impact,
         func.sum(FactYearEndFunding.planned_pence),
         func.sum(FactYearEndFunding.actual_pence),
     ).where(*scope.where(FactYearEndFunding))
+
+
+def year_end_totals(scope: Scope) -> tuple[int, int, int]:
+    """(schools with a submitted review, pence planned, pence spent), in one query."""
+    query = year_end_totals_query(scope)
     schools, planned, actual = db.session.execute(query).one()
     return int(schools or 0), int(planned or 0), int(actual or 0)
 

@@ -17,6 +17,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable
+from functools import cache
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -92,6 +93,35 @@ def _digest(html: str) -> str:
     content.update(package_version("weasyprint").encode())
     content.update(PDF_STYLESHEET.read_bytes())
     content.update(html.encode())
+    return content.hexdigest()[:32]
+
+
+# What a plan's PDF is made with besides the plan: the code that turns a snapshot into the
+# summary's HTML (every layer the summary's context and the staff voice panel pass through),
+# the templates, the compiled translations, the stylesheet, WeasyPrint and the template and
+# locale packages.
+_MADE_WITH_CODE = ("render", "domain", "web", "services", "data")
+
+
+@cache
+def pdf_made_from() -> str:
+    """A digest of everything a plan's PDF is made with except the plan (a submitted version's
+    cache key adds the version's content, its language and the staff voice it shows): worked
+    out once per process, so that a kept PDF is found without rendering its HTML. A deployment
+    that changes any of it makes each PDF again when next asked."""
+    content = hashlib.sha256()
+    for name in ("weasyprint", "govuk-frontend-jinja", "jinja2", "babel", "markupsafe"):
+        content.update(f"{name} {package_version(name)}".encode())
+    content.update(PDF_STYLESHEET.read_bytes())
+    package = ROOT / "wizard"
+    files = [
+        path for folder in _MADE_WITH_CODE for path in sorted((package / folder).rglob("*.py"))
+    ]
+    files += sorted(path for path in (ROOT / "templates").rglob("*") if path.is_file())
+    files += sorted((ROOT / "translations").rglob("*.mo"))
+    for path in files:
+        content.update(str(path.relative_to(ROOT)).encode())
+        content.update(path.read_bytes())
     return content.hexdigest()[:32]
 
 

@@ -69,6 +69,12 @@ def version_of(plan: Plan, number: int) -> PlanVersion | None:
     return versions.get_version(plan, number)
 
 
+def version_of_school(school_id: int, academic_year: int, number: int | None) -> PlanVersion | None:
+    """The school's plan's submitted version `number` for the year (None: the latest): what a
+    download of a version needs, without the plan (one query). None: no such version."""
+    return versions.version_of_school(school_id, academic_year, number)
+
+
 def submitted_version(plan: Plan) -> PlanVersion | None:
     """The version a submitted plan stands as (None while it is a draft)."""
     if plan.status == PlanStatus.DRAFT:

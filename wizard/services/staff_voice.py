@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.data import staff_voice as data
 from wizard.data.models import Plan, StaffVoiceResponse, StaffVoiceRound
@@ -163,6 +163,27 @@ def summary(
     report = disclose(answers_of(shown), True, [], [], catalogue) if enough(shown_count) else None
     closed_on = shown.closed_at.date() if shown.closed_at else shown.closes_on
     return SummaryRound(round_, count, closed, shown, shown_count, closed_on, report)
+
+
+def summary_key(school_id: int, academic_year: int, today: date) -> tuple[Any, ...] | None:
+    """What summary() gives depends on, besides the catalogue, from its first queries (one, two
+    while a round is open), without reading any answer: the latest round (its id, closing date,
+    when it was closed, its number of responses), whether it has closed, and the round whose
+    results are shown, likewise. A closed round takes no more responses, so its answers are
+    fixed while its count is. None without a round. (A submitted version's PDF's cache key.)"""
+    found = latest_round(school_id, academic_year)
+    if found is None:
+        return None
+    closed = not is_open(found[0], today)
+    source = found if closed else latest_closed_round(school_id, academic_year, today)
+
+    def described(pair: tuple[StaffVoiceRound, int] | None) -> tuple[Any, ...] | None:
+        if pair is None:
+            return None
+        round_, count = pair
+        return (round_.id, round_.closes_on, round_.closed_at, count)
+
+    return (described(found), closed, described(source))
 
 
 def expected_staff_of(plan: Plan | None) -> int | None:

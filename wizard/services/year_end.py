@@ -233,6 +233,12 @@ def version(school_id: int, academic_year: int, number: int) -> FrozenReview | N
     )
 
 
+def latest_version_id(school_id: int, academic_year: int) -> int | None:
+    """The id of what latest_version gives (None: none), in one query: a frozen version never
+    changes, so this stands for its content (a Word file's cache key)."""
+    return store.latest_version_id(school_id, academic_year)
+
+
 def latest_version(school_id: int, academic_year: int) -> FrozenReview | None:
     """The latest submitted version of the school's year-end review (None: none)."""
     plan = get_plan(school_id, academic_year)

@@ -37,7 +37,7 @@ from wizard.services.plans import is_draft
 from wizard.web.i18n import select_locale
 from wizard.web.labels import STATUS_LABELS, TASK_HINTS, TASK_TITLES
 from wizard.web.scope import PlanScope
-from wizard.web.staff_voice import summary_panel
+from wizard.web.staff_voice import summary_panel, summary_panel_key
 from wizard.web.text import gettext as _
 
 if TYPE_CHECKING:
@@ -81,14 +81,29 @@ def answers_view(data: Mapping[str, Any], languages: Mapping[str, str] | None = 
     return plan_view(replace(document, languages=dict(languages or {})))
 
 
-def _staff_voice(cards: Any, school: tuple[int, int] | None) -> dict[str, Any] | None:
-    """The plan's latest staff voice round, for the summary (None without one)."""
+def _voice_school(school: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Whose staff voice a summary shows: `school`, else the request's plan's (None: none)."""
     if school is not None:
-        return summary_panel(school[0], school[1], cards)
+        return school
     scope = g.get("plan_scope")
     if not isinstance(scope, PlanScope):
         return None
-    return summary_panel(scope.school_id, scope.academic_year, cards)
+    return scope.school_id, scope.academic_year
+
+
+def _staff_voice(cards: Any, school: tuple[int, int] | None) -> dict[str, Any] | None:
+    """The plan's latest staff voice round, for the summary (None without one)."""
+    found = _voice_school(school)
+    return None if found is None else summary_panel(found[0], found[1], cards)
+
+
+def staff_voice_key(school: tuple[int, int] | None = None) -> Any:
+    """What the staff voice part of summary_context(..., school=school) depends on besides the
+    plan's cards, the language and the code (web.staff_voice.summary_panel_key): part of a
+    submitted version's PDF's cache key, so that a new response or a round closing makes the
+    PDF again."""
+    found = _voice_school(school)
+    return None if found is None else summary_panel_key(found[0], found[1])
 
 
 def check_section(task: Task, data: Answers, template: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from wizard.domain.inputs import parse_whole_number
 from wizard.domain.plan_document import PlanDocument
 from wizard.domain.values import PlanStatus, ReviewStatus
-from wizard.services import feedback, reporting
+from wizard.services import feedback, plans, reporting
 from wizard.services.progress import progress_of
 from wizard.web.access import Access, allow
 from wizard.web.clock import today
@@ -35,10 +35,10 @@ from wizard.web.scope import plan_scope
 from wizard.web.text import gettext as _
 from wizard.web.views import file_word, signed_in_user
 from wizard.web.views.documents import (
-    docx_response,
     draft_snapshot,
     limit_pdfs_per_user,
-    pdf_response,
+    version_docx_response,
+    version_pdf_response,
 )
 from wizard.web.written import written_language
 
@@ -144,8 +144,12 @@ def plan(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
 
 def _requested_version() -> PlanVersion:
     """The version a download asks for (?version=N, else the latest submitted); 404 without."""
-    plan, versions = _plan_and_versions()
-    version = _chosen(versions, request.args.get("version")) if plan else None
+    raw = request.args.get("version")
+    number = None if raw is None else parse_whole_number(raw, maximum=100000)
+    if raw is not None and number is None:
+        abort(404)
+    scope = plan_scope()
+    version = plans.version_of_school(scope.school_id, scope.academic_year, number)
     if version is None:
         abort(404)
     return version
@@ -157,15 +161,8 @@ def _requested_version() -> PlanVersion:
 def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A version (?version=N, else the latest) as a PDF in the page's language."""
     version = _requested_version()
-    context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
-    return pdf_response(
-        context,
-        file_word("plan"),
-        year,
-        file_word("version"),
-        version.number,
-        select_locale(),
-        version_id=version.id,
+    return version_pdf_response(
+        version, file_word("plan"), year, file_word("version"), version.number, select_locale()
     )
 
 
@@ -175,15 +172,8 @@ def pdf(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
 def docx(cluster_id: int, school_id: int, year: str) -> ResponseReturnValue:
     """A version (?version=N, else the latest) as a Word file in the page's language."""
     version = _requested_version()
-    context = summary_context(version.snapshot, PlanStatus.SUBMITTED, version.number)
-    return docx_response(
-        context,
-        file_word("plan"),
-        year,
-        file_word("version"),
-        version.number,
-        select_locale(),
-        version_id=version.id,
+    return version_docx_response(
+        version, file_word("plan"), year, file_word("version"), version.number, select_locale()
     )
 
 

@@ -4,8 +4,9 @@ scope, a snapshot of its draft, one of its versions, and the PDF response."""
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from flask import Response, abort, current_app, render_template, request
@@ -19,13 +20,13 @@ from wizard.render.archive import safe_file_name, unique_names
 from wizard.render.development_plan import LastYearRow, last_year
 from wizard.render.docx_export import MIME_TYPE as DOCX_TYPE
 from wizard.render.docx_export import Labels, docx_digest, render_docx
-from wizard.render.pdf import RenderBusy, bounded, bounded_render, version_file, version_pdf
+from wizard.render.pdf import RenderBusy, bounded, bounded_render, pdf_made_from, version_file
 from wizard.services import plans
 from wizard.services import year_end as year_end_service
 from wizard.web import labels
 from wizard.web.extensions import limiter
 from wizard.web.i18n import select_locale
-from wizard.web.presenters import summary_context
+from wizard.web.presenters import staff_voice_key, summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import attachment, file_word
 
@@ -90,32 +91,86 @@ def share_link_key() -> str:
 limit_pdfs_per_user = limiter.shared_limit(pdf_limit_per_user, scope="pdf", key_func=_user_key)
 
 
-def pdf_response(
-    context: dict[str, Any], *name: str | int, version_id: int | None = None
-) -> Response:
-    """The PDF of a summary: a submitted version's (`version_id`) from the cache when it has
-    been made before; every render bounded (RenderBusy when no slot is free)."""
-    return Response(
-        pdf_bytes(context, version_id), mimetype=PDF_TYPE, headers=attachment(*name, "pdf")
-    )
+def pdf_response(context: dict[str, Any], *name: str | int) -> Response:
+    """The PDF of a draft's summary, rendered in a slot (RenderBusy when none is free)."""
+    return Response(pdf_bytes(context), mimetype=PDF_TYPE, headers=attachment(*name, "pdf"))
 
 
-def pdf_bytes(context: dict[str, Any], version_id: int | None) -> bytes:
-    html = render_template("pdf/summary.html", for_pdf=True, **context)
-    if version_id is not None:
-        return version_pdf(html, version_id, select_locale())
-    return bounded_render(html)
+def pdf_bytes(context: dict[str, Any]) -> bytes:
+    return bounded_render(render_template("pdf/summary.html", for_pdf=True, **context))
 
 
-def docx_response(
-    context: dict[str, Any], *name: str | int, version_id: int | None = None
-) -> Response:
-    """The Word file of a summary, in the page's language: a submitted version's
-    (`version_id`) from the cache when it has been made before; every render bounded as the
-    PDF's are (RenderBusy when no slot is free)."""
-    return Response(
-        docx_bytes(context, version_id), mimetype=DOCX_TYPE, headers=attachment(*name, "docx")
-    )
+def docx_response(context: dict[str, Any], *name: str | int) -> Response:
+    """The Word file of a draft's summary, in the page's language, rendered in a slot as the
+    PDF's are (RenderBusy when none is free)."""
+    return Response(docx_bytes(context), mimetype=DOCX_TYPE, headers=attachment(*name, "docx"))
+
+
+def version_pdf_response(version: PlanVersion, *name: str | int) -> Response:
+    """A submitted version's PDF in the page's language (version_pdf_bytes)."""
+    made = version_pdf_bytes(version.id, version.snapshot, version.number)
+    return Response(made, mimetype=PDF_TYPE, headers=attachment(*name, "pdf"))
+
+
+def version_docx_response(version: PlanVersion, *name: str | int) -> Response:
+    """A submitted version's Word file in the page's language (version_docx_bytes)."""
+    made = version_docx_bytes(version.id, version.snapshot, version.number)
+    return Response(made, mimetype=DOCX_TYPE, headers=attachment(*name, "docx"))
+
+
+def _made_from(snapshot: Mapping[str, Any], *parts: object) -> str:
+    """A cache key: the version's stored snapshot (which only an erasure ever changes, and an
+    erasure empties the cache) and whatever else the file is made from."""
+    made = hashlib.sha256(json.dumps(snapshot, sort_keys=True, default=str).encode())
+    made.update(repr(parts).encode())
+    return made.hexdigest()[:32]
+
+
+def version_pdf_bytes(
+    version_id: int,
+    snapshot: Mapping[str, Any],
+    number: int,
+    school: tuple[int, int] | None = None,
+) -> bytes:
+    """A submitted version's PDF in the page's language: the kept copy when one was made from
+    the same content, else rendered in a slot (RenderBusy when none is free) and kept.
+
+    The kept copy is looked up before anything is rendered: its key is the version's content,
+    its number, the staff voice the summary shows (the request's plan's, or `school`'s) and
+    what the PDF is made with (render.pdf.pdf_made_from), the language being part of its
+    name. Only a miss works out the summary's context and its HTML."""
+    key = _made_from(snapshot, pdf_made_from(), number, staff_voice_key(school))
+
+    def make() -> bytes:
+        context = summary_context(snapshot, PlanStatus.SUBMITTED, number, school=school)
+        return pdf_bytes(context)
+
+    return version_file(version_id, select_locale(), key, "pdf", make)
+
+
+def version_docx_bytes(
+    version_id: int,
+    snapshot: Mapping[str, Any],
+    number: int,
+    school: tuple[int, int] | None = None,
+) -> bytes:
+    """A submitted version's Word file in the page's language, as version_pdf_bytes: its key is
+    the version's content, its number, last year's latest submitted year-end review (a frozen
+    version: its id) and what the file is made with. The Word file shows no staff voice."""
+    if school is None:
+        scope = plan_scope()
+        owner = (scope.school_id, scope.academic_year)
+    else:
+        owner = school
+    last_review = year_end_service.latest_version_id(owner[0], owner[1] - 1)
+    key = _made_from(snapshot, docx_digest(), pdf_made_from(), number, last_review)
+
+    def make() -> bytes:
+        context = summary_context(snapshot, PlanStatus.SUBMITTED, number, school=school)
+        context["last_year"] = last_year_rows(owner)
+        return docx_bytes(context)
+
+    return version_file(version_id, select_locale(), key, "docx", make)
 
 
 def last_year_rows(school: tuple[int, int] | None = None) -> list[LastYearRow]:
@@ -136,23 +191,11 @@ def last_year_rows(school: tuple[int, int] | None = None) -> list[LastYearRow]:
     return last_year(found.document, CardCatalogue({}, own, select_locale()))
 
 
-def docx_bytes(context: dict[str, Any], version_id: int | None) -> bytes:
+def docx_bytes(context: dict[str, Any]) -> bytes:
     words = Labels(labels.PHASES, labels.BENEFICIARY_LABELS, labels.TERM_LABELS)
     if "last_year" not in context:
         context = {**context, "last_year": last_year_rows()}
-
-    def make() -> bytes:
-        return bounded(lambda: render_docx(context, words))
-
-    if version_id is not None:
-        # The version as read (its stored snapshot, which only an erasure ever changes) and
-        # what the file is made with.
-        made_from = hashlib.sha256(docx_digest().encode())
-        made_from.update(repr(context["summary"].document).encode())
-        made_from.update(repr(context["last_year"]).encode())
-        digest = made_from.hexdigest()[:32]
-        return version_file(version_id, select_locale(), digest, "docx", make)
-    return make()
+    return bounded(lambda: render_docx(context, words))
 
 
 # A document of a cluster's ZIP waits for a render slot (the ZIP has begun: it cannot be
@@ -177,16 +220,9 @@ def cluster_documents(
     for name, plan in zip(names, plans, strict=True):
 
         def make(plan: SubmittedPlan = plan) -> bytes:
-            context = summary_context(
-                plan.snapshot,
-                PlanStatus.SUBMITTED,
-                plan.number,
-                school=(plan.school_id, academic_year),
-            )
-            if kind == "docx":
-                context["last_year"] = last_year_rows((plan.school_id, academic_year))
-            made = pdf_bytes if kind == "pdf" else docx_bytes
-            return patiently(lambda: made(context, plan.version_id))
+            made = version_pdf_bytes if kind == "pdf" else version_docx_bytes
+            school = (plan.school_id, academic_year)
+            return patiently(lambda: made(plan.version_id, plan.snapshot, plan.number, school))
 
         yield name, make
 

@@ -42,6 +42,8 @@ from wizard.web.views.documents import (
     pdf_response,
     plan_or_404,
     share_link_key,
+    version_docx_response,
+    version_pdf_response,
 )
 
 bp = Blueprint("sharing", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/share")
@@ -131,10 +133,12 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _shared_summary(token: str) -> tuple[SharedScope, dict[str, Any] | None]:
-    """The plan a link opens, as the summary's context; None when the link shows the latest
-    submitted version and there is none yet."""
-    scope = resolve_shared_scope(token)
+def _shared_summary(
+    token: str, scope: SharedScope | None = None
+) -> tuple[SharedScope, dict[str, Any] | None]:
+    """The plan a link opens (`scope`, once resolved), as the summary's context; None when the
+    link shows the latest submitted version and there is none yet."""
+    scope = scope or resolve_shared_scope(token)
     if scope.shows_draft:
         plan, snapshot = draft_snapshot()
         number = None if plan.status == PlanStatus.DRAFT else plan.version
@@ -162,18 +166,16 @@ def page(token: str) -> ResponseReturnValue:
 # Per link, whoever asks; the blueprint's limit per address still holds.
 @limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
 def pdf(token: str) -> ResponseReturnValue:
-    scope, context = _shared_summary(token)
-    if context is None:
-        abort(404)
-    version = None if scope.shows_draft else sharing.latest_version(plan_or_404())
-    return pdf_response(
-        context,
-        file_word("plan"),
-        year_slug(scope.plan.academic_year),
-        file_word("shared"),
-        select_locale(),
-        version_id=version.id if version else None,
-    )
+    scope = resolve_shared_scope(token)
+    name = (file_word("plan"), year_slug(scope.plan.academic_year), file_word("shared"))
+    if not scope.shows_draft:
+        version = sharing.latest_version(plan_or_404())
+        if version is None:
+            abort(404)
+        return version_pdf_response(version, *name, select_locale())
+    _, context = _shared_summary(token, scope)
+    assert context is not None  # a link that shows the draft always has one
+    return pdf_response(context, *name, select_locale())
 
 
 @shared.get("/<token>.docx")
@@ -181,18 +183,16 @@ def pdf(token: str) -> ResponseReturnValue:
 @limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
 def docx(token: str) -> ResponseReturnValue:
     """What the link shows, as a Word file in the page's language."""
-    scope, context = _shared_summary(token)
-    if context is None:
-        abort(404)
-    version = None if scope.shows_draft else sharing.latest_version(plan_or_404())
-    return docx_response(
-        context,
-        file_word("plan"),
-        year_slug(scope.plan.academic_year),
-        file_word("shared"),
-        select_locale(),
-        version_id=version.id if version else None,
-    )
+    scope = resolve_shared_scope(token)
+    name = (file_word("plan"), year_slug(scope.plan.academic_year), file_word("shared"))
+    if not scope.shows_draft:
+        version = sharing.latest_version(plan_or_404())
+        if version is None:
+            abort(404)
+        return version_docx_response(version, *name, select_locale())
+    _, context = _shared_summary(token, scope)
+    assert context is not None  # a link that shows the draft always has one
+    return docx_response(context, *name, select_locale())
 
 
 @shared.get("/<token>/diamond-9.svg")

@@ -23,6 +23,8 @@ from wizard.web.views.documents import (
     limit_pdfs_per_user,
     pdf_response,
     submitted_version,
+    version_docx_response,
+    version_pdf_response,
 )
 
 bp = Blueprint("summary", __name__, url_prefix=LANG_PREFIX + "/plan/<year>")
@@ -56,15 +58,8 @@ def pdf(year: str) -> ResponseReturnValue:
     if frozen is None:
         context = summary_context(snapshot, PlanStatus.DRAFT, None)
         return pdf_response(context, file_word("plan"), year, file_word("draft"), select_locale())
-    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, frozen.number)
-    return pdf_response(
-        context,
-        file_word("plan"),
-        year,
-        file_word("version"),
-        frozen.number,
-        select_locale(),
-        version_id=frozen.id,
+    return version_pdf_response(
+        frozen, file_word("plan"), year, file_word("version"), frozen.number, select_locale()
     )
 
 
@@ -80,15 +75,8 @@ def docx(year: str) -> ResponseReturnValue:
     if frozen is None:
         context = summary_context(snapshot, PlanStatus.DRAFT, None)
         return docx_response(context, file_word("plan"), year, file_word("draft"), select_locale())
-    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, frozen.number)
-    return docx_response(
-        context,
-        file_word("plan"),
-        year,
-        file_word("version"),
-        frozen.number,
-        select_locale(),
-        version_id=frozen.id,
+    return version_docx_response(
+        frozen, file_word("plan"), year, file_word("version"), frozen.number, select_locale()
     )
 
 

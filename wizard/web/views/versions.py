@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from wizard.domain.academic_year import year_slug
@@ -15,12 +17,15 @@ from wizard.web.presenters import summary_context
 from wizard.web.scope import plan_scope
 from wizard.web.views import attachment, file_word
 from wizard.web.views.documents import (
-    docx_response,
     limit_pdfs_per_user,
-    pdf_response,
     plan_or_404,
+    version_docx_response,
     version_or_404,
+    version_pdf_response,
 )
+
+if TYPE_CHECKING:
+    from wizard.services.plans import PlanVersion
 
 bp = Blueprint("versions", __name__, url_prefix=LANG_PREFIX + "/plan/<year>/versions")
 
@@ -57,21 +62,28 @@ def show(year: str, number: int) -> ResponseReturnValue:
     )
 
 
+def _version_or_404(number: int) -> PlanVersion:
+    """The plan's version `number`, without the plan (one query), for its downloads."""
+    scope = plan_scope()
+    found = plans.version_of_school(scope.school_id, scope.academic_year, number)
+    if found is None:
+        abort(404)
+    return found
+
+
 @bp.get("/<int:number>.pdf")
 @allow(Access.SCHOOL_MEMBER, plan=True)
 @limit_pdfs_per_user
 def pdf(year: str, number: int) -> ResponseReturnValue:
     """A submitted version as a PDF in the page's language."""
-    _, frozen = version_or_404(number)
-    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
-    return pdf_response(
-        context,
+    frozen = _version_or_404(number)
+    return version_pdf_response(
+        frozen,
         file_word("plan"),
         year_slug(plan_scope().academic_year),
         file_word("version"),
         number,
         select_locale(),
-        version_id=frozen.id,
     )
 
 
@@ -80,16 +92,14 @@ def pdf(year: str, number: int) -> ResponseReturnValue:
 @limit_pdfs_per_user
 def docx(year: str, number: int) -> ResponseReturnValue:
     """A submitted version as a Word file in the page's language."""
-    _, frozen = version_or_404(number)
-    context = summary_context(frozen.snapshot, PlanStatus.SUBMITTED, number)
-    return docx_response(
-        context,
+    frozen = _version_or_404(number)
+    return version_docx_response(
+        frozen,
         file_word("plan"),
         year_slug(plan_scope().academic_year),
         file_word("version"),
         number,
         select_locale(),
-        version_id=frozen.id,
     )
 
 
