@@ -122,6 +122,9 @@ def _web(env: Mapping[str, str], production: bool) -> dict[str, Any]:
         # the same bytes. RENDER_CACHE_SIZE entries per worker process.
         "RENDER_CACHE": env.get("WIZARD_RENDER_CACHE", "on").strip().lower() != "off",
         "RENDER_CACHE_SIZE": 1024,
+        # The reporting pages' figures (charts and tables, tens of kilobytes each), kept per
+        # distinct figures and language: this many per worker process.
+        "RENDER_CACHE_FRAGMENTS": 64,
         # The fingerprinted, precompressed static files (`flask build-static`; see
         # wizard/web/assets.py).
         "STATIC_BUILD_DIR": env.get("WIZARD_STATIC_BUILD") or str(ROOT / "build" / "static"),

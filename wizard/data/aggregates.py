@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, exists, func, literal, select
+from sqlalchemy import Select, case, exists, func, literal, select
 
 from wizard.data.database import db
 from wizard.data.models import (
@@ -44,48 +44,64 @@ class Scope:
         return conditions
 
 
-def placement_counts(scope: Scope) -> list[tuple[str, int, int]]:
-    """(card, row, number of schools) for every card placed; the schools' own cards count
-    together as one card, OWN_CARDS."""
+def placement_counts_query(scope: Scope) -> Select[Any]:
     card = case(
         (FactPlacement.card_key.like("own:%"), literal(OWN_CARDS)), else_=FactPlacement.card_key
     ).label("card")
-    query = (
+    return (
         select(card, FactPlacement.row, func.count())
         .where(*scope.where(FactPlacement))
         .group_by(card, FactPlacement.row)
     )
+
+
+def placement_counts(scope: Scope) -> list[tuple[str, int, int]]:
+    """(card, row, number of schools) for every card placed; the schools' own cards count
+    together as one card, OWN_CARDS."""
+    query = placement_counts_query(scope)
     return [(str(key), int(row), int(count)) for key, row, count in db.session.execute(query)]
 
 
-def rating_counts(scope: Scope) -> list[tuple[int, str, int]]:
-    """(hallmark, rating, number of schools)."""
-    query = (
+def rating_counts_query(scope: Scope) -> Select[Any]:
+    return (
         select(FactRating.hallmark, FactRating.rating, func.count())
         .where(*scope.where(FactRating))
         .group_by(FactRating.hallmark, FactRating.rating)
     )
+
+
+def rating_counts(scope: Scope) -> list[tuple[int, str, int]]:
+    """(hallmark, rating, number of schools)."""
+    query = rating_counts_query(scope)
     return [(int(h), str(r), int(n)) for h, r, n in db.session.execute(query)]
 
 
-def funding_by_purpose(scope: Scope) -> list[tuple[str, int]]:
-    """(purpose, pence planned)."""
-    query = (
+def funding_by_purpose_query(scope: Scope) -> Select[Any]:
+    return (
         select(FactFunding.purpose, func.sum(FactFunding.amount_pence))
         .where(*scope.where(FactFunding))
         .group_by(FactFunding.purpose)
     )
+
+
+def funding_by_purpose(scope: Scope) -> list[tuple[str, int]]:
+    """(purpose, pence planned)."""
+    query = funding_by_purpose_query(scope)
     return [(str(purpose), int(pence or 0)) for purpose, pence in db.session.execute(query)]
 
 
-def funding_by_school(scope: Scope) -> list[tuple[str, str | None, int]]:
-    """(school name in English, in Welsh, pence planned), in one query."""
-    query = (
+def funding_by_school_query(scope: Scope) -> Select[Any]:
+    return (
         select(School.name_en, School.name_cy, func.sum(FactFunding.amount_pence))
         .join(School, School.id == FactFunding.school_id)
         .where(*scope.where(FactFunding))
         .group_by(School.id, School.name_en, School.name_cy)
     )
+
+
+def funding_by_school(scope: Scope) -> list[tuple[str, str | None, int]]:
+    """(school name in English, in Welsh, pence planned), in one query."""
+    query = funding_by_school_query(scope)
     return [(str(en), cy, int(pence or 0)) for en, cy, pence in db.session.execute(query)]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import defer
 
 from wizard.data.database import db
 from wizard.data.models import Cluster, Plan, PlanAnswer, PlanVersion, School, coordinator_cluster
@@ -43,10 +44,13 @@ def school_name(school: School, locale: str) -> str:
     return (school.name_cy or school.name_en) if locale == "cy" else school.name_en
 
 
-def school_plan_rows(cluster_id: int, academic_year: int, locale: str) -> list[SchoolPlanRow]:
+def school_plan_rows(
+    cluster_id: int, academic_year: int, locale: str, *, snapshots: bool = True
+) -> list[SchoolPlanRow]:
     """Every school of the cluster with its plan for the year, the plan's latest submitted
     version and its dashboard status, in three queries; in the alphabetical order of the
-    schools' names in `locale`."""
+    schools' names in `locale`. `snapshots=False`: the versions without their snapshots (the
+    largest column, which the dashboard never reads; reading one then raises)."""
     schools = in_order(
         db.session.scalars(select(School).where(School.cluster_id == cluster_id)),
         lambda school: school_name(school, locale),
@@ -71,15 +75,13 @@ def school_plan_rows(cluster_id: int, academic_year: int, locale: str) -> list[S
         .group_by(PlanVersion.plan_id)
         .subquery()
     )
-    versions = {
-        version.plan_id: version
-        for version in db.session.scalars(
-            select(PlanVersion).join(
-                newest,
-                (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
-            )
-        )
-    }
+    latest = select(PlanVersion).join(
+        newest,
+        (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
+    )
+    if not snapshots:
+        latest = latest.options(defer(PlanVersion.snapshot, raiseload=True))
+    versions = {version.plan_id: version for version in db.session.scalars(latest)}
     rows = []
     for school in schools:
         plan, answered = plans.get(school.id, (None, False))

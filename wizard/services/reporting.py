@@ -21,6 +21,7 @@ from wizard.data.clusters import (
 )
 from wizard.data.directory import clusters_coordinated_by
 from wizard.data.feedback import unread_count
+from wizard.data.figures import figures
 from wizard.data.models import Cluster, ClusterDeadline, DeadlineReminder, LocalAuthority
 from wizard.data.year_end import ImpactCount
 from wizard.domain.deadlines import DeadlineKind, is_overdue
@@ -87,6 +88,17 @@ class YearEndFigures:
     by_purpose: list[tuple[str, int, int]]
     """(funding purpose, pence planned, pence spent)"""
     impact: list[ImpactCount]
+
+
+def facts_and_year_end(scope: Scope) -> tuple[Facts, YearEndFigures]:
+    """facts(scope) and year_end_figures(scope), the same figures in one statement instead of
+    seven (data.figures)."""
+    found = figures(scope)
+    schools, planned, actual = found.year_end_totals
+    return (
+        Facts(found.placements, found.ratings, found.by_purpose, found.by_school),
+        YearEndFigures(schools, planned, actual, found.year_end_by_purpose, found.year_end_impact),
+    )
 
 
 def year_end_figures(scope: Scope) -> YearEndFigures:
@@ -163,7 +175,7 @@ def _dashboard(
     today: date | None,
     unread: int,
 ) -> ClusterDashboard:
-    rows = school_plan_rows(cluster.id, academic_year, locale)
+    rows = school_plan_rows(cluster.id, academic_year, locale, snapshots=False)
     scope = Scope(academic_year, cluster_id=cluster.id)
     reviews = year_end_facts.statuses_of([row.plan.id for row in rows if row.plan])
     review_status = {
@@ -204,8 +216,7 @@ def _dashboard(
         cluster,
         shown,
         len(rows),
-        facts(scope),
-        year_end_figures(scope),
+        *facts_and_year_end(scope),
         review_status,
         deadline,
         overdue,
@@ -313,8 +324,7 @@ def national(
         authorities,
         authority,
         aggregates.status_counts(academic_year, authority_id),
-        facts(Scope(academic_year, local_authority_id=authority_id)),
-        year_end_figures(Scope(academic_year, local_authority_id=authority_id)),
+        *facts_and_year_end(Scope(academic_year, local_authority_id=authority_id)),
     )
 
 

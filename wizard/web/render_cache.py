@@ -300,6 +300,24 @@ def install_gettext(environment: Environment) -> None:
     environment.globals.update(gettext=gettext, _=alias)
 
 
+FRAGMENTS = "render_cache_fragments"
+
+
+def cached_fragment(key: Hashable, make: Callable[[], str]) -> Markup:
+    """A part of a page worked out once per (key, language) and kept in a small LRU of its own
+    (a fragment is large: tens of kilobytes, where a widget is hundreds of bytes); made afresh
+    each time when the cache is off. `key` must hold everything the part depends on."""
+    if not current_app.config.get("RENDER_CACHE", True):
+        return Markup(make())
+    cache: RenderCache = current_app.extensions[FRAGMENTS]
+    full_key = ("fragment", key, _language())
+    found = cache.get(full_key)
+    if found is None:
+        found = Markup(make())
+        cache.put(full_key, found)
+    return Markup(found)
+
+
 def indent(value: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
     """Jinja's `indent`, with the same output: Markup is indented as plain text and wrapped once
     (spaces and newlines need no escaping), instead of one Markup object per line."""
@@ -345,5 +363,6 @@ def install(environment: Environment) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = RenderCache(int(app.config["RENDER_CACHE_SIZE"]))
+    app.extensions[FRAGMENTS] = RenderCache(int(app.config["RENDER_CACHE_FRAGMENTS"]))
     install(app.jinja_env)
     app.add_template_global(render_component, "govuk_component")

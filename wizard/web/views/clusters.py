@@ -15,13 +15,14 @@ from wizard.domain.values import DashboardStatus
 from wizard.render.locale import format_long_date
 from wizard.services import deadlines, feedback, reporting
 from wizard.web.access import Access, allow
+from wizard.web.figures import figures_html
 from wizard.web.forms import ConfirmForm, DeadlineForm, date_errors
 from wizard.web.i18n import LANG_PREFIX, select_locale
-from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
+from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS
 from wizard.web.text import gettext as _
 from wizard.web.text import ngettext
 from wizard.web.views import signed_in_user
-from wizard.web.year_end import IMPACT_LEVELS, year_end_csv_labels, year_end_report
+from wizard.web.year_end import year_end_csv_labels
 
 bp = Blueprint("clusters", __name__, url_prefix=LANG_PREFIX + "/clusters")
 
@@ -80,22 +81,25 @@ def dashboard(cluster_id: int) -> ResponseReturnValue:
         statuses=list(DashboardStatus),
         status_labels=STATUS_LABELS,
         status_tags=STATUS_TAGS,
-        report=build_report(found.facts),
-        year_end=year_end_report(found.year_end),
+        year_end=found.year_end,
         year_end_status=found.year_end_status or {},
-        levels=IMPACT_LEVELS,
-        year_end_csv=[
-            (
-                url_for(
-                    "year_end_reports.cluster_csv",
-                    cluster_id=cluster_id,
-                    year=year_slug(year),
-                    kind=kind,
-                ),
-                label,
-            )
-            for kind, label in year_end_csv_labels()
-        ],
+        figures=figures_html(
+            found.facts,
+            found.year_end,
+            [
+                (
+                    url_for(
+                        "year_end_reports.cluster_csv",
+                        cluster_id=cluster_id,
+                        year=year_slug(year),
+                        kind=kind,
+                    ),
+                    label,
+                )
+                for kind, label in year_end_csv_labels()
+            ],
+            status,
+        ),
         deadline=found.deadline,
         overdue=found.overdue,
         reminders=found.reminders,

@@ -23,6 +23,7 @@ from wizard.services import feedback, reporting
 from wizard.services.access import administered_authority
 from wizard.web.access import Access, allow
 from wizard.web.feedback import field_change_groups
+from wizard.web.figures import figures_html
 from wizard.web.i18n import LANG_PREFIX, select_locale
 from wizard.web.presenters import summary_context
 from wizard.web.reporting import STATUS_LABELS, STATUS_TAGS, build_report
@@ -31,7 +32,7 @@ from wizard.web.text import gettext as _
 from wizard.web.views import attachment
 from wizard.web.views.clusters import chosen_year, year_choices
 from wizard.web.views.documents import draft_snapshot
-from wizard.web.year_end import IMPACT_LEVELS, year_end_csv_labels, year_end_report
+from wizard.web.year_end import year_end_csv_labels
 
 bp = Blueprint("national", __name__, url_prefix=LANG_PREFIX + "/national")
 
@@ -74,21 +75,22 @@ def index() -> ResponseReturnValue:
         summaries=reporting.authorities_with_counts(
             year, select_locale(), only_authority_id=administered_authority(current_user)
         ),
-        report=build_report(found.facts),
-        year_end=year_end_report(found.year_end),
-        levels=IMPACT_LEVELS,
-        year_end_csv=[
-            (
-                url_for(
-                    "year_end_reports.national_csv",
-                    kind=kind,
-                    year=year_slug(year),
-                    **chosen,
-                ),
-                label,
-            )
-            for kind, label in year_end_csv_labels()
-        ],
+        figures=figures_html(
+            found.facts,
+            found.year_end,
+            [
+                (
+                    url_for(
+                        "year_end_reports.national_csv",
+                        kind=kind,
+                        year=year_slug(year),
+                        **chosen,
+                    ),
+                    label,
+                )
+                for kind, label in year_end_csv_labels()
+            ],
+        ),
         **_common(year),
     )
 
