@@ -128,6 +128,25 @@ _PLAN_ANSWERS_AND_CARDS = (
 )
 
 
+_ANSWERS_OF_STEPS = (
+    select(PlanAnswer.step, PlanAnswer.data)
+    .join(Plan, Plan.id == PlanAnswer.plan_id)
+    .where(_OF_SCHOOL_YEAR, PlanAnswer.step.in_(bindparam("steps", expanding=True)))
+)
+
+
+def answer_data_of_steps(
+    school_id: int, academic_year: int, steps: tuple[str, ...]
+) -> dict[str, Any]:
+    """The saved data (step -> data) of these steps of the school's plan for the year, and of
+    no other, in one query that reads two columns: for what needs only a few answers."""
+    rows = db.session.execute(
+        _ANSWERS_OF_STEPS,
+        {"school_id": school_id, "academic_year": academic_year, "steps": list(steps)},
+    )
+    return {str(step): data for step, data in rows}
+
+
 def plan_and_answers(
     school_id: int, academic_year: int
 ) -> tuple[Plan | None, dict[str, PlanAnswer]]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.data.boards import own_cards
 from wizard.data.plans import (
     answer_data,
+    answer_data_of_steps,
     answer_languages,
     get_or_create_plan,
     is_draft,
@@ -35,7 +36,7 @@ from wizard.domain.funding import (
     totals,
     totals_with,
 )
-from wizard.domain.journey import FUNDING_STEP, JOURNEY
+from wizard.domain.journey import ABOUT_STEP, FUNDING_STEP, JOURNEY
 from wizard.domain.plan_document import PlanDocument
 from wizard.services.offered import require_offered
 
@@ -61,7 +62,7 @@ class FundingState:
         self.locale = locale
         self.plan: Plan | None
         # The pages that edit the plan name its priorities, so they read the school's own cards
-        # in the same statement as the plan; the live total names none and reads no card.
+        # in the same statement as the plan (the live total reads neither: running_totals).
         self._own_cards: list[OwnCard] | None = None
         if with_cards:
             self.plan, self.answers, self._own_cards = plan_answers_and_cards(
@@ -81,7 +82,7 @@ class FundingState:
     @cached_property
     def cards(self) -> CardCatalogue:
         """The cards, for the priorities' titles: loaded (with the school's own cards) only by a
-        page that names them, not by the live total."""
+        page that names them."""
         cards = self._own_cards if self._own_cards is not None else own_cards(self.plan)
         return CardCatalogue(self.data, cards, self.locale)
 
@@ -129,9 +130,13 @@ class FundingState:
         return totals_with(self.lines, line_id, amount, self.allocation)
 
 
-def open_funding(school_id: int, academic_year: int, user: User, locale: str) -> FundingState:
-    """The funding plan as it stands, for reading (the running total)."""
-    return FundingState(school_id, academic_year, user, locale)
+def running_totals(school_id: int, academic_year: int, line_id: str | None, amount: int) -> Totals:
+    """The totals while an amount is typed, if the line `line_id` (None: a new line) had this
+    amount: what FundingState(...).totals_with gives, from the only two answers it reads (the
+    funding plan's lines, and About your school's allocation), in one query."""
+    data = answer_data_of_steps(school_id, academic_year, (ABOUT_STEP, FUNDING_STEP))
+    allocation = PlanDocument.from_answers(data).funding.allocation
+    return totals_with(lines_of(data.get(FUNDING_STEP)), line_id, amount, allocation)
 
 
 def open_for_editing(

@@ -372,15 +372,21 @@ class AuthoritySummary:
 
 
 def authorities_with_counts(
-    academic_year: int, locale: str, only_authority_id: int | None = None
+    academic_year: int,
+    locale: str,
+    only_authority_id: int | None = None,
+    authorities: list[LocalAuthority] | None = None,
 ) -> list[AuthoritySummary]:
     """Every local authority (in the alphabetical order of `locale`; only one, for its local
-    authority administrator) with its schools by status (two queries)."""
+    authority administrator) with its schools by status (two queries; one when `authorities`
+    are given: national()'s, read for the same locale and administrator)."""
     counts = aggregates.status_counts_by(academic_year, "authority")
     empty = {status.value: 0 for status in DashboardStatus}
+    if authorities is None:
+        authorities = aggregates.local_authorities(locale)
     return [
         AuthoritySummary(authority, counts.get(authority.id, dict(empty)))
-        for authority in aggregates.local_authorities(locale)
+        for authority in authorities
         if only_authority_id is None or authority.id == only_authority_id
     ]
 

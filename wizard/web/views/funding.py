@@ -199,14 +199,12 @@ def remove_line(year: str, line_id: str) -> ResponseReturnValue:
 def total(year: str) -> ResponseReturnValue:
     """The running total while an amount is typed (an htmx partial)."""
     scope = plan_scope()
-    state = funding.open_funding(
-        scope.school_id, scope.academic_year, signed_in_user(), select_locale()
-    )
     try:
         amount = parse_pence(request.args.get("amount"))
     except InvalidMoney:
         amount = 0
-    check = state.totals_with(request.args.get("line") or None, amount)
+    line = request.args.get("line") or None
+    check = funding.running_totals(scope.school_id, scope.academic_year, line, amount)
     html = render_template("plan/funding/total.html", totals=check, oob=True)
     response = Response(html)
     response.headers["Vary"] = "HX-Request"

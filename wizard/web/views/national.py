@@ -73,7 +73,10 @@ def index() -> ResponseReturnValue:
         authority=found.authority,
         counts=found.counts,
         summaries=reporting.authorities_with_counts(
-            year, select_locale(), only_authority_id=administered_authority(current_user)
+            year,
+            select_locale(),
+            only_authority_id=administered_authority(current_user),
+            authorities=found.authorities,
         ),
         figures=figures_html(
             found.facts,
