@@ -304,6 +304,8 @@ class National:
     """The number of schools by dashboard status."""
     facts: Facts
     year_end: YearEndFigures | None = None
+    by_authority: dict[int, dict[str, int]] = field(default_factory=dict)
+    """Each local authority's schools by dashboard status (authority id -> counts)."""
 
 
 def national(
@@ -320,11 +322,21 @@ def national(
     if (authority_code or only_authority_id is not None) and authority is None:
         return None
     authority_id = authority.id if authority else None
+    # Every school has a local authority, so the counts of Wales (or of the authority chosen)
+    # are those of each authority's, added up (or picked): one GROUP BY query over all schools
+    # for the view's two tables.
+    by_authority = aggregates.status_counts_by(academic_year, "authority")
+    empty = {status.value: 0 for status in DashboardStatus}
+    if authority_id is not None:
+        counts = dict(by_authority.get(authority_id, empty))
+    else:
+        counts = {status: sum(found[status] for found in by_authority.values()) for status in empty}
     return National(
         authorities,
         authority,
-        aggregates.status_counts(academic_year, authority_id),
+        counts,
         *facts_and_year_end(Scope(academic_year, local_authority_id=authority_id)),
+        by_authority=by_authority,
     )
 
 
@@ -376,11 +388,13 @@ def authorities_with_counts(
     locale: str,
     only_authority_id: int | None = None,
     authorities: list[LocalAuthority] | None = None,
+    counts: dict[int, dict[str, int]] | None = None,
 ) -> list[AuthoritySummary]:
     """Every local authority (in the alphabetical order of `locale`; only one, for its local
-    authority administrator) with its schools by status (two queries; one when `authorities`
-    are given: national()'s, read for the same locale and administrator)."""
-    counts = aggregates.status_counts_by(academic_year, "authority")
+    authority administrator) with its schools by status (two queries; none when `authorities`
+    and `counts` are given: national()'s, read for the same locale, year and administrator)."""
+    if counts is None:
+        counts = aggregates.status_counts_by(academic_year, "authority")
     empty = {status.value: 0 for status in DashboardStatus}
     if authorities is None:
         authorities = aggregates.local_authorities(locale)

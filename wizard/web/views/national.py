@@ -77,6 +77,7 @@ def index() -> ResponseReturnValue:
             select_locale(),
             only_authority_id=administered_authority(current_user),
             authorities=found.authorities,
+            counts=found.by_authority,
         ),
         figures=figures_html(
             found.facts,
