@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from wizard.data.audit import AuditAction, record
 from wizard.data.boards import own_cards
@@ -32,12 +33,13 @@ from wizard.domain.summary import build_snapshot
 from wizard.domain.year_end import YearEndDocument, next_year_answers
 
 
-def versions_of(plan: Plan) -> list[PlanVersion]:
-    return list(
-        db.session.scalars(
-            select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number)
-        )
-    )
+def versions_of(plan: Plan, *, snapshots: bool = True) -> list[PlanVersion]:
+    """The plan's versions, oldest first; `snapshots=False`: without their snapshots (the
+    largest column), each read from the database only if asked for."""
+    query = select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number)
+    if not snapshots:
+        query = query.options(defer(PlanVersion.snapshot))
+    return list(db.session.scalars(query))
 
 
 def version_of_school(school_id: int, academic_year: int, number: int | None) -> PlanVersion | None:

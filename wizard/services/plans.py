@@ -94,9 +94,10 @@ def draft(school_id: int, academic_year: int) -> tuple[Plan, dict[str, Any]] | N
     return plan, snapshot
 
 
-def versions_of(plan: Plan) -> list[PlanVersion]:
-    """Every submitted version of the plan, oldest first."""
-    return versions.versions_of(plan)
+def versions_of(plan: Plan, *, snapshots: bool = True) -> list[PlanVersion]:
+    """Every submitted version of the plan, oldest first (`snapshots=False`: without their
+    snapshots, each read only if asked for)."""
+    return versions.versions_of(plan, snapshots=snapshots)
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,7 @@ def school_feedback(plan: Plan | None, number: int | None = None) -> dict[str, A
     verdict and comments by task (None: the whole plan). None if there is no such version."""
     if plan is None:
         return None
-    versions = versions_of(plan)
+    versions = versions_of(plan, snapshots=False)  # their numbers and verdicts only
     latest = next((v for v in versions if v.number == number), None) if number else None
     latest = latest or (versions[-1] if versions else None)
     if latest is None:
