@@ -49,6 +49,7 @@ import gzip
 import http.client
 import itertools
 import os
+import posixpath
 import re
 import socket
 import statistics
@@ -736,6 +737,33 @@ def targets_table(checks: list[Target]) -> list[str]:
     return lines
 
 
+# What a step page and the Diamond 9 board name in their HTML (<link rel="stylesheet"> and
+# <script src>); tests/integration/test_static_files.py checks both against the pages.
+STEP_PAGE_ASSETS = ("css/app.css", "js/js-enabled.js", "vendor/htmx-2.0.11.min.js", "js/app.mjs")
+BOARD_PAGE_ASSETS = (*STEP_PAGE_ASSETS[:1], "css/board.css", *STEP_PAGE_ASSETS[1:])
+# Modules imported with import(): only on the page named (app.mjs imports the board's own).
+DYNAMIC_IMPORTS = {"board": {"js/diamond.mjs"}, "step": set()}
+_IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*(\()?\s*["'](\.{1,2}/[^"']+)["']""")
+
+
+def page_assets(names: tuple[str, ...], page: str) -> list[str]:
+    """The files a page names, with every module they import (statically, or dynamically on
+    that page), as static/ names."""
+    found: list[str] = []
+    todo = list(names)
+    while todo:
+        name = todo.pop(0)
+        if name in found:
+            continue
+        found.append(name)
+        if name.endswith((".mjs", ".js")):
+            for dynamic, ref in _IMPORT.findall((ROOT / "static" / name).read_text()):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), ref))
+                if not dynamic or target in DYNAMIC_IMPORTS[page]:
+                    todo.append(target)
+    return found
+
+
 def asset_weights() -> list[str]:
     """CSS + JavaScript gzipped (from the static build) on a step page and on the board."""
     from wizard.web.assets import build_static
@@ -747,18 +775,11 @@ def asset_weights() -> list[str]:
         path = folder / f"{manifest[name]}.gz"
         return len(path.read_bytes()) if path.exists() else (folder / manifest[name]).stat().st_size
 
-    # Everything a step page loads (js/app.mjs is one module, built from static/src/).
-    every = [
-        "css/app.css",
-        "js/js-enabled.js",
-        "vendor/htmx-2.0.11.min.js",
-        "js/app.mjs",
-        "vendor/govuk-frontend-6.3.0-subset.min.js",
-    ]
-    board = [*every, "js/diamond.mjs"]
+    step = page_assets(STEP_PAGE_ASSETS, "step")
+    board = page_assets(BOARD_PAGE_ASSETS, "board")
     lines = ["| file | gzipped bytes |", "| --- | ---: |"]
-    lines += [f"| {name} | {gz(name)} |" for name in board]
-    step_total = sum(gz(n) for n in every)
+    lines += [f"| {name} | {gz(name)} |" for name in dict.fromkeys([*step, *board])]
+    step_total = sum(gz(n) for n in step)
     board_total = sum(gz(n) for n in board)
     for page, total, most in (("a step page", step_total, 30), ("the board", board_total, 40)):
         verdict = "met" if total < most * 1024 else "**missed**"

@@ -58,16 +58,23 @@ ESBUILD_VERSION="$(pkg_version esbuild)"
 [[ "$HTMX_VERSION" == 2.0.* ]] || die "htmx.org must be a 2.0.x release, found $HTMX_VERSION"
 
 # 2. Sass. "pkg:" URLs resolve through node_modules (Node package importer).
+#    Three stylesheets (see static/README.md): app.css on every page (what the plan's
+#    steps use), pages.css on every other page but the Diamond 9 board, board.css on
+#    the board.
 mkdir -p static/css
 node_modules/.bin/sass \
   --pkg-importer=node \
   --style=compressed \
   --no-source-map \
-  static/scss/app.scss static/css/app.css
+  static/scss/app.scss:static/css/app.css \
+  static/scss/pages.scss:static/css/pages.css \
+  static/scss/board.scss:static/css/board.css
 
-if grep -q 'GDS Transport' static/css/app.css; then
-  die "static/css/app.css mentions GDS Transport (its @font-face must not be emitted)"
-fi
+for css in static/css/app.css static/css/pages.css static/css/board.css; do
+  if grep -q 'GDS Transport' "$css"; then
+    die "$css mentions GDS Transport (its @font-face must not be emitted)"
+  fi
+done
 
 # 3. Vendored JavaScript. Old versions are removed so that only the pinned
 #    one is served. GOV.UK Frontend is bundled by esbuild from its ES modules
@@ -111,16 +118,17 @@ gzipped_total() {
   for f in "$@"; do total=$((total + $(gzip -9c "$f" | wc -c))); done
   echo "$total"
 }
-# What every page loads, and what the Diamond 9 board page adds.
-every_page=(static/css/app.css
+# What a step of the plan loads, and what the Diamond 9 board page adds.
+step_page=(static/css/app.css
   "static/vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
   "static/vendor/htmx-${HTMX_VERSION}.min.js"
   static/js/js-enabled.js
   static/js/app.mjs)
 # app.mjs imports diamond.mjs only on a page with the board.
-board_page=(static/js/diamond.mjs)
-for f in "${every_page[@]}" "${board_page[@]}" tests/e2e/vendor/axe.min.js; do
+board_page=(static/css/board.css static/js/diamond.mjs)
+for f in "${step_page[@]}" static/css/pages.css "${board_page[@]}" tests/e2e/vendor/axe.min.js; do
   size "$f"
 done
-printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on every page" "" "$(gzipped_total "${every_page[@]}")"
-printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on the Diamond 9 board page" "" "$(gzipped_total "${every_page[@]}" "${board_page[@]}")"
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on a step page" "" "$(gzipped_total "${step_page[@]}")"
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on other pages" "" "$(gzipped_total "${step_page[@]}" static/css/pages.css)"
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on the Diamond 9 board page" "" "$(gzipped_total "${step_page[@]}" "${board_page[@]}")"

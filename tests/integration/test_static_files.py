@@ -4,6 +4,7 @@ board's script only on the board."""
 from __future__ import annotations
 
 import gzip
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2 import FileSystemBytecodeCache
 from tests.conftest import sign_in
 from tests.html import soup
 from wizard.data.models import User
+from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.web.assets import build_static
 
 IMMUTABLE = "max-age=315360000, public, immutable"
@@ -100,6 +102,31 @@ def test_a_signed_in_step_page_loads_no_board_script(
     sign_in(client, lead.email)
     page = soup(client.get("/en/plan/", follow_redirects=True))
     assert not any("diamond" in url or "Sortable" in url for url in _assets(page))
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/hallmark-3", "STEP_PAGE_ASSETS"), ("/diamond-9", "BOARD_PAGE_ASSETS")],
+)
+def test_a_step_page_and_the_board_name_what_the_benchmark_weighs(
+    built_app: Flask, lead: User, built: tuple[Path, dict[str, str]], path: str, expected: str
+) -> None:
+    """scripts/bench.py weighs the CSS and JavaScript of these two pages from its own lists:
+    they must be exactly what the pages name (a step: app.css only; the board: board.css too)."""
+    from tests.unit.test_bench import load_bench
+
+    bench = load_bench()
+
+    manifest = built[1]
+    client: FlaskClient = built_app.test_client()
+    sign_in(client, lead.email)
+    year = year_slug(academic_year_of(date.today()))
+    response = client.get(f"/en/plan/{year}{path}", follow_redirects=True)
+    assert response.status_code == 200
+    names = {url: name for name, url in ((n, f"/static/{f}") for n, f in manifest.items())}
+    named = [names[url] for url in _assets(soup(response)) if url in names]
+    stylesheets_and_scripts = [n for n in named if n.endswith((".css", ".js", ".mjs"))]
+    assert stylesheets_and_scripts == list(getattr(bench, expected))
 
 
 def test_production_compiles_templates_once_and_keeps_them(

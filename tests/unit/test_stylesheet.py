@@ -12,7 +12,9 @@ import govuk_frontend_wtf
 from wizard.config import ROOT
 from wizard.web import widgets
 
-CSS = (ROOT / "static" / "css" / "app.css").read_text()
+# Every stylesheet: app.css (every page), pages.css (every page but the steps and the board),
+# board.css (the Diamond 9 board).
+CSS = "".join((ROOT / "static" / "css" / f"{name}.css").read_text() for name in ("app", "pages", "board"))
 SOURCES = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "wizard").rglob("*.py")]
 
 
