@@ -741,8 +741,13 @@ def targets_table(checks: list[Target]) -> list[str]:
 # <script src>); tests/integration/test_static_files.py checks both against the pages.
 STEP_PAGE_ASSETS = ("css/app.css", "js/js-enabled.js", "vendor/htmx-2.0.11.min.js", "js/app.mjs")
 BOARD_PAGE_ASSETS = (*STEP_PAGE_ASSETS[:1], "css/board.css", *STEP_PAGE_ASSETS[1:])
-# Modules imported with import(): only on the page named (app.mjs imports the board's own).
-DYNAMIC_IMPORTS = {"board": {"js/diamond.mjs"}, "step": set()}
+# Modules imported with import() on each page, by the start of their name: app.mjs imports the
+# board's own script on the board, and GOV.UK Frontend's form fields' module on a page with
+# one (a step; not the board). The test checks this against each page's markup.
+DYNAMIC_IMPORTS = {
+    "board": ("js/diamond.mjs",),
+    "step": ("vendor/govuk-frontend-6.3.0-forms-",),
+}
 _IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*(\()?\s*["'](\.{1,2}/[^"']+)["']""")
 
 
@@ -759,7 +764,7 @@ def page_assets(names: tuple[str, ...], page: str) -> list[str]:
         if name.endswith((".mjs", ".js")):
             for dynamic, ref in _IMPORT.findall((ROOT / "static" / name).read_text()):
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(name), ref))
-                if not dynamic or target in DYNAMIC_IMPORTS[page]:
+                if not dynamic or target.startswith(DYNAMIC_IMPORTS[page]):
                     todo.append(target)
     return found
 

@@ -79,27 +79,31 @@ done
 # 3. Vendored JavaScript. Old versions are removed so that only the pinned
 #    one is served. GOV.UK Frontend is bundled by esbuild from its ES modules
 #    with only the components our pages use (scripts/assets/govuk-frontend-subset.mjs),
-#    tree-shaken and minified: about 6 KB gzipped instead of the full build's 11 KB.
+#    tree-shaken and minified: about 6 KB gzipped instead of the full build's 11 KB, of which
+#    a page without form fields loads 3.7 KB.
 mkdir -p static/vendor tests/e2e/vendor
 rm -f static/vendor/govuk-frontend-*.min.js static/vendor/htmx-*.min.js static/vendor/Sortable-*.min.js  # SortableJS: no longer used
 
-node_modules/.bin/esbuild scripts/assets/govuk-frontend-subset.mjs \
-  --bundle --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
-  --outfile="static/vendor/govuk-frontend-${GOVUK_VERSION}-subset.min.js"
+#    With code splitting: the form fields' components (scripts/assets/govuk-frontend/forms.mjs,
+#    imported only on a page with one) become govuk-frontend-<version>-forms-<hash>.min.js,
+#    and the code both use govuk-frontend-<version>-chunk-<hash>.min.js.
+node_modules/.bin/esbuild "govuk-frontend-${GOVUK_VERSION}-subset.min=scripts/assets/govuk-frontend-subset.mjs" \
+  --bundle --splitting --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
+  --outdir=static/vendor "--chunk-names=govuk-frontend-${GOVUK_VERSION}-[name]-[hash].min"
 cp node_modules/htmx.org/dist/htmx.min.js "static/vendor/htmx-${HTMX_VERSION}.min.js"
 
 # 4. Our ES modules: static/src/ holds the sources, static/js/ what is served.
-#    app.mjs (with funding, leave-warning and session-timeout, which it imports)
-#    becomes one minified module; diamond.mjs, which app.mjs imports only on the
-#    board, another. The vendored files stay separate files (shared, cached).
+#    app.mjs (with leave-warning, session-timeout and results, which it imports)
+#    becomes one minified module; diamond.mjs, funding.mjs and downloads.mjs,
+#    which app.mjs imports only on a page that needs them, one each. The vendored files stay separate files (shared, cached).
 #    The banner records a digest of every source, which tests/unit/test_assets.py
 #    checks, so that a source changed without `make assets` fails the tests.
-SOURCES_DIGEST="$(LC_ALL=C; cat static/src/*.mjs scripts/assets/govuk-frontend-subset.mjs | sha256sum | cut -c1-16)"
+SOURCES_DIGEST="$(LC_ALL=C; cat static/src/*.mjs scripts/assets/govuk-frontend-subset.mjs scripts/assets/govuk-frontend/*.mjs | sha256sum | cut -c1-16)"
 mkdir -p static/js
-for module in app diamond; do
+for module in app diamond funding downloads; do
   node_modules/.bin/esbuild "static/src/${module}.mjs" \
     --bundle --minify --format=esm --target=es2020 --legal-comments=none --log-level=warning \
-    --external:./diamond.mjs '--external:../vendor/*' \
+    --external:./diamond.mjs --external:./funding.mjs --external:./downloads.mjs '--external:../vendor/*' \
     "--banner:js=// Built by scripts/build-assets.sh from static/src/${module}.mjs (sources ${SOURCES_DIGEST}): edit the source, then run make assets." \
     --outfile="static/js/${module}.mjs"
 done
@@ -124,11 +128,13 @@ step_page=(static/css/app.css
   "static/vendor/htmx-${HTMX_VERSION}.min.js"
   static/js/js-enabled.js
   static/js/app.mjs)
-# app.mjs imports diamond.mjs only on a page with the board.
+step_page+=(static/vendor/govuk-frontend-"${GOVUK_VERSION}"-chunk-*.min.js  # app.mjs imports them
+  static/vendor/govuk-frontend-"${GOVUK_VERSION}"-forms-*.min.js)  # imported on a page with form fields
+# app.mjs imports diamond.mjs only on a page with the board (which has no form fields).
 board_page=(static/css/board.css static/js/diamond.mjs)
-for f in "${step_page[@]}" static/css/pages.css "${board_page[@]}" tests/e2e/vendor/axe.min.js; do
+for f in "${step_page[@]}" static/css/pages.css "${board_page[@]}" static/js/funding.mjs static/js/downloads.mjs tests/e2e/vendor/axe.min.js; do
   size "$f"
 done
 printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on a step page" "" "$(gzipped_total "${step_page[@]}")"
-printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on other pages" "" "$(gzipped_total "${step_page[@]}" static/css/pages.css)"
-printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on the Diamond 9 board page" "" "$(gzipped_total "${step_page[@]}" "${board_page[@]}")"
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on other pages (at most)" "" "$(gzipped_total "${step_page[@]}" static/css/pages.css static/js/funding.mjs static/js/downloads.mjs)"
+printf '  %-45s %8s        %7d gzipped\n' "CSS + JS on the Diamond 9 board page" "" "$(gzipped_total "${step_page[@]:0:6}" "${board_page[@]}")"

@@ -13,18 +13,17 @@
 // support never run this file; the site works without it.
 
 import * as GOVUKFrontend from '../vendor/govuk-frontend-6.3.0-subset.min.js'
-// The funding line's amount: an old error goes once the live total changes.
-import './funding.mjs'
 // A warning before leaving a page with unsaved changes (the language toggle
 // included), and before the session times out.
 import './leave-warning.mjs'
 import './session-timeout.mjs'
-// "Preparing your download" on a PDF, Word or ZIP link that takes a moment.
-import './downloads.mjs'
 // After filtering a list: focus on its heading, and its count said again.
 import './results.mjs'
 
-const { initAll } = GOVUKFrontend
+// initAll() and createComponent() create the components of nearly every page at once, and
+// those of form fields (radios, checkboxes, character count, password input) once their own
+// module is loaded, only on a page that has one.
+const { initAll, createComponent } = GOVUKFrontend
 
 // Numbers in Welsh as the hint and the errors write them ("2,000"). GOV.UK Frontend's character
 // count formats its number with Intl.NumberFormat only for a language the browser lists as
@@ -49,17 +48,25 @@ const htmx = window.htmx
 // 1. GOV.UK Frontend components on the page as first served.
 initAll()
 
-// The Diamond 9 board's script (drag and drop, focus after a move) is loaded
-// only on a page with the board: on the board page as first served, or when a
-// boosted navigation brings the board in. The import is a literal relative
-// path so that the static build (wizard/web/assets.py) can rewrite it to the
-// fingerprinted name; a module is only ever fetched and run once.
-function loadBoardScript () {
+// Scripts that only some pages need are loaded only on such a page: as first
+// served, or when a boosted navigation brings it in. The imports are literal
+// relative paths so that the static build (wizard/web/assets.py) can rewrite
+// them to the fingerprinted names; a module is only ever fetched and run once.
+// - the Diamond 9 board's (drag and drop, focus after a move);
+// - the funding line's amount: an old error goes once the live total changes;
+// - "Preparing your download" on a PDF, Word or ZIP link that takes a moment.
+function loadPageScripts () {
   if (document.getElementById('diamond-board')) {
     import('./diamond.mjs')
   }
+  if (document.getElementById('funding-total')) {
+    import('./funding.mjs')
+  }
+  if (document.querySelector('a[data-download]')) {
+    import('./downloads.mjs')
+  }
 }
-loadBoardScript()
+loadPageScripts()
 
 // Any element with a data-print attribute prints the page when clicked (no
 // inline handler: the Content Security Policy forbids them).
@@ -114,24 +121,13 @@ if (htmx) {
   //    character count or password input macro's outer <div data-module>),
   //    that component is created directly.
   htmx.onLoad(function (el) {
-    loadBoardScript()
+    loadPageScripts()
     if (!(el instanceof Element) || el === document.body) {
       return
     }
     showCopyButtons(el)
     initAll({ scope: el })
-
-    const moduleName = el.getAttribute('data-module')
-    const Component = moduleName && GOVUKFrontend.COMPONENTS.find(function (component) {
-      return component.moduleName === moduleName
-    })
-    if (Component) {
-      try {
-        new Component(el) // eslint-disable-line no-new
-      } catch (error) {
-        console.log(error) // as initAll does for a component that fails
-      }
-    }
+    createComponent(el)
   })
 
   // 3. Send the CSRF token with every htmx request.

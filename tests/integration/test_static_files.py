@@ -124,9 +124,19 @@ def test_a_step_page_and_the_board_name_what_the_benchmark_weighs(
     response = client.get(f"/en/plan/{year}{path}", follow_redirects=True)
     assert response.status_code == 200
     names = {url: name for name, url in ((n, f"/static/{f}") for n, f in manifest.items())}
-    named = [names[url] for url in _assets(soup(response)) if url in names]
+    page = soup(response)
+    named = [names[url] for url in _assets(page) if url in names]
     stylesheets_and_scripts = [n for n in named if n.endswith((".css", ".js", ".mjs"))]
     assert stylesheets_and_scripts == list(getattr(bench, expected))
+    # What app.mjs imports with import() there: the board's script on the board; GOV.UK
+    # Frontend's form fields' module where there is a form field's component.
+    modules = {element["data-module"] for element in page.select("[data-module]")}
+    form_fields = {"govuk-radios", "govuk-checkboxes", "govuk-character-count"}
+    kind = "board" if expected == "BOARD_PAGE_ASSETS" else "step"
+    loaded = bench.page_assets(getattr(bench, expected), kind)
+    assert ("js/diamond.mjs" in loaded) == (page.find(id="diamond-board") is not None)
+    assert any("-forms-" in name for name in loaded) == bool(modules & form_fields)
+    assert page.find(id="funding-total") is None and not page.select("a[data-download]")
 
 
 def test_production_compiles_templates_once_and_keeps_them(

@@ -14,7 +14,9 @@ from wizard.web import widgets
 
 # Every stylesheet: app.css (every page), pages.css (every page but the steps and the board),
 # board.css (the Diamond 9 board).
-CSS = "".join((ROOT / "static" / "css" / f"{name}.css").read_text() for name in ("app", "pages", "board"))
+CSS = "".join(
+    (ROOT / "static" / "css" / f"{name}.css").read_text() for name in ("app", "pages", "board")
+)
 SOURCES = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "wizard").rglob("*.py")]
 
 
@@ -52,11 +54,20 @@ SUBSET = (ROOT / "scripts" / "assets" / "govuk-frontend-subset.mjs").read_text()
 JINJA = Path(govuk_frontend_jinja.__file__).parent / "templates"
 
 
+FORMS = (ROOT / "scripts" / "assets" / "govuk-frontend" / "forms.mjs").read_text()
+
+
 def _components_in_subset() -> set[str]:
-    listed = re.search(r"export const COMPONENTS = \[(.*?)\]", SUBSET, re.S)
-    assert listed is not None
-    names = re.findall(r"GOVUKFrontend\.([A-Z][A-Za-z]+)", listed.group(1))
-    return {"govuk-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name).lower() for name in names}
+    """The data-module names mapped to a component in the subset and in its form fields' module
+    (each name next to the class it creates: 'govuk-button': Button)."""
+    found: set[str] = set()
+    for source in (SUBSET, FORMS):
+        listed = re.search(r"export const COMPONENTS = \{(.*?)\}", source, re.S)
+        assert listed is not None
+        for name, component in re.findall(r"'(govuk-[a-z-]+)': ([A-Z][A-Za-z]+)", listed.group(1)):
+            assert name == "govuk-" + re.sub(r"(?<!^)([A-Z])", r"-\1", component).lower()
+            found.add(name)
+    return found
 
 
 def _components_whose_macros_are_used() -> set[str]:
@@ -84,9 +95,14 @@ def test_every_component_script_a_page_can_need_is_in_the_javascript() -> None:
 
 def test_the_bundled_javascript_is_the_subset_and_app_mjs_imports_it() -> None:
     vendored = sorted((ROOT / "static" / "vendor").glob("govuk-frontend-*.min.js"))
-    assert [path.name for path in vendored] == ["govuk-frontend-6.3.0-subset.min.js"]
-    bundle = vendored[0].read_text()
+    names = [re.sub(r"-[A-Z0-9]{8}\.min\.js$", ".min.js", path.name) for path in vendored]
+    assert names == [  # the subset, the code it shares with the form fields' module, that module
+        "govuk-frontend-6.3.0-chunk.min.js",
+        "govuk-frontend-6.3.0-forms.min.js",
+        "govuk-frontend-6.3.0-subset.min.js",
+    ]
+    bundle = "".join(path.read_text() for path in vendored)
     assert "govuk-accordion" not in bundle and "govuk-tabs" not in bundle
-    assert "govuk-error-summary" in bundle
+    assert "govuk-error-summary" in bundle and "govuk-character-count" in bundle
     app = (ROOT / "static" / "js" / "app.mjs").read_text()
     assert '"../vendor/govuk-frontend-6.3.0-subset.min.js"' in app
