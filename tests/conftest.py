@@ -516,9 +516,71 @@ def pdfs_rendered_once() -> Iterator[None]:
     pdf._write_pdf = write
 
 
+# Tests that touch no database of the run's (docs/decisions/0008-database-free-tests-once.md):
+# the unit tests that use no app (pure domain, catalogue files, static files, docs), and tests
+# marked `database_free`. They run on SQLite's pass only: on PostgreSQL's they would do the same
+# work again. `no_database_touched` proves it for each of them on every SQLite run.
+UNIT_TESTS = Path(__file__).parent / "unit"
+
+
+def database_free(item: pytest.Item) -> bool:
+    if item.get_closest_marker("database_free"):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return item.path.is_relative_to(UNIT_TESTS) and "app" not in fixtures
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Database-free tests are left to SQLite's pass (TEST_DATABASE_URL unset)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    kept, left = [], []
+    for item in items:
+        (left if database_free(item) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+@contextmanager
+def no_database_touched(where: str) -> Iterator[None]:
+    """Fail if any engine of this process connects or runs a statement inside the block."""
+    touched: list[str] = []
+    # This test's thread: a live server of an earlier browser test in this worker may still
+    # answer a late request of its own.
+    thread = threading.get_ident()
+
+    def connected(dbapi_connection: Any, connection_record: Any) -> None:
+        if threading.get_ident() == thread:
+            touched.append("a new connection")
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.get_ident() == thread:
+            touched.append(" ".join(statement.split())[:120])
+
+    event.listen(Engine, "connect", connected)
+    event.listen(Engine, "before_cursor_execute", executed)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "connect", connected)
+        event.remove(Engine, "before_cursor_execute", executed)
+    if touched:
+        raise AssertionError(
+            f"{where} is database-free (left to SQLite's pass, see tests/conftest.py "
+            f"`database_free`) but touched a database: {touched[:3]}"
+        )
+
+
 @pytest.fixture(autouse=True)
-def clean_database(app: Flask) -> Iterator[None]:
-    """Every test starts with the 22 local authorities and nothing else."""
+def clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts with the 22 local authorities and nothing else; a database-free
+    test is checked to touch no database instead."""
+    if database_free(request.node):
+        with no_database_touched(request.node.nodeid):
+            yield
+        return
+    app: Flask = request.getfixturevalue("app")
     with app.app_context():
         _only_the_authorities()
         limiter.reset()

@@ -197,6 +197,9 @@ def test_the_readme_names_only_files_in_the_repository_and_one_way_of_running_fl
     assert "make reset-demo" in readme
 
 
+# `make reset-demo` is SQLite's alone (it refuses a DATABASE_URL): its own file, whichever
+# database the run tests, so PostgreSQL's pass would repeat the same work.
+@pytest.mark.database_free
 def test_make_reset_demo_starts_the_demo_again(tmp_path: Path) -> None:
     """`make reset-demo` on a throwaway instance folder: the database there is deleted, made
     again from nothing and seeded; the demo password is kept; a DATABASE_URL is never touched.
