@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from wizard.data.database import db
 from wizard.data.models import Cluster, Plan, PlanAnswer, PlanVersion, School, coordinator_cluster
@@ -25,13 +25,19 @@ class SchoolPlanRow:
     status: DashboardStatus
 
 
-def cluster_of_coordinator(user_id: int, cluster_id: int) -> Cluster | None:
-    """The cluster, if the user coordinates it."""
-    return db.session.scalar(
+def cluster_of_coordinator(
+    user_id: int, cluster_id: int, *, with_authority: bool = False
+) -> Cluster | None:
+    """The cluster, if the user coordinates it (`with_authority`: with its local authority,
+    in the same statement)."""
+    query = (
         select(Cluster)
         .join(coordinator_cluster, coordinator_cluster.c.cluster_id == Cluster.id)
         .where(Cluster.id == cluster_id, coordinator_cluster.c.user_id == user_id)
     )
+    if with_authority:
+        query = query.options(joinedload(Cluster.local_authority))
+    return db.session.scalar(query)
 
 
 def cluster_by_id(cluster_id: int) -> Cluster | None:

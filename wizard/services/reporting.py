@@ -160,7 +160,8 @@ def cluster_dashboard(
     """Every school of the cluster with its plan's status for the year (only those of `status`
     when one is given), those past the deadline first, with the reminders they were sent, and
     the aggregates; None when the user does not coordinate it."""
-    cluster = cluster_of_coordinator(user_id, cluster_id)
+    # The dashboard names the cluster's local authority: read with the cluster.
+    cluster = cluster_of_coordinator(user_id, cluster_id, with_authority=True)
     if cluster is None:
         return None
     unread = unread_count(user_id, cluster.id, academic_year)
