@@ -8,9 +8,10 @@ rows carry its number and its values in shared columns."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Text, cast, literal, null, union_all
+from sqlalchemy import BigInteger, Integer, Text, bindparam, cast, literal, null, union_all
 
 from wizard.data.aggregates import (
     Scope,
@@ -53,8 +54,20 @@ def _part(number: int, query: Any, texts: list[Any], numbers: list[Any]) -> Any:
     return query.with_only_columns(literal(number).label("part"), *texts, *numbers)
 
 
-def figures(scope: Scope) -> Figures:
-    """Every aggregate of the scope, in one statement."""
+@cache
+def _statement(by_cluster: bool, by_authority: bool) -> Any:
+    """The statement for one kind of scope (Wales, an authority, a cluster), built once per
+    process: its year, cluster and authority are bound parameters of the same names, so
+    SQLAlchemy neither builds it nor works out its cache key again on each request."""
+    scope = Scope(
+        bindparam("academic_year", type_=Integer),  # type: ignore[arg-type]
+        bindparam("cluster_id", type_=Integer) if by_cluster else None,  # type: ignore[arg-type]
+        (
+            bindparam("local_authority_id", type_=Integer)  # type: ignore[arg-type]
+            if by_authority
+            else None
+        ),
+    )
     placements = placement_counts_query(scope)
     card, row, count = placements.selected_columns
     ratings = rating_counts_query(scope)
@@ -78,8 +91,20 @@ def figures(scope: Scope) -> Figures:
         _part(_SPENDING, spending, [spent_on], [spend_planned, spend_actual]),
         _part(_IMPACT, impact, [impact_card], impact_numbers),
     )
+    return statement
+
+
+def figures(scope: Scope) -> Figures:
+    """Every aggregate of the scope, in one statement."""
+    by_cluster, by_authority = scope.cluster_id is not None, scope.local_authority_id is not None
+    values: dict[str, int | None] = {"academic_year": scope.academic_year}
+    if by_cluster:
+        values["cluster_id"] = scope.cluster_id
+    if by_authority:
+        values["local_authority_id"] = scope.local_authority_id
+    statement = _statement(by_cluster, by_authority)
     parts: dict[int, list[Any]] = {number: [] for number in range(7)}
-    for found in db.session.execute(statement):
+    for found in db.session.execute(statement, values):
         parts[int(found[0])].append(found)
 
     def n(value: Any) -> int:
