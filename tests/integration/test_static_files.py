@@ -95,6 +95,23 @@ def test_the_board_script_is_loaded_only_on_the_board(
     assert 'from"./diamond' not in app_module and 'import"./diamond' not in app_module
 
 
+def test_the_govuk_frontend_subset_imports_its_parts_by_their_fingerprinted_names(
+    built: tuple[Path, dict[str, str]],
+) -> None:
+    """The subset's chunk and its form fields' module are cached for ever too: the subset (and
+    the form fields' module, which imports the chunk) name their fingerprinted files."""
+    folder, manifest = built
+    parts = [name for name in manifest if name.startswith("vendor/govuk-frontend-6.3.0-")]
+    chunk = next(name for name in parts if "-chunk-" in name)
+    forms = next(name for name in parts if "-forms-" in name)
+    subset = (folder / manifest["vendor/govuk-frontend-6.3.0-subset.min.js"]).read_text()
+    for part in (chunk, forms):
+        assert f'"./{manifest[part].removeprefix("vendor/")}"' in subset
+    assert (
+        f'"./{manifest[chunk].removeprefix("vendor/")}"' in (folder / manifest[forms]).read_text()
+    )
+
+
 def test_a_signed_in_step_page_loads_no_board_script(
     built_app: Flask, lead: User, built: tuple[Path, dict[str, str]]
 ) -> None:

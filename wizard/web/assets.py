@@ -146,7 +146,9 @@ class _Builder:
             raise ValueError(f"static files refer to each other in a circle: {name}")
         self._active.add(name)
         raw = (self.source / name).read_bytes()
-        if name.endswith((".mjs", ".js")) and not name.startswith("vendor/"):
+        # Vendored modules too: GOV.UK Frontend's subset imports its chunk and its form fields'
+        # module (a reference is rewritten only when it names a file here; htmx names none).
+        if name.endswith((".mjs", ".js")):
             raw = self._rewrite_js(name, raw.decode("utf-8")).encode("utf-8")
         elif name.endswith(".css"):
             raw = self._rewrite_css(raw.decode("utf-8")).encode("utf-8")
