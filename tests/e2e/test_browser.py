@@ -558,3 +558,20 @@ def test_language_toggle_name_contains_its_visible_text(page: Page, en: Translat
     page.goto("/en/")
     toggle = page.get_by_role("navigation", name=en("Language"), exact=True)
     expect(toggle.get_by_role("link", name="Cymraeg")).to_be_visible(timeout=QUICK)
+
+
+@pytest.mark.e2e
+def test_a_boosted_back_link_from_a_step_brings_the_task_lists_stylesheet(
+    page: Page, school_lead: User, en: Translator, plan_year: str
+) -> None:
+    """A step links app.css only. The task list's tags are styled by pages.css, which a page
+    links inside #app-container: a boosted navigation swaps that container, not the <head>."""
+    sign_in(page, school_lead.email, en)
+    page.goto(step_path("en", plan_year))
+    expect(page.locator('link[rel="stylesheet"][href*="pages"]')).to_have_count(0)
+    page.evaluate("window.appNotReloaded = true")
+    page.get_by_role("link", name=en("Back"), exact=True).click()
+    tag = page.locator(".govuk-task-list .govuk-tag").first
+    expect(tag).to_be_visible()
+    assert page.evaluate("window.appNotReloaded === true"), "the back link was not boosted"
+    expect(tag).to_have_css("display", "inline-block")  # unstyled, a <strong> is inline
