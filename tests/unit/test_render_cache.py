@@ -9,6 +9,7 @@ from typing import Any
 import flask_babel
 import jinja2
 import pytest
+from flask import Flask, render_template
 from flask_babel import lazy_gettext, lazy_ngettext
 from flask_babel.speaklater import LazyString
 from jinja2 import DictLoader, Environment
@@ -16,11 +17,13 @@ from jinja2.filters import do_indent
 from markupsafe import Markup
 
 from wizard.web.render_cache import (
+    EXTENSION,
     ImportTemplate,
     RenderCache,
     Uncacheable,
     freeze,
     indent,
+    init_app,
     install,
 )
 
@@ -228,3 +231,23 @@ def test_compact_html_in_one_pass_gives_what_the_two_passes_gave() -> None:
     for _ in range(5000):
         html = "".join(generator.choice(pieces) for _ in range(generator.randrange(0, 24)))
         assert compact_html(html) == blank_lines.sub("\n", indentation.sub("\n", html)), repr(html)
+
+
+def test_two_templates_using_one_kept_name_each_keep_their_own_html() -> None:
+    """The `{% kept %}` key holds the template's name: the same name and values in two templates
+    are two entries, not one template's HTML on the other's page."""
+    app = Flask(__name__)
+    app.config.update(RENDER_CACHE=True, RENDER_CACHE_SIZE=16, RENDER_CACHE_FRAGMENTS=4)
+    flask_babel.Babel(app)
+    init_app(app)
+    app.jinja_env.loader = DictLoader(
+        {
+            "one.html": '{% kept "nav", 1 %}<p>one</p>{% endkept %}',
+            "two.html": '{% kept "nav", 1 %}<p>two</p>{% endkept %}',
+        }
+    )
+    with app.test_request_context("/"):
+        pages = [render_template(name) for name in ("one.html", "two.html", "one.html")]
+    assert pages == ["<p>one</p>", "<p>two</p>", "<p>one</p>"]
+    cache = app.extensions[EXTENSION]
+    assert (cache.hits, cache.misses) == (1, 2)

@@ -230,7 +230,7 @@ def cached_per_language(key: Hashable, make: Callable[[], Any]) -> Any:
 
 class KeptExtension(Extension):
     """`{% kept "name", a, b %}...{% endkept %}`: a part of a layout rendered once per
-    (name, a, b, language, script root) and kept; afterwards its HTML, the same bytes.
+    (template, name, a, b, language, script root) and kept; afterwards its HTML, the same bytes.
 
     For the parts that read nothing but what the key names: the language's strings, URLs of
     fixed pages (`url_for` with no argument from the request), and the key's own values. Never
@@ -241,7 +241,8 @@ class KeptExtension(Extension):
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
-        key = [parser.parse_expression()]
+        # The template's name comes first: two templates using one name keep their own HTML.
+        key: list[nodes.Expr] = [nodes.Const(parser.name), parser.parse_expression()]
         while parser.stream.skip_if("comma"):
             key.append(parser.parse_expression())
         body = parser.parse_statements(("name:endkept",), drop_needle=True)
