@@ -68,6 +68,19 @@ function loadPageScripts () {
 }
 loadPageScripts()
 
+// The funding line's amount: the listener is here, not in funding.mjs, so that it is in place
+// before htmx starts. A live total swapped in before funding.mjs has loaded (the user typed
+// first) still removes the old error, once the module is there (the browser fetches and runs a
+// module once: this import waits for, or reuses, the one above).
+document.addEventListener('htmx:oobAfterSwap', function (event) {
+  const target = event.detail && event.detail.target
+  if (target instanceof Element && target.id === 'funding-total') {
+    import('./funding.mjs').then(function (funding) {
+      funding.liveTotalChanged()
+    })
+  }
+})
+
 // Any element with a data-print attribute prints the page when clicked (no
 // inline handler: the Content Security Policy forbids them).
 document.addEventListener('click', function (event) {

@@ -4,7 +4,8 @@
 // plan is still more than the allocation, and the server checks again on save.
 //
 // htmx swaps the total in out of band (into #funding-total) and fires htmx:oobAfterSwap on
-// each swapped-in element, with the target in event.detail. Does nothing on other pages.
+// each swapped-in element, with the target in event.detail: app.mjs listens for it and calls
+// liveTotalChanged() below.
 
 function removeToken (element, attribute, token) {
   const tokens = (element.getAttribute(attribute) || '').split(/\s+/).filter(function (t) {
@@ -47,13 +48,11 @@ export function clearFieldError (input) {
   }
 }
 
-document.addEventListener('htmx:oobAfterSwap', function (event) {
-  const target = event.detail && event.detail.target
-  if (!(target instanceof Element) || target.id !== 'funding-total') {
-    return
-  }
+// Called by app.mjs, which listens for htmx:oobAfterSwap itself (so that a swap made before
+// this module has loaded is not missed), once a new live total is in #funding-total.
+export function liveTotalChanged () {
   const input = document.querySelector('input[name="amount"][data-hx-get]')
   if (input) {
     clearFieldError(input)
   }
-})
+}
