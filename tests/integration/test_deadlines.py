@@ -5,8 +5,6 @@ test's: `send_reminders(on=...)` and the services' `today`."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,9 +17,18 @@ from sqlalchemy import select
 from tests.conftest import Directory, sign_in
 from tests.html import soup
 from tests.plans import write_plan_for
+from tests.reminders import (
+    before_and_on_the_day,
+    outbox,
+    reminded_column,
+    reminded_twice,
+    reminders,
+    send_from_two_at_once,
+    sent_around,
+)
 from wizard.data import deadlines as deadline_data
 from wizard.data.database import db
-from wizard.data.models import Cluster, ClusterDeadline, DeadlineReminder, OutboxMail, School, User
+from wizard.data.models import Cluster, ClusterDeadline, School, User
 from wizard.data.versions import submit
 from wizard.domain.academic_year import academic_year_of, year_slug
 from wizard.services import deadlines
@@ -71,35 +78,12 @@ def schools_table(page: Any) -> list[Any]:
     return list(table.select("tbody tr"))
 
 
-def outbox() -> list[OutboxMail]:
-    db.session.rollback()
-    return list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
-
-
-def reminders() -> list[tuple[int, str]]:
-    db.session.rollback()
-    return sorted((r.school_id, r.kind) for r in db.session.scalars(select(DeadlineReminder)))
-
-
 def test_reminders_before_and_on_the_day_once_each_to_schools_that_have_not_submitted(
     three: Cluster3,
 ) -> None:
     set_due(three)
-    assert deadlines.send_reminders(DUE - timedelta(days=8)) == 0
-    assert deadlines.send_reminders(DUE - timedelta(days=7)) == 2
-    assert deadlines.send_reminders(DUE - timedelta(days=7)) == 0
-    assert deadlines.send_reminders(DUE - timedelta(days=2)) == 0
-    assert deadlines.send_reminders(DUE) == 2
-    assert deadlines.send_reminders(DUE) == 0
-    assert deadlines.send_reminders(DUE + timedelta(days=1)) == 0
-    assert reminders() == sorted(
-        [
-            (three.welsh.id, "before"),
-            (three.english.id, "before"),
-            (three.welsh.id, "on-the-day"),
-            (three.english.id, "on-the-day"),
-        ]
-    )
+    assert sent_around(DUE, between=DUE - timedelta(days=2)) == [0, 2, 0, 0, 2, 0, 0]
+    assert reminders() == before_and_on_the_day(three.welsh.id, three.english.id)
     mails = outbox()
     assert [m.recipient for m in mails].count("aber@school.example") == 2
     assert "castell@school.example" not in {m.recipient for m in mails}
@@ -119,13 +103,9 @@ def test_a_closed_school_is_never_reminded(three: Cluster3) -> None:
 
 def test_each_lead_is_reminded_in_their_own_language(three: Cluster3) -> None:
     set_due(three)
-    deadlines.send_reminders(DUE - timedelta(days=7))
-    deadlines.send_reminders(DUE)
-    by_address: dict[str, list[OutboxMail]] = {}
-    for mail in outbox():
-        by_address.setdefault(mail.recipient, []).append(mail)
-    welsh_before, welsh_day = by_address["aber@school.example"]
-    english_before, english_day = by_address["bryn@school.example"]
+    (welsh_before, welsh_day), (english_before, english_day) = reminded_twice(
+        DUE, "aber@school.example", "bryn@school.example"
+    )
     assert welsh_before.locale == "cy" and english_before.locale == "en"
     assert welsh_before.subject.startswith("Mae eich cynllun dysgu proffesiynol i'w gyflwyno")
     assert welsh_day.subject == "Mae eich cynllun dysgu proffesiynol i'w gyflwyno heddiw"
@@ -141,22 +121,7 @@ def test_two_senders_at_once_remind_each_school_once(
     """Two workers (or a job and its retry) both find the reminders unsent, then both write
     them: one commits each school's reminder and its emails, the other's fails quietly."""
     set_due(three)
-    both_looked = threading.Barrier(2, timeout=10)
-    looked = deadline_data.already_reminded
-
-    def look_then_wait(*args: Any) -> set[int]:
-        found = looked(*args)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(deadline_data, "already_reminded", look_then_wait)
-
-    def sender(_: int) -> int:
-        with app.app_context():
-            return deadlines.send_reminders(DUE - timedelta(days=3))
-
-    with ThreadPoolExecutor(2) as pool:
-        counts = list(pool.map(sender, range(2)))
+    counts = send_from_two_at_once(app, monkeypatch, DUE - timedelta(days=3))
     assert sum(counts) == 2
     assert reminders() == sorted([(three.welsh.id, "before"), (three.english.id, "before")])
     assert sorted(m.recipient for m in outbox()) == ["aber@school.example", "bryn@school.example"]
@@ -191,13 +156,7 @@ def test_the_coordinator_sets_the_deadline_and_sees_who_was_reminded(
     dashboard = three.client.get(f"/cy/clusters/{three.cluster.id}?year={SLUG}")
     text = dashboard.get_data(as_text=True)
     assert "Cyn y dyddiad cau" in text
-    rows = schools_table(dashboard)
-    headers = [th.get_text(strip=True) for th in soup(dashboard).find("table").select("thead th")]
-    column = headers.index("Nodyn atgoffa") - 1  # the row's first cell is its <th>
-    reminded = {
-        row.th.get_text(strip=True): row.find_all("td")[column].get_text(" ", strip=True)
-        for row in rows
-    }
+    _, reminded = reminded_column(dashboard, "Nodyn atgoffa")
     assert reminded["Ysgol Castell"] == "Heb eu hatgoffa"
     assert reminded["Ysgol Aber"].startswith("Cyn y dyddiad cau")
 

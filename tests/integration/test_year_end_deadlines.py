@@ -7,11 +7,8 @@ the services' `today`."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -21,13 +18,20 @@ from sqlalchemy import select
 from tests.conftest import Directory, sign_in
 from tests.html import soup
 from tests.plans import write_plan_for
+from tests.reminders import (
+    before_and_on_the_day,
+    outbox,
+    reminded_column,
+    reminded_twice,
+    reminders,
+    send_from_two_at_once,
+    sent_around,
+)
 from wizard.data import deadlines as deadline_data
 from wizard.data.database import db
 from wizard.data.models import (
     Cluster,
     ClusterDeadline,
-    DeadlineReminder,
-    OutboxMail,
     School,
     User,
     YearEndReview,
@@ -101,16 +105,6 @@ def set_due(reviews: Reviews, due: date = DUE, kind: str = "year_end") -> Cluste
     return deadline_data.set_deadline(reviews.cluster.id, YEAR, kind, due, reviews.coordinator)
 
 
-def outbox() -> list[OutboxMail]:
-    db.session.rollback()
-    return list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
-
-
-def reminders() -> list[tuple[int, str]]:
-    db.session.rollback()
-    return sorted((r.school_id, r.kind) for r in db.session.scalars(select(DeadlineReminder)))
-
-
 def coordinator_client(app: Flask, reviews: Reviews) -> FlaskClient:
     client = app.test_client()
     sign_in(client, reviews.coordinator.email)
@@ -121,21 +115,8 @@ def test_reminders_before_and_on_the_day_once_each_to_schools_without_a_submitte
     reviews: Reviews,
 ) -> None:
     set_due(reviews)
-    assert deadlines.send_reminders(DUE - timedelta(days=8)) == 0
-    assert deadlines.send_reminders(DUE - timedelta(days=7)) == 2
-    assert deadlines.send_reminders(DUE - timedelta(days=7)) == 0
-    assert deadlines.send_reminders(DUE - timedelta(days=1)) == 0
-    assert deadlines.send_reminders(DUE) == 2
-    assert deadlines.send_reminders(DUE) == 0
-    assert deadlines.send_reminders(DUE + timedelta(days=1)) == 0
-    assert reminders() == sorted(
-        [
-            (reviews.welsh.id, "before"),
-            (reviews.english.id, "before"),
-            (reviews.welsh.id, "on-the-day"),
-            (reviews.english.id, "on-the-day"),
-        ]
-    )
+    assert sent_around(DUE, between=DUE - timedelta(days=1)) == [0, 2, 0, 0, 2, 0, 0]
+    assert reminders() == before_and_on_the_day(reviews.welsh.id, reviews.english.id)
     mails = outbox()
     recipients = [m.recipient for m in mails]
     assert recipients.count("aber@school.example") == 2
@@ -184,13 +165,9 @@ def test_a_closed_school_is_never_reminded_of_its_review(reviews: Reviews) -> No
 
 def test_each_lead_is_reminded_of_the_review_in_their_own_language(reviews: Reviews) -> None:
     set_due(reviews)
-    deadlines.send_reminders(DUE - timedelta(days=7))
-    deadlines.send_reminders(DUE)
-    by_address: dict[str, list[OutboxMail]] = {}
-    for mail in outbox():
-        by_address.setdefault(mail.recipient, []).append(mail)
-    welsh_before, welsh_day = by_address["aber@school.example"]
-    english_before, english_day = by_address["bryn@school.example"]
+    (welsh_before, welsh_day), (english_before, english_day) = reminded_twice(
+        DUE, "aber@school.example", "bryn@school.example"
+    )
     assert welsh_before.locale == "cy" and english_before.locale == "en"
     assert welsh_before.subject == (
         f"Mae eich adolygiad diwedd blwyddyn i'w gyflwyno ar 30 Mehefin {YEAR + 1}"
@@ -207,22 +184,7 @@ def test_two_senders_at_once_remind_each_school_of_its_review_once(
     app: Flask, reviews: Reviews, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     set_due(reviews)
-    both_looked = threading.Barrier(2, timeout=10)
-    looked = deadline_data.already_reminded
-
-    def look_then_wait(*args: Any) -> set[int]:
-        found = looked(*args)
-        both_looked.wait()
-        return found
-
-    monkeypatch.setattr(deadline_data, "already_reminded", look_then_wait)
-
-    def sender(_: int) -> int:
-        with app.app_context():
-            return deadlines.send_reminders(DUE - timedelta(days=3))
-
-    with ThreadPoolExecutor(2) as pool:
-        counts = list(pool.map(sender, range(2)))
+    counts = send_from_two_at_once(app, monkeypatch, DUE - timedelta(days=3))
     assert sum(counts) == 2
     assert reminders() == sorted([(reviews.welsh.id, "before"), (reviews.english.id, "before")])
     assert sorted(m.recipient for m in outbox()) == ["aber@school.example", "bryn@school.example"]
@@ -268,13 +230,7 @@ def test_the_coordinator_sets_the_review_deadline_and_sees_who_was_reminded(
     assert reminders() == sorted([(reviews.welsh.id, "before"), (reviews.english.id, "before")])
     dashboard = client.get(response.headers["Location"])
     assert "Rhaid cyflwyno'r adolygiadau diwedd blwyddyn erbyn" in dashboard.get_data(as_text=True)
-    table = soup(dashboard).find("table")
-    headers = [th.get_text(strip=True) for th in table.select("thead th")]
-    column = headers.index("Nodyn atgoffa am yr adolygiad") - 1  # the row's first cell is a <th>
-    reminded = {
-        row.th.get_text(strip=True): row.find_all("td")[column].get_text(" ", strip=True)
-        for row in table.select("tbody tr")
-    }
+    headers, reminded = reminded_column(dashboard, "Nodyn atgoffa am yr adolygiad")
     assert reminded["Ysgol Aber"].startswith("Cyn y dyddiad cau")
     assert reminded["Ysgol Bryn"].startswith("Cyn y dyddiad cau")
     assert reminded["Ysgol Castell"] == "Heb eu hatgoffa"
