@@ -12,8 +12,6 @@ named after its school (Welsh letters kept; nothing a file system refuses)."""
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,7 +23,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from tests.conftest import Directory, sign_in
+from tests.conftest import Directory
+from tests.downloads import DOCX, own_cache, readers, schools_and_leads, unzip
 from tests.html import heading, soup
 from tests.html import text as text_of
 from tests.plans import write_plan
@@ -35,7 +34,6 @@ from wizard.render.archive import safe_file_name, unique_names
 from wizard.web.views import documents
 
 YEAR = year_slug(academic_year_of(date.today()))
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BUSY = {
     "en": ("Sorry, the service is busy", "Wait a few seconds"),
     "cy": ("Mae'n ddrwg gennym, mae'r gwasanaeth yn brysur", "Arhoswch ychydig eiliadau"),
@@ -43,10 +41,8 @@ BUSY = {
 
 
 @pytest.fixture
-def cache(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A cache folder of the test's own (the app's own is put back afterwards)."""
-    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+def cache(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return own_cache(app, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -147,49 +143,19 @@ class Cluster:
     other: FlaskClient
 
 
-SCHOOLS = [
-    ("Oakfield Primary School", "Ysgol Gynradd Oakfield"),
-    ('Gower / Gŵyr: "Bay" School', "Ysgol Bae Gŵyr / Gower"),
-    ("Llanfair Secondary", None),
-]
-
-
 @pytest.fixture
 def cluster(app: Flask, directory: Directory) -> Cluster:
-    """Three schools in a cluster: the first two have submitted their plans (the second twice),
+    """The three schools of tests.downloads.SCHOOLS in a cluster: the first two have submitted their plans (the second twice),
     the third has only a draft."""
     west = directory.cluster("West")
-    for index, (name_en, name_cy) in enumerate(SCHOOLS):
-        school = directory.school(name_en, name_cy, cluster=west)
-        lead = directory.user(f"lead{index}@school.example", school=school, lead=True)
-        client = app.test_client()
-        sign_in(client, lead.email)
+    for index, (_, client) in enumerate(schools_and_leads(app, directory, west)):
         write_plan(client, YEAR)
         if index < 2:
             assert client.post(f"/en/plan/{YEAR}/submit").status_code == 302
         if index == 1:
             assert client.post(f"/en/plan/{YEAR}/reopen").status_code == 302
             assert client.post(f"/en/plan/{YEAR}/submit").status_code == 302
-    directory.user("coord@la.example", coordinator_of=[west])
-    directory.user("other@la.example", coordinator_of=[directory.cluster("East")])
-    directory.user("admin@gov.example", admin=True)
-    clients = []
-    for email in ("coord@la.example", "admin@gov.example", "other@la.example"):
-        client = app.test_client()
-        sign_in(client, email)
-        clients.append(client)
-    return Cluster(west.id, *clients)
-
-
-def unzip(response: Any) -> dict[str, bytes]:
-    assert response.status_code == 200
-    assert response.mimetype == "application/zip"
-    assert re.fullmatch(
-        r'attachment; filename="[a-z0-9.-]+\.zip"', response.headers["Content-Disposition"]
-    )
-    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
-        assert archive.testzip() is None
-        return {info.filename: archive.read(info) for info in archive.infolist()}
+    return Cluster(west.id, *readers(app, directory, west))
 
 
 def test_a_coordinator_downloads_every_schools_latest_submitted_plan_as_one_zip(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from tests.conftest import Directory, sign_in
+from tests.conftest import Directory
+from tests.downloads import DOCX, own_cache, readers, schools_and_leads, unzip
 from tests.html import soup
 from tests.html import text as text_of
 from tests.year_end import LAST, LAST_SLUG, fill_review, review_url, submit_review, submitted_plan
 from wizard.domain.academic_year import year_slug
 from wizard.render import pdf
 from wizard.web.views import year_end as year_end_views
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass
@@ -39,32 +37,19 @@ class Cluster:
     other: FlaskClient
 
 
-SCHOOLS = [
-    ("Oakfield Primary School", "Ysgol Gynradd Oakfield"),
-    ('Gower / Gŵyr: "Bay" School', "Ysgol Bae Gŵyr / Gower"),
-    ("Llanfair Secondary", None),
-]
-
-
 @pytest.fixture
 def cache(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of the test's own."""
-    monkeypatch.setitem(app.config, "PDF_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+    return own_cache(app, tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def cluster(app: Flask, directory: Directory, cache: Path) -> Cluster:
-    """Three schools with last year's plan submitted: the first two have submitted its
+    """The three schools of tests.downloads.SCHOOLS with last year's plan submitted: the first two have submitted its
     year-end review (the second twice: reopened, submitted again, then reopened as a draft),
     the third has not."""
     west = directory.cluster("West")
     leads, ids = [], []
-    for index, (name_en, name_cy) in enumerate(SCHOOLS):
-        school = directory.school(name_en, name_cy, cluster=west)
-        lead = directory.user(f"lead{index}@school.example", school=school, lead=True)
-        client = app.test_client()
-        sign_in(client, lead.email)
+    for index, (school, client) in enumerate(schools_and_leads(app, directory, west)):
         submitted_plan(client)
         if index < 2:
             fill_review(client, spent="640" if index == 0 else "650")
@@ -75,15 +60,7 @@ def cluster(app: Flask, directory: Directory, cache: Path) -> Cluster:
             assert client.post(review_url("en", "/reopen")).status_code == 302
         leads.append(client)
         ids.append(school.id)
-    directory.user("coord@la.example", coordinator_of=[west])
-    directory.user("other@la.example", coordinator_of=[directory.cluster("East")])
-    directory.user("admin@gov.example", admin=True)
-    clients = []
-    for email in ("coord@la.example", "admin@gov.example", "other@la.example"):
-        client = app.test_client()
-        sign_in(client, email)
-        clients.append(client)
-    return Cluster(west.id, leads, ids, *clients)
+    return Cluster(west.id, leads, ids, *readers(app, directory, west))
 
 
 @pytest.fixture
@@ -181,18 +158,6 @@ def test_each_file_is_made_once_per_version_and_language_for_school_and_coordina
     fresh = cluster.coordinator.get(coordinator_url(cluster, "cy", "/review.docx"))
     assert fresh.get_data() == school_docx.get_data()
     assert renders == ["docx", "pdf", "pdf", "docx"]
-
-
-def unzip(response: Any) -> dict[str, bytes]:
-    assert response.status_code == 200
-    assert response.mimetype == "application/zip"
-    assert "Content-Length" not in response.headers  # sent as it is made
-    assert re.fullmatch(
-        r'attachment; filename="[a-z0-9.-]+\.zip"', response.headers["Content-Disposition"]
-    )
-    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
-        assert archive.testzip() is None
-        return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
 def test_a_cluster_zip_of_every_schools_latest_submitted_review(
