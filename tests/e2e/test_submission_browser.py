@@ -433,6 +433,32 @@ def test_funding_and_submission_pages_are_accessible(
     audit.assert_clean()
 
 
+@pytest.mark.e2e
+def test_the_about_step_styles_its_over_allocation_warning(
+    page: Page, school_lead: User, cy: Translator, plan_year: str
+) -> None:
+    """A step links app.css alone: the warning's "!" circle and its bold text come from there."""
+    save_about_your_school(school_lead)
+    save_answer(school_lead, "funding-plan", {"lines": [funding_line(600_000)]})
+    sign_in(page, school_lead.email, cy)
+    page.goto(plan_path("cy", plan_year, "about-your-school"))
+    warning = page.get_by_text(
+        cy(
+            "Your funding plan is %(over)s more than the allocation of %(allocation)s.",
+            over=money(cy, 100_000),
+            allocation=money(cy, ALLOCATION_PENCE),
+        )
+    )
+    expect(warning).to_be_visible()
+    styles = warning.evaluate(
+        """text => {
+          const icon = getComputedStyle(text.closest('div').querySelector('[aria-hidden=true]'))
+          return [getComputedStyle(text).fontWeight, icon.borderRadius, icon.borderStyle]
+        }"""
+    )
+    assert styles == ["700", "50%", "solid"], styles
+
+
 # Known app bugs -------------------------------------------------------------------------------
 
 
