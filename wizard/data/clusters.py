@@ -54,7 +54,7 @@ def school_plan_rows(
     cluster_id: int, academic_year: int, locale: str, *, snapshots: bool = True
 ) -> list[SchoolPlanRow]:
     """Every school of the cluster with its plan for the year, the plan's latest submitted
-    version and its dashboard status, in three queries; in the alphabetical order of the
+    version and its dashboard status, in two queries; in the alphabetical order of the
     schools' names in `locale`. `snapshots=False`: the versions without their snapshots (the
     largest column, which the dashboard never reads; reading one then raises)."""
     schools = in_order(
@@ -66,14 +66,6 @@ def school_plan_rows(
     if not ids:
         return []
     has_answers = exists().where(PlanAnswer.plan_id == Plan.id)
-    plans = {
-        plan.school_id: (plan, bool(answered))
-        for plan, answered in db.session.execute(
-            select(Plan, has_answers).where(
-                Plan.school_id.in_(ids), Plan.academic_year == academic_year
-            )
-        )
-    }
     newest = (
         select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
         .join(Plan, Plan.id == PlanVersion.plan_id)
@@ -81,17 +73,26 @@ def school_plan_rows(
         .group_by(PlanVersion.plan_id)
         .subquery()
     )
-    latest = select(PlanVersion).join(
-        newest,
-        (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
+    # Each plan with whether it has answers and its latest submitted version (if any), in one
+    # statement.
+    query = (
+        select(Plan, has_answers, PlanVersion)
+        .outerjoin(newest, newest.c.plan_id == Plan.id)
+        .outerjoin(
+            PlanVersion,
+            (PlanVersion.plan_id == newest.c.plan_id) & (PlanVersion.number == newest.c.number),
+        )
+        .where(Plan.school_id.in_(ids), Plan.academic_year == academic_year)
     )
     if not snapshots:
-        latest = latest.options(defer(PlanVersion.snapshot, raiseload=True))
-    versions = {version.plan_id: version for version in db.session.scalars(latest)}
+        query = query.options(defer(PlanVersion.snapshot, raiseload=True))
+    plans = {
+        plan.school_id: (plan, bool(answered), version)
+        for plan, answered, version in db.session.execute(query)
+    }
     rows = []
     for school in schools:
-        plan, answered = plans.get(school.id, (None, False))
-        version = versions.get(plan.id) if plan else None
+        plan, answered, version = plans.get(school.id, (None, False, None))
         status = dashboard_status(
             plan.status if plan else None,
             version.review_status if version else None,
