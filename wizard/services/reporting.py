@@ -178,38 +178,16 @@ def _dashboard(
 ) -> ClusterDashboard:
     rows = school_plan_rows(cluster.id, academic_year, locale, snapshots=False)
     scope = Scope(academic_year, cluster_id=cluster.id)
-    reviews = year_end_facts.statuses_of([row.plan.id for row in rows if row.plan])
-    review_status = {
-        row.school.id: (PlanStatus(found[0]).value, found[1])
-        for row in rows
-        if row.plan and (found := reviews.get(row.plan.id))
-    }
+    review_status = _review_status(rows)
     found_deadlines = deadlines.deadlines_of_cluster(cluster.id, academic_year)
     deadline = found_deadlines.get(DeadlineKind.PLAN)
     review_deadline = found_deadlines.get(DeadlineKind.YEAR_END)
     day = today or clock.today()
     # A closed school is never late (nor reminded).
     open_rows = [row for row in rows if row.school.closed_on is None]
-    overdue = {
-        row.school.id
-        for row in open_rows
-        if is_overdue(deadline.due_on if deadline else None, day, submitted=_submitted(row))
-    }
-    overdue_reviews = {
-        row.school.id
-        for row in open_rows
-        if row.latest_version is not None
-        and is_overdue(
-            review_deadline.due_on if review_deadline else None,
-            day,
-            submitted=review_status.get(row.school.id, ("",))[0] == PlanStatus.SUBMITTED.value,
-        )
-    }
-    late = overdue | overdue_reviews
-    shown = sorted(
-        (row for row in rows if not status or row.status == status),
-        key=lambda row: row.school.id not in late,
-    )
+    overdue = _overdue_plans(open_rows, deadline, day)
+    overdue_reviews = _overdue_reviews(open_rows, review_status, review_deadline, day)
+    shown = _late_first(rows, status, overdue | overdue_reviews)
     reminders = deadlines.reminders_of(
         [found.id for found in (deadline, review_deadline) if found is not None]
     )
@@ -226,6 +204,57 @@ def _dashboard(
         review_deadline,
         overdue_reviews,
         _of_deadline(reminders, review_deadline),
+    )
+
+
+def _review_status(rows: list[SchoolPlanRow]) -> dict[int, tuple[str, int]]:
+    """The year-end review's status (and version) of each school whose plan has one,
+    by school id (one query)."""
+    reviews = year_end_facts.statuses_of([row.plan.id for row in rows if row.plan])
+    return {
+        row.school.id: (PlanStatus(found[0]).value, found[1])
+        for row in rows
+        if row.plan and (found := reviews.get(row.plan.id))
+    }
+
+
+def _overdue_plans(
+    open_rows: list[SchoolPlanRow], deadline: ClusterDeadline | None, day: date
+) -> set[int]:
+    """The open schools whose plan is not submitted past the plan deadline."""
+    return {
+        row.school.id
+        for row in open_rows
+        if is_overdue(deadline.due_on if deadline else None, day, submitted=_submitted(row))
+    }
+
+
+def _overdue_reviews(
+    open_rows: list[SchoolPlanRow],
+    review_status: dict[int, tuple[str, int]],
+    review_deadline: ClusterDeadline | None,
+    day: date,
+) -> set[int]:
+    """The open schools with a submitted version whose year-end review is not submitted past the
+    year-end deadline."""
+    return {
+        row.school.id
+        for row in open_rows
+        if row.latest_version is not None
+        and is_overdue(
+            review_deadline.due_on if review_deadline else None,
+            day,
+            submitted=review_status.get(row.school.id, ("",))[0] == PlanStatus.SUBMITTED.value,
+        )
+    }
+
+
+def _late_first(rows: list[SchoolPlanRow], status: str, late: set[int]) -> list[SchoolPlanRow]:
+    """The rows of `status` (all when it is empty), the late schools' first (a stable sort:
+    otherwise in the rows' order)."""
+    return sorted(
+        (row for row in rows if not status or row.status == status),
+        key=lambda row: row.school.id not in late,
     )
 
 
