@@ -64,7 +64,11 @@ def test_an_authority_administrator_imports_the_list_and_hands_schools_to_their_
     preview = page.url
     page.get_by_role("button", name=cy("Apply these changes")).focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text(cy("The list of schools has been applied."))).to_be_visible()
+    # The success banner takes focus once GOV.UK Frontend has made it (after htmx settles):
+    # wait for that, or a link focused meanwhile loses its focus to the banner.
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text(cy("The list of schools has been applied."))
+    expect(banner).to_be_focused()
     audit.audit(cy("Schools"))
     db.session.expire_all()
     new = db.session.scalar(select(School).where(School.school_number == "6614915"))
@@ -137,7 +141,11 @@ def test_an_authority_administrator_imports_the_list_and_hands_schools_to_their_
     audit.audit(cy("Check the changes to the clusters"))
     page.get_by_role("button", name=cy("Apply these changes")).focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text(cy("The clusters have been applied."))).to_be_visible()
+    # The success banner takes focus once GOV.UK Frontend has made it (after htmx settles):
+    # wait for that, or a link focused meanwhile loses its focus to the banner.
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text(cy("The clusters have been applied."))
+    expect(banner).to_be_focused()
     page.get_by_role("link", name="Clwstwr Meirionnydd").focus()
     page.keyboard.press("Enter")
     expect(heading(page)).to_have_text("Clwstwr Meirionnydd")
