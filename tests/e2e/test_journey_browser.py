@@ -6,7 +6,7 @@ reopening, password and language pages in both languages."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from wizard.data.models import User
 
@@ -151,41 +151,6 @@ def test_an_old_amount_error_goes_once_the_live_total_changes(
     amount.press("Backspace")
     page.get_by_role("button", name=cy("Save and continue"), exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text(cy("Your funding plan has been saved."))
-
-
-@pytest.mark.e2e
-def test_an_old_amount_error_goes_even_when_the_live_total_comes_before_its_script(
-    page: Page, school_lead: User, cy: Translator, plan_year: str
-) -> None:
-    """funding.mjs held back until the live total has been swapped in (a slow network, or typing
-    straight away): app.mjs listens for the swap itself, so the old error still goes."""
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.route("**/js/funding*.mjs", hold)
-    save_answer(school_lead, "about-your-school", ABOUT)
-    sign_in(page, school_lead.email, cy)
-    funding_line_form(page, cy, plan_year)
-    amount = field(page, cy, "Amount")
-    amount.fill("6000")
-    page.get_by_role("button", name=cy("Save and continue"), exact=True).click()
-    expect(page.locator("#amount-error")).to_be_visible()
-
-    amount.fill("")
-    amount.press_sequentially("4000")
-    expect(page.locator("#funding-total")).to_contain_text(
-        cy("Left to plan: %(amount)s of %(allocation)s", amount="£1,000.00", allocation="£5,000.00")
-    )
-    # The swap came while funding.mjs was still on its way.
-    expect(page.locator("#amount-error")).to_be_visible()
-    assert held, "funding.mjs was never asked for"
-    for route in held:
-        route.continue_()
-    expect(page.locator("#amount-error")).to_have_count(0)
-    expect(error_summary(page)).to_have_count(0)
-    assert not page.title().startswith(cy("Error:")), page.title()
 
 
 @pytest.mark.e2e
