@@ -8,6 +8,7 @@ noindex, and they are rate limited per address.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -161,21 +162,31 @@ def page(token: str) -> ResponseReturnValue:
     return render_template("shared/plan.html", token=token, **context)
 
 
-@shared.get("/<token>.pdf")
-@allow(Access.PUBLIC)
-# Per link, whoever asks; the blueprint's limit per address still holds.
-@limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
-def pdf(token: str) -> ResponseReturnValue:
+def _shared_document(
+    token: str,
+    of_version: Callable[..., Response],
+    of_draft: Callable[..., Response],
+) -> Response:
+    """What the link shows as a file (PDF or Word) in the page's language: the latest submitted
+    version's kept file, or, for a link that shows the draft, the draft's."""
     scope = resolve_shared_scope(token)
     name = (file_word("plan"), year_slug(scope.plan.academic_year), file_word("shared"))
     if not scope.shows_draft:
         version = sharing.latest_version(plan_or_404())
         if version is None:
             abort(404)
-        return version_pdf_response(version, *name, select_locale())
+        return of_version(version, *name, select_locale())
     _, context = _shared_summary(token, scope)
     assert context is not None  # a link that shows the draft always has one
-    return pdf_response(context, *name, select_locale())
+    return of_draft(context, *name, select_locale())
+
+
+@shared.get("/<token>.pdf")
+@allow(Access.PUBLIC)
+# Per link, whoever asks; the blueprint's limit per address still holds.
+@limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
+def pdf(token: str) -> ResponseReturnValue:
+    return _shared_document(token, version_pdf_response, pdf_response)
 
 
 @shared.get("/<token>.docx")
@@ -183,16 +194,7 @@ def pdf(token: str) -> ResponseReturnValue:
 @limiter.limit(pdf_limit_per_link, key_func=share_link_key, override_defaults=False)
 def docx(token: str) -> ResponseReturnValue:
     """What the link shows, as a Word file in the page's language."""
-    scope = resolve_shared_scope(token)
-    name = (file_word("plan"), year_slug(scope.plan.academic_year), file_word("shared"))
-    if not scope.shows_draft:
-        version = sharing.latest_version(plan_or_404())
-        if version is None:
-            abort(404)
-        return version_docx_response(version, *name, select_locale())
-    _, context = _shared_summary(token, scope)
-    assert context is not None  # a link that shows the draft always has one
-    return docx_response(context, *name, select_locale())
+    return _shared_document(token, version_docx_response, docx_response)
 
 
 @shared.get("/<token>/diamond-9.svg")
